@@ -1,0 +1,78 @@
+// All SQL of the layer catalogue (资源目录).
+import type { Queryable } from '../db/index.ts';
+
+export interface LayerRow {
+  id: number;
+  code: string;
+  name_zh: string;
+  name_en: string | null;
+  class: string;
+  geometry_type: string;
+  attr_schema: AttrField[];
+  statutory: boolean;
+  public: boolean;
+  source: string | null;
+  legal_basis: string | null;
+  owner_dept: string | null;
+  data_date: string | null;
+  description: string | null;
+  active_version: number | null;
+}
+
+export interface AttrField {
+  name: string;
+  type: 'text' | 'number' | 'boolean' | 'date';
+  label?: string;
+}
+
+export type LayerInput = Omit<LayerRow, 'id' | 'active_version' | 'attr_schema' | 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory' | 'public'> &
+  Partial<Pick<LayerRow, 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory' | 'public' | 'attr_schema'>> & { sort_order?: number };
+
+const COLS = `id, code, name_zh, name_en, class, geometry_type, attr_schema, statutory, public, source,
+  legal_basis, owner_dept, to_char(data_date, 'YYYY-MM-DD') AS data_date, description, active_version`;
+
+export async function findAll(db: Queryable): Promise<LayerRow[]> {
+  return (await db.query<LayerRow>(`SELECT ${COLS} FROM layer ORDER BY sort_order, code`)).rows;
+}
+
+export async function findByCode(db: Queryable, code: string): Promise<LayerRow | undefined> {
+  return (await db.query<LayerRow>(`SELECT ${COLS} FROM layer WHERE upper(code) = upper($1)`, [code])).rows[0];
+}
+
+/** Inserts a layer unless its code exists, and gives it its own feature partitions. */
+export async function insertIfMissing(db: Queryable, l: LayerInput): Promise<number | undefined> {
+  const r = await db.query<{ id: number }>(
+    `INSERT INTO layer (code, name_zh, name_en, class, geometry_type, attr_schema, statutory, public, source,
+       legal_basis, owner_dept, data_date, description, sort_order)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::date, $13, $14)
+     ON CONFLICT (code) DO NOTHING RETURNING id`,
+    [l.code, l.name_zh, l.name_en ?? null, l.class, l.geometry_type, JSON.stringify(l.attr_schema ?? []), l.statutory ?? false,
+      l.public ?? false, l.source ?? null, l.legal_basis ?? null, l.owner_dept ?? null, l.data_date ?? null, l.description ?? null, l.sort_order ?? 1000],
+  );
+  const id = r.rows[0]?.id;
+  if (id !== undefined) {
+    // Partition names derive from the integer id only, so no user text reaches DDL.
+    await db.exec(`CREATE TABLE feature_l${id} PARTITION OF feature FOR VALUES IN (${id});
+                   CREATE TABLE feature_part_l${id} PARTITION OF feature_part FOR VALUES IN (${id});`);
+  }
+  return id;
+}
+
+export interface LayerSummary {
+  code: string;
+  name_zh: string;
+  class: string;
+  public: boolean;
+  active_version: number | null;
+  feature_count: number;
+}
+
+export async function summaries(db: Queryable): Promise<LayerSummary[]> {
+  return (
+    await db.query<LayerSummary>(
+      `SELECT l.code, l.name_zh, l.class, l.public, l.active_version, coalesce(v.feature_count, 0)::int AS feature_count
+         FROM layer l LEFT JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version
+        ORDER BY l.sort_order, l.code`,
+    )
+  ).rows;
+}

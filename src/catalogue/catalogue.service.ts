@@ -1,0 +1,53 @@
+// The layer catalogue: the default layers every bureau starts with (domain.md §3) and reference
+// layers created on first import of an unknown code.
+import { readFileSync } from 'node:fs';
+import type { Db, Queryable } from '../db/index.ts';
+import * as repo from './catalogue.repository.ts';
+
+export type { LayerRow, LayerSummary, AttrField } from './catalogue.repository.ts';
+
+const DEFAULTS = JSON.parse(readFileSync(new URL('./default-catalogue.json', import.meta.url), 'utf8')) as { layers: repo.LayerInput[] };
+
+export const DEFAULT_LAYER_CODES: readonly string[] = DEFAULTS.layers.map((l) => l.code);
+
+/** Adds any default layer that is missing; never overwrites an administrator's edits. */
+export async function ensureDefaultCatalogue(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    let order = 10;
+    for (const l of DEFAULTS.layers) {
+      await repo.insertIfMissing(tx, { ...l, sort_order: order });
+      order += 10;
+    }
+  });
+}
+
+export const listLayers = (db: Queryable) => repo.findAll(db);
+export const layerSummaries = (db: Queryable) => repo.summaries(db);
+export const findLayer = (db: Queryable, code: string) => repo.findByCode(db, code);
+
+export class UnknownLayerError extends Error {
+  constructor(code: string) {
+    super(`layer "${code}" is not in the catalogue (onemap layers lists the codes)`);
+    this.name = 'UnknownLayerError';
+  }
+}
+
+export async function getLayer(db: Queryable, code: string): Promise<repo.LayerRow> {
+  const l = await repo.findByCode(db, code);
+  if (!l) throw new UnknownLayerError(code);
+  return l;
+}
+
+/**
+ * The layer an import writes to. A code not in the catalogue becomes a restricted reference
+ * layer (参考), so nobody publishes unknown data by accident.
+ */
+export async function layerForImport(db: Queryable, code: string, geometryType: string): Promise<{ layer: repo.LayerRow; created: boolean }> {
+  const existing = await repo.findByCode(db, code);
+  if (existing) return { layer: existing, created: false };
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(code)) {
+    throw new Error(`layer code "${code}" is not valid: use letters, digits and _ (at most 40), starting with a letter`);
+  }
+  await repo.insertIfMissing(db, { code, name_zh: code, class: '参考', geometry_type: geometryType, statutory: false, public: false, source: 'import' });
+  return { layer: (await repo.findByCode(db, code))!, created: true };
+}

@@ -1,0 +1,36 @@
+// Embedded PostgreSQL (PGlite, WASM) with PostGIS: the zero-install default (`npm start`).
+// PGlite is a single connection; its own mutex serialises queries, and transaction() holds it.
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { mkdirSync } from 'node:fs';
+import type { Db, Queryable, QueryResult } from './types.ts';
+
+type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
+
+function wrap(r: Runner): Queryable {
+  return {
+    async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+      const res = await r.query<T>(sql, params);
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await r.exec(sql);
+    },
+    async copyText(table: string, columns: string[], text: string): Promise<void> {
+      // PGlite reads COPY input from a virtual file fed by the `blob` option.
+      await r.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+    },
+  };
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { postgis } });
+  const base = wrap(pg);
+  return {
+    kind: 'pglite',
+    ...base,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,83 @@
+// Server mode: PostgreSQL >= 15 with PostGIS >= 3.3 through a `pg` pool.
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { Db, Queryable, QueryResult } from './types.ts';
+
+// Return int8 and numeric as JS numbers, as PGlite does, so callers see one set of types.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+type Client = pg.Pool | pg.PoolClient;
+
+function wrap(c: Client): Queryable {
+  return {
+    async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+      const res = await c.query(sql, params as unknown[]);
+      return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await c.query(sql);
+    },
+    async copyText(table: string, columns: string[], text: string): Promise<void> {
+      const run = async (client: pg.PoolClient) => {
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+        await pipeline(Readable.from([Buffer.from(text)]), stream);
+      };
+      if (c instanceof pg.Pool) {
+        const client = await c.connect();
+        try { await run(client); } finally { client.release(); }
+      } else {
+        await run(c);
+      }
+    },
+  };
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Schema placed first on the search_path (tests isolate themselves this way). */
+  schema?: string;
+  max?: number;
+}
+
+export async function openPostgres(opts: PostgresOptions): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    options: opts.schema ? `-c search_path=${opts.schema},public` : undefined,
+  });
+  // Fail fast with a readable message rather than on the first real query.
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`);
+  }
+  const base = wrap(pool);
+  return {
+    kind: 'postgres',
+    ...base,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

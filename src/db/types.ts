@@ -1,0 +1,34 @@
+// The only database surface the rest of the code sees: parameterised queries, multi-statement
+// scripts (migrations), bulk COPY and transactions. Two implementations: embedded PGlite+PostGIS
+// and PostgreSQL+PostGIS through `pg`. Queries must be written to run unchanged on both.
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  /** Several statements, no parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Bulk-load rows in PostgreSQL COPY text format (tab-separated, `\N` = NULL, newline-terminated)
+   * into `table (columns)`. The caller escapes values with `copyValue`.
+   */
+  copyText(table: string, columns: string[], text: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; any throw rolls everything back. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Escape one value for COPY text format. */
+export function copyValue(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
+  // Only these characters are special in COPY text format.
+  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}

@@ -1,0 +1,206 @@
+// One import = one transaction: decode the file (format readers) → stage rows (COPY) → check
+// every feature in PostGIS → reproject to EPSG:4490 and write a new layer version. Any problem
+// throws ImportRejected before COMMIT, so a failed import leaves the database exactly as it was.
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Db } from '../db/index.ts';
+import type { Config } from '../config.ts';
+import { layerForImport } from '../catalogue/catalogue.service.ts';
+import * as store from '../store/store.repository.ts';
+import { StageWriter } from '../store/stage.ts';
+import { zoneOfSrid, gkSrid } from '../crs/zones.ts';
+import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } from './types.ts';
+import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
+
+export interface ImportOptions extends ReaderOptions {
+  layer: string;
+  srid?: number;
+  makeValid?: boolean;
+  /** Accept features outside the city extent (province-wide reference data). */
+  allowOutside?: boolean;
+  user?: string;
+  note?: string;
+  /** When the version counts from ("as of"); default now. */
+  validFrom?: string;
+  onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
+}
+
+export interface ImportResult {
+  layer: string;
+  version: number;
+  featureCount: number;
+  added: number;
+  removed: number;
+  changed: number;
+  sourceSrid: number;
+  sridSource: string;
+  encoding?: string;
+  areaM2: { ellipsoidal: number; planar: number };
+  invalid: ImportProblem[];
+  /** Coordinate TXT: declared 地块面积 against computed planar area, per parcel. */
+  declaredAreas?: { fid: string; declaredM2: number | null; computedPlanarM2: number; differenceM2: number | null; differencePercent: number | null }[];
+}
+
+export class ImportRejected extends Error {
+  constructor(message: string, readonly file: string, readonly problems: ImportProblem[], readonly total: number) {
+    super(message);
+    this.name = 'ImportRejected';
+  }
+}
+
+const PROBLEM_LIMIT = 100;
+
+const ALLOWED_TYPES: Record<string, string[] | null> = {
+  Polygon: ['POLYGON', 'MULTIPOLYGON'],
+  LineString: ['LINESTRING', 'MULTILINESTRING'],
+  Point: ['POINT', 'MULTIPOINT'],
+  Geometry: null,
+};
+
+export async function openReader(path: string, opts: ReaderOptions): Promise<SourceReader> {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new ImportError({ file: path, reason: 'file not found' });
+  }
+  const ext = extname(path).toLowerCase();
+  if (isDir || ext === '.shp' || ext === '.zip') return (await import('./shapefile/reader.ts')).openShapefile(path, opts);
+  if (['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson', '.jsonl'].includes(ext)) return (await import('./geojson.ts')).openGeoJson(path, opts);
+  if (ext === '.gpkg') return (await import('./gpkg.ts')).openGeoPackage(path, opts);
+  if (ext === '.txt') return (await import('./coordtxt.ts')).openCoordinateTxt(path, opts);
+  throw new ImportError({ file: path, reason: `unknown format "${ext || '(no extension)'}": expected .shp/.zip/folder (Shapefile), .geojson/.json, .gpkg or coordinate .txt` });
+}
+
+function geometryTypeOfInfo(info: SourceInfo): string {
+  const t = (info.geometryType ?? '').toUpperCase();
+  if (t.includes('POLYGON')) return 'Polygon';
+  if (t.includes('LINE')) return 'LineString';
+  if (t.includes('POINT')) return 'Point';
+  return info.format === 'coordtxt' ? 'Polygon' : 'Geometry';
+}
+
+/** Source CRS when the file does not state one: GeoJSON is lon/lat by RFC 7946; others are guessed from the numbers. */
+function guessSrid(info: SourceInfo, e: store.StageExtent): { srid: number; source: string } {
+  if (info.format === 'geojson') return { srid: 4490, source: 'GeoJSON without "crs": longitude/latitude (RFC 7946), taken as CGCS2000' };
+  if (e.xmin !== null && e.xmax !== null && e.ymin !== null && e.ymax !== null) {
+    if (Math.abs(e.xmax) <= 180 && Math.abs(e.ymax) <= 90) return { srid: 4490, source: 'no CRS in the file: coordinates look like longitude/latitude, taken as CGCS2000 (EPSG:4490)' };
+    const zone = Math.floor(e.xmin / 1e6);
+    if (zone === Math.floor(e.xmax / 1e6) && zone >= 25 && zone <= 45 && e.ymin > 1e6) {
+      return { srid: gkSrid(3, zone, true), source: `no CRS in the file: eastings carry zone prefix ${zone}, taken as CGCS2000 3° GK zone ${zone} (EPSG:${gkSrid(3, zone, true)})` };
+    }
+  }
+  throw new ImportError({ file: info.path, reason: 'the file does not say its coordinate system (no .prj / crs) and it cannot be told from the coordinates: pass --srid (e.g. 4490 for CGCS2000 lon/lat, 4549 for GK zone 40 without prefix)' });
+}
+
+export async function importFile(db: Db, config: Config, path: string, opts: ImportOptions): Promise<ImportResult> {
+  return importFromReader(db, config, await openReader(path, opts), opts);
+}
+
+/** Imports from any reader (a file, or generated features such as the demo city). Closes the reader. */
+export async function importFromReader(db: Db, config: Config, reader: SourceReader, opts: ImportOptions): Promise<ImportResult> {
+  const path = reader.info.path;
+  try {
+    return await db.transaction(async (tx) => {
+      const info = reader.info;
+      const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
+      await store.createStage(tx);
+      const stage = new StageWriter(tx);
+      let lastTick = 0;
+      for await (const f of reader.features()) {
+        await stage.add(f);
+        if (opts.onProgress && stage.count - lastTick >= 2000) {
+          lastTick = stage.count;
+          opts.onProgress({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'read' });
+        }
+      }
+      await stage.flush();
+      opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'check' });
+      if (stage.count === 0) throw new ImportError({ file: path, reason: 'the file holds no features: nothing to import' });
+
+      const extent = await store.stageExtent(tx);
+      let srid: number;
+      let sridSource: string;
+      if (opts.srid) {
+        srid = opts.srid;
+        sridSource = `--srid ${opts.srid}`;
+      } else if (info.srid) {
+        srid = info.srid;
+        sridSource = info.sridSource ?? `EPSG:${info.srid} from the file`;
+      } else {
+        ({ srid, source: sridSource } = guessSrid(info, extent));
+      }
+      if (!(await store.sridExists(tx, srid))) throw new ImportError({ file: path, reason: `EPSG:${srid} is not a coordinate system PostGIS knows` });
+
+      const ext = config.cityExtent;
+      const m = config.extentMargin;
+      const withMargin: [number, number, number, number] = [ext[0] - m, ext[1] - m, ext[2] + m, ext[3] + m];
+      const srcBox = opts.allowOutside ? null : await store.extentInSource(tx, withMargin, srid);
+      const found = await store.findProblems(tx, { srid, allowed: ALLOWED_TYPES[layer.geometry_type] ?? null, bbox: srcBox, limit: PROBLEM_LIMIT });
+      const extentText = `${ext[0]}–${ext[2]}°E, ${ext[1]}–${ext[3]}°N`;
+      const problems: ImportProblem[] = [];
+      for (const p of found.rows) {
+        problems.push(await describe(tx, p, srid, srcBox, extentText, layer.code, layer.geometry_type));
+      }
+      const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid'));
+      if (blocking.length > 0) {
+        throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
+      }
+
+      opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
+      const repaired = problems.filter((p) => p.kind === 'invalid');
+      await store.buildIncoming(tx, srid, !!opts.makeValid);
+      const version = await store.nextVersion(tx, layer.id);
+      const counts = await store.applyIncoming(tx, layer.id, version);
+      const totals = await store.versionTotals(tx, layer.id, version);
+      await store.insertVersion(tx, {
+        layerId: layer.id, version, validFrom: opts.validFrom ?? null, sourcePath: path, sourceFormat: info.format, sourceSrid: srid,
+        totals, counts, repaired, createdBy: opts.user ?? null, note: opts.note ?? null,
+      });
+      const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
+      await tx.exec('DROP TABLE IF EXISTS onemap_incoming; DROP TABLE IF EXISTS onemap_stage;');
+      return {
+        layer: layer.code, version, featureCount: totals.feature_count, ...counts, sourceSrid: srid, sridSource, encoding: info.encoding,
+        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, declaredAreas,
+      };
+    });
+  } finally {
+    await reader.close();
+  }
+}
+
+async function describe(tx: Parameters<typeof store.toLonLat>[0], p: store.ProblemRow, srid: number, srcBox: [number, number, number, number] | null,
+  extentText: string, layerCode: string, layerType: string): Promise<ImportProblem> {
+  const base = { fid: p.fid, location: p.loc, kind: p.kind };
+  switch (p.kind) {
+    case 'empty':
+      return { ...base, reason: 'the feature has no geometry (null or empty shape)' };
+    case 'type':
+      return { ...base, reason: `the feature is a ${p.gtype} but layer ${layerCode} holds ${layerType} features` };
+    case 'duplicate':
+      return { ...base, reason: `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique` };
+    case 'outside':
+      return { ...base, reason: explainOutside(p, srid, srcBox!, extentText) };
+    case 'invalid': {
+      const lonLat = p.x !== null && p.y !== null ? await store.toLonLat(tx, srid, p.x, p.y) : null;
+      const where = p.x !== null && p.y !== null ? ` at (${p.x}, ${p.y})${lonLat ? ` ≈ ${lonLat[0].toFixed(6)}°E ${lonLat[1].toFixed(6)}°N` : ''}` : '';
+      return { ...base, reason: `invalid geometry: ${p.reason}${where}`, lonLat: lonLat ?? undefined };
+    }
+  }
+}
+
+/** Coordinate TXT: 地块面积 as declared vs the planar area computed in the file's own zone. */
+async function declaredVsComputed(tx: Parameters<typeof store.toLonLat>[0], info: SourceInfo): Promise<ImportResult['declaredAreas']> {
+  const zone = info.srid ? zoneOfSrid(info.srid) : undefined;
+  const r = await tx.query<{ fid: string; planar: number }>(
+    zone
+      ? `SELECT fid, ST_Area(ST_SetSRID(geom, ${zone.srid})) AS planar FROM onemap_stage ORDER BY seq`
+      : `SELECT fid, onemap_planar_area(ST_SetSRID(geom, 4490)) AS planar FROM onemap_stage ORDER BY seq`,
+  );
+  const declared = new Map(info.declared!.map((d) => [d.fid, d.declaredAreaM2]));
+  return r.rows.map((row) => {
+    const d = declared.get(row.fid) ?? null;
+    const diff = d === null ? null : row.planar - d;
+    return { fid: row.fid, declaredM2: d, computedPlanarM2: row.planar, differenceM2: diff, differencePercent: d ? (diff! / d) * 100 : null };
+  });
+}

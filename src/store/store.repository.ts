@@ -1,0 +1,252 @@
+// All SQL of the versioned feature store. A new version is written from a temporary staging
+// table (`onemap_stage`) inside the caller's transaction, so a failed import leaves nothing behind.
+import type { Queryable } from '../db/index.ts';
+
+/** Polygons above this many vertices are also kept as ST_Subdivide pieces (see feature_piece). */
+export const SUBDIVIDE_MAX_VERTICES = 256;
+
+export const STAGE = 'onemap_stage';
+export const STAGE_COLUMNS = ['seq', 'fid', 'loc', 'geom', 'props'];
+
+export async function createStage(tx: Queryable): Promise<void> {
+  // geom is loaded as hex WKB without SRID; the source SRID is applied when reading it.
+  await tx.exec(`DROP TABLE IF EXISTS ${STAGE};
+    CREATE TEMP TABLE ${STAGE} (seq int NOT NULL, fid text NOT NULL, loc text, geom geometry, props jsonb NOT NULL) ON COMMIT DROP;`);
+}
+
+export async function dropStage(tx: Queryable): Promise<void> {
+  await tx.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+}
+
+export interface StageExtent {
+  n: number;
+  xmin: number | null;
+  ymin: number | null;
+  xmax: number | null;
+  ymax: number | null;
+}
+
+export async function stageExtent(tx: Queryable): Promise<StageExtent> {
+  return (
+    await tx.query<StageExtent>(
+      `SELECT n, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+         FROM (SELECT ST_Extent(geom)::geometry AS e, count(*)::int AS n FROM ${STAGE}) s`,
+    )
+  ).rows[0];
+}
+
+/** The city extent (EPSG:4490, with margin) expressed as a bbox in the source CRS. */
+export async function extentInSource(tx: Queryable, ext: [number, number, number, number], srid: number): Promise<[number, number, number, number]> {
+  const r = await tx.query<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
+    `SELECT ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax
+       FROM (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, 4490), 0.05), $5::int) AS g) s`,
+    [...ext, srid],
+  );
+  const b = r.rows[0];
+  return [b.xmin, b.ymin, b.xmax, b.ymax];
+}
+
+export interface ProblemRow {
+  seq: number;
+  fid: string;
+  loc: string | null;
+  kind: 'empty' | 'type' | 'outside' | 'invalid' | 'duplicate';
+  gtype: string | null;
+  reason: string | null;
+  x: number | null;
+  y: number | null;
+  xmin: number | null;
+  ymin: number | null;
+  xmax: number | null;
+  ymax: number | null;
+}
+
+/**
+ * Every staged feature that cannot go in as it is, in file order: no geometry, wrong geometry
+ * type for the layer, outside the extent (checked in source coordinates so that swapped or
+ * mis-declared coordinates never reach ST_Transform), invalid (reason and location from GEOS),
+ * or a duplicate feature id. Limited to `limit` rows; `total` counts all.
+ */
+export async function findProblems(
+  tx: Queryable,
+  args: { srid: number; allowed: string[] | null; bbox: [number, number, number, number] | null; limit: number },
+): Promise<{ rows: ProblemRow[]; total: number }> {
+  const r = await tx.query<ProblemRow & { total: number }>(
+    `WITH s AS (
+       SELECT seq, fid, loc, ST_SetSRID(geom, $1::int) AS g FROM ${STAGE}
+     ), checked AS (
+       SELECT seq, fid, loc, g,
+         CASE
+           WHEN g IS NULL OR ST_IsEmpty(g) THEN 'empty'
+           WHEN $2::text[] IS NOT NULL AND NOT (GeometryType(g) = ANY ($2::text[])) THEN 'type'
+           WHEN $3::float8 IS NOT NULL AND NOT (g @ ST_MakeEnvelope($3, $4, $5, $6, $1::int)) THEN 'outside'
+           WHEN NOT ST_IsValid(g) THEN 'invalid'
+           WHEN count(*) OVER (PARTITION BY fid) > 1 THEN 'duplicate'
+         END AS kind
+       FROM s
+     )
+     SELECT seq, fid, loc, kind, GeometryType(g) AS gtype,
+            CASE WHEN kind = 'invalid' THEN (ST_IsValidDetail(g)).reason END AS reason,
+            CASE WHEN kind = 'invalid' THEN ST_X((ST_IsValidDetail(g)).location) END AS x,
+            CASE WHEN kind = 'invalid' THEN ST_Y((ST_IsValidDetail(g)).location) END AS y,
+            ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax,
+            count(*) OVER ()::int AS total
+       FROM checked WHERE kind IS NOT NULL ORDER BY seq LIMIT $7`,
+    [args.srid, args.allowed, ...(args.bbox ?? [null, null, null, null]), args.limit],
+  );
+  return { rows: r.rows, total: r.rows[0]?.total ?? 0 };
+}
+
+/** Source-CRS point → EPSG:4490 lon/lat, or null when PROJ cannot (coordinates nonsensical). */
+export async function toLonLat(tx: Queryable, srid: number, x: number, y: number): Promise<[number, number] | null> {
+  try {
+    const r = await tx.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3::int), 4490) AS p) s`,
+      [x, y, srid],
+    );
+    return [r.rows[0].lon, r.rows[0].lat];
+  } catch {
+    return null;
+  }
+}
+
+export async function sridExists(tx: Queryable, srid: number): Promise<boolean> {
+  return (await tx.query(`SELECT 1 FROM spatial_ref_sys WHERE srid = $1`, [srid])).rows.length > 0;
+}
+
+export async function nextVersion(tx: Queryable, layerId: number): Promise<number> {
+  // Locks the layer row: two imports into one layer queue instead of racing for a number.
+  await tx.query(`SELECT id FROM layer WHERE id = $1 FOR UPDATE`, [layerId]);
+  const r = await tx.query<{ v: number }>(`SELECT coalesce(max(version), 0)::int + 1 AS v FROM layer_version WHERE layer_id = $1`, [layerId]);
+  return r.rows[0].v;
+}
+
+/**
+ * Staging → a temp table of finished rows in EPSG:4490, with areas and a row hash. Planar area
+ * uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the CGCS2000
+ * ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the flattening's
+ * 10th digit, far below a square metre).
+ */
+export async function buildIncoming(tx: Queryable, srid: number, makeValid: boolean): Promise<void> {
+  const g0 = `ST_Force2D(ST_SetSRID(geom, ${Number(srid)}))`;
+  const fixed = makeValid ? `CASE WHEN ST_IsValid(${g0}) THEN ${g0} ELSE ST_CollectionExtract(ST_MakeValid(${g0})) END` : g0;
+  const g = srid === 4490 ? fixed : `ST_Transform(${fixed}, 4490)`;
+  await tx.exec(`DROP TABLE IF EXISTS onemap_incoming;
+    CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS
+    SELECT seq, fid, props, g AS geom,
+      CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Area(g::geography) END AS area_m2,
+      CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_planar_area(g) END AS planar_m2,
+      CASE WHEN GeometryType(g) IN ('LINESTRING', 'MULTILINESTRING') THEN ST_Length(g::geography) END AS length_m,
+      ST_NPoints(g) AS npoints,
+      md5(encode(ST_AsBinary(g), 'hex') || props::text) AS row_hash
+    FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE}) s;`);
+}
+
+/** Ids of staged features that --make-valid changed, for the report. */
+export async function repairedFeatures(tx: Queryable, srid: number, limit: number): Promise<{ fid: string; loc: string | null; reason: string }[]> {
+  return (
+    await tx.query<{ fid: string; loc: string | null; reason: string }>(
+      `SELECT fid, loc, ST_IsValidReason(ST_SetSRID(geom, $1::int)) AS reason FROM ${STAGE}
+        WHERE NOT ST_IsValid(ST_SetSRID(geom, $1::int)) ORDER BY seq LIMIT $2`,
+      [srid, limit],
+    )
+  ).rows;
+}
+
+export interface ApplyCounts {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+/**
+ * Writes version `v`: closes the rows of the newest version that are gone or changed, inserts
+ * the new and changed ones, and keeps identical rows (same fid and hash) untouched.
+ */
+export async function applyIncoming(tx: Queryable, layerId: number, v: number): Promise<ApplyCounts> {
+  const counts = (
+    await tx.query<ApplyCounts>(
+      `SELECT
+         count(*) FILTER (WHERE o.id IS NULL)::int AS added,
+         count(*) FILTER (WHERE o.id IS NOT NULL AND o.row_hash <> i.row_hash)::int AS changed,
+         (SELECT count(*)::int FROM feature f WHERE f.layer_id = $1 AND f.v_to IS NULL
+            AND NOT EXISTS (SELECT 1 FROM onemap_incoming x WHERE x.fid = f.fid)) AS removed
+       FROM onemap_incoming i
+       LEFT JOIN feature o ON o.layer_id = $1 AND o.v_to IS NULL AND o.fid = i.fid`,
+      [layerId],
+    )
+  ).rows[0];
+  if (v > 1) {
+    await tx.query(
+      `UPDATE feature f SET v_to = $2 WHERE f.layer_id = $1 AND f.v_to IS NULL
+         AND NOT EXISTS (SELECT 1 FROM onemap_incoming i WHERE i.fid = f.fid AND i.row_hash = f.row_hash)`,
+      [layerId, v],
+    );
+    await tx.query(
+      `UPDATE feature_part p SET v_to = $2 FROM feature f
+        WHERE p.layer_id = $1 AND p.v_to IS NULL AND f.layer_id = $1 AND f.id = p.feature_id AND f.v_to = $2`,
+      [layerId, v],
+    );
+  }
+  await tx.query(
+    `INSERT INTO feature (layer_id, v_from, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash)
+     SELECT $1, $2, i.fid, i.props, i.geom, i.area_m2, i.planar_m2, i.length_m, i.npoints, i.row_hash
+       FROM onemap_incoming i
+      WHERE $2 = 1 OR NOT EXISTS (SELECT 1 FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.v_from < $2
+                                  AND o.fid = i.fid AND o.row_hash = i.row_hash)
+      ORDER BY i.seq`,
+    [layerId, v],
+  );
+  await tx.query(
+    `INSERT INTO feature_part (layer_id, feature_id, v_from, geom)
+     SELECT layer_id, id, v_from, ST_Subdivide(geom, ${SUBDIVIDE_MAX_VERTICES}) FROM feature
+      WHERE layer_id = $1 AND v_from = $2 AND npoints > ${SUBDIVIDE_MAX_VERTICES}
+        AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')`,
+    [layerId, v],
+  );
+  return counts;
+}
+
+/** SQL predicate: feature row `f` is part of version `$n` of its layer. */
+export const aliveAt = (alias: string, param: string) => `${alias}.v_from <= ${param} AND (${alias}.v_to IS NULL OR ${alias}.v_to > ${param})`;
+
+export interface VersionTotals {
+  feature_count: number;
+  area_m2: number | null;
+  planar_m2: number | null;
+}
+
+export async function versionTotals(tx: Queryable, layerId: number, v: number): Promise<VersionTotals> {
+  return (
+    await tx.query<VersionTotals>(
+      `SELECT count(*)::int AS feature_count, sum(area_m2) AS area_m2, sum(planar_m2) AS planar_m2
+         FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')}`,
+      [layerId, v],
+    )
+  ).rows[0];
+}
+
+export interface VersionInsert {
+  layerId: number;
+  version: number;
+  validFrom?: string | null;
+  sourcePath: string | null;
+  sourceFormat: string | null;
+  sourceSrid: number | null;
+  totals: VersionTotals;
+  counts: ApplyCounts;
+  repaired: unknown[];
+  createdBy: string | null;
+  note: string | null;
+}
+
+export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<void> {
+  await tx.query(
+    `INSERT INTO layer_version (layer_id, version, valid_from, source_path, source_format, source_srid, feature_count,
+       area_m2, planar_m2, added, removed, changed, repaired, created_by, note)
+     VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)`,
+    [a.layerId, a.version, a.validFrom ?? null, a.sourcePath, a.sourceFormat, a.sourceSrid, a.totals.feature_count, a.totals.area_m2,
+      a.totals.planar_m2, a.counts.added, a.counts.removed, a.counts.changed, JSON.stringify(a.repaired), a.createdBy, a.note],
+  );
+  await tx.query(`UPDATE layer SET active_version = $2, updated_at = now() WHERE id = $1`, [a.layerId, a.version]);
+}
