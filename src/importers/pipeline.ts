@@ -22,6 +22,8 @@ export interface ImportOptions extends ReaderOptions {
   note?: string;
   /** When the version counts from ("as of"); default now. */
   validFrom?: string;
+  /** Check and measure only: everything is rolled back (onemap import --dry-run). */
+  dryRun?: boolean;
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
 }
 
@@ -97,6 +99,13 @@ export async function importFile(db: Db, config: Config, path: string, opts: Imp
   return importFromReader(db, config, await openReader(path, opts), opts);
 }
 
+/** Thrown inside the transaction to roll a dry run back while keeping its result. */
+class DryRun extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run');
+  }
+}
+
 /** Imports from any reader (a file, or generated features such as the demo city). Closes the reader. */
 export async function importFromReader(db: Db, config: Config, reader: SourceReader, opts: ImportOptions): Promise<ImportResult> {
   const path = reader.info.path;
@@ -159,11 +168,16 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
       await tx.exec('DROP TABLE IF EXISTS onemap_incoming; DROP TABLE IF EXISTS onemap_stage;');
-      return {
+      const result: ImportResult = {
         layer: layer.code, version, featureCount: totals.feature_count, ...counts, sourceSrid: srid, sridSource, encoding: info.encoding,
         areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, declaredAreas,
       };
+      if (opts.dryRun) throw new DryRun(result);
+      return result;
     });
+  } catch (e) {
+    if (e instanceof DryRun) return e.result;
+    throw e;
   } finally {
     await reader.close();
   }

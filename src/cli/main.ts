@@ -1,0 +1,199 @@
+// `onemap` command line. Every command opens the database named by DATABASE_URL (server) or
+// ONEMAP_DATA_DIR (embedded, default ./data). JSON outputs are contracts other tools rely on.
+import { configFromEnv, type Config } from '../config.ts';
+import { openDb, type Db } from '../db/index.ts';
+import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
+import { importFile, ImportRejected } from '../importers/pipeline.ts';
+import { ImportError } from '../importers/types.ts';
+import { listVersions, diffVersions } from '../store/store.service.ts';
+import { exportLayer, type ExportFormat } from '../exporters/index.ts';
+import { formatArea, m2ToMu } from '../area/units.ts';
+import { progressBar } from '../util/progress.ts';
+import { parseArgs, str, int, UsageError, type Args } from './args.ts';
+
+const BOOLEANS = new Set(['json', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo']);
+
+const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
+
+  onemap start [--port N] [--no-demo]      start the platform (creates the demo city on first start)
+  onemap serve [--port N]                  start the HTTP server
+  onemap demo --scale small|demo|large [--seed N]
+  onemap layers [--json]
+  onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
+  onemap versions CODE [--json]
+  onemap diff CODE V1 V2 [--json]
+
+Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
+
+async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(config.db);
+  try {
+    await ensureDefaultCatalogue(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+function parseDate(a: Args, name: string): Date | undefined {
+  const v = str(a, name);
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be a date like 2025-06-30, got "${v}"`);
+  return d;
+}
+
+async function cmdLayers(config: Config, a: Args) {
+  await withDb(config, async (db) => {
+    const layers = (await layerSummaries(db)).map((l) => ({ code: l.code, name: l.name_zh, class: l.class, version: l.active_version, featureCount: l.feature_count, public: l.public }));
+    if (a.flags.json) return print(layers);
+    for (const l of layers) {
+      console.log(`${l.code.padEnd(10)} ${l.class}  v${String(l.version ?? '-').padEnd(3)} ${String(l.featureCount).padStart(9)}  ${l.public ? '公开' : '内部'}  ${l.name}`);
+    }
+  });
+}
+
+async function cmdImport(config: Config, a: Args) {
+  const path = a._[1];
+  const layer = str(a, 'layer');
+  if (!path || !layer) throw new UsageError('usage: onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--json]');
+  const bar = progressBar();
+  await withDb(config, async (db) => {
+    const r = await importFile(db, config, path, {
+      layer, encoding: str(a, 'encoding'), srid: int(a, 'srid'), makeValid: !!a.flags['make-valid'], allowOutside: !!a.flags['allow-outside'],
+      validFrom: parseDate(a, 'as-of')?.toISOString(), dryRun: !!a.flags['dry-run'], user: process.env.USER ?? 'cli',
+      onProgress: (p) => bar.update(p.bytes, p.totalBytes, `${p.phase === 'read' ? '读取' : p.phase === 'check' ? '检查' : '写入'} ${p.features.toLocaleString('zh-CN')} 个要素`),
+    });
+    bar.done();
+    if (a.flags.json) return print(r);
+    console.log(`${a.flags['dry-run'] ? '检查通过（未写入）' : '导入完成'}: ${r.layer} v${r.version}, ${r.featureCount} 个要素 (+${r.added} −${r.removed} ~${r.changed})`);
+    console.log(`  坐标系: EPSG:${r.sourceSrid} (${r.sridSource}) → EPSG:4490`);
+    console.log(`  椭球面积: ${formatArea(r.areaM2.ellipsoidal)}`);
+    console.log(`  投影面积: ${formatArea(r.areaM2.planar)}`);
+    for (const p of r.invalid) console.log(`  已修复: ${p.fid} ${p.location ?? ''} ${p.reason}`);
+    for (const d of r.declaredAreas ?? []) {
+      console.log(`  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`);
+    }
+  });
+}
+
+async function cmdExport(config: Config, a: Args) {
+  const layer = str(a, 'layer');
+  const format = str(a, 'format') as ExportFormat | undefined;
+  const out = a._[1];
+  if (!layer || !format || !out) throw new UsageError('usage: onemap export --layer CODE --format geojson|shp|txt <out>');
+  if (!['geojson', 'shp', 'txt'].includes(format)) throw new UsageError(`--format must be geojson, shp or txt, got "${format}"`);
+  const enc = str(a, 'encoding')?.toUpperCase().replace('UTF8', 'UTF-8');
+  if (enc && enc !== 'UTF-8' && enc !== 'GBK') throw new UsageError('--encoding must be UTF-8 or GBK');
+  await withDb(config, async (db) => {
+    const r = await exportLayer(db, layer, format, out, {
+      version: int(a, 'version'), asOf: parseDate(a, 'as-of'), encoding: enc as 'UTF-8' | 'GBK' | undefined, fids: str(a, 'fid')?.split(','),
+    });
+    if (a.flags.json) return print(r);
+    console.log(`导出 ${r.featureCount} 个要素: ${r.files.join(', ')}`);
+  });
+}
+
+async function cmdVersions(config: Config, a: Args) {
+  const code = a._[1];
+  if (!code) throw new UsageError('usage: onemap versions CODE');
+  await withDb(config, async (db) => {
+    const v = await listVersions(db, code);
+    if (a.flags.json) return print(v);
+    for (const x of v) {
+      console.log(`v${x.version}${x.active ? '*' : ' '} ${x.validFrom.slice(0, 19)}  ${String(x.featureCount).padStart(8)} 个要素  ${x.areaM2.ellipsoidal !== null ? m2ToMu(x.areaM2.ellipsoidal).toFixed(2) + ' 亩' : ''}  +${x.added} −${x.removed} ~${x.changed}  ${x.source ?? ''}`);
+    }
+  });
+}
+
+async function cmdDiff(config: Config, a: Args) {
+  const [, code, v1, v2] = a._;
+  if (!code || !v1 || !v2) throw new UsageError('usage: onemap diff CODE V1 V2 [--json]');
+  await withDb(config, async (db) => {
+    const d = await diffVersions(db, code, Number(v1), Number(v2));
+    if (a.flags.json) return print(d);
+    console.log(`${d.layer} v${d.from} → v${d.to}: 新增 ${d.summary.added}, 删除 ${d.summary.removed}, 变更 ${d.summary.changed}; 面积变化 ${formatArea(d.summary.areaChangeM2)}`);
+  });
+}
+
+async function cmdDemo(config: Config, a: Args) {
+  const scale = (str(a, 'scale') ?? 'demo') as 'small' | 'demo' | 'large';
+  if (!['small', 'demo', 'large'].includes(scale)) throw new UsageError('--scale must be small, demo or large');
+  const { generateDemo } = await import('../demo/index.ts');
+  const bar = progressBar();
+  await withDb(config, async (db) => {
+    const r = await generateDemo(db, config, { scale, seed: int(a, 'seed'), onProgress: (msg, done, total) => bar.update(done, total, msg) });
+    bar.done();
+    if (a.flags.json) return print(r);
+    console.log(`演示城市已生成 (${scale}): ${r.layers.length} 个图层, ${r.layers.reduce((s, l) => s + l.featureCount, 0).toLocaleString('zh-CN')} 个要素, ${r.seconds.toFixed(1)} s`);
+  });
+}
+
+async function serve(config: Config, a: Args, withDemo: boolean) {
+  const t0 = Date.now();
+  const db = await openDb(config.db);
+  await ensureDefaultCatalogue(db);
+  if (withDemo && !a.flags['no-demo']) {
+    const layers = await layerSummaries(db);
+    if (!layers.some((l) => l.feature_count > 0)) {
+      console.log('首次启动：正在生成演示城市（demo 规模）…');
+      const { generateDemo } = await import('../demo/index.ts');
+      const bar = progressBar();
+      const r = await generateDemo(db, config, { scale: 'demo', onProgress: (msg, done, total) => bar.update(done, total, msg) });
+      bar.done(`演示城市已生成: ${r.layers.length} 个图层, ${r.seconds.toFixed(1)} s`);
+    }
+  }
+  const { buildApp } = await import('../server/app.ts');
+  const app = await buildApp({ db, config });
+  const port = int(a, 'port') ?? config.port;
+  await app.listen({ port, host: config.host });
+  console.log(`onemap 已启动: http://localhost:${port}  (${db.kind === 'pglite' ? `内置数据库 ${config.db.dataDir}` : 'PostgreSQL'}, 用时 ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const stop = async () => { await app.close(); await db.close(); process.exit(0); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let a: Args;
+  try {
+    a = parseArgs(argv, BOOLEANS);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const config = configFromEnv();
+  const cmd = a._[0];
+  try {
+    switch (cmd) {
+      case 'start': await serve(config, a, true); return 0;
+      case 'serve': await serve(config, a, false); return 0;
+      case 'demo': await cmdDemo(config, a); return 0;
+      case 'layers': await cmdLayers(config, a); return 0;
+      case 'import': await cmdImport(config, a); return 0;
+      case 'export': await cmdExport(config, a); return 0;
+      case 'versions': await cmdVersions(config, a); return 0;
+      case 'diff': await cmdDiff(config, a); return 0;
+      case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
+      default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { console.error(e.message); return 2; }
+    const json = !!a.flags.json;
+    if (e instanceof ImportRejected) {
+      if (json) print({ error: e.message, file: e.file, total: e.total, problems: e.problems });
+      else {
+        console.error(`导入被拒绝（数据库未作任何修改）: ${e.message}`);
+        for (const p of e.problems.slice(0, 20)) console.error(`  - 要素 ${p.fid}${p.location ? ` (${p.location})` : ''}: ${p.reason}`);
+        if (e.total > 20) console.error(`  … 共 ${e.total} 个问题`);
+      }
+      return 1;
+    }
+    if (json) print({ error: (e as Error).message });
+    else console.error(`${e instanceof ImportError ? '导入失败（数据库未作任何修改）: ' : '错误: '}${(e as Error).message}`);
+    if (process.env.ONEMAP_DEBUG) console.error(e);
+    return 1;
+  }
+}

@@ -1,0 +1,45 @@
+// SQL for exports: features of one layer version, a page at a time, geometry as the format needs.
+import type { Queryable } from '../db/index.ts';
+import { aliveAt } from '../store/store.repository.ts';
+
+export interface ExportRow {
+  id: number;
+  fid: string;
+  props: Record<string, unknown>;
+  g: string | Buffer;
+  area_m2: number | null;
+  planar_m2: number | null;
+}
+
+export type GeomOut = { kind: 'geojson' } | { kind: 'wkb' } | { kind: 'wkb-srid'; srid: number };
+
+function geomSql(g: GeomOut): string {
+  switch (g.kind) {
+    case 'geojson': return 'ST_AsGeoJSON(f.geom, 9)';
+    // Hex text rather than bytea keeps the two drivers' binary handling out of the way.
+    case 'wkb': return `encode(ST_AsBinary(f.geom), 'hex')`;
+    case 'wkb-srid': return `encode(ST_AsBinary(ST_Transform(f.geom, ${Number(g.srid)})), 'hex')`;
+  }
+}
+
+export async function page(db: Queryable, layerId: number, version: number, afterId: number, limit: number, g: GeomOut, fids?: string[]): Promise<ExportRow[]> {
+  return (
+    await db.query<ExportRow>(
+      `SELECT f.id, f.fid, f.props, ${geomSql(g)} AS g, f.area_m2, f.planar_m2
+         FROM feature f
+        WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} AND f.id > $3 AND ($5::text[] IS NULL OR f.fid = ANY ($5::text[]))
+        ORDER BY f.id LIMIT $4`,
+      [layerId, version, afterId, limit, fids ?? null],
+    )
+  ).rows;
+}
+
+/** The 3° GK zone (no prefix → +21 gives the prefixed code) that holds most of a selection. */
+export async function dominantZone(db: Queryable, layerId: number, version: number, fids?: string[]): Promise<number> {
+  const r = await db.query<{ z: number }>(
+    `SELECT round(ST_X(ST_Centroid(ST_Extent(f.geom)::geometry)) / 3)::int AS z
+       FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} AND ($3::text[] IS NULL OR f.fid = ANY ($3::text[]))`,
+    [layerId, version, fids ?? null],
+  );
+  return r.rows[0]?.z ?? 40;
+}
