@@ -19,13 +19,16 @@ export async function exportShapefile(source: AsyncIterable<ExportRow>, layer: L
     head.push(n.value);
   }
   const geometryType = SHP_TYPES[layer.geometry_type] ?? guessType(head);
-  const fields = inferFields(head.map((r) => r.props));
+  const fields = inferFields(head.map((r) => r.props), opts.encoding ?? 'UTF-8');
   const w = await writeShapefile(base, { geometryType, fields, encoding: opts.encoding ?? 'UTF-8', prjWkt: CGCS2000_PRJ });
   let n = 0;
   const put = (r: ExportRow) => { w.write(Buffer.from(r.g as string, 'hex'), r.props); if (++n % 5000 === 0) opts.onProgress?.(n); };
-  head.forEach(put);
-  for (let r = await it.next(); !r.done; r = await it.next()) put(r.value);
-  await w.close();
+  try {
+    head.forEach(put);
+    for (let r = await it.next(); !r.done; r = await it.next()) put(r.value);
+  } finally {
+    await w.close();
+  }
   const stem = join(dirname(base), basename(base));
   return { featureCount: n, files: ['.shp', '.shx', '.dbf', '.prj', '.cpg'].map((e) => stem + e) };
 }

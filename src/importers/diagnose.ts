@@ -55,6 +55,7 @@ export function summarise(file: string, problems: ImportProblem[], total: number
   const first = problems[0];
   const head = `${file}: ${total} of ${staged} features cannot be imported`;
   const where = first ? ` — first: feature ${first.fid}${first.location ? ` (${first.location})` : ''}: ${first.reason}` : '';
-  const hint = kinds.has('invalid') && kinds.size === 1 ? '. Nothing was written; repair the geometries or re-run with --make-valid' : '. Nothing was written';
+  const hint = kinds.has('invalid') && kinds.size === 1 ? '. Nothing was written; repair the geometries or re-run with --make-valid'
+    : kinds.has('empty') && kinds.size === 1 ? '. Nothing was written; re-run with --skip-empty to leave features without geometry out' : '. Nothing was written';
   return head + where + hint;
 }

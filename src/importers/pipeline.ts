@@ -12,10 +12,17 @@ import { zoneOfSrid, gkSrid } from '../crs/zones.ts';
 import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } from './types.ts';
 import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
 
-export interface ImportOptions extends ReaderOptions {
+export interface ImportOptions {
+  /** Target layer code in the catalogue. */
   layer: string;
+  /** Attribute encoding override (shapefile, TXT). */
+  encoding?: string;
+  /** Layer inside a multi-layer source (GeoPackage). */
+  sourceLayer?: string;
   srid?: number;
   makeValid?: boolean;
+  /** Leave out features without geometry (null shapes) instead of refusing the file. */
+  skipEmpty?: boolean;
   /** Accept features outside the city extent (province-wide reference data). */
   allowOutside?: boolean;
   user?: string;
@@ -39,7 +46,11 @@ export interface ImportResult {
   encoding?: string;
   areaM2: { ellipsoidal: number; planar: number };
   invalid: ImportProblem[];
+  /** Features left out by --skip-empty. */
+  skipped: ImportProblem[];
   /** Coordinate TXT: declared 地块面积 against computed planar area, per parcel. */
+  /** Non-blocking remarks from the reader (e.g. TXT: unclosed ring closed, point count mismatch). */
+  warnings: string[];
   declaredAreas?: { fid: string; declaredM2: number | null; computedPlanarM2: number; differenceM2: number | null; differencePercent: number | null }[];
 }
 
@@ -96,7 +107,7 @@ function guessSrid(info: SourceInfo, e: store.StageExtent): { srid: number; sour
 }
 
 export async function importFile(db: Db, config: Config, path: string, opts: ImportOptions): Promise<ImportResult> {
-  return importFromReader(db, config, await openReader(path, opts), opts);
+  return importFromReader(db, config, await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid }), opts);
 }
 
 /** Thrown inside the transaction to roll a dry run back while keeping its result. */
@@ -151,13 +162,14 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       for (const p of found.rows) {
         problems.push(await describe(tx, p, srid, srcBox, extentText, layer.code, layer.geometry_type));
       }
-      const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid'));
+      const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid') && !(opts.skipEmpty && p.kind === 'empty'));
       if (blocking.length > 0) {
         throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
       }
 
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
+      const skipped = problems.filter((p) => p.kind === 'empty');
       await store.buildIncoming(tx, srid, !!opts.makeValid);
       const version = await store.nextVersion(tx, layer.id);
       const counts = await store.applyIncoming(tx, layer.id, version);
@@ -170,7 +182,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       await tx.exec('DROP TABLE IF EXISTS onemap_incoming; DROP TABLE IF EXISTS onemap_stage;');
       const result: ImportResult = {
         layer: layer.code, version, featureCount: totals.feature_count, ...counts, sourceSrid: srid, sridSource, encoding: info.encoding,
-        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, declaredAreas,
+        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, skipped, declaredAreas, warnings: info.warnings ?? [],
       };
       if (opts.dryRun) throw new DryRun(result);
       return result;

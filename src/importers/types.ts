@@ -42,6 +42,8 @@ export interface SourceInfo {
   featureCount?: number;
   /** Geometry type as declared by the file, upper-case OGC name, e.g. "POLYGON", "MULTIPOLYGON". */
   geometryType?: string;
+  /** Remarks that do not stop the import (shown to the user). */
+  warnings?: string[];
 }
 
 export interface SourceReader {
@@ -58,6 +60,8 @@ export interface ReaderOptions {
   encoding?: string;
   /** Layer name inside a multi-layer container (GeoPackage). */
   layer?: string;
+  /** SRID the user forced (--srid): lets a reader accept a file whose own CRS it cannot read. */
+  srid?: number;
 }
 
 /**
