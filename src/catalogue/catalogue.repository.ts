@@ -39,7 +39,7 @@ export async function findByCode(db: Queryable, code: string): Promise<LayerRow 
   return (await db.query<LayerRow>(`SELECT ${COLS} FROM layer WHERE upper(code) = upper($1)`, [code])).rows[0];
 }
 
-/** Inserts a layer unless its code exists, and gives it its own feature partitions. */
+/** Inserts a layer unless its code exists. */
 export async function insertIfMissing(db: Queryable, l: LayerInput): Promise<number | undefined> {
   const r = await db.query<{ id: number }>(
     `INSERT INTO layer (code, name_zh, name_en, class, geometry_type, attr_schema, statutory, public, source,
@@ -49,12 +49,8 @@ export async function insertIfMissing(db: Queryable, l: LayerInput): Promise<num
     [l.code, l.name_zh, l.name_en ?? null, l.class, l.geometry_type, JSON.stringify(l.attr_schema ?? []), l.statutory ?? false,
       l.public ?? false, l.source ?? null, l.legal_basis ?? null, l.owner_dept ?? null, l.data_date ?? null, l.description ?? null, l.sort_order ?? 1000],
   );
+  // The layer's feature partitions are created by its first import (store.repository.ts).
   const id = r.rows[0]?.id;
-  if (id !== undefined) {
-    // Partition names derive from the integer id only, so no user text reaches DDL.
-    await db.exec(`CREATE TABLE feature_l${id} PARTITION OF feature FOR VALUES IN (${id});
-                   CREATE TABLE feature_part_l${id} PARTITION OF feature_part FOR VALUES IN (${id});`);
-  }
   return id;
 }
 

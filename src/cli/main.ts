@@ -11,7 +11,7 @@ import { formatArea, m2ToMu } from '../area/units.ts';
 import { progressBar } from '../util/progress.ts';
 import { parseArgs, str, int, UsageError, type Args } from './args.ts';
 
-const BOOLEANS = new Set(['json', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo']);
+const BOOLEANS = new Set(['json', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty']);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
 
@@ -19,7 +19,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
-  onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -63,7 +63,7 @@ async function cmdImport(config: Config, a: Args) {
   const bar = progressBar();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
-      layer, encoding: str(a, 'encoding'), srid: int(a, 'srid'), makeValid: !!a.flags['make-valid'], allowOutside: !!a.flags['allow-outside'],
+      layer, encoding: str(a, 'encoding'), srid: int(a, 'srid'), makeValid: !!a.flags['make-valid'], skipEmpty: !!a.flags['skip-empty'], sourceLayer: str(a, 'source-layer'), allowOutside: !!a.flags['allow-outside'],
       validFrom: parseDate(a, 'as-of')?.toISOString(), dryRun: !!a.flags['dry-run'], user: process.env.USER ?? 'cli',
       onProgress: (p) => bar.update(p.bytes, p.totalBytes, `${p.phase === 'read' ? '读取' : p.phase === 'check' ? '检查' : '写入'} ${p.features.toLocaleString('zh-CN')} 个要素`),
     });
@@ -74,6 +74,8 @@ async function cmdImport(config: Config, a: Args) {
     console.log(`  椭球面积: ${formatArea(r.areaM2.ellipsoidal)}`);
     console.log(`  投影面积: ${formatArea(r.areaM2.planar)}`);
     for (const p of r.invalid) console.log(`  已修复: ${p.fid} ${p.location ?? ''} ${p.reason}`);
+    for (const p of r.skipped) console.log(`  已跳过（无几何）: ${p.fid} ${p.location ?? ''}`);
+    for (const w of r.warnings) console.log(`  提示: ${w}`);
     for (const d of r.declaredAreas ?? []) {
       console.log(`  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`);
     }

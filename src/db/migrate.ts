@@ -10,7 +10,7 @@ const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 export async function migrate(db: Db): Promise<string[]> {
   // PostGIS first and outside the numbered files: on a server it may already exist in `public`
   // (shared by every schema on the search_path), which IF NOT EXISTS tolerates.
-  await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+  await db.exec('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));

@@ -170,16 +170,15 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
       const skipped = problems.filter((p) => p.kind === 'empty');
-      await store.buildIncoming(tx, srid, !!opts.makeValid);
       const version = await store.nextVersion(tx, layer.id);
-      const counts = await store.applyIncoming(tx, layer.id, version);
+      const counts = await store.applyIncoming(tx, layer.id, version, srid, !!opts.makeValid);
       const totals = await store.versionTotals(tx, layer.id, version);
       await store.insertVersion(tx, {
         layerId: layer.id, version, validFrom: opts.validFrom ?? null, sourcePath: path, sourceFormat: info.format, sourceSrid: srid,
         totals, counts, repaired, createdBy: opts.user ?? null, note: opts.note ?? null,
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
-      await tx.exec('DROP TABLE IF EXISTS onemap_incoming; DROP TABLE IF EXISTS onemap_stage;');
+      await store.dropStage(tx);
       const result: ImportResult = {
         layer: layer.code, version, featureCount: totals.feature_count, ...counts, sourceSrid: srid, sridSource, encoding: info.encoding,
         areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, skipped, declaredAreas, warnings: info.warnings ?? [],

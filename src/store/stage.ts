@@ -11,6 +11,8 @@ export class StageWriter {
   private parts: string[] = [];
   private size = 0;
   private seq = 0;
+  /** The COPY in flight: reading the next batch overlaps with the database loading this one. */
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly tx: Queryable) {}
 
@@ -21,17 +23,27 @@ export class StageWriter {
   async add(f: SourceFeature): Promise<void> {
     this.seq++;
     const geom = f.wkb ? f.wkb.toString('hex') : '\\N';
-    const line = `${this.seq}\t${copyValue(f.fid)}\t${copyValue(f.location)}\t${geom}\t${copyValue(JSON.stringify(f.props))}\n`;
+    // PostgreSQL's jsonb refuses the NUL character; dBASE padding sometimes leaves one behind.
+    const props = JSON.stringify(f.props);
+    const line = `${this.seq}\t${copyValue(f.fid)}\t${copyValue(f.location)}\t${geom}\t${copyValue(props.includes('\\u0000') ? props.replace(/\\u0000/g, '') : props)}\n`;
     this.parts.push(line);
     this.size += line.length;
-    if (this.size >= BATCH_BYTES) await this.flush();
+    if (this.size >= BATCH_BYTES) await this.send();
   }
 
-  async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
+  private async send(): Promise<void> {
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    await this.tx.copyText(STAGE, STAGE_COLUMNS, text);
+    await this.pending;
+    this.pending = this.tx.copyText(STAGE, STAGE_COLUMNS, text);
+    // Surface a failure at the next await rather than as an unhandled rejection.
+    this.pending.catch(() => {});
+  }
+
+  /** Sends what is buffered and waits until the database has all of it. */
+  async flush(): Promise<void> {
+    if (this.parts.length > 0) await this.send();
+    await this.pending;
   }
 }

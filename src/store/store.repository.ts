@@ -81,7 +81,7 @@ export async function findProblems(
            WHEN $2::text[] IS NOT NULL AND NOT (GeometryType(g) = ANY ($2::text[])) THEN 'type'
            WHEN $3::float8 IS NOT NULL AND NOT (g @ ST_MakeEnvelope($3, $4, $5, $6, $1::int)) THEN 'outside'
            WHEN NOT ST_IsValid(g) THEN 'invalid'
-           WHEN count(*) OVER (PARTITION BY fid) > 1 THEN 'duplicate'
+           WHEN fid IN (SELECT fid FROM ${STAGE} GROUP BY fid HAVING count(*) > 1) THEN 'duplicate'
          END AS kind
        FROM s
      )
@@ -127,19 +127,23 @@ export async function nextVersion(tx: Queryable, layerId: number): Promise<numbe
  * ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the flattening's
  * 10th digit, far below a square metre).
  */
-export async function buildIncoming(tx: Queryable, srid: number, makeValid: boolean): Promise<void> {
+/**
+ * SELECT over the staging table giving finished rows in EPSG:4490 with areas and a row hash.
+ * Planar area uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the
+ * CGCS2000 ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the
+ * flattening's 10th digit, far below a square metre).
+ */
+function incomingSelect(srid: number, makeValid: boolean): string {
   const g0 = `ST_Force2D(ST_SetSRID(geom, ${Number(srid)}))`;
   const fixed = makeValid ? `CASE WHEN ST_IsValid(${g0}) THEN ${g0} ELSE ST_CollectionExtract(ST_MakeValid(${g0})) END` : g0;
   const g = srid === 4490 ? fixed : `ST_Transform(${fixed}, 4490)`;
-  await tx.exec(`DROP TABLE IF EXISTS onemap_incoming;
-    CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS
-    SELECT seq, fid, props, g AS geom,
+  return `SELECT seq, fid, props, g AS geom,
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Area(g::geography) END AS area_m2,
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_planar_area(g) END AS planar_m2,
       CASE WHEN GeometryType(g) IN ('LINESTRING', 'MULTILINESTRING') THEN ST_Length(g::geography) END AS length_m,
       ST_NPoints(g) AS npoints,
-      md5(encode(ST_AsBinary(g), 'hex') || props::text) AS row_hash
-    FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE}) s;`);
+      md5(ST_AsBinary(g) || convert_to(props::text, 'UTF8')) AS row_hash
+    FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) s`;
 }
 
 /** Ids of staged features that --make-valid changed, for the report. */
@@ -159,11 +163,49 @@ export interface ApplyCounts {
   changed: number;
 }
 
+async function partitionExists(tx: Queryable, layerId: number): Promise<boolean> {
+  const r = await tx.query<{ t: string | null }>(`SELECT to_regclass('feature_l' || $1::int)::text AS t`, [layerId]);
+  return r.rows[0].t !== null;
+}
+
+const FEATURE_COLS = 'layer_id, v_from, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash';
+
+const subdivideSql = (target: string, source: string) =>
+  `INSERT INTO ${target} (layer_id, feature_id, v_from, geom)
+   SELECT layer_id, id, v_from, ST_Subdivide(geom, ${SUBDIVIDE_MAX_VERTICES}) FROM ${source}
+    WHERE layer_id = $1 AND v_from = $2 AND npoints > ${SUBDIVIDE_MAX_VERTICES}
+      AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')`;
+
 /**
- * Writes version `v`: closes the rows of the newest version that are gone or changed, inserts
- * the new and changed ones, and keeps identical rows (same fid and hash) untouched.
+ * Writes version `v` from the staging table.
+ *
+ * First load of a layer: rows go into a fresh, index-less table that is then attached as the
+ * layer's partition, so PostgreSQL builds the indexes once in bulk (≈ 2× faster than
+ * maintaining a GiST index row by row). A CHECK on layer_id lets ATTACH skip its scan.
+ *
+ * Later versions: closes the rows of the newest version that are gone or changed, inserts new
+ * and changed ones, and keeps identical rows (same fid and hash) untouched.
  */
-export async function applyIncoming(tx: Queryable, layerId: number, v: number): Promise<ApplyCounts> {
+export async function applyIncoming(tx: Queryable, layerId: number, v: number, srid: number, makeValid: boolean): Promise<ApplyCounts> {
+  const id = Number(layerId);
+  if (!(await partitionExists(tx, id))) {
+    await tx.exec(`CREATE TABLE feature_l${id} (LIKE feature INCLUDING DEFAULTS);
+      ALTER TABLE feature_l${id} ADD CONSTRAINT feature_l${id}_layer CHECK (layer_id = ${id});
+      CREATE TABLE feature_part_l${id} (LIKE feature_part INCLUDING DEFAULTS);
+      ALTER TABLE feature_part_l${id} ADD CONSTRAINT feature_part_l${id}_layer CHECK (layer_id = ${id});`);
+    const r = await tx.query(
+      `INSERT INTO feature_l${id} (${FEATURE_COLS})
+       SELECT $1, $2, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash FROM (${incomingSelect(srid, makeValid)}) i ORDER BY seq`,
+      [id, v],
+    );
+    await tx.query(subdivideSql(`feature_part_l${id}`, `feature_l${id}`), [id, v]);
+    await tx.exec(`ALTER TABLE feature ATTACH PARTITION feature_l${id} FOR VALUES IN (${id});
+      ALTER TABLE feature_part ATTACH PARTITION feature_part_l${id} FOR VALUES IN (${id});`);
+    return { added: r.rowCount, removed: 0, changed: 0 };
+  }
+
+  await tx.exec(`DROP TABLE IF EXISTS onemap_incoming;
+    CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS ${incomingSelect(srid, makeValid)};`);
   const counts = (
     await tx.query<ApplyCounts>(
       `SELECT
@@ -173,37 +215,30 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number): 
             AND NOT EXISTS (SELECT 1 FROM onemap_incoming x WHERE x.fid = f.fid)) AS removed
        FROM onemap_incoming i
        LEFT JOIN feature o ON o.layer_id = $1 AND o.v_to IS NULL AND o.fid = i.fid`,
-      [layerId],
+      [id],
     )
   ).rows[0];
-  if (v > 1) {
-    await tx.query(
-      `UPDATE feature f SET v_to = $2 WHERE f.layer_id = $1 AND f.v_to IS NULL
-         AND NOT EXISTS (SELECT 1 FROM onemap_incoming i WHERE i.fid = f.fid AND i.row_hash = f.row_hash)`,
-      [layerId, v],
-    );
-    await tx.query(
-      `UPDATE feature_part p SET v_to = $2 FROM feature f
-        WHERE p.layer_id = $1 AND p.v_to IS NULL AND f.layer_id = $1 AND f.id = p.feature_id AND f.v_to = $2`,
-      [layerId, v],
-    );
-  }
   await tx.query(
-    `INSERT INTO feature (layer_id, v_from, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash)
+    `UPDATE feature f SET v_to = $2 WHERE f.layer_id = $1 AND f.v_to IS NULL
+       AND NOT EXISTS (SELECT 1 FROM onemap_incoming i WHERE i.fid = f.fid AND i.row_hash = f.row_hash)`,
+    [id, v],
+  );
+  await tx.query(
+    `UPDATE feature_part p SET v_to = $2 FROM feature f
+      WHERE p.layer_id = $1 AND p.v_to IS NULL AND f.layer_id = $1 AND f.id = p.feature_id AND f.v_to = $2`,
+    [id, v],
+  );
+  await tx.query(
+    `INSERT INTO feature (${FEATURE_COLS})
      SELECT $1, $2, i.fid, i.props, i.geom, i.area_m2, i.planar_m2, i.length_m, i.npoints, i.row_hash
        FROM onemap_incoming i
-      WHERE $2 = 1 OR NOT EXISTS (SELECT 1 FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.v_from < $2
-                                  AND o.fid = i.fid AND o.row_hash = i.row_hash)
+      WHERE NOT EXISTS (SELECT 1 FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.v_from < $2
+                          AND o.fid = i.fid AND o.row_hash = i.row_hash)
       ORDER BY i.seq`,
-    [layerId, v],
+    [id, v],
   );
-  await tx.query(
-    `INSERT INTO feature_part (layer_id, feature_id, v_from, geom)
-     SELECT layer_id, id, v_from, ST_Subdivide(geom, ${SUBDIVIDE_MAX_VERTICES}) FROM feature
-      WHERE layer_id = $1 AND v_from = $2 AND npoints > ${SUBDIVIDE_MAX_VERTICES}
-        AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')`,
-    [layerId, v],
-  );
+  await tx.query(subdivideSql('feature_part', 'feature'), [id, v]);
+  await tx.exec('DROP TABLE IF EXISTS onemap_incoming');
   return counts;
 }
 
