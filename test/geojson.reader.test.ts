@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { GeoJsonScanner, openGeoJson, type GeoJsonTuning } from '../src/importers/geojson.ts';
 import { ImportError, type SourceFeature, type SourceReader } from '../src/importers/types.ts';
 import { wkbToGeometry } from '../src/util/wkb.ts';
+import { drain } from './helpers/drain.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/import/geojson', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'onemap-geojson-'));
@@ -16,16 +17,7 @@ function tmpFile(name: string, text: string | Buffer): string {
   return p;
 }
 
-async function readAll(path: string, tuning?: GeoJsonTuning): Promise<{ reader: SourceReader; features: SourceFeature[] }> {
-  const reader = await openGeoJson(path, {}, tuning);
-  const features: SourceFeature[] = [];
-  try {
-    for await (const f of reader.features()) features.push(f);
-  } finally {
-    await reader.close();
-  }
-  return { reader, features };
-}
+const readAll = async (path: string, tuning?: GeoJsonTuning) => drain(await openGeoJson(path, {}, tuning));
 
 /** Comparable form: geometry decoded back from WKB. */
 const plain = (fs: SourceFeature[]) => fs.map((f) => ({ ...f, wkb: f.wkb && wkbToGeometry(f.wkb) }));

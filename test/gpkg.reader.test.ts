@@ -8,20 +8,12 @@ import initSqlJs from 'sql.js';
 import { gpkgGeometryToWkb, openGeoPackage } from '../src/importers/gpkg.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceReader } from '../src/importers/types.ts';
 import { geometryToWkb, wkbToGeometry, type Geometry } from '../src/util/wkb.ts';
+import { drain } from './helpers/drain.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/import/gpkg', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'onemap-gpkg-'));
 
-async function readAll(path: string, opts: ReaderOptions = {}): Promise<{ reader: SourceReader; features: SourceFeature[] }> {
-  const reader = await openGeoPackage(path, opts);
-  const features: SourceFeature[] = [];
-  try {
-    for await (const f of reader.features()) features.push(f);
-  } finally {
-    await reader.close();
-  }
-  return { reader, features };
-}
+const readAll = async (path: string, opts: ReaderOptions = {}) => drain(await openGeoPackage(path, opts));
 
 async function rejects(p: Promise<unknown>, reason: RegExp, file: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => {

@@ -13,21 +13,13 @@ import { parseDbfNumber } from '../src/importers/shapefile/dbf.ts';
 import { ShpDecoder } from '../src/importers/shapefile/shp.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceReader } from '../src/importers/types.ts';
 import { wkbToGeometry, type Geometry, type Position } from '../src/util/wkb.ts';
+import { drain } from './helpers/drain.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/import/shapefile', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'onemap-shptest-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function readAll(path: string, opts: ReaderOptions = {}): Promise<{ reader: SourceReader; features: SourceFeature[] }> {
-  const reader = await openShapefile(path, opts);
-  const features: SourceFeature[] = [];
-  try {
-    for await (const f of reader.features()) features.push(f);
-  } finally {
-    await reader.close();
-  }
-  return { reader, features };
-}
+const readAll = async (path: string, opts: ReaderOptions = {}) => drain(await openShapefile(path, opts));
 
 /** A private copy of a fixture folder, to damage or rename. */
 function copyFixture(name: string, as = name): string {
