@@ -1,7 +1,7 @@
 // Deterministic synthetic "Hangzhou-like" demo city: all 24 default layers, written as version 1
 // of each layer through the real validating import pipeline. Same seed ⇒ identical data.
 //
-//   generateDemo(db, config, { scale: 'demo' })      // npm start default: ~13 000 cells of 1.2 km
+//   generateDemo(db, config, { scale: 'demo' })      // npm start default: ~17 000 cells of 1 km, ~68 000 features
 //   generateDemo(db, config, { scale: 'small' })     // tests: 4.5 km cells, a few thousand features
 //   generateDemo(db, config, { scale: 'large' })     // benchmarks: 175 m cells, > 1 000 000 features
 import type { Db } from '../db/index.ts';

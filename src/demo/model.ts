@@ -177,8 +177,8 @@ export class CityModel {
   }
 
   /**
-   * Water body index at a point, or -1. `minHalfWidth` (km) widens the river and 西湖 to at least
-   * half a cell so they exist at every scale.
+   * Water body index at a point, or -1. `minHalfWidth` (km) widens the rivers and 西湖 to about
+   * half a cell so they stay continuous (and exist) at every scale.
    */
   water(x: number, y: number, minHalfWidth: number): number {
     for (const lk of this.lakes) {
@@ -206,7 +206,7 @@ export class CityModel {
       }
     }
     if (best < Math.max(width / 2, minHalfWidth)) return W_RIVER;
-    if (polylineDist(x, y, TIAOXI) < 0.15) return 5;
+    if (polylineDist(x, y, TIAOXI) < Math.max(0.15, 0.9 * minHalfWidth)) return 5;
     return -1;
   }
 
