@@ -11,7 +11,8 @@ function wrap(r: Runner): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
       const res = await r.query<T>(sql, params);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+      // Like pg: a SELECT counts its rows (PGlite reports affectedRows = 0 for SELECT).
+      return { rows: res.rows, rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0) };
     },
     async exec(sql: string): Promise<void> {
       await r.exec(sql);

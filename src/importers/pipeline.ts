@@ -3,13 +3,14 @@
 // throws ImportRejected before COMMIT, so a failed import leaves the database exactly as it was.
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { layerForImport } from '../catalogue/catalogue.service.ts';
 import * as store from '../store/store.repository.ts';
 import { StageWriter } from '../store/stage.ts';
 import { zoneOfSrid, gkSrid } from '../crs/zones.ts';
 import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } from './types.ts';
+import { appendAudit } from '../audit/audit.ts';
 import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
 
 export interface ImportOptions {
@@ -110,6 +111,75 @@ export async function importFile(db: Db, config: Config, path: string, opts: Imp
   return importFromReader(db, config, await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid }), opts);
 }
 
+export interface StagedSource {
+  stage: StageWriter;
+  srid: number;
+  sridSource: string;
+  /** Problems found; none of them blocking under the options given. */
+  problems: ImportProblem[];
+}
+
+/**
+ * Reads a source into the staging table (onemap_stage, inside tx) and checks every feature for
+ * layer type `geometryType`: CRS, emptiness, type, extent, validity, duplicate ids. Throws
+ * ImportRejected / ImportError when something blocks. Shared by imports and by the review engine,
+ * which reads project boundaries the same way.
+ */
+export async function stageAndCheck(
+  tx: Queryable,
+  config: Config,
+  reader: SourceReader,
+  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress'>,
+  layerCode: string,
+  geometryType: string,
+): Promise<StagedSource> {
+  const info = reader.info;
+  const path = info.path;
+  await store.createStage(tx);
+  const stage = new StageWriter(tx);
+  let lastTick = 0;
+  for await (const f of reader.features()) {
+    await stage.add(f);
+    if (opts.onProgress && stage.count - lastTick >= 2000) {
+      lastTick = stage.count;
+      opts.onProgress({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'read' });
+    }
+  }
+  await stage.flush();
+  opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'check' });
+  if (stage.count === 0) throw new ImportError({ file: path, reason: 'the file holds no features: nothing to import' });
+
+  const extent = await store.stageExtent(tx);
+  let srid: number;
+  let sridSource: string;
+  if (opts.srid) {
+    srid = opts.srid;
+    sridSource = `--srid ${opts.srid}`;
+  } else if (info.srid) {
+    srid = info.srid;
+    sridSource = info.sridSource ?? `EPSG:${info.srid} from the file`;
+  } else {
+    ({ srid, source: sridSource } = guessSrid(info, extent));
+  }
+  if (!(await store.sridExists(tx, srid))) throw new ImportError({ file: path, reason: `EPSG:${srid} is not a coordinate system PostGIS knows` });
+
+  const ext = config.cityExtent;
+  const m = config.extentMargin;
+  const withMargin: [number, number, number, number] = [ext[0] - m, ext[1] - m, ext[2] + m, ext[3] + m];
+  const srcBox = opts.allowOutside ? null : await store.extentInSource(tx, withMargin, srid);
+  const found = await store.findProblems(tx, { srid, allowed: ALLOWED_TYPES[geometryType] ?? null, bbox: srcBox, limit: PROBLEM_LIMIT });
+  const extentText = `${ext[0]}–${ext[2]}°E, ${ext[1]}–${ext[3]}°N`;
+  const problems: ImportProblem[] = [];
+  for (const p of found.rows) {
+    problems.push(await describe(tx, p, srid, srcBox, extentText, layerCode, geometryType));
+  }
+  const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid') && !(opts.skipEmpty && p.kind === 'empty'));
+  if (blocking.length > 0) {
+    throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
+  }
+  return { stage, srid, sridSource, problems };
+}
+
 /** Thrown inside the transaction to roll a dry run back while keeping its result. */
 class DryRun extends Error {
   constructor(readonly result: ImportResult) {
@@ -124,48 +194,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
     return await db.transaction(async (tx) => {
       const info = reader.info;
       const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
-      await store.createStage(tx);
-      const stage = new StageWriter(tx);
-      let lastTick = 0;
-      for await (const f of reader.features()) {
-        await stage.add(f);
-        if (opts.onProgress && stage.count - lastTick >= 2000) {
-          lastTick = stage.count;
-          opts.onProgress({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'read' });
-        }
-      }
-      await stage.flush();
-      opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'check' });
-      if (stage.count === 0) throw new ImportError({ file: path, reason: 'the file holds no features: nothing to import' });
-
-      const extent = await store.stageExtent(tx);
-      let srid: number;
-      let sridSource: string;
-      if (opts.srid) {
-        srid = opts.srid;
-        sridSource = `--srid ${opts.srid}`;
-      } else if (info.srid) {
-        srid = info.srid;
-        sridSource = info.sridSource ?? `EPSG:${info.srid} from the file`;
-      } else {
-        ({ srid, source: sridSource } = guessSrid(info, extent));
-      }
-      if (!(await store.sridExists(tx, srid))) throw new ImportError({ file: path, reason: `EPSG:${srid} is not a coordinate system PostGIS knows` });
-
-      const ext = config.cityExtent;
-      const m = config.extentMargin;
-      const withMargin: [number, number, number, number] = [ext[0] - m, ext[1] - m, ext[2] + m, ext[3] + m];
-      const srcBox = opts.allowOutside ? null : await store.extentInSource(tx, withMargin, srid);
-      const found = await store.findProblems(tx, { srid, allowed: ALLOWED_TYPES[layer.geometry_type] ?? null, bbox: srcBox, limit: PROBLEM_LIMIT });
-      const extentText = `${ext[0]}–${ext[2]}°E, ${ext[1]}–${ext[3]}°N`;
-      const problems: ImportProblem[] = [];
-      for (const p of found.rows) {
-        problems.push(await describe(tx, p, srid, srcBox, extentText, layer.code, layer.geometry_type));
-      }
-      const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid') && !(opts.skipEmpty && p.kind === 'empty'));
-      if (blocking.length > 0) {
-        throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
-      }
+      const { stage, srid, sridSource, problems } = await stageAndCheck(tx, config, reader, opts, layer.code, layer.geometry_type);
 
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
@@ -176,6 +205,10 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       await store.insertVersion(tx, {
         layerId: layer.id, version, validFrom: opts.validFrom ?? null, sourcePath: path, sourceFormat: info.format, sourceSrid: srid,
         totals, counts, repaired, createdBy: opts.user ?? null, note: opts.note ?? null,
+      });
+      await appendAudit(tx, {
+        actor: opts.user ?? 'system', action: 'layer.import', entity: 'layer', entityId: layer.code,
+        after: { version, featureCount: totals.feature_count, ...counts, source: path, format: info.format, srid, dryRun: !!opts.dryRun },
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
       await store.dropStage(tx);

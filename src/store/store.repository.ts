@@ -122,12 +122,6 @@ export async function nextVersion(tx: Queryable, layerId: number): Promise<numbe
 }
 
 /**
- * Staging → a temp table of finished rows in EPSG:4490, with areas and a row hash. Planar area
- * uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the CGCS2000
- * ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the flattening's
- * 10th digit, far below a square metre).
- */
-/**
  * SELECT over the staging table giving finished rows in EPSG:4490 with areas and a row hash.
  * Planar area uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the
  * CGCS2000 ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the
@@ -144,6 +138,15 @@ function incomingSelect(srid: number, makeValid: boolean): string {
       ST_NPoints(g) AS npoints,
       md5(ST_AsBinary(g) || convert_to(props::text, 'UTF8')) AS row_hash
     FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) s`;
+}
+
+/** Staged features as finished EPSG:4490 geometries (hex EWKB), in file order: review input. */
+export async function stagedGeometries(tx: Queryable, srid: number, makeValid: boolean): Promise<{ fid: string; props: Record<string, unknown>; ewkb: string }[]> {
+  return (
+    await tx.query<{ fid: string; props: Record<string, unknown>; ewkb: string }>(
+      `SELECT fid, props, encode(ST_AsEWKB(geom), 'hex') AS ewkb FROM (${incomingSelect(srid, makeValid)}) i ORDER BY seq`,
+    )
+  ).rows;
 }
 
 /** Ids of staged features that --make-valid changed, for the report. */

@@ -1,0 +1,603 @@
+// The review opinion (审查意见书) as an A4 PDF, from the same content as the HTML (opinionContent) and
+// the same map display list (map.ts). Text is laid out here rather than by pdfkit's wrapper because a
+// line may mix fonts: Noto Sans SC is split into subsets and a system font may lack glyphs, so each
+// character is set in the first font that has it (otherwise it would print as a blank box).
+import PDFDocument from 'pdfkit';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import type { OpinionInput, Verdict } from '../types.ts';
+import { FINDING_COLUMNS, opinionContent, REVIEW_COLUMNS, type Column } from './html.ts';
+import { pathData, type MapDrawing, type MapPath, type MapText } from './map.ts';
+
+export interface PdfFontOptions {
+  /** A .ttf / .otf / .ttc with CJK glyphs, e.g. /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc. */
+  path: string;
+  /** PostScript name inside a .ttc (first font of the collection when absent). */
+  family?: string;
+}
+
+export interface PdfOptions {
+  /** Tried before the bundled Noto Sans SC subsets, which remain the fallback for missing glyphs. */
+  font?: PdfFontOptions | null;
+}
+
+export function pdfOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PdfOptions {
+  const path = env.ONEMAP_PDF_FONT?.trim();
+  return { font: path ? { path, family: env.ONEMAP_PDF_FONT_FAMILY?.trim() || undefined } : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fonts
+
+// fontkit is pdfkit's own font parser; resolving it through pdfkit gets the very copy pdfkit uses.
+interface FontkitFont {
+  hasGlyphForCodePoint(cp: number): boolean;
+  postscriptName: string;
+}
+interface Fontkit {
+  create(data: Buffer, postscriptName?: string): FontkitFont | { fonts: FontkitFont[] };
+}
+const require = createRequire(import.meta.url);
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as Fontkit;
+const FONTSOURCE = dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
+
+/**
+ * WOFF 1.0 → plain sfnt. fontkit reads WOFF but inflates the whole glyf table again for every glyph
+ * it touches (seconds per document for a CJK font); inflating each table once here avoids that.
+ */
+export function woffToSfnt(woff: Buffer): Buffer {
+  if (woff.readUInt32BE(0) !== 0x774f4646) return woff; // 'wOFF'
+  const n = woff.readUInt16BE(12);
+  const tables = Array.from({ length: n }, (_, i) => {
+    const o = 44 + i * 20;
+    const [tag, offset, compLength, origLength, checksum] = [0, 4, 8, 12, 16].map((d) => woff.readUInt32BE(o + d));
+    const raw = woff.subarray(offset, offset + compLength);
+    return { tag, checksum, data: compLength < origLength ? inflateSync(raw) : raw };
+  });
+  const log2 = Math.floor(Math.log2(n));
+  const header = Buffer.alloc(12 + 16 * n);
+  header.writeUInt32BE(woff.readUInt32BE(4), 0); // flavor: 0x00010000 (TrueType) or 'OTTO'
+  header.writeUInt16BE(n, 4);
+  header.writeUInt16BE(16 << log2, 6);
+  header.writeUInt16BE(log2, 8);
+  header.writeUInt16BE(16 * n - (16 << log2), 10);
+  const parts: Buffer[] = [header];
+  let offset = header.length;
+  tables.forEach((t, i) => {
+    header.writeUInt32BE(t.tag, 12 + i * 16);
+    header.writeUInt32BE(t.checksum, 16 + i * 16);
+    header.writeUInt32BE(offset, 20 + i * 16);
+    header.writeUInt32BE(t.data.length, 24 + i * 16);
+    const pad = (4 - (t.data.length % 4)) % 4;
+    parts.push(t.data, Buffer.alloc(pad));
+    offset += t.data.length + pad;
+  });
+  return Buffer.concat(parts);
+}
+
+interface Face {
+  name: string;
+  has: (cp: number) => boolean;
+}
+
+const subsetFile = (subset: string, weight: 400 | 700) =>
+  woffToSfnt(readFileSync(join(FONTSOURCE, 'files', `noto-sans-sc-${subset}-${weight}-normal.woff`)));
+
+/**
+ * The fonts of one document, in order of preference: the configured system font, the Noto Sans SC
+ * chinese-simplified subset (GB 2312 hanzi, ASCII, Latin-1, “”（）—×²), then whichever other Noto
+ * subset unicode.json lists for a character (→ ① ≤ and rarer hanzi such as 溇 live there).
+ */
+class FontBook {
+  private faces: Face[] = [];
+  private ranges: [string, [number, number][]][] | null = null;
+  private loaded = new Set<string>();
+  private chosen = new Map<string, string>();
+
+  constructor(
+    private doc: PDFKit.PDFDocument,
+    system: PdfFontOptions | null,
+  ) {
+    if (system) this.addSystem(system);
+    this.addSubset('chinese-simplified');
+  }
+
+  private register(id: string, regular: Buffer, bold: Buffer, font: FontkitFont, family?: string) {
+    this.doc.registerFont(`${id}:400`, regular, family);
+    this.doc.registerFont(`${id}:700`, bold, family);
+    this.faces.push({ name: id, has: (cp) => font.hasGlyphForCodePoint(cp) });
+  }
+
+  private addSystem({ path, family }: PdfFontOptions) {
+    const bytes = woffToSfnt(readFileSync(path));
+    const opened = fontkit.create(bytes, family);
+    const font = 'fonts' in opened ? opened.fonts[0] : opened;
+    if (!font) throw new Error(`ONEMAP_PDF_FONT: no font in ${path}`);
+    const ps = 'fonts' in opened || family ? family ?? font.postscriptName : undefined;
+    // One file only: headings use the same weight.
+    this.register('system', bytes, bytes, font, ps);
+  }
+
+  private addSubset(subset: string): Face {
+    this.loaded.add(subset);
+    const regular = subsetFile(subset, 400);
+    this.register(subset, regular, subsetFile(subset, 700), fontkit.create(regular) as FontkitFont);
+    return this.faces[this.faces.length - 1];
+  }
+
+  private subsetsFor(cp: number): string[] {
+    if (!this.ranges) {
+      const json = JSON.parse(readFileSync(join(FONTSOURCE, 'unicode.json'), 'utf8')) as Record<string, string>;
+      this.ranges = Object.entries(json).map(([k, v]) => [
+        k.replace(/^\[(\d+)\]$/, '$1'),
+        v.split(',').map((r) => {
+          const [lo, hi] = r.trim().replace(/^U\+/i, '').split('-').map((h) => parseInt(h, 16));
+          return [lo, hi ?? lo] as [number, number];
+        }),
+      ]);
+    }
+    return this.ranges.filter(([, rs]) => rs.some(([lo, hi]) => cp >= lo && cp <= hi)).map(([k]) => k);
+  }
+
+  /** Registered pdfkit font name for one character. */
+  fontFor(ch: string, bold: boolean): string {
+    const key = `${ch}${bold ? 'b' : ''}`;
+    let name = this.chosen.get(key);
+    if (!name) {
+      const cp = ch.codePointAt(0) ?? 0x20;
+      let face = this.faces.find((f) => f.has(cp));
+      for (const subset of face ? [] : this.subsetsFor(cp)) {
+        if (this.loaded.has(subset)) continue;
+        const added = this.addSubset(subset);
+        if (added.has(cp)) {
+          face = added;
+          break;
+        }
+      }
+      // Not in Noto Sans SC at all: nothing better than the primary font's missing-glyph box.
+      name = `${(face ?? this.faces[0]).name}:${bold ? 700 : 400}`;
+      this.chosen.set(key, name);
+    }
+    return name;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line layout
+
+interface Seg {
+  font: string;
+  text: string;
+  width: number;
+}
+interface Line {
+  segs: Seg[];
+  width: number;
+}
+interface Token {
+  text: string;
+  space: boolean;
+}
+
+const LINE = 1.45; // line height in ems; Noto Sans SC's own ascender–descender span is 1.448
+const ASCENT = 1.08; // baseline below the top of a line box, in ems
+const WORD = /[\p{Script=Latin}\p{Nd}!-/:-@[-`{-~²³°±×·]/u;
+const CLOSING = new Set([...'，。、；：！？）》」』】〕…％%,.;:!?)]}’”']);
+const OPENING = new Set([...'（《「『【〔“‘([{']);
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const ch of text.replace(/\t/g, ' ')) {
+    const last = out[out.length - 1];
+    const space = /\s/u.test(ch);
+    if (last && !space && !last.space && WORD.test(ch) && WORD.test(last.text[last.text.length - 1])) last.text += ch;
+    else if (last && space && last.space) last.text += ch;
+    else out.push({ text: ch, space });
+  }
+  return out;
+}
+
+class Typesetter {
+  private widths = new Map<string, number>();
+
+  constructor(
+    readonly doc: PDFKit.PDFDocument,
+    private book: FontBook,
+  ) {}
+
+  private charWidth(ch: string, font: string): number {
+    const key = `${font}\u0000${ch}`;
+    let w = this.widths.get(key);
+    if (w === undefined) {
+      w = this.doc.font(font).fontSize(1).widthOfString(ch);
+      this.widths.set(key, w);
+    }
+    return w;
+  }
+
+  /** Splits text into runs of one font each, with their widths at `size`. */
+  segs(text: string, size: number, bold: boolean): Seg[] {
+    const out: Seg[] = [];
+    for (const ch of text) {
+      const font = this.book.fontFor(/\s/u.test(ch) ? ' ' : ch, bold);
+      const w = this.charWidth(ch, font) * size;
+      const last = out[out.length - 1];
+      if (last && last.font === font) {
+        last.text += ch;
+        last.width += w;
+      } else out.push({ font, text: ch, width: w });
+    }
+    return out;
+  }
+
+  /** Greedy line breaking: CJK anywhere, Latin words whole, closing punctuation may hang. */
+  lines(text: string, size: number, bold: boolean, maxWidth: number): Line[] {
+    const lines: Line[] = [];
+    for (const para of text.split(/\r?\n/)) {
+      let cur: { tok: Token; segs: Seg[]; w: number }[] = [];
+      let curW = 0;
+      const flush = () => {
+        while (cur.length && cur[cur.length - 1].tok.space) curW -= cur.pop()!.w;
+        lines.push(toLine(cur.flatMap((t) => t.segs)));
+        cur = [];
+        curW = 0;
+      };
+      const queue = tokenize(para);
+      while (queue.length) {
+        const tok = queue.shift()!;
+        if (tok.space && cur.length === 0) continue;
+        const segs = this.segs(tok.text, size, bold);
+        const w = segs.reduce((a, s) => a + s.width, 0);
+        if (curW + w <= maxWidth || cur.length === 0 && w <= maxWidth || CLOSING.has(tok.text) && cur.length > 0) {
+          cur.push({ tok, segs, w });
+          curW += w;
+          continue;
+        }
+        if (w > maxWidth && !tok.space && [...tok.text].length > 1) {
+          // A word longer than the column (hash, URL): split it character by character.
+          queue.unshift(...[...tok.text].map((c) => ({ text: c, space: false })));
+          continue;
+        }
+        const carry = cur.length > 1 && OPENING.has(cur[cur.length - 1].tok.text) ? cur.pop()! : null;
+        if (carry) curW -= carry.w;
+        flush();
+        if (carry) {
+          cur.push(carry);
+          curW = carry.w;
+        }
+        queue.unshift(tok);
+      }
+      flush();
+    }
+    return lines;
+  }
+
+  /** Draws one line with its baseline at y. */
+  draw(line: Line, x: number, y: number, size: number, color = '#222222') {
+    for (const s of line.segs) {
+      this.doc.font(s.font).fontSize(size).fillColor(color).text(s.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
+      x += s.width;
+    }
+  }
+
+  width(text: string, size: number, bold: boolean): number {
+    return this.segs(text, size, bold).reduce((a, s) => a + s.width, 0);
+  }
+}
+
+function toLine(segs: Seg[]): Line {
+  const merged: Seg[] = [];
+  for (const s of segs) {
+    const last = merged[merged.length - 1];
+    if (last && last.font === s.font) {
+      last.text += s.text;
+      last.width += s.width;
+    } else merged.push({ ...s });
+  }
+  return { segs: merged, width: merged.reduce((a, s) => a + s.width, 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page flow
+
+const PAGE = { margin: 50, top: 62, bottom: 60 };
+const BLUE = '#1f3a93';
+const VERDICT_COLOR: Record<Verdict, string> = { fail: '#b10026', warn: '#d95f02', pass: '#1b7837', 'no-data': '#666666' };
+
+interface Cell {
+  text: string;
+  align?: 'left' | 'right' | 'center';
+  bold?: boolean;
+  color?: string;
+  fill?: string;
+}
+
+class Flow {
+  y: number;
+  readonly left = PAGE.margin;
+  readonly width: number;
+
+  constructor(
+    private doc: PDFKit.PDFDocument,
+    readonly ts: Typesetter,
+  ) {
+    this.y = PAGE.top;
+    this.width = doc.page.width - 2 * PAGE.margin;
+  }
+
+  get bottom() {
+    return this.doc.page.height - PAGE.bottom;
+  }
+
+  newPage() {
+    this.doc.addPage();
+    this.y = PAGE.top;
+  }
+
+  /** Starts a new page unless `h` points still fit on this one. */
+  ensure(h: number) {
+    if (this.y + h > this.bottom && this.y > PAGE.top) this.newPage();
+  }
+
+  gap(h: number) {
+    this.y += h;
+  }
+
+  text(text: string, o: { size?: number; bold?: boolean; color?: string; align?: Cell['align']; indent?: number } = {}) {
+    const size = o.size ?? 10.5;
+    const indent = o.indent ?? 0;
+    const lh = size * LINE;
+    for (const line of this.ts.lines(text, size, o.bold ?? false, this.width - indent)) {
+      this.ensure(lh);
+      const x = this.left + indent + alignOffset(o.align, this.width - indent, line.width);
+      this.ts.draw(line, x, this.y + size * ASCENT, size, o.color);
+      this.y += lh;
+    }
+  }
+
+  heading(text: string) {
+    this.gap(8);
+    this.ensure(14 * LINE + 60); // keep a heading with the start of its section
+    this.text(text, { size: 12, bold: true, color: BLUE });
+    this.doc.moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(0.8).strokeColor(BLUE).stroke();
+    this.gap(5);
+  }
+
+  /**
+   * A ruled table; rows that do not fit move to the next page under a repeated header, and a row
+   * taller than a page is split between pages line by line.
+   */
+  table(widths: number[], header: Cell[] | null, rows: Cell[][], size: number) {
+    const total = widths.reduce((a, b) => a + b, 0);
+    const cols = widths.map((w) => (w / total) * this.width);
+    const pad = 3;
+    const lh = size * LINE;
+    const layout = (cells: Cell[]) => cells.map((c, i) => this.ts.lines(c.text, size, c.bold ?? false, cols[i] - 2 * pad));
+    const headLines = header ? layout(header) : null;
+    const headH = headLines ? Math.max(...headLines.map((l) => l.length)) * lh + 2 * pad : 0;
+
+    const chunk = (cells: Cell[], lines: Line[][], from: number, count: number) => {
+      const h = count * lh + 2 * pad;
+      let x = this.left;
+      cells.forEach((c, i) => {
+        if (c.fill) this.doc.rect(x, this.y, cols[i], h).fill(c.fill);
+        this.doc.rect(x, this.y, cols[i], h).lineWidth(0.5).strokeColor('#999999').stroke();
+        lines[i].slice(from, from + count).forEach((line, j) => {
+          const lx = x + pad + alignOffset(c.align, cols[i] - 2 * pad, line.width);
+          this.ts.draw(line, lx, this.y + pad + j * lh + size * ASCENT, size, c.color);
+        });
+        x += cols[i];
+      });
+      this.y += h;
+    };
+    const drawHeader = () => header && headLines && chunk(header, headLines, 0, Math.max(...headLines.map((l) => l.length)));
+    const fresh = () => {
+      this.newPage();
+      drawHeader();
+    };
+
+    if (this.y + headH + lh + 2 * pad > this.bottom) this.newPage();
+    drawHeader();
+    const pageRoom = this.bottom - PAGE.top - headH;
+    for (const cells of rows) {
+      const lines = layout(cells);
+      const n = Math.max(1, ...lines.map((l) => l.length));
+      let from = 0;
+      while (from < n) {
+        const fits = Math.floor((this.bottom - this.y - 2 * pad) / lh);
+        const rest = n - from;
+        if (rest <= fits) {
+          chunk(cells, lines, from, rest);
+          break;
+        }
+        // Whole row fits on a fresh page: move it there rather than splitting it.
+        if (fits < 1 || (from === 0 && rest * lh + 2 * pad <= pageRoom)) {
+          fresh();
+          continue;
+        }
+        chunk(cells, lines, from, fits);
+        from += fits;
+        fresh();
+      }
+    }
+  }
+
+  keyValues(rows: [string, string][], size = 9.5) {
+    this.table(
+      [30, 70],
+      null,
+      rows.map(([k, v]) => [{ text: k, color: '#555555', fill: '#f6f7f9' }, { text: v }]),
+      size,
+    );
+  }
+
+  map(d: MapDrawing, caption: string) {
+    const scale = this.width / d.width;
+    this.ensure(d.height * scale + 24);
+    const doc = this.doc;
+    doc.save();
+    doc.translate(this.left, this.y).scale(scale);
+    for (const s of d.shapes) {
+      if (s.type === 'path') drawPath(doc, s);
+      else drawText(this.ts, s);
+    }
+    doc.restore();
+    this.y += d.height * scale + 4;
+    this.text(caption, { size: 8, color: '#555555', align: 'center' });
+  }
+}
+
+function alignOffset(align: Cell['align'], box: number, w: number): number {
+  if (align === 'right') return Math.max(0, box - w);
+  if (align === 'center') return Math.max(0, (box - w) / 2);
+  return 0;
+}
+
+function drawPath(doc: PDFKit.PDFDocument, p: MapPath) {
+  const d = pathData(p.rings);
+  const st = p.style;
+  doc.save();
+  if (st.hatch) {
+    // Same look as the SVG pattern: parallel lines clipped to the shape.
+    const { color, spacing, angle } = st.hatch;
+    const pts = p.rings.flat();
+    const xs = pts.map((q) => q[0]);
+    const ys = pts.map((q) => q[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const [cx, cy, r] = [(x0 + x1) / 2, (y0 + y1) / 2, Math.hypot(x1 - x0, y1 - y0) / 2 + spacing];
+    const a = (angle * Math.PI) / 180;
+    const [dx, dy, nx, ny] = [-Math.sin(a), Math.cos(a), Math.cos(a), Math.sin(a)];
+    doc.save();
+    doc.path(d).clip('even-odd');
+    for (let t = -r; t <= r; t += spacing) {
+      doc.moveTo(cx + nx * t - dx * r, cy + ny * t - dy * r).lineTo(cx + nx * t + dx * r, cy + ny * t + dy * r);
+    }
+    doc.lineWidth(0.8).strokeColor(color).stroke();
+    doc.restore();
+  } else if (st.fill) {
+    doc.path(d).fillOpacity(st.fillOpacity).fill(st.fill, 'even-odd');
+    doc.fillOpacity(1);
+  }
+  if (st.stroke) {
+    if (st.dash) doc.dash(st.dash[0], { space: st.dash[1] });
+    doc.path(d).lineWidth(st.strokeWidth).strokeColor(st.stroke).stroke();
+    doc.undash();
+  }
+  doc.restore();
+}
+
+function drawText(ts: Typesetter, t: MapText) {
+  const [line] = ts.lines(t.text, t.size, t.bold, Infinity);
+  if (!line) return;
+  const dx = t.anchor === 'middle' ? line.width / 2 : t.anchor === 'end' ? line.width : 0;
+  ts.draw(line, t.x - dx, t.y, t.size, t.color);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions = pdfOptionsFromEnv()): Promise<Buffer> {
+  const c = opinionContent(input);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.margin, right: PAGE.margin },
+    bufferPages: true,
+    pdfVersion: '1.7',
+    lang: 'zh-CN',
+    displayTitle: true,
+    info: {
+      Title: `${c.title}（${input.title}）`,
+      Author: 'onemap',
+      Subject: `案件 ${input.caseId} 审查意见书`,
+      Keywords: '3+X 审查意见书',
+      Creator: 'onemap',
+      CreationDate: new Date(input.generatedAt),
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const ts = new Typesetter(doc, new FontBook(doc, options.font ?? null));
+  const flow = new Flow(doc, ts);
+
+  flow.text(c.title, { size: 18, bold: true, align: 'center' });
+  flow.gap(8);
+  flow.keyValues(c.meta);
+
+  flow.heading('一、项目概况');
+  flow.keyValues(c.overview);
+
+  flow.heading('二、审查范围与冲突分析图');
+  flow.map(c.map, c.mapCaption);
+
+  flow.heading('三、机审结论');
+  flow.text(c.verdictText, { size: 13, bold: true, color: VERDICT_COLOR[c.verdict] });
+  flow.text(c.verdictSummary);
+
+  flow.heading('四、审查要点');
+  const cell = <R>(col: Column<R>, r: R): Cell => ({ text: String(r[col.key]), align: col.align });
+  const head = <R>(cols: Column<R>[]): Cell[] => cols.map((col) => ({ text: col.label, align: 'center', bold: true, fill: '#eef1f7' }));
+  flow.table(
+    FINDING_COLUMNS.map((col) => col.width),
+    head(FINDING_COLUMNS),
+    c.findings.map((r) =>
+      FINDING_COLUMNS.map((col) =>
+        col.key === 'verdictText' ? { ...cell(col, r), bold: r.verdict !== 'pass', color: VERDICT_COLOR[r.verdict] } : cell(col, r),
+      ),
+    ),
+    7.5,
+  );
+  flow.text(c.areaNote, { size: 8, color: '#555555' });
+
+  flow.heading('五、人审意见');
+  if (c.reviews.length) {
+    flow.table(REVIEW_COLUMNS.map((col) => col.width), head(REVIEW_COLUMNS), c.reviews.map((r) => REVIEW_COLUMNS.map((col) => cell(col, r))), 8);
+  } else flow.text('无人审记录。', { size: 9.5, color: '#555555' });
+
+  flow.heading('六、审查结论');
+  flow.text(c.decision, { size: 12, bold: true });
+  if (c.conditions.length) {
+    flow.text('附加条件：');
+    c.conditions.forEach((x, i) => flow.text(`${i + 1}. ${x}`, { indent: 12 }));
+  }
+  if (c.opinion.length) {
+    flow.text('审查意见：');
+    for (const p of c.opinion) flow.text(p, { indent: 12 });
+  }
+  flow.gap(14);
+  if (c.signed) for (const [k, v] of c.signature) flow.text(`${k}：${v}`, { align: 'right' });
+  else flow.text('未签发（本文书尚未签发，不具效力）', { align: 'right', bold: true, color: VERDICT_COLOR.fail });
+
+  flow.heading('七、数据与规则版本');
+  flow.keyValues(c.versions, 8.5);
+
+  // Running header, footer and (unsigned) watermark, now that the page count is known.
+  const { start, count } = doc.bufferedPageRange();
+  for (let i = start; i < start + count; i++) {
+    doc.switchToPage(i);
+    const { width: W, height: H } = doc.page;
+    const grey = '#777777';
+    const [left] = ts.lines(`onemap · ${c.title}`, 8, false, Infinity);
+    const [right] = ts.lines(`案件编号 ${input.caseId}`, 8, false, Infinity);
+    ts.draw(left, PAGE.margin, 36, 8, grey);
+    ts.draw(right, W - PAGE.margin - right.width, 36, 8, grey);
+    doc.moveTo(PAGE.margin, 42).lineTo(W - PAGE.margin, 42).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+    const [footer] = ts.lines(`第 ${i - start + 1} 页 / 共 ${count} 页`, 8, false, Infinity);
+    ts.draw(footer, (W - footer.width) / 2, H - 32, 8, grey);
+    if (!c.signed) {
+      const [mark] = ts.lines('未签发', 72, true, Infinity);
+      doc.save();
+      doc.rotate(-30, { origin: [W / 2, H / 2] });
+      doc.fillOpacity(0.08);
+      ts.draw(mark, (W - mark.width) / 2, H / 2 + 24, 72, VERDICT_COLOR.fail);
+      doc.restore();
+    }
+  }
+  doc.end();
+  return done;
+}
