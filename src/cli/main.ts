@@ -10,8 +10,9 @@ import { exportLayer, type ExportFormat } from '../exporters/index.ts';
 import { formatArea, m2ToMu } from '../area/units.ts';
 import { progressBar } from '../util/progress.ts';
 import { parseArgs, str, int, UsageError, type Args } from './args.ts';
+import { cmdReview, cmdConsistency } from './review.ts';
 
-const BOOLEANS = new Set(['json', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty']);
+const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty']);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
 
@@ -23,6 +24,9 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
+  onemap review <file> [--type urban-construction|major-infrastructure|rural|land-consolidation|ecological-restoration|plan]
+                [--far F] [--height H] [--density D%] [--green G%] [--ground E] [--name N] [--srid N] [--json] [--geometry]
+  onemap consistency LAYER_A LAYER_B [--json]   e.g. YJJBNT CZKFBJ
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
 
@@ -178,6 +182,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'export': await cmdExport(config, a); return 0;
       case 'versions': await cmdVersions(config, a); return 0;
       case 'diff': await cmdDiff(config, a); return 0;
+      case 'review': await cmdReview(config, a, withDb); return 0;
+      case 'consistency': await cmdConsistency(config, a, withDb); return 0;
       case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
       default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;
     }

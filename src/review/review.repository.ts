@@ -193,8 +193,8 @@ export async function runwayReferral(q: Queryable, a: { subject: string; layerId
             e AS (SELECT fid, props, g, ST_StartPoint(g) AS a, ST_EndPoint(g) AS b, ST_Azimuth(ST_StartPoint(g), ST_EndPoint(g)) AS az FROM r
                    WHERE GeometryType(g) = 'LINESTRING')
        SELECT e.fid, e.props, ST_Distance(e.g, s.g) AS distance_m,
-              ST_Intersects(s.g, ST_Buffer(ST_MakeLine(ST_Translate(e.a, -$6 * sin(e.az), -$6 * cos(e.az)),
-                                                       ST_Translate(e.b, $6 * sin(e.az), $6 * cos(e.az))), $5, 'endcap=flat')) AS in_zone
+              ST_Intersects(s.g, ST_Buffer(ST_MakeLine(ST_Translate(e.a, -$6::float8 * sin(e.az), -$6::float8 * cos(e.az)),
+                                                       ST_Translate(e.b, $6::float8 * sin(e.az), $6::float8 * cos(e.az))), $5::float8, 'endcap=flat')) AS in_zone
          FROM e, s ORDER BY distance_m`,
       [a.subject, a.layerId, a.version, a.planarSrid, a.side, a.beyond],
     )

@@ -8,6 +8,9 @@ import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
 import { VersionError } from '../store/store.service.ts';
 import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { indexPage } from './index-page.ts';
+import { reviewRoutes } from '../review/review.routes.ts';
+import { ImportRejected } from '../importers/pipeline.ts';
+import { ImportError } from '../importers/types.ts';
 
 export interface AppDeps {
   db: Db;
@@ -18,11 +21,14 @@ export interface AppDeps {
 export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger });
 
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; problems?: unknown[] }, _req, reply) => {
     if (err instanceof UnknownLayerError) return reply.code(404).send({ error: err.message });
     if (err instanceof VersionError) return reply.code(404).send({ error: err.message });
+    // A bad boundary or file: the message names the file, feature, line and reason.
+    if (err instanceof ImportRejected) return reply.code(400).send({ error: err.message, problems: err.problems });
+    if (err instanceof ImportError) return reply.code(400).send({ error: err.message });
     const status = err.statusCode;
-    if (status && status < 500) return reply.code(status).send({ error: err.message });
+    if (status && status < 500) return reply.code(status).send(err.problems?.length ? { error: err.message, problems: err.problems } : { error: err.message });
     app.log.error(err);
     return reply.code(500).send({ error: 'internal error' });
   });
@@ -43,6 +49,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   });
 
   catalogueRoutes(app, db);
+  reviewRoutes(app, db, config);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(indexPage(await layerSummaries(db))));
   return app;

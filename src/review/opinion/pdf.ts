@@ -112,11 +112,19 @@ class FontBook {
 
   private addSystem({ path, family }: PdfFontOptions) {
     const bytes = woffToSfnt(readFileSync(path));
-    const opened = fontkit.create(bytes, family);
-    const font = 'fonts' in opened ? opened.fonts[0] : opened;
-    if (!font) throw new Error(`ONEMAP_PDF_FONT: no font in ${path}`);
-    const ps = 'fonts' in opened || family ? family ?? font.postscriptName : undefined;
-    // One file only: headings use the same weight.
+    const opened = fontkit.create(bytes);
+    if (!('fonts' in opened)) {
+      // A single font: the family name only selects inside collections, so it is not passed on.
+      this.register('system', bytes, bytes, opened);
+      return;
+    }
+    const ps = family ?? opened.fonts[0]?.postscriptName;
+    const font = opened.fonts.find((f) => f.postscriptName === ps);
+    if (!font) {
+      const names = opened.fonts.map((f) => f.postscriptName).join(', ');
+      throw new Error(`ONEMAP_PDF_FONT_FAMILY: ${ps} is not in ${path} (it has: ${names})`);
+    }
+    // One file only, so headings use the same weight as body text.
     this.register('system', bytes, bytes, font, ps);
   }
 
@@ -221,7 +229,7 @@ class Typesetter {
   segs(text: string, size: number, bold: boolean): Seg[] {
     const out: Seg[] = [];
     for (const ch of text) {
-      const font = this.book.fontFor(/\s/u.test(ch) ? ' ' : ch, bold);
+      const font = this.book.fontFor(ch, bold);
       const w = this.charWidth(ch, font) * size;
       const last = out[out.length - 1];
       if (last && last.font === font) {
@@ -232,7 +240,7 @@ class Typesetter {
     return out;
   }
 
-  /** Greedy line breaking: CJK anywhere, Latin words whole, closing punctuation may hang. */
+  /** Greedy line breaking: CJK between any two characters, Latin words whole. */
   lines(text: string, size: number, bold: boolean, maxWidth: number): Line[] {
     const lines: Line[] = [];
     for (const para of text.split(/\r?\n/)) {
@@ -250,7 +258,7 @@ class Typesetter {
         if (tok.space && cur.length === 0) continue;
         const segs = this.segs(tok.text, size, bold);
         const w = segs.reduce((a, s) => a + s.width, 0);
-        if (curW + w <= maxWidth || cur.length === 0 && w <= maxWidth || CLOSING.has(tok.text) && cur.length > 0) {
+        if (curW + w <= maxWidth) {
           cur.push({ tok, segs, w });
           curW += w;
           continue;
@@ -260,13 +268,25 @@ class Typesetter {
           queue.unshift(...[...tok.text].map((c) => ({ text: c, space: false })));
           continue;
         }
-        const carry = cur.length > 1 && OPENING.has(cur[cur.length - 1].tok.text) ? cur.pop()! : null;
-        if (carry) curW -= carry.w;
-        flush();
-        if (carry) {
-          cur.push(carry);
-          curW = carry.w;
+        if (cur.length === 0) {
+          // One character wider than the column: let it overflow rather than loop.
+          cur.push({ tok, segs, w });
+          curW += w;
+          continue;
         }
+        if (tok.space) {
+          flush();
+          continue;
+        }
+        // 禁则: closing punctuation never starts a line and opening never ends one, so the
+        // neighbouring character moves down with it.
+        const carry: typeof cur = [];
+        const top = () => cur[cur.length - 1].tok;
+        if (CLOSING.has(tok.text) && cur.length > 1 && !top().space) carry.unshift(cur.pop()!);
+        while (cur.length > 1 && OPENING.has(top().text)) carry.unshift(cur.pop()!);
+        flush();
+        cur = carry;
+        curW = carry.reduce((a, t) => a + t.w, 0);
         queue.unshift(tok);
       }
       flush();
@@ -280,10 +300,6 @@ class Typesetter {
       this.doc.font(s.font).fontSize(size).fillColor(color).text(s.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
       x += s.width;
     }
-  }
-
-  width(text: string, size: number, bold: boolean): number {
-    return this.segs(text, size, bold).reduce((a, s) => a + s.width, 0);
   }
 }
 
@@ -357,9 +373,10 @@ class Flow {
     }
   }
 
-  heading(text: string) {
+  /** `keep`: how much of the section must follow the heading on the same page. */
+  heading(text: string, keep = 60) {
     this.gap(8);
-    this.ensure(14 * LINE + 60); // keep a heading with the start of its section
+    this.ensure(12 * LINE + 6 + keep);
     this.text(text, { size: 12, bold: true, color: BLUE });
     this.doc.moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(0.8).strokeColor(BLUE).stroke();
     this.gap(5);
@@ -512,7 +529,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
       Subject: `案件 ${input.caseId} 审查意见书`,
       Keywords: '3+X 审查意见书',
       Creator: 'onemap',
-      CreationDate: new Date(input.generatedAt),
+      CreationDate: Number.isNaN(Date.parse(input.generatedAt)) ? new Date() : new Date(input.generatedAt),
     },
   });
   const chunks: Buffer[] = [];
@@ -532,7 +549,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
   flow.heading('一、项目概况');
   flow.keyValues(c.overview);
 
-  flow.heading('二、审查范围与冲突分析图');
+  flow.heading('二、审查范围与冲突分析图', (c.map.height * flow.width) / c.map.width + 24);
   flow.map(c.map, c.mapCaption);
 
   flow.heading('三、机审结论');
