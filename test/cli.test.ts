@@ -54,4 +54,35 @@ describe('onemap CLI (embedded database)', () => {
     assert.match(bad.err, /nowhere\.shp.*not found/);
     assert.equal(run('frobnicate').code, 2);
   });
+  test('review --json: the contract other tools read; consistency --json', () => {
+    const FX = 'fixtures/forbidden-overlap/fail/square';
+    assert.equal(run('import', `${FX}/layers/YJJBNT.geojson`, '--layer', 'YJJBNT').code, 0);
+    const r = run('review', `${FX}/project.geojson`, '--type', 'urban-construction', '--far', '2.0', '--height', '30', '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.verdict, 'fail');
+    assert.ok(Number.isInteger(j.runId));
+    assert.equal(j.versions.ruleset.name, 'default');
+    assert.equal(j.versions.layers.YJJBNT, 1);
+    assert.equal(j.versions.layers.STBHHX, null, 'a layer without data is named with version null');
+    const f = j.findings.find((x: { layer: string; rule: string }) => x.layer === 'YJJBNT' && x.rule === 'forbidden-overlap');
+    for (const k of ['layer', 'rule', 'verdict', 'overlapAreaM2', 'overlapAreaPlanarM2', 'overlapAreaMu', 'overlapPercent', 'features']) assert.ok(k in f, `finding has ${k}`);
+    // The fixture: a 100 m × 100 m overlap = 10,000 m² = 15 亩, 25% of the 200 m square project.
+    assert.ok(Math.abs(f.overlapAreaM2 - 10000) < 1, String(f.overlapAreaM2));
+    assert.ok(Math.abs(f.overlapAreaMu - 15) < 0.0015);
+    assert.ok(Math.abs(f.overlapPercent - 25) < 0.01);
+    assert.equal(f.features[0].fid, 'YJ1');
+    assert.equal(j.findings.find((x: { layer: string }) => x.layer === 'STBHHX').verdict, 'no-data');
+
+    assert.equal(run('import', 'fixtures/must-be-within/fail/partly-outside/layers/CZKFBJ.geojson', '--layer', 'CZKFBJ').code, 0);
+    const c = run('consistency', 'YJJBNT', 'CZKFBJ', '--json');
+    assert.equal(c.code, 0, c.err);
+    const cj = JSON.parse(c.out);
+    // Farmland [0,200]² lies inside the boundary [0,500]²: 40,000 m² = 60 亩.
+    assert.equal(cj.conflictCount, 1);
+    assert.ok(Math.abs(cj.areaM2 - 40000) < 4, String(cj.areaM2));
+    const missing = run('consistency', 'YJJBNT', 'ZX');
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /ZX.*no data/);
+  });
 });

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/audit.ts';
 import * as repo from './review.repository.ts';
 import { currentRuleSet, ruleSetVersion, type RuleDef, type RuleSetVersion } from './ruleset.ts';
 import { ruleKind } from './rules/registry.ts';
-import { areaText, finding, fmt, type RuleContext } from './rules/context.ts';
+import { areaText, finding, type RuleContext } from './rules/context.ts';
 import type { Finding, ReviewResult, SchemeIndicators, Verdict } from './types.ts';
 import type { ProjectParcel } from './input.ts';
 
@@ -89,14 +89,12 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
   for (const r of overlapRows) (byLayer.get(r.layer_id) ?? byLayer.set(r.layer_id, []).get(r.layer_id)!).push(r);
 
   const project = { type: input.type, typeName: type.name, indicators };
-  const findings: Finding[] = [];
-  for (const rule of rules) {
+  // Rules are independent: on a server pool their statements (setbacks, outside parts, runway
+  // referral) run concurrently; PGlite serialises them. Findings keep the rule-set order.
+  const findings: Finding[] = await Promise.all(rules.map(async (rule) => {
     const layer = states.get(rule.layer);
     const ctxBase = { q: db as Queryable, subject, project, tolerance: def.tolerance, layers: states };
-    if (!layer || !hasData(rule.layer)) {
-      findings.push(noData(ctxBase, rule, layer));
-      continue;
-    }
+    if (!layer || !hasData(rule.layer)) return noData(ctxBase, rule, layer);
     const ctx: RuleContext = { ...ctxBase, layer: { ...layer, version: layer.version! }, overlap: byLayer.get(layer.id) ?? [] };
     const f = await ruleKind(rule.kind)!.evaluate(ctx, rule);
     if (layer.coverage === 'partial') {
@@ -104,8 +102,8 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
       f.message += `；项目有 ${areaText(layer.outside_coverage_m2)} 位于该图层数据范围之外，该部分无数据`;
       if (f.verdict === 'pass') f.verdict = 'warn';
     }
-    findings.push(f);
-  }
+    return f;
+  }));
   if (input.geometry === false) for (const f of findings) f.geometry = null;
 
   const versions = { ruleset: { name: rs.name, version: rs.version }, layers: Object.fromEntries([...codes].sort().map((c) => [c, states.get(c)?.version ?? null])) };
@@ -198,4 +196,3 @@ export async function compareRuns(db: Queryable, aId: number, bId: number): Prom
 }
 
 export const verdictZh: Record<Verdict, string> = { pass: '通过', warn: '提示', fail: '不通过', 'no-data': '无数据' };
-export { fmt };

@@ -2,9 +2,10 @@
 // ST_Subdivide pieces) and cut the project boundary the same way, so the cost follows the area the
 // project touches rather than the vertex count of a control line (issue 3, decision 0003).
 import type { Queryable } from '../db/index.ts';
+import { SUBDIVIDE_MAX_VERTICES } from '../store/store.repository.ts';
 
-/** Project pieces are cut to this many vertices before the overlay (the GiST join then matches small boxes). */
-const SUBJECT_PIECE_VERTICES = 128;
+/** Project pieces are cut like the stored pieces (≤ 256 vertices) before the overlay; 64 and 128 measured slower in bench:review. */
+const SUBJECT_PIECE_VERTICES = 256;
 
 export interface SubjectRow {
   ewkb: string;
@@ -88,24 +89,31 @@ export interface OverlapRow {
  */
 export async function overlaps(q: Queryable, subject: string, layers: { id: number; version: number }[], planarSrid: number): Promise<OverlapRow[]> {
   if (layers.length === 0) return [];
+  // Layer ids and versions are integers from the catalogue, written into the statement as
+  // literals: the planner then prunes partitions at plan time and drives each partition's GiST
+  // index from the project pieces. (With them as array parameters joined through the
+  // feature_piece view it chose a plan ~30× slower on the large demo city.)
+  const ids = layers.map((l) => Number(l.id)).join(', ');
+  const alive = (t: string) => '(' + layers.map((l) => `(${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`).join(' OR ') + ')';
   return (
     await q.query<OverlapRow>(
-      `WITH s AS (SELECT ST_Subdivide(ST_GeomFromEWKB(decode($1, 'hex')), ${SUBJECT_PIECE_VERTICES}) AS g),
-            lv AS (SELECT * FROM unnest($2::int[], $3::int[]) AS t(layer_id, v)),
+      `WITH s AS MATERIALIZED (SELECT ST_Subdivide(ST_GeomFromEWKB(decode($1, 'hex')), ${SUBJECT_PIECE_VERTICES}) AS g),
             hit AS (
-              SELECT p.layer_id, p.feature_id, ST_CollectionExtract(ST_Intersection(p.geom, s.g), 3) AS ig
-                FROM lv
-                JOIN feature_piece p ON p.layer_id = lv.layer_id AND p.v_from <= lv.v AND (p.v_to IS NULL OR p.v_to > lv.v)
-                JOIN s ON p.geom && s.g
-               WHERE ST_Intersects(p.geom, s.g)),
+              SELECT f.layer_id, f.id AS feature_id, ST_CollectionExtract(ST_Intersection(f.geom, s.g), 3) AS ig
+                FROM s JOIN feature f ON f.geom && s.g
+               WHERE f.layer_id IN (${ids}) AND f.npoints <= ${SUBDIVIDE_MAX_VERTICES} AND ${alive('f')} AND ST_Intersects(f.geom, s.g)
+              UNION ALL
+              SELECT p.layer_id, p.feature_id, ST_CollectionExtract(ST_Intersection(p.geom, s.g), 3)
+                FROM s JOIN feature_part p ON p.geom && s.g
+               WHERE p.layer_id IN (${ids}) AND ${alive('p')} AND ST_Intersects(p.geom, s.g)),
             agg AS (
               SELECT layer_id, feature_id, sum(ST_Area(ig::geography)) AS area_m2,
-                     sum(ST_Area(ST_Transform(ig, $4::int))) AS planar_m2, ST_Collect(ig) AS g
+                     sum(ST_Area(ST_Transform(ig, $2::int))) AS planar_m2, ST_Collect(ig) AS g
                 FROM hit WHERE NOT ST_IsEmpty(ig) GROUP BY layer_id, feature_id)
        SELECT a.layer_id, f.fid, f.props, a.area_m2, a.planar_m2, ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(a.g, 3)), 7) AS geojson
          FROM agg a JOIN feature f ON f.layer_id = a.layer_id AND f.id = a.feature_id
         ORDER BY a.layer_id, a.area_m2 DESC, f.fid`,
-      [subject, layers.map((l) => l.id), layers.map((l) => l.version), planarSrid],
+      [subject, planarSrid],
     )
   ).rows;
 }
