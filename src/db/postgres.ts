@@ -1,5 +1,6 @@
 // Server mode: PostgreSQL >= 15 with PostGIS >= 3.3 through a `pg` pool.
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -13,8 +14,11 @@ type Client = pg.Pool | pg.PoolClient;
 
 function wrap(c: Client): Queryable {
   return {
-    async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
-      const res = await c.query(sql, params as unknown[]);
+    async query<T>(sql: string, params: unknown[] = [], opts?: { prepare?: boolean }): Promise<QueryResult<T>> {
+      // A named statement is parsed and planned once per connection; the name is the text's hash.
+      const res = opts?.prepare
+        ? await c.query({ name: `om_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params as unknown[] })
+        : await c.query(sql, params as unknown[]);
       return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string): Promise<void> {

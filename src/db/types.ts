@@ -8,7 +8,11 @@ export interface QueryResult<T> {
 }
 
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  /**
+   * `prepare`: keep the statement prepared on the server connection and reuse its plan (hot
+   * queries whose planning costs as much as their execution). Ignored by PGlite.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: boolean }): Promise<QueryResult<T>>;
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /**

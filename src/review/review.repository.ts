@@ -38,6 +38,7 @@ export async function prepareSubject(q: Queryable, parcels: { fid: string; ewkb:
             (SELECT json_agg(json_build_object('fid', p.fid, 'area_m2', ST_Area(p.g::geography), 'planar_m2', ST_Area(ST_Transform(p.g, z.srid)))) FROM p) AS parcels
        FROM z`,
     [parcels.map((p) => p.fid), parcels.map((p) => p.ewkb)],
+    { prepare: true },
   );
   return r.rows[0];
 }
@@ -68,6 +69,7 @@ export async function layerStates(q: Queryable, codes: string[], subject: string
          LEFT JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version
         WHERE l.code = ANY($1::text[])`,
       [codes, subject],
+      { prepare: true },
     )
   ).rows;
 }
@@ -114,6 +116,7 @@ export async function overlaps(q: Queryable, subject: string, layers: { id: numb
          FROM agg a JOIN feature f ON f.layer_id = a.layer_id AND f.id = a.feature_id
         ORDER BY a.layer_id, a.area_m2 DESC, f.fid`,
       [subject, planarSrid],
+      { prepare: true },
     )
   ).rows;
 }
@@ -129,6 +132,7 @@ export async function outsidePart(q: Queryable, subject: string, layerId: number
      SELECT ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(CASE WHEN inside.g IS NULL THEN s.g ELSE ST_Difference(s.g, inside.g) END, 3)), 7) AS geojson
        FROM s, inside`,
     [subject, layerId, version],
+    { prepare: true },
   );
   return r.rows[0]?.geojson ?? null;
 }
@@ -183,6 +187,7 @@ export async function setbackHits(q: Queryable, a: {
               CASE WHEN ST_IsEmpty(b) THEN NULL ELSE ST_AsGeoJSON(ST_Multi(ST_Transform(b, 4490)), 7) END AS geojson
          FROM band ORDER BY dist, fid`,
       [a.subject, a.layerId, a.version, a.planarSrid, a.defaultM, a.field, a.maxM],
+      { prepare: true },
     )
   ).rows;
 }
@@ -205,6 +210,7 @@ export async function runwayReferral(q: Queryable, a: { subject: string; layerId
                                                        ST_Translate(e.b, $6::float8 * sin(e.az), $6::float8 * cos(e.az))), $5::float8, 'endcap=flat')) AS in_zone
          FROM e, s ORDER BY distance_m`,
       [a.subject, a.layerId, a.version, a.planarSrid, a.side, a.beyond],
+      { prepare: true },
     )
   ).rows;
 }
