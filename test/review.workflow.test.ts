@@ -75,13 +75,16 @@ for (const tdb of testDatabases()) {
     });
 
     test('declared coverage: a project outside a layer\'s data area gets "no data" for it', async () => {
-      await h.db.query(`UPDATE layer SET coverage = ST_Multi(ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490)) WHERE code = 'CZKFBJ'`, [E0 + 5000, N0, E0 + 6000, N0 + 1000]);
+      const env = (await h.db.query<{ g: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490)) AS g`, [E0 + 5000, N0, E0 + 6000, N0 + 1000])).rows[0].g;
+      const set = await call('PUT', '/api/layers/CZKFBJ/coverage', { coverage: JSON.parse(env) });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal((await call('PUT', '/api/layers/CZKFBJ/coverage', { coverage: { type: 'LineString', coordinates: [[120, 30], [120.1, 30]] } })).status, 400);
       try {
         const parcels = await parcelsFromBody(h.db, h.config, { geojson: boundary(sq(100, 100, 300, 300)) });
         const r = await runReview(h.db, { parcels, type: 'urban-construction', ruleset: 'wf', user: 'test' });
         assert.equal(r.findings.find((f) => f.ruleId === 'czkfbj')!.verdict, 'no-data');
       } finally {
-        await h.db.query(`UPDATE layer SET coverage = NULL WHERE code = 'CZKFBJ'`);
+        assert.equal((await call('PUT', '/api/layers/CZKFBJ/coverage', { coverage: null })).status, 200);
       }
     });
 

@@ -72,3 +72,23 @@ export async function summaries(db: Queryable): Promise<LayerSummary[]> {
     )
   ).rows;
 }
+
+/** Declared data coverage of a layer (NULL = the whole city), as GeoJSON. */
+export async function coverageOf(db: Queryable, id: number): Promise<string | null> {
+  return (await db.query<{ g: string | null }>(`SELECT ST_AsGeoJSON(coverage, 7) AS g FROM layer WHERE id = $1`, [id])).rows[0]?.g ?? null;
+}
+
+/** Sets the coverage from GeoJSON (lon/lat, EPSG:4490) or clears it; returns why it is refused, or null. */
+export async function setCoverage(db: Queryable, id: number, geojson: string | null): Promise<string | null> {
+  if (geojson === null) {
+    await db.query(`UPDATE layer SET coverage = NULL, updated_at = now() WHERE id = $1`, [id]);
+    return null;
+  }
+  const chk = await db.query<{ reason: string | null }>(
+    `WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g)
+     SELECT CASE WHEN GeometryType(g) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN 'coverage must be a Polygon or MultiPolygon, got ' || GeometryType(g)
+                 WHEN NOT ST_IsValid(g) THEN 'invalid geometry: ' || ST_IsValidReason(g) END AS reason FROM g`, [geojson]);
+  if (chk.rows[0].reason) return chk.rows[0].reason;
+  await db.query(`UPDATE layer SET coverage = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4490)), updated_at = now() WHERE id = $1`, [id, geojson]);
+  return null;
+}

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/index.ts';
 import * as repo from './catalogue.repository.ts';
+import { appendAudit } from '../audit/audit.ts';
 
 export type { LayerRow, LayerSummary, AttrField } from './catalogue.repository.ts';
 
@@ -50,4 +51,29 @@ export async function layerForImport(db: Queryable, code: string, geometryType: 
   }
   await repo.insertIfMissing(db, { code, name_zh: code, class: '参考', geometry_type: geometryType, statutory: false, public: false, source: 'import' });
   return { layer: (await repo.findByCode(db, code))!, created: true };
+}
+
+export class CoverageError extends Error {
+  statusCode = 400;
+}
+
+/**
+ * Declares where a layer's data is complete (NULL = the whole city). Reviews of projects outside
+ * it report "no data here" for the layer instead of "no conflict" (domain.md §4).
+ */
+export async function setLayerCoverage(db: Db, code: string, geometry: unknown | null, user: string): Promise<{ code: string; coverage: unknown | null }> {
+  return db.transaction(async (tx) => {
+    const layer = await getLayer(tx, code);
+    const before = await repo.coverageOf(tx, layer.id);
+    let reason: string | null;
+    try {
+      reason = await repo.setCoverage(tx, layer.id, geometry === null ? null : JSON.stringify(geometry));
+    } catch (e) {
+      throw new CoverageError(`coverage of ${layer.code} is not valid GeoJSON geometry: ${(e as Error).message}`);
+    }
+    if (reason) throw new CoverageError(`coverage of ${layer.code} refused: ${reason}`);
+    const after = await repo.coverageOf(tx, layer.id);
+    await appendAudit(tx, { actor: user, action: 'layer.coverage', entity: 'layer', entityId: layer.code, before: before && JSON.parse(before), after: after && JSON.parse(after) });
+    return { code: layer.code, coverage: after && JSON.parse(after) };
+  });
 }

@@ -1,7 +1,8 @@
 // HTTP routes of the review: rule sets (versioned, edited by administrators), ad-hoc machine
 // review, submissions with human review, the opinion document, run comparison and consistency
 // review. Boundaries arrive as GeoJSON or coordinate-TXT text in the JSON body.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { requestUser } from '../server/user.ts';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { parcelsFromBody } from './input.ts';
@@ -12,21 +13,6 @@ import { submitCase, getCase, listCases, reviewFinding, decideCase, signCase, re
 import { runConsistency, getConsistency, listConsistency, DEFAULT_PAIRS } from './consistency.ts';
 import { renderOpinionHtml, renderOpinionPdf } from './opinion/index.ts';
 import type { Decision, FindingAction, Verdict } from './types.ts';
-
-/**
- * Who is calling. Until sessions and tokens arrive (issue 4) the caller names itself in the
- * X-Onemap-User header (percent-encoded UTF-8); every write is attributed and audited under it.
- */
-export function requestUser(req: FastifyRequest): string {
-  const h = req.headers['x-onemap-user'];
-  let v = Array.isArray(h) ? h[0] : h;
-  try {
-    v = v ? decodeURIComponent(v) : v; // header values are Latin-1: Chinese names come percent-encoded
-  } catch {
-    return 'anonymous';
-  }
-  return v && /^[\p{L}\p{N}_.@-]{1,64}$/u.test(v) ? v : 'anonymous';
-}
 
 const BODY_LIMIT = 50 * 1024 * 1024; // a boundary with many parcels as GeoJSON text
 
