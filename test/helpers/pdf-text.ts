@@ -1,5 +1,8 @@
-// Text of a PDF, page by page, through pdfjs (what a reader's copy-paste would give).
-// pdfjs-dist 6 targets Node ≥ 22.13 and calls Promise.withResolvers, which Node 20 lacks.
+// Text of a PDF, page by page (what a reader's copy-paste would give), through unpdf's bundled
+// pdf.js build, which has no native or platform-specific dependencies.
+import { getDocumentProxy, getMeta } from 'unpdf';
+
+// The bundled pdf.js calls Promise.withResolvers (Node ≥ 22); Node 20 lacks it.
 const P = Promise as unknown as { withResolvers?: unknown };
 P.withResolvers ??= function withResolvers<T>() {
   let resolve!: (v: T) => void;
@@ -10,20 +13,15 @@ P.withResolvers ??= function withResolvers<T>() {
   });
   return { promise, resolve, reject };
 };
-const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-// In Node pdfjs runs its worker in the main thread ("fake worker"); point it at the legacy build.
-pdfjs.GlobalWorkerOptions.workerSrc = import.meta.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
-
 
 export async function pdfText(buf: Buffer): Promise<{ pages: string[]; info: Record<string, unknown> }> {
-  const task = pdfjs.getDocument({ data: new Uint8Array(buf) });
-  const doc = await task.promise;
+  const doc = await getDocumentProxy(new Uint8Array(buf));
   const pages: string[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
+    // Items joined as they are drawn: a table cell wrapped over two lines reads as one string.
     const content = await (await doc.getPage(i)).getTextContent();
     pages.push(content.items.map((it) => ('str' in it ? it.str : '')).join(''));
   }
-  const { info } = await doc.getMetadata();
-  await task.destroy();
+  const { info } = await getMeta(doc);
   return { pages, info: info as Record<string, unknown> };
 }
