@@ -36,3 +36,11 @@ export function int(a: Args, name: string): number | undefined {
   if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
   return n;
 }
+
+export function num(a: Args, name: string): number | undefined {
+  const v = str(a, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return n;
+}

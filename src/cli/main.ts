@@ -10,7 +10,9 @@ import { exportLayer, type ExportFormat } from '../exporters/index.ts';
 import { formatArea, m2ToMu } from '../area/units.ts';
 import { progressBar } from '../util/progress.ts';
 import { parseArgs, str, int, UsageError, type Args } from './args.ts';
+import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
+import { cmdAccess } from '../access/access.cli.ts';
 
 const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty']);
 
@@ -27,20 +29,10 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap review <file> [--type urban-construction|major-infrastructure|rural|land-consolidation|ecological-restoration|plan]
                 [--far F] [--height H] [--density D%] [--green G%] [--ground E] [--name N] [--srid N] [--json] [--geometry]
   onemap consistency LAYER_A LAYER_B [--json]   e.g. YJJBNT CZKFBJ
+  onemap access network|coverage|runs|run|what-if|uncovered …   15分钟生活圈 (onemap access: details)
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
 
-async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(config.db);
-  try {
-    await ensureDefaultCatalogue(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 
 function parseDate(a: Args, name: string): Date | undefined {
   const v = str(a, name);
@@ -182,8 +174,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'export': await cmdExport(config, a); return 0;
       case 'versions': await cmdVersions(config, a); return 0;
       case 'diff': await cmdDiff(config, a); return 0;
-      case 'review': await cmdReview(config, a, withDb); return 0;
-      case 'consistency': await cmdConsistency(config, a, withDb); return 0;
+      case 'review': await cmdReview(config, a); return 0;
+      case 'consistency': await cmdConsistency(config, a); return 0;
+      case 'access': await cmdAccess(config, a); return 0;
       case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
       default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;
     }

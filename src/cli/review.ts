@@ -2,30 +2,20 @@
 // review → {runId, verdict, project, findings:[{layer, rule, verdict, overlapAreaM2 (ellipsoidal),
 // overlapAreaPlanarM2, overlapAreaMu (from overlapAreaM2), overlapPercent, features:[…]}], versions}.
 import type { Config } from '../config.ts';
-import type { Db } from '../db/index.ts';
 import { parcelsFromFile } from '../review/input.ts';
 import { runReview, verdictZh } from '../review/engine.ts';
 import { runConsistency } from '../review/consistency.ts';
 import { formatArea } from '../area/units.ts';
-import { str, int, UsageError, type Args } from './args.ts';
+import { str, int, num, UsageError, type Args } from './args.ts';
+import { withDb, print } from './db.ts';
 import type { SchemeIndicators } from '../review/types.ts';
 
-type WithDb = <T>(config: Config, fn: (db: Db) => Promise<T>) => Promise<T>;
-const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 
-function numberFlag(a: Args, name: string): number | undefined {
-  const v = str(a, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
-  return n;
-}
-
-export async function cmdReview(config: Config, a: Args, withDb: WithDb) {
+export async function cmdReview(config: Config, a: Args) {
   const file = a._[1];
   if (!file) throw new UsageError('usage: onemap review <file> [--type T] [--far F] [--height H] [--density D] [--green G] [--ground E] [--name N] [--json]');
   const indicators: SchemeIndicators = {
-    far: numberFlag(a, 'far'), height: numberFlag(a, 'height'), density: numberFlag(a, 'density'), greenRatio: numberFlag(a, 'green'), groundElevation: numberFlag(a, 'ground'),
+    far: num(a, 'far'), height: num(a, 'height'), density: num(a, 'density'), greenRatio: num(a, 'green'), groundElevation: num(a, 'ground'),
   };
   await withDb(config, async (db) => {
     const parcels = await parcelsFromFile(db, config, file, { srid: int(a, 'srid'), encoding: str(a, 'encoding'), sourceLayer: str(a, 'source-layer'), makeValid: !!a.flags['make-valid'] });
@@ -46,7 +36,7 @@ export async function cmdReview(config: Config, a: Args, withDb: WithDb) {
   });
 }
 
-export async function cmdConsistency(config: Config, a: Args, withDb: WithDb) {
+export async function cmdConsistency(config: Config, a: Args) {
   const [, codeA, codeB] = a._;
   if (!codeA || !codeB) throw new UsageError('usage: onemap consistency LAYER_A LAYER_B [--json]   e.g. onemap consistency YJJBNT CZKFBJ');
   await withDb(config, async (db) => {

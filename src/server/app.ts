@@ -9,6 +9,7 @@ import { VersionError } from '../store/store.service.ts';
 import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { indexPage } from './index-page.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
+import { accessRoutes } from '../access/access.routes.ts';
 import { ImportRejected } from '../importers/pipeline.ts';
 import { ImportError } from '../importers/types.ts';
 
@@ -50,6 +51,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
 
   catalogueRoutes(app, db);
   reviewRoutes(app, db, config);
+  accessRoutes(app, db, config);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(indexPage(await layerSummaries(db))));
   return app;

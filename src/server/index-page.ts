@@ -10,7 +10,7 @@ export function indexPage(layers: LayerSummary[]): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>国土空间规划“一张图”实施监督信息系统</title>
 <style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .8rem;text-align:left}</style></head>
 <body><h1>国土空间规划“一张图”实施监督信息系统</h1>
-<p>资源目录（${layers.length} 个图层）· <a href="/health">运行状态</a> · <a href="/api/layers">图层接口 /api/layers</a></p>
+<p>资源目录（${layers.length} 个图层）· <a href="/health">运行状态</a> · <a href="/api/layers">图层接口 /api/layers</a> · <a href="/api/review/rulesets/default">审查规则 /api/review</a> · <a href="/access">15分钟生活圈</a></p>
 <table><thead><tr><th>代码</th><th>图层</th><th>类别</th><th>版本</th><th>要素数</th><th>公开</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>`;

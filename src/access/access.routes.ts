@@ -1,0 +1,128 @@
+// HTTP routes of the 15-minute life circle: network build and summary, coverage runs, uncovered
+// parcels, isochrones, "what if", and the map page at /access (MapLibre served from node_modules,
+// no external basemap). Bodies and query strings are validated by the schemas below.
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Db } from '../db/index.ts';
+import type { Config } from '../config.ts';
+import { buildNetwork, networkSummary, findNetworkRow } from './network.ts';
+import { edgesInBox } from './network.repository.ts';
+import { accessContext, runCoverage, getRun, listRuns, uncoveredGeoJson, isochrones, whatIf, facilitiesGeoJson, districtsGeoJson } from './access.service.ts';
+import { accessDefaults, AccessInputError, type CoverageInput } from './settings.ts';
+import { accessPage } from './access-page.ts';
+
+const require = createRequire(import.meta.url);
+const MAPLIBRE_DIST = dirname(require.resolve('maplibre-gl/package.json')) + '/dist';
+
+const BBOX = '^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){3}$';
+const nullableString = { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] };
+
+function parseBbox(s: string | undefined): [number, number, number, number] | undefined {
+  if (s === undefined) return undefined;
+  const b = s.split(',').map(Number) as [number, number, number, number];
+  if (b[0] >= b[2] || b[1] >= b[3]) throw new AccessInputError(`bbox must be minLon,minLat,maxLon,maxLat with min < max, got "${s}"`);
+  return b;
+}
+
+const typeDefSchema = {
+  type: 'object', required: ['type', 'layer'], additionalProperties: false,
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 100 }, code: { type: 'string', maxLength: 40 }, layer: { type: 'string', minLength: 1, maxLength: 40 },
+    budgetMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 240 }, budgetM: { type: 'number', exclusiveMinimum: 0, maximum: 20000 }, basis: { type: 'string' },
+    match: { type: 'array', maxItems: 20, items: { type: 'object', required: ['field', 'values'], additionalProperties: false,
+      properties: { field: { type: 'string', minLength: 1 }, values: { type: 'array', items: { type: 'string' }, maxItems: 200 } } } },
+  },
+};
+
+const runBodySchema = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    types: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 31 },
+    typeDefs: { type: 'array', items: typeDefSchema, minItems: 1, maxItems: 31 },
+    budgets: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: 240 } },
+    walkSpeedKmH: { type: 'number', exclusiveMinimum: 0, maximum: 20 },
+    maxSnapM: { type: 'number', minimum: 0, maximum: 5000 },
+    residential: { type: 'object', additionalProperties: false, properties: { layer: { type: 'string', minLength: 1 }, field: nullableString, pattern: nullableString, populationField: nullableString } },
+    districts: { type: 'object', additionalProperties: false, properties: { layer: { type: 'string', minLength: 1 }, codeField: { type: 'string' }, nameField: { type: 'string' } } },
+    water: { anyOf: [{ type: 'null' }, { type: 'object', required: ['layer'], additionalProperties: false, properties: { layer: { type: 'string', minLength: 1 } } }] },
+  },
+};
+
+const lonLat = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } };
+
+export function accessRoutes(app: FastifyInstance, db: Db, _config: Config): void {
+  // Graphs loaded for this app instance (not module state): tests build one app per database.
+  const ctx = accessContext(db);
+
+  // MapLibre GL JS from node_modules: the page works without internet. decorateReply: false so
+  // another module may register @fastify/static too.
+  app.register(fastifyStatic, { root: MAPLIBRE_DIST, prefix: '/vendor/maplibre-gl/', decorateReply: false });
+
+  app.get('/access', async (_req, reply) => reply.type('text/html; charset=utf-8').send(accessPage()));
+
+  app.get('/api/access/types', async () => {
+    const d = accessDefaults();
+    return { walkSpeedKmH: d.walkSpeedKmH, maxSnapM: d.maxSnapM, residential: d.residential, water: d.water, network: d.network, types: d.types };
+  });
+
+  app.post<{ Body: { layer?: string; version?: number; toleranceM?: number; rebuild?: boolean } }>('/api/access/network', {
+    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: {
+      layer: { type: 'string', minLength: 1, maxLength: 40 }, version: { type: 'integer', minimum: 1 }, toleranceM: { type: 'number', minimum: 0, maximum: 50 }, rebuild: { type: 'boolean' },
+    } } },
+  }, async (req, reply) => {
+    const b = req.body ?? {};
+    const s = await buildNetwork(db, { layer: b.layer, version: b.version, toleranceM: b.toleranceM, rebuild: b.rebuild, user: 'api' });
+    return reply.code(s.reused ? 200 : 201).send(s);
+  });
+
+  app.get<{ Querystring: { layer?: string; id?: number } }>('/api/access/network', {
+    schema: { querystring: { type: 'object', properties: { layer: { type: 'string', minLength: 1 }, id: { type: 'integer', minimum: 1 } } } },
+  }, async (req) => networkSummary(db, { id: req.query.id, layer: req.query.layer }));
+
+  app.get<{ Querystring: { bbox: string; id?: number; limit?: number } }>('/api/access/network/edges', {
+    schema: { querystring: { type: 'object', required: ['bbox'], properties: { bbox: { type: 'string', pattern: BBOX }, id: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: 50000 } } } },
+  }, async (req) => {
+    const n = await findNetworkRow(db, { id: req.query.id });
+    const rows = await edgesInBox(db, n.id, parseBbox(req.query.bbox)!, req.query.limit ?? 20000);
+    return { type: 'FeatureCollection', networkVersion: n.id, features: rows.map((r) => ({ type: 'Feature', properties: { id: r.id, component: r.component }, geometry: JSON.parse(r.geom) })) };
+  });
+
+  app.post<{ Body: CoverageInput }>('/api/access/runs', { schema: { body: runBodySchema } }, async (req, reply) => {
+    const s = await runCoverage(ctx, { ...(req.body ?? {}), user: 'api' });
+    return reply.code(201).send(s);
+  });
+
+  app.get<{ Querystring: { limit?: number } }>('/api/access/runs', {
+    schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } } },
+  }, async (req) => listRuns(db, req.query.limit));
+
+  const runParam = { type: 'object', required: ['id'], properties: { id: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', enum: ['latest'] }] } } };
+  const runId = (id: number | string) => (id === 'latest' ? undefined : Number(id));
+
+  app.get<{ Params: { id: number | 'latest' } }>('/api/access/runs/:id', { schema: { params: runParam } }, async (req) => getRun(db, runId(req.params.id)));
+
+  app.get<{ Params: { id: number | 'latest' }; Querystring: { type?: string; limit?: number } }>('/api/access/runs/:id/uncovered', {
+    schema: { params: runParam, querystring: { type: 'object', properties: { type: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 200000 } } } },
+  }, async (req) => uncoveredGeoJson(db, runId(req.params.id), req.query.type, req.query.limit));
+
+  app.get<{ Params: { id: number | 'latest' }; Querystring: { type: string } }>('/api/access/runs/:id/facilities', {
+    schema: { params: runParam, querystring: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } } },
+  }, async (req) => facilitiesGeoJson(db, runId(req.params.id), req.query.type));
+
+  app.get<{ Querystring: { run?: number; type: string; facility?: string; bbox?: string; width?: number; limit?: number } }>('/api/access/isochrones', {
+    schema: { querystring: { type: 'object', required: ['type'], properties: {
+      run: { type: 'integer', minimum: 1 }, type: { type: 'string', minLength: 1 }, facility: { type: 'string', minLength: 1 }, bbox: { type: 'string', pattern: BBOX },
+      width: { type: 'number', exclusiveMinimum: 0, maximum: 500 }, limit: { type: 'integer', minimum: 1, maximum: 2000 },
+    } } },
+  }, async (req) => isochrones(ctx, { runId: req.query.run, type: req.query.type, facility: req.query.facility, bbox: parseBbox(req.query.bbox), widthM: req.query.width, limit: req.query.limit }));
+
+  app.post<{ Body: { runId?: number; type: string; points: [number, number][] } }>('/api/access/what-if', {
+    schema: { body: { type: 'object', required: ['type', 'points'], additionalProperties: false, properties: {
+      runId: { type: 'integer', minimum: 1 }, type: { type: 'string', minLength: 1 }, points: { type: 'array', minItems: 1, maxItems: 100, items: lonLat },
+    } } },
+  }, async (req) => whatIf(ctx, req.body));
+
+  app.get('/api/access/districts', async () => districtsGeoJson(db));
+}

@@ -1,0 +1,277 @@
+// SQL that turns one version of a line layer into a routable walking network (decision 0004):
+// lines are cut where they cross or where another line ends on them (or stops short of them by
+// less than the tolerance), piece ends closer than the tolerance become one node, and every
+// piece becomes an edge with its ellipsoidal length. Walkable and non-walkable lines are noded
+// separately: an expressway crossing a street is a bridge, not a junction.
+import type { Queryable } from '../db/index.ts';
+import { aliveAt } from '../store/store.repository.ts';
+import type { NetworkParams } from './settings.ts';
+
+/** Metres → degrees for tolerances: 1° of latitude ≈ 111 km (east–west the tolerance is ~0.87× at 30°N). */
+export const metresToDegrees = (m: number) => m / 111_320;
+
+export interface NetworkRow {
+  id: number;
+  layer_id: number;
+  layer_version: number;
+  params: NetworkParams;
+  node_count: number;
+  edge_count: number;
+  walkable_edge_count: number;
+  walkable_length_m: number;
+  component_count: number;
+  largest_component: number | null;
+  dead_ends: number;
+  built_at: Date;
+  build_seconds: number | null;
+}
+
+const NETWORK_COLS = `id, layer_id, layer_version, params, node_count, edge_count, walkable_edge_count, walkable_length_m,
+  component_count, largest_component, dead_ends, built_at, build_seconds`;
+
+export async function findNetwork(db: Queryable, layerId: number, version: number, params: NetworkParams): Promise<NetworkRow | undefined> {
+  return (
+    await db.query<NetworkRow>(
+      `SELECT ${NETWORK_COLS} FROM access_network WHERE layer_id = $1 AND layer_version = $2 AND params = $3::jsonb ORDER BY id DESC LIMIT 1`,
+      [layerId, version, JSON.stringify(params)],
+    )
+  ).rows[0];
+}
+
+export async function networkById(db: Queryable, id: number): Promise<NetworkRow | undefined> {
+  return (await db.query<NetworkRow>(`SELECT ${NETWORK_COLS} FROM access_network WHERE id = $1`, [id])).rows[0];
+}
+
+export async function latestNetwork(db: Queryable, layerId: number): Promise<NetworkRow | undefined> {
+  return (await db.query<NetworkRow>(`SELECT ${NETWORK_COLS} FROM access_network WHERE layer_id = $1 ORDER BY layer_version DESC, id DESC LIMIT 1`, [layerId])).rows[0];
+}
+
+export async function insertNetwork(tx: Queryable, layerId: number, version: number, params: NetworkParams, user: string | null): Promise<number> {
+  const r = await tx.query<{ id: number }>(
+    `INSERT INTO access_network (layer_id, layer_version, params, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id`,
+    [layerId, version, JSON.stringify(params), user],
+  );
+  return r.rows[0].id;
+}
+
+/**
+ * Writes access_node and access_edge of network `networkId` from version `version` of layer
+ * `layerId`. Returns the number of edges written. All work tables are temporary and dropped at
+ * commit.
+ */
+export async function buildGraphTables(tx: Queryable, networkId: number, layerId: number, version: number, p: NetworkParams): Promise<number> {
+  const tol = metresToDegrees(p.toleranceM);
+  await tx.exec(`DROP TABLE IF EXISTS acc_line, acc_cut, acc_piece, acc_end, acc_pt, acc_node, acc_endnode;
+    CREATE TEMP TABLE acc_line (lid int PRIMARY KEY, feature_id bigint, fid text, walkable boolean, geom geometry) ON COMMIT DROP;
+    CREATE TEMP TABLE acc_cut (lid int, f float8) ON COMMIT DROP;
+    CREATE TEMP TABLE acc_piece (pid int PRIMARY KEY, lid int, geom geometry) ON COMMIT DROP;
+    CREATE TEMP TABLE acc_end (pid int, side int, x float8, y float8) ON COMMIT DROP;
+    CREATE TEMP TABLE acc_pt (x float8, y float8, first int, geom geometry, cid int) ON COMMIT DROP;
+    CREATE TEMP TABLE acc_node (cid int PRIMARY KEY, id int) ON COMMIT DROP;`);
+
+  // 1. The layer version's lines, one row per part; walkable unless the attribute says no or the
+  //    road class is excluded (expressways).
+  await tx.query(
+    `INSERT INTO acc_line (lid, feature_id, fid, walkable, geom)
+     SELECT row_number() OVER (ORDER BY f.id, d.path)::int, f.id, f.fid,
+            NOT (lower(coalesce(f.props->>$3::text, 'true')) IN ('false', 'f', '0', 'no', 'n', '否'))
+              AND NOT (coalesce(f.props->>$4::text, '') = ANY ($5::text[])),
+            ST_RemoveRepeatedPoints(d.geom)
+       FROM feature f CROSS JOIN LATERAL ST_Dump(ST_Force2D(f.geom)) d
+      WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} AND GeometryType(d.geom) = 'LINESTRING' AND ST_Length(d.geom) > 0`,
+    [layerId, version, p.walkableField, p.excludeField, p.excludeValues],
+  );
+  await tx.exec(`CREATE INDEX acc_line_geom ON acc_line USING gist (geom); ANALYZE acc_line;`);
+
+  // 2. Cut points on each line: where a line of the same kind crosses or touches it, and where
+  //    another line's end stops within the tolerance of it (a near-miss T junction). Points near
+  //    the line's own ends are left to the end clustering below.
+  await tx.query(
+    `INSERT INTO acc_cut (lid, f)
+     SELECT DISTINCT a.lid, ST_LineLocatePoint(a.geom, p.geom)
+       FROM acc_line a
+       JOIN acc_line b ON b.lid <> a.lid AND b.walkable = a.walkable AND b.geom && ST_Expand(a.geom, $1::float8)
+       CROSS JOIN LATERAL (
+         SELECT (ST_DumpPoints(ST_Intersection(a.geom, b.geom))).geom WHERE ST_Intersects(a.geom, b.geom)
+         UNION ALL
+         SELECT ST_ClosestPoint(a.geom, e.geom)
+           FROM (VALUES (ST_StartPoint(b.geom)), (ST_EndPoint(b.geom))) e(geom)
+          WHERE ST_DWithin(a.geom, e.geom, $1::float8) AND NOT ST_Intersects(a.geom, e.geom)
+       ) p
+      WHERE NOT ST_DWithin(p.geom, ST_StartPoint(a.geom), $1::float8) AND NOT ST_DWithin(p.geom, ST_EndPoint(a.geom), $1::float8)`,
+    [tol],
+  );
+  await tx.exec('ANALYZE acc_cut');
+
+  // 3. Pieces between consecutive cut points.
+  await tx.exec(`INSERT INTO acc_piece (pid, lid, geom)
+     SELECT row_number() OVER (ORDER BY s.lid, s.f0)::int, s.lid,
+            CASE WHEN s.f0 = 0 AND s.f1 = 1 THEN l.geom ELSE ST_LineSubstring(l.geom, s.f0, s.f1) END
+       FROM (SELECT lid, f AS f0, lead(f) OVER (PARTITION BY lid ORDER BY f) AS f1
+               FROM (SELECT lid, f FROM acc_cut UNION SELECT lid, 0 FROM acc_line UNION SELECT lid, 1 FROM acc_line) c) s
+       JOIN acc_line l ON l.lid = s.lid
+      WHERE s.f1 IS NOT NULL AND s.f1 > s.f0;
+    INSERT INTO acc_end (pid, side, x, y)
+     SELECT pid, 0, ST_X(ST_StartPoint(geom)), ST_Y(ST_StartPoint(geom)) FROM acc_piece
+     UNION ALL
+     SELECT pid, 1, ST_X(ST_EndPoint(geom)), ST_Y(ST_EndPoint(geom)) FROM acc_piece;
+    ANALYZE acc_piece; ANALYZE acc_end;`);
+
+  // 4. Nodes: distinct end points clustered within the tolerance (DBSCAN, one point is enough to
+  //    form a cluster). A node sits at the first end point of its cluster in piece order, and
+  //    node ids follow that order, so the same data always gives the same ids.
+  await tx.exec(`INSERT INTO acc_pt (x, y, first, geom)
+     SELECT x, y, min(pid * 2 + side), ST_SetSRID(ST_MakePoint(x, y), 4490) FROM acc_end GROUP BY x, y;`);
+  await tx.query(
+    `UPDATE acc_pt p SET cid = c.cid
+       FROM (SELECT x, y, ST_ClusterDBSCAN(geom, eps := $1::float8, minpoints := 1) OVER () AS cid FROM acc_pt) c
+      WHERE c.x = p.x AND c.y = p.y`,
+    [tol],
+  );
+  await tx.exec(`ANALYZE acc_pt;
+    INSERT INTO acc_node (cid, id)
+     SELECT cid, row_number() OVER (ORDER BY min(first))::int FROM acc_pt GROUP BY cid;
+    ANALYZE acc_node;`);
+  await tx.query(
+    `INSERT INTO access_node (network_id, id, geom)
+     SELECT $1, n.id, p.geom
+       FROM acc_node n JOIN (SELECT DISTINCT ON (cid) cid, geom FROM acc_pt ORDER BY cid, first) p ON p.cid = n.cid`,
+    [networkId],
+  );
+
+  // 5. Edges: pieces between two different nodes (a piece shorter than the tolerance collapses).
+  await tx.exec(`CREATE TEMP TABLE acc_endnode ON COMMIT DROP AS
+     SELECT e.pid, e.side, n.id AS node FROM acc_end e JOIN acc_pt p ON p.x = e.x AND p.y = e.y JOIN acc_node n ON n.cid = p.cid;
+    CREATE INDEX acc_endnode_pid ON acc_endnode (pid, side); ANALYZE acc_endnode;`);
+  const r = await tx.query(
+    `INSERT INTO access_edge (network_id, id, source, target, length_m, walkable, feature_id, fid, geom)
+     SELECT $1, row_number() OVER (ORDER BY pc.pid)::int, s.node, t.node, ST_Length(pc.geom::geography), l.walkable, l.feature_id, l.fid, pc.geom
+       FROM acc_piece pc
+       JOIN acc_line l ON l.lid = pc.lid
+       JOIN acc_endnode s ON s.pid = pc.pid AND s.side = 0
+       JOIN acc_endnode t ON t.pid = pc.pid AND t.side = 1
+      WHERE s.node <> t.node`,
+    [networkId],
+  );
+  await tx.exec('DROP TABLE IF EXISTS acc_line, acc_cut, acc_piece, acc_end, acc_pt, acc_node, acc_endnode');
+  return r.rowCount;
+}
+
+export interface EdgeArraysRow {
+  nodeCount: number;
+  ids: Int32Array;
+  sources: Int32Array;
+  targets: Int32Array;
+  lengths: Float64Array;
+}
+
+const PACKED_EDGES = `string_agg(int4send(id) || int4send(source) || int4send(target) || float8send(length_m), ''::bytea ORDER BY id)`;
+const MAX_NODE = `(SELECT coalesce(max(id), 0) FROM access_node WHERE network_id = $1)::int`;
+
+/** Packs the walkable edges into access_network.graph_edges (done once, when the network is built). */
+export async function storePackedEdges(tx: Queryable, networkId: number): Promise<void> {
+  await tx.query(
+    `UPDATE access_network SET graph_nodes = ${MAX_NODE},
+            graph_edges = (SELECT ${PACKED_EDGES} FROM access_edge WHERE network_id = $1 AND walkable)
+      WHERE id = $1`,
+    [networkId],
+  );
+}
+
+/**
+ * The walkable edges as parallel typed arrays, from the packed copy: one value, no text to parse,
+ * and the float8 lengths arrive bit for bit as stored in access_edge.
+ */
+export async function walkableEdgeArrays(db: Queryable, networkId: number): Promise<EdgeArraysRow> {
+  const r = await db.query<{ graph_nodes: number | null; graph_edges: Uint8Array | null }>(
+    `SELECT graph_nodes, graph_edges FROM access_network WHERE id = $1`, [networkId]);
+  if (!r.rows[0]) throw new Error(`walking network ${networkId} does not exist`);
+  let { graph_nodes: nodes, graph_edges: b } = r.rows[0];
+  if (nodes === null) {
+    // Not packed yet (during the build): aggregate on the fly.
+    const q = await db.query<{ n: number; b: Uint8Array | null }>(`SELECT ${MAX_NODE} AS n, ${PACKED_EDGES} AS b FROM access_edge WHERE network_id = $1 AND walkable`, [networkId]);
+    nodes = q.rows[0].n;
+    b = q.rows[0].b;
+  }
+  const n = b ? b.byteLength / 20 : 0;
+  const out = { nodeCount: nodes, ids: new Int32Array(n), sources: new Int32Array(n), targets: new Int32Array(n), lengths: new Float64Array(n) };
+  if (!b || n === 0) return out;
+  if (!Number.isInteger(n)) throw new Error(`walking network ${networkId}: packed edges of ${b.byteLength} bytes are not whole 20-byte records`);
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let k = 0, o = 0; k < n; k++, o += 20) {
+    out.ids[k] = v.getInt32(o);
+    out.sources[k] = v.getInt32(o + 4);
+    out.targets[k] = v.getInt32(o + 8);
+    out.lengths[k] = v.getFloat64(o + 12);
+  }
+  return out;
+}
+
+/** Stores component and degree per node, the component table, and the network's totals. */
+export async function writeConnectivity(tx: Queryable, networkId: number, nodeIds: number[], comps: number[], degrees: number[], seconds: number): Promise<void> {
+  await tx.query(
+    `UPDATE access_node n SET component = NULLIF(c.comp, 0), degree = c.deg
+       FROM unnest($2::int[], $3::int[], $4::int[]) AS c(id, comp, deg)
+      WHERE n.network_id = $1 AND n.id = c.id`,
+    [networkId, nodeIds, comps, degrees],
+  );
+  await tx.query(
+    `INSERT INTO access_component (network_id, id, nodes, edges, length_m, geom)
+     SELECT $1, c.id, c.nodes, coalesce(e.edges, 0), coalesce(e.length_m, 0), e.hull
+       FROM (SELECT component AS id, count(*)::int AS nodes FROM access_node WHERE network_id = $1 AND component IS NOT NULL GROUP BY component) c
+       LEFT JOIN (SELECT n.component AS id, count(*)::int AS edges, sum(e.length_m) AS length_m, ST_ConvexHull(ST_Collect(e.geom)) AS hull
+                    FROM access_edge e JOIN access_node n ON n.network_id = e.network_id AND n.id = e.source
+                   WHERE e.network_id = $1 AND e.walkable GROUP BY n.component) e ON e.id = c.id`,
+    [networkId],
+  );
+  await tx.query(
+    `UPDATE access_network a SET
+       node_count = (SELECT count(*) FROM access_node WHERE network_id = $1 AND degree > 0),
+       edge_count = (SELECT count(*) FROM access_edge WHERE network_id = $1),
+       walkable_edge_count = (SELECT count(*) FROM access_edge WHERE network_id = $1 AND walkable),
+       walkable_length_m = (SELECT coalesce(sum(length_m), 0) FROM access_edge WHERE network_id = $1 AND walkable),
+       component_count = (SELECT count(*) FROM access_component WHERE network_id = $1),
+       largest_component = (SELECT min(id) FROM access_component WHERE network_id = $1),
+       dead_ends = (SELECT count(*) FROM access_node WHERE network_id = $1 AND degree = 1),
+       build_seconds = $2
+     WHERE a.id = $1`,
+    [networkId, seconds],
+  );
+}
+
+export interface IslandRow {
+  id: number;
+  nodes: number;
+  edges: number;
+  length_m: number;
+  lon: number | null;
+  lat: number | null;
+  bbox: [number, number, number, number] | null;
+}
+
+/** Components other than the largest, biggest first: parts of the network nobody can walk to from the rest. */
+export async function islands(db: Queryable, networkId: number, limit: number): Promise<IslandRow[]> {
+  return (
+    await db.query<IslandRow>(
+      `SELECT c.id, c.nodes, c.edges, c.length_m, ST_X(ST_Centroid(c.geom)) AS lon, ST_Y(ST_Centroid(c.geom)) AS lat,
+              CASE WHEN c.geom IS NULL THEN NULL ELSE ARRAY[ST_XMin(c.geom), ST_YMin(c.geom), ST_XMax(c.geom), ST_YMax(c.geom)] END AS bbox
+         FROM access_component c JOIN access_network n ON n.id = c.network_id
+        WHERE c.network_id = $1 AND c.id <> n.largest_component
+        ORDER BY c.nodes DESC, c.id LIMIT $2`,
+      [networkId, limit],
+    )
+  ).rows;
+}
+
+/** Walkable edges in a bounding box as GeoJSON features (the map shows the network at high zoom). */
+export async function edgesInBox(db: Queryable, networkId: number, bbox: [number, number, number, number], limit: number): Promise<{ id: number; component: number | null; geom: string }[]> {
+  return (
+    await db.query<{ id: number; component: number | null; geom: string }>(
+      `SELECT e.id, n.component, ST_AsGeoJSON(e.geom, 7, 0) AS geom
+         FROM access_edge e LEFT JOIN access_node n ON n.network_id = e.network_id AND n.id = e.source
+        WHERE e.network_id = $1 AND e.walkable AND e.geom && ST_MakeEnvelope($2, $3, $4, $5, 4490)
+        ORDER BY e.id LIMIT $6`,
+      [networkId, ...bbox, limit],
+    )
+  ).rows;
+}
