@@ -182,7 +182,9 @@ for (const tdb of testDatabases()) {
       assert.equal((await call('GET', '/api/review/rulesets/wf/versions/1')).body.definition.rules.length, 3);
     });
 
-    test('bad boundaries get clear 400 errors', async () => {
+    test('bad boundaries get clear 400 errors and write nothing', async () => {
+      const count = async () => (await h.db.query<{ n: string }>(`SELECT (SELECT count(*) FROM review_run) || '/' || (SELECT count(*) FROM review_case) || '/' || (SELECT count(*) FROM audit_log) AS n`)).rows[0].n;
+      const before = await count();
       let r = await call('POST', '/api/review/runs', { type: 'urban-construction' });
       assert.equal(r.status, 400);
       r = await call('POST', '/api/review/runs', { type: 'no-such-type', geojson: boundary(sq(0, 0, 10, 10)) });
@@ -196,6 +198,10 @@ for (const tdb of testDatabases()) {
       assert.equal(r.status, 400);
       r = await call('POST', '/api/review/runs', { type: 'urban-construction', indicators: { far: -1 }, geojson: boundary(sq(0, 0, 10, 10)) });
       assert.equal(r.status, 400);
+      r = await call('POST', '/api/review/cases', { title: '自相交红线', type: 'urban-construction', geojson: { ...boundary(sq(0, 0, 1, 1)), features: [{ type: 'Feature', properties: {}, geometry: bow }] } });
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /feature 1/, 'the error names the feature');
+      assert.equal(await count(), before, 'a refused boundary leaves runs, cases and the audit log as they were');
     });
 
     test('consistency review: farmland inside the development boundary, stored as a layer, summed by district', async () => {
