@@ -9,6 +9,39 @@ export interface Config {
   extentMargin: number;
   port: number;
   host: string;
+  limits: Limits;
+}
+
+export interface Limits {
+  /** Largest file upload (imports, review boundaries), bytes. */
+  uploadBytes: number;
+  /** Largest JSON body (a boundary as GeoJSON text), bytes. */
+  jsonBytes: number;
+  /** Time a request may take before its database work is cancelled (imports get uploadTimeoutMs). */
+  requestTimeoutMs: number;
+  uploadTimeoutMs: number;
+  /** Requests per minute per address for anonymous callers; 0 = no limit (benchmarks). */
+  anonymousPerMinute: number;
+  /** Mark the session cookie Secure (set when served over HTTPS behind a proxy). */
+  secureCookies: boolean;
+}
+
+const num = (v: string | undefined, d: number, name: string): number => {
+  if (v === undefined || v === '') return d;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+};
+
+export function limitsFromEnv(env: NodeJS.ProcessEnv): Limits {
+  return {
+    uploadBytes: num(env.ONEMAP_UPLOAD_MB, 500, 'ONEMAP_UPLOAD_MB') * 1024 * 1024,
+    jsonBytes: num(env.ONEMAP_JSON_MB, 50, 'ONEMAP_JSON_MB') * 1024 * 1024,
+    requestTimeoutMs: num(env.ONEMAP_REQUEST_TIMEOUT_S, 60, 'ONEMAP_REQUEST_TIMEOUT_S') * 1000,
+    uploadTimeoutMs: num(env.ONEMAP_UPLOAD_TIMEOUT_S, 1800, 'ONEMAP_UPLOAD_TIMEOUT_S') * 1000,
+    anonymousPerMinute: num(env.ONEMAP_ANON_RATE, 1200, 'ONEMAP_ANON_RATE'),
+    secureCookies: env.ONEMAP_SECURE_COOKIES === '1' || env.ONEMAP_SECURE_COOKIES === 'true',
+  };
 }
 
 // Hangzhou's extent, roughly 118.34–120.72°E, 29.18–30.57°N (domain.md §2).
@@ -27,5 +60,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     extentMargin: 0.25,
     port: Number(env.PORT ?? 8080),
     host: env.HOST ?? '0.0.0.0',
+    limits: limitsFromEnv(env),
   };
 }

@@ -6,6 +6,7 @@ import { testDatabases } from './helpers/db.ts';
 import { buildApp } from '../src/server/app.ts';
 import { importFile } from '../src/importers/pipeline.ts';
 import type { InjectOptions } from 'fastify';
+import { authHeaders } from './helpers/auth.ts';
 
 const TOWN = 'fixtures/access/town';
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
@@ -15,9 +16,13 @@ for (const tdb of testDatabases()) {
   describe(`15-minute life circle HTTP on ${tdb.name}`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
     let app: Awaited<ReturnType<typeof buildApp>>;
+    let staff: Record<string, string> = {};
+    // Every call as a planner (access runs and network builds are theirs; see test/auth.matrix.test.ts for the others).
+    const inj = (o: string | InjectOptions) => app.inject(typeof o === 'string' ? { url: o, headers: staff } : { ...o, headers: { ...(o.headers as Record<string, string> ?? {}), ...staff } });
     before(async () => {
       h = await tdb.open();
       app = await buildApp({ db: h.db, config: h.config });
+      staff = await authHeaders(h.db, 'planner');
       for (const [file, layer] of [['bxwl', 'BXWL'], ['ggfwss', 'GGFWSS'], ['zd', 'ZD'], ['lanx', 'LANX'], ['xzq', 'XZQ']]) {
         await importFile(h.db, h.config, `${TOWN}/${file}.geojson`, { layer });
       }
@@ -25,58 +30,58 @@ for (const tdb of testDatabases()) {
     after(async () => { await app.close(); await h.close(); });
 
     test('before anything is computed: 404 with a message', async () => {
-      const r = await app.inject('/api/access/runs/latest');
+      const r = await inj('/api/access/runs/latest');
       assert.equal(r.statusCode, 404);
       assert.match(r.json().error, /no coverage run yet/);
-      assert.equal((await app.inject('/api/access/network')).statusCode, 404);
+      assert.equal((await inj('/api/access/network')).statusCode, 404);
     });
 
     test('network: built once (201), then reused (200), with its island', async () => {
-      const a = await app.inject({ method: 'POST', url: '/api/access/network', ...json({}) });
+      const a = await inj({ method: 'POST', url: '/api/access/network', ...json({}) });
       assert.equal(a.statusCode, 201, a.body);
       assert.deepEqual([a.json().walkableEdges, a.json().islands.count], [28, 1]);
-      const b = await app.inject({ method: 'POST', url: '/api/access/network', ...json({ layer: 'BXWL' }) });
+      const b = await inj({ method: 'POST', url: '/api/access/network', ...json({ layer: 'BXWL' }) });
       assert.equal(b.statusCode, 200);
       assert.equal(b.json().reused, true);
-      const s = (await app.inject('/api/access/network')).json();
+      const s = (await inj('/api/access/network')).json();
       assert.equal(s.networkVersion, a.json().networkVersion);
-      const edges = (await app.inject('/api/access/network/edges?bbox=119.99,30.17,120.02,30.19')).json();
+      const edges = (await inj('/api/access/network/edges?bbox=119.99,30.17,120.02,30.19')).json();
       assert.equal(edges.features.length, 28);
-      assert.equal((await app.inject({ method: 'POST', url: '/api/access/network', ...json({ toleranceM: 'x' }) })).statusCode, 400);
-      assert.equal((await app.inject({ method: 'POST', url: '/api/access/network', ...json({ layer: 'NOPE' }) })).statusCode, 404);
+      assert.equal((await inj({ method: 'POST', url: '/api/access/network', ...json({ toleranceM: 'x' }) })).statusCode, 400);
+      assert.equal((await inj({ method: 'POST', url: '/api/access/network', ...json({ layer: 'NOPE' }) })).statusCode, 404);
     });
 
     test('coverage run, stored and served: summary, uncovered GeoJSON, facilities, isochrones, what-if', async () => {
-      const r = await app.inject({ method: 'POST', url: '/api/access/runs', ...json({ types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 }) });
+      const r = await inj({ method: 'POST', url: '/api/access/runs', ...json({ types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 }) });
       assert.equal(r.statusCode, 201, r.body);
       const run = r.json();
       assert.equal(run.city.coveragePercent, 37.11);
       assert.deepEqual(run.byType.map((t: { type: string; coveragePercent: number }) => [t.type, t.coveragePercent]), [['幼儿园', 37.11], ['小学', 71.13], ['菜市场', 49.48]]);
-      assert.equal((await app.inject(`/api/access/runs/${run.runId}`)).body, r.body, 'a stored run reads back byte for byte (same keys, same order)');
-      assert.equal((await app.inject('/api/access/runs/latest')).json().runId, run.runId);
-      assert.deepEqual((await app.inject('/api/access/runs')).json().map((x: { runId: number }) => x.runId), [run.runId]);
+      assert.equal((await inj(`/api/access/runs/${run.runId}`)).body, r.body, 'a stored run reads back byte for byte (same keys, same order)');
+      assert.equal((await inj('/api/access/runs/latest')).json().runId, run.runId);
+      assert.deepEqual((await inj('/api/access/runs')).json().map((x: { runId: number }) => x.runId), [run.runId]);
 
-      const unc = (await app.inject(`/api/access/runs/${run.runId}/uncovered?type=${encodeURIComponent('小学')}`)).json();
+      const unc = (await inj(`/api/access/runs/${run.runId}/uncovered?type=${encodeURIComponent('小学')}`)).json();
       assert.equal(unc.type, 'FeatureCollection');
       assert.deepEqual(unc.features.map((f: { properties: { fid: string } }) => f.properties.fid), ['P4', 'P5']);
-      const fac = (await app.inject(`/api/access/runs/${run.runId}/facilities?type=${encodeURIComponent('小学')}`)).json();
+      const fac = (await inj(`/api/access/runs/${run.runId}/facilities?type=${encodeURIComponent('小学')}`)).json();
       assert.deepEqual(fac.features.map((f: { properties: { fid: string; snapped: boolean } }) => [f.properties.fid, f.properties.snapped]), [['F1', true], ['F2', false]]);
 
-      const iso = (await app.inject(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)).json();
+      const iso = (await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)).json();
       assert.deepEqual(iso.features.map((f: { properties: { fid: string } }) => f.properties.fid), ['F4', 'F5']);
       assert.equal(iso.features[0].geometry.type, 'Polygon');
-      const none = (await app.inject(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=121,31,121.1,31.1`)).json();
+      const none = (await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=121,31,121.1,31.1`)).json();
       assert.equal(none.features.length, 0);
 
       const pt = (await h.db.query<{ lon: number; lat: number }>(`SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(500030, 3340110), 4549), 4490) AS p) s`)).rows[0];
-      const w = await app.inject({ method: 'POST', url: '/api/access/what-if', ...json({ runId: run.runId, type: '幼儿园', points: [[pt.lon, pt.lat]] }) });
+      const w = await inj({ method: 'POST', url: '/api/access/what-if', ...json({ runId: run.runId, type: '幼儿园', points: [[pt.lon, pt.lat]] }) });
       assert.equal(w.statusCode, 200, w.body);
       assert.equal(w.json().gain.areaM2, 3000);
       assert.equal(w.json().newlyCovered.features[0].properties.fid, 'P1');
 
-      const districts = (await app.inject('/api/access/districts')).json();
+      const districts = (await inj('/api/access/districts')).json();
       assert.deepEqual(districts.features.map((f: { properties: { name: string } }) => f.properties.name), ['上城区', '拱墅区']);
-      assert.ok((await app.inject('/api/access/types')).json().types.some((t: { type: string; budgetMinutes: number }) => t.type === '小学' && t.budgetMinutes === 10));
+      assert.ok((await inj('/api/access/types')).json().types.some((t: { type: string; budgetMinutes: number }) => t.type === '小学' && t.budgetMinutes === 10));
     });
 
     test('bad input is a 4xx with { error }', async () => {
@@ -91,24 +96,24 @@ for (const tdb of testDatabases()) {
         ['bad bbox', { method: 'GET', url: `/api/access/isochrones?type=${encodeURIComponent('小学')}&bbox=1,2,3` }, 400, /bbox/],
       ];
       for (const [name, req, status, msg] of cases) {
-        const r = await app.inject(req);
+        const r = await inj(req);
         assert.equal(r.statusCode, status, `${name}: ${r.body}`);
         assert.match(r.json().error, msg, name);
       }
     });
 
     test('the map page and MapLibre are served locally', async () => {
-      const page = await app.inject('/access');
+      const page = await inj('/access');
       assert.equal(page.statusCode, 200);
       assert.match(page.headers['content-type'] as string, /text\/html/);
       assert.match(page.body, /15分钟生活圈/);
       assert.match(page.body, /\/vendor\/maplibre-gl\/maplibre-gl\.mjs/);
       assert.match(page.body, /亩/);
-      const lib = await app.inject('/vendor/maplibre-gl/maplibre-gl.mjs');
+      const lib = await inj('/vendor/maplibre-gl/maplibre-gl.mjs');
       assert.equal(lib.statusCode, 200);
       assert.match(lib.headers['content-type'] as string, /javascript/);
-      assert.equal((await app.inject('/vendor/maplibre-gl/maplibre-gl-worker.mjs')).statusCode, 200);
-      assert.equal((await app.inject('/vendor/maplibre-gl/maplibre-gl.css')).statusCode, 200);
+      assert.equal((await inj('/vendor/maplibre-gl/maplibre-gl-worker.mjs')).statusCode, 200);
+      assert.equal((await inj('/vendor/maplibre-gl/maplibre-gl.css')).statusCode, 200);
     });
   });
 }

@@ -7,6 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { testDatabases } from './helpers/db.ts';
+import { authHeaders } from './helpers/auth.ts';
 import { memoryReader } from './helpers/memory-reader.ts';
 import { pdfText } from './helpers/pdf-text.ts';
 import { importFromReader } from '../src/importers/pipeline.ts';
@@ -33,13 +34,17 @@ for (const tdb of testDatabases()) {
     const load = (layer: string, feats: { fid: string; geometry: ReturnType<typeof sq>; props?: Record<string, unknown> }[]) =>
       importFromReader(h.db, h.config, memoryReader(feats, { srid: 4549 }), { layer, user: 'test' });
     const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-      const r = await app.inject({ method, url, payload: payload as object, headers: { 'x-onemap-user': encodeURIComponent(REVIEWER) } });
+      const r = await app.inject({ method, url, payload: payload as object, headers: asReviewer });
       return { status: r.statusCode, body: r.headers['content-type']?.toString().includes('json') ? r.json() : r.body, raw: r.rawPayload, type: r.headers['content-type'] };
     };
 
+    let asReviewer: Record<string, string> = {};
     before(async () => {
       h = await tdb.open();
       app = await buildApp({ db: h.db, config: h.config });
+      // One person through every step: an administrator may submit, judge and sign (the role
+      // matrix itself is test/auth.matrix.test.ts).
+      asReviewer = await authHeaders(h.db, 'admin', { username: REVIEWER });
       await load('XZQ', [{ fid: '330106', geometry: sq(-5000, -5000, 5000, 5000), props: { XZQDM: '330106', XZQMC: '西湖区' } }]);
       await load('YJJBNT', [{ fid: 'YJ1', geometry: sq(0, 0, 200, 200), props: { BHTBBH: 'YJ1' } }]);
       await load('CZKFBJ', [{ fid: 'BJ1', geometry: sq(0, 0, 1000, 1000), props: { BJBH: 'BJ1' } }]);

@@ -5,20 +5,23 @@ import { testDatabases } from './helpers/db.ts';
 import { buildApp } from '../src/server/app.ts';
 import { importFile } from '../src/importers/pipeline.ts';
 import { DEFAULT_LAYER_CODES } from '../src/catalogue/catalogue.service.ts';
+import { authHeaders } from './helpers/auth.ts';
 
 for (const tdb of testDatabases()) {
   describe(`HTTP on ${tdb.name}`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
     let app: Awaited<ReturnType<typeof buildApp>>;
+    let staff: Record<string, string>;
     before(async () => {
       h = await tdb.open();
       app = await buildApp({ db: h.db, config: h.config });
       await importFile(h.db, h.config, 'fixtures/import/coordtxt/two_parcels_gbk.txt', { layer: 'ZD' });
+      staff = await authHeaders(h.db, 'planner');
     });
     after(async () => { await app.close(); await h.close(); });
 
     test('health reports the database and the layers with features', async () => {
-      const r = await app.inject('/health');
+      const r = await app.inject({ url: '/health', headers: staff });
       assert.equal(r.statusCode, 200);
       const body = r.json();
       assert.equal(body.status, 'ok');
@@ -29,14 +32,14 @@ for (const tdb of testDatabases()) {
     });
 
     test('layers, versions and errors', async () => {
-      const layers = (await app.inject('/api/layers')).json() as { code: string; featureCount: number; version: number | null }[];
-      assert.deepEqual(layers.find((l) => l.code === 'ZD'), { code: 'ZD', name: '宗地', class: '审批', version: 1, featureCount: 2, public: false });
-      const v = (await app.inject('/api/layers/ZD/versions')).json();
+      const layers = (await app.inject({ url: '/api/layers', headers: staff })).json() as { code: string; featureCount: number; version: number | null }[];
+      assert.deepEqual(layers.find((l) => l.code === 'ZD'), { code: 'ZD', name: '宗地', class: '审批', version: 1, featureCount: 2, public: false, scope: 'all' });
+      const v = (await app.inject({ url: '/api/layers/ZD/versions', headers: staff })).json();
       assert.equal(v.length, 1);
       assert.equal((await app.inject('/api/layers/NOPE/versions')).statusCode, 404);
-      assert.equal((await app.inject('/api/layers/ZD/diff?from=1&to=9')).statusCode, 404);
-      assert.equal((await app.inject('/api/layers/ZD/diff?from=x&to=1')).statusCode, 400);
-      const html = await app.inject('/');
+      assert.equal((await app.inject({ url: '/api/layers/ZD/diff?from=1&to=9', headers: staff })).statusCode, 404);
+      assert.equal((await app.inject({ url: '/api/layers/ZD/diff?from=x&to=1', headers: staff })).statusCode, 400);
+      const html = await app.inject({ url: '/', headers: staff });
       assert.match(html.body, /宗地/);
     });
   });

@@ -60,28 +60,31 @@ export function accessRoutes(app: FastifyInstance, db: Db, _config: Config): voi
   // another module may register @fastify/static too.
   app.register(fastifyStatic, { root: MAPLIBRE_DIST, prefix: '/vendor/maplibre-gl/', decorateReply: false });
 
-  app.get('/access', async (_req, reply) => reply.type('text/html; charset=utf-8').send(accessPage()));
+  app.get('/access', { config: { access: 'public' } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(accessPage()));
 
-  app.get('/api/access/types', async () => {
+  app.get('/api/access/types', { config: { access: 'staff' } }, async () => {
     const d = accessDefaults();
     return { walkSpeedKmH: d.walkSpeedKmH, maxSnapM: d.maxSnapM, residential: d.residential, water: d.water, network: d.network, types: d.types };
   });
 
   app.post<{ Body: { layer?: string; version?: number; toleranceM?: number; rebuild?: boolean } }>('/api/access/network', {
+    config: { access: ['planner'] },
     schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: {
       layer: { type: 'string', minLength: 1, maxLength: 40 }, version: { type: 'integer', minimum: 1 }, toleranceM: { type: 'number', minimum: 0, maximum: 50 }, rebuild: { type: 'boolean' },
     } } },
   }, async (req, reply) => {
     const b = req.body ?? {};
-    const s = await buildNetwork(db, { layer: b.layer, version: b.version, toleranceM: b.toleranceM, rebuild: b.rebuild, user: 'api' });
+    const s = await buildNetwork(db, { layer: b.layer, version: b.version, toleranceM: b.toleranceM, rebuild: b.rebuild, user: req.user.username });
     return reply.code(s.reused ? 200 : 201).send(s);
   });
 
   app.get<{ Querystring: { layer?: string; id?: number } }>('/api/access/network', {
+    config: { access: 'staff' },
     schema: { querystring: { type: 'object', properties: { layer: { type: 'string', minLength: 1 }, id: { type: 'integer', minimum: 1 } } } },
   }, async (req) => networkSummary(db, { id: req.query.id, layer: req.query.layer }));
 
   app.get<{ Querystring: { bbox: string; id?: number; limit?: number } }>('/api/access/network/edges', {
+    config: { access: 'staff' },
     schema: { querystring: { type: 'object', required: ['bbox'], properties: { bbox: { type: 'string', pattern: BBOX }, id: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: 50000 } } } },
   }, async (req) => {
     const n = await findNetworkRow(db, { id: req.query.id });
@@ -89,29 +92,33 @@ export function accessRoutes(app: FastifyInstance, db: Db, _config: Config): voi
     return { type: 'FeatureCollection', networkVersion: n.id, features: rows.map((r) => ({ type: 'Feature', properties: { id: r.id, component: r.component }, geometry: JSON.parse(r.geom) })) };
   });
 
-  app.post<{ Body: CoverageInput }>('/api/access/runs', { schema: { body: runBodySchema } }, async (req, reply) => {
-    const s = await runCoverage(ctx, { ...(req.body ?? {}), user: 'api' });
+  app.post<{ Body: CoverageInput }>('/api/access/runs', { config: { access: ['planner'] }, schema: { body: runBodySchema } }, async (req, reply) => {
+    const s = await runCoverage(ctx, { ...(req.body ?? {}), user: req.user.username });
     return reply.code(201).send(s);
   });
 
   app.get<{ Querystring: { limit?: number } }>('/api/access/runs', {
+    config: { access: 'staff' },
     schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } } },
   }, async (req) => listRuns(db, req.query.limit));
 
   const runParam = { type: 'object', required: ['id'], properties: { id: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', enum: ['latest'] }] } } };
   const runId = (id: number | string) => (id === 'latest' ? undefined : Number(id));
 
-  app.get<{ Params: { id: number | 'latest' } }>('/api/access/runs/:id', { schema: { params: runParam } }, async (req) => getRun(db, runId(req.params.id)));
+  app.get<{ Params: { id: number | 'latest' } }>('/api/access/runs/:id', { config: { access: 'staff' }, schema: { params: runParam } }, async (req) => getRun(db, runId(req.params.id)));
 
   app.get<{ Params: { id: number | 'latest' }; Querystring: { type?: string; limit?: number } }>('/api/access/runs/:id/uncovered', {
+    config: { access: 'staff' },
     schema: { params: runParam, querystring: { type: 'object', properties: { type: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 200000 } } } },
   }, async (req) => uncoveredGeoJson(db, runId(req.params.id), req.query.type, req.query.limit));
 
   app.get<{ Params: { id: number | 'latest' }; Querystring: { type: string } }>('/api/access/runs/:id/facilities', {
+    config: { access: 'staff' },
     schema: { params: runParam, querystring: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } } },
   }, async (req) => facilitiesGeoJson(db, runId(req.params.id), req.query.type));
 
   app.get<{ Querystring: { run?: number; type: string; facility?: string; bbox?: string; width?: number; limit?: number } }>('/api/access/isochrones', {
+    config: { access: 'staff' },
     schema: { querystring: { type: 'object', required: ['type'], properties: {
       run: { type: 'integer', minimum: 1 }, type: { type: 'string', minLength: 1 }, facility: { type: 'string', minLength: 1 }, bbox: { type: 'string', pattern: BBOX },
       width: { type: 'number', exclusiveMinimum: 0, maximum: 500 }, limit: { type: 'integer', minimum: 1, maximum: 2000 },
@@ -119,10 +126,11 @@ export function accessRoutes(app: FastifyInstance, db: Db, _config: Config): voi
   }, async (req) => isochrones(ctx, { runId: req.query.run, type: req.query.type, facility: req.query.facility, bbox: parseBbox(req.query.bbox), widthM: req.query.width, limit: req.query.limit }));
 
   app.post<{ Body: { runId?: number; type: string; points: [number, number][] } }>('/api/access/what-if', {
+    config: { access: 'staff' },
     schema: { body: { type: 'object', required: ['type', 'points'], additionalProperties: false, properties: {
       runId: { type: 'integer', minimum: 1 }, type: { type: 'string', minLength: 1 }, points: { type: 'array', minItems: 1, maxItems: 100, items: lonLat },
     } } },
   }, async (req) => whatIf(ctx, req.body));
 
-  app.get('/api/access/districts', async () => districtsGeoJson(db));
+  app.get('/api/access/districts', { config: { access: 'staff' } }, async () => districtsGeoJson(db));
 }

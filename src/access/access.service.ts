@@ -2,6 +2,7 @@
 // PostGIS snaps facilities and parcels to the network and draws polygons; the graph search runs
 // over typed arrays (dijkstra.ts). A run stores its parameters, the network version and every
 // layer version it read, the per-parcel result and the figures, so its numbers can be explained later.
+import { appendAudit } from '../audit/audit.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
 import { buildNetwork, GraphCache, AccessNotFoundError } from './network.ts';
@@ -159,6 +160,7 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
       residentialLayerId: residential.layerId, residentialVersion: residential.version, user: input.user ?? null,
     });
     await repo.insertRunTypes(tx, runId, typeRows);
+    await appendAudit(tx, { actor: input.user ?? 'system', action: 'access.run', entity: 'access_run', entityId: runId, after: { networkVersion: net.networkVersion, versions, types: params.types.map((t) => t.type), parcels: parcels.length } });
     await repo.copyRunFacilities(tx, runId, facilityRows);
     const parcelRows: repo.RunParcelRow[] = parcels.map((p, k) => ({
       feature_id: p.key, fid: p.fid, district_code: p.district_code, area_m2: p.area_m2, population: p.population, edge_id: p.edge_id, offset_m: p.offset_m, leg_m: p.leg_m, covered_mask: masks[k],

@@ -1,6 +1,7 @@
 // Walking network service: builds a network version from a line layer version (PostGIS does the
 // noding, snapping and lengths), computes connectivity on the graph, reports islands, and keeps
 // loaded graphs so repeated searches do not reload them.
+import { appendAudit } from '../audit/audit.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
@@ -99,6 +100,7 @@ export async function buildNetwork(db: Db, opts: BuildOptions = {}): Promise<Net
     }
     await repo.writeConnectivity(tx, networkId, ids, comps, degrees, (performance.now() - t0) / 1000);
     await repo.storePackedEdges(tx, networkId);
+    await appendAudit(tx, { actor: user ?? 'system', action: 'access.network-build', entity: 'access_network', entityId: networkId, after: { layer: layer.code, version, params, nodes: g.nodeCount } });
     return networkId;
   });
   const row = await repo.networkById(db, id);

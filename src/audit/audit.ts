@@ -42,3 +42,29 @@ export async function auditFor(q: Queryable, entity: string, entityId: string | 
     )
   ).rows;
 }
+
+export interface AuditFilter {
+  actor?: string;
+  /** Exact action, or a prefix with a trailing * (case.*). */
+  action?: string;
+  entity?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Entries matching the filter, newest first, below `beforeId` when paging. */
+export async function searchAudit(q: Queryable, f: AuditFilter, page: { limit: number; beforeId?: number }): Promise<AuditRow[]> {
+  const prefix = f.action?.endsWith('*') ? f.action.slice(0, -1) : null;
+  return (await q.query<AuditRow>(
+    `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, action, entity, entity_id, before, after
+       FROM audit_log
+      WHERE ($1::text IS NULL OR actor = $1)
+        AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR starts_with(action, $3))
+        AND ($4::text IS NULL OR entity = $4) AND ($5::text IS NULL OR entity_id = $5)
+        AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
+        AND ($8::bigint IS NULL OR id < $8)
+      ORDER BY id DESC LIMIT $9`,
+    [f.actor ?? null, prefix === null ? f.action ?? null : null, prefix, f.entity ?? null, f.entityId ?? null, f.from ?? null, f.to ?? null, page.beforeId ?? null, page.limit],
+  )).rows;
+}

@@ -4,17 +4,20 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, QueryResult } from './types.ts';
+import { checkDeadline } from './context.ts';
 
 type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
 function wrap(r: Runner): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+      checkDeadline();
       const res = await r.query<T>(sql, params);
       // Like pg: a SELECT counts its rows (PGlite reports affectedRows = 0 for SELECT).
       return { rows: res.rows, rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0) };
     },
     async exec(sql: string): Promise<void> {
+      checkDeadline();
       await r.exec(sql);
     },
     async copyText(table: string, columns: string[], text: string): Promise<void> {

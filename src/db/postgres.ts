@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Db, Queryable, QueryResult } from './types.ts';
+import { queryContext, checkDeadline, asTimeout } from './context.ts';
 
 // Return int8 and numeric as JS numbers, as PGlite does, so callers see one set of types.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,17 +13,46 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 type Client = pg.Pool | pg.PoolClient;
 
-function wrap(c: Client): Queryable {
+/**
+ * Runs `run` on a connection; inside an HTTP request with a deadline, a timeout cancels the
+ * running statement with pg_cancel_backend from another connection. A connection that was the
+ * target of a cancel is closed rather than returned to the pool, so a late cancel can never hit
+ * the next user's statement.
+ */
+async function onConnection<T>(pool: pg.Pool, c: Client, run: (client: pg.PoolClient | pg.Pool) => Promise<T>): Promise<T> {
+  const ctx = queryContext.getStore();
+  if (!ctx) return run(c);
+  checkDeadline();
+  const owned = c instanceof pg.Pool ? await c.connect() : null;
+  const client = (owned ?? c) as pg.PoolClient & { processID?: number };
+  let cancelled = false;
+  const onAbort = () => {
+    cancelled = true;
+    if (client.processID) pool.query('SELECT pg_cancel_backend($1)', [client.processID]).catch(() => {});
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run(client);
+  } catch (e) {
+    throw asTimeout(e);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    owned?.release(cancelled ? true : undefined);
+    if (cancelled && !owned) (client as pg.PoolClient & { onemapCancelled?: boolean }).onemapCancelled = true;
+  }
+}
+
+function wrap(c: Client, pool: pg.Pool): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = [], opts?: { prepare?: boolean }): Promise<QueryResult<T>> {
       // A named statement is parsed and planned once per connection; the name is the text's hash.
-      const res = opts?.prepare
-        ? await c.query({ name: `om_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params as unknown[] })
-        : await c.query(sql, params as unknown[]);
+      const res = await onConnection(pool, c, (k) => opts?.prepare
+        ? k.query({ name: `om_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params as unknown[] })
+        : k.query(sql, params as unknown[]));
       return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string): Promise<void> {
-      await c.query(sql);
+      await onConnection(pool, c, (k) => k.query(sql));
     },
     async copyText(table: string, columns: string[], text: string): Promise<void> {
       const run = async (client: pg.PoolClient) => {
@@ -64,22 +94,24 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     await pool.end().catch(() => {});
     throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`);
   }
-  const base = wrap(pool);
+  const base = wrap(pool, pool);
   return {
     kind: 'postgres',
     ...base,
     async transaction(fn) {
+      checkDeadline();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client));
+        const out = await fn(wrap(client, pool));
         await client.query('COMMIT');
         return out;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
-        throw e;
+        throw asTimeout(e);
       } finally {
-        client.release();
+        // A connection that received a cancel is closed, not pooled (see onConnection).
+        client.release((client as pg.PoolClient & { onemapCancelled?: boolean }).onemapCancelled ? true : undefined);
       }
     },
     close: () => pool.end(),

@@ -11,6 +11,9 @@ import { StageWriter } from '../store/stage.ts';
 import { zoneOfSrid, gkSrid } from '../crs/zones.ts';
 import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } from './types.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { assertVersionChangesInDistricts } from '../auth/districts.ts';
+import type { User } from '../auth/types.ts';
+import { layerEvents } from '../store/events.ts';
 import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
 
 export interface ImportOptions {
@@ -27,6 +30,11 @@ export interface ImportOptions {
   /** Accept features outside the city extent (province-wide reference data). */
   allowOutside?: boolean;
   user?: string;
+  /**
+   * The signed-in caller (HTTP imports): a district officer's import may only add, change or
+   * remove features inside their districts.
+   */
+  actor?: User;
   note?: string;
   /** When the version counts from ("as of"); default now. */
   validFrom?: string;
@@ -191,7 +199,7 @@ class DryRun extends Error {
 export async function importFromReader(db: Db, config: Config, reader: SourceReader, opts: ImportOptions): Promise<ImportResult> {
   const path = reader.info.path;
   try {
-    return await db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx) => {
       const info = reader.info;
       const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
       const { stage, srid, sridSource, problems } = await stageAndCheck(tx, config, reader, opts, layer.code, layer.geometry_type);
@@ -201,6 +209,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       const skipped = problems.filter((p) => p.kind === 'empty');
       const version = await store.nextVersion(tx, layer.id);
       const counts = await store.applyIncoming(tx, layer.id, version, srid, !!opts.makeValid);
+      if (opts.actor) await assertVersionChangesInDistricts(tx, opts.actor, layer.id, version, layer.code);
       const totals = await store.versionTotals(tx, layer.id, version);
       await store.insertVersion(tx, {
         layerId: layer.id, version, validFrom: opts.validFrom ?? null, sourcePath: path, sourceFormat: info.format, sourceSrid: srid,
@@ -217,8 +226,11 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
         areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, skipped, declaredAreas, warnings: info.warnings ?? [],
       };
       if (opts.dryRun) throw new DryRun(result);
-      return result;
+      return { result, layerId: layer.id };
     });
+    // After COMMIT: caches keyed by layer version (tiles) drop the old version at once.
+    layerEvents.changed({ code: result.result.layer, layerId: result.layerId, version: result.result.version });
+    return result.result;
   } catch (e) {
     if (e instanceof DryRun) return e.result;
     throw e;

@@ -1,17 +1,25 @@
 // buildApp({ db, config }): the HTTP application, with no module-level state, so tests build
-// one per database. Route modules live with their capability (catalogue/, …).
+// one per database. Route modules live with their capability (catalogue/, review/, …); this file
+// only puts the cross-cutting parts in order: errors, deadlines, who is calling, uploads, the
+// OpenAPI document, then the routes.
 import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.ts';
-import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
-import { VersionError } from '../store/store.service.ts';
 import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { indexPage } from './index-page.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { accessRoutes } from '../access/access.routes.ts';
-import { ImportRejected } from '../importers/pipeline.ts';
-import { ImportError } from '../importers/types.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
+import { searchRoutes } from '../search/search.routes.ts';
+import { installAuth } from '../auth/guard.ts';
+import { readableLayers } from '../auth/layers.ts';
+import { installErrorHandling } from './errors.ts';
+import { installRequestDeadline } from './limits.ts';
+import { installUploads } from './upload.ts';
 
 export interface AppDeps {
   db: Db;
@@ -19,24 +27,45 @@ export interface AppDeps {
   logger?: boolean;
 }
 
-export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger });
+const VERSION = '0.2.0';
 
-  app.setErrorHandler((err: Error & { statusCode?: number; problems?: unknown[] }, _req, reply) => {
-    if (err instanceof UnknownLayerError) return reply.code(404).send({ error: err.message });
-    if (err instanceof VersionError) return reply.code(404).send({ error: err.message });
-    // A bad boundary or file: the message names the file, feature, line and reason.
-    if (err instanceof ImportRejected) return reply.code(400).send({ error: err.message, problems: err.problems });
-    if (err instanceof ImportError) return reply.code(400).send({ error: err.message });
-    const status = err.statusCode;
-    if (status && status < 500) return reply.code(status).send(err.problems?.length ? { error: err.message, problems: err.problems } : { error: err.message });
-    app.log.error(err);
-    return reply.code(500).send({ error: 'internal error' });
+export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: config.limits.jsonBytes, trustProxy: process.env.ONEMAP_TRUST_PROXY === '1' });
+
+  // Routes registered by plugins (API docs, static assets) are public; every other route states
+  // its own access, and one that does not is refused to all but administrators (guard.ts).
+  app.addHook('onRoute', (r) => {
+    if (/^\/(api\/docs|vendor\/)/.test(r.url) && !r.config?.access) r.config = { ...(r.config ?? {}), access: 'public' };
   });
 
-  app.get('/health', async () => {
+  installErrorHandling(app);
+  installRequestDeadline(app, config.limits);
+  await installAuth(app, db, config.limits);
+  await installUploads(app, config.limits);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'onemap — 国土空间规划“一张图”实施监督信息系统 API', version: VERSION,
+        description: 'Sign in with POST /api/auth/login (session cookie) or send `Authorization: Bearer om_…` (API token issued by an administrator). Errors: `{ statusCode, code, error, problems? }`.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'onemap_session' }, token: { type: 'http', scheme: 'bearer' } } },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+
+  app.get('/health', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['system'], summary: '运行状态 (health): layer and feature counts of what the caller may read',
+      response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' }, postgres: { type: 'string' }, postgis: { type: 'string' }, layers: { type: 'integer' }, layersWithFeatures: { type: 'integer' }, features: { type: 'integer' }, extent: { type: 'array', items: { type: 'number' } } } } },
+    },
+  }, async (req) => {
     const pg = await db.query<{ postgis: string; pg: string }>(`SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`);
-    const layers = await layerSummaries(db);
+    const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
+    const layers = (await layerSummaries(db)).filter((l) => readable.has(l.code));
     return {
       status: 'ok',
       database: db.kind,
@@ -49,10 +78,16 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     };
   });
 
-  catalogueRoutes(app, db);
+  catalogueRoutes(app, db, config);
   reviewRoutes(app, db, config);
   accessRoutes(app, db, config);
+  authRoutes(app, db, config);
+  auditRoutes(app, db);
+  searchRoutes(app, db);
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(indexPage(await layerSummaries(db))));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
+    return reply.type('text/html; charset=utf-8').send(indexPage((await layerSummaries(db)).filter((l) => readable.has(l.code))));
+  });
   return app;
 }
