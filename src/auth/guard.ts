@@ -73,9 +73,13 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
     if (user.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const origin = req.headers.origin ?? req.headers.referer;
       if (origin) {
-        let host: string | undefined;
-        try { host = new URL(origin).host; } catch { host = undefined; }
-        if (host !== req.headers.host) throw new HttpError(403, `跨站请求被拒绝 (cross-site request refused): origin ${origin} is not ${req.headers.host}`);
+        // Compare as URLs so default ports (:80, :443) do not make a same-origin request look foreign.
+        let same = false;
+        try {
+          const o = new URL(origin);
+          same = o.host === new URL(`${o.protocol}//${req.headers.host}`).host;
+        } catch { same = false; }
+        if (!same) throw new HttpError(403, `跨站请求被拒绝 (cross-site request refused): origin ${origin} is not ${req.headers.host}`);
       }
     }
   });

@@ -13,8 +13,9 @@ import { parseArgs, str, int, UsageError, type Args } from './args.ts';
 import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
+import { cmdUser } from './user.ts';
 
-const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty']);
+const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty', 'password-stdin', 'no-password']);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
 
@@ -30,6 +31,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
                 [--far F] [--height H] [--density D%] [--green G%] [--ground E] [--name N] [--srid N] [--json] [--geometry]
   onemap consistency LAYER_A LAYER_B [--json]   e.g. YJJBNT CZKFBJ
   onemap access network|coverage|runs|run|what-if|uncovered …   15分钟生活圈 (onemap access: details)
+  onemap user add|list|passwd|set|token|tokens|revoke …          用户与 API 令牌 (onemap user: details)
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
 
@@ -148,6 +150,8 @@ async function serve(config: Config, a: Args, withDemo: boolean) {
   const app = await buildApp({ db, config });
   const port = int(a, 'port') ?? config.port;
   await app.listen({ port, host: config.host });
+  const { listUsers } = await import('../auth/users.service.ts');
+  if ((await listUsers(db)).length === 0) console.log('提示：还没有用户。公众可浏览公开图层；添加管理员: onemap user add admin --role admin');
   console.log(`onemap 已启动: http://localhost:${port}  (${db.kind === 'pglite' ? `内置数据库 ${config.db.dataDir}` : 'PostgreSQL'}, 用时 ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   const stop = async () => { await app.close(); await db.close(); process.exit(0); };
   process.once('SIGINT', stop);
@@ -177,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'review': await cmdReview(config, a); return 0;
       case 'consistency': await cmdConsistency(config, a); return 0;
       case 'access': await cmdAccess(config, a); return 0;
+      case 'user': await cmdUser(config, a); return 0;
       case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
       default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;
     }

@@ -8,6 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface QueryContext {
   signal: AbortSignal;
   timeoutMs: number;
+  /** Date.now() past which the request is out of time (the abort timer cannot fire while PGlite blocks the thread). */
+  deadline: number;
 }
 
 export const queryContext = new AsyncLocalStorage<QueryContext>();
@@ -23,7 +25,7 @@ export class QueryTimeoutError extends Error {
 /** Throws when the current request has run out of time. */
 export function checkDeadline(): void {
   const ctx = queryContext.getStore();
-  if (ctx?.signal.aborted) throw new QueryTimeoutError(ctx.timeoutMs);
+  if (ctx && (ctx.signal.aborted || Date.now() > ctx.deadline)) throw new QueryTimeoutError(ctx.timeoutMs);
 }
 
 /** PostgreSQL's "canceling statement due to user request" (SQLSTATE 57014) after our own cancel. */

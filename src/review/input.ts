@@ -56,7 +56,17 @@ export async function parcelsFromBody(db: Db, config: Config, body: { geojson?: 
     } else {
       throw Object.assign(new Error('the request needs the project boundary: "geojson" (GeoJSON) or "coordinateTxt" (国家坐标交换格式文本)'), { statusCode: 400 });
     }
-    return await parcelsFromFile(db, config, file, opts);
+    try {
+      return await parcelsFromFile(db, config, file, opts);
+    } catch (e) {
+      // Name the request member, not the temporary file it was written to.
+      const err = e as Error & { problems?: unknown[] };
+      const name = body.geojson !== undefined ? '请求中的 geojson' : '请求中的 coordinateTxt';
+      const strip = (t: string) => t.split(file).join(name);
+      err.message = strip(err.message);
+      if (Array.isArray(err.problems)) err.problems.forEach((p, i) => { err.problems![i] = JSON.parse(strip(JSON.stringify(p))); });
+      throw err;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

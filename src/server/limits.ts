@@ -22,7 +22,7 @@ export function installRequestDeadline(app: FastifyInstance, limits: Limits): vo
     const timer = setTimeout(() => ctl.abort(), ms);
     timer.unref();
     reply.raw.once('close', () => clearTimeout(timer));
-    queryContext.run({ signal: ctl.signal, timeoutMs: ms }, done);
+    queryContext.run({ signal: ctl.signal, timeoutMs: ms, deadline: Date.now() + ms }, done);
   });
 }
 
