@@ -55,6 +55,11 @@ for (const tdb of testDatabases()) {
       const r = await inj({ method: 'POST', url: '/api/access/runs', ...json({ types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 }) });
       assert.equal(r.statusCode, 201, r.body);
       const run = r.json();
+      // Both writes are in the audit trail under the signed-in planner.
+      const me = (await inj('/api/auth/me')).json().username;
+      const audit = (await h.db.query<{ action: string; entity_id: string }>(`SELECT action, entity_id FROM audit_log WHERE actor = $1 AND action LIKE 'access.%' ORDER BY id`, [me])).rows;
+      assert.deepEqual(audit.map((a) => a.action), ['access.network-build', 'access.run']);
+      assert.equal(audit[1].entity_id, String(run.runId));
       assert.equal(run.city.coveragePercent, 37.11);
       assert.deepEqual(run.byType.map((t: { type: string; coveragePercent: number }) => [t.type, t.coveragePercent]), [['幼儿园', 37.11], ['小学', 71.13], ['菜市场', 49.48]]);
       assert.equal((await inj(`/api/access/runs/${run.runId}`)).body, r.body, 'a stored run reads back byte for byte (same keys, same order)');
