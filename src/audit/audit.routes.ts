@@ -43,7 +43,12 @@ export function auditRoutes(app: FastifyInstance, db: Db): void {
 
   app.get<{ Querystring: AuditFilter & { format?: 'csv' | 'jsonl' } }>('/api/audit/export', {
     config: { access: ['admin'], timeoutMs: 600_000 },
-    schema: { tags: ['audit'], summary: '导出审计日志 (export as CSV for Excel — UTF-8 with BOM — or JSON lines)', querystring: filterSchema, response: { 400: errorSchema, 401: errorSchema, 403: errorSchema } },
+    schema: { tags: ['audit'], summary: '导出审计日志 (export as CSV for Excel — UTF-8 with BOM — or JSON lines)', querystring: filterSchema,
+      response: {
+        200: { description: 'CSV (UTF-8 with BOM) or JSON lines', content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+        400: errorSchema, 401: errorSchema, 403: errorSchema,
+      },
+    },
   }, async (req, reply) => {
     const format = req.query.format ?? 'csv';
     const stamp = new Date().toISOString().slice(0, 10);

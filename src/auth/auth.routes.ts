@@ -85,7 +85,7 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
 
   app.get<{ Params: { username: string } }>('/api/users/:username', {
     config: { access: ['admin'] },
-    schema: { tags: ['users'], params: usernameParam, response: { 200: userSchema, ...errors } },
+    schema: { tags: ['users'], summary: '用户详情 (one user)', params: usernameParam, response: { 200: userSchema, ...errors } },
   }, async (req) => publicUser(await getUserRow(db, req.params.username)));
 
   app.patch<{ Params: { username: string }; Body: { name?: string | null; role?: StaffRole; districts?: string[]; active?: boolean; password?: string } }>('/api/users/:username', {
@@ -119,7 +119,7 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
   // API tokens (administrators issue them for systems) --------------------------------------
   app.get<{ Querystring: { username?: string } }>('/api/tokens', {
     config: { access: ['admin'] },
-    schema: { tags: ['users'], querystring: { type: 'object', properties: { username: { type: 'string', maxLength: 64 } } }, response: { 200: { type: 'array', items: tokenSchema }, ...errors } },
+    schema: { tags: ['users'], summary: 'API 令牌列表 (API tokens; never the secrets)', querystring: { type: 'object', properties: { username: { type: 'string', maxLength: 64 } } }, response: { 200: { type: 'array', items: tokenSchema }, ...errors } },
   }, async (req) => listTokens(db, req.query.username));
 
   app.post<{ Body: { username: string; name: string; expiresDays?: number } }>('/api/tokens', {

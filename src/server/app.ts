@@ -15,6 +15,7 @@ import { accessRoutes } from '../access/access.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import { searchRoutes } from '../search/search.routes.ts';
+import { ogcapiRoutes } from '../ogcapi/ogcapi.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { readableLayers } from '../auth/layers.ts';
 import { installErrorHandling } from './errors.ts';
@@ -84,6 +85,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   authRoutes(app, db, config);
   auditRoutes(app, db);
   searchRoutes(app, db);
+  ogcapiRoutes(app, db, config);
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
