@@ -53,6 +53,8 @@ for (const tdb of testDatabases()) {
       { name: 'layer catalogue', allowed: ALL, req: () => ({ url: '/api/layers' }) },
       { name: 'public layer versions', allowed: ALL, req: () => ({ url: '/api/layers/GHYD/versions' }) },
       { name: 'search', allowed: ALL, req: () => ({ url: '/api/search?q=330106' }) },
+      { name: 'OGC API Features', allowed: ALL, req: () => ({ url: '/ogcapi/collections/GHYD/items?limit=5' }) },
+      { name: 'vector tiles', allowed: ALL, req: () => ({ url: '/tiles/GHYD.json' }) },
       { name: 'layer import', allowed: ['admin', 'planner', 'district'], req: (r) => ({ method: 'POST', url: `/api/layers/TEST_${r}/import`, ...upload('p.geojson', inWest) }) },
       { name: 'layer coverage', allowed: ['admin'], req: () => ({ method: 'PUT', url: '/api/layers/GHYD/coverage', payload: { coverage: null } }) },
       { name: 'rule sets read', allowed: STAFF, req: () => ({ url: '/api/review/rulesets' }) },
@@ -116,8 +118,17 @@ for (const tdb of testDatabases()) {
       const search = (await call('anonymous', { url: '/api/search?q=330106001' })).json();
       assert.deepEqual(search.hits, [], 'a parcel code of the restricted ZD layer is not found by the public');
       assert.equal((await call('inspector', { url: '/api/search?q=330106001' })).json().hits[0].fid, 'ZD-W');
+      // OGC API and tiles: not listed, and the 404 of an unknown collection.
+      const cols = (await call('anonymous', { url: '/ogcapi/collections' })).json().collections as { id: string }[];
+      assert.ok(cols.some((c) => c.id === 'GHYD') && !cols.some((c) => ['DLTB', 'ZD'].includes(c.id)), 'restricted collections not listed');
+      for (const path of ['/ogcapi/collections/{c}', '/ogcapi/collections/{c}/items', '/ogcapi/collections/{c}/items/DL-W', '/tiles/{c}.json', '/tiles/{c}/14/13700/6730.mvt']) {
+        const restricted = await call('anonymous', { url: path.replace('{c}', 'DLTB') });
+        const unknown = await call('anonymous', { url: path.replace('{c}', 'DLTX') });
+        assert.equal(restricted.statusCode, 404, `${path}: ${restricted.body.slice(0, 200)}`);
+        assert.equal(restricted.body.replaceAll('DLTB', 'X'), unknown.body.replaceAll('DLTX', 'X'), `404 bodies differ for ${path}`);
+      }
       // Every public output, scanned for the marker the restricted features carry.
-      const outputs = ['/', '/health', '/api/layers', '/api/search?q=%E6%B0%B4%E7%94%B0', '/api/search?q=NEIBU', '/api/layers/GHYD', '/api/layers/GHYD/versions'];
+      const outputs = ['/', '/health', '/api/layers', '/ogcapi', '/ogcapi/collections', '/ogcapi/collections?f=html', '/ogcapi/collections/GHYD/items', '/tiles/GHYD.json', '/api/search?q=%E6%B0%B4%E7%94%B0', '/api/search?q=NEIBU', '/api/layers/GHYD', '/api/layers/GHYD/versions'];
       for (const u of outputs) {
         const r = await call('anonymous', { url: u });
         assert.ok(!r.body.includes(RESTRICTED_MARK) && !r.body.includes('地类图斑') && !r.body.includes('宗地'), `${u} leaks a restricted layer: ${r.body.slice(0, 200)}`);
@@ -132,6 +143,11 @@ for (const tdb of testDatabases()) {
       assert.equal((await app.inject({ url: '/api/search?q=330106001', headers: d })).json().hits.length, 1, 'own district parcel found');
       assert.equal((await app.inject({ url: '/api/search?q=330110001', headers: d })).json().hits.length, 0, 'the other district parcel is not');
       assert.equal((await app.inject({ url: '/api/layers/ZD/diff?from=1&to=1', headers: d })).statusCode, 403, 'a city-wide diff of a restricted layer is refused');
+      const items = (await app.inject({ url: '/ogcapi/collections/DLTB/items', headers: d })).json();
+      assert.deepEqual(items.features.map((f: { id: string }) => f.id), ['DL-W'], 'OGC items of a restricted layer: own district only');
+      assert.equal((await app.inject({ url: '/ogcapi/collections/DLTB/items/DL-E', headers: d })).statusCode, 404);
+      const all = (await app.inject({ url: '/ogcapi/collections/DLTB/items', headers: hdr.inspector })).json();
+      assert.equal(all.features.length, 2, 'an inspector reads the whole layer');
       // Cases: only their own.
       const own = await app.inject({ method: 'POST', url: '/api/review/cases', headers: d, payload: { title: '区县项目', type: 'urban-construction', geojson: inWest } });
       assert.equal(own.statusCode, 201, own.body);

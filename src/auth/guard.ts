@@ -42,6 +42,9 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
   await app.register(cookie);
   app.decorateRequest('user', null as unknown as User);
   const limiter = new RateLimiter(limits.anonymousPerMinute);
+  // Map tiles come in bursts (one view of a few layers ≈ 100 tiles) and an office behind one NAT
+  // shares an address: tiles get their own bucket, ten times larger.
+  const tileLimiter = new RateLimiter(limits.anonymousPerMinute * 10);
 
   app.addHook('onRequest', async (req, reply) => {
     req.user = ANONYMOUS;
@@ -63,7 +66,7 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
     if (!req.routeOptions.url) return; // no such route: the not-found handler answers
     const user = req.user;
     if (user.role === 'anonymous') {
-      const wait = limiter.take(req.ip);
+      const wait = (req.routeOptions.url.startsWith('/tiles') ? tileLimiter : limiter).take(req.ip);
       if (wait) throw rateLimited(wait);
     }
     if (!allowed(user, access)) {

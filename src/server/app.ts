@@ -16,6 +16,7 @@ import { authRoutes } from '../auth/auth.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { ogcapiRoutes } from '../ogcapi/ogcapi.routes.ts';
+import { tileRoutes } from '../tiles/tiles.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { readableLayers } from '../auth/layers.ts';
 import { installErrorHandling } from './errors.ts';
@@ -86,6 +87,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   auditRoutes(app, db);
   searchRoutes(app, db);
   ogcapiRoutes(app, db, config);
+  tileRoutes(app, db, config);
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
