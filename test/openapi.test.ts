@@ -15,6 +15,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
+import { sq, fc } from './helpers/city.ts';
 import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { memoryReader } from './helpers/memory-reader.ts';
@@ -176,13 +177,7 @@ describe('OpenAPI document', () => {
 
 // ---- review: real responses are not stripped ---------------------------------------------------
 
-const E0 = 500000;
-const N0 = 3350000;
-const sq = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon' as const,
-  coordinates: [[[E0 + x0, N0 + y0], [E0 + x1, N0 + y0], [E0 + x1, N0 + y1], [E0 + x0, N0 + y1], [E0 + x0, N0 + y0]]],
-});
-const boundary = (g: ReturnType<typeof sq>) => ({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:4549' } }, features: [{ type: 'Feature', properties: {}, geometry: g }] });
+const boundary = (g: ReturnType<typeof sq>) => fc(g);
 
 describe('review responses pass through their schemas whole', () => {
   let h: Awaited<ReturnType<typeof tdb.open>>;

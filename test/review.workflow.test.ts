@@ -6,6 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { sq, fc, E0, N0 } from './helpers/city.ts';
 import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { memoryReader } from './helpers/memory-reader.ts';
@@ -17,13 +18,7 @@ import { runReview } from '../src/review/engine.ts';
 import { parcelsFromBody } from '../src/review/input.ts';
 import type { ReviewResult } from '../src/review/types.ts';
 
-const E0 = 500000;
-const N0 = 3350000;
-const sq = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon' as const,
-  coordinates: [[[E0 + x0, N0 + y0], [E0 + x1, N0 + y0], [E0 + x1, N0 + y1], [E0 + x0, N0 + y1], [E0 + x0, N0 + y0]]],
-});
-const boundary = (g: ReturnType<typeof sq>) => ({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:4549' } }, features: [{ type: 'Feature', properties: {}, geometry: g }] });
+const boundary = (g: ReturnType<typeof sq>) => fc(g);
 const near = (a: number, e: number, what: string) => assert.ok(Math.abs(a - e) <= Math.max(1e-3, Math.abs(e) * 1e-4), `${what}: expected ${e}, got ${a}`);
 const REVIEWER = '张审查';
 
