@@ -1,5 +1,6 @@
 // Runtime configuration from the environment, with the defaults a Hangzhou bureau expects.
 import { dbConfigFromEnv, type DbConfig } from './db/index.ts';
+import { clockFromEnv, type Clock } from './util/clock.ts';
 
 export interface Config {
   db: DbConfig;
@@ -10,6 +11,8 @@ export interface Config {
   port: number;
   host: string;
   limits: Limits;
+  /** "Today" for deadlines and legal thresholds; ONEMAP_CLOCK=YYYY-MM-DD pins it (util/clock.ts). */
+  clock: Clock;
 }
 
 export interface Limits {
@@ -61,5 +64,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env.PORT ?? 8080),
     host: env.HOST ?? '0.0.0.0',
     limits: limitsFromEnv(env),
+    clock: clockFromEnv(env.ONEMAP_CLOCK),
   };
 }
