@@ -39,6 +39,17 @@ export async function findByCode(db: Queryable, code: string): Promise<LayerRow 
   return (await db.query<LayerRow>(`SELECT ${COLS} FROM layer WHERE upper(code) = upper($1)`, [code])).rows[0];
 }
 
+/** Descriptive metadata an administrator may edit (catalogue.service.updateLayerMetadata). */
+export type LayerMetadata = Partial<Pick<LayerRow, 'name_zh' | 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory'>>;
+
+export async function updateMetadata(db: Queryable, id: number, m: Required<LayerMetadata>): Promise<void> {
+  await db.query(
+    `UPDATE layer SET name_zh = $2, name_en = $3, source = $4, legal_basis = $5, owner_dept = $6, data_date = $7::date, description = $8, statutory = $9, updated_at = now()
+      WHERE id = $1`,
+    [id, m.name_zh, m.name_en, m.source, m.legal_basis, m.owner_dept, m.data_date, m.description, m.statutory],
+  );
+}
+
 /** Inserts a layer unless its code exists. */
 export async function insertIfMissing(db: Queryable, l: LayerInput): Promise<number | undefined> {
   const r = await db.query<{ id: number }>(

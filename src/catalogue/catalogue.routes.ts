@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
-import { setLayerCoverage } from './catalogue.service.ts';
+import { setLayerCoverage, updateLayerMetadata } from './catalogue.service.ts';
 import { listVersions, diffVersions } from '../store/store.service.ts';
 import { readableLayer, readableLayers } from '../auth/layers.ts';
 import { layerSummaries } from './catalogue.service.ts';
@@ -76,6 +76,23 @@ export function catalogueRoutes(app: FastifyInstance, db: Db, config: Config): v
       body: { type: 'object', required: ['coverage'], properties: { coverage: { type: ['object', 'null'] } } }, response: { 200: loose, ...errors },
     },
   }, async (req) => setLayerCoverage(db, req.params.code, req.body.coverage, req.user.username));
+
+  // Descriptive metadata (source, date, legal basis, owner, statutory); not the public flag.
+  app.patch<{ Params: { code: string }; Body: Record<string, string | boolean | null> }>('/api/layers/:code', {
+    config: { access: ['admin'] },
+    schema: {
+      tags: ['layers'], summary: '修改图层元数据 (edit a layer\'s descriptive metadata; administrators)', params: codeParam,
+      body: {
+        type: 'object', minProperties: 1,
+        properties: {
+          name_zh: { type: 'string', minLength: 1, maxLength: 100 }, name_en: { type: ['string', 'null'], maxLength: 200 }, source: { type: ['string', 'null'], maxLength: 500 },
+          legal_basis: { type: ['string', 'null'], maxLength: 1000 }, owner_dept: { type: ['string', 'null'], maxLength: 200 },
+          data_date: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, description: { type: ['string', 'null'], maxLength: 5000 }, statutory: { type: 'boolean' },
+        },
+      },
+      response: { 200: loose, ...errors },
+    },
+  }, async (req) => updateLayerMetadata(db, req.params.code, req.body, req.user.username));
 
   // Import a file as the layer's next version (the same pipeline as `onemap import`).
   app.post<{ Params: { code: string } }>('/api/layers/:code/import', {

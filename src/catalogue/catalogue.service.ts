@@ -77,3 +77,32 @@ export async function setLayerCoverage(db: Db, code: string, geometry: unknown |
     return { code: layer.code, coverage: after && JSON.parse(after) };
   });
 }
+
+/**
+ * Edits a layer's descriptive metadata (source, date, legal basis 批复文号, owner, statutory —
+ * domain.md §3). Whether a layer is public is not edited here: it decides what the anonymous public
+ * and the tile cache may serve, and stays with the catalogue file and migrations.
+ */
+const EDITABLE = ['name_zh', 'name_en', 'source', 'legal_basis', 'owner_dept', 'data_date', 'description', 'statutory'];
+
+export async function updateLayerMetadata(db: Db, code: string, m: repo.LayerMetadata, user: string): Promise<repo.LayerRow> {
+  const bad = Object.keys(m).filter((k) => !EDITABLE.includes(k));
+  if (bad.length) {
+    const why = bad.includes('public') ? 'whether a layer is public is set in the catalogue file, not edited here' : `editable fields are ${EDITABLE.join(', ')}`;
+    throw Object.assign(new Error(`layer ${code}: field${bad.length > 1 ? 's' : ''} ${bad.join(', ')} cannot be edited (${why})`), { statusCode: 400 });
+  }
+  if (m.name_zh !== undefined && !m.name_zh?.trim()) throw Object.assign(new Error(`name_zh of ${code} must not be empty`), { statusCode: 400 });
+  if (m.data_date != null && !/^\d{4}-\d{2}-\d{2}$/.test(m.data_date)) throw Object.assign(new Error(`data_date of ${code} must be YYYY-MM-DD, got "${m.data_date}"`), { statusCode: 400 });
+  return db.transaction(async (tx) => {
+    const layer = await getLayer(tx, code);
+    const pick = (l: repo.LayerMetadata): Required<repo.LayerMetadata> => ({
+      name_zh: l.name_zh!, name_en: l.name_en ?? null, source: l.source ?? null, legal_basis: l.legal_basis ?? null, owner_dept: l.owner_dept ?? null,
+      data_date: l.data_date ?? null, description: l.description ?? null, statutory: l.statutory!,
+    });
+    const before = pick(layer);
+    const after = pick({ ...before, ...Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) });
+    await repo.updateMetadata(tx, layer.id, after);
+    await appendAudit(tx, { actor: user, action: 'layer.metadata', entity: 'layer', entityId: layer.code, before, after });
+    return (await repo.findByCode(tx, layer.code))!;
+  });
+}
