@@ -19,6 +19,8 @@ import { ggfwss, gyld, lvx, parks, zd } from './urban.ts';
 import { bxwl } from './streets.ts';
 import { cx, hx, zx } from './sites.ts';
 import { airport } from './airport.ts';
+import { generateLifecycleDemo } from '../lifecycle/demo.ts';
+import { seedDemoConsultations } from '../portal/demo.ts';
 
 export type { Scale } from './grid.ts';
 export { SCALES } from './grid.ts';
@@ -106,6 +108,8 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
     layers.push({ code, featureCount: r.featureCount, seconds: round(now() - t) });
     progress(`${code}: ${r.featureCount} features`, layers.length + 1);
   }
+  await seedDemoConsultations(db, config.clock); // 规划一点通: plans under public consultation
+  await generateLifecycleDemo(db, config.clock.today(), { scale: opts.scale }); // 土地全生命周期: land codes, cases, projects
   return { layers, seconds: round(now() - t0) };
 }
 

@@ -17,6 +17,9 @@ import { auditRoutes } from '../audit/audit.routes.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { ogcapiRoutes } from '../ogcapi/ogcapi.routes.ts';
 import { tileRoutes } from '../tiles/tiles.routes.ts';
+import { farmlandRoutes } from '../farmland/farmland.routes.ts';
+import { portalRoutes } from '../portal/portal.routes.ts';
+import { lifecycleRoutes } from '../lifecycle/lifecycle.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { readableLayers } from '../auth/layers.ts';
 import { installErrorHandling } from './errors.ts';
@@ -88,6 +91,9 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   searchRoutes(app, db);
   ogcapiRoutes(app, db, config);
   tileRoutes(app, db, config);
+  farmlandRoutes(app, db, config);
+  portalRoutes(app, db, config);
+  lifecycleRoutes(app, db, config);
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));

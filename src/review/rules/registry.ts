@@ -7,6 +7,8 @@ import { setback } from './setback.ts';
 import { attributeCondition } from './attribute-condition.ts';
 import { planIndicators } from './plan-indicators.ts';
 import { airportClearance } from './airport-clearance.ts';
+import { consolidationCoverage } from './consolidation-coverage.ts';
+import { consolidationRatio } from './consolidation-ratio.ts';
 
 const KINDS = new Map<string, RuleKind>();
 
@@ -14,7 +16,7 @@ export function registerRuleKind(kind: RuleKind): void {
   KINDS.set(kind.name, kind);
 }
 
-for (const k of [forbiddenOverlap, mustBeWithin, setback, attributeCondition, planIndicators, airportClearance]) registerRuleKind(k);
+for (const k of [forbiddenOverlap, mustBeWithin, setback, attributeCondition, planIndicators, airportClearance, consolidationCoverage, consolidationRatio]) registerRuleKind(k);
 
 export const ruleKind = (name: unknown): RuleKind | undefined => (typeof name === 'string' ? KINDS.get(name) : undefined);
 export const ruleKindNames = (): string[] => [...KINDS.keys()];
