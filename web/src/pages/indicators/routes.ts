@@ -1,0 +1,4 @@
+// Routes of the indicators area (see web/README.md). Placeholder: the area's owner adds its pages here.
+import type { RouteRecordRaw } from 'vue-router';
+
+export const routes: RouteRecordRaw[] = [];
