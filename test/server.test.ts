@@ -39,8 +39,12 @@ for (const tdb of testDatabases()) {
       assert.equal((await app.inject('/api/layers/NOPE/versions')).statusCode, 404);
       assert.equal((await app.inject({ url: '/api/layers/ZD/diff?from=1&to=9', headers: staff })).statusCode, 404);
       assert.equal((await app.inject({ url: '/api/layers/ZD/diff?from=x&to=1', headers: staff })).statusCode, 400);
-      const html = await app.inject({ url: '/', headers: staff });
+      // Without a built web application, / is the plain landing page listing what the caller reads.
+      const bare = await buildApp({ db: h.db, config: h.config, webDist: '/nonexistent/' });
+      const html = await bare.inject({ url: '/', headers: staff });
       assert.match(html.body, /宗地/);
+      assert.match(html.body, /npm run build/);
+      await bare.close();
     });
   });
 }

@@ -1,5 +1,7 @@
 // `onemap` command line. Every command opens the database named by DATABASE_URL (server) or
 // ONEMAP_DATA_DIR (embedded, default ./data). JSON outputs are contracts other tools rely on.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configFromEnv, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
@@ -147,6 +149,14 @@ async function serve(config: Config, a: Args, withDemo: boolean) {
       const bar = progressBar();
       const r = await generateDemo(db, config, { scale: 'demo', onProgress: (msg, done, total) => bar.update(done, total, msg) });
       bar.done(`演示城市已生成: ${r.layers.length} 个图层, ${r.seconds.toFixed(1)} s`);
+      const { ensureDemoAccounts, DEMO_ACCOUNTS } = await import('../demo/accounts.ts');
+      const pw = await ensureDemoAccounts(db);
+      if (pw) {
+        const lines = DEMO_ACCOUNTS.map((u) => `  ${u.username.padEnd(10)} ${u.displayName}`).join('\n');
+        const note = `演示账号 (demo accounts), 密码 (password): ${pw}\n${lines}\n`;
+        if (config.db.dataDir && db.kind === 'pglite') writeFileSync(join(config.db.dataDir, 'demo-accounts.txt'), note, { mode: 0o600 });
+        console.log(note + (db.kind === 'pglite' ? `(已保存在 ${join(config.db.dataDir!, 'demo-accounts.txt')})` : ''));
+      }
     }
   }
   const { buildApp } = await import('../server/app.ts');

@@ -9,7 +9,6 @@ import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.ts';
 import { layerSummaries } from '../catalogue/catalogue.service.ts';
-import { indexPage } from './index-page.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { accessRoutes } from '../access/access.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
@@ -20,6 +19,7 @@ import { tileRoutes } from '../tiles/tiles.routes.ts';
 import { farmlandRoutes } from '../farmland/farmland.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { lifecycleRoutes } from '../lifecycle/lifecycle.routes.ts';
+import { webRoutes } from '../web/web.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { readableLayers } from '../auth/layers.ts';
 import { installErrorHandling } from './errors.ts';
@@ -30,17 +30,19 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger?: boolean;
+  /** Folder of the built web application (default dist/web); tests point it elsewhere. */
+  webDist?: string;
 }
 
 const VERSION = '0.2.0';
 
-export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = false, webDist }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: config.limits.jsonBytes, trustProxy: process.env.ONEMAP_TRUST_PROXY === '1' });
 
   // Routes registered by plugins (API docs, static assets) are public; every other route states
   // its own access, and one that does not is refused to all but administrators (guard.ts).
   app.addHook('onRoute', (r) => {
-    if (/^\/(api\/docs|vendor\/)/.test(r.url) && !r.config?.access) r.config = { ...(r.config ?? {}), access: 'public' };
+    if (/^\/(api\/docs|vendor\/|assets\/)/.test(r.url) && !r.config?.access) r.config = { ...(r.config ?? {}), access: 'public' };
   });
 
   installErrorHandling(app);
@@ -95,9 +97,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   portalRoutes(app, db, config);
   lifecycleRoutes(app, db, config);
 
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
-    return reply.type('text/html; charset=utf-8').send(indexPage((await layerSummaries(db)).filter((l) => readable.has(l.code))));
-  });
+  // Last: the web application's catch-all page route must not shadow an API route.
+  webRoutes(app, db, webDist);
   return app;
 }
