@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
-const index = join(root, 'dist', 'web', 'index.html');
+// ONEMAP_WEB_DIST moves the build (and what the platform serves), e.g. one folder per developer
+// when several build at once.
+const dist = process.env.ONEMAP_WEB_DIST || join(root, 'dist', 'web');
+const index = join(dist, 'index.html');
 
 function newest(dir) {
   let t = 0;
@@ -23,8 +26,8 @@ export async function ensureWeb({ force = false, quiet = false } = {}) {
   if (!quiet) console.log('正在构建网页应用 (building the web application: vite build) …');
   const t0 = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
-  if (!quiet) console.log(`网页应用已构建 → dist/web (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  await build({ configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn', build: { outDir: dist, emptyOutDir: true } });
+  if (!quiet) console.log(`网页应用已构建 → ${dist} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return true;
 }
 

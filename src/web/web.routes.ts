@@ -13,7 +13,8 @@ import { indexPage } from '../server/index-page.ts';
 import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { readableLayers } from '../auth/layers.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+/** Where `npm run build` writes the app; ONEMAP_WEB_DIST moves it (scripts/ensure-web.mjs). */
+export const WEB_DIST = process.env.ONEMAP_WEB_DIST ? process.env.ONEMAP_WEB_DIST.replace(/\/?$/, '/') : fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** Paths that belong to the API and services, never to the single-page app. */
 const NOT_APP = /^\/(api|tiles|ogcapi|vendor|assets|health)(\/|$)/;
