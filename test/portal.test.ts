@@ -294,6 +294,54 @@ for (const tdb of testDatabases()) {
       assert.equal((await call({ method: 'POST', url: '/api/portal/consultations', payload: { title: 'x', startDate: '2026-05-01', endDate: '2026-05-30', geojson: fc(sq(0, 0, 10, 10)) } })).statusCode, 401);
     });
 
+    test('地块编码查询 finds planned parcels by code, never a restricted layer, and the point it gives lies in the parcel', async () => {
+      const find = async (q: string) => {
+        const r = await call({ url: `/api/portal/parcels?q=${encodeURIComponent(q)}` });
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json() as { layer: string; fid: string; label: string; bbox: number[]; center: [number, number] }[];
+      };
+      const exact = await find('gh-w');
+      assert.deepEqual(exact.map((x) => [x.layer, x.fid, x.label]), [['GHYD', 'GH-W', 'GH-W 城镇住宅用地']]);
+      // The point given is inside GH-W: asking there answers that parcel.
+      const [clon, clat] = exact[0].center;
+      assert.ok(clon >= exact[0].bbox[0] && clon <= exact[0].bbox[2] && clat >= exact[0].bbox[1] && clat <= exact[0].bbox[3]);
+      const there = (await call({ url: `/api/portal/at?lon=${clon}&lat=${clat}` })).json();
+      assert.equal(there.landUse.fid, 'GH-W');
+      // Prefix: both parcels, shorter and then alphabetical codes first.
+      assert.deepEqual((await find('GH-')).map((x) => x.fid), ['GH-E', 'GH-W']);
+      // The cadastral parcels ZD-W / ZD-E (restricted) are not found, whoever asks; "_" is a character, not a wildcard.
+      assert.deepEqual(await find('ZD-W'), []);
+      const staff = await call({ url: '/api/portal/parcels?q=ZD-W' }, admin);
+      assert.deepEqual(staff.json(), []);
+      assert.deepEqual(await find('_'), []);
+      const empty = await call({ url: '/api/portal/parcels?q=' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.json().error, /q/);
+    });
+
+    test('consultation areas as GeoJSON: the same consultations as the list, filtered by state, with their boundaries', async () => {
+      const list = (await call({ url: '/api/portal/consultations' })).json() as { id: number; state: string; bbox: number[]; daysLeft: number | null }[];
+      const r = await call({ url: '/api/portal/consultation-areas' });
+      assert.equal(r.statusCode, 200, r.body);
+      const fcol = r.json();
+      assert.equal(fcol.type, 'FeatureCollection');
+      assert.deepEqual(fcol.features.map((f: { id: number }) => f.id), list.map((c) => c.id));
+      for (const f of fcol.features as { id: number; geometry: { type: string; coordinates: number[][][][] }; properties: { state: string; daysLeft: number | null } }[]) {
+        const c = list.find((x) => x.id === f.id)!;
+        assert.equal(f.geometry.type, 'MultiPolygon');
+        assert.deepEqual([f.properties.state, f.properties.daysLeft], [c.state, c.daysLeft]);
+        // The boundary's own extent is the bbox the list reports (7 decimals ≈ 1 cm).
+        const pts = f.geometry.coordinates.flat(2);
+        const ext = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+        ext.forEach((v, i) => assert.ok(Math.abs(v - c.bbox[i]) < 1e-6, `consultation ${c.id} extent ${ext} vs bbox ${c.bbox}`));
+      }
+      for (const state of ['open', 'upcoming', 'closed']) {
+        const only = (await call({ url: `/api/portal/consultation-areas?state=${state}` })).json();
+        assert.deepEqual(only.features.map((f: { id: number }) => f.id), list.filter((c) => c.state === state).map((c) => c.id), state);
+      }
+      assert.equal((await call({ url: '/api/portal/consultation-areas?state=draft' })).statusCode, 400);
+    });
+
     test('demo consultations: one open and one closed relative to the clock, seeded once', async () => {
       const before = (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultation')).rows[0].n;
       assert.ok(before > 0);

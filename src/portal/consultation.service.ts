@@ -16,7 +16,7 @@ import * as repo from './portal.repository.ts';
 export type ConsultationState = 'upcoming' | 'open' | 'closed';
 export const STATE_ZH: Record<ConsultationState, string> = { upcoming: '即将公示', open: '公示中', closed: '已结束' };
 export type CommentStatus = 'pending' | 'approved' | 'rejected';
-export const COMMENT_STATUS_ZH: Record<CommentStatus, string> = { pending: '待审核', approved: '已采纳公开', rejected: '未通过' };
+export const COMMENT_STATUS_ZH: Record<CommentStatus, string> = { pending: '待审核', approved: '已公开', rejected: '不予公开' };
 
 /** Comment length in characters (as PostgreSQL counts them), 5–2000 (migration 007). */
 export const COMMENT_MIN = 5;
@@ -79,6 +79,22 @@ export async function getConsultation(db: Queryable, clock: Clock, id: number, s
   const comments = (await repo.listComments(db, { consultationId: id, status: 'approved', limit: 500, offset: 0 }))
     .map((m) => ({ id: m.id, name: m.author_name, text: m.body, submittedOn: m.submitted_on }));
   return { ...toSummary(c, today), ...(staff ? staffCounts(c) : {}), geometry: c.geometry, comments };
+}
+
+/**
+ * The areas of consultations as a GeoJSON FeatureCollection (EPSG:4490 lon/lat), so the public map
+ * can show where plans are under consultation without fetching each one.
+ */
+export async function consultationAreas(db: Queryable, clock: Clock, f: { state?: ConsultationState; limit?: number }) {
+  const today = clock.today();
+  const rows = await repo.consultationAreas(db, { today, state: f.state, limit: Math.min(f.limit ?? 100, 500) });
+  return {
+    type: 'FeatureCollection' as const,
+    features: rows.map((r) => {
+      const s = toSummary(r, today);
+      return { type: 'Feature' as const, id: r.id, geometry: r.geometry, properties: { id: s.id, title: s.title, state: s.state, stateName: s.stateName, daysLeft: s.daysLeft, startDate: s.startDate, endDate: s.endDate } };
+    }),
+  };
 }
 
 // Staff writes -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { readableLayers } from '../auth/layers.ts';
 import { ANONYMOUS } from '../auth/types.ts';
 import { HttpError } from '../server/errors.ts';
 import { m2ToMu } from '../area/units.ts';
-import { featuresAt, featuresNear, listConsultations } from './portal.repository.ts';
+import { featuresAt, featuresNear, findByCode, listConsultations } from './portal.repository.ts';
 import { type ConsultationSummary, toSummary } from './consultation.service.ts';
 
 /** Layers the answer is built from (domain.md §3 default codes). */
@@ -181,4 +181,31 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
   const today = config.clock.today();
   const consultations = (await listConsultations(db, { today, state: 'open', lon, lat, limit: 20 })).map((c) => toSummary(c, today));
   return { point: [lon, lat], district, unit, landUse, controls, nearby, consultations, versions };
+}
+
+export interface ParcelHit {
+  layer: string;
+  layerName: string;
+  fid: string;
+  label: string;
+  bbox: [number, number, number, number];
+  /** A point inside the parcel: where the portal asks /api/portal/at. */
+  center: [number, number];
+}
+
+/**
+ * 地块编码查询: planned land-use parcels (GHYD) by code, for the portal's search box. Place search
+ * (/api/search) covers names, units and — for staff — cadastral parcels (ZD, restricted); the public
+ * finds a planning parcel by the code printed on the published 图则 instead. Read as the anonymous
+ * public, like every portal answer.
+ */
+export async function searchParcels(db: Db, text: string, limit = 10): Promise<ParcelHit[]> {
+  const q = text.trim();
+  if (!q) return [];
+  const layer = (await readableLayers(db, ANONYMOUS)).find((s) => s.layer.code === LAND_USE_LAYER && s.layer.active_version !== null)?.layer;
+  if (!layer) return [];
+  return (await findByCode(db, layer.id, layer.active_version!, q, limit)).map((r) => {
+    const name = r.props.YDYHFLMC == null ? null : String(r.props.YDYHFLMC);
+    return { layer: layer.code, layerName: layer.name_zh, fid: r.fid, label: name ? `${r.fid} ${name}` : r.fid, bbox: r.bbox, center: [r.lon, r.lat] };
+  });
 }

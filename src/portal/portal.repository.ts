@@ -59,6 +59,35 @@ export async function featuresNear(q: Queryable, layerId: number, version: numbe
   )).rows;
 }
 
+export interface ParcelHitRow {
+  fid: string;
+  props: Record<string, unknown>;
+  bbox: [number, number, number, number];
+  lon: number;
+  lat: number;
+}
+
+/** Escapes LIKE wildcards so a code with "_" or "%" matches itself only. */
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Features of one layer version whose id (地块编码) contains `text`, case-insensitive: the exact
+ * code first, then codes starting with it, then the rest. The point to query is a point on the
+ * surface (a bbox centre can fall outside an L-shaped parcel).
+ */
+export async function findByCode(q: Queryable, layerId: number, version: number, text: string, limit: number): Promise<ParcelHitRow[]> {
+  return (await q.query<ParcelHitRow>(
+    `SELECT f.fid, f.props,
+            json_build_array(ST_XMin(f.geom), ST_YMin(f.geom), ST_XMax(f.geom), ST_YMax(f.geom)) AS bbox,
+            ST_X(ST_PointOnSurface(f.geom)) AS lon, ST_Y(ST_PointOnSurface(f.geom)) AS lat
+       FROM feature f
+      WHERE f.layer_id = $1 AND ${alive('f', '$2')} AND f.fid ILIKE $3
+      ORDER BY CASE WHEN upper(f.fid) = upper($4) THEN 0 WHEN f.fid ILIKE $5 THEN 1 ELSE 2 END, length(f.fid), f.fid
+      LIMIT ${Math.max(1, Math.min(limit, 50))}`,
+    [layerId, version, `%${likeEscape(text)}%`, text, `${likeEscape(text)}%`],
+  )).rows;
+}
+
 // Consultations --------------------------------------------------------------------------------
 
 export interface ConsultationRow {
@@ -104,6 +133,19 @@ export async function listConsultations(q: Queryable, f: { today: string; state?
         AND ($3::float8 IS NULL OR ST_Intersects(c.geom, ST_SetSRID(ST_MakePoint($3::float8, $4::float8), 4490)))
       ORDER BY c.start_date DESC, c.id DESC LIMIT $5`,
     [f.today, f.state ?? null, f.lon ?? null, f.lat ?? null, f.limit],
+  )).rows;
+}
+
+/** Consultation areas as GeoJSON geometries (for the public map), newest start first. */
+export async function consultationAreas(q: Queryable, f: { today: string; state?: 'open' | 'upcoming' | 'closed'; limit: number }): Promise<(ConsultationRow & { geometry: unknown })[]> {
+  return (await q.query<ConsultationRow & { geometry: unknown }>(
+    `SELECT ${CONSULTATION_COLS}, ST_AsGeoJSON(c.geom, 7)::json AS geometry FROM consultation c
+      WHERE ($2::text IS NULL
+             OR ($2 = 'open' AND c.start_date <= $1::date AND c.end_date >= $1::date)
+             OR ($2 = 'upcoming' AND c.start_date > $1::date)
+             OR ($2 = 'closed' AND c.end_date < $1::date))
+      ORDER BY c.start_date DESC, c.id DESC LIMIT $3`,
+    [f.today, f.state ?? null, f.limit],
   )).rows;
 }
 

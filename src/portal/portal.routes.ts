@@ -6,9 +6,9 @@ import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { allowed } from '../auth/guard.ts';
 import { errorSchema } from '../server/errors.ts';
-import { placeAt, DEFAULT_RADIUS_M, MAX_RADIUS_M } from './place.service.ts';
+import { placeAt, searchParcels, DEFAULT_RADIUS_M, MAX_RADIUS_M } from './place.service.ts';
 import {
-  listConsultations, getConsultation, createConsultation, updateConsultation, deleteConsultation,
+  listConsultations, getConsultation, consultationAreas, createConsultation, updateConsultation, deleteConsultation,
   submitComment, listComments, moderateComment, COMMENT_MIN, COMMENT_MAX,
   type ConsultationInput, type ConsultationState, type CommentStatus,
 } from './consultation.service.ts';
@@ -107,6 +107,57 @@ export function portalRoutes(app: FastifyInstance, db: Db, config: Config): void
       response: { 200: placeSchema, ...err(400, 429) },
     },
   }, async (req) => placeAt(db, config, req.query.lon, req.query.lat, req.query.radius ?? DEFAULT_RADIUS_M));
+
+  app.get<{ Querystring: { q: string; limit?: number } }>('/api/portal/parcels', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['portal'], summary: '规划地块编码查询 (planned land-use parcels by code: exact, then prefix, then contains; public layers only)',
+      querystring: {
+        type: 'object', required: ['q'], additionalProperties: false,
+        properties: { q: { type: 'string', minLength: 1, maxLength: 100, description: '地块编码 or part of it' }, limit: { type: 'integer', minimum: 1, maximum: 50, default: 10 } },
+      },
+      response: {
+        200: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              layer: str, layerName: str, fid: str, label: str,
+              bbox: { ...nums, description: 'minLon, minLat, maxLon, maxLat (CGCS2000)' }, center: { ...nums, description: 'a point inside the parcel (lon, lat)' },
+            },
+          },
+        },
+        ...err(400, 429),
+      },
+    },
+  }, async (req) => searchParcels(db, req.query.q, req.query.limit ?? 10));
+
+  app.get<{ Querystring: { state?: ConsultationState; limit?: number } }>('/api/portal/consultation-areas', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['portal'], summary: '征求意见范围 (areas of the plans under consultation as a GeoJSON FeatureCollection, EPSG:4490 lon/lat)',
+      querystring: { type: 'object', additionalProperties: false, properties: { state: stateEnum, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            type: { type: 'string', enum: ['FeatureCollection'] },
+            features: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  type: { type: 'string', enum: ['Feature'] }, id: int, geometry: { ...loose, description: 'GeoJSON MultiPolygon' },
+                  properties: { type: 'object', properties: { id: int, title: str, state: stateEnum, stateName: str, daysLeft: intOrNull, startDate: str, endDate: str } },
+                },
+              },
+            },
+          },
+        },
+        ...err(400, 429),
+      },
+    },
+  }, async (req) => consultationAreas(db, config.clock, req.query));
 
   app.get<{ Querystring: { state?: ConsultationState; limit?: number } }>('/api/portal/consultations', {
     config: { access: 'public' },
