@@ -253,12 +253,12 @@ export function reviewRoutes(app: FastifyInstance, db: Db, config: Config): void
     async (req) => compareRuns(db, req.params.id, req.params.other));
 
   // Submissions and human review (人审) ----------------------------------------------------
-  app.get<{ Querystring: { status?: string; limit?: number; offset?: number } }>('/api/review/cases',
+  app.get<{ Querystring: { status?: string; q?: string; limit?: number; offset?: number } }>('/api/review/cases',
     {
       config: READ,
       schema: {
         tags: ['review'], summary: '报审案卷列表 (review cases, newest first; district officers see their own)',
-        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['machine-reviewed', 'in-review', 'decided', 'signed'] }, limit: { type: 'integer', minimum: 1, maximum: 500 }, offset: { type: 'integer', minimum: 0 } } },
+        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['machine-reviewed', 'in-review', 'decided', 'signed'] }, q: { type: 'string', maxLength: 100, description: '项目名称或申请单位包含的文字 (text in the title or applicant)' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, offset: { type: 'integer', minimum: 0 } } },
         response: { 200: { type: 'array', items: caseListItem }, ...err(400, 401, 403) },
       },
     },

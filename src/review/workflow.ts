@@ -90,12 +90,15 @@ export async function getCase(q: Queryable, id: number): Promise<ReviewCase> {
   };
 }
 
-export async function listCases(q: Queryable, o: { status?: string; limit?: number; offset?: number; createdBy?: string } = {}) {
+/** `q` finds cases whose title or applicant contains it (the workbench's search box; % and _ match literally). */
+export async function listCases(q: Queryable, o: { status?: string; limit?: number; offset?: number; createdBy?: string; q?: string } = {}) {
+  const text = o.q?.trim() ? `%${o.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
   const r = await q.query<{ id: number; title: string; applicant: string | null; project_type: string; status: CaseStatus; decision: string | null; verdict: string; created_by: string; created_at: string }>(
     `SELECT c.id, c.title, c.applicant, c.project_type, c.status, c.decision, r.verdict, c.created_by, c.created_at::text
        FROM review_case c JOIN review_run r ON r.id = c.run_id
-      WHERE ($1::text IS NULL OR c.status = $1) AND ($4::text IS NULL OR c.created_by = $4) ORDER BY c.id DESC LIMIT $2 OFFSET $3`,
-    [o.status ?? null, Math.min(o.limit ?? 50, 500), o.offset ?? 0, o.createdBy ?? null]);
+      WHERE ($1::text IS NULL OR c.status = $1) AND ($4::text IS NULL OR c.created_by = $4)
+        AND ($5::text IS NULL OR c.title ILIKE $5 OR c.applicant ILIKE $5) ORDER BY c.id DESC LIMIT $2 OFFSET $3`,
+    [o.status ?? null, Math.min(o.limit ?? 50, 500), o.offset ?? 0, o.createdBy ?? null, text]);
   return r.rows.map((x) => ({ id: x.id, title: x.title, applicant: x.applicant, projectType: x.project_type, status: x.status, statusName: STATUS_ZH[x.status], decision: x.decision, machineVerdict: x.verdict, createdBy: x.created_by, createdAt: iso(x.created_at) }));
 }
 
