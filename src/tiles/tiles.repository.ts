@@ -37,6 +37,18 @@ export async function layersWithVersions(db: Queryable): Promise<TileLayer[]> {
   ).rows;
 }
 
+/**
+ * When version `version` of a layer was written (µs since 1970, as text), or null when the layer
+ * has no such version: the identity of a version asked for by number (tiles.service.ts).
+ */
+export async function versionStamp(db: Queryable, layerId: number, version: number): Promise<string | null> {
+  const r = await db.query<{ stamp: string }>(
+    `SELECT (extract(epoch FROM created_at) * 1000000)::bigint::text AS stamp FROM layer_version WHERE layer_id = $1 AND version = $2`,
+    [layerId, version],
+  );
+  return r.rows[0]?.stamp ?? null;
+}
+
 /** The layer one tile statement reads. */
 export interface TileQuery {
   layerId: number;

@@ -46,11 +46,11 @@ export function tileRoutes(app: FastifyInstance, db: Db, config: Config, options
     return reply.header('cache-control', cacheControl(t.layer)).send(doc);
   });
 
-  app.get<{ Params: { layer: string; z: string; x: string; tile: string } }>(TILE_ROUTE, { config: access, schema: tileSchema }, async (req, reply) => {
+  app.get<{ Params: { layer: string; z: string; x: string; tile: string }; Querystring: { version?: number } }>(TILE_ROUTE, { config: access, schema: tileSchema }, async (req, reply) => {
     const { layer, z, x, tile } = req.params;
     // The address is checked first: a bad one gets the same 400 whether the layer exists or not.
     const coord = parseTile(z, x, tile);
-    const t = await tiles.target(userOf(req), layer);
+    const t = await tiles.target(userOf(req), layer, req.query?.version);
     const gz = acceptsGzip(req.headers['accept-encoding']);
     // One tag per representation: the gzip-coded body must not share a strong tag with the plain one.
     const base = tiles.tag(t, coord);

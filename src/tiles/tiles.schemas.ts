@@ -65,6 +65,10 @@ export const tileSchema = {
       tile: { type: 'string', description: '{y}.mvt or {y}.pbf, y = row 0 … 2^z − 1' },
     },
   },
+  querystring: {
+    type: 'object',
+    properties: { version: { type: 'integer', minimum: 1, description: 'a version of the layer other than the active one (compare two versions); default the active version' } },
+  },
   response: {
     200: { description: 'the tile', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } },
     204: { description: '空瓦片 (no feature in this tile)', type: 'null' },

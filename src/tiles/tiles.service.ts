@@ -17,7 +17,8 @@ import type { User } from '../auth/types.ts';
 import { layerEvents, type LayerChange } from '../store/events.ts';
 import { LayerSnapshot, MAX_AGE_MS } from './layer-snapshot.ts';
 import { TileCache, type CachedTile } from './tile-cache.ts';
-import { buildTile, tileEncoder, tileParams, tileSql, versionExtent, type TileEncoder, type TileLayer, type VersionExtent } from './tiles.repository.ts';
+import { buildTile, tileEncoder, tileParams, tileSql, versionExtent, versionStamp, type TileEncoder, type TileLayer, type VersionExtent } from './tiles.repository.ts';
+import { VersionError } from '../store/store.service.ts';
 import type { TileCoord } from './tile-math.ts';
 
 /** Bump when tileSql() changes what a tile contains: every ETag changes with it. */
@@ -62,6 +63,12 @@ export interface TileTarget {
   version: number | null;
   /** 'all', or a digest of the caller's districts and the district layer's version. */
   scopeTag: string;
+  /**
+   * A version asked for by number (?version=N, the viewer's compare view) other than the active
+   * one. `layer.version_stamp` is then that version's own, so the tag names it; its features never
+   * change (later versions only close rows after it), so its tiles stay good while it exists.
+   */
+  pinned?: boolean;
 }
 
 export class TileService {
@@ -70,6 +77,8 @@ export class TileService {
   private readonly inflight = new Map<string, Promise<CachedTile>>();
   private readonly sql = new Map<string, string>();
   private readonly extents = new Map<number, { version: number; extent: Promise<VersionExtent> }>();
+  /** Stamps of versions asked for by number, keyed `layerId:activeStamp:version` (see target()). */
+  private readonly stamps = new Map<string, Promise<string | null>>();
   private readonly unsubscribe: () => void;
   private encoder: Promise<TileEncoder> | null = null;
 
@@ -89,13 +98,34 @@ export class TileService {
    * the same UnknownLayerError as a code not in the catalogue (auth/layers.ts readableLayer,
    * answered from the snapshot instead of a query per request).
    */
-  async target(user: User, code: string): Promise<TileTarget> {
+  async target(user: User, code: string, version?: number): Promise<TileTarget> {
     const wait = this.snapshot.fresh();
     if (wait) await wait;
     const layer = this.snapshot.layer(code);
     const scope = layer ? scopeOf(user, layer) : null;
     if (!layer || !scope) throw new UnknownLayerError(code);
-    return { layer, scope, version: layer.active_version, scopeTag: this.scopeTag(scope) };
+    const t: TileTarget = { layer, scope, version: layer.active_version, scopeTag: this.scopeTag(scope) };
+    // The active version by number is the ordinary tile: same tag, same cache entry.
+    if (version === undefined || version === layer.active_version) return t;
+    const stamp = await this.stampOf(layer, version);
+    if (stamp === null) throw new VersionError(`layer ${layer.code} has no version ${version}`);
+    return { ...t, layer: { ...layer, version_stamp: stamp }, version, pinned: true };
+  }
+
+  /**
+   * When `version` was written, or null if the layer has none. Keyed by the active version's stamp
+   * too, so a database rebuilt under the same ids (new stamps) is asked again.
+   */
+  private stampOf(layer: TileLayer, version: number): Promise<string | null> {
+    const key = `${layer.id}:${layer.version_stamp}:${version}`;
+    let p = this.stamps.get(key);
+    if (!p) {
+      if (this.stamps.size >= 1000) this.stamps.clear(); // a bound, not an LRU: misses only cost one small query
+      p = versionStamp(this.db, layer.id, version);
+      this.stamps.set(key, p);
+      p.catch(() => this.stamps.delete(key)); // do not keep a failure
+    }
+    return p;
   }
 
   /** Layers this user may read, in catalogue order. */
@@ -163,7 +193,7 @@ export class TileService {
     const entry: CachedTile = { body: raw, gzip: false, layerId: t.layer.id, scoped: t.scope.districts !== null };
     // Keep it only if the layer has not moved on while it was being built (that key is dead).
     const now = this.snapshot.byId(t.layer.id);
-    if (now && now.active_version === t.version && now.version_stamp === t.layer.version_stamp) this.cache.set(key, entry);
+    if (t.pinned || (now && now.active_version === t.version && now.version_stamp === t.layer.version_stamp)) this.cache.set(key, entry);
     if (raw.length > this.options.inlineGzipBytes && this.cache.peek(key) === entry) {
       gzipAsync(raw, GZIP).then((body) => this.replace(key, entry, { ...entry, body, gzip: true }), () => {});
     }
@@ -201,6 +231,7 @@ export class TileService {
     // request and free the layer's tiles now rather than when the LRU gets to them.
     this.snapshot.invalidate();
     this.extents.delete(c.layerId);
+    for (const k of this.stamps.keys()) if (k.startsWith(`${c.layerId}:`)) this.stamps.delete(k);
     const districts = c.code.toUpperCase() === DISTRICT_LAYER;
     this.cache.dropWhere((e) => e.layerId === c.layerId || (districts && e.scoped));
   }

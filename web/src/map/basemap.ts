@@ -23,6 +23,8 @@ export interface MapOptions {
   preserveDrawingBuffer?: boolean;
   /** Draw the district outlines (default true). */
   districts?: boolean;
+  /** Zoom buttons (default true when interactive); a map beside another may go without. */
+  navigation?: boolean;
 }
 
 /** A MapLibre map over our own tiles, with navigation and scale controls. */
@@ -42,7 +44,7 @@ export function createMap(container: HTMLElement, o: MapOptions = {}): MlMap {
     },
   });
   if (o.interactive ?? true) {
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    if (o.navigation ?? true) map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   }
   if (o.districts ?? true) map.on('load', () => addDistrictOutlines(map));
