@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
-import { loadCity, sq, fc, WEST, EAST, RESTRICTED_MARK } from './helpers/city.ts';
+import { loadCity, sq, fc, WEST, EAST, RESTRICTED_MARK, E0, N0 } from './helpers/city.ts';
 import { multipart } from './helpers/multipart.ts';
 import { storeSnapshot } from './helpers/db.ts';
 import { buildApp } from '../src/server/app.ts';
@@ -76,6 +76,14 @@ for (const tdb of testDatabases()) {
       { name: 'audit trail', allowed: ['admin'], req: () => ({ url: '/api/audit' }) },
       { name: 'audit export', allowed: ['admin'], req: () => ({ url: '/api/audit/export?format=jsonl' }) },
       { name: 'own password', allowed: STAFF, req: () => ({ method: 'POST', url: '/api/auth/password', payload: { password: 'x' } }) },
+      { name: 'layer metadata edit', allowed: ['admin'], req: () => ({ method: 'PATCH', url: '/api/layers/GHYD', payload: { source: '矩阵测试' } }) },
+      { name: 'viewer catalogue', allowed: ALL, req: () => ({ url: '/api/map/layers' }) },
+      { name: 'identify', allowed: ALL, req: () => ({ url: '/api/map/identify?lon=119.99&lat=30.27' }) },
+      { name: 'measure', allowed: ALL, req: () => ({ method: 'POST', url: '/api/map/measure', payload: { geometry: sq(0, 0, 100, 100), srid: 4549 } }) },
+      { name: 'portal place', allowed: ALL, req: () => ({ url: '/api/portal/at?lon=119.99&lat=30.27' }) },
+      { name: 'portal consultations', allowed: ALL, req: () => ({ url: '/api/portal/consultations' }) },
+      { name: 'consultation publish', allowed: ['admin', 'planner'], req: () => ({ method: 'POST', url: '/api/portal/consultations', payload: {} }) },
+      { name: 'comment moderation queue', allowed: ['admin', 'planner'], req: () => ({ url: '/api/portal/comments' }) },
     ];
 
     for (const f of families) {
@@ -128,7 +136,11 @@ for (const tdb of testDatabases()) {
         assert.equal(restricted.body.replaceAll('DLTB', 'X'), unknown.body.replaceAll('DLTX', 'X'), `404 bodies differ for ${path}`);
       }
       // Every public output, scanned for the marker the restricted features carry.
-      const outputs = ['/', '/health', '/api/layers', '/ogcapi', '/ogcapi/collections', '/ogcapi/collections?f=html', '/ogcapi/collections/GHYD/items', '/tiles/GHYD.json', '/api/search?q=%E6%B0%B4%E7%94%B0', '/api/search?q=NEIBU', '/api/layers/GHYD', '/api/layers/GHYD/versions'];
+      // A point inside the restricted DL-W patch (x, y ∈ [-3000, -2000]): identify and the portal
+      // answer there without naming DLTB or ZD.
+      const at = (await h.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM ST_Transform(ST_SetSRID(ST_MakePoint(${E0 - 2500}, ${N0 - 2500}), 4549), 4490) AS p`)).rows[0];
+      const outputs = [`/api/map/identify?lon=${at.lon}&lat=${at.lat}`, `/api/portal/at?lon=${at.lon}&lat=${at.lat}`, '/api/map/layers', '/', '/health', '/api/layers', '/ogcapi', '/ogcapi/collections', '/ogcapi/collections?f=html', '/ogcapi/collections/GHYD/items', '/tiles/GHYD.json', '/api/search?q=%E6%B0%B4%E7%94%B0', '/api/search?q=NEIBU', '/api/layers/GHYD', '/api/layers/GHYD/versions'];
       for (const u of outputs) {
         const r = await call('anonymous', { url: u });
         assert.ok(!r.body.includes(RESTRICTED_MARK) && !r.body.includes('地类图斑') && !r.body.includes('宗地'), `${u} leaks a restricted layer: ${r.body.slice(0, 200)}`);
