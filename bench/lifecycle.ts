@@ -8,7 +8,9 @@
 //   C. the baseline: the same idle-land and resettlement rules as a naive per-row loop (read each
 //      parcel/project, decide in TypeScript, look for an existing case, insert case + audit row by
 //      row), as an ORM-style implementation would do, against the set-based statements of those
-//      same two rules. Both rolled back; the created rows are compared so the two agree.
+//      same two rules. Both rolled back; the created rows are compared so the two agree;
+//   D. the 批而未供 ledger refresh as first written (a correlated sum over the supply events per batch)
+//      against the one pass over the parcels' supply mirror it uses now; same figures compared.
 // Medians of several runs; the machine is shared and noisy.
 //
 //   DATABASE_URL=postgres://onemap:onemap@localhost/onemap_large npm run bench:lifecycle   (ONEMAP_BENCH_RUNS=5)
@@ -18,6 +20,7 @@ import { ensureDefaultCatalogue } from '../src/catalogue/catalogue.service.ts';
 import { addDays, addYears } from '../src/util/clock.ts';
 import { nightlyIn } from '../src/lifecycle/rules.ts';
 import { createCandidates } from '../src/lifecycle/idle.repository.ts';
+import { refreshAll } from '../src/lifecycle/unsupplied.repository.ts';
 import { raiseWarnings } from '../src/lifecycle/resettlement.repository.ts';
 import { generateLifecycleDemo, hasLifecycleDemo } from '../src/lifecycle/demo.ts';
 
@@ -98,6 +101,15 @@ async function naive(tx: Queryable, today: string): Promise<{ idle: number; warn
   return { idle, warnings };
 }
 
+// D's baseline: the ledger refresh of the first version, one correlated sum per batch over land_event.
+const OLD_REFRESH = `UPDATE approval_batch b SET
+  supplied_m2 = coalesce((SELECT sum(e.area_m2) FROM land_event e JOIN land_parcel p ON p.land_code = e.land_code WHERE e.kind = 'supply' AND p.batch_id = b.id), 0),
+  disposed_m2 = coalesce((SELECT sum(d.area_m2) FROM unsupplied_disposal d WHERE d.batch_id = b.id), 0), refreshed_on = $1 WHERE b.status <> 'digested'`;
+const figures = async (tx: Queryable) => (await tx.query<{ f: string }>(`SELECT string_agg(id || ':' || round(supplied_m2::numeric, 3) || ':' || round(disposed_m2::numeric, 3), ',' ORDER BY id) AS f FROM approval_batch`)).rows[0].f;
+const refreshOld: number[] = [];
+const refreshNew: number[] = [];
+let sameFigures = true;
+
 const full: number[] = [];
 const repeat: number[] = [];
 const setBased: number[] = [];
@@ -119,6 +131,11 @@ for (let i = 0; i < RUNS; i++) {
     rowByRow.push(ms4);
     base = b;
   }
+  const [, a] = await rolledBack(async (tx) => { const t = performance.now(); await tx.query(OLD_REFRESH, [DAY]); const ms = performance.now() - t; return { ms, f: await figures(tx) }; });
+  const [, b] = await rolledBack(async (tx) => { const t = performance.now(); await refreshAll(tx, DAY, 'bench'); const ms = performance.now() - t; return { ms, f: await figures(tx) }; });
+  refreshOld.push(a.ms);
+  refreshNew.push(b.ms);
+  sameFigures &&= a.f === b.f;
   process.stderr.write(`  run ${i + 1}/${RUNS}: nightly ${full[i].toFixed(0)} ms, repeat ${repeat[i].toFixed(0)} ms, idle+resettlement set-based ${setBased[i].toFixed(0)} ms${rowByRow[i] !== undefined ? `, row by row ${rowByRow[i].toFixed(0)} ms` : ''}\n`);
 }
 console.log(`nightly run (runNightly's rules), first run of ${DAY}: median ${median(full).toFixed(0)} ms over ${RUNS} runs`);
@@ -127,4 +144,5 @@ console.log(`repeat run the same day (idempotent, adds nothing): median ${median
 console.log(`idle-land + resettlement rules, set-based: median ${median(setBased).toFixed(0)} ms (${same!.idle} candidates, ${same!.warnings} warnings)`);
 console.log(`baseline, the same two rules row by row: median ${median(rowByRow).toFixed(0)} ms over ${rowByRow.length} runs (${base!.idle} candidates, ${base!.warnings} warnings)`);
 console.log(`ratio baseline ÷ set-based: ${(median(rowByRow) / median(setBased)).toFixed(1)}×; same rows created: ${same!.idle === base!.idle && same!.warnings === base!.warnings ? 'yes' : 'NO'}`);
+console.log(`批而未供 ledger refresh: first version (correlated sums over land_event) median ${median(refreshOld).toFixed(1)} ms, now (one pass over land_parcel) ${median(refreshNew).toFixed(1)} ms: ${(median(refreshOld) / median(refreshNew)).toFixed(1)}×; same figures: ${sameFigures ? 'yes' : 'NO'}`);
 await db.close();

@@ -8,6 +8,7 @@ import type { Db } from '../db/index.ts';
 import type { Scale } from '../demo/grid.ts';
 import { nightlyIn, type NightlySummary } from './rules.ts';
 import { refreshAll } from './unsupplied.repository.ts';
+import { raiseIdleWarnings } from './warnings.repository.ts';
 
 const PROJECTS: Record<Scale, number> = { small: 40, demo: 300, large: 1000 };
 /** Uniform [0, 1) from a text and a salt, the same on every PostgreSQL. */
@@ -104,22 +105,26 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
               round(area_m2 * 15 / 10000 * (20000 + ${R('land_code', 'tax')} * 300000)), ${R('land_code', 'v')} < 0.03, ${R('land_code', 'dr')} < 0.02, ${R('land_code', 'po')} < 0.02, '演示数据'
          FROM land_parcel WHERE industrial AND completed_on IS NOT NULL`, t);
 
-    // Expropriation–resettlement projects on pairs of parcels: the land taken and the plot.
+    // Expropriation–resettlement projects: the land taken is a ZD parcel, the resettlement plot the
+    // second-nearest parcel to it (resettlement stays near the village it serves).
     const n = PROJECTS[opts.scale];
     const projects = (await tx.query(
-      `WITH pick AS (SELECT fid, geom, left(fid, 6) AS district, row_number() OVER (ORDER BY md5(fid || ':rs')) AS k
+      `WITH pick AS (SELECT f.layer_id, fid, geom, left(fid, 6) AS district, row_number() OVER (ORDER BY md5(fid || ':rs')) AS k
                        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD' WHERE f.v_to IS NULL AND f.fid ~ '^[0-9]{6}'),
             pr AS (SELECT a.k, a.fid, a.district, a.geom, b.geom AS plot, ${R('a.fid', 'p1')} r1, ${R('a.fid', 'p2')} r2, ${R('a.fid', 'p3')} r3, ${R('a.fid', 'p4')} r4
-                     FROM pick a JOIN pick b ON b.k = a.k + 1 WHERE a.k % 2 = 1 AND a.k < $2::int * 2),
-            d AS (SELECT pr.*, CASE WHEN r1 < 0.05 THEN NULL ELSE $1::date - (r1 * 2555)::int END AS e FROM pr),
-            h1 AS (SELECT d.*, CASE WHEN e + (100 + r2 * 450)::int <= $1::date THEN e + (100 + r2 * 450)::int END AS hs FROM d),
-            h2 AS (SELECT h1.*, CASE WHEN hs + (700 + r3 * 700)::int <= $1::date THEN hs + (700 + r3 * 700)::int END AS hc FROM h1),
+                     FROM pick a CROSS JOIN LATERAL (
+                       SELECT f.geom FROM feature f WHERE f.layer_id = a.layer_id AND f.v_to IS NULL AND f.fid <> a.fid
+                        ORDER BY f.geom <-> a.geom LIMIT 1 OFFSET 1) b
+                    WHERE a.k <= $2::int),
+            d AS (SELECT pr.*, CASE WHEN r1 < 0.08 THEN NULL ELSE $1::date - (r1 * 2555)::int END AS e FROM pr),
+            h1 AS (SELECT d.*, CASE WHEN e + (100 + r2 * 560)::int <= $1::date THEN e + (100 + r2 * 560)::int END AS hs FROM d),
+            h2 AS (SELECT h1.*, CASE WHEN hs + (700 + r3 * 800)::int <= $1::date THEN hs + (700 + r3 * 800)::int END AS hc FROM h1),
             h3 AS (SELECT h2.*, CASE WHEN hc + (60 + r4 * 500)::int <= $1::date THEN hc + (60 + r4 * 500)::int END AS rs FROM h2)
        INSERT INTO resettlement_project (code, name, district, households, geom, plot_name, plot_geom, plot_located_on, status, expropriated_on,
                                          housing_started_on, housing_completed_on, resettled_on, households_resettled, created_by)
-       SELECT 'ZS' || district || lpad(((k + 1) / 2)::text, 4, '0'), '征收项目 ' || ((k + 1) / 2), district, (20 + r4 * 300)::int, ST_Multi(geom),
-              '安置地块 ' || ((k + 1) / 2), CASE WHEN e IS NOT NULL OR r2 < 0.5 THEN ST_Multi(plot) END,
-              CASE WHEN e IS NOT NULL THEN e - 30 WHEN r2 < 0.5 THEN $1::date - 10 END,
+       SELECT 'ZS' || district || lpad(k::text, 4, '0'), '征收项目 ' || k, district, (20 + r4 * 300)::int, ST_Multi(geom),
+              '安置地块 ' || k, CASE WHEN e IS NOT NULL OR r2 < 0.4 THEN ST_Multi(plot) END,
+              CASE WHEN e IS NOT NULL THEN e - 30 WHEN r2 < 0.4 THEN $1::date - 10 END,
               CASE WHEN rs IS NOT NULL THEN 'resettled' WHEN hc IS NOT NULL THEN 'housing-completed' WHEN hs IS NOT NULL THEN 'housing-started' WHEN e IS NOT NULL THEN 'started' ELSE 'planning' END,
               e, hs, hc, rs, CASE WHEN rs IS NOT NULL THEN (20 + r4 * 300)::int ELSE 0 END, 'demo'
          FROM h3`, [today, n])).rowCount;
@@ -132,6 +137,20 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
                     determination_no = CASE WHEN ${R('land_code', 'i')} >= 0.3 THEN '闲认〔' || id || '〕号' END, deadline = CASE WHEN ${R('land_code', 'i')} < 0.3 THEN $1::date + 20 END
                    WHERE ${R('land_code', 'i')} < 0.5 RETURNING id, status)
        INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.' || status, 'idle_case', id::text, jsonb_build_object('status', status) FROM u`, t);
+    // About 40 % of the determined cases had the idle fee levied this year (第十四条(一): 20 % of the price).
+    await tx.query(
+      `WITH u AS (UPDATE idle_case c SET status = 'fee-levied', disposal = '征缴土地闲置费', decision_no = '闲费〔' || c.id || '〕号',
+                    fee_yuan = round((p.price_yuan * 0.2)::numeric, 2)::float8,
+                    disposed_on = greatest(date_trunc('year', $1::date)::date, $1::date - (${R('c.land_code', 'fl')} * 150)::int),
+                    deadline = greatest(date_trunc('year', $1::date)::date, $1::date - (${R('c.land_code', 'fl')} * 150)::int) + 30
+                    FROM land_parcel p WHERE p.land_code = c.land_code AND c.status = 'determined' AND p.price_yuan IS NOT NULL AND ${R('c.land_code', 'fee')} < 0.4
+                  RETURNING c.id, c.fee_yuan)
+       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.fee-levied', 'idle_case', id::text, jsonb_build_object('status', 'fee-levied', 'fee_yuan', fee_yuan) FROM u`, t);
+    // Cases still in 服务监管 were found over the last 50 days, as if the nightly run had been running
+    // every night; the 30-day investigation deadline (第九条) of the older ones has passed.
+    await tx.query(
+      `UPDATE idle_case SET detected_on = greatest(idle_from, $1::date - (${R('land_code', 'sv')} * 50)::int), deadline = greatest(idle_from, $1::date - (${R('land_code', 'sv')} * 50)::int) + 30
+        WHERE status = 'supervision'`, t);
     await tx.query(
       `WITH u AS (UPDATE inefficient_case c SET
                     status = CASE WHEN x < 0.1 THEN 'redeveloped' WHEN x < 0.2 THEN 'redeveloping' WHEN x < 0.45 THEN 'inventoried' ELSE 'confirmed' END,
@@ -142,6 +161,9 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
                     redeveloped_m2 = CASE WHEN x < 0.1 THEN (SELECT area_m2 FROM land_parcel p WHERE p.land_code = c.land_code) END
                     FROM (SELECT id, ${R('land_code', 'n')} AS x FROM inefficient_case) r WHERE r.id = c.id AND r.x < 0.6 RETURNING c.id, c.status)
        INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'inefficient.' || status, 'inefficient_case', id::text, jsonb_build_object('status', status) FROM u`, t);
+    // The warnings of the moved cases (overdue, reclaimable), as the next night would raise them.
+    const moved = await raiseIdleWarnings(tx, today, 'demo');
+    for (const [k, n] of Object.entries(moved)) nightly.warningsRaised[k] = (nightly.warningsRaised[k] ?? 0) + n;
     await tx.query(
       `INSERT INTO audit_log (actor, action, entity, entity_id, after)
        SELECT 'demo', 'lifecycle.demo', 'land_parcel', NULL, jsonb_build_object('parcels', $1::int, 'events', $2::int, 'batches', $3::int, 'projects', $4::int, 'today', $5::text)`,

@@ -79,7 +79,7 @@ export async function caseRow(q: Queryable, id: number, lock = false): Promise<I
 export async function listCases(q: Queryable, f: { districts: string[] | null; status?: string; landCode?: string; limit: number; offset: number }): Promise<IdleRow[]> {
   return (await q.query<IdleRow>(
     `SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
-      WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = $2) AND ($3::text IS NULL OR c.land_code = $3)
+      WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::text IS NULL OR c.land_code = $3)
       ORDER BY c.id LIMIT $4 OFFSET $5`, [f.districts, f.status ?? null, f.landCode ?? null, f.limit, f.offset])).rows;
 }
 

@@ -36,6 +36,8 @@ export const IDLE_MACHINE: Machine<IdleStatus> = {
 export const OTHER_DISPOSALS = ['延长动工开发期限', '调整土地用途、规划条件', '由政府安排临时使用', '协议有偿收回', '置换土地', '其他'] as const;
 /** 第十四条(一): the idle fee is 20% of the land's 出让 or 划拨 price. */
 export const IDLE_FEE_RATE = 0.2;
+/** 20% of the price, to the fen. */
+export const idleFee = (priceYuan: number) => Math.round(priceYuan * IDLE_FEE_RATE * 100) / 100;
 /** 第十条 / 第十七条: 30 days to answer the investigation notice, to pay the fee, to hand back the title. */
 const RESPONSE_DAYS = 30;
 
@@ -60,6 +62,8 @@ export interface IdleCase {
   determinationNo: string | null;
   disposal: string | null;
   feeYuan: number | null;
+  /** The fee 第十四条(一) would levy: 20% of the land price (null without a price), shown before the decision. */
+  feeDueYuan: number | null;
   decisionNo: string | null;
   disposedOn: string | null;
   closedOn: string | null;
@@ -76,7 +80,7 @@ function caseOut(c: repo.IdleRow, today: string): IdleCase {
     id: c.id, landCode: c.land_code, name: c.name, basis: c.basis, basisName: c.basis === 'halted' ? '已动工但中止开发满一年' : '超过约定动工日期满一年未动工',
     baseDate: c.base_date, idleFrom: c.idle_from, reclaimFrom: reclaimFrom(c.base_date), district: c.district, status: s, statusName: IDLE_MACHINE.names[s],
     detectedOn: c.detected_on, deadline: c.deadline, overdue: !!c.deadline && c.deadline < today && IDLE_MACHINE.next[s].length > 0,
-    determinationNo: c.determination_no, disposal: c.disposal, feeYuan: c.fee_yuan, decisionNo: c.decision_no, disposedOn: c.disposed_on, closedOn: c.closed_on,
+    determinationNo: c.determination_no, disposal: c.disposal, feeYuan: c.fee_yuan, feeDueYuan: c.price_yuan === null ? null : idleFee(c.price_yuan), decisionNo: c.decision_no, disposedOn: c.disposed_on, closedOn: c.closed_on,
     note: c.note, priceYuan: c.price_yuan, areaM2: c.area_m2, areaMu: m2ToMu(c.area_m2), nextSteps: [...IDLE_MACHINE.next[s]],
   };
 }
@@ -133,7 +137,7 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
         if (!input.decisionNo?.trim()) throw bad('decisionNo: 需要《征缴土地闲置费决定书》文号 (第十四条)');
         if (c.price_yuan === null) throw new HttpError(409, `土地码 ${c.land_code} 没有出让或划拨价款，无法计算土地闲置费 (no land price recorded in the supply event)`, 'no_price');
         // 第十四条(一): 按照土地出让或者划拨价款的百分之二十征缴土地闲置费.
-        set.fee_yuan = Math.round(c.price_yuan * IDLE_FEE_RATE * 100) / 100;
+        set.fee_yuan = idleFee(c.price_yuan);
         set.decision_no = input.decisionNo.trim(); set.disposal = '征缴土地闲置费'; set.disposed_on = today;
         set.deadline = addDays(today, RESPONSE_DAYS); // 第十七条: pay within 30 days
         break;

@@ -123,7 +123,7 @@ export interface FactInput {
 export async function saveFacts(db: Db, year: number, facts: FactInput[], source: string, user: User): Promise<{ year: number; saved: number }> {
   await db.transaction(async (tx) => {
     const codes = facts.map((f) => f.landCode);
-    const known = new Set((await tx.query<{ c: string }>(`SELECT land_code AS c FROM land_parcel WHERE land_code = ANY($1)`, [codes])).rows.map((r) => r.c));
+    const known = new Set(await repo.knownLandCodes(tx, codes));
     const unknown = codes.filter((c) => !known.has(c));
     if (unknown.length) throw notFound(`facts: 没有这些土地码 (unknown land codes): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` … ${unknown.length}` : ''}`);
     for (const f of facts) {

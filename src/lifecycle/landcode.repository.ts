@@ -156,8 +156,9 @@ export async function listParcels(q: Queryable, f: { districts: string[] | null;
   const r = await q.query<ParcelRow & { total: number }>(
     `SELECT ${PARCEL_COLS}, count(*) OVER ()::int AS total FROM land_parcel
       WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR stage = $2)
-        AND ($3::text IS NULL OR land_code LIKE $3 || '%' OR name LIKE '%' || $3 || '%' OR zd_code = $3)
+        AND ($3::text IS NULL OR land_code LIKE $3 || '%' OR name LIKE '%' || $3 || '%' OR zd_code = $6)
       ORDER BY land_code LIMIT $4 OFFSET $5`,
-    [f.districts, f.stage ?? null, f.q ?? null, f.limit, f.offset]);
+    // The text is matched literally: % and _ typed in the search box are not wildcards.
+    [f.districts, f.stage ?? null, f.q ? f.q.replace(/[\\%_]/g, (c) => `\\${c}`) : null, f.limit, f.offset, f.q ?? null]);
   return { total: r.rows[0]?.total ?? 0, rows: r.rows };
 }

@@ -12,7 +12,7 @@ import { m2ToMu } from '../area/units.ts';
 import { HttpError } from '../server/errors.ts';
 import { assertDistrict, bad, checkDate, checkNotFuture, notFound } from './machine.ts';
 import * as repo from './landcode.repository.ts';
-import { refreshBatch } from './unsupplied.ts';
+import { refreshFigures } from './unsupplied.repository.ts';
 
 export const EVENT_KINDS = ['approval', 'reserve', 'supply', 'permits', 'works_start', 'progress', 'completion', 'registration'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -192,7 +192,7 @@ export async function recordEvent(db: Db, clock: Clock, landCode: string, e: Eve
     await repo.updateParcel(tx, landCode, set, e.geometry !== undefined ? geom : undefined);
     await appendAudit(tx, { actor: user.username, action: `landcode.${kind}`, entity: 'land_parcel', entityId: landCode, before: { stage: p.stage }, after: { eventId: id, kind, date, docNo, details: d, areaM2: geom.areaM2, stage: stage ?? p.stage } });
     const batchId = (set.batch_id as number | null | undefined) ?? p.batch_id;
-    if ((kind === 'supply' || kind === 'approval') && batchId) await refreshBatch(tx, batchId, clock.today(), user.username);
+    if ((kind === 'supply' || kind === 'approval') && batchId) await refreshFigures(tx, batchId, clock.today()); // the batch's ledger (批而未供) follows at once
   });
   return getTimeline(db, landCode);
 }

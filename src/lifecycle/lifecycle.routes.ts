@@ -9,10 +9,10 @@ import type { Config } from '../config.ts';
 import { errorSchema } from '../server/errors.ts';
 import { registerParcel, recordEvent, getParcel, getTimeline, listParcels, EVENT_KINDS, type EventInput, type ParcelInput } from './landcode.ts';
 import { getIdleCase, listIdleCases, transitionIdle, type IdleStepInput } from './idle.ts';
-import { addDisposal, createBatch, getBatch, listBatches, setDigestionTask, transitionBatch, type BatchInput } from './unsupplied.ts';
+import { addDisposal, batchDetail, createBatch, listBatches, setDigestionTask, transitionBatch, type BatchInput } from './unsupplied.ts';
 import { getInefficientCase, listInefficientCases, redevelopmentModes, rulesFor, saveFacts, saveRules, transitionInefficient, type FactInput, type InefficientStepInput, type RuleInput } from './inefficient.ts';
 import { createProject, listProjects, locatePlot, projectDetail, transitionProject, type ProjectInput } from './resettlement.ts';
-import { listWarnings, runNightly, warningBoard } from './rules.ts';
+import { districtList, listWarnings, runNightly, warningBoard } from './rules.ts';
 import { yearLedgers } from './ledgers.ts';
 import { assertDistrict } from './machine.ts';
 
@@ -37,6 +37,7 @@ const paging = { limit: { type: 'integer', minimum: 1, maximum: 5000 }, offset: 
 const district = { type: 'string', pattern: '^\\d{6}$', description: 'GB/T 2260 district code' } as const;
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 const codeParam = { type: 'object', required: ['landCode'], properties: { landCode: { type: 'string', minLength: 1, maxLength: 40 } } } as const;
+const status = { type: 'string', maxLength: 200, description: 'one status, or several separated by commas' } as const;
 const transitionBody = (extra: Record<string, unknown>) => ({
   type: 'object', required: ['to'], additionalProperties: false,
   properties: { to: { type: 'string', minLength: 1, description: 'the next state; illegal steps answer 409 illegal_transition with the allowed ones' }, note: { type: 'string' }, ...extra },
@@ -110,7 +111,7 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
     config: READ,
     schema: {
       tags: TAGS, summary: '闲置土地案件 (idle-land cases, filtered by status and district)',
-      querystring: { type: 'object', additionalProperties: false, properties: { district, status: { type: 'string' }, landCode: { type: 'string' }, ...paging } },
+      querystring: { type: 'object', additionalProperties: false, properties: { district, status, landCode: { type: 'string' }, ...paging } },
       response: { 200: list('IdleCase (idle.ts)'), ...READ_ERRORS },
     },
   }, async (req) => listIdleCases(db, clock, req.user, req.query));
@@ -138,7 +139,7 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
     config: READ,
     schema: {
       tags: TAGS, summary: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
-      querystring: { type: 'object', additionalProperties: false, properties: { district, status: { type: 'string' }, ...paging } },
+      querystring: { type: 'object', additionalProperties: false, properties: { district, status, ...paging } },
       response: { 200: list('Batch (unsupplied.ts)'), ...READ_ERRORS },
     },
   }, async (req) => listBatches(db, req.user, req.query));
@@ -157,9 +158,9 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
 
   app.get<{ Params: { id: number } }>('/api/lifecycle/unsupplied/batches/:id', {
     config: READ,
-    schema: { tags: TAGS, summary: '批次详情 (one approval batch)', params: idParam, response: { 200: loose, ...READ_ERRORS } },
+    schema: { tags: TAGS, summary: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)', params: idParam, response: { 200: loose, ...READ_ERRORS } },
   }, async (req) => {
-    const b = await getBatch(db, req.params.id);
+    const b = await batchDetail(db, req.params.id);
     assertDistrict(req.user, b.district, `批次 ${b.batchNo}`);
     return b;
   });
@@ -239,7 +240,7 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
     config: READ,
     schema: {
       tags: TAGS, summary: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
-      querystring: { type: 'object', additionalProperties: false, properties: { district, status: { type: 'string' }, year: { type: 'integer' }, ...paging } },
+      querystring: { type: 'object', additionalProperties: false, properties: { district, status, year: { type: 'integer' }, ...paging } },
       response: { 200: list('InefficientCase (inefficient.ts)'), ...READ_ERRORS },
     },
   }, async (req) => listInefficientCases(db, req.user, req.query));
@@ -267,7 +268,7 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
     config: READ,
     schema: {
       tags: TAGS, summary: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
-      querystring: { type: 'object', additionalProperties: false, properties: { district, status: { type: 'string' }, ...paging } },
+      querystring: { type: 'object', additionalProperties: false, properties: { district, status, ...paging } },
       response: { 200: list('Project (resettlement.ts)'), ...READ_ERRORS },
     },
   }, async (req) => listProjects(db, req.user, req.query));
@@ -309,6 +310,17 @@ export function lifecycleRoutes(app: FastifyInstance, db: Db, config: Config): v
       body: transitionBody({ date }), response: { 200: loose, ...WRITE_ERRORS },
     },
   }, async (req) => transitionProject(db, clock, req.params.id, req.body.to, req.body, req.user));
+
+  app.get('/api/lifecycle/context', {
+    config: READ,
+    schema: {
+      tags: TAGS, summary: '页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of layer XZQ)',
+      response: {
+        200: { type: 'object', properties: { today: date, districts: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } } } },
+        ...READ_ERRORS,
+      },
+    },
+  }, async () => ({ today: clock.today(), districts: await districtList(db) }));
 
   // ---- 预警、台账、夜间规则 ------------------------------------------------------------------------
   app.get<{ Querystring: { district?: string; kind?: string; open?: boolean; limit?: number; offset?: number } }>('/api/lifecycle/warnings', {

@@ -18,6 +18,8 @@ export interface ProjectRow {
   households_resettled: number;
   plot_geometry?: unknown;
   geometry?: unknown;
+  plot_area_m2?: number | null;
+  area_m2?: number | null;
 }
 
 const COLS = `id, code, name, district, households, plot_name, plot_geom IS NOT NULL AS plot_located, plot_located_on::text, status, expropriated_on::text,
@@ -36,13 +38,14 @@ export async function codeExists(q: Queryable, code: string): Promise<boolean> {
 }
 
 export async function projectRow(q: Queryable, id: number, opts: { lock?: boolean; geometry?: boolean } = {}): Promise<ProjectRow | null> {
-  const geo = opts.geometry ? `, ST_AsGeoJSON(plot_geom, 7)::jsonb AS plot_geometry, ST_AsGeoJSON(geom, 7)::jsonb AS geometry` : '';
+  const geo = opts.geometry ? `, ST_AsGeoJSON(plot_geom, 7)::jsonb AS plot_geometry, ST_AsGeoJSON(geom, 7)::jsonb AS geometry,
+    ST_Area(plot_geom::geography) AS plot_area_m2, ST_Area(geom::geography) AS area_m2` : '';
   return (await q.query<ProjectRow>(`SELECT ${COLS}${geo} FROM resettlement_project WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])).rows[0] ?? null;
 }
 
 export async function listProjects(q: Queryable, f: { districts: string[] | null; status?: string; limit: number; offset: number }): Promise<ProjectRow[]> {
   return (await q.query<ProjectRow>(
-    `SELECT ${COLS} FROM resettlement_project WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = $2)
+    `SELECT ${COLS} FROM resettlement_project WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
       ORDER BY id LIMIT $3 OFFSET $4`, [f.districts, f.status ?? null, f.limit, f.offset])).rows;
 }
 
@@ -53,6 +56,12 @@ export async function setPlot(q: Queryable, id: number, name: string | null, ewk
 export async function updateProject(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
   const cols = Object.keys(set);
   await q.query(`UPDATE resettlement_project SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map((c) => set[c])]);
+}
+
+/** Every warning raised for a project, open or resolved, by due date. */
+export async function projectWarnings(q: Queryable, id: number): Promise<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }[]> {
+  return (await q.query<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }>(
+    `SELECT kind, due_on::text, raised_on::text, resolved_on::text FROM lifecycle_warning WHERE entity = 'resettlement_project' AND entity_id = $1 ORDER BY due_on, kind`, [String(id)])).rows;
 }
 
 /** The +n warning each milestone resolves. */

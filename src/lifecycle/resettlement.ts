@@ -6,9 +6,10 @@
 //   planning ─► started ─► housing-started ─► housing-completed ─► resettled
 //   (谋划)      (征收启动)  (安置房开工)        (安置房竣工)          (完成回迁安置)
 import type { Db, Queryable } from '../db/index.ts';
-import type { Clock } from '../util/clock.ts';
+import { addYears, type Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
+import { m2ToMu } from '../area/units.ts';
 import { HttpError } from '../server/errors.ts';
 import { assertDistrict, assertTransition, bad, checkDate, checkNotFuture, notFound, scopeOf, type Machine } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
@@ -40,6 +41,8 @@ export interface Project {
   housingStartedOn: string | null;
   housingCompletedOn: string | null;
   resettledOn: string | null;
+  /** The +1/+4/+5 warning points (seed 001): the anniversaries of expropriation, null before it. */
+  due: { housingStart: string; housingCompletion: string; resettlement: string } | null;
   nextSteps: string[];
 }
 
@@ -49,6 +52,7 @@ function projectOut(p: repo.ProjectRow): Project {
     id: p.id, code: p.code, name: p.name, district: p.district, households: p.households, householdsResettled: p.households_resettled,
     plotName: p.plot_name, plotLocated: p.plot_located, plotLocatedOn: p.plot_located_on, status: s, statusName: PROJECT_MACHINE.names[s],
     expropriatedOn: p.expropriated_on, housingStartedOn: p.housing_started_on, housingCompletedOn: p.housing_completed_on, resettledOn: p.resettled_on,
+    due: p.expropriated_on ? { housingStart: addYears(p.expropriated_on, 1), housingCompletion: addYears(p.expropriated_on, 4), resettlement: addYears(p.expropriated_on, 5) } : null,
     nextSteps: [...PROJECT_MACHINE.next[s]],
   };
 }
@@ -89,10 +93,9 @@ export async function getProject(q: Queryable, id: number): Promise<Project> {
 export async function projectDetail(q: Queryable, id: number) {
   const p = await repo.projectRow(q, id, { geometry: true });
   if (!p) throw notFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
-  const warnings = (await q.query<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }>(
-    `SELECT kind, due_on::text, raised_on::text, resolved_on::text FROM lifecycle_warning WHERE entity = 'resettlement_project' AND entity_id = $1 ORDER BY due_on, kind`, [String(id)])).rows
-    .map((w) => ({ kind: w.kind, dueOn: w.due_on, raisedOn: w.raised_on, resolvedOn: w.resolved_on }));
-  return { ...projectOut(p), geometry: p.geometry ?? null, plotGeometry: p.plot_geometry ?? null, warnings, trail: await auditFor(q, 'resettlement_project', id) };
+  const warnings = (await repo.projectWarnings(q, id)).map((w) => ({ kind: w.kind, dueOn: w.due_on, raisedOn: w.raised_on, resolvedOn: w.resolved_on }));
+  const areas = { areaM2: p.area_m2 ?? null, areaMu: p.area_m2 == null ? null : m2ToMu(p.area_m2), plotAreaM2: p.plot_area_m2 ?? null, plotAreaMu: p.plot_area_m2 == null ? null : m2ToMu(p.plot_area_m2) };
+  return { ...projectOut(p), ...areas, geometry: p.geometry ?? null, plotGeometry: p.plot_geometry ?? null, warnings, trail: await auditFor(q, 'resettlement_project', id) };
 }
 
 export async function listProjects(q: Queryable, user: User | undefined, f: { district?: string; status?: string; limit?: number; offset?: number }): Promise<Project[]> {
@@ -128,6 +131,10 @@ export async function transitionProject(db: Db, clock: Clock, id: number, to: st
     }
     const date = input.date === undefined ? today : checkDate(input.date, 'date');
     checkNotFuture(date, today, 'date');
+    if (next === 'started' && p.plot_located_on && date < p.plot_located_on) {
+      // Backdating the start before the plot was located would undo the rule above on paper.
+      throw new HttpError(409, `征收安置项目 ${p.code} 的安置地块于 ${p.plot_located_on} 落图定位，征收启动日期 ${date} 不能早于该日 (the project cannot start before its plot was located)`, 'no_resettlement_plot');
+    }
     const prev = [p.expropriated_on, p.housing_started_on, p.housing_completed_on].filter((d): d is string => !!d).sort().pop();
     if (prev && date < prev) throw bad(`date: ${date} 早于上一节点日期 ${prev} (milestones are in date order)`);
     const set: Record<string, unknown> = { status: next, [DATE_COLUMN[next]]: date };

@@ -7,6 +7,7 @@
 import type { Db, Queryable } from '../db/index.ts';
 import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
+import { appendAudit } from '../audit/audit.ts';
 import { scopeOf } from './machine.ts';
 import * as idle from './idle.repository.ts';
 import * as ineff from './inefficient.repository.ts';
@@ -53,10 +54,11 @@ export async function runNightly(db: Db, clock: Clock, actor = NIGHTLY_ACTOR): P
   const today = clock.today();
   return db.transaction(async (tx) => {
     const s = await nightlyIn(tx, today, actor);
-    const r = await tx.query<{ runs: number }>(
-      `INSERT INTO lifecycle_run (run_on, actor, summary) VALUES ($1, $2, $3)
-       ON CONFLICT (run_on) DO UPDATE SET runs = lifecycle_run.runs + 1, last_at = now() RETURNING runs`, [today, actor, JSON.stringify(s)]);
-    return { ...s, runOfDay: r.rows[0].runs, durationMs: Math.round(performance.now() - t0) };
+    const runOfDay = await warnings.recordRun(tx, today, actor, s);
+    const summary = { ...s, runOfDay, durationMs: Math.round(performance.now() - t0) };
+    // The run itself is a write (POST /api/lifecycle/nightly, the CLI, the scheduler): audited with what it did.
+    await appendAudit(tx, { actor, action: 'lifecycle.nightly', entity: 'lifecycle_run', entityId: today, after: summary });
+    return summary;
   });
 }
 
@@ -90,3 +92,6 @@ export async function warningBoard(q: Queryable, user: User | undefined) {
   for (const r of rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + r.n;
   return { kinds: WARNING_KINDS, total: rows.reduce((s, r) => s + r.n, 0), byKind, districts: [...byDistrict.values()] };
 }
+
+/** District codes and names for the pages' filters. */
+export const districtList = (q: Queryable) => warnings.districts(q);

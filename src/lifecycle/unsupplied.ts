@@ -4,11 +4,12 @@
 import type { Db, Queryable } from '../db/index.ts';
 import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
 import { HttpError } from '../server/errors.ts';
 import { assertDistrict, assertTransition, bad, checkDate, checkNotFuture, notFound, scopeOf, type Machine } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
+import { STAGE_NAMES } from './landcode.ts';
 import * as repo from './unsupplied.repository.ts';
 
 export type BatchStatus = 'identified' | 'mapped' | 'disposing' | 'digested';
@@ -91,15 +92,21 @@ export async function getBatch(q: Queryable, id: number): Promise<Batch> {
   return batchOut(b);
 }
 
+/** One batch with its mapped remainder (GeoJSON), the land codes approved in it and its audit trail. */
+export async function batchDetail(q: Queryable, id: number) {
+  const b = await getBatch(q, id);
+  const d = await repo.batchDetail(q, id);
+  return {
+    ...b, geometry: d.geometry,
+    parcels: d.parcels.map((p) => ({ landCode: p.land_code, name: p.name, stage: p.stage, stageName: STAGE_NAMES[p.stage] ?? p.stage, areaM2: p.area_m2, suppliedOn: p.supplied_on, suppliedM2: p.supply_m2 })),
+    trail: await auditFor(q, 'approval_batch', id),
+  };
+}
+
 export async function listBatches(q: Queryable, user: User | undefined, f: { district?: string; status?: string; limit?: number; offset?: number }): Promise<Batch[]> {
   const scope = scopeOf(user);
   const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
   return (await repo.listBatches(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(batchOut);
-}
-
-/** Recomputes the batch's ledger after a supply or disposal (in the writer's transaction). */
-export async function refreshBatch(q: Queryable, id: number, today: string, _actor: string): Promise<void> {
-  await repo.refreshFigures(q, id, today);
 }
 
 export async function transitionBatch(db: Db, clock: Clock, id: number, to: string, input: { geometry?: unknown; srid?: number; note?: string }, user: User): Promise<Batch> {

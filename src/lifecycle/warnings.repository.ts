@@ -79,3 +79,17 @@ export async function board(q: Queryable, districts: string[] | null): Promise<{
        FROM lifecycle_warning w WHERE w.resolved_on IS NULL AND ($1::text[] IS NULL OR w.district = ANY($1))
       GROUP BY w.district, w.kind ORDER BY w.district, w.kind`, [districts])).rows;
 }
+
+/** One row per day in lifecycle_run; returns how many times the run has now run that day. */
+export async function recordRun(q: Queryable, today: string, actor: string, summary: unknown): Promise<number> {
+  return (await q.query<{ runs: number }>(
+    `INSERT INTO lifecycle_run (run_on, actor, summary) VALUES ($1, $2, $3)
+     ON CONFLICT (run_on) DO UPDATE SET runs = lifecycle_run.runs + 1, last_at = now() RETURNING runs`, [today, actor, JSON.stringify(summary)])).rows[0].runs;
+}
+
+/** District codes and names (layer XZQ), for the pages' filters. */
+export async function districts(q: Queryable): Promise<{ code: string; name: string }[]> {
+  return (await q.query<{ code: string; name: string }>(
+    `SELECT DISTINCT f.props->>'XZQDM' AS code, f.props->>'XZQMC' AS name FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
+      WHERE f.v_to IS NULL AND f.props->>'XZQDM' IS NOT NULL ORDER BY 1`)).rows;
+}
