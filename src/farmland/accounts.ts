@@ -8,8 +8,8 @@ import { resolveVersion } from '../store/store.service.ts';
 import { m2ToMu } from '../area/units.ts';
 import { HttpError } from '../server/errors.ts';
 import * as repo from './farmland.repository.ts';
-import { xzqRef } from './taohe.ts';
 import { getSettings } from './settings.ts';
+import { withFallback } from './robust.ts';
 
 /** The account's categories and the layer each is read from (domain.md §3 default codes). */
 export const CATEGORIES = [
@@ -33,6 +33,8 @@ export interface CategoryFigures {
 
 export interface TargetCheck {
   code: string;
+  /** 3301 = the city, otherwise a GB/T 2260 district code */
+  region: string;
   name: string;
   year: number;
   kind: string;
@@ -67,7 +69,7 @@ async function versionFor(q: Queryable, code: string, year: number | undefined):
 
 export async function accounts(q: Queryable, opts: { year?: number; districts?: string[] | null } = {}): Promise<Accounts> {
   if (opts.year !== undefined && (!Number.isInteger(opts.year) || opts.year < 1990 || opts.year > 2100)) throw new HttpError(400, `year 必须是 1990–2100 的年份 (year must be a year, got ${opts.year})`);
-  const xzq = await xzqRef(q);
+  const xzq = await repo.xzqRef(q);
   const names = await repo.districtNames(q, xzq);
   const codes = [...names.keys()];
   const per = new Map<string, CategoryFigures[]>();
@@ -98,7 +100,7 @@ export async function accounts(q: Queryable, opts: { year?: number; districts?: 
   const targets: TargetCheck[] = all.filter((t) => CATEGORIES.some((c) => c.target === t.code) && (t.region === '3301' || !opts.districts || opts.districts.includes(t.region)))
     .map((t) => {
       const actual = actualOf(t.region, t.code);
-      return { code: t.code, name: t.name_zh, year: t.year, kind: t.kind, unit: t.unit, target: t.value, actual, met: actual === null ? null : t.bound === 'min' ? actual >= t.value : actual <= t.value, source: t.source };
+      return { code: t.code, region: t.region, name: t.name_zh, year: t.year, kind: t.kind, unit: t.unit, target: t.value, actual, met: actual === null ? null : t.bound === 'min' ? actual >= t.value : actual <= t.value, source: t.source };
     });
   return { year: opts.year ?? null, city, byDistrict, targets };
 }
@@ -116,15 +118,18 @@ export interface CultivatedChange {
   patches: { direction: 'lost' | 'gained'; oldFid: string; newFid: string; oldClass: string | null; newClass: string | null; newName: string | null; district: string | null; areaM2: number; areaMu: number }[];
 }
 
-/** 耕地变化: cultivated land lost and gained between two versions of the land-use layer (DLTB). */
-export async function cultivatedChange(q: Queryable, from: number, to: number, layerCode = 'DLTB'): Promise<CultivatedChange> {
+/**
+ * 耕地变化: cultivated land lost and gained between two versions of the land-use layer (DLTB). A
+ * district officer (districts) sees the pieces of their districts only.
+ */
+export async function cultivatedChange(q: Queryable, from: number, to: number, layerCode = 'DLTB', districts: string[] | null = null): Promise<CultivatedChange> {
   if (from === to) throw new HttpError(400, `from 与 to 是同一版本 ${from}：请给出两个不同的调查版本 (from and to must differ)`);
   const a = await resolveVersion(q, layerCode, { version: from });
   await resolveVersion(q, layerCode, { version: to });
-  const xzq = await xzqRef(q);
+  const xzq = await repo.xzqRef(q);
   const codes = [...(await repo.districtNames(q, xzq)).keys()];
   const minM2 = (await getSettings(q)).taohe.minPatchM2;
-  const rows = await repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2);
+  const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2, grid))).value.filter((r) => !districts || (r.district !== null && districts.includes(r.district)));
   const tally = (d: 'lost' | 'gained') => {
     const of = rows.filter((r) => r.direction === d);
     const m2 = of.reduce((s, r) => s + r.area_m2, 0);
@@ -152,4 +157,9 @@ export async function cultivatedChange(q: Queryable, from: number, to: number, l
     byDistrict: [...dist].map(([code, v]) => ({ code: code || null, ...v, netM2: v.gainedM2 - v.lostM2 })).sort((x, y) => (x.code ?? '~').localeCompare(y.code ?? '~')),
     patches: rows.map((r) => ({ direction: r.direction, oldFid: r.old_fid, newFid: r.new_fid, oldClass: r.old_class, newClass: r.new_class, newName: r.new_name, district: r.district, areaM2: r.area_m2, areaMu: m2ToMu(r.area_m2) })),
   };
+}
+
+/** The city's districts (XZQ), code and name, in code order. */
+export async function districtList(q: Queryable): Promise<{ code: string; name: string }[]> {
+  return [...(await repo.districtNames(q, await repo.xzqRef(q)))].map(([code, name]) => ({ code, name }));
 }

@@ -1,6 +1,7 @@
 // SQL of land consolidation projects (土地综合整治): projects, sub-areas, the spatial figures the
 // checks need, and stored check runs.
 import type { Queryable } from '../db/index.ts';
+import { allRows, overlay } from './taohe.repository.ts';
 
 export interface ProjectRow {
   id: number;
@@ -80,15 +81,15 @@ export async function areaUnion(q: Queryable, projectId: number, kind: string): 
 }
 
 /** Area (ellipsoidal) of a layer version inside a geometry; cultivatedOnly = 三调 耕地 codes only. */
-export async function areaWithin(q: Queryable, ewkb: string, layerId: number, version: number, cultivatedOnly: boolean): Promise<number> {
-  const r = await q.query<{ m2: number | null }>(
+export async function areaWithin(q: Queryable, ewkb: string, layerId: number, version: number, cultivatedOnly: boolean, grid: number | null = null): Promise<number> {
+  const rows = await allRows<{ m2: number | null }>(q, '整治项目面积统计',
     `WITH s AS (SELECT ST_GeomFromEWKB(decode($1, 'hex')) AS g)
-     SELECT sum(ST_Area(ST_Intersection(f.geom, s.g)::geography)) AS m2
+     SELECT sum(ST_Area(${overlay(grid).inter('f.geom', 's.g')}::geography)) AS m2
        FROM feature f, s
       WHERE f.layer_id = $2 AND f.v_from <= $3 AND (f.v_to IS NULL OR f.v_to > $3) AND f.geom && s.g AND ST_Intersects(f.geom, s.g)
         AND (NOT $4::boolean OR f.props->>'DLBM' IN ('0101', '0102', '0103'))`,
     [ewkb, layerId, version, cultivatedOnly]);
-  return r.rows[0].m2 ?? 0;
+  return rows[0]?.m2 ?? 0;
 }
 
 export async function insertCheck(q: Queryable, c: { projectId: number; ruleset: string; version: number; facts: unknown; findings: unknown; verdict: string; checkedOn: string }, user: string): Promise<number> {

@@ -21,6 +21,7 @@ import { layerStates } from '../review/review.repository.ts';
 import { overallVerdict } from '../review/engine.ts';
 import type { Finding } from '../review/types.ts';
 import * as repo from './consolidation.repository.ts';
+import { withFallback } from './robust.ts';
 import * as farm from './farmland.repository.ts';
 
 export const CONSOLIDATION_RULESET: RuleSetDef = JSON.parse(readFileSync(new URL('./consolidation-ruleset.json', import.meta.url), 'utf8'));
@@ -86,7 +87,7 @@ export interface ProjectInput {
   figures?: Record<string, unknown>;
   before?: { layer: string; version: number } | null;
   after?: { layer: string; version: number } | null;
-  areas: { kind: 'project' | 'consolidation'; name: string; geometry: unknown }[];
+  areas: { kind: 'project' | 'consolidation'; name?: string; geometry: unknown }[];
 }
 
 export async function createProject(db: Db, input: ProjectInput, user: string) {
@@ -118,14 +119,28 @@ export async function createProject(db: Db, input: ProjectInput, user: string) {
   });
 }
 
-export async function updateProject(db: Db, id: number, input: { name?: string; status?: string; pilot?: boolean; figures?: Record<string, unknown> }, user: string) {
+export interface ProjectUpdate {
+  name?: string;
+  status?: string;
+  pilot?: boolean;
+  figures?: Record<string, unknown>;
+  before?: { layer: string; version: number } | null;
+  after?: { layer: string; version: number } | null;
+}
+
+export async function updateProject(db: Db, id: number, input: ProjectUpdate, user: string) {
   if (input.status !== undefined && !STATUSES.includes(input.status)) throw new HttpError(400, `status 须为 ${STATUSES.join('、')} 之一`);
   return db.transaction(async (tx) => {
     const before = await loadProject(tx, id);
     const figures = input.figures === undefined ? undefined : { ...before.figures, ...normaliseFigures(input.figures) };
-    await repo.updateProject(tx, id, { name: input.name?.trim() || undefined, status: input.status as repo.ProjectRow['status'] | undefined, pilot: input.pilot, figures });
+    const refs = {
+      ...(input.before !== undefined ? { before_ref: await layerRefInput(tx, input.before, 'before') } : {}),
+      ...(input.after !== undefined ? { after_ref: await layerRefInput(tx, input.after, 'after') } : {}),
+    };
+    await repo.updateProject(tx, id, { name: input.name?.trim() || undefined, status: input.status as repo.ProjectRow['status'] | undefined, pilot: input.pilot, figures, ...refs });
     const after = await loadProject(tx, id);
-    await appendAudit(tx, { actor: user, action: 'farmland.project.update', entity: 'farmland_project', entityId: id, before: { name: before.name, status: before.status, pilot: before.pilot, figures: before.figures }, after: { name: after.name, status: after.status, pilot: after.pilot, figures: after.figures } });
+    const view = (p: repo.ProjectRow) => ({ name: p.name, status: p.status, pilot: p.pilot, figures: p.figures, before: p.before_ref, after: p.after_ref });
+    await appendAudit(tx, { actor: user, action: 'farmland.project.update', entity: 'farmland_project', entityId: id, before: view(before), after: view(after) });
     return projectView(after);
   });
 }
@@ -157,17 +172,18 @@ export async function projectFacts(q: Queryable, p: repo.ProjectRow): Promise<{ 
   const zone = (await repo.areaUnion(q, p.id, 'consolidation')) ?? project;
   const y = await getLayer(q, 'YJJBNT');
   if (project && y.active_version !== null) {
-    facts.projectYjjbntM2 = await repo.areaWithin(q, project.ewkb, y.id, y.active_version, false);
+    const v = y.active_version;
+    facts.projectYjjbntM2 = (await withFallback((grid) => repo.areaWithin(q, project.ewkb, y.id, v, false, grid))).value;
     sources.projectYjjbntM2 = 'computed';
   }
   if (zone && p.before_ref) {
     const b = await resolveVersion(q, p.before_ref.layer, { version: p.before_ref.version });
-    const before = await repo.areaWithin(q, zone.ewkb, b.layerId, b.version, true);
+    const before = (await withFallback((grid) => repo.areaWithin(q, zone.ewkb, b.layerId, b.version, true, grid))).value;
     facts.originalCultivatedM2 = before;
     sources.originalCultivatedM2 = 'computed';
     if (p.after_ref) {
       const a = await resolveVersion(q, p.after_ref.layer, { version: p.after_ref.version });
-      facts.newCultivatedM2 = Math.max(0, (await repo.areaWithin(q, zone.ewkb, a.layerId, a.version, true)) - before);
+      facts.newCultivatedM2 = Math.max(0, ((await withFallback((grid) => repo.areaWithin(q, zone.ewkb, a.layerId, a.version, true, grid))).value) - before);
       sources.newCultivatedM2 = 'computed';
     }
   }
@@ -255,6 +271,7 @@ export async function evaluation(q: Queryable, year: number, districts: string[]
   for (const p of projects) (by.get(p.district) ?? by.set(p.district, []).get(p.district)!).push(p);
   return {
     year,
+    method: '得分 = 截至当年已开工项目中最近一次核验通过的比例（警告计一半），百分制；种子文件只规定开展年度绩效评估（杭政办函〔2023〕21号 四（十六）），未给出公式',
     districts: [...by].sort(([a], [b]) => a.localeCompare(b)).map(([district, ps]) => {
       const checked = ps.filter((p) => p.last_verdict);
       const pass = checked.filter((p) => p.last_verdict === 'pass').length;

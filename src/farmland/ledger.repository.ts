@@ -41,6 +41,14 @@ export async function lockLots(q: Queryable, district: string, quota: QuotaType,
       ORDER BY grade DESC, paddy, id FOR UPDATE`, [district, quota, maxGrade, paddy])).rows;
 }
 
+/** Remaining balance an occupation of this quality could draw on (same rule as lockLots). */
+export async function availableM2(q: Queryable, district: string, quota: QuotaType, maxGrade: number, paddy: boolean): Promise<number> {
+  const r = await q.query<{ m2: number | null }>(
+    `SELECT sum(remaining_m2) AS m2 FROM farmland_lot WHERE district = $1 AND quota_type = $2 AND grade <= $3 AND (NOT $4::boolean OR paddy)`,
+    [district, quota, maxGrade, paddy]);
+  return r.rows[0].m2 ?? 0;
+}
+
 export async function spendLot(q: Queryable, lotId: number, m2: number): Promise<void> {
   await q.query(`UPDATE farmland_lot SET remaining_m2 = greatest(remaining_m2 - $2, 0) WHERE id = $1`, [lotId, m2]);
 }
@@ -72,22 +80,37 @@ export async function insertMatch(q: Queryable, occupationId: number, lotId: num
 export interface BalanceRow {
   district: string;
   quota_type: QuotaType;
+  /** Compensation registered in the district itself. */
   credited_m2: number;
+  /** Lots received through cross-district agreements. */
+  received_m2: number;
   remaining_m2: number;
   lots: number;
 }
 
 export async function balances(q: Queryable, districts: string[] | null): Promise<BalanceRow[]> {
   return (await q.query<BalanceRow>(
-    `SELECT district, quota_type, sum(area_m2) AS credited_m2, sum(remaining_m2) AS remaining_m2, count(*)::int AS lots
+    `SELECT district, quota_type, coalesce(sum(area_m2) FILTER (WHERE agreement_id IS NULL), 0) AS credited_m2,
+            coalesce(sum(area_m2) FILTER (WHERE agreement_id IS NOT NULL), 0) AS received_m2, sum(remaining_m2) AS remaining_m2, count(*)::int AS lots
        FROM farmland_lot WHERE ($1::text[] IS NULL OR district = ANY($1::text[]))
       GROUP BY district, quota_type ORDER BY district, quota_type`, [districts])).rows;
 }
 
-export async function spentBy(q: Queryable, districts: string[] | null): Promise<{ district: string; quota_type: QuotaType; spent_m2: number; occupations: number }[]> {
-  return (await q.query<{ district: string; quota_type: QuotaType; spent_m2: number; occupations: number }>(
-    `SELECT district, quota_type, sum(area_m2) AS spent_m2, count(*)::int AS occupations FROM farmland_occupation
-      WHERE ($1::text[] IS NULL OR district = ANY($1::text[])) GROUP BY district, quota_type`, [districts])).rows;
+export interface SpentRow {
+  district: string;
+  quota_type: QuotaType;
+  /** Occupations by projects. */
+  spent_m2: number;
+  /** Quota sold to other districts through agreements. */
+  transferred_m2: number;
+  occupations: number;
+}
+
+export async function spentBy(q: Queryable, districts: string[] | null): Promise<SpentRow[]> {
+  return (await q.query<SpentRow>(
+    `SELECT district, quota_type, coalesce(sum(area_m2) FILTER (WHERE agreement_id IS NULL), 0) AS spent_m2,
+            coalesce(sum(area_m2) FILTER (WHERE agreement_id IS NOT NULL), 0) AS transferred_m2, count(*) FILTER (WHERE agreement_id IS NULL)::int AS occupations
+       FROM farmland_occupation WHERE ($1::text[] IS NULL OR district = ANY($1::text[])) GROUP BY district, quota_type`, [districts])).rows;
 }
 
 export async function lots(q: Queryable, districts: string[] | null): Promise<LotRow[]> {

@@ -10,6 +10,7 @@ import { m2ToMu, muToM2 } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { HttpError } from '../server/errors.ts';
 import * as repo from './ledger.repository.ts';
+import { districtList } from './accounts.ts';
 import type { QuotaType } from './ledger.repository.ts';
 
 export const QUOTA_TYPES: Record<QuotaType, string> = { farmland: '耕地占补平衡指标', forest: '补充林地指标', grain: '粮食生产功能区异地代保指标' };
@@ -87,13 +88,10 @@ async function spend(tx: Queryable, lots: repo.LotRow[], need: number, occupatio
   return out;
 }
 
-/** What an occupation of this quality could draw on now (no lock: a preview for review). */
+/** What an occupation of this quality could draw on now (no lock: a preview before approval). */
 export async function available(q: Queryable, x: { district: string; quotaType?: QuotaType; grade: number; paddy?: boolean }): Promise<number> {
   checkCommon(x, '指标查询 (balance)');
-  const r = await q.query<{ m2: number | null }>(
-    `SELECT sum(remaining_m2) AS m2 FROM farmland_lot WHERE district = $1 AND quota_type = $2 AND grade <= $3 AND (NOT $4::boolean OR paddy)`,
-    [x.district, x.quotaType ?? 'farmland', x.grade, !!x.paddy]);
-  return r.rows[0].m2 ?? 0;
+  return repo.availableM2(q, x.district, x.quotaType ?? 'farmland', x.grade, !!x.paddy);
 }
 
 /**
@@ -121,15 +119,23 @@ export interface AgreementInput extends AreaInput {
   fromDistrict: string;
   toDistrict: string;
   quotaType: QuotaType;
+  /** Only lots of this 等别 or better are transferred (default: any, worst first). */
+  grade?: number;
+  /** Only paddy (水田) lots are transferred. */
+  paddy?: boolean;
   priceWanPerMu?: number;
   fundsYi?: number;
   signedOn: string;
   note?: string;
 }
 
-/** A cross-district agreement: the seller's lots (any grade, worst first) move to the buyer. */
+/**
+ * A cross-district agreement: the seller's lots move to the buyer, worst qualifying grade first
+ * (the seller keeps its better lots for its own projects unless the agreement asks for a grade).
+ * Refused (409 insufficient_balance, nothing written) when the seller has not enough.
+ */
 export async function signAgreement(db: Db, input: AgreementInput, user: string) {
-  checkCommon({ district: input.fromDistrict, quotaType: input.quotaType }, '协议 fromDistrict');
+  checkCommon({ district: input.fromDistrict, quotaType: input.quotaType, grade: input.grade }, '协议 fromDistrict');
   checkCommon({ district: input.toDistrict }, '协议 toDistrict');
   if (input.fromDistrict === input.toDistrict) throw new HttpError(400, `协议双方是同一区县 ${input.fromDistrict} (from and to district must differ)`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.signedOn ?? '')) throw new HttpError(400, `signedOn 须为日期 YYYY-MM-DD, got ${JSON.stringify(input.signedOn)}`);
@@ -140,12 +146,12 @@ export async function signAgreement(db: Db, input: AgreementInput, user: string)
   // Funds follow from the price when only the price is given: 亩 × 万元/亩 ÷ 10000 = 亿元.
   const funds = input.fundsYi ?? (input.priceWanPerMu !== undefined ? (m2ToMu(m2) * input.priceWanPerMu) / 10000 : null);
   return db.transaction(async (tx) => {
-    const lots = await repo.lockLots(tx, input.fromDistrict, input.quotaType, null, false);
+    const lots = await repo.lockLots(tx, input.fromDistrict, input.quotaType, input.grade ?? null, !!input.paddy);
     const have = lots.reduce((s, l) => s + l.remaining_m2, 0);
     if (have + EPS_M2 < m2) throw new InsufficientBalance(m2, have, `${input.fromDistrict} 向 ${input.toDistrict} 调剂${QUOTA_TYPES[input.quotaType]}`);
     const agr = await repo.insertAgreement(tx, { from_district: input.fromDistrict, to_district: input.toDistrict, quota_type: input.quotaType, area_m2: m2, price_wan_per_mu: input.priceWanPerMu ?? null, funds_yi: funds, signed_on: input.signedOn, note: input.note ?? null }, user);
     const year = Number(input.signedOn.slice(0, 4));
-    const out = await repo.insertOccupation(tx, { district: input.fromDistrict, quota_type: input.quotaType, project: `跨区协议 #${agr.id} 调出至 ${input.toDistrict}`, grade: 15, paddy: false, area_m2: m2, year, agreement_id: agr.id }, user);
+    const out = await repo.insertOccupation(tx, { district: input.fromDistrict, quota_type: input.quotaType, project: `跨区协议 #${agr.id} 调出至 ${input.toDistrict}`, grade: input.grade ?? 15, paddy: !!input.paddy, area_m2: m2, year, agreement_id: agr.id }, user);
     const matches = await spend(tx, lots, m2, out.id);
     const received: repo.LotRow[] = [];
     for (const m of matches) {
@@ -191,7 +197,8 @@ export async function ledgerSummary(q: Queryable, districts: string[] | null) {
     const b = bal.find((x) => x.district === district && x.quota_type === quota);
     const s = spent.find((x) => x.district === district && x.quota_type === quota);
     return {
-      district, quotaType: quota, quotaName: QUOTA_TYPES[quota], creditedM2: b?.credited_m2 ?? 0, spentM2: s?.spent_m2 ?? 0, remainingM2: b?.remaining_m2 ?? 0,
+      district, quotaType: quota, quotaName: QUOTA_TYPES[quota], creditedM2: b?.credited_m2 ?? 0, receivedM2: b?.received_m2 ?? 0,
+      spentM2: s?.spent_m2 ?? 0, transferredM2: s?.transferred_m2 ?? 0, remainingM2: b?.remaining_m2 ?? 0,
       remainingMu: m2ToMu(b?.remaining_m2 ?? 0), lots: b?.lots ?? 0, occupations: s?.occupations ?? 0,
     };
   });
@@ -200,5 +207,20 @@ export async function ledgerSummary(q: Queryable, districts: string[] | null) {
     id: a.id, fromDistrict: a.from_district, toDistrict: a.to_district, quotaType: a.quota_type, quotaName: QUOTA_TYPES[a.quota_type], areaM2: a.area_m2, areaMu: m2ToMu(a.area_m2),
     priceWanPerMu: a.price_wan_per_mu, fundsYi: a.funds_yi, signedOn: a.signed_on, note: a.note,
   }));
-  return { balances, inout, agreements };
+  const names = Object.fromEntries((await districtList(q)).map((d) => [d.code, d.name]));
+  return { balances, inout, agreements, districts: names };
+}
+
+export async function listLots(q: Queryable, districts: string[] | null) {
+  return (await repo.lots(q, districts)).map((l) => ({
+    id: l.id, district: l.district, quotaType: l.quota_type, quotaName: QUOTA_TYPES[l.quota_type], grade: l.grade, paddy: l.paddy, areaM2: l.area_m2, areaMu: m2ToMu(l.area_m2),
+    remainingM2: l.remaining_m2, remainingMu: m2ToMu(l.remaining_m2), source: l.source, agreementId: l.agreement_id, year: l.year, note: l.note,
+  }));
+}
+
+export async function listOccupations(q: Queryable, districts: string[] | null) {
+  return (await repo.occupations(q, districts)).map((o) => ({
+    id: o.id, district: o.district, quotaType: o.quota_type, quotaName: QUOTA_TYPES[o.quota_type], project: o.project, grade: o.grade, paddy: o.paddy,
+    areaM2: o.area_m2, areaMu: m2ToMu(o.area_m2), year: o.year, agreementId: o.agreement_id, createdBy: o.created_by, matches: o.matches,
+  }));
 }

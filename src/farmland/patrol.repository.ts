@@ -20,7 +20,7 @@ export async function checkGeometry(q: Queryable, geojson: string, extent: [numb
             END AS problem,
             encode(ST_AsEWKB(g), 'hex') AS ewkb,
             (SELECT f.props->>'XZQDM' FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-              WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_PointOnSurface(g)) LIMIT 1) AS district
+              WHERE f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version) AND ST_Intersects(f.geom, ST_PointOnSurface(g)) LIMIT 1) AS district
        FROM g`, [geojson, ...extent])).rows[0];
 }
 

@@ -157,13 +157,18 @@ export async function transition(db: Db, clock: Clock, id: number, input: Transi
   if (!t) throw new HttpError(400, `未知操作 ${JSON.stringify(input.action)}，可用：${ACTIONS.join('、')} (unknown action)`);
   if (input.action === 'assign' && !input.assignee?.trim()) throw new HttpError(400, '派发须指定 assignee（核查人） (assign needs an assignee)');
   if (input.action === 'verify' && !input.note?.trim() && !input.verification) throw new HttpError(400, '现场核查须填写 note 或 verification（核查情况） (verify needs the on-site findings)');
-  if ((input.action === 'false-alarm' || input.action === 'violation') && !input.note?.trim()) throw new HttpError(400, `${t.zh}须填写理由 note (a reason is required)`);
+  // Every decision on a case is on record with its reason (GB/T 39972 全过程留痕).
+  if (['rectify', 'complete', 'violation', 'false-alarm'].includes(input.action) && !input.note?.trim()) throw new HttpError(400, `${t.zh}须填写理由 note (a reason is required for ${input.action})`);
   const settings = (await getSettings(db)).patrol;
   const today = clock.today();
   return db.transaction(async (tx) => {
     const before = await loadCase(tx, id, true);
     if (!t.from.includes(before.status)) {
-      throw new HttpError(409, `案件 ${id} 当前状态为“${STATUS_ZH[before.status]}”，不能执行“${t.zh}”（仅限：${t.from.map((s) => STATUS_ZH[s]).join('、')}） (illegal transition: cannot ${input.action} a case in status ${before.status})`, 'illegal_transition');
+      const allowed = ACTIONS.filter((a) => TRANSITIONS[a].from.includes(before.status));
+      throw new HttpError(409,
+        `巡查案件 #${id} 当前状态为“${STATUS_ZH[before.status]}”，不能“${t.zh}”；当前允许：${allowed.map((a) => TRANSITIONS[a].zh).join('、') || '无（已办结）'} ` +
+        `(illegal transition: cannot ${input.action} a case in status ${before.status}; allowed: ${allowed.join(', ') || 'none'})`,
+        'illegal_transition', [{ current: before.status, requested: input.action, allowed }]);
     }
     const closed = !repo.OPEN_STATUSES.includes(t.to);
     await repo.updateCase(tx, id, {

@@ -52,6 +52,7 @@ CREATE TABLE farmland_taohe_run (
   result_layer    text,
   result_version  int,
   duration_ms     double precision NOT NULL,
+  note            text,
   created_by      text NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now()
 );

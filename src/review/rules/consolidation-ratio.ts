@@ -42,9 +42,14 @@ export const consolidationRatio: RuleKind = {
     }
     const threshold = num(rule.threshold)!;
     const cap = rule.cap === undefined ? null : num(rule.cap);
-    // Compare n·100 with threshold·d rather than dividing: "exactly 5%" stays exactly 5%.
-    const eps = 1e-9 * Math.max(1, Math.abs(d), Math.abs(n));
-    const within = (limit: number) => (rule.bound === 'min' ? n * 100 >= limit * d - eps : n * 100 <= limit * d + eps);
+    // Compare n·100 with limit·d rather than dividing, so "exactly 5%" stays exactly 5%; the 1e-8
+    // relative slack absorbs floating-point noise and the ~1e-9 difference between a measured
+    // (ellipsoidal) denominator and the planar figure it was declared from — 0.000001 percentage
+    // points, far below any policy limit.
+    const within = (limit: number) => {
+      const eps = 1e-8 * Math.max(1, Math.abs(n * 100), Math.abs(limit * d));
+      return rule.bound === 'min' ? n * 100 >= limit * d - eps : n * 100 <= limit * d + eps;
+    };
     const percent = d > 0 ? (n / d) * 100 : n > 0 ? null : 0;
     const details = { numerator: nk, denominator: dk, numeratorValue: n, denominatorValue: d, percent, threshold, cap, bound: rule.bound };
     const show = (k: string, v: number) => (/M2$/.test(k) ? areaText(v) : fmt(v));
