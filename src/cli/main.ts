@@ -17,6 +17,8 @@ import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
 import { cmdLifecycle, cmdWarnings } from '../lifecycle/lifecycle.cli.ts';
+import { cmdFarmland } from '../farmland/farmland.cli.ts';
+import { cmdIndicators } from '../indicators/indicators.cli.ts';
 
 const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty', 'password-stdin', 'no-password']);
 
@@ -36,6 +38,8 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap access network|coverage|runs|run|what-if|uncovered …   15分钟生活圈 (onemap access: details)
   onemap user add|list|passwd|set|token|tokens|revoke …          用户与 API 令牌 (onemap user: details)
   onemap lifecycle nightly|timeline|ledgers|demo …               土地全生命周期 (onemap lifecycle: details)
+  onemap farmland accounts|change|taohe|ledger|cases|projects|demo …  耕地保护 (onemap farmland: details)
+  onemap indicators compute|list|targets|alerts|report …         指标监测预警与体检评估 (onemap indicators: details)
   onemap warnings [board] [--district D] [--kind K] [--json]     全生命周期预警 (+1/+4/+5, 闲置土地)
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
@@ -196,6 +200,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'access': await cmdAccess(config, a); return 0;
       case 'user': await cmdUser(config, a); return 0;
       case 'lifecycle': await cmdLifecycle(config, a); return 0;
+      case 'farmland': await cmdFarmland(config, a); return 0;
+      case 'indicators': await cmdIndicators(config, a); return 0;
       case 'warnings': await cmdWarnings(config, a); return 0;
       case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
       default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;

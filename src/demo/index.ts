@@ -20,7 +20,9 @@ import { bxwl } from './streets.ts';
 import { cx, hx, zx } from './sites.ts';
 import { airport } from './airport.ts';
 import { generateLifecycleDemo } from '../lifecycle/demo.ts';
+import { generateFarmlandDemo } from '../farmland/demo.ts';
 import { seedDemoConsultations } from '../portal/demo.ts';
+import { seedIndicatorDemo } from '../indicators/demo.ts';
 
 export type { Scale } from './grid.ts';
 export { SCALES } from './grid.ts';
@@ -110,6 +112,8 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
   }
   await seedDemoConsultations(db, config.clock); // 规划一点通: plans under public consultation
   await generateLifecycleDemo(db, config.clock.today(), { scale: opts.scale }); // 土地全生命周期: land codes, cases, projects
+  await generateFarmlandDemo(db, config, { scale: opts.scale }); // 耕地保护: targets, ledgers, patrol cases, consolidation projects, 多田套合
+  await seedIndicatorDemo(db, config); // 指标监测: GDP and urban population per district and year, one compute run per year
   return { layers, seconds: round(now() - t0) };
 }
 

@@ -20,6 +20,7 @@ import { farmlandRoutes } from '../farmland/farmland.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { lifecycleRoutes } from '../lifecycle/lifecycle.routes.ts';
 import { mapviewRoutes } from '../mapview/mapview.routes.ts';
+import { indicatorsRoutes } from '../indicators/indicators.routes.ts';
 import { webRoutes } from '../web/web.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { readableLayers } from '../auth/layers.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   portalRoutes(app, db, config);
   lifecycleRoutes(app, db, config);
   mapviewRoutes(app, db, config);
+  indicatorsRoutes(app, db, config);
 
   // Last: the web application's catch-all page route must not shadow an API route.
   webRoutes(app, db, webDist);
