@@ -84,6 +84,13 @@ for (const tdb of testDatabases()) {
       { name: 'portal consultations', allowed: ALL, req: () => ({ url: '/api/portal/consultations' }) },
       { name: 'consultation publish', allowed: ['admin', 'planner'], req: () => ({ method: 'POST', url: '/api/portal/consultations', payload: {} }) },
       { name: 'comment moderation queue', allowed: ['admin', 'planner'], req: () => ({ url: '/api/portal/comments' }) },
+      { name: 'farmland accounts', allowed: STAFF, req: () => ({ url: '/api/farmland/accounts' }) },
+      { name: 'patrol alert intake', allowed: ['admin', 'inspector'], req: () => ({ method: 'POST', url: '/api/farmland/alerts', payload: {} }) },
+      { name: 'lifecycle warnings', allowed: STAFF, req: () => ({ url: '/api/lifecycle/warnings/board' }) },
+      { name: 'lifecycle nightly rules', allowed: ['admin'], req: () => ({ method: 'POST', url: '/api/lifecycle/nightly', payload: {} }) },
+      { name: 'indicator dashboard', allowed: STAFF, req: () => ({ url: '/api/indicators/definitions' }) },
+      { name: 'indicator compute', allowed: ['admin', 'planner'], req: () => ({ method: 'POST', url: '/api/indicators/compute', payload: {} }) },
+      { name: 'indicator definition edit', allowed: ['admin'], req: () => ({ method: 'PUT', url: '/api/indicators/definitions/MATRIX_TEST', payload: {} }) },
     ];
 
     for (const f of families) {
