@@ -1,18 +1,10 @@
-// A small page-flow writer for the report PDF over pdfkit: every character is set in the first
-// font of the FontBook that has it (Noto Sans SC subsets, or ONEMAP_PDF_FONT), lines break between
-// any two CJK characters and between Latin words, tables wrap their cells and repeat nothing fancy.
+// A small page-flow writer for the report PDF over pdfkit. Text goes through the review opinion's
+// Typesetter (mixed fonts per character, CJK line breaking with 禁则), so both documents set Chinese
+// the same way; tables wrap their cells and repeat the header on a new page.
 import type { FontBook } from '../../review/opinion/pdf-fonts.ts';
+import { ASCENT, LINE, Typesetter, type Line } from '../../review/opinion/typesetter.ts';
 
 export const PAGE = { margin: 48, top: 56, bottom: 56 };
-const LINE = 1.45;
-const CLOSING = new Set([...'，。、；：！？）》」』】〕…％%,.;:!?)]}’”']);
-
-interface Run {
-  font: string;
-  text: string;
-  width: number;
-}
-
 export interface CellSpec {
   text: string;
   align?: 'left' | 'right' | 'center';
@@ -25,10 +17,11 @@ export class Writer {
   y = PAGE.top;
   readonly left = PAGE.margin;
   readonly width: number;
-  private widths = new Map<string, number>();
+  private ts: Typesetter;
 
-  constructor(readonly doc: PDFKit.PDFDocument, private book: FontBook) {
+  constructor(readonly doc: PDFKit.PDFDocument, book: FontBook) {
     this.width = doc.page.width - 2 * PAGE.margin;
+    this.ts = new Typesetter(doc, book);
   }
 
   get bottom() {
@@ -44,71 +37,16 @@ export class Writer {
     if (this.y + h > this.bottom && this.y > PAGE.top) this.newPage();
   }
 
-  private charWidth(ch: string, font: string): number {
-    const k = `${font}\u0000${ch}`;
-    let w = this.widths.get(k);
-    if (w === undefined) {
-      w = this.doc.font(font).fontSize(1).widthOfString(ch);
-      this.widths.set(k, w);
-    }
-    return w;
+  lines(text: string, size: number, bold: boolean, max: number): Line[] {
+    return this.ts.lines(text, size, bold, max);
   }
 
-  runs(text: string, size: number, bold: boolean): Run[] {
-    const out: Run[] = [];
-    for (const ch of text) {
-      const font = this.book.fontFor(ch, bold);
-      const w = this.charWidth(ch, font) * size;
-      const last = out[out.length - 1];
-      if (last && last.font === font) { last.text += ch; last.width += w; } else out.push({ font, text: ch, width: w });
-    }
-    return out;
+  /** Draws one line whose box starts at y (the Typesetter places the baseline). */
+  drawLine(line: Line, x: number, y: number, size: number, color: string) {
+    this.ts.draw(line, x, y + size * ASCENT, size, color);
   }
 
-  /** Greedy line breaking: CJK anywhere, Latin words and numbers kept whole when they fit. */
-  lines(text: string, size: number, bold: boolean, max: number): Run[][] {
-    const out: Run[][] = [];
-    for (const para of text.split('\n')) {
-      const tokens = para.match(/[A-Za-z0-9.,:%()\-+/_#²]+|\s+|./gu) ?? [''];
-      let line: Run[] = [];
-      let w = 0;
-      for (const tok of tokens) {
-        const r = this.runs(tok, size, bold);
-        const tw = r.reduce((s, x) => s + x.width, 0);
-        // 禁则: closing punctuation never starts a line; it hangs past the margin instead.
-        if (w + tw > max && line.length && !CLOSING.has(tok)) {
-          out.push(line);
-          line = [];
-          w = 0;
-          if (/^\s+$/.test(tok)) continue;
-        }
-        if (tw > max) {
-          // Longer than the column: character by character.
-          for (const ch of tok) {
-            const cr = this.runs(ch, size, bold);
-            const cw = cr[0]?.width ?? 0;
-            if (w + cw > max && line.length) { out.push(line); line = []; w = 0; }
-            line.push(...cr);
-            w += cw;
-          }
-          continue;
-        }
-        line.push(...r);
-        w += tw;
-      }
-      out.push(line);
-    }
-    return out;
-  }
-
-  drawLine(line: Run[], x: number, y: number, size: number, color: string) {
-    for (const r of line) {
-      this.doc.font(r.font).fontSize(size).fillColor(color).text(r.text, x, y, { lineBreak: false });
-      x += r.width;
-    }
-  }
-
-  lineWidth = (line: Run[]) => line.reduce((s, r) => s + r.width, 0);
+  lineWidth = (line: Line) => line.width;
 
   text(text: string, o: { size?: number; bold?: boolean; color?: string; indent?: number; align?: 'left' | 'center'; gap?: number } = {}) {
     const size = o.size ?? 10;
