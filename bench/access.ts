@@ -36,14 +36,19 @@ const fmt = (v: number, w: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) 
 
 async function ensureCity(db: Db) {
   await ensureDefaultCatalogue(db);
-  const r = await db.query<{ n: number }>(`SELECT coalesce((SELECT v.feature_count FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'BXWL'), 0)::int AS n`);
+  const r = await db.query<{ n: number }>(
+    `SELECT coalesce((SELECT v.feature_count FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'BXWL'), 0)::int AS n`,
+  );
   if (r.rows[0].n > 0) {
     console.log(`reusing the city already in the database (BXWL: ${r.rows[0].n.toLocaleString('en')} lines)`);
     return;
   }
   console.log('generating the large demo city (about 1.5 min on 2 cores) …');
   const t0 = performance.now();
-  const g = await generateDemo(db, configFromEnv(), { scale: 'large', onProgress: (msg, done, total) => process.stderr.write(`\r  ${done}/${total} ${msg}`.padEnd(70)) });
+  const g = await generateDemo(db, configFromEnv(), {
+    scale: 'large',
+    onProgress: (msg, done, total) => process.stderr.write(`\r  ${done}/${total} ${msg}`.padEnd(70)),
+  });
   process.stderr.write('\n');
   console.log(`  ${g.layers.reduce((s, l) => s + l.featureCount, 0).toLocaleString('en')} features in ${(ms(t0) / 1000).toFixed(1)} s`);
 }
@@ -56,8 +61,20 @@ async function pgroutingReady(db: Db): Promise<boolean> {
 }
 
 /** Nodes reached by pgr_drivingDistance from the virtual roots of `kind`; returns time and set. */
-async function pgrReach(db: Db, networkId: number, maxNode: number, typeIdx: number, kind: 'super' | 'each', budget: number): Promise<{ ms: number; nodes: Set<number> }> {
-  const roots = (await db.query<{ root: number }>(`SELECT DISTINCT root FROM bench_access_source WHERE type_idx = $1 AND kind = $2 ORDER BY root`, [typeIdx, kind])).rows.map((r) => r.root);
+async function pgrReach(
+  db: Db,
+  networkId: number,
+  maxNode: number,
+  typeIdx: number,
+  kind: 'super' | 'each',
+  budget: number,
+): Promise<{ ms: number; nodes: Set<number> }> {
+  const roots = (
+    await db.query<{ root: number }>(`SELECT DISTINCT root FROM bench_access_source WHERE type_idx = $1 AND kind = $2 ORDER BY root`, [
+      typeIdx,
+      kind,
+    ])
+  ).rows.map((r) => r.root);
   if (roots.length === 0) return { ms: 0, nodes: new Set() };
   const edges = `SELECT id, source, target, length_m AS cost FROM access_edge WHERE network_id = ${networkId} AND walkable
                  UNION ALL SELECT edge_id, root, node, cost FROM bench_access_source WHERE type_idx = ${typeIdx} AND kind = '${kind}'`;
@@ -74,19 +91,24 @@ try {
   console.log(`bench:access — PostgreSQL ${URL_.replace(/:[^:@/]*@/, ':***@')}, ${RUNS} runs, medians`);
   await ensureCity(db);
   const hasPgr = await pgroutingReady(db);
-  if (!hasPgr) console.log('pgRouting is not installed on this server (Debian: apt-get install postgresql-15-pgrouting): the comparison is skipped.');
+  if (!hasPgr)
+    console.log('pgRouting is not installed on this server (Debian: apt-get install postgresql-15-pgrouting): the comparison is skipped.');
 
   let t0 = performance.now();
   const net = await buildNetwork(db, {});
-  console.log(`network v${net.networkVersion} from BXWL v${net.layerVersion}: ${net.nodes.toLocaleString('en')} nodes, ${net.walkableEdges.toLocaleString('en')} walkable edges, ` +
-    `${(net.walkableLengthM / 1000).toFixed(0)} km, ${net.islands.count} islands — ${net.reused ? `reused (built in ${net.buildSeconds} s)` : `built in ${(ms(t0) / 1000).toFixed(1)} s`}`);
+  console.log(
+    `network v${net.networkVersion} from BXWL v${net.layerVersion}: ${net.nodes.toLocaleString('en')} nodes, ${net.walkableEdges.toLocaleString('en')} walkable edges, ` +
+      `${(net.walkableLengthM / 1000).toFixed(0)} km, ${net.islands.count} islands — ${net.reused ? `reused (built in ${net.buildSeconds} s)` : `built in ${(ms(t0) / 1000).toFixed(1)} s`}`,
+  );
 
   t0 = performance.now();
   const ctx = accessContext(db);
   const run = await runCoverage(ctx, { user: 'bench' });
   const runMs = ms(t0);
-  console.log(`coverage run ${run.runId} (every type, city-wide, end to end incl. snapping ${run.city.parcels.toLocaleString('en')} parcels): ${(runMs / 1000).toFixed(2)} s; ` +
-    `all types ${run.city.coveragePercent}% of ${(run.city.residentialAreaM2 / 1e6).toFixed(2)} km² residential`);
+  console.log(
+    `coverage run ${run.runId} (every type, city-wide, end to end incl. snapping ${run.city.parcels.toLocaleString('en')} parcels): ${(runMs / 1000).toFixed(2)} s; ` +
+      `all types ${run.city.coveragePercent}% of ${(run.city.residentialAreaM2 / 1e6).toFixed(2)} km² residential`,
+  );
 
   // Engine: load the graph once (timed), then one multi-source search per type.
   const loads: number[] = [];
@@ -100,7 +122,8 @@ try {
   const dij = new Dijkstra(g);
   const types = await repo.runTypes(db, run.runId);
   const maxNode = g.nodeCount;
-  let maxEdge = (await db.query<{ m: number }>(`SELECT max(id)::int AS m FROM access_edge WHERE network_id = $1`, [net.networkVersion])).rows[0].m;
+  let maxEdge = (await db.query<{ m: number }>(`SELECT max(id)::int AS m FROM access_edge WHERE network_id = $1`, [net.networkVersion]))
+    .rows[0].m;
 
   if (hasPgr) {
     await db.exec(`DROP TABLE IF EXISTS bench_access_source;
@@ -115,9 +138,14 @@ try {
     if (!hasPgr) continue;
     // The same starting costs as virtual edges: 'super' from one root, 'each' from one root per facility.
     const lines: string[] = [];
-    for (let k = 0; k < src.nodes.length; k++) lines.push(`${t.idx}\tsuper\t${++maxEdge}\t${maxNode + 1}\t${src.nodes[k]}\t${src.costs[k]}\n`);
+    for (let k = 0; k < src.nodes.length; k++)
+      lines.push(`${t.idx}\tsuper\t${++maxEdge}\t${maxNode + 1}\t${src.nodes[k]}\t${src.costs[k]}\n`);
     const byFacility = new Map<number, Snap[]>();
-    for (const r of rows) byFacility.set(r.feature_id, [...(byFacility.get(r.feature_id) ?? []), { edge: r.edge_id, offset: r.offset_m, node: r.node_id, leg: r.leg_m }]);
+    for (const r of rows)
+      byFacility.set(r.feature_id, [
+        ...(byFacility.get(r.feature_id) ?? []),
+        { edge: r.edge_id, offset: r.offset_m, node: r.node_id, leg: r.leg_m },
+      ]);
     let root = maxNode + 1;
     for (const list of byFacility.values()) {
       const s = facilitySources(g, list);
@@ -130,7 +158,9 @@ try {
   if (hasPgr) await db.exec('ANALYZE bench_access_source');
 
   console.log('');
-  console.log('type              budget m  facilities* reached nodes   onemap ms   pgr 1-root ms   pgr per-fac. ms   ratio*  set differences (1-root / per-fac.)');
+  console.log(
+    'type              budget m  facilities* reached nodes   onemap ms   pgr 1-root ms   pgr per-fac. ms   ratio*  set differences (1-root / per-fac.)',
+  );
   let sumOurs = 0;
   let sumSuper = 0;
   let sumEach = 0;
@@ -174,15 +204,21 @@ try {
     }
     console.log(line);
   }
-  console.log('* facilities: those snapped to the network (the sources); ratio: the faster pgRouting formulation ÷ onemap search, per type (graph already loaded)');
+  console.log(
+    '* facilities: those snapped to the network (the sources); ratio: the faster pgRouting formulation ÷ onemap search, per type (graph already loaded)',
+  );
   console.log('');
   const oursTotal = sumOurs + loadMs;
-  console.log(`onemap: ${loadMs.toFixed(1)} ms to load the graph once + ${sumOurs.toFixed(1)} ms for ${types.length} searches = ${oursTotal.toFixed(1)} ms`);
+  console.log(
+    `onemap: ${loadMs.toFixed(1)} ms to load the graph once + ${sumOurs.toFixed(1)} ms for ${types.length} searches = ${oursTotal.toFixed(1)} ms`,
+  );
   if (hasPgr) {
     const best = Math.min(sumSuper, sumEach);
     console.log(`pgRouting: ${sumSuper.toFixed(1)} ms (1 root per type), ${sumEach.toFixed(1)} ms (one root per facility)`);
-    console.log(`ratio, pgRouting ÷ onemap incl. graph load: ${(sumSuper / oursTotal).toFixed(1)}× (1 root), ${(sumEach / oursTotal).toFixed(1)}× (per facility); ` +
-      `searches only: ${(best / sumOurs).toFixed(1)}× against the faster formulation`);
+    console.log(
+      `ratio, pgRouting ÷ onemap incl. graph load: ${(sumSuper / oursTotal).toFixed(1)}× (1 root), ${(sumEach / oursTotal).toFixed(1)}× (per facility); ` +
+        `searches only: ${(best / sumOurs).toFixed(1)}× against the faster formulation`,
+    );
     console.log(`reachable node sets: ${totalDiff === 0 ? 'identical for every type and both formulations' : `${totalDiff} differences`}`);
     await db.exec('DROP TABLE IF EXISTS bench_access_source');
   }

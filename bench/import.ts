@@ -20,7 +20,9 @@ const OUT = 'bench/out';
 const URL_ = process.env.ONEMAP_BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? process.env.ONEMAP_TEST_DATABASE_URL;
 
 if (!URL_) {
-  console.error('bench:import needs PostgreSQL: set DATABASE_URL (or ONEMAP_BENCH_DATABASE_URL), e.g. postgres://onemap:onemap@localhost/onemap_test');
+  console.error(
+    'bench:import needs PostgreSQL: set DATABASE_URL (or ONEMAP_BENCH_DATABASE_URL), e.g. postgres://onemap:onemap@localhost/onemap_test',
+  );
   process.exit(1);
 }
 
@@ -34,7 +36,14 @@ function prng(seed: number) {
   };
 }
 
-const CLASSES: [string, string][] = [['0101', '水田'], ['0103', '旱地'], ['0301', '乔木林地'], ['0701', '城镇住宅用地'], ['0601', '工业用地'], ['1101', '河流水面']];
+const CLASSES: [string, string][] = [
+  ['0101', '水田'],
+  ['0103', '旱地'],
+  ['0301', '乔木林地'],
+  ['0701', '城镇住宅用地'],
+  ['0601', '工业用地'],
+  ['1101', '河流水面'],
+];
 
 /** N small valid heptagons (≈ 60 m across) on a grid over the plain north-east of Hangzhou. */
 function* features() {
@@ -51,7 +60,17 @@ function* features() {
     }
     ring.push(ring[0]);
     const [code, name] = CLASSES[Math.floor(rnd() * CLASSES.length)];
-    yield { id: i + 1, geometry: { type: 'Polygon' as const, coordinates: [ring] }, props: { BSM: `330100${String(i + 1).padStart(8, '0')}`, DLBM: code, DLMC: name, ZLDWDM: '330110001001', KZMJ: Math.round(rnd() * 1e6) / 100 } };
+    yield {
+      id: i + 1,
+      geometry: { type: 'Polygon' as const, coordinates: [ring] },
+      props: {
+        BSM: `330100${String(i + 1).padStart(8, '0')}`,
+        DLBM: code,
+        DLMC: name,
+        ZLDWDM: '330110001001',
+        KZMJ: Math.round(rnd() * 1e6) / 100,
+      },
+    };
   }
 }
 
@@ -61,8 +80,16 @@ async function makeData() {
   const gj = `${OUT}/bench_${N}.geojson`;
   if (!existsSync(shp)) {
     const w = await writeShapefile(shp.replace(/\.shp$/, ''), {
-      geometryType: 'Polygon', encoding: 'GBK', prjWkt: CGCS2000_PRJ,
-      fields: [{ name: 'BSM', type: 'C', length: 18 }, { name: 'DLBM', type: 'C', length: 4 }, { name: 'DLMC', type: 'C', length: 20 }, { name: 'ZLDWDM', type: 'C', length: 12 }, { name: 'KZMJ', type: 'N', length: 12, decimals: 2 }],
+      geometryType: 'Polygon',
+      encoding: 'GBK',
+      prjWkt: CGCS2000_PRJ,
+      fields: [
+        { name: 'BSM', type: 'C', length: 18 },
+        { name: 'DLBM', type: 'C', length: 4 },
+        { name: 'DLMC', type: 'C', length: 20 },
+        { name: 'ZLDWDM', type: 'C', length: 12 },
+        { name: 'KZMJ', type: 'N', length: 12, decimals: 2 },
+      ],
     });
     for (const f of features()) w.write(geometryToWkb(f.geometry), f.props);
     await w.close();
@@ -72,7 +99,8 @@ async function makeData() {
     ws.write('{"type":"FeatureCollection","features":[\n');
     let first = true;
     for (const f of features()) {
-      if (!ws.write(`${first ? '' : ',\n'}${JSON.stringify({ type: 'Feature', id: f.id, properties: f.props, geometry: f.geometry })}`)) await once(ws, 'drain');
+      if (!ws.write(`${first ? '' : ',\n'}${JSON.stringify({ type: 'Feature', id: f.id, properties: f.props, geometry: f.geometry })}`))
+        await once(ws, 'drain');
       first = false;
     }
     ws.end('\n]}\n');
@@ -112,11 +140,36 @@ function timeOgr(path: string): number {
   execFileSync('psql', [URL_!, '-qc', `CREATE SCHEMA ${schema}`]);
   try {
     const t0 = performance.now();
-    const r = spawnSync('ogr2ogr', ['-f', 'PostgreSQL', pgConn(URL_!, schema), path, '-nln', 'bench', '-lco', `SCHEMA=${schema}`, '-lco', 'GEOMETRY_NAME=geom',
-      '-nlt', 'PROMOTE_TO_MULTI', '-a_srs', 'EPSG:4490', '--config', 'SHAPE_ENCODING', 'GBK'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(
+      'ogr2ogr',
+      [
+        '-f',
+        'PostgreSQL',
+        pgConn(URL_!, schema),
+        path,
+        '-nln',
+        'bench',
+        '-lco',
+        `SCHEMA=${schema}`,
+        '-lco',
+        'GEOMETRY_NAME=geom',
+        '-nlt',
+        'PROMOTE_TO_MULTI',
+        '-a_srs',
+        'EPSG:4490',
+        '--config',
+        'SHAPE_ENCODING',
+        'GBK',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`ogr2ogr failed: ${r.stderr}`);
-    const n = Number(execFileSync('psql', [URL_!, '-tAc', `SELECT count(*) FROM ${schema}.bench`]).toString().trim());
+    const n = Number(
+      execFileSync('psql', [URL_!, '-tAc', `SELECT count(*) FROM ${schema}.bench`])
+        .toString()
+        .trim(),
+    );
     if (n !== N) throw new Error(`ogr2ogr loaded ${n} features, expected ${N}`);
     return s;
   } finally {
@@ -127,10 +180,15 @@ function timeOgr(path: string): number {
 const { shp, gj } = await makeData();
 const hasOgr = spawnSync('ogr2ogr', ['--version']).status === 0;
 if (!hasOgr) console.log('ogr2ogr not found (Debian: apt-get install gdal-bin): the baseline is skipped.');
-console.log(`bench:import — ${N.toLocaleString('en')} polygons, ${RUNS} runs each, median wall clock, PostgreSQL ${URL_.replace(/:[^:@/]*@/, ':***@')}`);
+console.log(
+  `bench:import — ${N.toLocaleString('en')} polygons, ${RUNS} runs each, median wall clock, PostgreSQL ${URL_.replace(/:[^:@/]*@/, ':***@')}`,
+);
 console.log(`files: ${shp} (${(statSync(shp).size / 1e6).toFixed(1)} MB + .dbf), ${gj} (${(statSync(gj).size / 1e6).toFixed(1)} MB)`);
 console.log('format     onemap s   onemap f/s   ogr2ogr s  ogr2ogr f/s   ratio (onemap/ogr2ogr rate)');
-for (const [name, path] of [['shapefile', shp], ['geojson', gj]] as const) {
+for (const [name, path] of [
+  ['shapefile', shp],
+  ['geojson', gj],
+] as const) {
   const ours: number[] = [];
   const ogr: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -139,6 +197,18 @@ for (const [name, path] of [['shapefile', shp], ['geojson', gj]] as const) {
   }
   const o = median(ours);
   const g = hasOgr ? median(ogr) : NaN;
-  console.log(`${name.padEnd(10)} ${o.toFixed(2).padStart(8)} ${Math.round(N / o).toLocaleString('en').padStart(12)} ${hasOgr ? g.toFixed(2).padStart(11) : '    skipped'} ${hasOgr ? Math.round(N / g).toLocaleString('en').padStart(12) : ''}   ${hasOgr ? (g / o).toFixed(2) + '×' : ''}`);
-  console.log(`           runs: onemap ${ours.map((x) => x.toFixed(2)).join(' ')}${hasOgr ? ` | ogr2ogr ${ogr.map((x) => x.toFixed(2)).join(' ')}` : ''}`);
+  console.log(
+    `${name.padEnd(10)} ${o.toFixed(2).padStart(8)} ${Math.round(N / o)
+      .toLocaleString('en')
+      .padStart(12)} ${hasOgr ? g.toFixed(2).padStart(11) : '    skipped'} ${
+      hasOgr
+        ? Math.round(N / g)
+            .toLocaleString('en')
+            .padStart(12)
+        : ''
+    }   ${hasOgr ? (g / o).toFixed(2) + '×' : ''}`,
+  );
+  console.log(
+    `           runs: onemap ${ours.map((x) => x.toFixed(2)).join(' ')}${hasOgr ? ` | ogr2ogr ${ogr.map((x) => x.toFixed(2)).join(' ')}` : ''}`,
+  );
 }

@@ -21,7 +21,9 @@ const URL_ = process.env.ONEMAP_BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const N = Number(process.env.ONEMAP_BENCH_BOUNDARIES ?? 1000);
 const SEED = Number(process.env.ONEMAP_BENCH_SEED ?? 42);
 if (!URL_) {
-  console.error('bench:review needs PostgreSQL with the large demo city: set DATABASE_URL, e.g. postgres://onemap:onemap@localhost/onemap_large');
+  console.error(
+    'bench:review needs PostgreSQL with the large demo city: set DATABASE_URL, e.g. postgres://onemap:onemap@localhost/onemap_large',
+  );
   process.exit(1);
 }
 
@@ -29,25 +31,42 @@ const config = { ...configFromEnv(), db: { databaseUrl: URL_ } };
 const db = await openDb(config.db);
 await ensureDefaultCatalogue(db);
 
-const total = (await db.query<{ n: number }>(`SELECT coalesce(sum(v.feature_count), 0)::int AS n FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version`)).rows[0].n;
+const total = (
+  await db.query<{ n: number }>(
+    `SELECT coalesce(sum(v.feature_count), 0)::int AS n FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version`,
+  )
+).rows[0].n;
 if (total < 1_000_000) {
   console.log(`the database holds ${total.toLocaleString()} features: generating the large demo city (≈ 1.3 M features, a minute or two)…`);
   const { generateDemo } = await import('../src/demo/index.ts');
   let last = '';
-  await generateDemo(db, config, { scale: 'large', onProgress: (msg) => { if (msg !== last) process.stderr.write(`  ${(last = msg)}\n`); } });
+  await generateDemo(db, config, {
+    scale: 'large',
+    onProgress: (msg) => {
+      if (msg !== last) process.stderr.write(`  ${(last = msg)}\n`);
+    },
+  });
 }
 
 // Boundaries: star-shaped polygons around random centres inside the districts. Radii vary
 // smoothly (a few harmonics) so the outline is irregular but simple; scaled to the target area.
 const rnd = mulberry32(SEED);
 const [x0, y0, x1, y1] = config.cityExtent;
-interface Boundary { ewkb: string; targetHa: number; vertices: number }
+interface Boundary {
+  ewkb: string;
+  targetHa: number;
+  vertices: number;
+}
 const boundaries: Boundary[] = [];
 while (boundaries.length < N) {
   const lon = x0 + (x1 - x0) * rnd();
   const lat = y0 + (y1 - y0) * rnd();
-  const inside = (await db.query<{ ok: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ' WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_SetSRID(ST_Point($1, $2), 4490))) AS ok`, [lon, lat])).rows[0].ok;
+  const inside = (
+    await db.query<{ ok: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ' WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_SetSRID(ST_Point($1, $2), 4490))) AS ok`,
+      [lon, lat],
+    )
+  ).rows[0].ok;
   if (!inside) continue;
   // Area log-uniform in 1–200 ha, vertex count log-uniform in 50–2000.
   const targetHa = Math.exp(Math.log(1) + (Math.log(200) - Math.log(1)) * rnd());
@@ -70,7 +89,11 @@ while (boundaries.length < N) {
     ring.push([lon + (scale * r[i] * Math.cos(t)) / mPerDegLon, lat + (scale * r[i] * Math.sin(t)) / mPerDegLat]);
   }
   ring.push(ring[0]);
-  const ewkb = (await db.query<{ h: string }>(`SELECT encode(ST_AsEWKB(ST_SetSRID(ST_GeomFromWKB($1), 4490)), 'hex') AS h`, [geometryToWkb({ type: 'Polygon', coordinates: [ring] })])).rows[0].h;
+  const ewkb = (
+    await db.query<{ h: string }>(`SELECT encode(ST_AsEWKB(ST_SetSRID(ST_GeomFromWKB($1), 4490)), 'hex') AS h`, [
+      geometryToWkb({ type: 'Polygon', coordinates: [ring] }),
+    ])
+  ).rows[0].h;
   boundaries.push({ ewkb, targetHa, vertices: n });
 }
 
@@ -88,8 +111,12 @@ for (let i = 0; i < N; i++) {
   const b = boundaries[i];
   const t = performance.now();
   const r = await runReview(db, {
-    parcels: [{ fid: `B${i + 1}`, ewkb: b.ewkb }], type: 'urban-construction', name: `bench ${i + 1}`, user: 'bench',
-    indicators: { far: 1 + 3 * rnd(), height: 20 + 100 * rnd(), groundElevation: 6 }, geometry: false,
+    parcels: [{ fid: `B${i + 1}`, ewkb: b.ewkb }],
+    type: 'urban-construction',
+    name: `bench ${i + 1}`,
+    user: 'bench',
+    indicators: { far: 1 + 3 * rnd(), height: 20 + 100 * rnd(), groundElevation: 6 },
+    geometry: false,
   });
   full.push(performance.now() - t);
   verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
@@ -98,9 +125,13 @@ for (let i = 0; i < N; i++) {
 
 // 2. Overlays alone: the engine's statement (subdivided both sides) against the naive one.
 const overlapCodes = [...new Set(DEFAULT_RULESET.rules.filter((r) => ruleKind(r.kind)!.usesOverlap).map((r) => r.layer))];
-const layers = (await db.query<{ id: number; code: string; v: number; maxpts: number }>(
-  `SELECT l.id, l.code, l.active_version AS v, (SELECT max(npoints) FROM feature f WHERE f.layer_id = l.id AND f.v_to IS NULL)::int AS maxpts
-     FROM layer l WHERE l.code = ANY($1) AND l.active_version IS NOT NULL ORDER BY l.code`, [overlapCodes])).rows;
+const layers = (
+  await db.query<{ id: number; code: string; v: number; maxpts: number }>(
+    `SELECT l.id, l.code, l.active_version AS v, (SELECT max(npoints) FROM feature f WHERE f.layer_id = l.id AND f.v_to IS NULL)::int AS maxpts
+     FROM layer l WHERE l.code = ANY($1) AND l.active_version IS NOT NULL ORDER BY l.code`,
+    [overlapCodes],
+  )
+).rows;
 // "Big polygons": layers whose largest feature has more vertices than the largest boundary
 // (2,000), e.g. 耕地保护红线 and 生态保护红线 outlines with tens of thousands of vertices.
 const BIG = 2000;
@@ -116,14 +147,28 @@ const naiveSql = (ids: number[]) => `WITH s AS (SELECT ST_GeomFromEWKB(decode($1
             FROM hit WHERE NOT ST_IsEmpty(ig) GROUP BY layer_id, feature_id)
   SELECT a.layer_id, f.fid, f.props, a.area_m2, a.planar_m2, ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(a.g, 3)), 7) AS geojson
     FROM agg a JOIN feature f ON f.layer_id = a.layer_id AND f.id = a.feature_id`;
-const oursAll: number[] = [], naiveAll: number[] = [], oursBig: number[] = [], naiveBig: number[] = [];
-let maxRel = 0, maxAbs = 0, compared = 0, worst = '';
+const oursAll: number[] = [],
+  naiveAll: number[] = [],
+  oursBig: number[] = [],
+  naiveBig: number[] = [];
+let maxRel = 0,
+  maxAbs = 0,
+  compared = 0,
+  worst = '';
 const planarSrid = 4549;
 for (let i = 0; i < N; i++) {
   const b = boundaries[i];
-  for (const [set, ours, naive] of [[layers, oursAll, naiveAll], [big, oursBig, naiveBig]] as const) {
+  for (const [set, ours, naive] of [
+    [layers, oursAll, naiveAll],
+    [big, oursBig, naiveBig],
+  ] as const) {
     let t = performance.now();
-    const rows = await repo.overlaps(db, b.ewkb, set.map((l) => ({ id: l.id, version: l.v })), planarSrid);
+    const rows = await repo.overlaps(
+      db,
+      b.ewkb,
+      set.map((l) => ({ id: l.id, version: l.v })),
+      planarSrid,
+    );
     ours.push(performance.now() - t);
     t = performance.now();
     const nv = await db.query<{ layer_id: number; area_m2: number }>(naiveSql(set.map((l) => l.id)), [b.ewkb, planarSrid]);
@@ -140,7 +185,10 @@ for (let i = 0; i < N; i++) {
       if (r.area_m2 > 1) {
         compared++;
         const rel = abs / r.area_m2;
-        if (rel > maxRel) { maxRel = rel; worst = `boundary ${i + 1}, ${layers.find((l) => l.id === r.layer_id)!.code}: ${m.toFixed(3)} vs ${r.area_m2.toFixed(3)} m²`; }
+        if (rel > maxRel) {
+          maxRel = rel;
+          worst = `boundary ${i + 1}, ${layers.find((l) => l.id === r.layer_id)!.code}: ${m.toFixed(3)} vs ${r.area_m2.toFixed(3)} m²`;
+        }
       }
       maxAbs = Math.max(maxAbs, abs);
     }
@@ -151,10 +199,22 @@ await db.close();
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 console.log(`\nFull machine review (${DEFAULT_RULESET.rules.length} default rules, frozen run written):`);
-console.log(`  p50 ${ms(pct(full, 50))}   p95 ${ms(pct(full, 95))}   max ${ms(Math.max(...full))}   goal p95 < 100 ms: ${pct(full, 95) < 100 ? 'met' : 'NOT met'}`);
-console.log(`  verdicts: ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `  p50 ${ms(pct(full, 50))}   p95 ${ms(pct(full, 95))}   max ${ms(Math.max(...full))}   goal p95 < 100 ms: ${pct(full, 95) < 100 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `  verdicts: ${Object.entries(verdicts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 console.log(`\nOverlay, same boundaries, same run (onemap = subdivided pieces; naive = ST_Intersection on whole features):`);
 console.log(`  layers                          onemap p50 / p95        naive p50 / p95        ratio (total time)`);
-console.log(`  all ${String(layers.length).padEnd(2)} overlay layers           ${ms(pct(oursAll, 50)).padStart(9)} / ${ms(pct(oursAll, 95)).padEnd(10)}  ${ms(pct(naiveAll, 50)).padStart(9)} / ${ms(pct(naiveAll, 95)).padEnd(10)}  ${(sum(naiveAll) / sum(oursAll)).toFixed(1)}×`);
-console.log(`  layers with polygons > ${BIG} vertices (${big.map((l) => `${l.code} ≤${l.maxpts.toLocaleString()}`).join(', ')}):\n                                  ${ms(pct(oursBig, 50)).padStart(9)} / ${ms(pct(oursBig, 95)).padEnd(10)}  ${ms(pct(naiveBig, 50)).padStart(9)} / ${ms(pct(naiveBig, 95)).padEnd(10)}  ${(sum(naiveBig) / sum(oursBig)).toFixed(1)}×   goal ≥ 10×: ${sum(naiveBig) / sum(oursBig) >= 10 ? 'met' : 'NOT met'}`);
-console.log(`  largest area difference: ${(maxRel * 100).toFixed(6)}% (${worst || 'none'}), ${maxAbs.toFixed(4)} m² absolute, over ${compared} layer overlaps > 1 m²   goal ≤ 0.01%: ${maxRel <= 1e-4 ? 'met' : 'NOT met'}`);
+console.log(
+  `  all ${String(layers.length).padEnd(2)} overlay layers           ${ms(pct(oursAll, 50)).padStart(9)} / ${ms(pct(oursAll, 95)).padEnd(10)}  ${ms(pct(naiveAll, 50)).padStart(9)} / ${ms(pct(naiveAll, 95)).padEnd(10)}  ${(sum(naiveAll) / sum(oursAll)).toFixed(1)}×`,
+);
+console.log(
+  `  layers with polygons > ${BIG} vertices (${big.map((l) => `${l.code} ≤${l.maxpts.toLocaleString()}`).join(', ')}):\n                                  ${ms(pct(oursBig, 50)).padStart(9)} / ${ms(pct(oursBig, 95)).padEnd(10)}  ${ms(pct(naiveBig, 50)).padStart(9)} / ${ms(pct(naiveBig, 95)).padEnd(10)}  ${(sum(naiveBig) / sum(oursBig)).toFixed(1)}×   goal ≥ 10×: ${sum(naiveBig) / sum(oursBig) >= 10 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `  largest area difference: ${(maxRel * 100).toFixed(6)}% (${worst || 'none'}), ${maxAbs.toFixed(4)} m² absolute, over ${compared} layer overlaps > 1 m²   goal ≤ 0.01%: ${maxRel <= 1e-4 ? 'met' : 'NOT met'}`,
+);

@@ -51,7 +51,11 @@ const DEFAULT_URL = 'postgres://onemap:onemap@localhost/onemap_demo';
 const url = process.env.DATABASE_URL || (process.env.ONEMAP_DATA_DIR ? undefined : DEFAULT_URL);
 const base = configFromEnv();
 // No anonymous rate limit: the bench is one address asking for tens of thousands of tiles.
-const config: Config = { ...base, db: url ? { databaseUrl: url } : { dataDir: process.env.ONEMAP_DATA_DIR }, limits: { ...base.limits, anonymousPerMinute: 0 } };
+const config: Config = {
+  ...base,
+  db: url ? { databaseUrl: url } : { dataDir: process.env.ONEMAP_DATA_DIR },
+  limits: { ...base.limits, anonymousPerMinute: 0 },
+};
 const db = await openDb(config.db);
 
 const pct = (xs: number[], p: number) => {
@@ -72,7 +76,9 @@ interface BenchTile extends TileCoord {
 
 async function ensureCity(): Promise<void> {
   await ensureDefaultCatalogue(db);
-  const r = await db.query<{ n: number }>(`SELECT coalesce((SELECT v.feature_count FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'GHYD'), 0)::int AS n`);
+  const r = await db.query<{ n: number }>(
+    `SELECT coalesce((SELECT v.feature_count FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'GHYD'), 0)::int AS n`,
+  );
   if (r.rows[0].n > 0) return;
   console.log('generating the demo city (scale demo) …');
   const { generateDemo } = await import('../src/demo/index.ts');
@@ -96,7 +102,8 @@ async function pickTiles(layers: TileLayer[]): Promise<BenchTile[]> {
         const r = await db.query<{ ok: boolean }>(
           `SELECT EXISTS (SELECT 1 FROM feature f WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2)
                             AND ST_Intersects(f.geom, ST_Transform(ST_TileEnvelope($3, $4, $5), 4490))) AS ok`,
-          [layer.id, layer.active_version, t.z, t.x, t.y]);
+          [layer.id, layer.active_version, t.z, t.x, t.y],
+        );
         hasData.set(key, (ok = r.rows[0].ok));
       }
       if (ok) {
@@ -113,7 +120,9 @@ function get(agent: http.Agent, port: number, path: string): Promise<{ status: n
     const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), gzip: res.headers['content-encoding'] === 'gzip' }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), gzip: res.headers['content-encoding'] === 'gzip' }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -123,7 +132,9 @@ function get(agent: http.Agent, port: number, path: string): Promise<{ status: n
 try {
   await ensureCity();
   const all = await layersWithVersions(db);
-  const layers = LAYERS.map((c) => all.find((l) => l.code === c)).filter((l): l is TileLayer => !!l && l.active_version !== null && l.public);
+  const layers = LAYERS.map((c) => all.find((l) => l.code === c)).filter(
+    (l): l is TileLayer => !!l && l.active_version !== null && l.public,
+  );
   const encoder = await tileEncoder(db);
   const tiles = await pickTiles(layers);
   const where = url ? `PostgreSQL ${url.replace(/:[^:@/]*@/, ':***@')}` : `embedded PGlite in ${process.env.ONEMAP_DATA_DIR}`;
@@ -132,20 +143,32 @@ try {
   console.log(`${tiles.length} tiles with data (${distinct} distinct; seed ${SEED}), layers ${layers.map((l) => l.code).join(', ')}`);
   const hist = new Map<number, number>();
   for (const t of tiles) hist.set(t.z, (hist.get(t.z) ?? 0) + 1);
-  console.log(`by zoom: ${[...hist].sort((a, b) => a[0] - b[0]).map(([z, n]) => `z${z} ${n}`).join(', ')}`);
+  console.log(
+    `by zoom: ${[...hist]
+      .sort((a, b) => a[0] - b[0])
+      .map(([z, n]) => `z${z} ${n}`)
+      .join(', ')}`,
+  );
 
   // Bring the layers into PostgreSQL's buffer cache first, so the baseline (run first) does
   // not pay for cold pages that the HTTP pass would then find warm.
   await db.query(`SELECT sum(ST_NPoints(geom)) FROM feature WHERE layer_id = ANY($1::int[])`, [layers.map((l) => l.id)]);
 
-  const sql = new Map(layers.map((l) => [l.id, tileSql({ layerId: l.id, geometryType: l.geometry_type }, { layer: l, districts: null }, encoder)]));
+  const sql = new Map(
+    layers.map((l) => [l.id, tileSql({ layerId: l.id, geometryType: l.geometry_type }, { layer: l, districts: null }, encoder)]),
+  );
   const baseline = async () => {
     const times: number[] = [];
     const hashes: string[] = [];
     let bytes = 0;
     for (const t of tiles) {
       const t0 = performance.now();
-      const mvt = await buildTile(db, sql.get(t.layer.id)!, tileParams(t, t.layer.active_version!, t.layer.code, attrNames(t.layer), null), encoder);
+      const mvt = await buildTile(
+        db,
+        sql.get(t.layer.id)!,
+        tileParams(t, t.layer.active_version!, t.layer.code, attrNames(t.layer), null),
+        encoder,
+      );
       times.push(performance.now() - t0);
       hashes.push(sha(mvt));
       bytes += mvt.length;
@@ -179,7 +202,8 @@ try {
       const t0 = performance.now();
       const r = await get(agent, port, `/tiles/${t.layer.code}/${t.z}/${t.x}/${t.y}.mvt`);
       times.push(performance.now() - t0);
-      if (r.status !== 200 && r.status !== 204) throw new Error(`tile ${t.layer.code}/${t.z}/${t.x}/${t.y}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+      if (r.status !== 200 && r.status !== 204)
+        throw new Error(`tile ${t.layer.code}/${t.z}/${t.x}/${t.y}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
       served += r.body.length;
       if (expect && sha(r.gzip ? gunzipSync(r.body) : r.body) !== expect[i]) mismatches++;
     }
@@ -190,7 +214,14 @@ try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     // Open the connection and read the catalogue outside the timings.
     await get(agent, (app.server.address() as AddressInfo).port, '/tiles');
-    return { app, agent, close: async () => { agent.destroy(); await app.close(); } };
+    return {
+      app,
+      agent,
+      close: async () => {
+        agent.destroy();
+        await app.close();
+      },
+    };
   };
 
   // Each run: baseline, cold, warm. Several runs (ONEMAP_BENCH_RUNS) → per tile, the median of its runs.
@@ -213,7 +244,10 @@ try {
     warmServed = warm.served;
     await w.close();
     runs.push({ base: b.times, cold: cold.times, warm: warm.times });
-    if (RUNS > 1) console.log(`run ${r + 1}: cold ÷ baseline ${(sum(cold.times) / sum(b.times)).toFixed(2)}, baseline ÷ warm ${(sum(b.times) / sum(warm.times)).toFixed(1)}`);
+    if (RUNS > 1)
+      console.log(
+        `run ${r + 1}: cold ÷ baseline ${(sum(cold.times) / sum(b.times)).toFixed(2)}, baseline ÷ warm ${(sum(b.times) / sum(warm.times)).toFixed(1)}`,
+      );
   }
   const perTile = (k: 'base' | 'cold' | 'warm') => tiles.map((_, i) => median(runs.map((r) => r[k][i])));
   const baseMs = perTile('base');
@@ -223,7 +257,9 @@ try {
   const row = (name: string, xs: number[]) =>
     `${name.padEnd(9)} ${(xs.length / (sum(xs) / 1000)).toFixed(0).padStart(8)} ${(sum(xs) / 1000).toFixed(2).padStart(9)} s ${pct(xs, 50).toFixed(2).padStart(9)} ms ${pct(xs, 95).toFixed(2).padStart(9)} ms`;
   console.log(`tiles: ${(bytes / 1e6).toFixed(1)} MB of MVT, ${(warmServed / 1e6).toFixed(1)} MB as served from the cache (gzip)`);
-  console.log(`bodies over HTTP identical to the baseline's: ${mismatches === 0 ? `all ${tiles.length}${RUNS > 1 ? ` in each of ${RUNS} runs` : ''}` : `NO — ${mismatches} differ`}`);
+  console.log(
+    `bodies over HTTP identical to the baseline's: ${mismatches === 0 ? `all ${tiles.length}${RUNS > 1 ? ` in each of ${RUNS} runs` : ''}` : `NO — ${mismatches} differ`}`,
+  );
   if (RUNS > 1) console.log(`per tile: the median of ${RUNS} runs`);
   console.log('');
   console.log('pass       tiles/s     total        p50          p95');
@@ -235,13 +271,20 @@ try {
   for (let z = ZOOMS[0]; z <= ZOOMS[1]; z++) {
     const idx = tiles.map((t, i) => (t.z === z ? i : -1)).filter((i) => i >= 0);
     const avg = (xs: number[]) => sum(idx.map((i) => xs[i])) / idx.length;
-    if (idx.length) console.log(`z${String(z).padEnd(4)} ${String(idx.length).padStart(5)} ${avg(baseMs).toFixed(2).padStart(17)} ${avg(cold.times).toFixed(2).padStart(13)} ${avg(warm.times).toFixed(2).padStart(13)} ${(avg(cold.times) / avg(baseMs)).toFixed(2).padStart(16)}`);
+    if (idx.length)
+      console.log(
+        `z${String(z).padEnd(4)} ${String(idx.length).padStart(5)} ${avg(baseMs).toFixed(2).padStart(17)} ${avg(cold.times).toFixed(2).padStart(13)} ${avg(warm.times).toFixed(2).padStart(13)} ${(avg(cold.times) / avg(baseMs)).toFixed(2).padStart(16)}`,
+      );
   }
   const coldRatio = sum(cold.times) / sum(baseMs);
   const warmRatio = sum(baseMs) / sum(warm.times);
   console.log('');
-  console.log(`cold ÷ baseline (total time): ${coldRatio.toFixed(2)}   goal ≤ 1.2: ${coldRatio <= 1.2 ? 'met' : 'NOT met'}   (p50 ${(pct(cold.times, 50) / pct(baseMs, 50)).toFixed(2)}, p95 ${(pct(cold.times, 95) / pct(baseMs, 95)).toFixed(2)})`);
-  console.log(`baseline ÷ warm (total time): ${warmRatio.toFixed(1)}   goal ≥ 10: ${warmRatio >= 10 ? 'met' : 'NOT met'}   (p50 ${(pct(baseMs, 50) / pct(warm.times, 50)).toFixed(1)})`);
+  console.log(
+    `cold ÷ baseline (total time): ${coldRatio.toFixed(2)}   goal ≤ 1.2: ${coldRatio <= 1.2 ? 'met' : 'NOT met'}   (p50 ${(pct(cold.times, 50) / pct(baseMs, 50)).toFixed(2)}, p95 ${(pct(cold.times, 95) / pct(baseMs, 95)).toFixed(2)})`,
+  );
+  console.log(
+    `baseline ÷ warm (total time): ${warmRatio.toFixed(1)}   goal ≥ 10: ${warmRatio >= 10 ? 'met' : 'NOT met'}   (p50 ${(pct(baseMs, 50) / pct(warm.times, 50)).toFixed(1)})`,
+  );
 } finally {
   await db.close();
 }

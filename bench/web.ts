@@ -53,7 +53,9 @@ const config: Config = { ...base, db: url ? { databaseUrl: url } : { dataDir }, 
 async function demoDb(): Promise<Db> {
   const db = await openDb(config.db);
   await ensureDefaultCatalogue(db);
-  const has = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM layer_version v JOIN layer l ON l.id = v.layer_id WHERE l.code = 'GHYD'`);
+  const has = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM layer_version v JOIN layer l ON l.id = v.layer_id WHERE l.code = 'GHYD'`,
+  );
   if (has.rows[0].n === 0) {
     console.log(`generating the demo city into ${url ? 'DATABASE_URL' : dataDir} (once) …`);
     const r = await generateDemo(db, config, { scale: 'demo' });
@@ -65,20 +67,31 @@ async function demoDb(): Promise<Db> {
 /** A planner for the bench with a fresh random password; returns a session token. */
 async function session(db: Db): Promise<string> {
   const password = `Bench-${randomBytes(12).toString('base64url')}`;
-  const exists = await getUserRow(db, USER).then(() => true, () => false);
+  const exists = await getUserRow(db, USER).then(
+    () => true,
+    () => false,
+  );
   if (exists) await updateUser(db, USER, { password, active: true, role: 'planner' }, 'bench');
   else await addUser(db, { username: USER, role: 'planner', password, displayName: '基准测试' }, 'bench');
   return (await login(db, USER, password, { ip: '127.0.0.1', userAgent: 'bench:web' })).token;
 }
 
 /** The baseline page: MapLibre and the same layers' tiles, nothing else. */
-function baselineHtml(layers: { code: string; kind: 'fill' | 'outline' | 'line'; color: string; opacity: number }[], size: { width: number; height: number }): string {
-  const add = layers.map((l) => {
-    const src = `map.addSource('${l.code}', { type: 'vector', tiles: [location.origin + '/tiles/${l.code}/{z}/{x}/{y}.mvt'], minzoom: 0, maxzoom: 16 });`;
-    const fill = l.kind === 'fill' ? `map.addLayer({ id: '${l.code}-fill', type: 'fill', source: '${l.code}', 'source-layer': '${l.code}', paint: { 'fill-color': '${l.color}', 'fill-opacity': ${l.opacity} } });` : '';
-    const line = `map.addLayer({ id: '${l.code}-line', type: 'line', source: '${l.code}', 'source-layer': '${l.code}', paint: { 'line-color': '${l.color}', 'line-width': 1.2 } });`;
-    return src + fill + line;
-  }).join('\n');
+function baselineHtml(
+  layers: { code: string; kind: 'fill' | 'outline' | 'line'; color: string; opacity: number }[],
+  size: { width: number; height: number },
+): string {
+  const add = layers
+    .map((l) => {
+      const src = `map.addSource('${l.code}', { type: 'vector', tiles: [location.origin + '/tiles/${l.code}/{z}/{x}/{y}.mvt'], minzoom: 0, maxzoom: 16 });`;
+      const fill =
+        l.kind === 'fill'
+          ? `map.addLayer({ id: '${l.code}-fill', type: 'fill', source: '${l.code}', 'source-layer': '${l.code}', paint: { 'fill-color': '${l.color}', 'fill-opacity': ${l.opacity} } });`
+          : '';
+      const line = `map.addLayer({ id: '${l.code}-line', type: 'line', source: '${l.code}', 'source-layer': '${l.code}', paint: { 'line-color': '${l.color}', 'line-width': 1.2 } });`;
+      return src + fill + line;
+    })
+    .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>baseline</title>
 <link rel="stylesheet" href="/vendor/maplibre-gl/maplibre-gl.css">
 <style>html,body{margin:0}#map{width:${size.width}px;height:${size.height}px}</style></head>
@@ -95,7 +108,12 @@ ${add}
 </script></body></html>`;
 }
 
-interface Load { ms: number; requests: number; tiles: number; kb: number }
+interface Load {
+  ms: number;
+  requests: number;
+  tiles: number;
+  kb: number;
+}
 
 async function measure(browser: Browser, origin: string, path: string, token: string | null, probe: string): Promise<Load> {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -105,7 +123,14 @@ async function measure(browser: Browser, origin: string, path: string, token: st
     page.on('pageerror', (e) => console.error(`  page error on ${path}: ${e.message}`));
     // Every response, the tile worker's included (its requests are not in the page's resource timing).
     const sizes: Promise<{ tile: boolean; bytes: number }>[] = [];
-    page.on('requestfinished', (r) => sizes.push(r.sizes().then((z) => ({ tile: r.url().includes('/tiles/'), bytes: z.responseBodySize + z.responseHeadersSize }), () => ({ tile: false, bytes: 0 }))));
+    page.on('requestfinished', (r) =>
+      sizes.push(
+        r.sizes().then(
+          (z) => ({ tile: r.url().includes('/tiles/'), bytes: z.responseBodySize + z.responseHeadersSize }),
+          () => ({ tile: false, bytes: 0 }),
+        ),
+      ),
+    );
     await page.goto(origin + path);
     await page.waitForFunction(`(${probe}) !== null && (${probe}) !== undefined`, null, { timeout: 60_000, polling: 50 });
     const ms = Number(await page.evaluate(probe));
@@ -117,7 +142,11 @@ async function measure(browser: Browser, origin: string, path: string, token: st
 }
 
 const show = (l: Load) => `${fmt(l.ms)} (${l.requests} requests, ${l.tiles} tiles, ${Math.round(l.kb).toLocaleString('en')} KB)`;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const fmt = (ms: number) => `${Math.round(ms).toLocaleString('en')} ms`;
 
 async function startServer(db: Db, html: string, tileCacheMb: string | undefined): Promise<{ app: FastifyInstance; origin: string }> {
@@ -127,7 +156,9 @@ async function startServer(db: Db, html: string, tileCacheMb: string | undefined
   if (tileCacheMb !== undefined) process.env.ONEMAP_TILE_CACHE_MB = before;
   if (before === undefined) delete process.env.ONEMAP_TILE_CACHE_MB;
   // The baseline page, on this server only (a bench fixture, not part of the platform).
-  app.get('/bench/baseline.html', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html));
+  app.get('/bench/baseline.html', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
@@ -151,21 +182,28 @@ function report(label: string, r: { viewer: Load[]; baseline: Load[] }, goal: bo
   console.log(`  VIEWER   /map first map paint, median of ${RUNS} cold loads: ${fmt(v)} (range ${range(r.viewer)})`);
   console.log(`  BASELINE bare MapLibre page, same layers and server:      ${fmt(b)} (range ${range(r.baseline)})`);
   console.log(`  ratio viewer / baseline: ${(v / b).toFixed(2)}× (the application's own overhead: ${fmt(v - b)})`);
-  if (goal) console.log(`  goal < ${fmt(GOAL_MS)}: ${v < GOAL_MS ? 'met' : 'NOT met'} (${(v / GOAL_MS * 100).toFixed(0)} % of the budget)`);
+  if (goal)
+    console.log(`  goal < ${fmt(GOAL_MS)}: ${v < GOAL_MS ? 'met' : 'NOT met'} (${((v / GOAL_MS) * 100).toFixed(0)} % of the budget)`);
 }
 
 const db = await demoDb();
 await ensureWeb({ quiet: true });
 const cat = await viewerCatalogue(db, ANONYMOUS);
-const defaults = cat.layers.filter((l) => l.visible).map((l) => ({
-  code: l.code, color: l.style.color, opacity: l.style.opacity ?? 0.45,
-  kind: (/Line/i.test(l.geometryType) ? 'line' : l.style.fill === false ? 'outline' : 'fill') as 'fill' | 'outline' | 'line',
-}));
+const defaults = cat.layers
+  .filter((l) => l.visible)
+  .map((l) => ({
+    code: l.code,
+    color: l.style.color,
+    opacity: l.style.opacity ?? 0.45,
+    kind: (/Line/i.test(l.geometryType) ? 'line' : l.style.fill === false ? 'outline' : 'fill') as 'fill' | 'outline' | 'line',
+  }));
 const token = await session(db);
 const browser = await launchBrowser();
 // The viewer's map is the window minus the header (48 px) and the layer panel (272 px + border).
 const html = baselineHtml(defaults, { width: VIEWPORT.width - 273, height: VIEWPORT.height - 48 });
-console.log(`bench:web — ${db.kind}, demo city, default layers ${defaults.map((l) => l.code).join(', ')}, viewport ${VIEWPORT.width}×${VIEWPORT.height}, ${RUNS} rounds`);
+console.log(
+  `bench:web — ${db.kind}, demo city, default layers ${defaults.map((l) => l.code).join(', ')}, viewport ${VIEWPORT.width}×${VIEWPORT.height}, ${RUNS} rounds`,
+);
 
 try {
   const warm = await startServer(db, html, undefined);

@@ -13,6 +13,19 @@ export interface Config {
   limits: Limits;
   /** "Today" for deadlines and legal thresholds; ONEMAP_CLOCK=YYYY-MM-DD pins it (util/clock.ts). */
   clock: Clock;
+  /** The administrative-division layer district scopes, statistics and boundaries come from. */
+  districts: DistrictLayer;
+}
+
+/**
+ * Where the districts are: a layer of the catalogue and its code and name fields (GB/T 2260
+ * codes: 行政区划代码 XZQDM, 名称 XZQMC in the national planning database convention). Values are
+ * checked as identifiers because SQL fragments name them (store/fragments.repository.ts).
+ */
+export interface DistrictLayer {
+  layer: string;
+  codeField: string;
+  nameField: string;
 }
 
 export interface Limits {
@@ -54,7 +67,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   let extent = HANGZHOU_EXTENT;
   if (env.ONEMAP_EXTENT) {
     const v = env.ONEMAP_EXTENT.split(',').map(Number);
-    if (v.length !== 4 || v.some((n) => !Number.isFinite(n))) throw new Error(`ONEMAP_EXTENT must be "minLon,minLat,maxLon,maxLat", got "${env.ONEMAP_EXTENT}"`);
+    if (v.length !== 4 || v.some((n) => !Number.isFinite(n)))
+      throw new Error(`ONEMAP_EXTENT must be "minLon,minLat,maxLon,maxLat", got "${env.ONEMAP_EXTENT}"`);
     extent = v as [number, number, number, number];
   }
   return {
@@ -65,5 +79,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     limits: limitsFromEnv(env),
     clock: clockFromEnv(env.ONEMAP_CLOCK),
+    districts: {
+      layer: identifier(env.ONEMAP_DISTRICT_LAYER, 'XZQ', 'ONEMAP_DISTRICT_LAYER'),
+      codeField: identifier(env.ONEMAP_DISTRICT_CODE_FIELD, 'XZQDM', 'ONEMAP_DISTRICT_CODE_FIELD'),
+      nameField: identifier(env.ONEMAP_DISTRICT_NAME_FIELD, 'XZQMC', 'ONEMAP_DISTRICT_NAME_FIELD'),
+    },
   };
+}
+
+function identifier(v: string | undefined, d: string, name: string): string {
+  if (v === undefined || v === '') return d;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(v)) throw new Error(`${name} must be a layer or field code (letters, digits, _), got "${v}"`);
+  return v;
 }

@@ -15,7 +15,10 @@ describe('onemap access (embedded database)', () => {
   let dir: string;
   let firstRun = 0;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], { encoding: 'utf8', env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' } });
+    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   before(async () => {
@@ -25,7 +28,13 @@ describe('onemap access (embedded database)', () => {
     try {
       await ensureDefaultCatalogue(db);
       const config = { ...configFromEnv({}), db: {} };
-      for (const [file, layer] of [['bxwl', 'BXWL'], ['ggfwss', 'GGFWSS'], ['zd', 'ZD'], ['lanx', 'LANX'], ['xzq', 'XZQ']]) {
+      for (const [file, layer] of [
+        ['bxwl', 'BXWL'],
+        ['ggfwss', 'GGFWSS'],
+        ['zd', 'ZD'],
+        ['lanx', 'LANX'],
+        ['xzq', 'XZQ'],
+      ]) {
         await importFile(db, config, `fixtures/access/town/${file}.geojson`, { layer });
       }
     } finally {
@@ -40,7 +49,19 @@ describe('onemap access (embedded database)', () => {
     const net = JSON.parse(n.out);
     assert.deepEqual([net.layer, net.walkableEdges, net.components, net.islands.count], ['BXWL', 28, 2, 1]);
 
-    const c = run('access', 'coverage', '--type', '小学,幼儿园,菜市场', '--budget', '小学=4.5,幼儿园=2.5,菜市场=2', '--speed-kmh', '6', '--max-snap', '50', '--json');
+    const c = run(
+      'access',
+      'coverage',
+      '--type',
+      '小学,幼儿园,菜市场',
+      '--budget',
+      '小学=4.5,幼儿园=2.5,菜市场=2',
+      '--speed-kmh',
+      '6',
+      '--max-snap',
+      '50',
+      '--json',
+    );
     assert.equal(c.code, 0, c.err);
     const s = JSON.parse(c.out);
     for (const k of ['runId', 'networkVersion', 'versions', 'city', 'byType', 'byDistrict', 'uncoveredCount']) assert.ok(k in s, k);

@@ -18,16 +18,30 @@ for (const tdb of testDatabases()) {
     let app: Awaited<ReturnType<typeof buildApp>>;
     let staff: Record<string, string> = {};
     // Every call as a planner (access runs and network builds are theirs; see test/auth.matrix.test.ts for the others).
-    const inj = (o: string | InjectOptions) => app.inject(typeof o === 'string' ? { url: o, headers: staff } : { ...o, headers: { ...(o.headers as Record<string, string> ?? {}), ...staff } });
+    const inj = (o: string | InjectOptions) =>
+      app.inject(
+        typeof o === 'string'
+          ? { url: o, headers: staff }
+          : { ...o, headers: { ...((o.headers as Record<string, string>) ?? {}), ...staff } },
+      );
     before(async () => {
       h = await tdb.open();
       app = await buildApp({ db: h.db, config: h.config });
       staff = await authHeaders(h.db, 'planner');
-      for (const [file, layer] of [['bxwl', 'BXWL'], ['ggfwss', 'GGFWSS'], ['zd', 'ZD'], ['lanx', 'LANX'], ['xzq', 'XZQ']]) {
+      for (const [file, layer] of [
+        ['bxwl', 'BXWL'],
+        ['ggfwss', 'GGFWSS'],
+        ['zd', 'ZD'],
+        ['lanx', 'LANX'],
+        ['xzq', 'XZQ'],
+      ]) {
         await importFile(h.db, h.config, `${TOWN}/${file}.geojson`, { layer });
       }
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('before anything is computed: 404 with a message', async () => {
       const r = await inj('/api/access/runs/latest');
@@ -52,41 +66,98 @@ for (const tdb of testDatabases()) {
     });
 
     test('coverage run, stored and served: summary, uncovered GeoJSON, facilities, isochrones, what-if', async () => {
-      const r = await inj({ method: 'POST', url: '/api/access/runs', ...json({ types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 }) });
+      const r = await inj({
+        method: 'POST',
+        url: '/api/access/runs',
+        ...json({ types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 }),
+      });
       assert.equal(r.statusCode, 201, r.body);
       const run = r.json();
       // Both writes are in the audit trail under the signed-in planner.
       const me = (await inj('/api/auth/me')).json().username;
-      const audit = (await h.db.query<{ action: string; entity_id: string }>(`SELECT action, entity_id FROM audit_log WHERE actor = $1 AND action LIKE 'access.%' ORDER BY id`, [me])).rows;
-      assert.deepEqual(audit.map((a) => a.action), ['access.network-build', 'access.run']);
+      const audit = (
+        await h.db.query<{ action: string; entity_id: string }>(
+          `SELECT action, entity_id FROM audit_log WHERE actor = $1 AND action LIKE 'access.%' ORDER BY id`,
+          [me],
+        )
+      ).rows;
+      assert.deepEqual(
+        audit.map((a) => a.action),
+        ['access.network-build', 'access.run'],
+      );
       assert.equal(audit[1].entity_id, String(run.runId));
       assert.equal(run.city.coveragePercent, 37.11);
-      assert.deepEqual(run.byType.map((t: { type: string; coveragePercent: number }) => [t.type, t.coveragePercent]), [['幼儿园', 37.11], ['小学', 71.13], ['菜市场', 49.48]]);
-      assert.equal((await inj(`/api/access/runs/${run.runId}`)).body, r.body, 'a stored run reads back byte for byte (same keys, same order)');
+      assert.deepEqual(
+        run.byType.map((t: { type: string; coveragePercent: number }) => [t.type, t.coveragePercent]),
+        [
+          ['幼儿园', 37.11],
+          ['小学', 71.13],
+          ['菜市场', 49.48],
+        ],
+      );
+      assert.equal(
+        (await inj(`/api/access/runs/${run.runId}`)).body,
+        r.body,
+        'a stored run reads back byte for byte (same keys, same order)',
+      );
       assert.equal((await inj('/api/access/runs/latest')).json().runId, run.runId);
-      assert.deepEqual((await inj('/api/access/runs')).json().map((x: { runId: number }) => x.runId), [run.runId]);
+      assert.deepEqual(
+        (await inj('/api/access/runs')).json().map((x: { runId: number }) => x.runId),
+        [run.runId],
+      );
 
       const unc = (await inj(`/api/access/runs/${run.runId}/uncovered?type=${encodeURIComponent('小学')}`)).json();
       assert.equal(unc.type, 'FeatureCollection');
-      assert.deepEqual(unc.features.map((f: { properties: { fid: string } }) => f.properties.fid), ['P4', 'P5']);
+      assert.deepEqual(
+        unc.features.map((f: { properties: { fid: string } }) => f.properties.fid),
+        ['P4', 'P5'],
+      );
       const fac = (await inj(`/api/access/runs/${run.runId}/facilities?type=${encodeURIComponent('小学')}`)).json();
-      assert.deepEqual(fac.features.map((f: { properties: { fid: string; snapped: boolean } }) => [f.properties.fid, f.properties.snapped]), [['F1', true], ['F2', false]]);
+      assert.deepEqual(
+        fac.features.map((f: { properties: { fid: string; snapped: boolean } }) => [f.properties.fid, f.properties.snapped]),
+        [
+          ['F1', true],
+          ['F2', false],
+        ],
+      );
 
-      const iso = (await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)).json();
-      assert.deepEqual(iso.features.map((f: { properties: { fid: string } }) => f.properties.fid), ['F4', 'F5']);
+      const iso = (
+        await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)
+      ).json();
+      assert.deepEqual(
+        iso.features.map((f: { properties: { fid: string } }) => f.properties.fid),
+        ['F4', 'F5'],
+      );
       assert.equal(iso.features[0].geometry.type, 'Polygon');
-      const none = (await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=121,31,121.1,31.1`)).json();
+      const none = (
+        await inj(`/api/access/isochrones?run=${run.runId}&type=${encodeURIComponent('菜市场')}&bbox=121,31,121.1,31.1`)
+      ).json();
       assert.equal(none.features.length, 0);
 
-      const pt = (await h.db.query<{ lon: number; lat: number }>(`SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(500030, 3340110), 4549), 4490) AS p) s`)).rows[0];
-      const w = await inj({ method: 'POST', url: '/api/access/what-if', ...json({ runId: run.runId, type: '幼儿园', points: [[pt.lon, pt.lat]] }) });
+      const pt = (
+        await h.db.query<{ lon: number; lat: number }>(
+          `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(500030, 3340110), 4549), 4490) AS p) s`,
+        )
+      ).rows[0];
+      const w = await inj({
+        method: 'POST',
+        url: '/api/access/what-if',
+        ...json({ runId: run.runId, type: '幼儿园', points: [[pt.lon, pt.lat]] }),
+      });
       assert.equal(w.statusCode, 200, w.body);
       assert.equal(w.json().gain.areaM2, 3000);
       assert.equal(w.json().newlyCovered.features[0].properties.fid, 'P1');
 
       const districts = (await inj('/api/access/districts')).json();
-      assert.deepEqual(districts.features.map((f: { properties: { name: string } }) => f.properties.name), ['上城区', '拱墅区']);
-      assert.ok((await inj('/api/access/types')).json().types.some((t: { type: string; budgetMinutes: number }) => t.type === '小学' && t.budgetMinutes === 10));
+      assert.deepEqual(
+        districts.features.map((f: { properties: { name: string } }) => f.properties.name),
+        ['上城区', '拱墅区'],
+      );
+      assert.ok(
+        (await inj('/api/access/types'))
+          .json()
+          .types.some((t: { type: string; budgetMinutes: number }) => t.type === '小学' && t.budgetMinutes === 10),
+      );
     });
 
     test('bad input is a 4xx with { error }', async () => {

@@ -24,7 +24,10 @@ for (const tdb of testDatabases()) {
       admin = await authHeaders(h.db, 'admin', { username: '审计管理员' });
       reviewer = await authHeaders(h.db, 'reviewer', { username: '李审查' });
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     const lastId = async () => (await h.db.query<{ n: number }>('SELECT coalesce(max(id), 0)::int AS n FROM audit_log')).rows[0].n;
 
@@ -35,22 +38,133 @@ for (const tdb of testDatabases()) {
       let tokenId = 0;
       // [what, request, who, expected action, status]
       const writes: [string, () => InjectOptions, Record<string, string>, string, number][] = [
-        ['import', () => ({ method: 'POST', url: '/api/layers/GHYD/import', payload: m.payload, headers: m.headers }), admin, 'layer.import', 201],
-        ['coverage', () => ({ method: 'PUT', url: '/api/layers/GHYD/coverage', payload: { coverage: sq(-5000, -5000, 0, 0) && null } }), admin, 'layer.coverage', 200],
-        ['rule set', () => ({ method: 'PUT', url: '/api/review/rulesets/audit', payload: { definition: { ...DEFAULT_RULESET, name: 'audit', rules: DEFAULT_RULESET.rules.filter((x) => ['yjjbnt', 'czkfbj'].includes(x.id)) }, note: '测试' } }), admin, 'ruleset.save', 201],
-        ['machine review', () => ({ method: 'POST', url: '/api/review/runs', payload: { type: 'urban-construction', geojson: fc(sq(-4100, 3100, -3900, 3300)) } }), reviewer, 'review.run', 201],
-        ['submission', () => ({ method: 'POST', url: '/api/review/cases', payload: { title: '审计项目', type: 'urban-construction', ruleset: 'audit', geojson: fc(sq(-4100, 3100, -3900, 3300)) } }), admin, 'case.machine-review', 201],
-        ['finding review', () => ({ method: 'POST', url: `/api/review/cases/${caseId}/findings/${key}/review`, payload: { action: 'override', verdict: 'warn', reason: '已取得占用批文' } }), reviewer, 'finding.override', 200],
-        ['decision', () => ({ method: 'POST', url: `/api/review/cases/${caseId}/decision`, payload: { decision: '有条件通过', conditions: ['补划永久基本农田'] } }), reviewer, 'case.decide', 200],
-        ['withdraw', () => ({ method: 'POST', url: `/api/review/cases/${caseId}/withdraw`, payload: { reason: '条件有误' } }), reviewer, 'case.withdraw', 200],
-        ['decision again', () => ({ method: 'POST', url: `/api/review/cases/${caseId}/decision`, payload: { decision: '不通过' } }), reviewer, 'case.decide', 200],
+        [
+          'import',
+          () => ({ method: 'POST', url: '/api/layers/GHYD/import', payload: m.payload, headers: m.headers }),
+          admin,
+          'layer.import',
+          201,
+        ],
+        [
+          'coverage',
+          () => ({ method: 'PUT', url: '/api/layers/GHYD/coverage', payload: { coverage: sq(-5000, -5000, 0, 0) && null } }),
+          admin,
+          'layer.coverage',
+          200,
+        ],
+        [
+          'rule set',
+          () => ({
+            method: 'PUT',
+            url: '/api/review/rulesets/audit',
+            payload: {
+              definition: {
+                ...DEFAULT_RULESET,
+                name: 'audit',
+                rules: DEFAULT_RULESET.rules.filter((x) => ['yjjbnt', 'czkfbj'].includes(x.id)),
+              },
+              note: '测试',
+            },
+          }),
+          admin,
+          'ruleset.save',
+          201,
+        ],
+        [
+          'machine review',
+          () => ({
+            method: 'POST',
+            url: '/api/review/runs',
+            payload: { type: 'urban-construction', geojson: fc(sq(-4100, 3100, -3900, 3300)) },
+          }),
+          reviewer,
+          'review.run',
+          201,
+        ],
+        [
+          'submission',
+          () => ({
+            method: 'POST',
+            url: '/api/review/cases',
+            payload: { title: '审计项目', type: 'urban-construction', ruleset: 'audit', geojson: fc(sq(-4100, 3100, -3900, 3300)) },
+          }),
+          admin,
+          'case.machine-review',
+          201,
+        ],
+        [
+          'finding review',
+          () => ({
+            method: 'POST',
+            url: `/api/review/cases/${caseId}/findings/${key}/review`,
+            payload: { action: 'override', verdict: 'warn', reason: '已取得占用批文' },
+          }),
+          reviewer,
+          'finding.override',
+          200,
+        ],
+        [
+          'decision',
+          () => ({
+            method: 'POST',
+            url: `/api/review/cases/${caseId}/decision`,
+            payload: { decision: '有条件通过', conditions: ['补划永久基本农田'] },
+          }),
+          reviewer,
+          'case.decide',
+          200,
+        ],
+        [
+          'withdraw',
+          () => ({ method: 'POST', url: `/api/review/cases/${caseId}/withdraw`, payload: { reason: '条件有误' } }),
+          reviewer,
+          'case.withdraw',
+          200,
+        ],
+        [
+          'decision again',
+          () => ({ method: 'POST', url: `/api/review/cases/${caseId}/decision`, payload: { decision: '不通过' } }),
+          reviewer,
+          'case.decide',
+          200,
+        ],
         ['sign', () => ({ method: 'POST', url: `/api/review/cases/${caseId}/sign` }), reviewer, 'case.sign', 200],
-        ['consistency', () => ({ method: 'POST', url: '/api/review/consistency', payload: { a: 'YJJBNT', b: 'CZKFBJ' } }), reviewer, 'consistency.run', 201],
-        ['user add', () => ({ method: 'POST', url: '/api/users', payload: { username: 'zhang', role: 'inspector', password: 'inspector pw 1' } }), admin, 'user.add', 201],
-        ['user change', () => ({ method: 'PATCH', url: '/api/users/zhang', payload: { role: 'district', districts: ['330106'] } }), admin, 'user.update', 200],
-        ['token', () => ({ method: 'POST', url: '/api/tokens', payload: { username: 'zhang', name: '巡查终端' } }), admin, 'token.create', 201],
+        [
+          'consistency',
+          () => ({ method: 'POST', url: '/api/review/consistency', payload: { a: 'YJJBNT', b: 'CZKFBJ' } }),
+          reviewer,
+          'consistency.run',
+          201,
+        ],
+        [
+          'user add',
+          () => ({ method: 'POST', url: '/api/users', payload: { username: 'zhang', role: 'inspector', password: 'inspector pw 1' } }),
+          admin,
+          'user.add',
+          201,
+        ],
+        [
+          'user change',
+          () => ({ method: 'PATCH', url: '/api/users/zhang', payload: { role: 'district', districts: ['330106'] } }),
+          admin,
+          'user.update',
+          200,
+        ],
+        [
+          'token',
+          () => ({ method: 'POST', url: '/api/tokens', payload: { username: 'zhang', name: '巡查终端' } }),
+          admin,
+          'token.create',
+          201,
+        ],
         ['token revoke', () => ({ method: 'DELETE', url: `/api/tokens/${tokenId}` }), admin, 'token.revoke', 200],
-        ['log-in', () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'inspector pw 1' } }), {}, 'auth.login', 200],
+        [
+          'log-in',
+          () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'inspector pw 1' } }),
+          {},
+          'auth.login',
+          200,
+        ],
       ];
       for (const [what, req, who, action, status] of writes) {
         const from = await lastId();
@@ -62,8 +176,12 @@ for (const tdb of testDatabases()) {
           key = r.json().findings.find((f: { machineVerdict: string }) => f.machineVerdict === 'fail').key;
         }
         if (what === 'token') tokenId = r.json().id;
-        const entries = (await h.db.query<{ actor: string; action: string; entity: string; entity_id: string | null; at: Date }>(
-          'SELECT actor, action, entity, entity_id, at FROM audit_log WHERE id > $1 ORDER BY id', [from])).rows;
+        const entries = (
+          await h.db.query<{ actor: string; action: string; entity: string; entity_id: string | null; at: Date }>(
+            'SELECT actor, action, entity, entity_id, at FROM audit_log WHERE id > $1 ORDER BY id',
+            [from],
+          )
+        ).rows;
         const e = entries.find((x) => x.action === action);
         assert.ok(e, `${what}: no ${action} entry; got ${entries.map((x) => x.action).join(', ')}`);
         const actor = who === admin ? '审计管理员' : who === reviewer ? '李审查' : 'zhang';
@@ -71,7 +189,11 @@ for (const tdb of testDatabases()) {
         assert.ok(e.entity && e.at, what);
       }
       // The decision entry holds before and after.
-      const d = (await h.db.query<{ before: { status: string }; after: { decision: string } }>(`SELECT before, after FROM audit_log WHERE action = 'case.decide' ORDER BY id DESC LIMIT 1`)).rows[0];
+      const d = (
+        await h.db.query<{ before: { status: string }; after: { decision: string } }>(
+          `SELECT before, after FROM audit_log WHERE action = 'case.decide' ORDER BY id DESC LIMIT 1`,
+        )
+      ).rows[0];
       assert.equal(d.after.decision, '不通过');
       assert.ok(d.before);
     });
@@ -90,7 +212,8 @@ for (const tdb of testDatabases()) {
       assert.ok(page.entries[0].id > page.entries[2].id, 'newest first');
       const next = (await app.inject({ url: page.next, headers: admin })).json();
       assert.ok(next.entries[0].id < page.entries[2].id, 'the next page continues below');
-      const cases = (await app.inject({ url: '/api/audit?action=case.*&actor=' + encodeURIComponent('李审查'), headers: admin })).json().entries as { action: string; actor: string }[];
+      const cases = (await app.inject({ url: '/api/audit?action=case.*&actor=' + encodeURIComponent('李审查'), headers: admin })).json()
+        .entries as { action: string; actor: string }[];
       assert.ok(cases.length >= 4 && cases.every((e) => e.action.startsWith('case.') && e.actor === '李审查'));
       const csv = await app.inject({ url: '/api/audit/export?format=csv', headers: admin });
       assert.match(String(csv.headers['content-type']), /text\/csv/);

@@ -29,13 +29,20 @@ for (const tdb of testDatabases()) {
       admin = await authHeaders(h.db, 'admin');
       await addUser(h.db, { username: '王规划', role: 'planner', password: 'correct horse 1' }, 'test');
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('passwords are stored as argon2id hashes, never in clear', async () => {
       const r = (await h.db.query<{ password_hash: string }>(`SELECT password_hash FROM app_user WHERE username = '王规划'`)).rows[0];
       assert.match(r.password_hash, /^\$argon2id\$v=19\$/);
       assert.ok(!r.password_hash.includes('correct horse'));
-      const audit = (await h.db.query<{ t: string }>(`SELECT string_agg(coalesce(before::text, '') || coalesce(after::text, ''), ' ') AS t FROM audit_log`)).rows[0].t;
+      const audit = (
+        await h.db.query<{ t: string }>(
+          `SELECT string_agg(coalesce(before::text, '') || coalesce(after::text, ''), ' ') AS t FROM audit_log`,
+        )
+      ).rows[0].t;
       assert.ok(!audit.includes('correct horse') && !audit.includes('argon2'), 'neither the password nor its hash reaches the audit trail');
     });
 
@@ -43,7 +50,11 @@ for (const tdb of testDatabases()) {
       const bad = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: '王规划', password: 'wrong password' } });
       assert.equal(bad.statusCode, 401);
       assert.deepEqual(Object.keys(bad.json()).sort(), ['code', 'error', 'statusCode']);
-      const unknown = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong password' } });
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'nobody', password: 'wrong password' },
+      });
       assert.equal(unknown.body, bad.body, 'the same answer for an unknown user: usernames cannot be probed');
       const failed = await h.db.query(`SELECT 1 FROM audit_log WHERE action = 'auth.login-failed' AND entity_id = '王规划'`);
       assert.equal(failed.rows.length, 1);
@@ -60,21 +71,40 @@ for (const tdb of testDatabases()) {
       assert.equal(me.username, '王规划');
       assert.equal(me.roleLabel, '编制人员');
       // A signed-in planner may run a review; the session works for writes from our own origin…
-      const own = await app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' }, payload: { password: 'correct horse 2' } });
+      const own = await app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' },
+        payload: { password: 'correct horse 2' },
+      });
       assert.equal(own.statusCode, 200, own.body);
       // …and a password change ends every session of that user.
       assert.equal((await app.inject({ url: '/api/auth/me', headers: { cookie } })).json().role, 'anonymous');
-      const again = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: '王规划', password: 'correct horse 2' } });
+      const again = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: '王规划', password: 'correct horse 2' },
+      });
       const cookie2 = cookieOf(again.headers['set-cookie'])!.split(';')[0];
       // Cross-site writes with the cookie are refused (CSRF).
-      const csrf = await app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie: cookie2, origin: 'https://evil.example', host: 'localhost:80' }, payload: { password: 'hijacked 123' } });
+      const csrf = await app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { cookie: cookie2, origin: 'https://evil.example', host: 'localhost:80' },
+        payload: { password: 'hijacked 123' },
+      });
       assert.equal(csrf.statusCode, 403);
       assert.match(csrf.json().error, /跨站/);
       // Log-out ends the session.
       assert.equal((await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookie2 } })).statusCode, 200);
       assert.equal((await app.inject({ url: '/api/auth/me', headers: { cookie: cookie2 } })).json().role, 'anonymous');
-      const actions = (await h.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE actor = '王规划' ORDER BY id`)).rows.map((r) => r.action);
-      assert.deepEqual(actions.filter((a) => a.startsWith('auth.') || a.startsWith('user.')), ['auth.login-failed', 'auth.login', 'user.password', 'auth.login', 'auth.logout']);
+      const actions = (await h.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE actor = '王规划' ORDER BY id`)).rows.map(
+        (r) => r.action,
+      );
+      assert.deepEqual(
+        actions.filter((a) => a.startsWith('auth.') || a.startsWith('user.')),
+        ['auth.login-failed', 'auth.login', 'user.password', 'auth.login', 'auth.logout'],
+      );
     });
 
     test('API tokens: issued once by an administrator, usable as Bearer, refused once revoked', async () => {
@@ -100,17 +130,36 @@ for (const tdb of testDatabases()) {
       const bad = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'qx1', role: 'district' } });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error, /district code/);
-      const badCode = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'qx1', role: 'district', districts: ['12345'] } });
+      const badCode = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: admin,
+        payload: { username: 'qx1', role: 'district', districts: ['12345'] },
+      });
       assert.equal(badCode.statusCode, 400);
-      const ok = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'qx1', role: 'district', districts: ['330110', '330106'], name: '李区县' } });
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: admin,
+        payload: { username: 'qx1', role: 'district', districts: ['330110', '330106'], name: '李区县' },
+      });
       assert.equal(ok.statusCode, 201, ok.body);
       assert.deepEqual(ok.json().districts, ['330106', '330110']);
-      assert.equal((await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'qx1', role: 'inspector' } })).statusCode, 409);
+      assert.equal(
+        (await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'qx1', role: 'inspector' } }))
+          .statusCode,
+        409,
+      );
       const upd = await app.inject({ method: 'PATCH', url: '/api/users/qx1', headers: admin, payload: { role: 'inspector' } });
       assert.deepEqual([upd.json().role, upd.json().districts], ['inspector', []]);
       const admins = (await app.inject({ url: '/api/users', headers: admin })).json().filter((u: { role: string }) => u.role === 'admin');
       assert.equal(admins.length, 1);
-      const last = await app.inject({ method: 'PATCH', url: `/api/users/${admins[0].username}`, headers: admin, payload: { active: false } });
+      const last = await app.inject({
+        method: 'PATCH',
+        url: `/api/users/${admins[0].username}`,
+        headers: admin,
+        payload: { active: false },
+      });
       assert.equal(last.statusCode, 409);
       assert.match(last.json().error, /last active administrator/);
       const off = await app.inject({ method: 'PATCH', url: '/api/users/qx1', headers: admin, payload: { active: false } });
@@ -124,7 +173,9 @@ describe('onemap user (command line)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'onemap-cli-user-'));
     const env = { ...process.env, ONEMAP_DATA_DIR: dir, DATABASE_URL: '', ONEMAP_PASSWORD: 'first admin pw' };
     try {
-      const add = await run(process.execPath, ['bin/onemap.js', 'user', 'add', 'admin', '--role', 'admin', '--name', '系统管理员'], { env });
+      const add = await run(process.execPath, ['bin/onemap.js', 'user', 'add', 'admin', '--role', 'admin', '--name', '系统管理员'], {
+        env,
+      });
       assert.match(add.stdout, /已添加用户 admin（管理员）/);
       const dup = await run(process.execPath, ['bin/onemap.js', 'user', 'add', 'admin', '--role', 'admin'], { env }).catch((e) => e);
       assert.equal(dup.code, 1);
@@ -132,8 +183,13 @@ describe('onemap user (command line)', () => {
       const tok = await run(process.execPath, ['bin/onemap.js', 'user', 'token', 'admin', '--name', 'QGIS', '--json'], { env });
       assert.match(JSON.parse(tok.stdout).token, /^om_/);
       const list = JSON.parse((await run(process.execPath, ['bin/onemap.js', 'user', 'list', '--json'], { env })).stdout);
-      assert.deepEqual(list.map((u: { username: string; role: string; name: string }) => [u.username, u.role, u.name]), [['admin', 'admin', '系统管理员']]);
-      const short = await run(process.execPath, ['bin/onemap.js', 'user', 'add', 'x', '--role', 'planner'], { env: { ...env, ONEMAP_PASSWORD: 'short' } }).catch((e) => e);
+      assert.deepEqual(
+        list.map((u: { username: string; role: string; name: string }) => [u.username, u.role, u.name]),
+        [['admin', 'admin', '系统管理员']],
+      );
+      const short = await run(process.execPath, ['bin/onemap.js', 'user', 'add', 'x', '--role', 'planner'], {
+        env: { ...env, ONEMAP_PASSWORD: 'short' },
+      }).catch((e) => e);
       assert.match(short.stderr, /at least 8 characters/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

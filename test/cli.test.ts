@@ -10,10 +10,15 @@ import { join } from 'node:path';
 describe('onemap CLI (embedded database)', () => {
   let dir: string;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], { encoding: 'utf8', env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' } });
+    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'onemap-cli-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onemap-cli-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('import, layers, versions, diff and export', () => {
@@ -29,7 +34,14 @@ describe('onemap CLI (embedded database)', () => {
     const again = run('import', 'fixtures/import/coordtxt/multipart_utf8_bom.txt', '--layer', 'ZD', '--json');
     assert.equal(again.code, 0, again.err);
 
-    const layers = JSON.parse(run('layers', '--json').out) as { code: string; name: string; class: string; version: number; featureCount: number; public: boolean }[];
+    const layers = JSON.parse(run('layers', '--json').out) as {
+      code: string;
+      name: string;
+      class: string;
+      version: number;
+      featureCount: number;
+      public: boolean;
+    }[];
     assert.ok(layers.length >= 24);
     assert.deepEqual(Object.keys(layers[0]).sort(), ['class', 'code', 'featureCount', 'name', 'public', 'version']);
     assert.equal(layers.find((l) => l.code === 'ZD')!.version, 2);
@@ -66,7 +78,8 @@ describe('onemap CLI (embedded database)', () => {
     assert.equal(j.versions.layers.YJJBNT, 1);
     assert.equal(j.versions.layers.STBHHX, null, 'a layer without data is named with version null');
     const f = j.findings.find((x: { layer: string; rule: string }) => x.layer === 'YJJBNT' && x.rule === 'forbidden-overlap');
-    for (const k of ['layer', 'rule', 'verdict', 'overlapAreaM2', 'overlapAreaPlanarM2', 'overlapAreaMu', 'overlapPercent', 'features']) assert.ok(k in f, `finding has ${k}`);
+    for (const k of ['layer', 'rule', 'verdict', 'overlapAreaM2', 'overlapAreaPlanarM2', 'overlapAreaMu', 'overlapPercent', 'features'])
+      assert.ok(k in f, `finding has ${k}`);
     // The fixture: a 100 m × 100 m overlap = 10,000 m² = 15 亩, 25% of the 200 m square project.
     assert.ok(Math.abs(f.overlapAreaM2 - 10000) < 1, String(f.overlapAreaM2));
     assert.ok(Math.abs(f.overlapAreaMu - 15) < 0.0015);

@@ -31,7 +31,13 @@ function area(g: Geometry): number {
 }
 
 const HEADER = '[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=40\n[地块坐标]\n';
-const SQUARE = ['J1,1,3345678.000,40512345.000', 'J2,1,3345778.000,40512345.000', 'J3,1,3345778.000,40512445.000', 'J4,1,3345678.000,40512445.000', 'J1,1,3345678.000,40512345.000'];
+const SQUARE = [
+  'J1,1,3345678.000,40512345.000',
+  'J2,1,3345778.000,40512345.000',
+  'J3,1,3345778.000,40512445.000',
+  'J4,1,3345678.000,40512445.000',
+  'J1,1,3345678.000,40512345.000',
+];
 const parse = (text: string) => parseCoordinateTxt('mem.txt', text, 'UTF-8');
 
 function throwsAt(fn: () => unknown, line: number | undefined, reason: RegExp): void {
@@ -55,17 +61,41 @@ test('GBK file with two parcels: SRID, declared areas, hole, x = easting', async
     { fid: 'DK-01', name: '文三路安置房地块', declaredAreaM2: 9600, line: 13 },
     { fid: 'DK-02', name: '滨江区中学用地', declaredAreaM2: 2000, line: 24 },
   ]);
-  assert.deepEqual(features.map((f) => [f.fid, f.location]), [['DK-01', 'line 13'], ['DK-02', 'line 24']]);
+  assert.deepEqual(
+    features.map((f) => [f.fid, f.location]),
+    [
+      ['DK-01', 'line 13'],
+      ['DK-02', 'line 24'],
+    ],
+  );
   assert.deepEqual(features[0].props, {
-    地块编号: 'DK-01', 地块名称: '文三路安置房地块', 图形属性: '面', 图幅号: 'H51G001001',
-    地块用途: '城镇住宅用地', 地类编码: '0701', 界址点数: 10, 地块面积公顷: 0.96,
+    地块编号: 'DK-01',
+    地块名称: '文三路安置房地块',
+    图形属性: '面',
+    图幅号: 'H51G001001',
+    地块用途: '城镇住宅用地',
+    地类编码: '0701',
+    界址点数: 10,
+    地块面积公顷: 0.96,
   });
   const g = wkbToGeometry(features[0].wkb!);
   assert.deepEqual(g, {
     type: 'Polygon',
     coordinates: [
-      [[40512345, 3345678], [40512345, 3345778], [40512445, 3345778], [40512445, 3345678], [40512345, 3345678]],
-      [[40512385, 3345718], [40512405, 3345718], [40512405, 3345738], [40512385, 3345738], [40512385, 3345718]],
+      [
+        [40512345, 3345678],
+        [40512345, 3345778],
+        [40512445, 3345778],
+        [40512445, 3345678],
+        [40512345, 3345678],
+      ],
+      [
+        [40512385, 3345718],
+        [40512405, 3345718],
+        [40512405, 3345738],
+        [40512385, 3345738],
+        [40512385, 3345718],
+      ],
     ],
   });
   assert.equal(area(g), 10000 - 400); // hand-derived: 100 m × 100 m minus a 20 m × 20 m hole
@@ -89,7 +119,11 @@ test('UTF-8 with BOM: empty 地块编号 → index, two separate outer rings →
 test('refusals name the file and the line', async () => {
   const cases: [string, number | undefined, RegExp][] = [
     ['malformed_point.txt', 16, /^point line must have 4 fields 点号,圈号,X,Y but has 3: "J3,1,3345778.000"$/],
-    ['swapped_axes.txt', 14, /^X=40512345\.678 looks like an easting and Y=3345678\.123 like a northing: X must be the northing \(北坐标\) and Y the easting with zone prefix; the columns seem swapped$/],
+    [
+      'swapped_axes.txt',
+      14,
+      /^X=40512345\.678 looks like an easting and Y=3345678\.123 like a northing: X must be the northing \(北坐标\) and Y the easting with zone prefix; the columns seem swapped$/,
+    ],
     ['wrong_zone_prefix.txt', 14, /^Y=39512345 has zone prefix 39 but the header says 带号=40$/],
     ['empty.txt', undefined, /^file is empty$/],
   ];
@@ -116,12 +150,23 @@ test('eastings without zone prefix are accepted as EPSG:4549 with a note', async
 test('header and structure errors', () => {
   throwsAt(() => parse('[属性描述]\n带号=40\n'), undefined, /no \[地块坐标\] section/);
   throwsAt(() => parse(HEADER), undefined, /has no parcels/);
-  throwsAt(() => parse(HEADER.replace('几度分带=3', '几度分带=5') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')), undefined, /unknown 几度分带=5/);
-  throwsAt(() => parse(HEADER.replace('2000国家大地坐标系', '1980西安坐标系') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')), undefined, /not CGCS2000/);
+  throwsAt(
+    () => parse(HEADER.replace('几度分带=3', '几度分带=5') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')),
+    undefined,
+    /unknown 几度分带=5/,
+  );
+  throwsAt(
+    () => parse(HEADER.replace('2000国家大地坐标系', '1980西安坐标系') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')),
+    undefined,
+    /not CGCS2000/,
+  );
   throwsAt(() => parse(HEADER + SQUARE[0]), 8, /before the first parcel header/);
   throwsAt(() => parse(HEADER + '5,1,A,a,面,,,,@\nJ1,1,3345678.000,4051234x.000'), 9, /Y "4051234x\.000" is not a number/);
-  throwsAt(() => parse(HEADER + '3,1,A,a,面,,,,@\nJ1,1,3345678,40512345\nJ2,1,3345778,40512345\nJ1,1,3345678,40512345'), 9,
-    /ring 圈号=1 of parcel A has 3 points.*at least 4/);
+  throwsAt(
+    () => parse(HEADER + '3,1,A,a,面,,,,@\nJ1,1,3345678,40512345\nJ2,1,3345778,40512345\nJ1,1,3345678,40512345'),
+    9,
+    /ring 圈号=1 of parcel A has 3 points.*at least 4/,
+  );
   throwsAt(() => parse(HEADER + '5,1,A,a,面,,,,@\nJ1,1,3345678.000,40912345.000'), 9, /412 km from the central meridian of zone 40/);
   throwsAt(() => parse(HEADER + '5,1,A,a,线,,,,@\n' + SQUARE.join('\n')), 8, /图形属性=线/);
   throwsAt(() => parse(HEADER + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n') + '\n5,1,B,b,面,,,'), 14, /must end with ",@"/);
@@ -139,7 +184,12 @@ test('point count mismatch is a warning; 几度分带 and 带号 can be inferred
   assert.match(bare.info.sridSource!, /几度分带 not stated.*带号 not stated/);
 
   // Ring 2 touches ring 1 at its first vertex but lies inside: still a hole.
-  const touching = ['J5,2,3345678.000,40512345.000', 'J6,2,3345700.000,40512345.000', 'J7,2,3345700.000,40512367.000', 'J5,2,3345678.000,40512345.000'];
+  const touching = [
+    'J5,2,3345678.000,40512345.000',
+    'J6,2,3345700.000,40512345.000',
+    'J7,2,3345700.000,40512367.000',
+    'J5,2,3345678.000,40512345.000',
+  ];
   const g = wkbToGeometry(parse(HEADER + '9,1,A,a,面,,,,@\n' + [...SQUARE, ...touching].join('\n')).features[0].wkb!);
   assert.equal(g.type, 'Polygon');
   assert.equal(g.type === 'Polygon' && g.coordinates.length, 2);
@@ -151,21 +201,67 @@ test('encoding override: a GBK file read as GB18030 gives the same text', async 
 });
 
 test('writer: exact format, GBK default, round trip through the reader', async () => {
-  const square = { type: 'Polygon', coordinates: [
-    [[40512345, 3345678], [40512345, 3345778], [40512445, 3345778], [40512445, 3345678], [40512345, 3345678]],
-    [[40512385, 3345718], [40512405, 3345718], [40512405, 3345738], [40512385, 3345738], [40512385, 3345718]],
-  ] } as Geometry;
-  const multi = { type: 'MultiPolygon', coordinates: [
-    [[[40512600.1234, 3346000.5], [40512630, 3346000.5], [40512630, 3346030], [40512600.1234, 3346000.5]]],
-    [[[40512700, 3346100], [40512720, 3346100], [40512720, 3346120], [40512700, 3346120]]], // not closed in the input
-  ] } as Geometry;
-  const buf = writeCoordinateTxt([
-    { fid: 'DK-01', name: '文三路安置房地块', use: '城镇住宅用地', landCode: '0701', wkbPlanar: geometryToWkb(square), areaHa: 0.96 },
-    { fid: 'DK-02', name: '两片,用地', wkbPlanar: geometryToWkb(multi), areaHa: 0.085 },
-  ], { zone: 40 });
+  const square = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [40512345, 3345678],
+        [40512345, 3345778],
+        [40512445, 3345778],
+        [40512445, 3345678],
+        [40512345, 3345678],
+      ],
+      [
+        [40512385, 3345718],
+        [40512405, 3345718],
+        [40512405, 3345738],
+        [40512385, 3345738],
+        [40512385, 3345718],
+      ],
+    ],
+  } as Geometry;
+  const multi = {
+    type: 'MultiPolygon',
+    coordinates: [
+      [
+        [
+          [40512600.1234, 3346000.5],
+          [40512630, 3346000.5],
+          [40512630, 3346030],
+          [40512600.1234, 3346000.5],
+        ],
+      ],
+      [
+        [
+          [40512700, 3346100],
+          [40512720, 3346100],
+          [40512720, 3346120],
+          [40512700, 3346120],
+        ],
+      ], // not closed in the input
+    ],
+  } as Geometry;
+  const buf = writeCoordinateTxt(
+    [
+      { fid: 'DK-01', name: '文三路安置房地块', use: '城镇住宅用地', landCode: '0701', wkbPlanar: geometryToWkb(square), areaHa: 0.96 },
+      { fid: 'DK-02', name: '两片,用地', wkbPlanar: geometryToWkb(multi), areaHa: 0.085 },
+    ],
+    { zone: 40 },
+  );
   const text = iconv.decode(buf, 'gbk');
   const lines = text.split('\r\n');
-  assert.deepEqual(lines.slice(0, 10), ['[属性描述]', '格式版本号=1.01', '坐标系=2000国家大地坐标系', '几度分带=3', '投影类型=高斯克吕格', '计量单位=米', '带号=40', '精度=0.001', '转换参数=,,,,,,', '[地块坐标]']);
+  assert.deepEqual(lines.slice(0, 10), [
+    '[属性描述]',
+    '格式版本号=1.01',
+    '坐标系=2000国家大地坐标系',
+    '几度分带=3',
+    '投影类型=高斯克吕格',
+    '计量单位=米',
+    '带号=40',
+    '精度=0.001',
+    '转换参数=,,,,,,',
+    '[地块坐标]',
+  ]);
   assert.equal(lines[10], '10,0.9600,DK-01,文三路安置房地块,面,,城镇住宅用地,0701,@');
   assert.equal(lines[11], 'J1,1,3345678.000,40512345.000');
   assert.equal(lines[15], 'J1,1,3345678.000,40512345.000');
@@ -183,23 +279,64 @@ test('writer: exact format, GBK default, round trip through the reader', async (
   assert.deepEqual(reader.info.warnings, []);
   assert.deepEqual(wkbToGeometry(features[0].wkb!), square);
   const back = wkbToGeometry(features[1].wkb!);
-  assert.deepEqual(back, { type: 'MultiPolygon', coordinates: [
-    [[[40512600.123, 3346000.5], [40512630, 3346000.5], [40512630, 3346030], [40512600.123, 3346000.5]]],
-    [[[40512700, 3346100], [40512720, 3346100], [40512720, 3346120], [40512700, 3346120], [40512700, 3346100]]],
-  ] });
-  assert.deepEqual(reader.info.declared!.map((d) => d.declaredAreaM2), [9600, 850]);
+  assert.deepEqual(back, {
+    type: 'MultiPolygon',
+    coordinates: [
+      [
+        [
+          [40512600.123, 3346000.5],
+          [40512630, 3346000.5],
+          [40512630, 3346030],
+          [40512600.123, 3346000.5],
+        ],
+      ],
+      [
+        [
+          [40512700, 3346100],
+          [40512720, 3346100],
+          [40512720, 3346120],
+          [40512700, 3346120],
+          [40512700, 3346100],
+        ],
+      ],
+    ],
+  });
+  assert.deepEqual(
+    reader.info.declared!.map((d) => d.declaredAreaM2),
+    [9600, 850],
+  );
 });
 
 test('writer reproduces the [地块坐标] section of the hand-written fixture; UTF-8 option; refuses unprefixed eastings', async () => {
   const { features, reader } = await readAll(`${DIR}/two_parcels_gbk.txt`);
-  const out = writeCoordinateTxt(features.map((f, i) => ({
-    fid: f.fid, name: String(f.props['地块名称']), use: String(f.props['地块用途']), landCode: String(f.props['地类编码']),
-    wkbPlanar: f.wkb!, areaHa: reader.info.declared![i].declaredAreaM2! / 1e4,
-  })), { zone: 40, encoding: 'UTF-8' });
+  const out = writeCoordinateTxt(
+    features.map((f, i) => ({
+      fid: f.fid,
+      name: String(f.props['地块名称']),
+      use: String(f.props['地块用途']),
+      landCode: String(f.props['地类编码']),
+      wkbPlanar: f.wkb!,
+      areaHa: reader.info.declared![i].declaredAreaM2! / 1e4,
+    })),
+    { zone: 40, encoding: 'UTF-8' },
+  );
   const section = (t: string) => t.slice(t.indexOf('[地块坐标]')).replace(/,H51G001001,/g, ',,');
   assert.equal(section(out.toString('utf8')), section(iconv.decode(readFileSync(`${DIR}/two_parcels_gbk.txt`), 'gbk')));
 
-  const plainWkb = geometryToWkb({ type: 'Polygon', coordinates: [[[512345, 3345678], [512445, 3345678], [512445, 3345778], [512345, 3345678]]] });
-  assert.throws(() => writeCoordinateTxt([{ fid: 'X', name: 'x', wkbPlanar: plainWkb, areaHa: 0 }], { zone: 40 }), /zone prefix 40.*EPSG:4528/);
+  const plainWkb = geometryToWkb({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [512345, 3345678],
+        [512445, 3345678],
+        [512445, 3345778],
+        [512345, 3345678],
+      ],
+    ],
+  });
+  assert.throws(
+    () => writeCoordinateTxt([{ fid: 'X', name: 'x', wkbPlanar: plainWkb, areaHa: 0 }], { zone: 40 }),
+    /zone prefix 40.*EPSG:4528/,
+  );
   assert.throws(() => writeCoordinateTxt([], { zone: 12 }), /outside/);
 });

@@ -8,16 +8,31 @@ import { generateDemo, DemoDataExistsError, type DemoResult } from '../src/demo/
 import { DEFAULT_LAYER_CODES } from '../src/catalogue/catalogue.service.ts';
 import type { Db } from '../src/db/index.ts';
 
-const HANGZHOU_CODES = ['330102', '330105', '330106', '330108', '330109', '330110', '330111', '330112', '330113', '330114', '330122', '330127', '330182'];
+const HANGZHOU_CODES = [
+  '330102',
+  '330105',
+  '330106',
+  '330108',
+  '330109',
+  '330110',
+  '330111',
+  '330112',
+  '330113',
+  '330114',
+  '330122',
+  '330127',
+  '330182',
+];
 
-const live = (code: string) =>
-  `(SELECT f.* FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = '${code}' AND f.v_to IS NULL)`;
+const live = (code: string) => `(SELECT f.* FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = '${code}' AND f.v_to IS NULL)`;
 
 /** Per layer: feature count and md5 over the row hashes in fid order. */
 async function fingerprint(db: Db, codes: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const code of codes) {
-    const r = await db.query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(string_agg(row_hash, ',' ORDER BY fid)) AS h FROM ${live(code)} x`);
+    const r = await db.query<{ n: number; h: string }>(
+      `SELECT count(*)::int AS n, md5(string_agg(row_hash, ',' ORDER BY fid)) AS h FROM ${live(code)} x`,
+    );
     out[code] = `${r.rows[0].n}:${r.rows[0].h}`;
   }
   return out;
@@ -34,13 +49,16 @@ for (const tdb of testDatabases()) {
       h = await tdb.open();
       result = await generateDemo(h.db, h.config, { scale: 'small', onProgress: (m, d, t) => progress.push([m, d, t]) });
     });
-    after(async () => { await h?.close(); });
+    after(async () => {
+      await h?.close();
+    });
 
     test('fills all 24 default layers, each as version 1 written by user demo', async () => {
       assert.deepEqual(result.layers.map((l) => l.code).sort(), [...DEFAULT_LAYER_CODES].sort());
       for (const l of result.layers) assert.ok(l.featureCount > 0, `${l.code} has no features`);
       const v = await h.db.query<{ code: string; version: number; created_by: string; note: string; feature_count: number }>(
-        `SELECT l.code, v.version, v.created_by, v.note, v.feature_count FROM layer_version v JOIN layer l ON l.id = v.layer_id ORDER BY l.code`);
+        `SELECT l.code, v.version, v.created_by, v.note, v.feature_count FROM layer_version v JOIN layer l ON l.id = v.layer_id ORDER BY l.code`,
+      );
       assert.equal(v.rows.length, 24);
       for (const row of v.rows) {
         assert.equal(row.version, 1);
@@ -55,16 +73,24 @@ for (const tdb of testDatabases()) {
     test('attributes use the names of the catalogue schemas', async () => {
       const r = await h.db.query<{ code: string; key: string }>(
         `SELECT DISTINCT l.code, k.key FROM feature f JOIN layer l ON l.id = f.layer_id, jsonb_object_keys(f.props) AS k(key)
-          WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(l.attr_schema) a WHERE a->>'name' = k.key)`);
+          WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(l.attr_schema) a WHERE a->>'name' = k.key)`,
+      );
       assert.deepEqual(r.rows, []);
     });
 
     test('districts are exactly the 13 real GB/T 2260 codes with their names, without overlaps', async () => {
-      const r = await h.db.query<{ code: string; name: string }>(`SELECT props->>'XZQDM' AS code, props->>'XZQMC' AS name FROM ${live('XZQ')} x ORDER BY 1`);
-      assert.deepEqual(r.rows.map((x) => x.code), HANGZHOU_CODES);
+      const r = await h.db.query<{ code: string; name: string }>(
+        `SELECT props->>'XZQDM' AS code, props->>'XZQMC' AS name FROM ${live('XZQ')} x ORDER BY 1`,
+      );
+      assert.deepEqual(
+        r.rows.map((x) => x.code),
+        HANGZHOU_CODES,
+      );
       assert.equal(r.rows.find((x) => x.code === '330106')!.name, '西湖区');
       assert.equal(r.rows.find((x) => x.code === '330127')!.name, '淳安县');
-      const o = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live('XZQ')} a JOIN ${live('XZQ')} b ON a.id < b.id AND ST_Relate(a.geom, b.geom, '2********')`);
+      const o = await h.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${live('XZQ')} a JOIN ${live('XZQ')} b ON a.id < b.id AND ST_Relate(a.geom, b.geom, '2********')`,
+      );
       assert.equal(o.rows[0].n, 0);
     });
 
@@ -72,7 +98,8 @@ for (const tdb of testDatabases()) {
       const r = await h.db.query<{ rate: number }>(
         `WITH y AS (SELECT ST_Union(geom) AS g FROM ${live('YJJBNT')} a), gb AS (SELECT ST_Union(geom) AS g FROM ${live('GBZNT')} b),
               ls AS (SELECT ST_Union(geom) AS g FROM ${live('LSSCGNQ')} c)
-         SELECT ST_Area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)::geography) / ST_Area(y.g::geography) AS rate FROM y, gb, ls`);
+         SELECT ST_Area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)::geography) / ST_Area(y.g::geography) AS rate FROM y, gb, ls`,
+      );
       const rate = r.rows[0].rate;
       assert.ok(rate >= 0.8 && rate <= 0.97, `多田套合 rate ${rate}`);
     });
@@ -81,9 +108,13 @@ for (const tdb of testDatabases()) {
       const r = await h.db.query<{ outside: number; total: number; conflicts: number }>(
         `SELECT ST_Area(ST_Difference((SELECT ST_Union(geom) FROM ${live('YJJBNT')} a), (SELECT ST_Union(geom) FROM ${live('GDBHHX')} b))::geography) AS outside,
                 (SELECT count(*)::int FROM ${live('YJJBNT')} c) AS total,
-                (SELECT count(DISTINCT y.id)::int FROM ${live('YJJBNT')} y JOIN ${live('CZKFBJ')} z ON ST_Relate(y.geom, z.geom, '2********')) AS conflicts`);
+                (SELECT count(DISTINCT y.id)::int FROM ${live('YJJBNT')} y JOIN ${live('CZKFBJ')} z ON ST_Relate(y.geom, z.geom, '2********')) AS conflicts`,
+      );
       assert.ok(r.rows[0].outside < 1, `YJJBNT outside GDBHHX: ${r.rows[0].outside} m²`);
-      assert.ok(r.rows[0].conflicts < r.rows[0].total * 0.1, `${r.rows[0].conflicts} of ${r.rows[0].total} permanent-farmland patches inside the boundary`);
+      assert.ok(
+        r.rows[0].conflicts < r.rows[0].total * 0.1,
+        `${r.rows[0].conflicts} of ${r.rows[0].total} permanent-farmland patches inside the boundary`,
+      );
     });
 
     test('the urban development boundary has a polygon with more than 1000 vertices', async () => {
@@ -93,7 +124,8 @@ for (const tdb of testDatabases()) {
 
     test('every feature lies inside the city extent', async () => {
       const r = await h.db.query<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
-        `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom)::geometry AS e FROM feature) s`);
+        `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom)::geometry AS e FROM feature) s`,
+      );
       const e = r.rows[0];
       assert.ok(e.xmin >= 118.34 && e.ymin >= 29.18 && e.xmax <= 120.72 && e.ymax <= 30.57, JSON.stringify(e));
     });
@@ -101,7 +133,8 @@ for (const tdb of testDatabases()) {
     test('the runway and the clearance surfaces sit at Xiaoshan airport', async () => {
       const r = await h.db.query<{ len: number; x: number; y: number; inner: number }>(
         `SELECT ST_Length(geom::geography) AS len, ST_X(ST_Centroid(geom)) AS x, ST_Y(ST_Centroid(geom)) AS y,
-                (SELECT (props->>'XZGC')::float FROM ${live('JCJK')} j WHERE props->>'XZMLX' = '内水平面') AS inner FROM ${live('JC')} x`);
+                (SELECT (props->>'XZGC')::float FROM ${live('JCJK')} j WHERE props->>'XZMLX' = '内水平面') AS inner FROM ${live('JC')} x`,
+      );
       const row = r.rows[0];
       assert.ok(Math.abs(row.len - 3600) < 5, `runway ${row.len} m`);
       assert.ok(Math.abs(row.x - 120.434) < 0.002 && Math.abs(row.y - 30.236) < 0.002);
@@ -129,7 +162,10 @@ for (const tdb of testDatabases()) {
         const theirs = await fingerprint(other.db, FINGERPRINTED);
         for (const code of ['DLTB', 'CZKFBJ', 'BXWL']) assert.notEqual(theirs[code], mine[code], `${code} did not change with the seed`);
         const codes = await other.db.query<{ code: string }>(`SELECT props->>'XZQDM' AS code FROM ${live('XZQ')} x ORDER BY 1`);
-        assert.deepEqual(codes.rows.map((x) => x.code), HANGZHOU_CODES);
+        assert.deepEqual(
+          codes.rows.map((x) => x.code),
+          HANGZHOU_CODES,
+        );
       } finally {
         await again.close();
         await other.close();

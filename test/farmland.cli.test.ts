@@ -10,7 +10,10 @@ import { join } from 'node:path';
 describe('onemap farmland CLI (embedded database)', () => {
   let dir: string;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], { encoding: 'utf8', env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ONEMAP_CLOCK: '2026-06-30' } });
+    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ONEMAP_CLOCK: '2026-06-30' },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   const json = (...args: string[]) => {
@@ -29,7 +32,10 @@ describe('onemap farmland CLI (embedded database)', () => {
     const a = json('farmland', 'accounts');
     const cult = a.city.find((c: { key: string }) => c.key === 'cultivated');
     assert.ok(cult.areaM2 > 0);
-    const sum = a.byDistrict.reduce((s: number, d: { categories: { key: string; areaM2: number }[] }) => s + d.categories.find((c) => c.key === 'cultivated')!.areaM2, 0);
+    const sum = a.byDistrict.reduce(
+      (s: number, d: { categories: { key: string; areaM2: number }[] }) => s + d.categories.find((c) => c.key === 'cultivated')!.areaM2,
+      0,
+    );
     assert.ok(Math.abs(sum - cult.areaM2) < 1e-3 * cult.areaM2, 'districts add up to the city');
     assert.equal(a.targets.find((t: { code: string; region?: string }) => t.code === 'GDBYL').target, 174.4);
 
@@ -54,8 +60,21 @@ describe('onemap farmland CLI (embedded database)', () => {
   test('ledger: the agreements of seeds 000/001', () => {
     const l = json('farmland', 'ledger');
     const mu = l.agreements.map((x: { quotaType: string; areaMu: number }) => [x.quotaType, Math.round(x.areaMu)]).sort();
-    assert.deepEqual(mu, [['farmland', 1500], ['farmland', 1521], ['forest', 1200], ['grain', 1000]], '3021 亩 farmland in two deals, 1200 亩 forest, 1000 亩 grain zone');
-    for (const b of l.balances) assert.ok(Math.abs(b.creditedM2 + b.receivedM2 - b.spentM2 - b.transferredM2 - b.remainingM2) < 1e-6, `${b.district} ${b.quotaType} balances`);
+    assert.deepEqual(
+      mu,
+      [
+        ['farmland', 1500],
+        ['farmland', 1521],
+        ['forest', 1200],
+        ['grain', 1000],
+      ],
+      '3021 亩 farmland in two deals, 1200 亩 forest, 1000 亩 grain zone',
+    );
+    for (const b of l.balances)
+      assert.ok(
+        Math.abs(b.creditedM2 + b.receivedM2 - b.spentM2 - b.transferredM2 - b.remainingM2) < 1e-6,
+        `${b.district} ${b.quotaType} balances`,
+      );
   });
 
   test('cases, projects, progress, evaluation; the demo is generated once', () => {
@@ -69,7 +88,10 @@ describe('onemap farmland CLI (embedded database)', () => {
     assert.deepEqual([item('ZZXM').actual, item('ZZXM').target], [projects.length, 60]);
     assert.equal(item('ZZSD').actual, projects.filter((x: { pilot: boolean }) => x.pilot).length);
     const e = json('farmland', 'projects', 'evaluation', '--year', '2026');
-    assert.equal(e.districts.reduce((s: number, d: { projects: number }) => s + d.projects, 0), projects.filter((x: { startYear: number }) => x.startYear <= 2026).length);
+    assert.equal(
+      e.districts.reduce((s: number, d: { projects: number }) => s + d.projects, 0),
+      projects.filter((x: { startYear: number }) => x.startYear <= 2026).length,
+    );
     const c = json('farmland', 'projects', 'check', String(projects[0].id));
     assert.equal(c.findings.length, 6);
     const again = run('farmland', 'demo', '--scale', 'small');

@@ -26,7 +26,15 @@ import { importFromReader } from '../src/importers/pipeline.ts';
 import type { Db } from '../src/db/index.ts';
 import type { Config } from '../src/config.ts';
 import { fixedClock } from '../src/util/clock.ts';
-import { CONSOLIDATION_RULESET, checkProject, createProject, evaluation, progress, updateProject, listProjects } from '../src/farmland/consolidation.ts';
+import {
+  CONSOLIDATION_RULESET,
+  checkProject,
+  createProject,
+  evaluation,
+  progress,
+  updateProject,
+  listProjects,
+} from '../src/farmland/consolidation.ts';
 import { saveRuleSet } from '../src/review/ruleset.ts';
 import type { Finding } from '../src/review/types.ts';
 
@@ -39,9 +47,19 @@ for (const t of testDatabases()) {
     let close: () => Promise<void>;
     const clock = fixedClock('2026-06-30');
     let p1 = 0;
-    const load = (layer: string, feats: Feat[]) => importFromReader(db, config, memoryReader(feats, { srid: 4549 }), { layer, user: 'test' });
+    const load = (layer: string, feats: Feat[]) =>
+      importFromReader(db, config, memoryReader(feats, { srid: 4549 }), { layer, user: 'test' });
     const lonlat = async (x0: number, y0: number, x1: number, y1: number) =>
-      JSON.parse((await db.query<{ j: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490), 12) AS j`, [E0 + x0, N0 + y0, E0 + x1, N0 + y1])).rows[0].j);
+      JSON.parse(
+        (
+          await db.query<{ j: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490), 12) AS j`, [
+            E0 + x0,
+            N0 + y0,
+            E0 + x1,
+            N0 + y1,
+          ])
+        ).rows[0].j,
+      );
     const check = async (figures?: Record<string, unknown>) => {
       if (figures) await updateProject(db, p1, { figures }, 'planner');
       const r = await checkProject(db, clock, p1, 'reviewer');
@@ -68,10 +86,21 @@ for (const t of testDatabases()) {
         { fid: 'T2a', geometry: sq(100, 0, 110, 50), props: { DLBM: '0103', DLMC: '旱地' } },
         { fid: 'T2b', geometry: sq(100, 50, 110, 100), props: { DLBM: '0301', DLMC: '乔木林地' } },
       ]);
-      const p = await createProject(db, {
-        code: 'ZZ-001', name: '余杭区跨乡镇土地综合整治试点', district: EAST, pilot: true, startYear: 2024,
-        areas: [{ kind: 'project', name: '项目区', geometry: await lonlat(-50, -50, 150, 150) }, { kind: 'consolidation', name: '整治区一', geometry: await lonlat(-10, -10, 110, 110) }],
-      }, 'planner');
+      const p = await createProject(
+        db,
+        {
+          code: 'ZZ-001',
+          name: '余杭区跨乡镇土地综合整治试点',
+          district: EAST,
+          pilot: true,
+          startYear: 2024,
+          areas: [
+            { kind: 'project', name: '项目区', geometry: await lonlat(-50, -50, 150, 150) },
+            { kind: 'consolidation', name: '整治区一', geometry: await lonlat(-10, -10, 110, 110) },
+          ],
+        },
+        'planner',
+      );
       p1 = p.id;
       assert.ok(Math.abs(p.projectAreaMu - 60) < 1e-4, `project area 40,000 m² = 60 亩, got ${p.projectAreaMu}`);
     });
@@ -80,7 +109,10 @@ for (const t of testDatabases()) {
     test('without figures the ratio rules say no-data, never pass', async () => {
       const f = await check();
       for (const id of ['xzgd', 'yjjbnt-xz', 'ssnyd', 'dxgy-ry']) assert.equal(f(id).verdict, 'no-data', id);
-      assert.ok(Math.abs((f.facts.projectYjjbntM2 as number) - 10000) < 0.01, 'permanent farmland in the project area is measured: 10,000 m²');
+      assert.ok(
+        Math.abs((f.facts.projectYjjbntM2 as number) - 10000) < 0.01,
+        'permanent farmland in the project area is measured: 10,000 m²',
+      );
       assert.equal(f.sources.projectYjjbntM2, 'computed');
       assert.equal(f('yjjbnt-tz').verdict, 'no-data', 'the adjusted area is not declared');
       assert.equal(f('zzq-gbznt').verdict, 'pass');
@@ -104,7 +136,10 @@ for (const t of testDatabases()) {
       const def = structuredClone(CONSOLIDATION_RULESET);
       def.rules.find((r) => r.id === 'zzq-gbznt')!.minPercent = 50;
       await saveRuleSet(db, def, 'admin', 'test: 50 %');
-      const at = async (yTop: number) => { await load('GBZNT', [{ fid: 'G', geometry: sq(0, 0, 100, yTop) }]); return (await check())('zzq-gbznt'); };
+      const at = async (yTop: number) => {
+        await load('GBZNT', [{ fid: 'G', geometry: sq(0, 0, 100, yTop) }]);
+        return (await check())('zzq-gbznt');
+      };
       assert.equal((await at(50)).verdict, 'pass', '50 % exactly');
       assert.equal((await at(49.9)).verdict, 'fail', '49.9 %: 10 m² short');
       assert.equal((await at(50.1)).verdict, 'pass', '50.1 %');
@@ -134,11 +169,19 @@ for (const t of testDatabases()) {
       assert.equal(await verdict('yjjbnt-tz', { adjustedYjjbntM2: 300.01 }), 'warn');
       assert.equal(await verdict('yjjbnt-tz', { adjustedYjjbntM2: 500 }), 'warn', 'exactly the 5 % cap (最高不超过 5%)');
       assert.equal(await verdict('yjjbnt-tz', { adjustedYjjbntM2: 500.01 }), 'fail');
-      assert.equal(await verdict('yjjbnt-tz', { adjustedYjjbntM2: 500.01, provincialApproval: true }), 'warn', '报经省级以上自然资源部门批准');
+      assert.equal(
+        await verdict('yjjbnt-tz', { adjustedYjjbntM2: 500.01, provincialApproval: true }),
+        'warn',
+        '报经省级以上自然资源部门批准',
+      );
     });
 
     test('yjjbnt-xz: net new permanent farmland ≥ 5 % of the adjusted area', async () => {
-      assert.equal(await verdict('yjjbnt-xz', { adjustedYjjbntM2: 300, addedYjjbntM2: 315, provincialApproval: false }), 'pass', 'net 15 = 5 % of 300');
+      assert.equal(
+        await verdict('yjjbnt-xz', { adjustedYjjbntM2: 300, addedYjjbntM2: 315, provincialApproval: false }),
+        'pass',
+        'net 15 = 5 % of 300',
+      );
       assert.equal(await verdict('yjjbnt-xz', { addedYjjbntM2: 314.99 }), 'fail');
       assert.equal(await verdict('yjjbnt-xz', { addedYjjbntM2: 315.01 }), 'pass');
     });
@@ -158,8 +201,14 @@ for (const t of testDatabases()) {
     });
 
     test('checks are stored and audited; unknown figures are refused', async () => {
-      const n = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM farmland_project_check WHERE project_id = $1`, [p1])).rows[0].n;
-      const a = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'farmland.project.check' AND entity_id = $1`, [String(p1)])).rows[0].n;
+      const n = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM farmland_project_check WHERE project_id = $1`, [p1])).rows[0]
+        .n;
+      const a = (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'farmland.project.check' AND entity_id = $1`,
+          [String(p1)],
+        )
+      ).rows[0].n;
       assert.ok(n >= 20);
       assert.equal(a, n);
       await assert.rejects(updateProject(db, p1, { figures: { newFarmland: 1 } }, 'planner'), /unknown figure/);
@@ -168,19 +217,45 @@ for (const t of testDatabases()) {
 
     test('progress against the 2027 targets and the yearly evaluation', async () => {
       // P1's figures back within every limit, checked once more: its latest verdict is pass.
-      const last = await checkProject(db, clock, (await updateProject(db, p1, { figures: { facilityLandM2: 400, adjustedYjjbntM2: 200, addedYjjbntM2: 215, provincialApproval: false } }, 'planner')).id, 'reviewer');
+      const last = await checkProject(
+        db,
+        clock,
+        (
+          await updateProject(
+            db,
+            p1,
+            { figures: { facilityLandM2: 400, adjustedYjjbntM2: 200, addedYjjbntM2: 215, provincialApproval: false } },
+            'planner',
+          )
+        ).id,
+        'reviewer',
+      );
       assert.equal(last.verdict, 'pass', JSON.stringify(last.findings.map((f) => [f.ruleId, f.verdict])));
       // A second project in WEST (not a pilot), 100 m × 100 m = 15 亩, started 2026, no check yet.
-      await createProject(db, { code: 'ZZ-002', name: '西湖区土地综合整治', district: WEST, startYear: 2026, figures: { newCultivatedMu: 2 }, areas: [{ kind: 'project', geometry: await lonlat(-300, 0, -200, 100) }] }, 'planner');
+      await createProject(
+        db,
+        {
+          code: 'ZZ-002',
+          name: '西湖区土地综合整治',
+          district: WEST,
+          startYear: 2026,
+          figures: { newCultivatedMu: 2 },
+          areas: [{ kind: 'project', geometry: await lonlat(-300, 0, -200, 100) }],
+        },
+        'planner',
+      );
       const pr = await progress(db);
       const item = (code: string) => pr.items.find((i) => i.code === code)!;
       assert.deepEqual([item('ZZXM').actual, item('ZZXM').target, item('ZZXM').met], [2, 60, false]);
       assert.deepEqual([item('ZZSD').actual, item('ZZSD').target], [1, 15]);
-      assert.ok(Math.abs(item('ZZMJ').actual - (60 + 15) / 10000) < 1e-8, `project areas 60 + 15 亩 = 0.0075 万亩, got ${item('ZZMJ').actual}`);
+      assert.ok(
+        Math.abs(item('ZZMJ').actual - (60 + 15) / 10000) < 1e-8,
+        `project areas 60 + 15 亩 = 0.0075 万亩, got ${item('ZZMJ').actual}`,
+      );
       assert.equal(item('ZZMJ').target, 300);
       // New cultivated land: P1 declares 50.01 亩 (its last xzgd figure), P2 2 亩.
       const p1Row = (await listProjects(db, null)).find((p) => p.id === p1)!;
-      assert.ok(Math.abs((p1Row.figures.newCultivatedM2 as number) - 50.01 * 10000 / 15) < 1e-6);
+      assert.ok(Math.abs((p1Row.figures.newCultivatedM2 as number) - (50.01 * 10000) / 15) < 1e-6);
       assert.ok(Math.abs(item('XZGD').actual - (50.01 + 2) / 10000) < 1e-8);
       assert.equal(item('XZGD').target, 4.7);
 
@@ -189,7 +264,11 @@ for (const t of testDatabases()) {
       const west = ev.districts.find((d) => d.district === WEST)!;
       assert.deepEqual([east.projects, east.pilots, east.checked, east.pass, east.score], [1, 1, 1, 1, 100], 'P1 passes its latest check');
       assert.deepEqual([west.projects, west.startedThisYear, west.checked, west.score], [1, 1, 0, null]);
-      assert.deepEqual((await evaluation(db, 2025, null)).districts.map((d) => d.district), [EAST], 'P2 starts in 2026');
+      assert.deepEqual(
+        (await evaluation(db, 2025, null)).districts.map((d) => d.district),
+        [EAST],
+        'P2 starts in 2026',
+      );
     });
   });
 }

@@ -36,10 +36,14 @@ for (const t of testDatabases()) {
     let close: () => Promise<void>;
     /** GeoJSON (EPSG:4490) of an EPSG:4549 point or rectangle, relative to (E0, N0). */
     const lonlat = async (x0: number, y0: number, x1?: number, y1?: number) => {
-      const g = x1 === undefined ? `ST_MakePoint(${E0 + x0}, ${N0 + y0})` : `ST_MakeEnvelope(${E0 + x0}, ${N0 + y0}, ${E0 + x1}, ${N0 + y1!})`;
-      return JSON.parse((await db.query<{ j: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(${g}, 4549), 4490), 12) AS j`)).rows[0].j);
+      const g =
+        x1 === undefined ? `ST_MakePoint(${E0 + x0}, ${N0 + y0})` : `ST_MakeEnvelope(${E0 + x0}, ${N0 + y0}, ${E0 + x1}, ${N0 + y1!})`;
+      return JSON.parse(
+        (await db.query<{ j: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(${g}, 4549), 4490), 12) AS j`)).rows[0].j,
+      );
     };
-    const audits = async (prefix: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action LIKE $1`, [`${prefix}%`])).rows[0].n;
+    const audits = async (prefix: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action LIKE $1`, [`${prefix}%`])).rows[0].n;
     const ids: Record<string, number> = {};
 
     before(async () => {
@@ -52,7 +56,18 @@ for (const t of testDatabases()) {
     after(async () => close());
 
     test('intake opens a case; alerts on the same spot are merged (多违合一); duplicates are recognised', async () => {
-      const a1 = await intakeAlert(db, config, { source: 'camera', externalId: 'TT-0001', observedAt: '2026-06-01T08:00:00+08:00', geometry: await lonlat(1000, 1000), evidenceUrl: 'https://cam.example/TT-0001.jpg' }, 'cam-bot');
+      const a1 = await intakeAlert(
+        db,
+        config,
+        {
+          source: 'camera',
+          externalId: 'TT-0001',
+          observedAt: '2026-06-01T08:00:00+08:00',
+          geometry: await lonlat(1000, 1000),
+          evidenceUrl: 'https://cam.example/TT-0001.jpg',
+        },
+        'cam-bot',
+      );
       assert.equal(a1.outcome, 'new-case');
       ids.C1 = a1.caseId;
       const c1 = await getCaseDetail(db, clock, ids.C1);
@@ -60,19 +75,39 @@ for (const t of testDatabases()) {
       assert.equal(c1.district, EAST);
       assert.equal(c1.deadline, '2026-06-02', 'assign within 1 day (settings.patrol.deadlines.assign)');
 
-      const a2 = await intakeAlert(db, config, { source: 'remote-sensing', externalId: 'RS-77', observedAt: '2026-05-28T00:00:00Z', geometry: await lonlat(990, 990, 1010, 1010) }, 'rs-bot');
+      const a2 = await intakeAlert(
+        db,
+        config,
+        { source: 'remote-sensing', externalId: 'RS-77', observedAt: '2026-05-28T00:00:00Z', geometry: await lonlat(990, 990, 1010, 1010) },
+        'rs-bot',
+      );
       assert.deepEqual([a2.outcome, a2.caseId], ['merged', ids.C1]);
       assert.equal(a2.distanceM, 0);
 
-      const a3 = await intakeAlert(db, config, { source: 'drone', observedAt: '2026-06-01T09:00:00+08:00', geometry: await lonlat(961, 1000) }, 'drone-bot');
+      const a3 = await intakeAlert(
+        db,
+        config,
+        { source: 'drone', observedAt: '2026-06-01T09:00:00+08:00', geometry: await lonlat(961, 1000) },
+        'drone-bot',
+      );
       assert.deepEqual([a3.outcome, a3.caseId], ['merged', ids.C1]);
       assert.ok(Math.abs(a3.distanceM! - 29) < 0.01, `29 m from the remote-sensing polygon, got ${a3.distanceM}`);
 
-      const a4 = await intakeAlert(db, config, { source: 'drone', observedAt: '2026-06-01T09:05:00+08:00', geometry: await lonlat(1041, 1000) }, 'drone-bot');
+      const a4 = await intakeAlert(
+        db,
+        config,
+        { source: 'drone', observedAt: '2026-06-01T09:05:00+08:00', geometry: await lonlat(1041, 1000) },
+        'drone-bot',
+      );
       assert.equal(a4.outcome, 'new-case', '31 m away: beyond the 30 m merge distance');
       ids.C2 = a4.caseId;
 
-      const again = await intakeAlert(db, config, { source: 'camera', externalId: 'TT-0001', observedAt: '2026-06-01T08:00:00+08:00', geometry: await lonlat(1000, 1000) }, 'cam-bot');
+      const again = await intakeAlert(
+        db,
+        config,
+        { source: 'camera', externalId: 'TT-0001', observedAt: '2026-06-01T08:00:00+08:00', geometry: await lonlat(1000, 1000) },
+        'cam-bot',
+      );
       assert.deepEqual([again.outcome, again.alertId, again.caseId], ['duplicate', a1.alertId, ids.C1]);
 
       const detail = await getCaseDetail(db, clock, ids.C1);
@@ -83,11 +118,56 @@ for (const t of testDatabases()) {
     });
 
     test('bad alerts are refused with the reason', async () => {
-      await refused(intakeAlert(db, config, { source: 'satellite', observedAt: '2026-06-01T00:00:00Z', geometry: await lonlat(0, 0) }, 'x'), 400, 'bad_request', /source/);
-      await refused(intakeAlert(db, config, { source: 'camera', observedAt: 'yesterday', geometry: await lonlat(0, 0) }, 'x'), 400, 'bad_request', /observedAt/);
-      await refused(intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-03T00:00:00Z', geometry: await lonlat(0, 0) }, 'x'), 400, 'bad_request', /future|未来/);
-      await refused(intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-01T00:00:00Z', geometry: { type: 'Point', coordinates: [30.27, 120.0] } }, 'x'), 400, 'invalid_geometry', /outside the city extent/);
-      await refused(intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-01T00:00:00Z', geometry: { type: 'LineString', coordinates: [[120, 30.27], [120.01, 30.27]] } }, 'x'), 400, 'invalid_geometry', /Point, Polygon or MultiPolygon/);
+      await refused(
+        intakeAlert(db, config, { source: 'satellite', observedAt: '2026-06-01T00:00:00Z', geometry: await lonlat(0, 0) }, 'x'),
+        400,
+        'bad_request',
+        /source/,
+      );
+      await refused(
+        intakeAlert(db, config, { source: 'camera', observedAt: 'yesterday', geometry: await lonlat(0, 0) }, 'x'),
+        400,
+        'bad_request',
+        /observedAt/,
+      );
+      await refused(
+        intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-03T00:00:00Z', geometry: await lonlat(0, 0) }, 'x'),
+        400,
+        'bad_request',
+        /future|未来/,
+      );
+      await refused(
+        intakeAlert(
+          db,
+          config,
+          { source: 'camera', observedAt: '2026-06-01T00:00:00Z', geometry: { type: 'Point', coordinates: [30.27, 120.0] } },
+          'x',
+        ),
+        400,
+        'invalid_geometry',
+        /outside the city extent/,
+      );
+      await refused(
+        intakeAlert(
+          db,
+          config,
+          {
+            source: 'camera',
+            observedAt: '2026-06-01T00:00:00Z',
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [120, 30.27],
+                [120.01, 30.27],
+              ],
+            },
+          },
+          'x',
+        ),
+        400,
+        'invalid_geometry',
+        /Point, Polygon or MultiPolygon/,
+      );
     });
 
     test('every transition, with deadlines; the reason is required', async () => {
@@ -97,7 +177,13 @@ for (const t of testDatabases()) {
       c = await transition(db, clock, ids.C1, { action: 'assign', assignee: '李田长', note: '改派' }, 'inspector');
       assert.deepEqual([c.status, c.assignee], ['assigned', '李田长'], 're-assigning is allowed');
       await refused(transition(db, clock, ids.C1, { action: 'verify' }, 'inspector'), 400, 'bad_request', /核查情况/);
-      c = await transition(db, clock, ids.C1, { action: 'verify', note: '现场核实：耕地上堆放建材约 300 m²', verification: { landUse: '堆放', areaM2: 300 } }, 'inspector');
+      c = await transition(
+        db,
+        clock,
+        ids.C1,
+        { action: 'verify', note: '现场核实：耕地上堆放建材约 300 m²', verification: { landUse: '堆放', areaM2: 300 } },
+        'inspector',
+      );
       assert.deepEqual([c.status, c.deadline], ['verified', '2026-06-03']);
       await refused(transition(db, clock, ids.C1, { action: 'rectify' }, 'inspector'), 400, 'bad_request', /理由/);
       c = await transition(db, clock, ids.C1, { action: 'rectify', note: '责令 30 日内清理复耕' }, 'inspector');
@@ -113,7 +199,12 @@ for (const t of testDatabases()) {
       c = await transition(db, clock, ids.C2, { action: 'violation', note: '未批先建，移交执法立案' }, 'inspector');
       assert.deepEqual([c.status, c.open], ['violation', false]);
 
-      const a = await intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-20T10:00:00+08:00', geometry: await lonlat(-2000, 500) }, 'cam-bot');
+      const a = await intakeAlert(
+        db,
+        config,
+        { source: 'camera', observedAt: '2026-06-20T10:00:00+08:00', geometry: await lonlat(-2000, 500) },
+        'cam-bot',
+      );
       const cf = await getCaseDetail(db, clock, a.caseId);
       assert.equal(cf.district, WEST);
       await transition(db, clock, a.caseId, { action: 'assign', assignee: '赵田长' }, 'inspector');
@@ -122,29 +213,57 @@ for (const t of testDatabases()) {
       ids.C3 = a.caseId;
 
       const history = (await getCaseDetail(db, clock, ids.C1)).events.map((e) => `${e.action}:${e.from_status ?? ''}→${e.to_status}`);
-      assert.deepEqual(history, ['open:→new', 'merge:→new', 'merge:→new', 'assign:new→assigned', 'assign:assigned→assigned', 'verify:assigned→verified', 'rectify:verified→rectifying', 'complete:rectifying→rectified']);
-      for (const act of ['assign', 'verify', 'rectify', 'complete', 'violation', 'false-alarm']) assert.ok(await audits(`farmland.case.${act}`) >= 1, `farmland.case.${act} audited`);
+      assert.deepEqual(history, [
+        'open:→new',
+        'merge:→new',
+        'merge:→new',
+        'assign:new→assigned',
+        'assign:assigned→assigned',
+        'verify:assigned→verified',
+        'rectify:verified→rectifying',
+        'complete:rectifying→rectified',
+      ]);
+      for (const act of ['assign', 'verify', 'rectify', 'complete', 'violation', 'false-alarm'])
+        assert.ok((await audits(`farmland.case.${act}`)) >= 1, `farmland.case.${act} audited`);
     });
 
     test('illegal transitions are refused, naming the current state and what is allowed', async () => {
-      const n = await intakeAlert(db, config, { source: 'patrol', observedAt: '2026-06-20T10:00:00+08:00', geometry: await lonlat(3000, 3000) }, 'tianzhang');
-      await assert.rejects(transition(db, clock, n.caseId, { action: 'verify', note: 'x' }, 'inspector'), (e: Error & { statusCode?: number; code?: string; problems?: { current: string; allowed: string[] }[] }) => {
-        assert.equal(e.statusCode, 409);
-        assert.equal(e.code, 'illegal_transition');
-        assert.match(e.message, /待派发/);
-        assert.match(e.message, /派发/);
-        assert.deepEqual(e.problems, [{ current: 'new', requested: 'verify', allowed: ['assign'] }]);
-        return true;
-      });
+      const n = await intakeAlert(
+        db,
+        config,
+        { source: 'patrol', observedAt: '2026-06-20T10:00:00+08:00', geometry: await lonlat(3000, 3000) },
+        'tianzhang',
+      );
+      await assert.rejects(
+        transition(db, clock, n.caseId, { action: 'verify', note: 'x' }, 'inspector'),
+        (e: Error & { statusCode?: number; code?: string; problems?: { current: string; allowed: string[] }[] }) => {
+          assert.equal(e.statusCode, 409);
+          assert.equal(e.code, 'illegal_transition');
+          assert.match(e.message, /待派发/);
+          assert.match(e.message, /派发/);
+          assert.deepEqual(e.problems, [{ current: 'new', requested: 'verify', allowed: ['assign'] }]);
+          return true;
+        },
+      );
       await refused(transition(db, clock, n.caseId, { action: 'complete', note: 'x' }, 'inspector'), 409, 'illegal_transition');
-      await refused(transition(db, clock, ids.C1, { action: 'assign', assignee: 'x' }, 'inspector'), 409, 'illegal_transition', /已办结|none/);
+      await refused(
+        transition(db, clock, ids.C1, { action: 'assign', assignee: 'x' }, 'inspector'),
+        409,
+        'illegal_transition',
+        /已办结|none/,
+      );
       await refused(transition(db, clock, ids.C2, { action: 'false-alarm', note: 'x' }, 'inspector'), 409, 'illegal_transition');
       await refused(transition(db, clock, n.caseId, { action: 'close' }, 'inspector'), 400, 'bad_request', /未知操作/);
       await refused(transition(db, clock, 999999, { action: 'assign', assignee: 'x' }, 'inspector'), 404, 'not_found');
     });
 
     test('a closed case does not absorb a new alert on its spot', async () => {
-      const a = await intakeAlert(db, config, { source: 'camera', observedAt: '2026-06-20T11:00:00+08:00', geometry: await lonlat(1000, 1000) }, 'cam-bot');
+      const a = await intakeAlert(
+        db,
+        config,
+        { source: 'camera', observedAt: '2026-06-20T11:00:00+08:00', geometry: await lonlat(1000, 1000) },
+        'cam-bot',
+      );
       assert.equal(a.outcome, 'new-case', 'C1 was rectified: a new violation there is a new case');
       assert.notEqual(a.caseId, ids.C1);
       ids.C4 = a.caseId;
@@ -180,8 +299,14 @@ for (const t of testDatabases()) {
       assert.deepEqual([camera.alerts, camera.openCases + camera.closedCases], [3, 3], 'camera alerts: C1, C3, C4');
       const drone = s.bySource.find((x) => x.source === 'drone')!;
       assert.deepEqual([drone.alerts, drone.openCases + drone.closedCases], [2, 2], 'drone alerts: one merged into C1, one opening C2');
-      assert.deepEqual((await listCases(db, clock, { districts: [WEST] })).map((c) => c.id), [ids.C3]);
-      assert.deepEqual((await listCases(db, clock, { source: 'remote-sensing' })).map((c) => c.id), [ids.C1]);
+      assert.deepEqual(
+        (await listCases(db, clock, { districts: [WEST] })).map((c) => c.id),
+        [ids.C3],
+      );
+      assert.deepEqual(
+        (await listCases(db, clock, { source: 'remote-sensing' })).map((c) => c.id),
+        [ids.C1],
+      );
     });
   });
 }

@@ -38,13 +38,19 @@ for (const t of testDatabases()) {
         { fid: EAST, geometry: sq(0, -5000, 5000, 5000), props: { XZQDM: EAST, XZQMC: '余杭区' } },
       ]);
       await load(db, config, 'YJJBNT', [
-        { fid: 'Y1', geometry: sq(0, 0, 100, 100) }, { fid: 'Y2', geometry: sq(200, 0, 300, 100) }, { fid: 'Y3', geometry: sq(-300, 0, -200, 100) },
+        { fid: 'Y1', geometry: sq(0, 0, 100, 100) },
+        { fid: 'Y2', geometry: sq(200, 0, 300, 100) },
+        { fid: 'Y3', geometry: sq(-300, 0, -200, 100) },
       ]);
       await load(db, config, 'GBZNT', [
-        { fid: 'G1', geometry: sq(0, 0, 100, 50) }, { fid: 'G2', geometry: sq(200, 0, 300, 100) }, { fid: 'G3', geometry: sq(500, 500, 600, 600) },
+        { fid: 'G1', geometry: sq(0, 0, 100, 50) },
+        { fid: 'G2', geometry: sq(200, 0, 300, 100) },
+        { fid: 'G3', geometry: sq(500, 500, 600, 600) },
       ]);
       await load(db, config, 'LSSCGNQ', [
-        { fid: 'L1', geometry: sq(0, 0, 50, 100) }, { fid: 'L2', geometry: sq(150, 0, 400, 200) }, { fid: 'L3', geometry: sq(500, 500, 600, 600) },
+        { fid: 'L1', geometry: sq(0, 0, 50, 100) },
+        { fid: 'L2', geometry: sq(150, 0, 400, 200) },
+        { fid: 'L3', geometry: sq(500, 500, 600, 600) },
       ]);
     });
     after(async () => close());
@@ -54,7 +60,7 @@ for (const t of testDatabases()) {
       near(r.city.yjjbntM2, 30000);
       near(r.city.coincideM2, 12500);
       near(r.city.ratePercent!, (12500 / 30000) * 100, 1e-4);
-      near(r.city.coincideMu, 12500 * 15 / 10000, 1e-4);
+      near(r.city.coincideMu, (12500 * 15) / 10000, 1e-4);
       // permanent farmland that is high-standard: Y1 half (5,000) + Y2 (10,000); in a grain zone: Y1 half + Y2
       near(r.city.withGbzntM2, 15000);
       near(r.city.withLsscgnqM2, 15000);
@@ -93,7 +99,9 @@ for (const t of testDatabases()) {
       assert.equal(y1.properties.XZQDM, EAST);
       const westOnly = JSON.parse(await missingGeoJson(db, r.runId!, null, [WEST]));
       assert.equal(westOnly.features.length, 2, 'Y3 lacks both GBZNT and LSSCGNQ');
-      const v = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'DTTH_QS'`);
+      const v = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'DTTH_QS'`,
+      );
       assert.equal(v.rows[0].n, 5);
     });
 
@@ -115,18 +123,18 @@ for (const t of testDatabases()) {
       near(cult.areaM2, 700000, 0.1);
       assert.equal(cult.version, 2);
       const yj = acc.city.find((c) => c.key === 'yjjbnt')!;
-      near(yj.areaMu, 30000 * 15 / 10000, 1e-4);
+      near(yj.areaMu, (30000 * 15) / 10000, 1e-4);
       const east = acc.byDistrict.find((d) => d.code === EAST)!.categories.find((c) => c.key === 'cultivated')!;
       near(east.areaM2, 500000, 0.1);
       const gd = acc.targets.find((x) => x.code === 'GDBYL')!;
-      assert.equal(gd.target, 174.40);
+      assert.equal(gd.target, 174.4);
       assert.equal(gd.met, false, '70 万分之一 of the target is not met');
       assert.match(gd.source, /2023/);
 
       const c = await cultivatedChange(db, 1, 2);
       near(c.lost.areaM2, 500000, 0.1);
       near(c.gained.areaM2, 200000, 0.1);
-      near(c.netMu, -300000 * 15 / 10000, 1e-3);
+      near(c.netMu, (-300000 * 15) / 10000, 1e-3);
       assert.equal(c.byNewUse[0].class, '0702');
       const lost = c.patches.find((p) => p.direction === 'lost')!;
       assert.deepEqual([lost.oldFid, lost.newFid, lost.district], ['A', 'A2', EAST]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import { gpkgGeometryToWkb, openGeoPackage } from '../src/importers/gpkg.ts';
-import { ImportError, type ReaderOptions, type SourceFeature, type SourceReader } from '../src/importers/types.ts';
+import { ImportError, type ReaderOptions } from '../src/importers/types.ts';
 import { geometryToWkb, wkbToGeometry, type Geometry } from '../src/util/wkb.ts';
 import { drain } from './helpers/drain.ts';
 
@@ -45,11 +45,27 @@ test('single-layer GeoPackage made by ogr2ogr: SRID, rows, attributes, null geom
   assert.equal(reader.info.geometryType, 'POLYGON');
   assert.equal(reader.info.featureCount, 3);
   assert.equal(reader.bytesRead(), reader.info.totalBytes);
-  assert.deepEqual(features.map((f) => [f.fid, f.location]), [['1', 'row fid=1'], ['2', 'row fid=2'], ['3', 'row fid=3']]);
+  assert.deepEqual(
+    features.map((f) => [f.fid, f.location]),
+    [
+      ['1', 'row fid=1'],
+      ['2', 'row fid=2'],
+      ['3', 'row fid=3'],
+    ],
+  );
   assert.deepEqual(features[0].props, { dkbh: 'XH-001', dkmc: '文三路地块', yt: '城镇住宅用地', mj_ha: 1.25, pzrq: '2024-03-15' });
   assert.equal(features[1].props['dkmc'], '转塘地块（含空洞）');
   assert.deepEqual(wkbToGeometry(features[0].wkb!), {
-    type: 'Polygon', coordinates: [[[120.1, 30.2], [120.11, 30.2], [120.11, 30.21], [120.1, 30.21], [120.1, 30.2]]],
+    type: 'Polygon',
+    coordinates: [
+      [
+        [120.1, 30.2],
+        [120.11, 30.2],
+        [120.11, 30.21],
+        [120.1, 30.21],
+        [120.1, 30.2],
+      ],
+    ],
   });
   const holed = wkbToGeometry(features[1].wkb!);
   assert.equal(holed.type === 'Polygon' && holed.coordinates.length, 2);
@@ -63,9 +79,23 @@ test('two layers: refuse to guess, list them; pick by name (case-insensitive) fo
   const { reader, features } = await readAll(file, { layer: 'PARCELS_4549' });
   assert.equal(reader.info.srid, 4549);
   assert.equal(reader.info.geometryType, 'MULTIPOLYGON');
-  assert.deepEqual(features.map((f) => [f.fid, f.props]), [['1', { dkbh: 'BJ-101', dkmc: '滨江区100米方块' }]]);
+  assert.deepEqual(
+    features.map((f) => [f.fid, f.props]),
+    [['1', { dkbh: 'BJ-101', dkmc: '滨江区100米方块' }]],
+  );
   assert.deepEqual(wkbToGeometry(features[0].wkb!), {
-    type: 'MultiPolygon', coordinates: [[[[512345, 3345678], [512445, 3345678], [512445, 3345778], [512345, 3345778], [512345, 3345678]]]],
+    type: 'MultiPolygon',
+    coordinates: [
+      [
+        [
+          [512345, 3345678],
+          [512445, 3345678],
+          [512445, 3345778],
+          [512345, 3345778],
+          [512345, 3345678],
+        ],
+      ],
+    ],
   });
   assert.equal((await readAll(file, { layer: 'parcels' })).features.length, 3);
 });
@@ -85,7 +115,17 @@ test('not a GeoPackage, plain SQLite, truncated/corrupt, empty, missing: ImportE
 });
 
 test('geometry header: byte orders, every envelope size, empty flag, bad magic', () => {
-  const square: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
+  const square: Geometry = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+  };
   for (const le of [true, false]) {
     for (const envelope of [0, 1, 2, 3, 4]) {
       const r = gpkgGeometryToWkb(gpBlob(square, { le, envelope, srs: 4528 }));
@@ -118,7 +158,10 @@ test('hand-built GeoPackage: paging over 2500 rows, BLOB attributes, non-EPSG sr
   const insert = db.prepare('INSERT INTO dk VALUES (?, ?, ?, ?)');
   for (let i = 1; i <= 2500; i++) {
     // Sparse ids (steps of 3) so paging must follow the key, not assume 1..n.
-    const g = gpBlob({ type: 'Point', coordinates: [40512345 + i, 3345678] }, { le: i % 2 === 0, envelope: i % 5 === 0 ? 1 : 0, srs: 4528 });
+    const g = gpBlob(
+      { type: 'Point', coordinates: [40512345 + i, 3345678] },
+      { le: i % 2 === 0, envelope: i % 5 === 0 ? 1 : 0, srs: 4528 },
+    );
     insert.run([i * 3, g, `点${i}`, i === 7 ? new Uint8Array([1, 2, 3]) : null]);
   }
   insert.free();
@@ -131,10 +174,13 @@ test('hand-built GeoPackage: paging over 2500 rows, BLOB attributes, non-EPSG sr
   assert.match(reader.info.sridSource ?? '', /organization HZ-BUREAU/);
   assert.equal(reader.info.featureCount, 2500);
   assert.equal(features.length, 2500);
-  assert.deepEqual(features.slice(0, 2).map((f) => [f.fid, f.location, f.props]), [
-    ['3', 'row fid=3', { 名称: '点1', photo: null }],
-    ['6', 'row fid=6', { 名称: '点2', photo: null }],
-  ]);
+  assert.deepEqual(
+    features.slice(0, 2).map((f) => [f.fid, f.location, f.props]),
+    [
+      ['3', 'row fid=3', { 名称: '点1', photo: null }],
+      ['6', 'row fid=6', { 名称: '点2', photo: null }],
+    ],
+  );
   assert.equal(features[6].props['photo'], 'AQID');
   assert.equal(features[2499].fid, '7500');
   assert.deepEqual(wkbToGeometry(features[2499].wkb!), { type: 'Point', coordinates: [40514845, 3345678] });

@@ -17,13 +17,23 @@ for (const tdb of testDatabases()) {
   describe(`importers on ${tdb.name}`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
     let tmp: string;
-    before(async () => { h = await tdb.open(); tmp = mkdtempSync(join(tmpdir(), 'onemap-import-')); });
-    after(async () => { await h.close(); rmSync(tmp, { recursive: true, force: true }); });
+    before(async () => {
+      h = await tdb.open();
+      tmp = mkdtempSync(join(tmpdir(), 'onemap-import-'));
+    });
+    after(async () => {
+      await h.close();
+      rmSync(tmp, { recursive: true, force: true });
+    });
 
     const areaOf = async (layer: string, fid: string) =>
-      (await h.db.query<{ planar: number; ell: number }>(
-        `SELECT f.planar_m2 AS planar, f.area_m2 AS ell FROM feature f JOIN layer l ON l.id = f.layer_id
-          WHERE l.code = $1 AND f.fid = $2 AND f.v_to IS NULL`, [layer, fid])).rows[0];
+      (
+        await h.db.query<{ planar: number; ell: number }>(
+          `SELECT f.planar_m2 AS planar, f.area_m2 AS ell FROM feature f JOIN layer l ON l.id = f.layer_id
+          WHERE l.code = $1 AND f.fid = $2 AND f.v_to IS NULL`,
+          [layer, fid],
+        )
+      ).rows[0];
 
     /** Runs an import that must fail, and checks the database did not change. */
     async function refused(path: string, layer: string, match: RegExp, opts: Record<string, unknown> = {}) {
@@ -41,9 +51,15 @@ for (const tdb of testDatabases()) {
       await refused(`${FX}/shapefile/dltb_gbk`, 'DLTB', /record 4.*no geometry.*--skip-empty/);
       const r = await importFile(h.db, h.config, `${FX}/shapefile/dltb_gbk`, { layer: 'DLTB', skipEmpty: true });
       assert.equal(r.sourceSrid, 4528);
-      assert.deepEqual(r.skipped.map((p) => p.fid), ['4']);
-      const rows = (await h.db.query<{ fid: string; props: Record<string, unknown> }>(
-        `SELECT f.fid, f.props FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = 'DLTB' ORDER BY f.fid::int`)).rows;
+      assert.deepEqual(
+        r.skipped.map((p) => p.fid),
+        ['4'],
+      );
+      const rows = (
+        await h.db.query<{ fid: string; props: Record<string, unknown> }>(
+          `SELECT f.fid, f.props FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = 'DLTB' ORDER BY f.fid::int`,
+        )
+      ).rows;
       assert.equal(rows[0].props.DLMC, '水田');
       assert.equal(rows[0].props['权属单位'], '西湖区转塘街道');
       assert.equal(rows[1].props.DLMC, '旱地');
@@ -58,7 +74,10 @@ for (const tdb of testDatabases()) {
 
     test('zipped shapefile imports the same as the folder', async () => {
       const r = await importFile(h.db, h.config, `${FX}/shapefile/dltb_gbk.zip`, { layer: 'ZIPPED', skipEmpty: true });
-      assert.equal(r.featureCount, (await importFile(h.db, h.config, `${FX}/shapefile/dltb_gbk`, { layer: 'FOLDER', skipEmpty: true })).featureCount);
+      assert.equal(
+        r.featureCount,
+        (await importFile(h.db, h.config, `${FX}/shapefile/dltb_gbk`, { layer: 'FOLDER', skipEmpty: true })).featureCount,
+      );
       assert.ok(Math.abs((await areaOf('ZIPPED', '1')).planar - 9600) < 0.01);
     });
 
@@ -108,7 +127,10 @@ for (const tdb of testDatabases()) {
     test('--make-valid repairs the bow-tie and lists it', async () => {
       const r = await importFile(h.db, h.config, `${FX}/geojson/self_intersecting.geojson`, { layer: 'REPAIRED', makeValid: true });
       assert.equal(r.featureCount, 2);
-      assert.deepEqual(r.invalid.map((p) => p.fid), ['BOW-2']);
+      assert.deepEqual(
+        r.invalid.map((p) => p.fid),
+        ['BOW-2'],
+      );
     });
 
     test('exports: GeoJSON, GBK shapefile and coordinate TXT read back', async () => {
@@ -122,7 +144,11 @@ for (const tdb of testDatabases()) {
       const back = await importFile(h.db, h.config, shp, { layer: 'DLTB_BACK' });
       assert.equal(back.featureCount, 3);
       assert.ok(Math.abs((await areaOf('DLTB_BACK', '1')).planar - 9600) < 0.01);
-      const row = (await h.db.query<{ props: Record<string, unknown> }>(`SELECT f.props FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = 'DLTB_BACK' AND f.fid = '1'`)).rows[0];
+      const row = (
+        await h.db.query<{ props: Record<string, unknown> }>(
+          `SELECT f.props FROM feature f JOIN layer l ON l.id = f.layer_id WHERE l.code = 'DLTB_BACK' AND f.fid = '1'`,
+        )
+      ).rows[0];
       assert.equal(row.props.DLMC, '水田');
       const txt = join(tmp, 'dk01.txt');
       await exportLayer(h.db, 'BPDK', 'txt', txt, { fids: ['DK-01'] });

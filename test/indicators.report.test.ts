@@ -38,11 +38,18 @@ for (const tdb of testDatabases()) {
       app = await buildApp({ db: h.db, config: { ...h.config, clock: fixedClock('2026-12-20') } });
       planner = await authHeaders(h.db, 'planner');
       inspector = await authHeaders(h.db, 'inspector');
-      assert.equal((await app.inject({ method: 'POST', url: '/api/indicators/compute', headers: inspector, payload: { year: 2026 } })).statusCode, 403, 'inspectors read, planners compute');
+      assert.equal(
+        (await app.inject({ method: 'POST', url: '/api/indicators/compute', headers: inspector, payload: { year: 2026 } })).statusCode,
+        403,
+        'inspectors read, planners compute',
+      );
       const r = await app.inject({ method: 'POST', url: '/api/indicators/compute', headers: planner, payload: { year: 2026 } });
       assert.equal(r.statusCode, 201, r.body);
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('PDF: every indicator with its value, target and level, the five-year view and the alerts', async () => {
       const r = await get('/api/indicators/reports/2026/pdf', inspector);
@@ -72,7 +79,16 @@ for (const tdb of testDatabases()) {
       // 多田套合率 2025 = 90.14% (seed 000) is the first point of its trend; 2026 is computed: 83.33%.
       const j = (await get('/api/indicators/reports/2026')).json();
       const dt = j.indicators.find((i: { code: string }) => i.code === 'DTTHL');
-      assert.deepEqual(dt.trend.map((p: { year: number; value: number | null }) => [p.year, p.value === null ? null : Math.round(p.value * 100) / 100]), [[2022, null], [2023, null], [2024, null], [2025, 90.14], [2026, 83.33]]);
+      assert.deepEqual(
+        dt.trend.map((p: { year: number; value: number | null }) => [p.year, p.value === null ? null : Math.round(p.value * 100) / 100]),
+        [
+          [2022, null],
+          [2023, null],
+          [2024, null],
+          [2025, 90.14],
+          [2026, 83.33],
+        ],
+      );
       assert.equal(j.counts.green + j.counts.yellow + j.counts.red + j.counts.none, NAMES.length);
     });
 
@@ -80,15 +96,25 @@ for (const tdb of testDatabases()) {
       const r = await get('/api/indicators/reports/2026/xlsx');
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(r.rawPayload as unknown as Parameters<typeof wb.xlsx.load>[0]);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['指标总览', '区县排名', '五年评估', '预警清单', '数据来源']);
+      assert.deepEqual(
+        wb.worksheets.map((w) => w.name),
+        ['指标总览', '区县排名', '五年评估', '预警清单', '数据来源'],
+      );
       const overview = wb.getWorksheet('指标总览')!;
       const codes: string[] = [];
-      overview.eachRow((row, n) => { if (n > 3) codes.push(String(row.getCell(2).value)); });
+      overview.eachRow((row, n) => {
+        if (n > 3) codes.push(String(row.getCell(2).value));
+      });
       assert.deepEqual(codes.sort(), DEFAULTS.indicators.map((i) => i.code).sort());
       // 城镇开发边界内城乡建设用地 ranked: 余杭 0.045 km² before 西湖 0.02 km² (higher first).
       const ranks: [string, number][] = [];
-      wb.getWorksheet('区县排名')!.eachRow((row, n) => { if (n > 1 && row.getCell(1).value === 'KFBJNCXJSYD') ranks.push([String(row.getCell(5).value), Number(row.getCell(3).value)]); });
-      assert.deepEqual(ranks, [['余杭区', 1], ['西湖区', 2]]);
+      wb.getWorksheet('区县排名')!.eachRow((row, n) => {
+        if (n > 1 && row.getCell(1).value === 'KFBJNCXJSYD') ranks.push([String(row.getCell(5).value), Number(row.getCell(3).value)]);
+      });
+      assert.deepEqual(ranks, [
+        ['余杭区', 1],
+        ['西湖区', 2],
+      ]);
     });
 
     test('dashboard, map by district and five-year evaluation', async () => {
@@ -97,21 +123,51 @@ for (const tdb of testDatabases()) {
       assert.equal(d.indicators.length, NAMES.length);
       const gd = d.indicators.find((i: { code: string }) => i.code === 'GDBYL');
       assert.equal(gd.level, 'red');
-      assert.deepEqual(gd.trend.map((p: { year: number; source: string }) => [p.year, p.source]), [[2022, 'reported'], [2025, 'reported'], [2026, 'computed']]);
-      assert.deepEqual(gd.districts.map((x: { code: string; rank: number }) => [x.code, x.rank]), [[WEST, 1], [EAST, 2]], '西湖 30,000 m² before 余杭 10,000 m²');
+      assert.deepEqual(
+        gd.trend.map((p: { year: number; source: string }) => [p.year, p.source]),
+        [
+          [2022, 'reported'],
+          [2025, 'reported'],
+          [2026, 'computed'],
+        ],
+      );
+      assert.deepEqual(
+        gd.districts.map((x: { code: string; rank: number }) => [x.code, x.rank]),
+        [
+          [WEST, 1],
+          [EAST, 2],
+        ],
+        '西湖 30,000 m² before 余杭 10,000 m²',
+      );
       const dd = (await get(`/api/indicators/dashboard?year=2026&region=${EAST}`)).json();
       assert.equal(dd.region.name, '余杭区');
-      assert.ok(Math.abs(dd.indicators.find((i: { code: string }) => i.code === 'DTTHL').value - 50) < 0.05, 'half of 余杭\'s permanent farmland is high-standard');
+      assert.ok(
+        Math.abs(dd.indicators.find((i: { code: string }) => i.code === 'DTTHL').value - 50) < 0.05,
+        "half of 余杭's permanent farmland is high-standard",
+      );
       assert.equal((await app.inject({ url: '/api/indicators/dashboard?region=999999', headers: planner })).statusCode, 404);
       const m = (await get('/api/indicators/map?indicator=DTTHL&year=2026')).json();
       assert.equal(m.type, 'FeatureCollection');
-      assert.deepEqual(m.features.map((f: { properties: { code: string; value: number; rank: number } }) => [f.properties.code, Math.round(f.properties.value), f.properties.rank]), [[WEST, 100, 1], [EAST, 50, 2]]);
+      assert.deepEqual(
+        m.features.map((f: { properties: { code: string; value: number; rank: number } }) => [
+          f.properties.code,
+          Math.round(f.properties.value),
+          f.properties.rank,
+        ]),
+        [
+          [WEST, 100, 1],
+          [EAST, 50, 2],
+        ],
+      );
       assert.equal(m.features[0].geometry.type, 'Polygon');
       const ev = (await get('/api/indicators/evaluation?to=2026&span=5')).json();
       assert.deepEqual(ev.years, [2022, 2023, 2024, 2025, 2026]);
       const dw = ev.indicators.find((i: { code: string }) => i.code === 'DWGDPJSYD');
       // 2025 reported 10.04 m²/万元; 2026 has no GDP statistic here, so no value and no change yet.
-      assert.deepEqual(dw.values.map((v: { value: number | null }) => v.value), [null, null, null, 10.04, null]);
+      assert.deepEqual(
+        dw.values.map((v: { value: number | null }) => v.value),
+        [null, null, null, 10.04, null],
+      );
       const gde = ev.indicators.find((i: { code: string }) => i.code === 'GDBYL');
       assert.equal(gde.improving, false, 'from 189.09 万亩 (2022, reported) to 0.006 万亩: worse');
     });
@@ -121,10 +177,15 @@ for (const tdb of testDatabases()) {
 describe('onemap indicators (command line, embedded database)', () => {
   let dir: string;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['bin/onemap.js', 'indicators', ...args], { encoding: 'utf8', env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ONEMAP_CLOCK: '2026-06-30' } });
+    const r = spawnSync(process.execPath, ['bin/onemap.js', 'indicators', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ONEMAP_CLOCK: '2026-06-30' },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'onemap-ind-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onemap-ind-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('compute --json, targets --json, report --format pdf, usage errors', () => {

@@ -47,7 +47,17 @@ const SEED_003: Record<number, Record<string, [string, number[]]>> = {
   },
 };
 
-interface T { indicator: string; region: string; regionName: string; year: number; value: number; bound: string; hard: boolean; baseYear: number | null; source: string }
+interface T {
+  indicator: string;
+  region: string;
+  regionName: string;
+  year: number;
+  value: number;
+  bound: string;
+  hard: boolean;
+  baseYear: number | null;
+  source: string;
+}
 
 for (const tdb of testDatabases()) {
   describe(`indicator targets (${tdb.name})`, () => {
@@ -73,7 +83,10 @@ for (const tdb of testDatabases()) {
       admin = await authHeaders(h.db, 'admin');
       planner = await authHeaders(h.db, 'planner');
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('the seed-003 table is imported exactly: 11 cities × 8 indicators × 2027 and 2030', async () => {
       const all = (await get('/api/indicators/targets')).json() as T[];
@@ -100,37 +113,72 @@ for (const tdb of testDatabases()) {
     test("Hangzhou's floors from seeds 000/002 are hard targets", async () => {
       const hz = (await get('/api/indicators/targets?region=330100&year=2035')).json() as T[];
       const v = Object.fromEntries(hz.map((t) => [t.indicator, [t.value, t.hard]]));
-      assert.deepEqual(v, { GDBYL: [174.40, true], GYYDGM: [360, true], YJJBNTMJ: [145.16, true] });
+      assert.deepEqual(v, { GDBYL: [174.4, true], GYYDGM: [360, true], YJJBNTMJ: [145.16, true] });
     });
 
     test('an administrator enters a target; others may not; the change is audited', async () => {
-      const body = { indicator: 'GYYDGM', region: '330110', regionName: '余杭区', year: 2030, value: 42.5, hard: true, source: '工业用地控制线分解（测试）' };
+      const body = {
+        indicator: 'GYYDGM',
+        region: '330110',
+        regionName: '余杭区',
+        year: 2030,
+        value: 42.5,
+        hard: true,
+        source: '工业用地控制线分解（测试）',
+      };
       const denied = await app.inject({ method: 'PUT', url: '/api/indicators/targets', headers: planner, payload: body });
       assert.equal(denied.statusCode, 403);
       const r = await app.inject({ method: 'PUT', url: '/api/indicators/targets', headers: admin, payload: body });
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual([r.json().value, r.json().bound, r.json().hard], [42.5, 'min', true]);
-      const bad = await app.inject({ method: 'PUT', url: '/api/indicators/targets', headers: admin, payload: { ...body, indicator: 'NOPE', region: '999999', regionName: undefined } });
+      const bad = await app.inject({
+        method: 'PUT',
+        url: '/api/indicators/targets',
+        headers: admin,
+        payload: { ...body, indicator: 'NOPE', region: '999999', regionName: undefined },
+      });
       assert.equal(bad.statusCode, 400);
-      assert.deepEqual(bad.json().problems.map((p: string) => p.split(':')[0]), ['indicator', 'regionName']);
-      const audit = await h.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'indicator_target' AND entity_id = 'GYYDGM/330110/2030'`);
-      assert.deepEqual(audit.rows.map((a) => a.action), ['indicators.target.create']);
+      assert.deepEqual(
+        bad.json().problems.map((p: string) => p.split(':')[0]),
+        ['indicator', 'regionName'],
+      );
+      const audit = await h.db.query<{ action: string }>(
+        `SELECT action FROM audit_log WHERE entity = 'indicator_target' AND entity_id = 'GYYDGM/330110/2030'`,
+      );
+      assert.deepEqual(
+        audit.rows.map((a) => a.action),
+        ['indicators.target.create'],
+      );
       const del = await app.inject({ method: 'DELETE', url: '/api/indicators/targets/GYYDGM/330110/2030', headers: admin });
       assert.equal(del.statusCode, 200, del.body);
-      assert.equal((await app.inject({ method: 'DELETE', url: '/api/indicators/targets/GYYDGM/330110/2030', headers: admin })).statusCode, 404);
+      assert.equal(
+        (await app.inject({ method: 'DELETE', url: '/api/indicators/targets/GYYDGM/330110/2030', headers: admin })).statusCode,
+        404,
+      );
     });
 
     test('CSV import: values printed as ≥86.5% are read; a bad file is refused whole, line by line', async () => {
       const before = await count();
-      const bad = await app.inject({ method: 'POST', url: '/api/indicators/targets/import', ...multipartBody('targets-bad.csv', readFileSync('fixtures/indicators/targets-bad.csv'), admin) });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/indicators/targets/import',
+        ...multipartBody('targets-bad.csv', readFileSync('fixtures/indicators/targets-bad.csv'), admin),
+      });
       assert.equal(bad.statusCode, 400, bad.body);
       const problems = bad.json().problems as string[];
-      assert.ok(problems.some((p) => /第 3 行 indicator/.test(p)), problems.join('\n'));
+      assert.ok(
+        problems.some((p) => /第 3 行 indicator/.test(p)),
+        problems.join('\n'),
+      );
       assert.ok(problems.some((p) => /第 4 行 region/.test(p)));
       assert.ok(problems.some((p) => /第 5 行 year/.test(p)) && problems.some((p) => /第 5 行 硬约束/.test(p)));
       assert.equal(await count(), before, 'nothing written');
 
-      const ok = await app.inject({ method: 'POST', url: '/api/indicators/targets/import', ...multipartBody('targets-districts.csv', readFileSync('fixtures/indicators/targets-districts.csv'), admin) });
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/api/indicators/targets/import',
+        ...multipartBody('targets-districts.csv', readFileSync('fixtures/indicators/targets-districts.csv'), admin),
+      });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.deepEqual(ok.json(), { imported: 3, created: 3, updated: 0 });
       const sq = (await get('/api/indicators/targets?indicator=SQ15FGL&region=330106')).json() as (T & { baseline: number })[];
@@ -143,7 +191,19 @@ for (const tdb of testDatabases()) {
       const csv = await get('/api/indicators/targets/export?format=csv&region=330100');
       assert.match(String(csv.headers['content-type']), /text\/csv/);
       const rows = parseCsv(csv.body);
-      assert.deepEqual(rows[0], ['指标代码', '指标名称', '地区代码', '地区名称', '目标年', '目标值', '比较', '硬约束', '基期年', '基期值', '来源']);
+      assert.deepEqual(rows[0], [
+        '指标代码',
+        '指标名称',
+        '地区代码',
+        '地区名称',
+        '目标年',
+        '目标值',
+        '比较',
+        '硬约束',
+        '基期年',
+        '基期值',
+        '来源',
+      ]);
       const row = rows.find((r) => r[0] === 'PHCLJSYD' && r[4] === '2027');
       assert.deepEqual(row?.slice(0, 8), ['PHCLJSYD', '盘活存量建设用地', '330100', '杭州市', '2027', '47000', '≥', '否']);
 
@@ -157,12 +217,20 @@ for (const tdb of testDatabases()) {
       for (let r = 2; r <= ws.rowCount; r++) if (ws.getCell(r, 1).value === 'PHCLJSYD') ws.getCell(r, 6).value = 3500;
       const edited = Buffer.from(await wb.xlsx.writeBuffer());
       const before = await count();
-      const imp = await app.inject({ method: 'POST', url: '/api/indicators/targets/import', ...multipartBody('西湖区目标.xlsx', edited, admin) });
+      const imp = await app.inject({
+        method: 'POST',
+        url: '/api/indicators/targets/import',
+        ...multipartBody('西湖区目标.xlsx', edited, admin),
+      });
       assert.equal(imp.statusCode, 200, imp.body);
       assert.deepEqual(imp.json(), { imported: 2, created: 0, updated: 2 });
       assert.equal(await count(), before);
       assert.equal(((await get('/api/indicators/targets?indicator=PHCLJSYD&region=330106')).json() as T[])[0].value, 3500);
-      const wrongType = await app.inject({ method: 'POST', url: '/api/indicators/targets/import', ...multipartBody('targets.pdf', Buffer.from('%PDF-1.4'), admin) });
+      const wrongType = await app.inject({
+        method: 'POST',
+        url: '/api/indicators/targets/import',
+        ...multipartBody('targets.pdf', Buffer.from('%PDF-1.4'), admin),
+      });
       assert.equal(wrongType.statusCode, 400);
       assert.match(wrongType.json().error, /\.xlsx 或 \.csv/);
     });

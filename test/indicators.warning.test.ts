@@ -18,10 +18,34 @@ import type { IndicatorDef, Target } from '../src/indicators/types.ts';
 
 const BANDS = { green: 1, yellow: 0.8 };
 const def = (o: Partial<IndicatorDef>): IndicatorDef => ({
-  code: 'T', name: '测试指标', dimension: '绿色', definition: 'x', kind: 'statistic', params: {}, unit: '亩', decimals: 0, better: 'higher',
-  regionLevels: ['city'], period: 'year', aggregate: 'annual', warning: { mode: 'level' }, ...o,
+  code: 'T',
+  name: '测试指标',
+  dimension: '绿色',
+  definition: 'x',
+  kind: 'statistic',
+  params: {},
+  unit: '亩',
+  decimals: 0,
+  better: 'higher',
+  regionLevels: ['city'],
+  period: 'year',
+  aggregate: 'annual',
+  warning: { mode: 'level' },
+  ...o,
 });
-const target = (o: Partial<Target>): Target => ({ indicator: 'T', region: '330100', regionName: '杭州市', year: 2027, value: 100, bound: 'min', hard: false, baseYear: null, baseline: null, source: 't', ...o });
+const target = (o: Partial<Target>): Target => ({
+  indicator: 'T',
+  region: '330100',
+  regionName: '杭州市',
+  year: 2027,
+  value: 100,
+  bound: 'min',
+  hard: false,
+  baseYear: null,
+  baseline: null,
+  source: 't',
+  ...o,
+});
 const level = (d: IndicatorDef, t: Target, v: number, year: number, today: string, baseYearValue: number | null = null, bands = BANDS) =>
   assess(d, t, v, { year, today, bands, floorMargin: 0.01, baseYearValue }).level;
 
@@ -75,9 +99,9 @@ describe('warning levels at the band edges (pure)', () => {
 
   test('a hard floor is red at once below the target and yellow within the margin above it', () => {
     const d = def({ unit: '万亩', decimals: 2 });
-    const t = target({ value: 174.40, year: 2035, hard: true });
+    const t = target({ value: 174.4, year: 2035, hard: true });
     assert.equal(level(d, t, 174.39, 2026, '2026-06-30'), 'red');
-    assert.equal(level(d, t, 174.40, 2026, '2026-06-30'), 'yellow'); // on the floor: within 1%
+    assert.equal(level(d, t, 174.4, 2026, '2026-06-30'), 'yellow'); // on the floor: within 1%
     assert.equal(level(d, t, 176.14, 2026, '2026-06-30'), 'yellow'); // < 174.40 × 1.01 = 176.144
     assert.equal(level(d, t, 176.15, 2026, '2026-06-30'), 'green');
     assert.match(assess(d, t, 150, { year: 2026, today: '2026-06-30', bands: BANDS, floorMargin: 0.01 }).reason, /突破底线/);
@@ -107,7 +131,10 @@ for (const tdb of testDatabases()) {
     let planner: Record<string, string>;
     let west: Record<string, string>;
     let hook: Server;
-    const received: { headers: Record<string, unknown>; body: { event: string; alert: { level: string; indicator: string; region: string; department: string } } }[] = [];
+    const received: {
+      headers: Record<string, unknown>;
+      body: { event: string; alert: { level: string; indicator: string; region: string; department: string } };
+    }[] = [];
     const clock = fixedClock('2027-03-01');
     const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers = admin) => {
       const r = await app.inject({ method, url, payload: payload as object, headers });
@@ -115,7 +142,17 @@ for (const tdb of testDatabases()) {
     };
     /** Sets the 2026 figure (亩) for the city and 西湖区, computes 2026, returns the city's level. */
     const run = async (city: number, district = 3000) => {
-      assert.equal((await call('PUT', '/api/indicators/statistics', { items: [{ code: 'PHTEST', region: '330100', year: 2026, value: city }, { code: 'PHTEST', region: WEST, year: 2026, value: district }] })).status, 200);
+      assert.equal(
+        (
+          await call('PUT', '/api/indicators/statistics', {
+            items: [
+              { code: 'PHTEST', region: '330100', year: 2026, value: city },
+              { code: 'PHTEST', region: WEST, year: 2026, value: district },
+            ],
+          })
+        ).status,
+        200,
+      );
       const r = await call('POST', '/api/indicators/compute', { year: 2026, indicators: ['PHTEST'] }, planner);
       assert.equal(r.status, 201, r.body);
       return r.json();
@@ -129,8 +166,13 @@ for (const tdb of testDatabases()) {
       ]);
       hook = createServer((req, res) => {
         let data = '';
-        req.on('data', (c) => { data += c; });
-        req.on('end', () => { received.push({ headers: req.headers, body: JSON.parse(data) }); res.writeHead(204).end(); });
+        req.on('data', (c) => {
+          data += c;
+        });
+        req.on('end', () => {
+          received.push({ headers: req.headers, body: JSON.parse(data) });
+          res.writeHead(204).end();
+        });
       });
       await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
       app = await buildApp({ db: h.db, config: { ...h.config, clock } });
@@ -139,17 +181,41 @@ for (const tdb of testDatabases()) {
       west = await authHeaders(h.db, 'district', { districts: [WEST] });
       // An indicator defined through the API: a cumulative figure entered as a statistic, 47,000 亩 by 2027.
       const d = await call('PUT', '/api/indicators/definitions/PHTEST', {
-        name: '盘活存量（测试）', dimension: '绿色', definition: '按统计数录入的年度盘活面积', kind: 'statistic', params: { statistic: 'PHTEST' },
-        unit: '亩', decimals: 0, better: 'higher', regionLevels: ['city', 'district'], period: 'year', aggregate: 'cumulative', baseYear: 2025,
-        warning: { mode: 'progress' }, department: '市规划和自然资源局 自然资源开发利用处',
+        name: '盘活存量（测试）',
+        dimension: '绿色',
+        definition: '按统计数录入的年度盘活面积',
+        kind: 'statistic',
+        params: { statistic: 'PHTEST' },
+        unit: '亩',
+        decimals: 0,
+        better: 'higher',
+        regionLevels: ['city', 'district'],
+        period: 'year',
+        aggregate: 'cumulative',
+        baseYear: 2025,
+        warning: { mode: 'progress' },
+        department: '市规划和自然资源局 自然资源开发利用处',
       });
       assert.equal(d.status, 200, d.body);
-      for (const t of [{ region: '330100', value: 47000 }, { region: WEST, value: 6000 }]) {
-        const r = await call('PUT', '/api/indicators/targets', { indicator: 'PHTEST', ...t, year: 2027, baseYear: 2025, source: '测试分解' });
+      for (const t of [
+        { region: '330100', value: 47000 },
+        { region: WEST, value: 6000 },
+      ]) {
+        const r = await call('PUT', '/api/indicators/targets', {
+          indicator: 'PHTEST',
+          ...t,
+          year: 2027,
+          baseYear: 2025,
+          source: '测试分解',
+        });
         assert.equal(r.status, 200, r.body);
       }
       const port = (hook.address() as AddressInfo).port;
-      const s = await call('PUT', '/api/indicators/settings/webhook', { url: `http://127.0.0.1:${port}/onemap-alerts`, enabled: true, minLevel: 'yellow' });
+      const s = await call('PUT', '/api/indicators/settings/webhook', {
+        url: `http://127.0.0.1:${port}/onemap-alerts`,
+        enabled: true,
+        minLevel: 'yellow',
+      });
       assert.equal(s.status, 200, s.body);
     });
     after(async () => {
@@ -167,11 +233,17 @@ for (const tdb of testDatabases()) {
       r = await run(23499);
       assert.equal(r.indicators[0].city.level, 'yellow');
       assert.equal(r.alerts.raised, 1);
-      assert.deepEqual(r.webhook.map((w: { status: string }) => w.status), ['HTTP 204']);
+      assert.deepEqual(
+        r.webhook.map((w: { status: string }) => w.status),
+        ['HTTP 204'],
+      );
       assert.equal(received.length, 1);
       assert.equal(received[0].body.event, 'indicator.alert.raised');
       assert.equal(received[0].headers['content-type'], 'application/json; charset=utf-8');
-      assert.deepEqual([received[0].body.alert.indicator, received[0].body.alert.region, received[0].body.alert.level], ['PHTEST', '330100', 'yellow']);
+      assert.deepEqual(
+        [received[0].body.alert.indicator, received[0].body.alert.region, received[0].body.alert.level],
+        ['PHTEST', '330100', 'yellow'],
+      );
       assert.equal(received[0].body.alert.department, '市规划和自然资源局 自然资源开发利用处');
     });
 
@@ -200,14 +272,20 @@ for (const tdb of testDatabases()) {
       assert.equal((await call('POST', `/api/indicators/alerts/${a.id}/acknowledge`, {}, planner)).status, 409);
       const n = await call('POST', `/api/indicators/alerts/${a.id}/notes`, { body: '6 月底前完成 3 宗收储' }, planner);
       assert.equal(n.status, 201, n.body);
-      assert.deepEqual(n.json().noteList.map((x: { body: string }) => x.body), ['已约谈，列入二季度督办', '6 月底前完成 3 宗收储']);
+      assert.deepEqual(
+        n.json().noteList.map((x: { body: string }) => x.body),
+        ['已约谈，列入二季度督办', '6 月底前完成 3 宗收储'],
+      );
       // 西湖区 officer: the city's alert is not theirs.
       assert.equal((await call('GET', `/api/indicators/alerts/${a.id}`, undefined, west)).status, 404);
       assert.equal((await call('POST', `/api/indicators/alerts/${a.id}/notes`, { body: 'x' }, west)).status, 404);
       // 西湖区 behind schedule (1,000 of 6,000 when half the time is gone): their alert, their branch bureau.
       await run(18799, 1000);
       const mine = await call('GET', '/api/indicators/alerts?status=active', undefined, west);
-      assert.deepEqual(mine.json().items.map((x: { region: string }) => x.region), [WEST]);
+      assert.deepEqual(
+        mine.json().items.map((x: { region: string }) => x.region),
+        [WEST],
+      );
       assert.match(mine.json().items[0].department, /^市规划和自然资源局西湖分局/);
     });
 
@@ -217,16 +295,44 @@ for (const tdb of testDatabases()) {
       assert.equal((await call('GET', '/api/indicators/alerts?status=active')).json().total, 0);
       // With bands green 1.2: 23,500 is now behind (ratio 1.0 < 1.2) → yellow.
       assert.equal((await call('PUT', '/api/indicators/settings/warning', { bands: { green: 1.2, yellow: 0.8 } })).status, 200);
-      assert.equal((await call('PUT', '/api/indicators/settings/warning', { bands: { green: 0.5, yellow: 0.9 } })).status, 400, 'yellow above green is refused');
+      assert.equal(
+        (await call('PUT', '/api/indicators/settings/warning', { bands: { green: 0.5, yellow: 0.9 } })).status,
+        400,
+        'yellow above green is refused',
+      );
       const again = await run(23500, 3000);
       assert.equal(again.indicators[0].city.level, 'yellow');
       const city = (await call('GET', '/api/indicators/alerts?status=resolved&region=330100')).json().items[0];
-      const trail = await h.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'indicator_alert' AND entity_id = $1 ORDER BY id`, [String(city.id)]);
-      assert.deepEqual(trail.rows.map((x) => x.action), ['indicators.alert.raise', 'indicators.alert.webhook', 'indicators.alert.escalate', 'indicators.alert.webhook', 'indicators.alert.acknowledge', 'indicators.alert.note', 'indicators.alert.resolve']);
+      const trail = await h.db.query<{ action: string }>(
+        `SELECT action FROM audit_log WHERE entity = 'indicator_alert' AND entity_id = $1 ORDER BY id`,
+        [String(city.id)],
+      );
+      assert.deepEqual(
+        trail.rows.map((x) => x.action),
+        [
+          'indicators.alert.raise',
+          'indicators.alert.webhook',
+          'indicators.alert.escalate',
+          'indicators.alert.webhook',
+          'indicators.alert.acknowledge',
+          'indicators.alert.note',
+          'indicators.alert.resolve',
+        ],
+      );
       // Every other write of this test landed in the trail too: seven runs, each a statistics PUT and a compute.
       const actions = await h.db.query<{ action: string; n: number; actors: number }>(
-        `SELECT action, count(*)::int AS n, count(DISTINCT actor)::int AS actors FROM audit_log WHERE action IN ('indicators.statistics', 'indicators.settings', 'indicators.definition.create', 'indicators.target.create', 'indicators.compute') GROUP BY action ORDER BY action`);
-      assert.deepEqual(actions.rows.map((r) => [r.action, r.n]), [['indicators.compute', 7], ['indicators.definition.create', 1], ['indicators.settings', 2], ['indicators.statistics', 7], ['indicators.target.create', 2]]);
+        `SELECT action, count(*)::int AS n, count(DISTINCT actor)::int AS actors FROM audit_log WHERE action IN ('indicators.statistics', 'indicators.settings', 'indicators.definition.create', 'indicators.target.create', 'indicators.compute') GROUP BY action ORDER BY action`,
+      );
+      assert.deepEqual(
+        actions.rows.map((r) => [r.action, r.n]),
+        [
+          ['indicators.compute', 7],
+          ['indicators.definition.create', 1],
+          ['indicators.settings', 2],
+          ['indicators.statistics', 7],
+          ['indicators.target.create', 2],
+        ],
+      );
     });
   });
 }

@@ -41,10 +41,18 @@ for (const tdb of testDatabases()) {
     /** A parcel supplied by 出让 with the given agreed start; price 10,000,000 yuan, investment 40,000,000. */
     const supplied = async (clock: ManualClock, name: string, x: number, y: number, supplyDate: string, agreedStart: string) => {
       const p = await registerParcel(h.db, clock, { name, ...g(x, y, x + 100, y + 100) }, ADMIN);
-      await recordEvent(h.db, clock, p.landCode, {
-        kind: 'supply', date: supplyDate, docNo: `HT-${name}`,
-        details: { method: '出让', priceYuan: 10_000_000, agreedStart, agreedCompletion: '2027-12-31', totalInvestmentYuan: 40_000_000 },
-      }, ADMIN);
+      await recordEvent(
+        h.db,
+        clock,
+        p.landCode,
+        {
+          kind: 'supply',
+          date: supplyDate,
+          docNo: `HT-${name}`,
+          details: { method: '出让', priceYuan: 10_000_000, agreedStart, agreedCompletion: '2027-12-31', totalInvestmentYuan: 40_000_000 },
+        },
+        ADMIN,
+      );
       return p.landCode;
     };
 
@@ -52,15 +60,31 @@ for (const tdb of testDatabases()) {
       h = await tdb.open();
       await loadCity(h.db, h.config);
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     test('29 February: the idle year ends on 28 February, the +1 warning falls on it', async () => {
       const clock = fixedClock('2024-02-29');
       // 民法典 第二百零二条: no corresponding day → the last day of the month ends the period.
       const code = await supplied(clock, '闰日地块 L', 1000, 1000, '2024-01-20', '2024-02-29');
-      const p = await createProject(h.db, clock, { code: 'ZS-LEAP', name: '闰日征收项目', district: EAST, households: 10, plotName: '闰日安置地块', plotGeometry: sq(1000, 1200, 1100, 1300), srid: 4549 }, ADMIN);
+      const p = await createProject(
+        h.db,
+        clock,
+        {
+          code: 'ZS-LEAP',
+          name: '闰日征收项目',
+          district: EAST,
+          households: 10,
+          plotName: '闰日安置地块',
+          plotGeometry: sq(1000, 1200, 1100, 1300),
+          srid: 4549,
+        },
+        ADMIN,
+      );
       await transitionProject(h.db, clock, p.id, 'started', { date: '2024-02-29' }, ADMIN);
-      const plus1 = () => count(`SELECT count(*)::int AS n FROM lifecycle_warning WHERE kind = 'resettlement+1' AND entity_id = $1`, [String(p.id)]);
+      const plus1 = () =>
+        count(`SELECT count(*)::int AS n FROM lifecycle_warning WHERE kind = 'resettlement+1' AND entity_id = $1`, [String(p.id)]);
 
       clock.set('2025-02-27');
       await runNightly(h.db, clock);
@@ -83,10 +107,22 @@ for (const tdb of testDatabases()) {
         const code = await supplied(clock, name, x, 2000, '2024-01-05', '2024-02-01');
         await recordEvent(h.db, clock, code, { kind: 'works_start', date: '2024-02-01' }, ADMIN);
         const { areaM2 } = await getParcel(h.db, code);
-        await recordEvent(h.db, clock, code, { kind: 'progress', date: '2024-07-01', details: { developedM2: developed(areaM2), investedYuan, haltedSince: '2024-06-15' } }, ADMIN);
+        await recordEvent(
+          h.db,
+          clock,
+          code,
+          { kind: 'progress', date: '2024-07-01', details: { developedM2: developed(areaM2), investedYuan, haltedSince: '2024-06-15' } },
+          ADMIN,
+        );
         if (resumeOn) {
           clock.set(resumeOn);
-          await recordEvent(h.db, clock, code, { kind: 'progress', date: resumeOn, details: { developedM2: developed(areaM2), investedYuan, haltedSince: null } }, ADMIN);
+          await recordEvent(
+            h.db,
+            clock,
+            code,
+            { kind: 'progress', date: resumeOn, details: { developedM2: developed(areaM2), investedYuan, haltedSince: null } },
+            ADMIN,
+          );
           clock.set('2024-07-01');
         }
         return code;
@@ -99,7 +135,8 @@ for (const tdb of testDatabases()) {
 
       clock.set('2025-06-15');
       await runNightly(h.db, clock);
-      for (const c of [atBoth, lowInvest, lowArea, resumed]) assert.equal((await casesOf(clock, c)).length, 0, `${c}: the day before, none`);
+      for (const c of [atBoth, lowInvest, lowArea, resumed])
+        assert.equal((await casesOf(clock, c)).length, 0, `${c}: the day before, none`);
       clock.set('2025-06-16');
       await runNightly(h.db, clock);
       assert.equal((await casesOf(clock, atBoth)).length, 0, 'exactly 25 % invested and over 1/3 developed: not idle');
@@ -115,35 +152,59 @@ for (const tdb of testDatabases()) {
 
     test('inefficient land: thresholds are strict, each year has its own editable rules', async () => {
       const clock = fixedClock('2025-12-01');
-      const mk = async (name: string, x: number, landUse: string) => (await registerParcel(h.db, clock, { name, landUse, ...g(x, 3000, x + 100, 3100) }, ADMIN)).landCode;
+      const mk = async (name: string, x: number, landUse: string) =>
+        (await registerParcel(h.db, clock, { name, landUse, ...g(x, 3000, x + 100, 3100) }, ADMIN)).landCode;
       const i1 = await mk('容积率恰为 1.0 I1', 1000, '工业用地');
       const i2 = await mk('亩均税收略低 I2', 1200, '工业用地');
       const i3 = await mk('空置商业 I3', 1400, '商服用地');
       // ≈ 15 亩 each: 1,515,000 yuan ≈ 101,000 yuan/亩 (above 100,000); 1,485,000 ≈ 99,000 (below).
-      await saveFacts(h.db, 2025, [
-        { landCode: i1, far: 1.0, taxYuan: 1_515_000 },
-        { landCode: i2, far: 1.5, taxYuan: 1_485_000 },
-        { landCode: i3, far: 0.5, taxYuan: 0, vacant: true },
-      ], '亩均效益评价 2025', ADMIN);
+      await saveFacts(
+        h.db,
+        2025,
+        [
+          { landCode: i1, far: 1.0, taxYuan: 1_515_000 },
+          { landCode: i2, far: 1.5, taxYuan: 1_485_000 },
+          { landCode: i3, far: 0.5, taxYuan: 0, vacant: true },
+        ],
+        '亩均效益评价 2025',
+        ADMIN,
+      );
       clock.set('2026-01-10');
       let s = await runNightly(h.db, clock);
       assert.deepEqual(s.inefficient, { factYear: 2025, ruleYear: 2024, candidates: 2, reevaluated: 0 });
       const byCode = async (code: string) => (await listInefficientCases(h.db, ADMIN, {})).filter((c) => c.landCode === code);
       assert.equal((await byCode(i1)).length, 0, 'FAR exactly 1.0 is not below 1.0');
-      assert.deepEqual((await byCode(i2))[0].hits.map((x) => (x as { code: string }).code), ['tax']);
+      assert.deepEqual(
+        (await byCode(i2))[0].hits.map((x) => (x as { code: string }).code),
+        ['tax'],
+      );
       // 商服用地 is not industrial: only the rules for all land (vacant) apply, not the FAR 0.5.
-      assert.deepEqual((await byCode(i3))[0].hits.map((x) => (x as { code: string }).code), ['vacant']);
+      assert.deepEqual(
+        (await byCode(i3))[0].hits.map((x) => (x as { code: string }).code),
+        ['vacant'],
+      );
 
       await refused(saveRules(h.db, 2026, [{ code: 'far', name: '容积率', kind: 'far-below' }], ADMIN), 400, 'bad_request', /threshold/);
       await refused(saveRules(h.db, 2026, [{ code: 'x', name: 'x', kind: 'tax-below', threshold: 1 }], ADMIN), 400, 'bad_request', /kind/);
       assert.equal((await rulesFor(h.db, 2026)).ruleYear, 2024, 'a refused save changes nothing');
-      await saveRules(h.db, 2026, [
-        { code: 'far', name: '工业用地容积率低于 1.2', kind: 'far-below', threshold: 1.2, industrialOnly: true },
-        { code: 'tax', name: '亩均税收低于 8 万元/亩', kind: 'tax-per-mu-below', threshold: 80_000, industrialOnly: true },
-      ], ADMIN);
+      await saveRules(
+        h.db,
+        2026,
+        [
+          { code: 'far', name: '工业用地容积率低于 1.2', kind: 'far-below', threshold: 1.2, industrialOnly: true },
+          { code: 'tax', name: '亩均税收低于 8 万元/亩', kind: 'tax-per-mu-below', threshold: 80_000, industrialOnly: true },
+        ],
+        ADMIN,
+      );
       const r = await rulesFor(h.db, 2026);
       assert.equal(r.ruleYear, 2026);
-      assert.deepEqual(r.rules.map((x) => [x.code, x.threshold]), [['far', 1.2], ['tax', 80_000]]);
+      assert.deepEqual(
+        r.rules.map((x) => [x.code, x.threshold]),
+        [
+          ['far', 1.2],
+          ['tax', 80_000],
+        ],
+      );
       assert.equal((await rulesFor(h.db, 2025)).ruleYear, 2024, 'earlier years keep their rules');
       assert.equal((await auditFor(h.db, 'inefficient_rule', 2026)).length, 1);
       await saveFacts(h.db, 2026, [{ landCode: i1, far: 1.1, taxYuan: 1_515_000 }], '亩均效益评价 2026', ADMIN);
@@ -151,7 +212,11 @@ for (const tdb of testDatabases()) {
       s = await runNightly(h.db, clock);
       assert.equal(s.inefficient.ruleYear, 2026);
       const [c1] = await byCode(i1);
-      assert.deepEqual(c1.hits, [{ code: 'far', name: '工业用地容积率低于 1.2', kind: 'far-below', threshold: 1.2, value: 1.1 }], 'FAR 1.1 under the 2026 threshold 1.2');
+      assert.deepEqual(
+        c1.hits,
+        [{ code: 'far', name: '工业用地容积率低于 1.2', kind: 'far-below', threshold: 1.2, value: 1.1 }],
+        'FAR 1.1 under the 2026 threshold 1.2',
+      );
       assert.equal(c1.year, 2026);
     });
 
@@ -191,24 +256,46 @@ for (const tdb of testDatabases()) {
 
       await transitionIdle(h.db, clock, c3.id, 'investigation', {}, ADMIN);
       await transitionIdle(h.db, clock, c3.id, 'determined', { determinationNo: '闲认〔2025〕9号' }, ADMIN);
-      await refused(transitionIdle(h.db, clock, c3.id, 'other-disposal', { method: '罚款' }, ADMIN), 400, 'bad_request', /延长动工开发期限/);
+      await refused(
+        transitionIdle(h.db, clock, c3.id, 'other-disposal', { method: '罚款' }, ADMIN),
+        400,
+        'bad_request',
+        /延长动工开发期限/,
+      );
       const r3 = await transitionIdle(h.db, clock, c3.id, 'other-disposal', { method: '延长动工开发期限', note: '第十三条' }, ADMIN);
       assert.equal(r3.disposal, '延长动工开发期限');
       assert.equal(r3.disposedOn, '2025-01-10');
-      await refused(transitionIdle(h.db, clock, c3.id, 'fee-levied', { decisionNo: 'x' }, ADMIN), 409, 'illegal_transition', /其他方式处置.*allowed next: closed/s);
+      await refused(
+        transitionIdle(h.db, clock, c3.id, 'fee-levied', { decisionNo: 'x' }, ADMIN),
+        409,
+        'illegal_transition',
+        /其他方式处置.*allowed next: closed/s,
+      );
       await transitionIdle(h.db, clock, c3.id, 'closed', {}, ADMIN);
 
-      const actions = async (id: number) => (await auditFor(h.db, 'idle_case', id)).map((a) => a.action).filter((a) => a.startsWith('idle.'));
+      const actions = async (id: number) =>
+        (await auditFor(h.db, 'idle_case', id)).map((a) => a.action).filter((a) => a.startsWith('idle.'));
       assert.deepEqual(await actions(c1.id), ['idle.candidate', 'idle.resolved']);
       assert.deepEqual(await actions(c2.id), ['idle.candidate', 'idle.investigation', 'idle.not-idle']);
-      assert.deepEqual(await actions(c3.id), ['idle.candidate', 'idle.investigation', 'idle.determined', 'idle.other-disposal', 'idle.closed']);
+      assert.deepEqual(await actions(c3.id), [
+        'idle.candidate',
+        'idle.investigation',
+        'idle.determined',
+        'idle.other-disposal',
+        'idle.closed',
+      ]);
     });
 
     test('a project cannot be started on a date before its plot was located', async () => {
       const clock = fixedClock('2025-05-10');
       const p = await createProject(h.db, clock, { code: 'ZS-BACKDATE', name: '倒签启动项目', district: EAST, households: 12 }, ADMIN);
       await locatePlot(h.db, clock, p.id, { plotName: '安置地块 B', geometry: sq(2000, -2000, 2100, -1900), srid: 4549 }, ADMIN);
-      await refused(transitionProject(h.db, clock, p.id, 'started', { date: '2025-05-09' }, ADMIN), 409, 'no_resettlement_plot', /2025-05-10/);
+      await refused(
+        transitionProject(h.db, clock, p.id, 'started', { date: '2025-05-09' }, ADMIN),
+        409,
+        'no_resettlement_plot',
+        /2025-05-10/,
+      );
       assert.equal((await transitionProject(h.db, clock, p.id, 'started', { date: '2025-05-10' }, ADMIN)).status, 'started');
     });
 
@@ -230,25 +317,76 @@ for (const tdb of testDatabases()) {
         const planner = await authHeaders(h.db, 'planner');
         const d = await app.inject({ url: '/api/lifecycle/context', headers: planner });
         assert.equal(d.statusCode, 200, d.body);
-        assert.deepEqual(d.json(), { today: '2025-03-01', districts: [{ code: WEST, name: '西湖区' }, { code: EAST, name: '余杭区' }] });
-        const b = await createBatch(h.db, clock, { batchNo: 'PC-T-1', name: '测试批次', approvalNo: '浙政土〔2024〕7号', approvalType: '征收', approvedOn: '2024-03-01', district: EAST, ...g(4000, -1000, 4200, -900) }, ADMIN);
+        assert.deepEqual(d.json(), {
+          today: '2025-03-01',
+          districts: [
+            { code: WEST, name: '西湖区' },
+            { code: EAST, name: '余杭区' },
+          ],
+        });
+        const b = await createBatch(
+          h.db,
+          clock,
+          {
+            batchNo: 'PC-T-1',
+            name: '测试批次',
+            approvalNo: '浙政土〔2024〕7号',
+            approvalType: '征收',
+            approvedOn: '2024-03-01',
+            district: EAST,
+            ...g(4000, -1000, 4200, -900),
+          },
+          ADMIN,
+        );
         const p = await registerParcel(h.db, clock, { name: '批次地块 Q', ...g(4000, -1000, 4100, -900) }, ADMIN);
-        await recordEvent(h.db, clock, p.landCode, { kind: 'approval', date: '2024-03-01', docNo: '浙政土〔2024〕7号', details: { approvalType: '征收', batchNo: 'PC-T-1' } }, ADMIN);
-        await recordEvent(h.db, clock, p.landCode, { kind: 'supply', date: '2025-02-01', docNo: 'HT-Q', details: { method: '出让', priceYuan: 1e6, agreedStart: '2025-06-01', agreedCompletion: '2027-06-01' } }, ADMIN);
+        await recordEvent(
+          h.db,
+          clock,
+          p.landCode,
+          { kind: 'approval', date: '2024-03-01', docNo: '浙政土〔2024〕7号', details: { approvalType: '征收', batchNo: 'PC-T-1' } },
+          ADMIN,
+        );
+        await recordEvent(
+          h.db,
+          clock,
+          p.landCode,
+          {
+            kind: 'supply',
+            date: '2025-02-01',
+            docNo: 'HT-Q',
+            details: { method: '出让', priceYuan: 1e6, agreedStart: '2025-06-01', agreedCompletion: '2027-06-01' },
+          },
+          ADMIN,
+        );
         const r = await app.inject({ url: `/api/lifecycle/unsupplied/batches/${b.id}`, headers: planner });
         assert.equal(r.statusCode, 200, r.body);
         const body = r.json();
         assert.equal(body.geometry.type, 'MultiPolygon');
-        assert.deepEqual(body.parcels.map((x: { landCode: string; stage: string }) => [x.landCode, x.stage]), [[p.landCode, 'supplied']]);
+        assert.deepEqual(
+          body.parcels.map((x: { landCode: string; stage: string }) => [x.landCode, x.stage]),
+          [[p.landCode, 'supplied']],
+        );
         // 200 m × 100 m approved, 100 m × 100 m supplied: half remains (≈ 10,000 m² = 15 亩).
         assert.ok(Math.abs(body.remainingM2 / body.approvedM2 - 0.5) < 1e-3, `remaining ${body.remainingM2} of ${body.approvedM2}`);
         assert.ok(Math.abs(body.remainingMu - 15) < 0.02);
-        assert.deepEqual(body.trail.map((x: { action: string }) => x.action), ['unsupplied.create']);
+        assert.deepEqual(
+          body.trail.map((x: { action: string }) => x.action),
+          ['unsupplied.create'],
+        );
         const found = await app.inject({ url: `/api/lifecycle/parcels?q=${encodeURIComponent('批次地块')}`, headers: planner });
-        assert.deepEqual(found.json().items.map((x: { landCode: string }) => x.landCode), [p.landCode]);
+        assert.deepEqual(
+          found.json().items.map((x: { landCode: string }) => x.landCode),
+          [p.landCode],
+        );
         // % and _ are searched for literally, not as wildcards: two names hold "25%", none holds "_".
         const pct = await app.inject({ url: `/api/lifecycle/parcels?q=${encodeURIComponent('%')}`, headers: planner });
-        assert.deepEqual(pct.json().items.map((x: { name: string }) => x.name).sort(), ['三分之一以上且投资恰为 25% H1', '投资不足 25% H2']);
+        assert.deepEqual(
+          pct
+            .json()
+            .items.map((x: { name: string }) => x.name)
+            .sort(),
+          ['三分之一以上且投资恰为 25% H1', '投资不足 25% H2'],
+        );
         assert.equal((await app.inject({ url: `/api/lifecycle/parcels?q=_`, headers: planner })).json().total, 0);
         const idle = await app.inject({ url: '/api/lifecycle/idle-cases?status=supervision,not-idle', headers: planner });
         assert.equal(idle.statusCode, 200, idle.body);

@@ -34,8 +34,22 @@ for (const tdb of testDatabases()) {
       h = await tdb.open();
       await loadCity(h.db, h.config);
       // A facility (point) and a walkway (line) for the tolerance of identify.
-      await load('GGFWSS', [{ fid: 'SS1', geometry: { type: 'Point', coordinates: [E0 + 100, N0 - 1000] }, props: { SSMC: '西湖小学', SSLX: '小学' } }]);
-      await load('BXWL', [{ fid: 'BX1', geometry: { type: 'LineString', coordinates: [[E0 - 500, N0 - 2000], [E0 + 500, N0 - 2000]] }, props: { DLMC: '文三路' } }]);
+      await load('GGFWSS', [
+        { fid: 'SS1', geometry: { type: 'Point', coordinates: [E0 + 100, N0 - 1000] }, props: { SSMC: '西湖小学', SSLX: '小学' } },
+      ]);
+      await load('BXWL', [
+        {
+          fid: 'BX1',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [E0 - 500, N0 - 2000],
+              [E0 + 500, N0 - 2000],
+            ],
+          },
+          props: { DLMC: '文三路' },
+        },
+      ]);
       // Detailed-plan units with hand-picked FAR caps and areas for thematic classes.
       await load('XXGHDY', [
         { fid: 'U1', geometry: sq(-4900, -4900, -4800, -4800), props: { DYBH: 'U1', DYMC: '一号单元', DYLX: '城镇单元', RJLSX: 1 } }, // 10,000 m²
@@ -48,11 +62,16 @@ for (const tdb of testDatabases()) {
       west = await authHeaders(h.db, 'district', { districts: [WEST] });
       ll = async (dx, dy) => {
         const r = await h.db.query<{ x: number; y: number }>(
-          `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4549), 4490) AS p`, [E0 + dx, N0 + dy]);
+          `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4549), 4490) AS p`,
+          [E0 + dx, N0 + dy],
+        );
         return [r.rows[0].x, r.rows[0].y];
       };
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     const identify = async (dx: number, dy: number, headers: Record<string, string> = {}, extra = '') => {
       const [lon, lat] = await ll(dx, dy);
@@ -70,14 +89,20 @@ for (const tdb of testDatabases()) {
       assert.equal(gh.legalBasis, '《国土空间调查、规划、用途管制用地用海分类指南》（2023）');
       assert.equal(gh.name, '规划用地（用地用海分类）');
       const f = gh.features[0];
-      assert.deepEqual(f.attributes.slice(0, 2), [{ field: 'YDYHFLDM', label: '用地用海分类代码', value: '0701' }, { field: 'YDYHFLMC', label: '用地用海分类名称', value: '城镇住宅用地' }]);
+      assert.deepEqual(f.attributes.slice(0, 2), [
+        { field: 'YDYHFLDM', label: '用地用海分类代码', value: '0701' },
+        { field: 'YDYHFLMC', label: '用地用海分类名称', value: '城镇住宅用地' },
+      ]);
       assert.equal(f.label, '城镇住宅用地');
       // GH-W is 1,000 m × 1,000 m = 1,000,000 m² = 1,500 亩, within 1.5 km of the central meridian.
       assert.ok(Math.abs(f.areaM2 - 1e6) < 1, `ellipsoidal area ${f.areaM2}`);
       assert.ok(Math.abs(f.planarAreaM2 - 1e6) < 0.01, `planar area ${f.planarAreaM2}`);
       assert.ok(Math.abs(f.areaMu - 1500) < 0.01);
       // The order of the answer is the catalogue's (districts first).
-      assert.deepEqual(r.layers.map((l: { code: string }) => l.code), ['XZQ', 'CZKFBJ', 'GHYD']);
+      assert.deepEqual(
+        r.layers.map((l: { code: string }) => l.code),
+        ['XZQ', 'CZKFBJ', 'GHYD'],
+      );
       // Half a metre inside GH-W's east edge it is hit; half a metre outside it is not.
       assert.ok(hits((await identify(-1000.5, 500, staff)).json()).includes('GHYD:GH-W'));
       assert.ok(!hits((await identify(-999.5, 500, staff)).json()).includes('GHYD:GH-W'));
@@ -85,10 +110,16 @@ for (const tdb of testDatabases()) {
 
     test('identify: points and lines count within the tolerance, measured in metres', async () => {
       // The facility is at (100, −1000): a click 10 m south of it.
-      assert.deepEqual(hits((await identify(100, -1010, staff, '&tolerance=5')).json()).filter((x) => x.startsWith('GGFWSS')), []);
+      assert.deepEqual(
+        hits((await identify(100, -1010, staff, '&tolerance=5')).json()).filter((x) => x.startsWith('GGFWSS')),
+        [],
+      );
       const near = (await identify(100, -1010, staff, '&tolerance=15')).json();
       const ss = near.layers.find((l: { code: string }) => l.code === 'GGFWSS');
-      assert.deepEqual(ss.features.map((f: { fid: string }) => f.fid), ['SS1']);
+      assert.deepEqual(
+        ss.features.map((f: { fid: string }) => f.fid),
+        ['SS1'],
+      );
       assert.ok(Math.abs(ss.features[0].distanceM - 10) < 0.01, `distance ${ss.features[0].distanceM}`);
       // The walkway runs along y = −2000: a click 10 m north of it.
       const line = (await identify(0, -1990, staff, '&tolerance=15')).json();
@@ -97,7 +128,10 @@ for (const tdb of testDatabases()) {
       assert.ok(Math.abs(bx.features[0].distanceM - 10) < 0.01);
       // 1,000 m long (ellipsoidal; within 0.01 m next to the central meridian).
       assert.ok(Math.abs(bx.features[0].lengthM - 1000) < 0.01, `length ${bx.features[0].lengthM}`);
-      assert.equal((await identify(0, -1990, staff, '&tolerance=5')).json().layers.some((l: { code: string }) => l.code === 'BXWL'), false);
+      assert.equal(
+        (await identify(0, -1990, staff, '&tolerance=5')).json().layers.some((l: { code: string }) => l.code === 'BXWL'),
+        false,
+      );
       // Only the layers asked for.
       assert.deepEqual(hits((await identify(-1500, 500, staff, '&layers=GHYD,XZQ')).json()), ['GHYD:GH-W', 'XZQ:330106']);
     });
@@ -139,14 +173,38 @@ for (const tdb of testDatabases()) {
       assert.ok(Math.abs(m.areaMu.ellipsoidal - 10000 * MU) < 1e-3);
       assert.ok(Math.abs(m.lengthM.planar - 400) < 0.001, 'a polygon measures its perimeter');
       // The same square drawn on the map (lon/lat, EPSG:4490, the default).
-      const corners = await Promise.all([[200, 200], [300, 200], [300, 300], [200, 300], [200, 200]].map(([x, y]) => ll(x, y)));
+      const corners = await Promise.all(
+        [
+          [200, 200],
+          [300, 200],
+          [300, 300],
+          [200, 300],
+          [200, 200],
+        ].map(([x, y]) => ll(x, y)),
+      );
       const onMap = (await post({ geometry: { type: 'Polygon', coordinates: [corners] } })).json();
       assert.ok(Math.abs(onMap.areaM2.planar - 10000) < 0.001, `planar from lon/lat ${onMap.areaM2.planar}`);
       // Two squares: 30 亩.
-      const two = (await post({ geometry: { type: 'MultiPolygon', coordinates: [sq(0, 0, 100, 100).coordinates, sq(500, 0, 600, 100).coordinates] }, srid: 4549 })).json();
+      const two = (
+        await post({
+          geometry: { type: 'MultiPolygon', coordinates: [sq(0, 0, 100, 100).coordinates, sq(500, 0, 600, 100).coordinates] },
+          srid: 4549,
+        })
+      ).json();
       assert.ok(Math.abs(two.areaMu.planar - 30) < 1e-5);
       // A 3-4-5 line: 500 m.
-      const line = (await post({ geometry: { type: 'LineString', coordinates: [[E0, N0], [E0 + 300, N0 + 400]] }, srid: 4549 })).json();
+      const line = (
+        await post({
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [E0, N0],
+              [E0 + 300, N0 + 400],
+            ],
+          },
+          srid: 4549,
+        })
+      ).json();
       assert.equal(line.areaM2, null);
       assert.ok(Math.abs(line.lengthM.planar - 500) < 0.001, `planar length ${line.lengthM.planar}`);
       assert.ok(Math.abs(line.lengthM.ellipsoidal - 500) < 0.01, `ellipsoidal length ${line.lengthM.ellipsoidal}`);
@@ -157,7 +215,21 @@ for (const tdb of testDatabases()) {
 
     test('measure: bad geometry is refused with the reason', async () => {
       const post = (payload: object) => app.inject({ method: 'POST', url: '/api/map/measure', payload });
-      const bow = await post({ geometry: { type: 'Polygon', coordinates: [[[E0, N0], [E0 + 100, N0 + 100], [E0 + 100, N0], [E0, N0 + 100], [E0, N0]]] }, srid: 4549 });
+      const bow = await post({
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [E0, N0],
+              [E0 + 100, N0 + 100],
+              [E0 + 100, N0],
+              [E0, N0 + 100],
+              [E0, N0],
+            ],
+          ],
+        },
+        srid: 4549,
+      });
       assert.equal(bow.statusCode, 400);
       assert.match(bow.json().error, /无法量算.*Self-intersection/);
       const junk = await post({ geometry: { type: 'Polygon', coordinates: 'nonsense' } });
@@ -179,18 +251,33 @@ for (const tdb of testDatabases()) {
         return r.json();
       };
       const cat = await cls('field=DYLX');
-      assert.deepEqual(cat.classes.map((c: { value: string; count: number }) => [c.value, c.count]), [['城镇单元', 3], ['乡村单元', 1]]);
+      assert.deepEqual(
+        cat.classes.map((c: { value: string; count: number }) => [c.value, c.count]),
+        [
+          ['城镇单元', 3],
+          ['乡村单元', 1],
+        ],
+      );
       assert.ok(Math.abs(cat.classes[0].areaM2 - 40000) < 1 && Math.abs(cat.classes[1].areaM2 - 20000) < 1);
       assert.equal(cat.label, '单元类型');
       assert.equal(cat.other, null);
       // FAR caps 1, 2, 3, 4 on 10,000 / 10,000 / 20,000 / 20,000 m².
       const eq2 = await cls('field=RJLSX&method=equal&classes=2');
       assert.deepEqual(eq2.breaks, [2.5]);
-      assert.deepEqual(eq2.classes.map((c: { from: number; to: number; count: number }) => [c.from, c.to, c.count]), [[1, 2.5, 2], [2.5, 4, 2]]);
+      assert.deepEqual(
+        eq2.classes.map((c: { from: number; to: number; count: number }) => [c.from, c.to, c.count]),
+        [
+          [1, 2.5, 2],
+          [2.5, 4, 2],
+        ],
+      );
       assert.ok(Math.abs(eq2.classes[0].areaMu - 30) < 0.01 && Math.abs(eq2.classes[1].areaMu - 60) < 0.01, JSON.stringify(eq2.classes));
       const eq3 = await cls('field=RJLSX&method=equal&classes=3');
       assert.deepEqual(eq3.breaks, [2, 3]);
-      assert.deepEqual(eq3.classes.map((c: { count: number }) => c.count), [1, 1, 2]);
+      assert.deepEqual(
+        eq3.classes.map((c: { count: number }) => c.count),
+        [1, 1, 2],
+      );
       const q2 = await cls('field=RJLSX&method=quantile&classes=2');
       assert.deepEqual(q2.breaks, [2.5]); // the median of 1, 2, 3, 4
       assert.equal(q2.numeric, 4);
@@ -206,7 +293,10 @@ for (const tdb of testDatabases()) {
       assert.equal((await get('/api/map/layers/DLTB/classes?field=DLBM')).statusCode, 404);
       // Fields, with types from the data and labels from the schema.
       const fields = (await get('/api/map/layers/XXGHDY/fields')).json().fields;
-      assert.deepEqual(fields.find((f: { name: string }) => f.name === 'RJLSX'), { name: 'RJLSX', label: '容积率上限', type: 'number', count: 4 });
+      assert.deepEqual(
+        fields.find((f: { name: string }) => f.name === 'RJLSX'),
+        { name: 'RJLSX', label: '容积率上限', type: 'number', count: 4 },
+      );
     });
 
     test('version changes: added, removed and changed features with geometry; tiles of either version', async () => {
@@ -218,7 +308,10 @@ for (const tdb of testDatabases()) {
       const r = await get('/api/map/layers/GHYD/changes?from=1&to=2');
       assert.equal(r.statusCode, 200, r.body);
       const c = r.json();
-      const by = (s: string) => c.features.features.filter((f: { properties: { status: string } }) => f.properties.status === s).map((f: { properties: { fid: string } }) => f.properties.fid);
+      const by = (s: string) =>
+        c.features.features
+          .filter((f: { properties: { status: string } }) => f.properties.status === s)
+          .map((f: { properties: { fid: string } }) => f.properties.fid);
       assert.deepEqual([by('added'), by('removed'), by('changed')], [['GH-N'], ['GH-E'], ['GH-W']]);
       assert.deepEqual([c.summary.added, c.summary.removed, c.summary.changed, c.total, c.truncated], [1, 1, 1, 3, false]);
       // +1,000,000 (GH-N) − 1,000,000 (GH-E) − 500,000 (GH-W) = −500,000 m² = −750 亩.
@@ -230,7 +323,10 @@ for (const tdb of testDatabases()) {
       assert.equal(w.geometry.type, 'Polygon');
       const [, south] = await ll(-1500, 0);
       const [, north] = await ll(-1500, 500);
-      assert.ok(Math.abs(w.properties.bbox[1] - south) < 1e-6 && Math.abs(w.properties.bbox[3] - north) < 1e-6, 'the new geometry, not the old one');
+      assert.ok(
+        Math.abs(w.properties.bbox[1] - south) < 1e-6 && Math.abs(w.properties.bbox[3] - north) < 1e-6,
+        'the new geometry, not the old one',
+      );
       assert.equal((await get('/api/map/layers/GHYD/changes?from=1&to=9')).statusCode, 404);
       assert.equal((await get('/api/map/layers/GHYD/changes?from=2&to=2')).statusCode, 400);
 
@@ -239,7 +335,11 @@ for (const tdb of testDatabases()) {
         const [lon, lat] = await ll(dx, dy);
         const n = 2 ** z;
         const phi = (lat * Math.PI) / 180;
-        return [z, Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * n)].join('/');
+        return [
+          z,
+          Math.floor(((lon + 180) / 360) * n),
+          Math.floor(((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * n),
+        ].join('/');
       };
       const eTile = await tileOf(1500, 500, 13);
       const v1 = await get(`/tiles/GHYD/${eTile}.mvt?version=1`);
@@ -251,7 +351,11 @@ for (const tdb of testDatabases()) {
       assert.equal(active.headers.etag, v2.headers.etag, 'the active version by number is the same tile');
       assert.notEqual(v1.headers.etag, v2.headers.etag);
       // The tag of version 1 is good for a client that holds it.
-      assert.equal((await app.inject({ url: `/tiles/GHYD/${eTile}.mvt?version=1`, headers: { 'if-none-match': v1.headers.etag as string } })).statusCode, 304);
+      assert.equal(
+        (await app.inject({ url: `/tiles/GHYD/${eTile}.mvt?version=1`, headers: { 'if-none-match': v1.headers.etag as string } }))
+          .statusCode,
+        304,
+      );
       const nTile = await tileOf(-1500, 2500, 13);
       assert.ok((await get(`/tiles/GHYD/${nTile}.mvt?version=2`)).rawPayload.includes(Buffer.from('GH-N')));
       assert.ok(!(await get(`/tiles/GHYD/${nTile}.mvt?version=1`)).rawPayload.includes(Buffer.from('GH-N')));
@@ -266,7 +370,8 @@ for (const tdb of testDatabases()) {
         { fid: 'DL-W', geometry: sq(-3000, -3000, -2000, -2000), props: { DLBM: '0102', DLMC: '水浇地', BZ: RESTRICTED_MARK } },
         { fid: 'DL-E', geometry: sq(2000, -3000, 3000, -2000), props: { DLBM: '0102', DLMC: '水浇地', BZ: RESTRICTED_MARK } },
       ]);
-      const fids = (r: { json(): { features: { features: { properties: { fid: string } }[] } } }) => r.json().features.features.map((f) => f.properties.fid);
+      const fids = (r: { json(): { features: { features: { properties: { fid: string } }[] } } }) =>
+        r.json().features.features.map((f) => f.properties.fid);
       assert.deepEqual(fids(await get('/api/map/layers/DLTB/changes?from=1&to=2', staff)), ['DL-E', 'DL-W']);
       assert.deepEqual(fids(await get('/api/map/layers/DLTB/changes?from=1&to=2', west)), ['DL-W']);
       assert.equal((await get('/api/map/layers/DLTB/changes?from=1&to=2')).statusCode, 404);
@@ -295,7 +400,10 @@ for (const tdb of testDatabases()) {
       const [meridian] = await ll(0, 0);
       for (const l of labels) assert.equal(l.lon < meridian, l.label === '西湖区', JSON.stringify(l));
       assert.equal((await get('/api/map/layers/ZD/labels')).statusCode, 404);
-      assert.deepEqual((await get('/api/map/layers/ZD/labels', west)).json().labels.map((l: { fid: string }) => l.fid), ['ZD-W']);
+      assert.deepEqual(
+        (await get('/api/map/layers/ZD/labels', west)).json().labels.map((l: { fid: string }) => l.fid),
+        ['ZD-W'],
+      );
     });
   });
 }

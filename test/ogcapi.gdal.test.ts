@@ -57,7 +57,11 @@ function unitsLayer(): string {
     const y = 29.8 + 0.02 * Math.floor(k / 10);
     const outer = square(x, y, 0.015)[0];
     const rings = k % 3 === 0 ? [outer, square(x + 0.005, y + 0.005, 0.005)[0].reverse()] : [outer];
-    features.push({ id: `U${String(k).padStart(3, '0')}`, props: { DYBH: `U${k}`, DYMC: `单元${k}`, RJLSX: 1 + (k % 4) * 0.5 }, rings: k % 5 === 0 ? [rings, square(x + 0.016, y, 0.003)] : rings });
+    features.push({
+      id: `U${String(k).padStart(3, '0')}`,
+      props: { DYBH: `U${k}`, DYMC: `单元${k}`, RJLSX: 1 + (k % 4) * 0.5 },
+      rings: k % 5 === 0 ? [rings, square(x + 0.016, y, 0.003)] : rings,
+    });
   }
   return featureCollection(features);
 }
@@ -90,7 +94,11 @@ for (const tdb of testDatabases()) {
       assert.ok(addr && typeof addr === 'object');
       url = `OAPIF:http://127.0.0.1:${addr.port}/ogcapi`;
     });
-    after(async () => { await app.close(); await h.close(); rmSync(tmp, { recursive: true, force: true }); });
+    after(async () => {
+      await app.close();
+      await h.close();
+      rmSync(tmp, { recursive: true, force: true });
+    });
 
     test('ogrinfo lists every public layer and no restricted one', async () => {
       const { stdout } = await run('ogrinfo', ['-ro', '-so', '-q', url], { env: ENV, timeout: 120_000 });
@@ -108,15 +116,22 @@ for (const tdb of testDatabases()) {
       assert.ok((itemRequests.get('XXGHDY') ?? 0) >= 9, `paged requests: ${itemRequests.get('XXGHDY')}`);
       const text = readFileSync(out, 'utf8');
       const gj = JSON.parse(text) as { features: { properties: Record<string, unknown> }[] };
-      const store = (await h.db.query<{ n: number; area: number }>(
-        `SELECT v.feature_count AS n, v.area_m2 AS area FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'XXGHDY'`)).rows[0];
+      const store = (
+        await h.db.query<{ n: number; area: number }>(
+          `SELECT v.feature_count AS n, v.area_m2 AS area FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = 'XXGHDY'`,
+        )
+      ).rows[0];
       assert.equal(gj.features.length, store.n);
       assert.equal(gj.features.length, 60);
       assert.equal(new Set(gj.features.map((f) => f.properties.DYBH)).size, 60, 'every feature exactly once');
       // The downloaded geometries measured by PostGIS on the ellipsoid, as the import measured them.
-      const got = (await h.db.query<{ n: number; area: number }>(
-        `SELECT count(*)::int AS n, sum(ST_Area(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4490)::geography)) AS area
-           FROM jsonb_array_elements(($1::text)::jsonb->'features') AS f`, [text])).rows[0];
+      const got = (
+        await h.db.query<{ n: number; area: number }>(
+          `SELECT count(*)::int AS n, sum(ST_Area(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4490)::geography)) AS area
+           FROM jsonb_array_elements(($1::text)::jsonb->'features') AS f`,
+          [text],
+        )
+      ).rows[0];
       assert.equal(got.n, 60);
       assert.ok(Math.abs(got.area - store.area) / store.area < 1e-4, `downloaded ${got.area} m² vs stored ${store.area} m²`);
     });
@@ -124,20 +139,31 @@ for (const tdb of testDatabases()) {
     test('GDAL default paging and a bbox pushed to the server', async () => {
       const out = join(tmp, 'ghyd.geojson');
       await run('ogr2ogr', ['-f', 'GeoJSON', out, url, 'GHYD'], { env: ENV, timeout: 120_000 });
-      const ids = (JSON.parse(readFileSync(out, 'utf8')) as { features: { properties: { id?: string } }[] }).features.map((f) => f.properties.id).sort();
+      const ids = (JSON.parse(readFileSync(out, 'utf8')) as { features: { properties: { id?: string } }[] }).features
+        .map((f) => f.properties.id)
+        .sort();
       assert.deepEqual(ids, GRID_FIDS, 'the current version, each feature once');
       // Squares i = 0, 1 of row j = 0 (see the fixtures).
-      const { stdout } = await run('ogrinfo', ['-ro', '-q', '-spat', '120.1005', '30.2005', '120.1195', '30.2095', url, 'GHYD'], { env: ENV, timeout: 120_000 });
+      const { stdout } = await run('ogrinfo', ['-ro', '-q', '-spat', '120.1005', '30.2005', '120.1195', '30.2095', url, 'GHYD'], {
+        env: ENV,
+        timeout: 120_000,
+      });
       assert.deepEqual([...stdout.matchAll(/id \(String\) = (\S+)/g)].map((m) => m[1]).sort(), ['G01', 'G02']);
     });
 
-    test('EPSG:4549 output is in the EPSG axis order PROJ uses (northing, easting)', { skip: cs2csPresent ? false : 'cs2cs (proj-bin) is not installed' }, async () => {
-      // cs2cs with EPSG codes follows the authority axis order: it reads lat lon and writes N E.
-      const proj = (await withInput('cs2cs', ['-f', '%.3f', 'EPSG:4490', 'EPSG:4549'], '30.2 120.1\n')).trim().split(/\s+/).map(Number);
-      const res = await fetch(`${url.slice('OAPIF:'.length)}/collections/GHYD/items/G01?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4549')}`);
-      assert.equal(res.headers.get('content-crs'), '<http://www.opengis.net/def/crs/EPSG/0/4549>');
-      const first = ((await res.json()) as { geometry: { coordinates: number[][][] } }).geometry.coordinates[0][0];
-      assert.ok(Math.abs(first[0] - proj[0]) < 0.002 && Math.abs(first[1] - proj[1]) < 0.002, `service ${first} vs PROJ ${proj}`);
-    });
+    test(
+      'EPSG:4549 output is in the EPSG axis order PROJ uses (northing, easting)',
+      { skip: cs2csPresent ? false : 'cs2cs (proj-bin) is not installed' },
+      async () => {
+        // cs2cs with EPSG codes follows the authority axis order: it reads lat lon and writes N E.
+        const proj = (await withInput('cs2cs', ['-f', '%.3f', 'EPSG:4490', 'EPSG:4549'], '30.2 120.1\n')).trim().split(/\s+/).map(Number);
+        const res = await fetch(
+          `${url.slice('OAPIF:'.length)}/collections/GHYD/items/G01?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4549')}`,
+        );
+        assert.equal(res.headers.get('content-crs'), '<http://www.opengis.net/def/crs/EPSG/0/4549>');
+        const first = ((await res.json()) as { geometry: { coordinates: number[][][] } }).geometry.coordinates[0][0];
+        assert.ok(Math.abs(first[0] - proj[0]) < 0.002 && Math.abs(first[1] - proj[1]) < 0.002, `service ${first} vs PROJ ${proj}`);
+      },
+    );
   });
 }

@@ -43,7 +43,8 @@ async function recordedApp(h: Awaited<ReturnType<ReturnType<typeof testDatabases
   const onInit = (message: unknown) => {
     const fastify = (message as { fastify: FastifyInstance }).fastify;
     fastify.addHook('onRoute', (r: RouteOptions) => {
-      for (const method of [r.method].flat()) routes.push({ method: String(method).toUpperCase(), url: r.url, schema: r.schema as Record<string, unknown> | undefined });
+      for (const method of [r.method].flat())
+        routes.push({ method: String(method).toUpperCase(), url: r.url, schema: r.schema as Record<string, unknown> | undefined });
     });
     fastify.addHook('preSerialization', async (req, _reply, payload) => {
       returned.set(req, JSON.stringify(payload));
@@ -51,7 +52,8 @@ async function recordedApp(h: Awaited<ReturnType<ReturnType<typeof testDatabases
     });
     fastify.addHook('onSend', async (req, reply, payload) => {
       const r = returned.get(req);
-      if (r !== undefined && typeof payload === 'string') exchanges.push({ method: req.method, url: req.url, status: reply.statusCode, returned: r, sent: payload });
+      if (r !== undefined && typeof payload === 'string')
+        exchanges.push({ method: req.method, url: req.url, status: reply.statusCode, returned: r, sent: payload });
       return payload;
     });
   };
@@ -70,7 +72,11 @@ async function recordedApp(h: Awaited<ReturnType<ReturnType<typeof testDatabases
 function assertNothingStripped(exchanges: Exchange[], minimum: number) {
   assert.ok(exchanges.length >= minimum, `expected at least ${minimum} recorded JSON responses, got ${exchanges.length}`);
   for (const e of exchanges) {
-    assert.deepStrictEqual(JSON.parse(e.sent), JSON.parse(e.returned), `${e.method} ${e.url} → ${e.status}: the response schema changed the body`);
+    assert.deepStrictEqual(
+      JSON.parse(e.sent),
+      JSON.parse(e.returned),
+      `${e.method} ${e.url} → ${e.status}: the response schema changed the body`,
+    );
   }
 }
 
@@ -103,16 +109,31 @@ describe('OpenAPI document', () => {
     assert.equal(r.statusCode, 200, r.body);
     doc = r.json();
   });
-  after(async () => { await rec.app.close(); await h.close(); });
+  after(async () => {
+    await rec.app.close();
+    await h.close();
+  });
 
   const documented = () => rec.routes.filter((r) => r.method !== 'HEAD' && !/^\/(api\/docs|vendor\/)/.test(r.url) && !r.schema?.hide);
 
   test('is OpenAPI 3.x and names every registered route, no more, no fewer', () => {
     assert.match(doc.openapi, /^3\.\d+\.\d+$/);
-    const registered = documented().map((r) => `${r.method} ${openapiPath(r.url)}`).sort();
-    const inDoc = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const registered = documented()
+      .map((r) => `${r.method} ${openapiPath(r.url)}`)
+      .sort();
+    const inDoc = Object.entries(doc.paths)
+      .flatMap(([p, ops]) =>
+        Object.keys(ops)
+          .filter((m) => m !== 'parameters')
+          .map((m) => `${m.toUpperCase()} ${p}`),
+      )
+      .sort();
     assert.ok(registered.length > 40, `only ${registered.length} routes collected: is the onRoute hook attached?`);
-    assert.deepEqual(inDoc, [...new Set(registered)], 'documented operations = registered routes (without HEAD, /api/docs, /vendor/ and hidden ones)');
+    assert.deepEqual(
+      inDoc,
+      [...new Set(registered)],
+      'documented operations = registered routes (without HEAD, /api/docs, /vendor/ and hidden ones)',
+    );
     assert.equal(inDoc.length, registered.length, 'no route is registered twice');
   });
 
@@ -121,15 +142,23 @@ describe('OpenAPI document', () => {
     for (const r of documented()) {
       const op = doc.paths[openapiPath(r.url)]?.[r.method.toLowerCase()];
       const where = `${r.method} ${r.url}`;
-      if (!op) { problems.push(`${where}: not in the document`); continue; }
+      if (!op) {
+        problems.push(`${where}: not in the document`);
+        continue;
+      }
       if (!op.tags?.length) problems.push(`${where}: no tags`);
-      if (!op.summary || !HAN.test(op.summary) || !/[A-Za-z]{3}/.test(op.summary)) problems.push(`${where}: summary must be Chinese and English, got ${JSON.stringify(op.summary)}`);
+      if (!op.summary || !HAN.test(op.summary) || !/[A-Za-z]{3}/.test(op.summary))
+        problems.push(`${where}: summary must be Chinese and English, got ${JSON.stringify(op.summary)}`);
       const schema = r.schema as { response?: Record<string, unknown> } | undefined;
       if (!schema?.response) problems.push(`${where}: no response schema`);
-      const ok = Object.entries(op.responses ?? {}).filter(([code, resp]) => /^2(\d\d|XX)$/.test(code) && Object.values(resp.content ?? {}).some((c) => c.schema !== undefined));
-      if (ok.length === 0) problems.push(`${where}: no 2xx response with a schema (responses: ${Object.keys(op.responses ?? {}).join(', ')})`);
+      const ok = Object.entries(op.responses ?? {}).filter(
+        ([code, resp]) => /^2(\d\d|XX)$/.test(code) && Object.values(resp.content ?? {}).some((c) => c.schema !== undefined),
+      );
+      if (ok.length === 0)
+        problems.push(`${where}: no 2xx response with a schema (responses: ${Object.keys(op.responses ?? {}).join(', ')})`);
     }
-    for (const k of Object.keys(KNOWN_GAPS)) if (!problems.some((p) => p.startsWith(`${k}: `))) t.diagnostic(`KNOWN_GAPS entry "${k}" is complete now: remove it`);
+    for (const k of Object.keys(KNOWN_GAPS))
+      if (!problems.some((p) => p.startsWith(`${k}: `))) t.diagnostic(`KNOWN_GAPS entry "${k}" is complete now: remove it`);
     assert.deepEqual(unknownGaps(problems), []);
   });
 
@@ -149,10 +178,17 @@ describe('OpenAPI document', () => {
           if (!params.some((p) => p.in === 'query' && p.name === name)) problems.push(`${where}: query parameter ${name} not documented`);
         }
       }
-      if (r.schema?.body && !Object.values(op.requestBody?.content ?? {}).some((c) => c.schema)) problems.push(`${where}: request body not documented`);
-      if (['POST', 'PUT', 'PATCH'].includes(r.method) && !r.schema?.body && !(r.schema?.consumes as string[] | undefined)?.includes('multipart/form-data') && r.url.startsWith('/api/')) {
+      if (r.schema?.body && !Object.values(op.requestBody?.content ?? {}).some((c) => c.schema))
+        problems.push(`${where}: request body not documented`);
+      if (
+        ['POST', 'PUT', 'PATCH'].includes(r.method) &&
+        !r.schema?.body &&
+        !(r.schema?.consumes as string[] | undefined)?.includes('multipart/form-data') &&
+        r.url.startsWith('/api/')
+      ) {
         // A write without a body schema must be one that takes none (actions on a path).
-        if (!pathParams(r.url).length && !/logout$/.test(r.url)) problems.push(`${where}: a write with neither a body schema nor path parameters`);
+        if (!pathParams(r.url).length && !/logout$/.test(r.url))
+          problems.push(`${where}: a write with neither a body schema nor path parameters`);
       }
     }
     assert.deepEqual(problems, []);
@@ -167,7 +203,8 @@ describe('OpenAPI document', () => {
         if (errors.length === 0) problems.push(`${m.toUpperCase()} ${p}: no error responses`);
         for (const [code, resp] of errors) {
           const s = resp.content?.['application/json']?.schema as { properties?: Record<string, unknown> } | undefined;
-          if (!s?.properties?.statusCode || !s.properties.code || !s.properties.error) problems.push(`${m.toUpperCase()} ${p} ${code}: not the error shape`);
+          if (!s?.properties?.statusCode || !s.properties.code || !s.properties.error)
+            problems.push(`${m.toUpperCase()} ${p} ${code}: not the error shape`);
         }
       }
     }
@@ -200,10 +237,18 @@ describe('review responses pass through their schemas whole', () => {
     // 5 m east of the project: a setback finding with per-feature distances.
     await load('LANX', [{ fid: 'LX1', geometry: sq(305, 100, 400, 300), props: { HDMC: '沿山河' } }]);
   });
-  after(async () => { await rec.app.close(); await h.close(); });
+  after(async () => {
+    await rec.app.close();
+    await h.close();
+  });
 
   test('runs, cases, human review, trail, comparison, rule sets, consistency', async () => {
-    const run = await call('POST', '/api/review/runs', { name: '文三路地块', type: 'urban-construction', indicators: { far: 2.5, height: 60 }, geojson: boundary(sq(100, 100, 300, 300)) });
+    const run = await call('POST', '/api/review/runs', {
+      name: '文三路地块',
+      type: 'urban-construction',
+      indicators: { far: 2.5, height: 60 },
+      geojson: boundary(sq(100, 100, 300, 300)),
+    });
     assert.equal(run.status, 201, run.body);
     const r = run.json();
     assert.equal(r.project.geometry.type, 'MultiPolygon');
@@ -229,7 +274,11 @@ describe('review responses pass through their schemas whole', () => {
     const again = await call('GET', `/api/review/runs/${r.runId}`);
     assert.deepEqual(again.json(), r, 'a stored run reads back whole');
 
-    const sub = await call('POST', '/api/review/cases', { title: '文三路地块项目', type: 'urban-construction', geojson: boundary(sq(100, 100, 300, 300)) });
+    const sub = await call('POST', '/api/review/cases', {
+      title: '文三路地块项目',
+      type: 'urban-construction',
+      geojson: boundary(sq(100, 100, 300, 300)),
+    });
     assert.equal(sub.status, 201, sub.body);
     const c = sub.json();
     assert.equal(c.applicant, null, 'a missing applicant is null, not ""');
@@ -239,7 +288,16 @@ describe('review responses pass through their schemas whole', () => {
     assert.equal(c.run.project.geometry.type, 'MultiPolygon', 'run.project.geometry');
     assert.ok(c.pending.includes('yjjbnt:YJJBNT'));
 
-    assert.equal((await call('POST', `/api/review/cases/${c.id}/findings/yjjbnt:YJJBNT/review`, { action: 'override', verdict: 'warn', reason: '数字化误差' })).status, 200);
+    assert.equal(
+      (
+        await call('POST', `/api/review/cases/${c.id}/findings/yjjbnt:YJJBNT/review`, {
+          action: 'override',
+          verdict: 'warn',
+          reason: '数字化误差',
+        })
+      ).status,
+      200,
+    );
     const got = await call('GET', `/api/review/cases/${c.id}`);
     const g = got.json();
     assert.equal(g.reviews[0].reason, '数字化误差');
@@ -268,11 +326,14 @@ describe('review responses pass through their schemas whole', () => {
     assert.match(html.body, /^<!doctype html>/i);
     assert.match(html.body, /文三路地块项目/);
 
-    for (const url of ['/api/review/rule-kinds', '/api/review/rulesets', '/api/review/project-types']) assert.equal((await call('GET', url)).status, 200, url);
+    for (const url of ['/api/review/rule-kinds', '/api/review/rulesets', '/api/review/project-types'])
+      assert.equal((await call('GET', url)).status, 200, url);
     const rs = (await call('GET', '/api/review/rulesets/default')).json();
     assert.ok(rs.definition.rules.length > 5 && rs.definition.tolerance, 'the rule-set definition is kept whole');
     assert.equal(rs.versions[0].version, 1);
-    const saved = await call('PUT', '/api/review/rulesets/small', { definition: { ...rs.definition, rules: rs.definition.rules.slice(0, 2) } });
+    const saved = await call('PUT', '/api/review/rulesets/small', {
+      definition: { ...rs.definition, rules: rs.definition.rules.slice(0, 2) },
+    });
     assert.equal(saved.status, 201, saved.body);
     assert.equal(saved.json().note, null);
     assert.equal((await call('GET', '/api/review/rulesets/small/versions/1')).json().definition.rules.length, 2);
@@ -288,7 +349,9 @@ describe('review responses pass through their schemas whole', () => {
     assert.equal(all.runs.length, 1);
 
     // Errors keep their shape, problems included.
-    const bad = await call('PUT', '/api/review/rulesets/small', { definition: { ...rs.definition, rules: [{ id: 'x', kind: 'nope', layer: 'YJJBNT', title: 't', verdict: 'fail' }] } });
+    const bad = await call('PUT', '/api/review/rulesets/small', {
+      definition: { ...rs.definition, rules: [{ id: 'x', kind: 'nope', layer: 'YJJBNT', title: 't', verdict: 'fail' }] },
+    });
     assert.equal(bad.status, 400);
     assert.ok(bad.json().problems.length > 0);
     assert.equal((await call('GET', '/api/review/cases/9999')).json().code, 'not_found');
@@ -311,11 +374,20 @@ describe('access responses pass through their schemas whole', () => {
     h = await tdb.open();
     rec = await recordedApp(h);
     planner = await authHeaders(h.db, 'planner');
-    for (const [file, layer] of [['bxwl', 'BXWL'], ['ggfwss', 'GGFWSS'], ['zd', 'ZD'], ['lanx', 'LANX'], ['xzq', 'XZQ']]) {
+    for (const [file, layer] of [
+      ['bxwl', 'BXWL'],
+      ['ggfwss', 'GGFWSS'],
+      ['zd', 'ZD'],
+      ['lanx', 'LANX'],
+      ['xzq', 'XZQ'],
+    ]) {
       await importFile(h.db, h.config, `fixtures/access/town/${file}.geojson`, { layer });
     }
   });
-  after(async () => { await rec.app.close(); await h.close(); });
+  after(async () => {
+    await rec.app.close();
+    await h.close();
+  });
 
   test('network, runs, GeoJSON, isochrones, what-if', async () => {
     const net = await call('POST', '/api/access/network', {});
@@ -327,7 +399,12 @@ describe('access responses pass through their schemas whole', () => {
     assert.equal(edges.features[0].geometry.type, 'LineString');
     assert.ok('component' in edges.features[0].properties);
 
-    const run = await call('POST', '/api/access/runs', { types: ['小学', '幼儿园', '菜市场'], budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 }, walkSpeedKmH: 6, maxSnapM: 50 });
+    const run = await call('POST', '/api/access/runs', {
+      types: ['小学', '幼儿园', '菜市场'],
+      budgets: { 小学: 4.5, 幼儿园: 2.5, 菜市场: 2 },
+      walkSpeedKmH: 6,
+      maxSnapM: 50,
+    });
     assert.equal(run.status, 201, run.body);
     const s = run.json();
     assert.equal(s.city.coveragePercent, 37.11);
@@ -343,11 +420,17 @@ describe('access responses pass through their schemas whole', () => {
     assert.equal(uncAll.facilityType, null, 'null stays null');
     const fac = (await call('GET', `/api/access/runs/${s.runId}/facilities?type=${encodeURIComponent('小学')}`)).json();
     assert.deepEqual(fac.features[0].geometry.type, 'Point');
-    const iso = (await call('GET', `/api/access/isochrones?run=${s.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)).json();
+    const iso = (
+      await call('GET', `/api/access/isochrones?run=${s.runId}&type=${encodeURIComponent('菜市场')}&bbox=119.99,30.17,120.02,30.19&width=5`)
+    ).json();
     assert.equal(iso.features[0].geometry.type, 'Polygon');
     assert.equal(iso.truncated, false);
     assert.equal(iso.widthM, 5);
-    const pt = (await h.db.query<{ lon: number; lat: number }>(`SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(500030, 3340110), 4549), 4490) AS p) s`)).rows[0];
+    const pt = (
+      await h.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(500030, 3340110), 4549), 4490) AS p) s`,
+      )
+    ).rows[0];
     const w = await call('POST', '/api/access/what-if', { runId: s.runId, type: '幼儿园', points: [[pt.lon, pt.lat]] });
     assert.equal(w.status, 200, w.body);
     assert.equal(w.json().gain.areaM2, 3000);

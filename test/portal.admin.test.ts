@@ -19,9 +19,13 @@ for (const tdb of testDatabases()) {
       admin = await authHeaders(h.db, 'admin', { username: 'meta_admin' });
       planner = await authHeaders(h.db, 'planner');
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
-    const patch = (code: string, payload: unknown, headers: Record<string, string>) => app.inject({ method: 'PATCH', url: `/api/layers/${code}`, payload: payload as object, headers });
+    const patch = (code: string, payload: unknown, headers: Record<string, string>) =>
+      app.inject({ method: 'PATCH', url: `/api/layers/${code}`, payload: payload as object, headers });
 
     test('an administrator edits the legal basis and date; the trail keeps before and after', async () => {
       const old = (await app.inject({ url: '/api/layers/GHYD' })).json();
@@ -29,10 +33,16 @@ for (const tdb of testDatabases()) {
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual([r.json().legal_basis, r.json().data_date, r.json().name_zh], ['杭政函〔2025〕1号', '2025-12-31', old.name_zh]);
       assert.equal((await app.inject({ url: '/api/layers/GHYD' })).json().legal_basis, '杭政函〔2025〕1号');
-      const a = (await h.db.query<{ actor: string; before: { legal_basis: string }; after: { legal_basis: string; data_date: string } }>(
-        `SELECT actor, before, after FROM audit_log WHERE action = 'layer.metadata' AND entity_id = 'GHYD'`)).rows;
+      const a = (
+        await h.db.query<{ actor: string; before: { legal_basis: string }; after: { legal_basis: string; data_date: string } }>(
+          `SELECT actor, before, after FROM audit_log WHERE action = 'layer.metadata' AND entity_id = 'GHYD'`,
+        )
+      ).rows;
       assert.equal(a.length, 1);
-      assert.deepEqual([a[0].actor, a[0].before.legal_basis, a[0].after.legal_basis, a[0].after.data_date], ['meta_admin', old.legal_basis, '杭政函〔2025〕1号', '2025-12-31']);
+      assert.deepEqual(
+        [a[0].actor, a[0].before.legal_basis, a[0].after.legal_basis, a[0].after.data_date],
+        ['meta_admin', old.legal_basis, '杭政函〔2025〕1号', '2025-12-31'],
+      );
     });
 
     test('refused: other roles, the public flag, bad dates, unknown layers — nothing changes', async () => {

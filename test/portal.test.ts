@@ -38,13 +38,21 @@ for (const tdb of testDatabases()) {
     let lat = 0;
     const toLonLat = async (x: number, y: number) => {
       const r = await h.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(g) AS lon, ST_Y(g) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4549), 4490) AS g) s`, [E0 + x, N0 + y]);
+        `SELECT ST_X(g) AS lon, ST_Y(g) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4549), 4490) AS g) s`,
+        [E0 + x, N0 + y],
+      );
       return r.rows[0];
     };
-    const call = (o: InjectOptions, headers: Record<string, string> = {}) => app.inject({ ...o, headers: { ...(o.headers as Record<string, string> | undefined), ...headers } });
+    const call = (o: InjectOptions, headers: Record<string, string> = {}) =>
+      app.inject({ ...o, headers: { ...(o.headers as Record<string, string> | undefined), ...headers } });
     const at = (q = '', headers: Record<string, string> = {}) => call({ url: `/api/portal/at?lon=${lon}&lat=${lat}${q}` }, headers);
     const audit = async (action: string) =>
-      (await h.db.query<{ actor: string; entity_id: string; before: unknown; after: Record<string, unknown> }>(`SELECT actor, entity_id, before, after FROM audit_log WHERE action = $1 ORDER BY id`, [action])).rows;
+      (
+        await h.db.query<{ actor: string; entity_id: string; before: unknown; after: Record<string, unknown> }>(
+          `SELECT actor, entity_id, before, after FROM audit_log WHERE action = $1 ORDER BY id`,
+          [action],
+        )
+      ).rows;
 
     before(async () => {
       h = await tdb.open();
@@ -52,7 +60,22 @@ for (const tdb of testDatabases()) {
       const config = { ...h.config, clock };
       const load = (layer: string, feats: { fid: string; geometry: Geometry; props?: Record<string, unknown> }[]) =>
         importFromReader(h.db, config, memoryReader(feats, { srid: 4549 }), { layer, user: 'test' });
-      await load('XXGHDY', [{ fid: 'XH01', geometry: sq(-3000, -1000, 0, 2000), props: { DYBH: 'XH01', DYMC: '西湖测试单元', DYLX: '城镇单元', RJLSX: 2.5, JZMDSX: 30, LDLXX: 35, JZXG: 60, PFWH: '杭政函〔2024〕88号' } }]);
+      await load('XXGHDY', [
+        {
+          fid: 'XH01',
+          geometry: sq(-3000, -1000, 0, 2000),
+          props: {
+            DYBH: 'XH01',
+            DYMC: '西湖测试单元',
+            DYLX: '城镇单元',
+            RJLSX: 2.5,
+            JZMDSX: 30,
+            LDLXX: 35,
+            JZXG: 60,
+            PFWH: '杭政函〔2024〕88号',
+          },
+        },
+      ]);
       await load('ZX', [{ fid: 'ZX1', geometry: sq(-1600, 400, -1400, 600), props: { BHMC: '测试历史街区', BHJB: '市级' } }]);
       // Restricted control layers right over the point: they must never show up.
       await load('CX', [{ fid: 'CX1', geometry: sq(-2000, 0, -1000, 1000), props: { SSMC: `加油站 ${RESTRICTED_MARK}`, HCJL: 50 } }]);
@@ -73,10 +96,14 @@ for (const tdb of testDatabases()) {
       const onInit = (message: unknown) => {
         const fastify = (message as { fastify: FastifyInstance }).fastify;
         const returned = new WeakMap<object, string>();
-        fastify.addHook('preSerialization', async (req, _reply, payload) => { returned.set(req, JSON.stringify(payload)); return payload; });
+        fastify.addHook('preSerialization', async (req, _reply, payload) => {
+          returned.set(req, JSON.stringify(payload));
+          return payload;
+        });
         fastify.addHook('onSend', async (req, reply, payload) => {
           const r = returned.get(req);
-          if (r !== undefined && typeof payload === 'string' && req.url.startsWith('/api/portal')) exchanges.push({ url: `${req.method} ${req.url} → ${reply.statusCode}`, returned: r, sent: payload });
+          if (r !== undefined && typeof payload === 'string' && req.url.startsWith('/api/portal'))
+            exchanges.push({ url: `${req.method} ${req.url} → ${reply.statusCode}`, returned: r, sent: payload });
           return payload;
         });
       };
@@ -91,7 +118,10 @@ for (const tdb of testDatabases()) {
       reviewer = await authHeaders(h.db, 'reviewer', { username: 'reviewer1' });
       ({ lon, lat } = await toLonLat(PX, PY));
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
     const exchanges: { url: string; returned: string; sent: string }[] = [];
 
     test('the unit at the point with its indicator limits, the land use and the control lines', async () => {
@@ -110,9 +140,14 @@ for (const tdb of testDatabases()) {
       // 3 km × 3 km unit = 9,000,000 m² = 13,500 亩 (ellipsoidal ≈ planar at the central meridian, within 0.1%).
       assert.ok(Math.abs(a.unit.areaM2 - 9e6) / 9e6 < 1e-3, `unit area ${a.unit.areaM2}`);
       assert.ok(Math.abs(a.unit.areaMu - 13500) / 13500 < 1e-3);
-      assert.ok(a.unit.attributes.some((x: { label: string; value: unknown }) => x.label === '批复文号' && x.value === '杭政函〔2024〕88号'));
+      assert.ok(
+        a.unit.attributes.some((x: { label: string; value: unknown }) => x.label === '批复文号' && x.value === '杭政函〔2024〕88号'),
+      );
       // GH-W carries no limits of its own: the unit's apply to it.
-      assert.deepEqual([a.landUse.fid, a.landUse.code, a.landUse.name, a.landUse.indicatorSource], ['GH-W', '0701', '城镇住宅用地', 'XXGHDY']);
+      assert.deepEqual(
+        [a.landUse.fid, a.landUse.code, a.landUse.name, a.landUse.indicatorSource],
+        ['GH-W', '0701', '城镇住宅用地', 'XXGHDY'],
+      );
       assert.equal(a.landUse.indicators.length, 4);
       const controls = a.controls.map((c: { layer: string }) => c.layer).sort();
       assert.deepEqual(controls, ['CZKFBJ', 'ZX']);
@@ -140,15 +175,28 @@ for (const tdb of testDatabases()) {
       assert.ok(Math.abs(fac['F-300'] - 300) < 0.01, `F-300 at ${fac['F-300']}`);
       assert.ok(Math.abs(fac['F-999'] - 999) < 0.01, `F-999 at ${fac['F-999']}`);
       assert.equal(a.nearby.radiusM, 1000);
-      assert.deepEqual(a.nearby.facilities.map((f: { fid: string }) => f.fid), ['F-300', 'F-999'], 'nearest first');
+      assert.deepEqual(
+        a.nearby.facilities.map((f: { fid: string }) => f.fid),
+        ['F-300', 'F-999'],
+        'nearest first',
+      );
       assert.equal(a.nearby.facilities[1].type, '小学');
-      assert.deepEqual(a.nearby.parks.map((p: { fid: string }) => p.fid), ['P-600']);
+      assert.deepEqual(
+        a.nearby.parks.map((p: { fid: string }) => p.fid),
+        ['P-600'],
+      );
       assert.ok(Math.abs(a.nearby.parks[0].distanceM - 600) < 0.01);
       // 100 m × 200 m park = 20,000 m² = 30 亩.
       assert.ok(Math.abs(a.nearby.parks[0].areaMu - 30) < 0.05, `park ${a.nearby.parks[0].areaMu} 亩`);
       const wide = (await at('&radius=1200')).json();
-      assert.deepEqual(wide.nearby.facilities.map((f: { fid: string }) => f.fid), ['F-300', 'F-999', 'F-1001']);
-      assert.deepEqual(wide.nearby.parks.map((p: { fid: string }) => p.fid), ['P-600', 'P-1100']);
+      assert.deepEqual(
+        wide.nearby.facilities.map((f: { fid: string }) => f.fid),
+        ['F-300', 'F-999', 'F-1001'],
+      );
+      assert.deepEqual(
+        wide.nearby.parks.map((p: { fid: string }) => p.fid),
+        ['P-600', 'P-1100'],
+      );
       assert.ok(Math.abs(wide.nearby.parks[1].distanceM - 1100) < 0.01);
     });
 
@@ -171,10 +219,23 @@ for (const tdb of testDatabases()) {
 
     test('consultation lifecycle: publish, comment, moderate; only approved comments are public', async () => {
       // Published 2026-03-05 … 2026-03-20 over the point (clock: 2026-03-10).
-      const c = await call({ method: 'POST', url: '/api/portal/consultations', payload: {
-        title: '《西湖测试单元详细规划（修改）》批前公示', summary: '调整一处用地', planType: '详细规划', organiser: '测试局',
-        startDate: '2026-03-05', endDate: '2026-03-20', documents: [{ title: '图则' }], geojson: fc(sq(-2000, 0, -1000, 1000)),
-      } }, planner);
+      const c = await call(
+        {
+          method: 'POST',
+          url: '/api/portal/consultations',
+          payload: {
+            title: '《西湖测试单元详细规划（修改）》批前公示',
+            summary: '调整一处用地',
+            planType: '详细规划',
+            organiser: '测试局',
+            startDate: '2026-03-05',
+            endDate: '2026-03-20',
+            documents: [{ title: '图则' }],
+            geojson: fc(sq(-2000, 0, -1000, 1000)),
+          },
+        },
+        planner,
+      );
       assert.equal(c.statusCode, 201, c.body);
       const id = c.json().id;
       assert.equal(c.json().state, 'open');
@@ -183,15 +244,25 @@ for (const tdb of testDatabases()) {
       assert.ok(Math.abs(c.json().areaMu - 1500) / 1500 < 1e-3);
 
       const pub = (await call({ url: '/api/portal/consultations?state=open' })).json();
-      assert.deepEqual(pub.map((x: { id: number }) => x.id), [id]);
+      assert.deepEqual(
+        pub.map((x: { id: number }) => x.id),
+        [id],
+      );
       assert.equal(pub[0].pendingComments, undefined, 'moderation counts are for staff');
       const here = (await at()).json();
-      assert.deepEqual(here.consultations.map((x: { id: number }) => x.id), [id]);
+      assert.deepEqual(
+        here.consultations.map((x: { id: number }) => x.id),
+        [id],
+      );
 
       const short = await call({ method: 'POST', url: `/api/portal/consultations/${id}/comments`, payload: { text: '太短了 ' } });
       assert.equal(short.statusCode, 400);
       assert.match(short.json().error, /5–2000/);
-      const ok1 = await call({ method: 'POST', url: `/api/portal/consultations/${id}/comments`, payload: { name: '张先生', contact: '13800000000', text: '建议增加停车位。' } });
+      const ok1 = await call({
+        method: 'POST',
+        url: `/api/portal/consultations/${id}/comments`,
+        payload: { name: '张先生', contact: '13800000000', text: '建议增加停车位。' },
+      });
       assert.equal(ok1.statusCode, 201, ok1.body);
       assert.deepEqual([ok1.json().status, ok1.json().submittedOn], ['pending', '2026-03-10']);
       const ok2 = await call({ method: 'POST', url: `/api/portal/consultations/${id}/comments`, payload: { text: '无关的广告内容12345' } });
@@ -204,35 +275,72 @@ for (const tdb of testDatabases()) {
       assert.equal((await call({ url: '/api/portal/comments?status=pending' })).statusCode, 401);
       assert.equal((await call({ url: '/api/portal/comments?status=pending' }, reviewer)).statusCode, 403);
       const queue = (await call({ url: '/api/portal/comments?status=pending' }, planner)).json();
-      assert.deepEqual(queue.map((q: { id: number }) => q.id), [ok1.json().id, ok2.json().id]);
+      assert.deepEqual(
+        queue.map((q: { id: number }) => q.id),
+        [ok1.json().id, ok2.json().id],
+      );
       assert.equal(queue[0].contact, '13800000000');
 
-      const noReason = await call({ method: 'POST', url: `/api/portal/comments/${ok2.json().id}/moderation`, payload: { decision: 'rejected' } }, planner);
+      const noReason = await call(
+        { method: 'POST', url: `/api/portal/comments/${ok2.json().id}/moderation`, payload: { decision: 'rejected' } },
+        planner,
+      );
       assert.equal(noReason.statusCode, 400);
       assert.match(noReason.json().error, /reason/);
-      const rej = await call({ method: 'POST', url: `/api/portal/comments/${ok2.json().id}/moderation`, payload: { decision: 'rejected', reason: '与规划无关' } }, planner);
+      const rej = await call(
+        {
+          method: 'POST',
+          url: `/api/portal/comments/${ok2.json().id}/moderation`,
+          payload: { decision: 'rejected', reason: '与规划无关' },
+        },
+        planner,
+      );
       assert.equal(rej.statusCode, 200, rej.body);
       assert.deepEqual([rej.json().status, rej.json().moderatedBy, rej.json().reason], ['rejected', 'planner1', '与规划无关']);
-      const appr = await call({ method: 'POST', url: `/api/portal/comments/${ok1.json().id}/moderation`, payload: { decision: 'approved' } }, admin);
+      const appr = await call(
+        { method: 'POST', url: `/api/portal/comments/${ok1.json().id}/moderation`, payload: { decision: 'approved' } },
+        admin,
+      );
       assert.equal(appr.statusCode, 200);
-      const again = await call({ method: 'POST', url: `/api/portal/comments/${ok1.json().id}/moderation`, payload: { decision: 'approved' } }, admin);
+      const again = await call(
+        { method: 'POST', url: `/api/portal/comments/${ok1.json().id}/moderation`, payload: { decision: 'approved' } },
+        admin,
+      );
       assert.equal(again.statusCode, 409);
 
       const d = await call({ url: `/api/portal/consultations/${id}` });
       detail = d.json();
-      assert.deepEqual(detail.comments.map((m: { name: string; text: string }) => [m.name, m.text]), [['张先生', '建议增加停车位。']]);
+      assert.deepEqual(
+        detail.comments.map((m: { name: string; text: string }) => [m.name, m.text]),
+        [['张先生', '建议增加停车位。']],
+      );
       assert.ok(!d.body.includes('13800000000'), 'contact details are never public');
       assert.equal(detail.approvedComments, 1);
       const staffView = (await call({ url: `/api/portal/consultations/${id}` }, planner)).json();
       assert.deepEqual([staffView.pendingComments, staffView.rejectedComments], [0, 1]);
 
       // The trail: who published, two anonymous comments (contact recorded as given, not its value), two moderations.
-      assert.deepEqual((await audit('consultation.create')).map((e) => [e.actor, e.entity_id]), [['planner1', String(id)]]);
+      assert.deepEqual(
+        (await audit('consultation.create')).map((e) => [e.actor, e.entity_id]),
+        [['planner1', String(id)]],
+      );
       const comments = await audit('consultation.comment');
-      assert.deepEqual(comments.map((e) => [e.actor, e.after.status, e.after.contactGiven]), [['anonymous', 'pending', true], ['anonymous', 'pending', false]]);
+      assert.deepEqual(
+        comments.map((e) => [e.actor, e.after.status, e.after.contactGiven]),
+        [
+          ['anonymous', 'pending', true],
+          ['anonymous', 'pending', false],
+        ],
+      );
       assert.ok(!JSON.stringify(comments).includes('13800000000'));
       const mod = await audit('consultation.comment.moderate');
-      assert.deepEqual(mod.map((e) => [e.actor, (e.before as { status: string }).status, e.after.status]), [['planner1', 'pending', 'rejected'], ['admin1', 'pending', 'approved']]);
+      assert.deepEqual(
+        mod.map((e) => [e.actor, (e.before as { status: string }).status, e.after.status]),
+        [
+          ['planner1', 'pending', 'rejected'],
+          ['admin1', 'pending', 'approved'],
+        ],
+      );
 
       // A consultation with comments stays on record.
       const del = await call({ method: 'DELETE', url: `/api/portal/consultations/${id}` }, planner);
@@ -242,7 +350,14 @@ for (const tdb of testDatabases()) {
 
     test('closed and not-yet-open consultations refuse comments and store nothing', async () => {
       const mk = async (startDate: string, endDate: string) => {
-        const r = await call({ method: 'POST', url: '/api/portal/consultations', payload: { title: `公示 ${startDate}`, startDate, endDate, geojson: fc(sq(-4000, -4000, -3500, -3500)) } }, planner);
+        const r = await call(
+          {
+            method: 'POST',
+            url: '/api/portal/consultations',
+            payload: { title: `公示 ${startDate}`, startDate, endDate, geojson: fc(sq(-4000, -4000, -3500, -3500)) },
+          },
+          planner,
+        );
         assert.equal(r.statusCode, 201, r.body);
         return r.json().id as number;
       };
@@ -252,27 +367,53 @@ for (const tdb of testDatabases()) {
       const auditCount = async () => (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
       const n0 = await count();
       const a0 = await auditCount();
-      const r1 = await call({ method: 'POST', url: `/api/portal/consultations/${closed}/comments`, payload: { text: '我有一个意见要提。' } });
+      const r1 = await call({
+        method: 'POST',
+        url: `/api/portal/consultations/${closed}/comments`,
+        payload: { text: '我有一个意见要提。' },
+      });
       assert.equal(r1.statusCode, 409);
       assert.equal(r1.json().code, 'consultation_closed');
       assert.match(r1.json().error, /2026年03月09日结束/);
-      const r2 = await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '我有一个意见要提。' } });
+      const r2 = await call({
+        method: 'POST',
+        url: `/api/portal/consultations/${later}/comments`,
+        payload: { text: '我有一个意见要提。' },
+      });
       assert.equal(r2.statusCode, 409);
       assert.equal(r2.json().code, 'consultation_not_open');
-      assert.equal((await call({ method: 'POST', url: '/api/portal/consultations/999999/comments', payload: { text: '我有一个意见要提。' } })).statusCode, 404);
+      assert.equal(
+        (await call({ method: 'POST', url: '/api/portal/consultations/999999/comments', payload: { text: '我有一个意见要提。' } }))
+          .statusCode,
+        404,
+      );
       assert.equal(await count(), n0);
       assert.equal(await auditCount(), a0);
 
       // The next day the second one opens; the last day of a consultation is still open.
       clock.set('2026-03-11');
       try {
-        assert.equal((await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '开始后提交的意见。' } })).statusCode, 201);
-        const states = Object.fromEntries((await call({ url: '/api/portal/consultations' })).json().map((c: { id: number; state: string }) => [c.id, c.state]));
+        assert.equal(
+          (await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '开始后提交的意见。' } }))
+            .statusCode,
+          201,
+        );
+        const states = Object.fromEntries(
+          (await call({ url: '/api/portal/consultations' })).json().map((c: { id: number; state: string }) => [c.id, c.state]),
+        );
         assert.deepEqual([states[closed], states[later]], ['closed', 'open']);
         clock.set('2026-04-10');
-        assert.equal((await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '最后一天的意见。' } })).statusCode, 201);
+        assert.equal(
+          (await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '最后一天的意见。' } }))
+            .statusCode,
+          201,
+        );
         clock.set('2026-04-11');
-        assert.equal((await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '过了最后一天。' } })).statusCode, 409);
+        assert.equal(
+          (await call({ method: 'POST', url: `/api/portal/consultations/${later}/comments`, payload: { text: '过了最后一天。' } }))
+            .statusCode,
+          409,
+        );
       } finally {
         clock.set('2026-03-10');
       }
@@ -290,8 +431,20 @@ for (const tdb of testDatabases()) {
       const fresh = await mk('2026-05-01', '2026-05-30');
       assert.equal((await call({ method: 'DELETE', url: `/api/portal/consultations/${fresh}` }, planner)).statusCode, 200);
       assert.equal((await call({ url: `/api/portal/consultations/${fresh}` })).statusCode, 404);
-      assert.deepEqual((await audit('consultation.delete')).map((e) => e.entity_id), [String(fresh)]);
-      assert.equal((await call({ method: 'POST', url: '/api/portal/consultations', payload: { title: 'x', startDate: '2026-05-01', endDate: '2026-05-30', geojson: fc(sq(0, 0, 10, 10)) } })).statusCode, 401);
+      assert.deepEqual(
+        (await audit('consultation.delete')).map((e) => e.entity_id),
+        [String(fresh)],
+      );
+      assert.equal(
+        (
+          await call({
+            method: 'POST',
+            url: '/api/portal/consultations',
+            payload: { title: 'x', startDate: '2026-05-01', endDate: '2026-05-30', geojson: fc(sq(0, 0, 10, 10)) },
+          })
+        ).statusCode,
+        401,
+      );
     });
 
     test('地块编码查询 finds planned parcels by code, never a restricted layer, and the point it gives lies in the parcel', async () => {
@@ -301,14 +454,20 @@ for (const tdb of testDatabases()) {
         return r.json() as { layer: string; fid: string; label: string; bbox: number[]; center: [number, number] }[];
       };
       const exact = await find('gh-w');
-      assert.deepEqual(exact.map((x) => [x.layer, x.fid, x.label]), [['GHYD', 'GH-W', 'GH-W 城镇住宅用地']]);
+      assert.deepEqual(
+        exact.map((x) => [x.layer, x.fid, x.label]),
+        [['GHYD', 'GH-W', 'GH-W 城镇住宅用地']],
+      );
       // The point given is inside GH-W: asking there answers that parcel.
       const [clon, clat] = exact[0].center;
       assert.ok(clon >= exact[0].bbox[0] && clon <= exact[0].bbox[2] && clat >= exact[0].bbox[1] && clat <= exact[0].bbox[3]);
       const there = (await call({ url: `/api/portal/at?lon=${clon}&lat=${clat}` })).json();
       assert.equal(there.landUse.fid, 'GH-W');
       // Prefix: both parcels, shorter and then alphabetical codes first.
-      assert.deepEqual((await find('GH-')).map((x) => x.fid), ['GH-E', 'GH-W']);
+      assert.deepEqual(
+        (await find('GH-')).map((x) => x.fid),
+        ['GH-E', 'GH-W'],
+      );
       // The cadastral parcels ZD-W / ZD-E (restricted) are not found, whoever asks; "_" is a character, not a wildcard.
       assert.deepEqual(await find('ZD-W'), []);
       const staff = await call({ url: '/api/portal/parcels?q=ZD-W' }, admin);
@@ -320,24 +479,45 @@ for (const tdb of testDatabases()) {
     });
 
     test('consultation areas as GeoJSON: the same consultations as the list, filtered by state, with their boundaries', async () => {
-      const list = (await call({ url: '/api/portal/consultations' })).json() as { id: number; state: string; bbox: number[]; daysLeft: number | null }[];
+      const list = (await call({ url: '/api/portal/consultations' })).json() as {
+        id: number;
+        state: string;
+        bbox: number[];
+        daysLeft: number | null;
+      }[];
       const r = await call({ url: '/api/portal/consultation-areas' });
       assert.equal(r.statusCode, 200, r.body);
       const fcol = r.json();
       assert.equal(fcol.type, 'FeatureCollection');
-      assert.deepEqual(fcol.features.map((f: { id: number }) => f.id), list.map((c) => c.id));
-      for (const f of fcol.features as { id: number; geometry: { type: string; coordinates: number[][][][] }; properties: { state: string; daysLeft: number | null } }[]) {
+      assert.deepEqual(
+        fcol.features.map((f: { id: number }) => f.id),
+        list.map((c) => c.id),
+      );
+      for (const f of fcol.features as {
+        id: number;
+        geometry: { type: string; coordinates: number[][][][] };
+        properties: { state: string; daysLeft: number | null };
+      }[]) {
         const c = list.find((x) => x.id === f.id)!;
         assert.equal(f.geometry.type, 'MultiPolygon');
         assert.deepEqual([f.properties.state, f.properties.daysLeft], [c.state, c.daysLeft]);
         // The boundary's own extent is the bbox the list reports (7 decimals ≈ 1 cm).
         const pts = f.geometry.coordinates.flat(2);
-        const ext = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+        const ext = [
+          Math.min(...pts.map((p) => p[0])),
+          Math.min(...pts.map((p) => p[1])),
+          Math.max(...pts.map((p) => p[0])),
+          Math.max(...pts.map((p) => p[1])),
+        ];
         ext.forEach((v, i) => assert.ok(Math.abs(v - c.bbox[i]) < 1e-6, `consultation ${c.id} extent ${ext} vs bbox ${c.bbox}`));
       }
       for (const state of ['open', 'upcoming', 'closed']) {
         const only = (await call({ url: `/api/portal/consultation-areas?state=${state}` })).json();
-        assert.deepEqual(only.features.map((f: { id: number }) => f.id), list.filter((c) => c.state === state).map((c) => c.id), state);
+        assert.deepEqual(
+          only.features.map((f: { id: number }) => f.id),
+          list.filter((c) => c.state === state).map((c) => c.id),
+          state,
+        );
       }
       assert.equal((await call({ url: '/api/portal/consultation-areas?state=draft' })).statusCode, 400);
     });
@@ -357,7 +537,8 @@ for (const tdb of testDatabases()) {
 
     test('every portal response went out exactly as the handler returned it', () => {
       assert.ok(exchanges.length >= 30, `only ${exchanges.length} portal responses recorded`);
-      for (const e of exchanges) assert.deepStrictEqual(JSON.parse(e.sent), JSON.parse(e.returned), `${e.url}: the response schema changed the body`);
+      for (const e of exchanges)
+        assert.deepStrictEqual(JSON.parse(e.sent), JSON.parse(e.returned), `${e.url}: the response schema changed the body`);
     });
   });
 }

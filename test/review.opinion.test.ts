@@ -8,7 +8,15 @@ import { formatTime } from '../src/review/opinion/html.ts';
 import { pdfText } from './helpers/pdf-text.ts';
 
 const XSS = '<script>alert(1)</script>';
-const rect = (x0: number, y0: number, x1: number, y1: number) => [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]];
+const rect = (x0: number, y0: number, x1: number, y1: number) => [
+  [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ],
+];
 
 // Two parcels near 30.3°N, 120°E: P1 ≈ 250 m × 200 m, P2 ≈ 150 m × 200 m. The areas below are the
 // run's facts (what PostGIS would have reported); the geometry is only drawn.
@@ -37,27 +45,54 @@ function finding(over: Partial<Finding> & Pick<Finding, 'layer' | 'layerName' | 
 
 const FINDINGS: Finding[] = [
   finding({
-    layer: 'YJJBNT', layerName: '永久基本农田', title: '占用永久基本农田', verdict: 'fail', layerVersion: 5,
-    message: '项目占用永久基本农田，不得占用。', legalBasis: '《中华人民共和国土地管理法》第三十五条',
+    layer: 'YJJBNT',
+    layerName: '永久基本农田',
+    title: '占用永久基本农田',
+    verdict: 'fail',
+    layerVersion: 5,
+    message: '项目占用永久基本农田，不得占用。',
+    legalBasis: '《中华人民共和国土地管理法》第三十五条',
     // A 100 m × 100 m square: 10,000 m² = 1.0000 公顷 = 15.00 亩, 12.50 % of 80,000 m².
-    overlapAreaM2: 10000, overlapAreaPlanarM2: 10003.2, overlapAreaMu: 15, overlapPercent: 12.5,
-    features: [{ fid: 'YJ-0012', props: { BHTBBH: '330110-0012', MC: XSS }, overlapAreaM2: 10000, overlapAreaPlanarM2: 10003.2, overlapAreaMu: 15 }],
+    overlapAreaM2: 10000,
+    overlapAreaPlanarM2: 10003.2,
+    overlapAreaMu: 15,
+    overlapPercent: 12.5,
+    features: [
+      { fid: 'YJ-0012', props: { BHTBBH: '330110-0012', MC: XSS }, overlapAreaM2: 10000, overlapAreaPlanarM2: 10003.2, overlapAreaMu: 15 },
+    ],
     geometry: { type: 'Polygon', coordinates: rect(120.0005, 30.3004, 120.00154, 30.3013) },
   }),
   finding({
-    layer: 'LANX', layerName: '蓝线', title: '涉及河道蓝线', verdict: 'warn', layerVersion: 2,
-    message: '项目涉及蓝线，应满足蓝线管控要求。', legalBasis: '《城市蓝线管理办法》第十条',
+    layer: 'LANX',
+    layerName: '蓝线',
+    title: '涉及河道蓝线',
+    verdict: 'warn',
+    layerVersion: 2,
+    message: '项目涉及蓝线，应满足蓝线管控要求。',
+    legalBasis: '《城市蓝线管理办法》第十条',
     // 1,234.5 m² = 1.85175 亩 → 1.85; 1,234.5 / 80,000 = 1.543125 % → 1.54.
-    overlapAreaM2: 1234.5, overlapAreaPlanarM2: 1234.9, overlapAreaMu: 1.85175, overlapPercent: 1.543125,
+    overlapAreaM2: 1234.5,
+    overlapAreaPlanarM2: 1234.9,
+    overlapAreaMu: 1.85175,
+    overlapPercent: 1.543125,
     features: [{ fid: 'LX-3', props: { HDMC: '东苕溪' }, overlapAreaM2: 1234.5, overlapAreaPlanarM2: 1234.9, overlapAreaMu: 1.85175 }],
     geometry: { type: 'MultiPolygon', coordinates: [rect(120.0041, 30.3, 120.00416, 30.3018)] },
   }),
   finding({
-    layer: 'CZKFBJ', layerName: '城镇开发边界', title: '位于城镇开发边界内', verdict: 'pass', layerVersion: 4,
-    rule: 'must-be-within', message: '项目全部位于城镇开发边界内。',
+    layer: 'CZKFBJ',
+    layerName: '城镇开发边界',
+    title: '位于城镇开发边界内',
+    verdict: 'pass',
+    layerVersion: 4,
+    rule: 'must-be-within',
+    message: '项目全部位于城镇开发边界内。',
   }),
   finding({
-    layer: 'ZX', layerName: '紫线', title: '紫线（历史文化保护）', verdict: 'no-data', layerVersion: null,
+    layer: 'ZX',
+    layerName: '紫线',
+    title: '紫线（历史文化保护）',
+    verdict: 'no-data',
+    layerVersion: null,
     message: '本区域无紫线数据，不能判定为无冲突。',
   }),
 ];
@@ -103,13 +138,28 @@ const INPUT: OpinionInput = {
   signedAt: '2026-11-22T06:05:00Z',
   run: RUN,
   reviews: [
-    { findingKey: FINDINGS[0].key, action: 'confirm', verdictBefore: 'fail', verdictAfter: 'fail', reason: '核实无误，须调整红线避让。', by: '李审查', at: '2026-11-21T02:30:00Z' },
-    { findingKey: FINDINGS[1].key, action: 'false-positive', verdictBefore: 'warn', verdictAfter: 'pass', reason: `蓝线属相邻地块河道${XSS}`, by: '李审查', at: '2026-11-21T02:40:00Z' },
+    {
+      findingKey: FINDINGS[0].key,
+      action: 'confirm',
+      verdictBefore: 'fail',
+      verdictAfter: 'fail',
+      reason: '核实无误，须调整红线避让。',
+      by: '李审查',
+      at: '2026-11-21T02:30:00Z',
+    },
+    {
+      findingKey: FINDINGS[1].key,
+      action: 'false-positive',
+      verdictBefore: 'warn',
+      verdictAfter: 'pass',
+      reason: `蓝线属相邻地块河道${XSS}`,
+      by: '李审查',
+      at: '2026-11-21T02:40:00Z',
+    },
   ],
   trail: [],
   generatedAt: '2026-11-22T06:10:00Z',
 };
-
 
 test('dates are written in Beijing time', () => {
   assert.equal(formatTime('2026-11-22T06:05:00Z'), '2026年11月22日 14:05');
@@ -120,14 +170,26 @@ test('map: north up, nice scale bar, one geometry path per drawn geometry', () =
   assert.deepEqual([30, 50, 99, 100, 730, 1999, 2000, 4999].map(niceScaleMetres), [20, 50, 50, 100, 500, 1000, 2000, 2000]);
   const d = buildOpinionMap(INPUT);
   const geoms = d.shapes.filter((s) => s.type === 'path' && s.role === 'geom');
-  assert.deepEqual(geoms.map((s) => s.type === 'path' && s.ref), ['project', FINDINGS[1].key, FINDINGS[0].key]);
+  assert.deepEqual(
+    geoms.map((s) => s.type === 'path' && s.ref),
+    ['project', FINDINGS[1].key, FINDINGS[0].key],
+  );
   // The YJJBNT square: its northern edge (30.3013) is drawn above its southern edge (30.3004).
   const sq = geoms[2].type === 'path' ? geoms[2].rings[0] : [];
   assert.ok(sq[2][1] < sq[0][1]);
   // The project is ≈ 400 m wide and fills 80 % of 495 units, so a quarter of the frame is ≈ 125 m → 100 m.
   assert.equal(d.scaleBarMetres, 100);
   assert.ok(Math.abs(d.metresPerUnit - 400.2 / 396) < 0.01, String(d.metresPerUnit));
-  assert.equal(polygonRings({ type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [1, 2] }, { type: 'Polygon', coordinates: P1 }] }).length, 1);
+  assert.equal(
+    polygonRings({
+      type: 'GeometryCollection',
+      geometries: [
+        { type: 'Point', coordinates: [1, 2] },
+        { type: 'Polygon', coordinates: P1 },
+      ],
+    }).length,
+    1,
+  );
 });
 
 test('HTML: sections, figures, versions, map and escaping', () => {
@@ -171,7 +233,11 @@ test('HTML: plan title, unsigned note, no-data hatch', () => {
   const plan = { ...RUN, project: { ...RUN.project, type: 'plan-detailed', typeName: '详细规划' } };
   const nodata = { ...FINDINGS[3], geometry: { type: 'Polygon', coordinates: rect(120.003, 30.301, 120.004, 30.3015) } };
   const html = renderOpinionHtml({
-    ...INPUT, run: { ...plan, findings: [...FINDINGS.slice(0, 3), nodata] }, signedBy: null, signedAt: null, decision: null,
+    ...INPUT,
+    run: { ...plan, findings: [...FINDINGS.slice(0, 3), nodata] },
+    signedBy: null,
+    signedAt: null,
+    decision: null,
   });
   assert.ok(html.includes('<h1>规划方案“3+X”审查意见书</h1>'));
   assert.ok(html.includes('未签发') && html.includes('尚未作出审查结论'));
@@ -186,7 +252,8 @@ test('PDF: text is extractable Chinese, with figures, decision, signer and page 
   const all = pages.join('\n');
   assert.ok(all.includes('建设项目“3+X”审查意见书'));
   for (const f of FINDINGS) assert.ok(all.includes(f.title), f.title);
-  for (const s of ['10,000.00', '15.00', '12.50', '1,234.50', '1.85', '1.54', '80,000.00 m²（8.0000 公顷，120.00 亩）']) assert.ok(all.includes(s), s);
+  for (const s of ['10,000.00', '15.00', '12.50', '1,234.50', '1.85', '1.54', '80,000.00 m²（8.0000 公顷，120.00 亩）'])
+    assert.ok(all.includes(s), s);
   assert.ok(all.includes('有条件通过'));
   assert.ok(all.includes('签发人：王签发'));
   assert.ok(all.includes('有提示 → 通过'), 'the arrow comes from a fallback subset and still extracts');
@@ -200,9 +267,14 @@ test('PDF: text is extractable Chinese, with figures, decision, signer and page 
 test('PDF: 60 findings break across pages, each with the table header', async () => {
   const many = Array.from({ length: 60 }, (_, i) =>
     finding({
-      layer: `L${i + 1}`, layerName: `测试图层${i + 1}`, title: `测试规则${i + 1}号`, verdict: i % 3 ? 'warn' : 'fail',
+      layer: `L${i + 1}`,
+      layerName: `测试图层${i + 1}`,
+      title: `测试规则${i + 1}号`,
+      verdict: i % 3 ? 'warn' : 'fail',
       message: '较长的说明文字，用来检验表格单元格内的自动换行是否正确，'.repeat(1 + (i % 3)),
-      legalBasis: '《国土空间规划管理办法》', overlapAreaM2: 1000 * (i + 1), overlapPercent: i + 1,
+      legalBasis: '《国土空间规划管理办法》',
+      overlapAreaM2: 1000 * (i + 1),
+      overlapPercent: i + 1,
     }),
   );
   const buf = await renderOpinionPdf({ ...INPUT, run: { ...RUN, findings: many }, reviews: [] }, { font: null });
@@ -213,13 +285,19 @@ test('PDF: 60 findings break across pages, each with the table header', async ()
   assert.ok(withRows.length >= 2);
   // pdfjs puts a space between cells that are far apart; compare without whitespace.
   for (const p of withRows) assert.ok(p.replace(/\s+/g, '').includes('序号审查规则图层结论'), 'header row repeated');
-  for (const n of [1, 30, 60]) assert.ok(pages.some((p) => p.includes(`测试规则${n}号`)), `row ${n}`);
+  for (const n of [1, 30, 60])
+    assert.ok(
+      pages.some((p) => p.includes(`测试规则${n}号`)),
+      `row ${n}`,
+    );
   assert.ok(pages.join('').includes('60,000.00'));
 });
 
 test('PDF: a configured system font comes first, Noto Sans SC still covers the hanzi', async (t) => {
   const dejavu = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-  assert.deepEqual(pdfOptionsFromEnv({ ONEMAP_PDF_FONT: '/x/simsun.ttc', ONEMAP_PDF_FONT_FAMILY: 'SimSun' }), { font: { path: '/x/simsun.ttc', family: 'SimSun' } });
+  assert.deepEqual(pdfOptionsFromEnv({ ONEMAP_PDF_FONT: '/x/simsun.ttc', ONEMAP_PDF_FONT_FAMILY: 'SimSun' }), {
+    font: { path: '/x/simsun.ttc', family: 'SimSun' },
+  });
   assert.deepEqual(pdfOptionsFromEnv({}), { font: null });
   if (!existsSync(dejavu)) return t.skip('no DejaVu Sans on this machine');
   const buf = await renderOpinionPdf(INPUT, { font: { path: dejavu } });

@@ -56,8 +56,12 @@ function near(actual: number, expected: number, what: string) {
 for (const tdb of testDatabases()) {
   describe(`review rules on ${tdb.name}`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
-    before(async () => { h = await tdb.open(); });
-    after(async () => { await h.close(); });
+    before(async () => {
+      h = await tdb.open();
+    });
+    after(async () => {
+      await h.close();
+    });
 
     test('every rule kind has a pass and a fail fixture', () => {
       for (const rule of RULES) {
@@ -79,7 +83,11 @@ for (const tdb of testDatabases()) {
         const parcels = await parcelsFromFile(h.db, h.config, file);
         const r = await runReview(h.db, { parcels, type: c.type, indicators: c.indicators, ruleset: name, user: 'tester', name: c.dir });
 
-        assert.equal(r.verdict, c.verdict, `overall verdict; findings: ${r.findings.map((f) => `${f.key}=${f.verdict} ${f.message}`).join(' | ')}`);
+        assert.equal(
+          r.verdict,
+          c.verdict,
+          `overall verdict; findings: ${r.findings.map((f) => `${f.key}=${f.verdict} ${f.message}`).join(' | ')}`,
+        );
         if (c.parcelCount !== undefined) assert.equal(r.project.parcelCount, c.parcelCount);
         if (c.projectAreaM2 !== undefined) {
           near(r.project.areaM2, c.projectAreaM2, 'project ellipsoidal area');
@@ -91,7 +99,8 @@ for (const tdb of testDatabases()) {
           assert.equal(f.verdict, e.verdict, `${key} verdict (${f.message})`);
           if (e.overlapAreaM2 !== undefined) near(f.overlapAreaM2, e.overlapAreaM2, `${key} overlapAreaM2`);
           if (e.overlapAreaPlanarM2 !== undefined) near(f.overlapAreaPlanarM2, e.overlapAreaPlanarM2, `${key} overlapAreaPlanarM2`);
-          if (e.overlapAreaM2 !== undefined) near(f.overlapAreaPlanarM2, e.overlapAreaM2, `${key} planar equals ellipsoidal at the central meridian`);
+          if (e.overlapAreaM2 !== undefined)
+            near(f.overlapAreaPlanarM2, e.overlapAreaM2, `${key} planar equals ellipsoidal at the central meridian`);
           if (e.overlapAreaMu !== undefined) near(f.overlapAreaMu, e.overlapAreaMu, `${key} overlapAreaMu`);
           if (e.overlapPercent !== undefined) near(f.overlapPercent, e.overlapPercent, `${key} overlapPercent`);
           if (e.belowTolerance !== undefined) assert.equal(f.belowTolerance, e.belowTolerance);

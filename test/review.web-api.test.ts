@@ -20,7 +20,12 @@ for (const tdb of testDatabases()) {
     const ids: Record<string, number> = {};
 
     const submit = async (who: Record<string, string>, title: string, applicant: string, x0: number) => {
-      const r = await app.inject({ method: 'POST', url: '/api/review/cases', headers: who, payload: { title, applicant, type: 'urban-construction', geojson: fc(sq(x0, 100, x0 + 100, 200)) } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/review/cases',
+        headers: who,
+        payload: { title, applicant, type: 'urban-construction', geojson: fc(sq(x0, 100, x0 + 100, 200)) },
+      });
       assert.equal(r.statusCode, 201, r.body);
       return (r.json() as { id: number }).id;
     };
@@ -42,13 +47,22 @@ for (const tdb of testDatabases()) {
       ids.percent = await submit(planner, '容积率100%_核查项目', '某设计院', 3000);
       ids.district = await submit(xihu, '西湖区文三路补充地块', '西湖区分局', -2000);
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('q finds a word of the title or of the applicant; no q lists every case', async () => {
-      assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('文三路')}`), [ids.wensan, ids.district].sort((a, b) => a - b));
+      assert.deepEqual(
+        await list(reviewer, `q=${encodeURIComponent('文三路')}`),
+        [ids.wensan, ids.district].sort((a, b) => a - b),
+      );
       assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('物流集团')}`), [ids.liangzhu]);
       assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('  良渚 ')}`), [ids.liangzhu], 'surrounding spaces are ignored');
-      assert.deepEqual(await list(reviewer, ''), Object.values(ids).sort((a, b) => a - b));
+      assert.deepEqual(
+        await list(reviewer, ''),
+        Object.values(ids).sort((a, b) => a - b),
+      );
       assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('没有这个项目')}`), []);
     });
 
@@ -62,7 +76,12 @@ for (const tdb of testDatabases()) {
       // Any finding review moves the case from machine-reviewed to in-review.
       const c = await app.inject({ method: 'GET', url: `/api/review/cases/${ids.wensan}`, headers: reviewer });
       const first = (c.json() as { run: { findings: { key: string }[] } }).run.findings[0].key;
-      const r = await app.inject({ method: 'POST', url: `/api/review/cases/${ids.wensan}/findings/${encodeURIComponent(first)}/review`, headers: reviewer, payload: { action: 'confirm', reason: '核实无误' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/review/cases/${ids.wensan}/findings/${encodeURIComponent(first)}/review`,
+        headers: reviewer,
+        payload: { action: 'confirm', reason: '核实无误' },
+      });
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('文三路')}&status=in-review`), [ids.wensan]);
       assert.deepEqual(await list(reviewer, `q=${encodeURIComponent('文三路')}&status=machine-reviewed`), [ids.district]);

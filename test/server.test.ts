@@ -18,7 +18,10 @@ for (const tdb of testDatabases()) {
       await importFile(h.db, h.config, 'fixtures/import/coordtxt/two_parcels_gbk.txt', { layer: 'ZD' });
       staff = await authHeaders(h.db, 'planner');
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('health reports the database and the layers with features', async () => {
       const r = await app.inject({ url: '/health', headers: staff });
@@ -32,8 +35,15 @@ for (const tdb of testDatabases()) {
     });
 
     test('layers, versions and errors', async () => {
-      const layers = (await app.inject({ url: '/api/layers', headers: staff })).json() as { code: string; featureCount: number; version: number | null }[];
-      assert.deepEqual(layers.find((l) => l.code === 'ZD'), { code: 'ZD', name: '宗地', class: '审批', version: 1, featureCount: 2, public: false, scope: 'all' });
+      const layers = (await app.inject({ url: '/api/layers', headers: staff })).json() as {
+        code: string;
+        featureCount: number;
+        version: number | null;
+      }[];
+      assert.deepEqual(
+        layers.find((l) => l.code === 'ZD'),
+        { code: 'ZD', name: '宗地', class: '审批', version: 1, featureCount: 2, public: false, scope: 'all' },
+      );
       const v = (await app.inject({ url: '/api/layers/ZD/versions', headers: staff })).json();
       assert.equal(v.length, 1);
       assert.equal((await app.inject('/api/layers/NOPE/versions')).statusCode, 404);

@@ -11,7 +11,7 @@ import { prjToSrid } from '../src/importers/shapefile/prj.ts';
 import { normalizeEncoding, resolveEncoding } from '../src/importers/shapefile/encoding.ts';
 import { parseDbfNumber } from '../src/importers/shapefile/dbf.ts';
 import { ShpDecoder } from '../src/importers/shapefile/shp.ts';
-import { ImportError, type ReaderOptions, type SourceFeature, type SourceReader } from '../src/importers/types.ts';
+import { ImportError, type ReaderOptions, type SourceFeature } from '../src/importers/types.ts';
 import { wkbToGeometry, type Geometry, type Position } from '../src/util/wkb.ts';
 import { drain } from './helpers/drain.ts';
 
@@ -31,7 +31,11 @@ function copyFixture(name: string, as = name): string {
 const geom = (f: SourceFeature): Geometry => wkbToGeometry(f.wkb!);
 /** Twice the signed area (negative = clockwise, the shapefile outer-ring convention). */
 const signed = (r: Position[]) => r.reduce((s, p, i) => (i ? s + (r[i - 1][0] * p[1] - p[0] * r[i - 1][1]) : s), 0);
-const sorted = (r: Position[]) => r.slice(0, -1).map((p) => p.join(' ')).sort();
+const sorted = (r: Position[]) =>
+  r
+    .slice(0, -1)
+    .map((p) => p.join(' '))
+    .sort();
 
 test('GBK shapefile (.cpg "GBK", EPSG:4528): Chinese values and field names read back exactly', async () => {
   // The fixture really is GBK: 耕地 is B8 FB B5 D8 there (README), not E8 80 95 E5 9C B0 (UTF-8).
@@ -44,9 +48,24 @@ test('GBK shapefile (.cpg "GBK", EPSG:4528): Chinese values and field names read
   assert.match(reader.info.sridSource!, /CGCS2000_3_Degree_GK_Zone_40/);
   assert.equal(reader.info.featureCount, 4);
   assert.equal(reader.info.geometryType, 'MULTIPOLYGON');
-  assert.deepEqual(features.map((f) => [f.fid, f.location]), [['1', 'record 1'], ['2', 'record 2'], ['3', 'record 3'], ['4', 'record 4']]);
+  assert.deepEqual(
+    features.map((f) => [f.fid, f.location]),
+    [
+      ['1', 'record 1'],
+      ['2', 'record 2'],
+      ['3', 'record 3'],
+      ['4', 'record 4'],
+    ],
+  );
   assert.deepEqual(features[0].props, {
-    BSM: 1, DLBM: '0101', DLMC: '水田', YJDL: '耕地', 权属单位: '西湖区转塘街道', TBMJ: 9600, GXSJ: '2023-06-30', SFJBNT: 1,
+    BSM: 1,
+    DLBM: '0101',
+    DLMC: '水田',
+    YJDL: '耕地',
+    权属单位: '西湖区转塘街道',
+    TBMJ: 9600,
+    GXSJ: '2023-06-30',
+    SFJBNT: 1,
   });
   assert.equal(features[1].props.DLMC, '旱地');
   assert.equal(features[2].props.DLMC, '乔木林地');
@@ -71,7 +90,10 @@ test('polygon with a hole and a multipolygon: rings grouped by orientation', asy
   const g2 = geom(features[1]);
   assert.equal(g2.type, 'MultiPolygon');
   const polys = (g2 as { coordinates: Position[][][] }).coordinates;
-  assert.deepEqual(polys.map((p) => p.length), [1, 2]);
+  assert.deepEqual(
+    polys.map((p) => p.length),
+    [1, 2],
+  );
   assert.deepEqual(sorted(polys[1][1]), ['40515310 3340010', '40515310 3340020', '40515320 3340010', '40515320 3340020']);
 
   const g3 = geom(features[2]) as { type: string; coordinates: Position[][] };
@@ -86,34 +108,84 @@ function polygonRecord(rings: Position[][]): Buffer {
   b.writeInt32LE(5, 0);
   b.writeInt32LE(rings.length, 36);
   b.writeInt32LE(n, 40);
-  let start = 0, o = 44 + 4 * rings.length;
+  let start = 0,
+    o = 44 + 4 * rings.length;
   rings.forEach((r, i) => {
     b.writeInt32LE(start, 44 + 4 * i);
     start += r.length;
-    for (const [x, y] of r) { b.writeDoubleLE(x, o); b.writeDoubleLE(y, o + 8); o += 16; }
+    for (const [x, y] of r) {
+      b.writeDoubleLE(x, o);
+      b.writeDoubleLE(y, o + 8);
+      o += 16;
+    }
   });
   return b;
 }
 const square = (x0: number, y0: number, s: number, cw: boolean): Position[] =>
-  cw ? [[x0, y0], [x0, y0 + s], [x0 + s, y0 + s], [x0 + s, y0], [x0, y0]] : [[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]];
+  cw
+    ? [
+        [x0, y0],
+        [x0, y0 + s],
+        [x0 + s, y0 + s],
+        [x0 + s, y0],
+        [x0, y0],
+      ]
+    : [
+        [x0, y0],
+        [x0 + s, y0],
+        [x0 + s, y0 + s],
+        [x0, y0 + s],
+        [x0, y0],
+      ];
 
 test('holes go to the outer ring that contains them, whatever the ring order; nested islands', () => {
-  const A = square(0, 0, 100, true), B = square(200, 0, 100, true);
-  const hA = square(10, 10, 10, false), hB = square(210, 10, 10, false);
+  const A = square(0, 0, 100, true),
+    B = square(200, 0, 100, true);
+  const hA = square(10, 10, 10, false),
+    hB = square(210, 10, 10, false);
   const g = wkbToGeometry(new ShpDecoder().decode(polygonRecord([hB, A, hA, B]), 0, polygonRecord([hB, A, hA, B]).length)!);
   assert.equal(g.type, 'MultiPolygon');
   const polys = (g as { coordinates: Position[][][] }).coordinates;
-  assert.deepEqual(polys.map((p) => [p[0][0], p[1][0]]), [[[0, 0], [10, 10]], [[200, 0], [210, 10]]]);
+  assert.deepEqual(
+    polys.map((p) => [p[0][0], p[1][0]]),
+    [
+      [
+        [0, 0],
+        [10, 10],
+      ],
+      [
+        [200, 0],
+        [210, 10],
+      ],
+    ],
+  );
 
   // Outer 0–100 with hole 10–90, an island 20–80 inside the hole, and a hole 30–40 in the island:
   // the inner hole lies inside both outer rings' boxes and belongs to the smaller (the island).
   const rec = polygonRecord([square(0, 0, 100, true), square(10, 10, 80, false), square(20, 20, 60, true), square(30, 30, 10, false)]);
   const nested = wkbToGeometry(new ShpDecoder().decode(rec, 0, rec.length)!) as { coordinates: Position[][][] };
-  assert.deepEqual(nested.coordinates.map((p) => p.map((r) => r[0])), [[[0, 0], [10, 10]], [[20, 20], [30, 30]]]);
+  assert.deepEqual(
+    nested.coordinates.map((p) => p.map((r) => r[0])),
+    [
+      [
+        [0, 0],
+        [10, 10],
+      ],
+      [
+        [20, 20],
+        [30, 30],
+      ],
+    ],
+  );
 });
 
 test('unclosed ring is closed; damaged part table is an error', () => {
-  const open = [[0, 0], [0, 10], [10, 10], [10, 0]];
+  const open = [
+    [0, 0],
+    [0, 10],
+    [10, 10],
+    [10, 0],
+  ];
   const rec = polygonRecord([open]);
   const g = wkbToGeometry(new ShpDecoder().decode(rec, 0, rec.length)!) as { coordinates: Position[][] };
   assert.deepEqual(g.coordinates[0], [...open, [0, 0]]);
@@ -127,19 +199,47 @@ test('points (EPSG:4490, UTF-8 .cpg), 3D lines (EPSG:4326), multipoints', async 
   assert.equal(pts.reader.info.srid, 4490);
   assert.equal(pts.reader.info.encoding, 'UTF-8');
   assert.equal(pts.reader.info.geometryType, 'POINT');
-  assert.deepEqual(pts.features.map((f) => f.props.名称), ['断桥残雪', '雷峰塔', 'Café 西湖']);
+  assert.deepEqual(
+    pts.features.map((f) => f.props.名称),
+    ['断桥残雪', '雷峰塔', 'Café 西湖'],
+  );
   assert.deepEqual(geom(pts.features[1]), { type: 'Point', coordinates: [120.1488, 30.2311] });
   assert.equal(pts.features[1].props.高程, 48);
 
   const lines = await readAll(join(DIR, 'lines'));
   assert.equal(lines.reader.info.srid, 4326);
   assert.equal(lines.reader.info.geometryType, 'MULTILINESTRING');
-  assert.deepEqual(geom(lines.features[0]), { type: 'LineString', coordinates: [[120.1, 30.27, 5], [120.11, 30.275, 6], [120.12, 30.28, 7.5]] });
-  assert.deepEqual(geom(lines.features[1]), { type: 'MultiLineString', coordinates: [[[120.2, 30.3, 1], [120.21, 30.3, 2]], [[120.22, 30.31, 3], [120.23, 30.32, 4]]] });
+  assert.deepEqual(geom(lines.features[0]), {
+    type: 'LineString',
+    coordinates: [
+      [120.1, 30.27, 5],
+      [120.11, 30.275, 6],
+      [120.12, 30.28, 7.5],
+    ],
+  });
+  assert.deepEqual(geom(lines.features[1]), {
+    type: 'MultiLineString',
+    coordinates: [
+      [
+        [120.2, 30.3, 1],
+        [120.21, 30.3, 2],
+      ],
+      [
+        [120.22, 30.31, 3],
+        [120.23, 30.32, 4],
+      ],
+    ],
+  });
 
   const mp = await readAll(join(DIR, 'multipoint'));
   assert.equal(mp.reader.info.srid, 4549);
-  assert.deepEqual(geom(mp.features[0]), { type: 'MultiPoint', coordinates: [[515000.5, 3340000.5], [515010.25, 3340020.75]] });
+  assert.deepEqual(geom(mp.features[0]), {
+    type: 'MultiPoint',
+    coordinates: [
+      [515000.5, 3340000.5],
+      [515010.25, 3340020.75],
+    ],
+  });
 });
 
 test('encoding: LDID 0x4D without .cpg, override, .cpg honoured, detection without either', async () => {
@@ -155,7 +255,10 @@ test('encoding: LDID 0x4D without .cpg, override, .cpg honoured, detection witho
   const wrong = await readAll(join(DIR, 'dltb_gbk'), { encoding: 'utf8' });
   assert.equal(wrong.reader.info.encoding, 'UTF-8');
   assert.notEqual(wrong.features[0].props.DLMC, '水田', 'override beats the .cpg');
-  await assert.rejects(openShapefile(join(DIR, 'dltb_gbk'), { encoding: 'klingon' }), (e: Error) => e instanceof ImportError && /klingon/.test(e.message));
+  await assert.rejects(
+    openShapefile(join(DIR, 'dltb_gbk'), { encoding: 'klingon' }),
+    (e: Error) => e instanceof ImportError && /klingon/.test(e.message),
+  );
 
   const cpg = copyFixture('dltb_gbk');
   writeFileSync(join(cpg, 'dltb_gbk.cpg'), 'UTF-8');
@@ -183,13 +286,19 @@ test('zip input (shapefile in a subfolder) reads like the folder and leaves no t
   const before = temps();
   const { reader, features } = await readAll(join(DIR, 'dltb_gbk.zip'));
   assert.equal(reader.info.srid, 4528);
-  assert.deepEqual(features.map((f) => f.props.DLMC), ['水田', '旱地', '乔木林地', '坑塘水面']);
+  assert.deepEqual(
+    features.map((f) => f.props.DLMC),
+    ['水田', '旱地', '乔木林地', '坑塘水面'],
+  );
   assert.equal(geom(features[0]).type, 'Polygon');
   assert.equal(temps(), before);
   // Leaving the loop early releases the unpacked files too, even before close().
   const early = await openShapefile(join(DIR, 'dltb_gbk.zip'), {});
   assert.equal(temps(), before + 1);
-  for await (const f of early.features()) { assert.equal(f.fid, '1'); break; }
+  for await (const f of early.features()) {
+    assert.equal(f.fid, '1');
+    break;
+  }
   assert.equal(temps(), before);
   await early.close();
 });
@@ -198,7 +307,10 @@ test('folder input: one .shp, several (needs a layer), case-insensitive sidecars
   const two = join(tmp, 'two');
   cpSync(join(DIR, 'points'), two, { recursive: true });
   cpSync(join(DIR, 'lines'), two, { recursive: true });
-  await assert.rejects(openShapefile(two, {}), (e: Error) => e instanceof ImportError && /lines, points/.test(e.message) && /--layer/.test(e.message));
+  await assert.rejects(
+    openShapefile(two, {}),
+    (e: Error) => e instanceof ImportError && /lines, points/.test(e.message) && /--layer/.test(e.message),
+  );
   const picked = await readAll(two, { layer: 'LINES' });
   assert.equal(picked.features.length, 2);
   await assert.rejects(openShapefile(two, { layer: 'roads' }), /no shapefile named "roads"/);
@@ -226,14 +338,25 @@ test('truncated .shp: ImportError names the file, the record and the offset', as
   writeFileSync(join(cut, 'dltb_gbk.shp'), shp);
   const reader = await openShapefile(cut, {});
   const seen: string[] = [];
-  await assert.rejects((async () => { for await (const f of reader.features()) seen.push(f.fid); })(), /dltb_gbk\.shp, feature 3: file ends inside record 3 \(offset 624 of 700 bytes\)/);
+  await assert.rejects(
+    (async () => {
+      for await (const f of reader.features()) seen.push(f.fid);
+    })(),
+    /dltb_gbk\.shp, feature 3: file ends inside record 3 \(offset 624 of 700 bytes\)/,
+  );
   await reader.close();
   assert.deepEqual(seen, ['1', '2']);
 });
 
 test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted rows, empty file', async () => {
-  await assert.rejects(openShapefile(join(DIR, 'broken/missing_dbf'), {}), (e: Error) => e instanceof ImportError && /dltb_gbk\.dbf/.test(e.message) && /missing/.test(e.message));
-  await assert.rejects(openShapefile(join(DIR, 'broken/missing_shx/dltb_gbk.shp'), {}), (e: Error) => e instanceof ImportError && /dltb_gbk\.shx/.test(e.message));
+  await assert.rejects(
+    openShapefile(join(DIR, 'broken/missing_dbf'), {}),
+    (e: Error) => e instanceof ImportError && /dltb_gbk\.dbf/.test(e.message) && /missing/.test(e.message),
+  );
+  await assert.rejects(
+    openShapefile(join(DIR, 'broken/missing_shx/dltb_gbk.shp'), {}),
+    (e: Error) => e instanceof ImportError && /dltb_gbk\.shx/.test(e.message),
+  );
 
   const count = copyFixture('dltb_gbk');
   const dbf = readFileSync(join(count, 'dltb_gbk.dbf'));
@@ -254,7 +377,10 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
   const d = readFileSync(join(del, 'dltb_gbk.dbf'));
   d[d.readUInt16LE(8) + d.readUInt16LE(10)] = 0x2a; // '*' on record 2
   writeFileSync(join(del, 'dltb_gbk.dbf'), d);
-  assert.deepEqual((await readAll(del)).features.map((f) => f.fid), ['1', '3', '4']);
+  assert.deepEqual(
+    (await readAll(del)).features.map((f) => f.fid),
+    ['1', '3', '4'],
+  );
 
   const empty = join(tmp, 'empty');
   cpSync(join(DIR, 'points'), empty, { recursive: true });
@@ -270,7 +396,10 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
 test('unrecognised .prj refuses to open unless --srid is given', async () => {
   const bj = copyFixture('dltb_gbk');
   copyFileSync(join(DIR, 'prj/esri_2435.prj'), join(bj, 'dltb_gbk.prj'));
-  await assert.rejects(openShapefile(bj, {}), (e: Error) => e instanceof ImportError && /dltb_gbk\.prj/.test(e.message) && /Beijing 1954/.test(e.message) && /--srid/.test(e.message));
+  await assert.rejects(
+    openShapefile(bj, {}),
+    (e: Error) => e instanceof ImportError && /dltb_gbk\.prj/.test(e.message) && /Beijing 1954/.test(e.message) && /--srid/.test(e.message),
+  );
   const r = await openShapefile(bj, { srid: 4528 } as ReaderOptions);
   assert.equal(r.info.srid, undefined, 'the pipeline uses --srid');
   await r.close();
@@ -289,13 +418,28 @@ test('prjToSrid: GDAL/ESRI and OGC WKT of the systems bureaus use', () => {
   assert.equal(prjToSrid(prj('ogc_4490.prj')).srid, 4490);
   // Unusual names: the parameters decide. CM 120 + FE 500000 → zone 40 without prefix; FE 40500000 → with.
   assert.equal(prjToSrid(prj('esri_4549.prj').replace('CGCS2000_3_Degree_GK_CM_120E', 'Hangzhou_City_2000')).srid, 4549);
-  assert.equal(prjToSrid(prj('esri_4528.prj').replace('CGCS2000_3_Degree_GK_Zone_40', 'XX').replace('Gauss_Kruger', 'Transverse_Mercator')).srid, 4528);
+  assert.equal(
+    prjToSrid(prj('esri_4528.prj').replace('CGCS2000_3_Degree_GK_Zone_40', 'XX').replace('Gauss_Kruger', 'Transverse_Mercator')).srid,
+    4528,
+  );
   assert.equal(prjToSrid(prj('esri_4549.prj').replace(/120\.0/, '117.0')).srid, 4548, 'zone 39, 淳安 west');
-  for (const [f, re] of [['esri_2435.prj', /Beijing 1954/], ['esri_4610.prj', /Xian 1980/]] as const) {
-    assert.throws(() => prjToSrid(prj(f)), (e: Error) => re.test(e.message) && /--srid/.test(e.message));
+  for (const [f, re] of [
+    ['esri_2435.prj', /Beijing 1954/],
+    ['esri_4610.prj', /Xian 1980/],
+  ] as const) {
+    assert.throws(
+      () => prjToSrid(prj(f)),
+      (e: Error) => re.test(e.message) && /--srid/.test(e.message),
+    );
   }
   assert.throws(() => prjToSrid(prj('esri_4549.prj').replace('False_Easting",500000.0', 'False_Easting",350000.0')), /350000.*--srid/);
-  assert.throws(() => prjToSrid('PROJCS["Lambert",GEOGCS["GCS_Unknown",DATUM["D_Unknown",SPHEROID["x",6378137,298]]],PROJECTION["Lambert_Conformal_Conic"]]'), /"Lambert".*D_Unknown.*--srid/);
+  assert.throws(
+    () =>
+      prjToSrid(
+        'PROJCS["Lambert",GEOGCS["GCS_Unknown",DATUM["D_Unknown",SPHEROID["x",6378137,298]]],PROJECTION["Lambert_Conformal_Conic"]]',
+      ),
+    /"Lambert".*D_Unknown.*--srid/,
+  );
   assert.throws(() => prjToSrid('not wkt ['), /not readable WKT.*--srid/);
 });
 

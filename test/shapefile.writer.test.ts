@@ -22,13 +22,34 @@ async function readAll(path: string): Promise<{ reader: SourceReader; features: 
   return { reader, features };
 }
 const signed = (r: Position[]) => r.reduce((s, p, i) => (i ? s + (r[i - 1][0] * p[1] - p[0] * r[i - 1][1]) : s), 0);
-const sorted = (r: Position[]) => r.slice(0, -1).map((p) => p.join(' ')).sort();
+const sorted = (r: Position[]) =>
+  r
+    .slice(0, -1)
+    .map((p) => p.join(' '))
+    .sort();
 
 // GeoJSON (RFC 7946) orientation on purpose: outer counter-clockwise, hole clockwise — the writer
 // must turn both around. Lon/lat near 西湖, as exports are in EPSG:4490.
-const outer: Position[] = [[120.1, 30.2], [120.2, 30.2], [120.2, 30.3], [120.1, 30.3], [120.1, 30.2]];
-const hole: Position[] = [[120.12, 30.22], [120.12, 30.24], [120.14, 30.24], [120.14, 30.22], [120.12, 30.22]];
-const far: Position[] = [[120.5, 30.5], [120.6, 30.5], [120.6, 30.6], [120.5, 30.5]];
+const outer: Position[] = [
+  [120.1, 30.2],
+  [120.2, 30.2],
+  [120.2, 30.3],
+  [120.1, 30.3],
+  [120.1, 30.2],
+];
+const hole: Position[] = [
+  [120.12, 30.22],
+  [120.12, 30.24],
+  [120.14, 30.24],
+  [120.14, 30.22],
+  [120.12, 30.22],
+];
+const far: Position[] = [
+  [120.5, 30.5],
+  [120.6, 30.5],
+  [120.6, 30.6],
+  [120.5, 30.5],
+];
 const geoms: (Geometry | null)[] = [
   { type: 'Polygon', coordinates: [outer, hole] },
   { type: 'MultiPolygon', coordinates: [[outer], [far]] },
@@ -45,7 +66,17 @@ for (const encoding of ['GBK', 'UTF-8'] as const) {
     const fields = inferFields(rows, encoding);
     // 权属单位名称 is 12 bytes in GBK and 18 in UTF-8: cut to whole characters within 10 bytes.
     const cut = encoding === 'GBK' ? '权属单位名' : '权属单';
-    assert.deepEqual(fields.map((f) => [f.name, f.type]), [['DLMC', 'C'], [cut, 'C'], ['TBMJ', 'N'], ['BSM', 'N'], ['GXSJ', 'D'], ['JBNT', 'L']]);
+    assert.deepEqual(
+      fields.map((f) => [f.name, f.type]),
+      [
+        ['DLMC', 'C'],
+        [cut, 'C'],
+        ['TBMJ', 'N'],
+        ['BSM', 'N'],
+        ['GXSJ', 'D'],
+        ['JBNT', 'L'],
+      ],
+    );
     assert.equal(fields[1].source, '权属单位名称');
     assert.equal(fields[0].length, encoding === 'GBK' ? 8 : 12, '坑塘水面: 4 characters × 2 or 3 bytes');
 
@@ -75,7 +106,10 @@ for (const encoding of ['GBK', 'UTF-8'] as const) {
 
     const m = wkbToGeometry(features[1].wkb!) as { type: string; coordinates: Position[][][] };
     assert.equal(m.type, 'MultiPolygon');
-    assert.deepEqual(m.coordinates.map((q) => q.length), [1, 1]);
+    assert.deepEqual(
+      m.coordinates.map((q) => q.length),
+      [1, 1],
+    );
     assert.deepEqual(sorted(m.coordinates[1][0]), sorted(far));
     assert.equal(features[2].wkb, null);
   });
@@ -86,15 +120,52 @@ test('points and lines round trip; Z is dropped; wrong geometry type is refused'
   const pts = join(tmp, 'pts');
   const wp = writeShapefile(pts, { geometryType: 'Point', fields, encoding: 'UTF-8', prjWkt: CGCS2000_PRJ });
   wp.write(geometryToWkb({ type: 'Point', coordinates: [120.1488, 30.2311, 12] }), { NAME: '雷峰塔' });
-  assert.throws(() => wp.write(geometryToWkb({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }), {}), /LineString cannot be written to a Point shapefile/);
+  assert.throws(
+    () =>
+      wp.write(
+        geometryToWkb({
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        }),
+        {},
+      ),
+    /LineString cannot be written to a Point shapefile/,
+  );
   await wp.close();
   const p = await readAll(`${pts}.shp`);
-  assert.deepEqual(p.features.map((f) => [wkbToGeometry(f.wkb!), f.props.NAME]), [[{ type: 'Point', coordinates: [120.1488, 30.2311] }, '雷峰塔']]);
+  assert.deepEqual(
+    p.features.map((f) => [wkbToGeometry(f.wkb!), f.props.NAME]),
+    [[{ type: 'Point', coordinates: [120.1488, 30.2311] }, '雷峰塔']],
+  );
 
   const lines = join(tmp, 'lines');
   const wl = writeShapefile(lines, { geometryType: 'MultiLineString', fields, encoding: 'GBK', prjWkt: CGCS2000_PRJ });
-  const ml: Geometry = { type: 'MultiLineString', coordinates: [[[120.2, 30.3], [120.21, 30.3]], [[120.22, 30.31], [120.23, 30.32]]] };
-  wl.write(geometryToWkb({ type: 'LineString', coordinates: [[120.1, 30.27], [120.11, 30.275]] }), { NAME: '文三路' });
+  const ml: Geometry = {
+    type: 'MultiLineString',
+    coordinates: [
+      [
+        [120.2, 30.3],
+        [120.21, 30.3],
+      ],
+      [
+        [120.22, 30.31],
+        [120.23, 30.32],
+      ],
+    ],
+  };
+  wl.write(
+    geometryToWkb({
+      type: 'LineString',
+      coordinates: [
+        [120.1, 30.27],
+        [120.11, 30.275],
+      ],
+    }),
+    { NAME: '文三路' },
+  );
   wl.write(geometryToWkb(ml), { NAME: 'two parts' });
   await wl.close();
   const l = await readAll(`${lines}.shp`);
@@ -105,8 +176,14 @@ test('points and lines round trip; Z is dropped; wrong geometry type is refused'
 test('values that do not fit: text is cut with a warning, numbers refuse, names stay unique', async () => {
   const warnings: string[] = [];
   const w = writeShapefile(join(tmp, 'fit'), {
-    geometryType: 'Point', encoding: 'GBK', prjWkt: CGCS2000_PRJ, onWarning: (m) => warnings.push(m),
-    fields: [{ name: 'NAME', type: 'C', length: 5 }, { name: 'AREA', type: 'N', length: 6, decimals: 3 }],
+    geometryType: 'Point',
+    encoding: 'GBK',
+    prjWkt: CGCS2000_PRJ,
+    onWarning: (m) => warnings.push(m),
+    fields: [
+      { name: 'NAME', type: 'C', length: 5 },
+      { name: 'AREA', type: 'N', length: 6, decimals: 3 },
+    ],
   });
   const pt = geometryToWkb({ type: 'Point', coordinates: [120, 30] });
   w.write(pt, { NAME: '西湖区转塘', AREA: 1234.5678 }); // 10 GBK bytes → 西湖 (4 bytes; 3 characters would be 6)
@@ -115,12 +192,26 @@ test('values that do not fit: text is cut with a warning, numbers refuse, names 
   await w.close();
   assert.equal(warnings.length, 1);
   const { features } = await readAll(join(tmp, 'fit.shp'));
-  assert.deepEqual(features.map((f) => f.props), [{ NAME: '西湖', AREA: 1234.6 }], '1234.568 is 8 characters: decimals dropped until it fits in 6');
+  assert.deepEqual(
+    features.map((f) => f.props),
+    [{ NAME: '西湖', AREA: 1234.6 }],
+    '1234.568 is 8 characters: decimals dropped until it fits in 6',
+  );
 
   const names = inferFields([{ ABCDEFGHIJK1: 1, ABCDEFGHIJK2: 2, abcdefghij: 'x', '': 'y' }]);
-  assert.deepEqual(names.map((f) => f.name), ['ABCDEFGHIJ', 'ABCDEFGH_1', 'abcdefgh_2', 'FIELD4'], 'unique ignoring case, own case kept');
-  assert.deepEqual(names.map((f) => f.source), ['ABCDEFGHIJK1', 'ABCDEFGHIJK2', 'abcdefghij', '']);
-  assert.throws(() => writeShapefile(join(tmp, 'nofields'), { geometryType: 'Point', encoding: 'UTF-8', prjWkt: CGCS2000_PRJ }), /fields are required/);
+  assert.deepEqual(
+    names.map((f) => f.name),
+    ['ABCDEFGHIJ', 'ABCDEFGH_1', 'abcdefgh_2', 'FIELD4'],
+    'unique ignoring case, own case kept',
+  );
+  assert.deepEqual(
+    names.map((f) => f.source),
+    ['ABCDEFGHIJK1', 'ABCDEFGHIJK2', 'abcdefghij', ''],
+  );
+  assert.throws(
+    () => writeShapefile(join(tmp, 'nofields'), { geometryType: 'Point', encoding: 'UTF-8', prjWkt: CGCS2000_PRJ }),
+    /fields are required/,
+  );
 });
 
 test('CGCS2000_PRJ is recognised as EPSG:4490', () => {

@@ -52,7 +52,12 @@ function decode(buf: Buffer, layer: string): Decoded[] {
   const out: Decoded[] = [];
   for (let i = 0; i < l.length; i++) {
     const f = l.feature(i);
-    out.push({ id: f.id, type: f.type, props: { ...f.properties }, rings: f.loadGeometry().map((r) => r.map((p) => ({ x: p.x, y: p.y }))) });
+    out.push({
+      id: f.id,
+      type: f.type,
+      props: { ...f.properties },
+      rings: f.loadGeometry().map((r) => r.map((p) => ({ x: p.x, y: p.y }))),
+    });
   }
   return out;
 }
@@ -93,7 +98,10 @@ for (const tdb of testDatabases()) {
       await importFile(h.db, h.config, `${FIX}/dltb.geojson`, { layer: 'DLTB', user: 'test' });
       await importFile(h.db, h.config, `${FIX}/xzq.geojson`, { layer: 'XZQ', user: 'test' });
     });
-    after(async () => { await app.close(); await h.close(); });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
 
     test('the tile holding a parcel has it, with its declared attributes, at the right place', async () => {
       // Sanity of the fixture: the whole of A1 lies in this one z14 tile.
@@ -111,22 +119,36 @@ for (const tdb of testDatabases()) {
       assert.equal(typeof f.id, 'number');
       // Each corner of A1 is a vertex of the tile's ring, to the pixel (ST_AsMVTGeom rounds to integers).
       const ring = f.rings[0];
-      for (const [lon, lat] of [[A1.w, A1.s], [A1.e, A1.s], [A1.e, A1.n], [A1.w, A1.n]]) {
+      for (const [lon, lat] of [
+        [A1.w, A1.s],
+        [A1.e, A1.s],
+        [A1.e, A1.n],
+        [A1.w, A1.n],
+      ]) {
         const [ex, ey] = inTile(lon, lat, Z, AX, AY);
         const d = Math.min(...ring.map((p) => Math.hypot(p.x - ex, p.y - ey)));
-        assert.ok(d <= 0.75, `corner ${lon},${lat} expected at ${ex.toFixed(1)},${ey.toFixed(1)}; nearest vertex ${d.toFixed(2)} units away in ${JSON.stringify(ring)}`);
+        assert.ok(
+          d <= 0.75,
+          `corner ${lon},${lat} expected at ${ex.toFixed(1)},${ey.toFixed(1)}; nearest vertex ${d.toFixed(2)} units away in ${JSON.stringify(ring)}`,
+        );
       }
       // The .pbf spelling is the same tile.
       const p = await app.inject(`/tiles/GHYD/${Z}/${AX}/${AY}.pbf`);
       assert.equal(p.statusCode, 200);
-      assert.deepEqual(decode(p.rawPayload, 'GHYD').map((x) => x.props.fid), ['A1']);
+      assert.deepEqual(
+        decode(p.rawPayload, 'GHYD').map((x) => x.props.fid),
+        ['A1'],
+      );
     });
 
     test('a far tile has the other parcel and not this one; a tile with nothing is 204', async () => {
       const [bx, by] = tileOf(119.505, 29.805, Z);
       const far = await app.inject(tileUrl('GHYD', Z, bx, by));
       assert.equal(far.statusCode, 200);
-      assert.deepEqual(decode(far.rawPayload, 'GHYD').map((f) => f.props.fid), ['A2']);
+      assert.deepEqual(
+        decode(far.rawPayload, 'GHYD').map((f) => f.props.fid),
+        ['A2'],
+      );
       const [ex, ey] = tileOf(120.4, 30.5, Z);
       const empty = await app.inject(tileUrl('GHYD', Z, ex, ey));
       assert.equal(empty.statusCode, 204);
@@ -137,7 +159,10 @@ for (const tdb of testDatabases()) {
       assert.equal((await app.inject(tileUrl('GHYD', 0, 0, 0))).statusCode, 204);
       // At zoom 9 they are in different tiles, and A1 (0.002° ≈ 12 tile pixels wide) is kept.
       const [x9, y9] = tileOf(120.151, 30.251, 9);
-      assert.deepEqual(decode((await app.inject(tileUrl('GHYD', 9, x9, y9))).rawPayload, 'GHYD').map((f) => f.props.fid), ['A1']);
+      assert.deepEqual(
+        decode((await app.inject(tileUrl('GHYD', 9, x9, y9))).rawPayload, 'GHYD').map((f) => f.props.fid),
+        ['A1'],
+      );
     });
 
     test('gzip when the client accepts it, the same tile inside, a tag per representation', async () => {
@@ -200,7 +225,13 @@ for (const tdb of testDatabases()) {
 
     test('ETag: If-None-Match answers 304; the cached tile and the 304 cost no query', async () => {
       let queries = 0;
-      const counting: Db = { ...h.db, query: (sql, params, opts) => { queries++; return h.db.query(sql, params, opts); } };
+      const counting: Db = {
+        ...h.db,
+        query: (sql, params, opts) => {
+          queries++;
+          return h.db.query(sql, params, opts);
+        },
+      };
       const bare = Fastify();
       // A long re-check interval so the count below cannot be disturbed by a slow machine.
       tileRoutes(bare, counting, h.config, { ...OPTIONS, recheckMs: 60_000 });
@@ -248,7 +279,11 @@ for (const tdb of testDatabases()) {
       assert.equal(v2.statusCode, 200);
       assert.notEqual(v2.headers.etag, v1.headers.etag);
       assert.equal(decode(v2.rawPayload, 'GHYD')[0].props.YDYHFLDM, '0901');
-      assert.equal((await app.inject({ url, headers: { 'if-none-match': v1.headers.etag as string } })).statusCode, 200, 'the old tag is stale');
+      assert.equal(
+        (await app.inject({ url, headers: { 'if-none-match': v1.headers.etag as string } })).statusCode,
+        200,
+        'the old tag is stale',
+      );
       assert.equal((await app.inject('/tiles/GHYD.json')).json().version, '1.2.0');
     });
 
@@ -264,7 +299,10 @@ for (const tdb of testDatabases()) {
     });
 
     test('a restricted layer does not exist for the public: same 404 as an unknown code', async () => {
-      for (const [restricted, unknown] of [[tileUrl('DLTB', Z, AX, AY), tileUrl('NOPE', Z, AX, AY)], ['/tiles/DLTB.json', '/tiles/NOPE.json']]) {
+      for (const [restricted, unknown] of [
+        [tileUrl('DLTB', Z, AX, AY), tileUrl('NOPE', Z, AX, AY)],
+        ['/tiles/DLTB.json', '/tiles/NOPE.json'],
+      ]) {
         const a = await app.inject(restricted);
         const b = await app.inject(unknown);
         assert.equal(a.statusCode, 404);
@@ -321,7 +359,12 @@ for (const tdb of testDatabases()) {
         const fids = async (u: User) => {
           const t = await tiles.target(u, 'dltb');
           const e = await tiles.tile(t, { z: Z, x: AX, y: AY }, true);
-          return { tag: tiles.tag(t, { z: Z, x: AX, y: AY }), fids: decode(await tiles.identity(e), 'DLTB').map((f) => f.props.fid).sort() };
+          return {
+            tag: tiles.tag(t, { z: Z, x: AX, y: AY }),
+            fids: decode(await tiles.identity(e), 'DLTB')
+              .map((f) => f.props.fid)
+              .sort(),
+          };
         };
         const all = await fids(staff);
         assert.deepEqual(all.fids, ['T-IN', 'T-OUT']);
@@ -330,7 +373,11 @@ for (const tdb of testDatabases()) {
         const gong = await fids(district(['330105']));
         assert.deepEqual(gong.fids, ['T-OUT']);
         assert.deepEqual((await fids(district(['330105', '330102']))).fids, ['T-IN', 'T-OUT']);
-        assert.equal((await fids(district(['330102', '330105']))).tag, (await fids(district(['330105', '330102']))).tag, 'order of districts does not matter');
+        assert.equal(
+          (await fids(district(['330102', '330105']))).tag,
+          (await fids(district(['330105', '330102']))).tag,
+          'order of districts does not matter',
+        );
         assert.equal(new Set([all.tag, shang.tag, gong.tag]).size, 3, 'each scope has its own tag and cache entry');
         // Staff see the whole layer again, from the cache, not a district's cut.
         assert.deepEqual((await fids(staff)).fids, ['T-IN', 'T-OUT']);
@@ -352,10 +399,18 @@ for (const tdb of testDatabases()) {
       const all = await app.inject({ url, headers: reviewer });
       assert.equal(all.statusCode, 200, all.body);
       assert.equal(all.headers['cache-control'], 'private, max-age=60');
-      assert.deepEqual(decode(all.rawPayload, 'DLTB').map((f) => f.props.fid).sort(), ['T-IN', 'T-OUT']);
+      assert.deepEqual(
+        decode(all.rawPayload, 'DLTB')
+          .map((f) => f.props.fid)
+          .sort(),
+        ['T-IN', 'T-OUT'],
+      );
       const mine = await app.inject({ url, headers: officer });
       assert.equal(mine.statusCode, 200, mine.body);
-      assert.deepEqual(decode(mine.rawPayload, 'DLTB').map((f) => f.props.fid), ['T-IN']);
+      assert.deepEqual(
+        decode(mine.rawPayload, 'DLTB').map((f) => f.props.fid),
+        ['T-IN'],
+      );
       assert.notEqual(mine.headers.etag, all.headers.etag);
       // The officer's tag does not unlock the staff tile, nor the other way round.
       assert.equal((await app.inject({ url, headers: { ...reviewer, 'if-none-match': mine.headers.etag as string } })).statusCode, 200);
@@ -396,11 +451,18 @@ for (const tdb of testDatabases()) {
         const multi = f.get('MULTI')!;
         assert.equal(multi.type, 3);
         assert.equal(multi.rings.length, 2);
-        assert.ok(multi.rings.every((r) => area(r) > 0), 'two exteriors');
+        assert.ok(
+          multi.rings.every((r) => area(r) > 0),
+          'two exteriors',
+        );
 
         const line = f.get('LINE')!;
         assert.equal(line.type, 2);
-        const want = [[120.195, 30.31], [120.2, 30.312], [120.205, 30.309]].map(([lon, lat]) => inTile(lon, lat, 14, sx, sy));
+        const want = [
+          [120.195, 30.31],
+          [120.2, 30.312],
+          [120.205, 30.309],
+        ].map(([lon, lat]) => inTile(lon, lat, 14, sx, sy));
         assert.equal(line.rings[0].length, 3);
         line.rings[0].forEach((p, i) => assert.ok(Math.hypot(p.x - want[i][0], p.y - want[i][1]) <= 0.75, `line vertex ${i}`));
         const pt = f.get('PT')!;
@@ -424,7 +486,11 @@ for (const tdb of testDatabases()) {
         assert.equal(area(big.rings[0]), 4608 * 4608);
 
         const tj = (await app.inject({ url: '/tiles/TSHAPES.json', headers: await authHeaders(h.db, 'planner') })).json();
-        assert.deepEqual(Object.keys(tj.vector_layers[0].fields).sort(), ['KIND', 'N', 'NOTE', 'OK', 'R', 'fid'], 'a layer without attr_schema lists the keys of its data');
+        assert.deepEqual(
+          Object.keys(tj.vector_layers[0].fields).sort(),
+          ['KIND', 'N', 'NOTE', 'OK', 'R', 'fid'],
+          'a layer without attr_schema lists the keys of its data',
+        );
       } finally {
         tiles.close();
       }
@@ -435,11 +501,23 @@ for (const tdb of testDatabases()) {
       if (native !== 'postgis') return t.skip(`this PostGIS has no protobuf support: only the portable encoder runs here (${tdb.name})`);
       const layer = (await layersWithVersions(h.db)).find((l) => l.code === 'TSHAPES')!;
       const scope = { layer, districts: null };
-      const build = (enc: TileEncoder, z: number, x: number, y: number) => buildTile(h.db, tileSql({ layerId: layer.id, geometryType: layer.geometry_type }, scope, enc),
-        tileParams({ z, x, y }, layer.active_version!, 'TSHAPES', null, null), enc);
+      const build = (enc: TileEncoder, z: number, x: number, y: number) =>
+        buildTile(
+          h.db,
+          tileSql({ layerId: layer.id, geometryType: layer.geometry_type }, scope, enc),
+          tileParams({ z, x, y }, layer.active_version!, 'TSHAPES', null, null),
+          enc,
+        );
       const [bx, by] = tileOf(119.8, 29.7, 14);
       let compared = 0;
-      for (const [z, x, y] of [[14, 13662, 6743], [12, 3415, 1685], [16, 54648, 26974], [10, 853, 421], [14, bx, by], [7, 106, 52]]) {
+      for (const [z, x, y] of [
+        [14, 13662, 6743],
+        [12, 3415, 1685],
+        [16, 54648, 26974],
+        [10, 853, 421],
+        [14, bx, by],
+        [7, 106, 52],
+      ]) {
         const a = byFid(decode(await build('postgis', z, x, y), 'TSHAPES'));
         const b = byFid(decode(await build('portable', z, x, y), 'TSHAPES'));
         assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort(), `features of ${z}/${x}/${y}`);
@@ -451,8 +529,16 @@ for (const tdb of testDatabases()) {
           assert.equal(fb.rings.length, fa.rings.length, `${fid} rings at ${z}/${x}/${y}`);
           fa.rings.forEach((ra, i) => {
             const rb = fb.rings[i];
-            if (fa.type === 3) assert.ok(Math.abs(area(ra) - area(rb)) <= Math.max(2, Math.abs(area(ra)) * 0.01), `${fid} ring ${i} area ${area(ra)} vs ${area(rb)} at ${z}/${x}/${y}`);
-            for (const p of ra) assert.ok(rb.some((q) => Math.abs(p.x - q.x) <= 1 && Math.abs(p.y - q.y) <= 1), `${fid} vertex ${p.x},${p.y} at ${z}/${x}/${y}`);
+            if (fa.type === 3)
+              assert.ok(
+                Math.abs(area(ra) - area(rb)) <= Math.max(2, Math.abs(area(ra)) * 0.01),
+                `${fid} ring ${i} area ${area(ra)} vs ${area(rb)} at ${z}/${x}/${y}`,
+              );
+            for (const p of ra)
+              assert.ok(
+                rb.some((q) => Math.abs(p.x - q.x) <= 1 && Math.abs(p.y - q.y) <= 1),
+                `${fid} vertex ${p.x},${p.y} at ${z}/${x}/${y}`,
+              );
           });
           compared++;
         }

@@ -12,7 +12,16 @@ import { encodeMvt } from '../src/tiles/mvt.ts';
 test('tile addresses: parsed when in range, refused with the reason otherwise', () => {
   assert.deepEqual(parseTile('0', '0', '0.mvt'), { z: 0, x: 0, y: 0 });
   assert.deepEqual(parseTile('22', '4194303', '4194303.pbf'), { z: 22, x: 4194303, y: 4194303 });
-  for (const [z, x, y] of [['23', '0', '0.mvt'], ['1', '2', '0.mvt'], ['1', '0', '2.mvt'], ['01e1', '0', '0.mvt'], [' 1', '0', '0.mvt'], ['1', '0x1', '0.mvt'], ['1', '0', '0.png'], ['1', '0', '0.mvt.mvt']]) {
+  for (const [z, x, y] of [
+    ['23', '0', '0.mvt'],
+    ['1', '2', '0.mvt'],
+    ['1', '0', '2.mvt'],
+    ['01e1', '0', '0.mvt'],
+    [' 1', '0', '0.mvt'],
+    ['1', '0x1', '0.mvt'],
+    ['1', '0', '0.png'],
+    ['1', '0', '0.mvt.mvt'],
+  ]) {
     assert.throws(() => parseTile(z, x, y), TileRequestError, `${z}/${x}/${y}`);
   }
 });
@@ -42,11 +51,17 @@ test('tile cache: bounded by bytes, least recently used out first, drop by layer
   assert.equal(c.size, 3);
   assert.ok(c.get('a')); // a is now the most recent: b goes first
   c.set('d', tile(1000, 2));
-  assert.deepEqual(['a', 'b', 'c', 'd'].map((k) => !!c.get(k)), [true, false, true, true]);
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((k) => !!c.get(k)),
+    [true, false, true, true],
+  );
   assert.ok(c.bytes <= c.maxBytes);
   c.set('huge', tile(10_000));
   assert.equal(c.get('huge'), undefined, 'larger than the whole cache: not kept');
-  assert.equal(c.dropWhere((e) => e.layerId === 2), 2);
+  assert.equal(
+    c.dropWhere((e) => e.layerId === 2),
+    2,
+  );
   assert.equal(c.size, 1);
   c.set('a', tile(10)); // replacing an entry frees the old bytes
   assert.equal(c.bytes, 10 + 2 + 160);
@@ -66,23 +81,122 @@ test('Accept-Encoding and If-None-Match', () => {
 
 test('portable MVT encoder: what it writes reads back as written', () => {
   const buf = encodeMvt('L', 4096, [
-    { id: 7, properties: { fid: 'P', n: 3, neg: -4, r: 0.25, ok: false, nested: { a: 1 }, none: null }, geometry: { type: 'Point', coordinates: [10, 20] } },
-    { id: 8, properties: { fid: 'L', n: 3 }, geometry: { type: 'LineString', coordinates: [[0, 0], [10, 0], [10, 0], [10, 10]] } },
-    { id: 9, properties: { fid: 'A' }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]], [[20, 20], [20, 80], [80, 80], [80, 20], [20, 20]]] } },
-    { id: 10, properties: { fid: 'M' }, geometry: { type: 'MultiPoint', coordinates: [[1, 1], [2, 2]] } },
-    { id: 11, properties: { fid: 'gone' }, geometry: { type: 'LineString', coordinates: [[5, 5], [5, 5]] } },
+    {
+      id: 7,
+      properties: { fid: 'P', n: 3, neg: -4, r: 0.25, ok: false, nested: { a: 1 }, none: null },
+      geometry: { type: 'Point', coordinates: [10, 20] },
+    },
+    {
+      id: 8,
+      properties: { fid: 'L', n: 3 },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [10, 0],
+          [10, 0],
+          [10, 10],
+        ],
+      },
+    },
+    {
+      id: 9,
+      properties: { fid: 'A' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [100, 0],
+            [100, 100],
+            [0, 100],
+            [0, 0],
+          ],
+          [
+            [20, 20],
+            [20, 80],
+            [80, 80],
+            [80, 20],
+            [20, 20],
+          ],
+        ],
+      },
+    },
+    {
+      id: 10,
+      properties: { fid: 'M' },
+      geometry: {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 1],
+          [2, 2],
+        ],
+      },
+    },
+    {
+      id: 11,
+      properties: { fid: 'gone' },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [5, 5],
+          [5, 5],
+        ],
+      },
+    },
   ]);
   const l = new VectorTile(new PbfReader(buf)).layers.L;
   assert.equal(l.version, 2);
   assert.equal(l.extent, 4096);
   assert.equal(l.length, 4, 'a line collapsed to one point is left out');
   const f = [0, 1, 2, 3].map((i) => l.feature(i));
-  assert.deepEqual(f.map((x) => [x.id, x.type]), [[7, 1], [8, 2], [9, 3], [10, 1]]);
+  assert.deepEqual(
+    f.map((x) => [x.id, x.type]),
+    [
+      [7, 1],
+      [8, 2],
+      [9, 3],
+      [10, 1],
+    ],
+  );
   assert.deepEqual({ ...f[0].properties }, { fid: 'P', n: 3, neg: -4, r: 0.25, ok: false });
-  assert.deepEqual(f[0].loadGeometry().map((r) => r.map((p) => [p.x, p.y])), [[[10, 20]]]);
-  assert.deepEqual(f[1].loadGeometry().map((r) => r.map((p) => [p.x, p.y])), [[[0, 0], [10, 0], [10, 10]]], 'repeated point dropped');
-  assert.deepEqual(f[2].loadGeometry().map((r) => r.map((p) => [p.x, p.y])), [
-    [[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]], [[20, 20], [20, 80], [80, 80], [80, 20], [20, 20]]]);
-  assert.deepEqual(f[3].loadGeometry().map((r) => r.map((p) => [p.x, p.y])), [[[1, 1]], [[2, 2]]]);
+  assert.deepEqual(
+    f[0].loadGeometry().map((r) => r.map((p) => [p.x, p.y])),
+    [[[10, 20]]],
+  );
+  assert.deepEqual(
+    f[1].loadGeometry().map((r) => r.map((p) => [p.x, p.y])),
+    [
+      [
+        [0, 0],
+        [10, 0],
+        [10, 10],
+      ],
+    ],
+    'repeated point dropped',
+  );
+  assert.deepEqual(
+    f[2].loadGeometry().map((r) => r.map((p) => [p.x, p.y])),
+    [
+      [
+        [0, 0],
+        [100, 0],
+        [100, 100],
+        [0, 100],
+        [0, 0],
+      ],
+      [
+        [20, 20],
+        [20, 80],
+        [80, 80],
+        [80, 20],
+        [20, 20],
+      ],
+    ],
+  );
+  assert.deepEqual(
+    f[3].loadGeometry().map((r) => r.map((p) => [p.x, p.y])),
+    [[[1, 1]], [[2, 2]]],
+  );
   assert.equal(encodeMvt('L', 4096, []).length, 0);
 });

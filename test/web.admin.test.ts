@@ -36,13 +36,16 @@ describe('administration pages (browser, pglite)', () => {
     admin = (await w.newPage({ width: 1440, height: 900 })).page;
     await w.login(admin, 'admin');
   });
-  after(async () => { await w?.close(); });
+  after(async () => {
+    await w?.close();
+  });
 
   test('users and roles: the demo accounts are listed; a user added on the page signs in', async () => {
     await admin.goto('/admin/users');
     await admin.waitForSelector('[data-test=admin-user-row-reviewer]', WAIT);
-    for (const u of ['admin', 'planner', 'reviewer', 'xihu', 'inspector']) assert.equal(await admin.locator(`[data-test=admin-user-row-${u}]`).count(), 1, u);
-    assert.match(await admin.textContent('[data-test=admin-user-row-xihu]') ?? '', /区县人员.*西湖区/);
+    for (const u of ['admin', 'planner', 'reviewer', 'xihu', 'inspector'])
+      assert.equal(await admin.locator(`[data-test=admin-user-row-${u}]`).count(), 1, u);
+    assert.match((await admin.textContent('[data-test=admin-user-row-xihu]')) ?? '', /区县人员.*西湖区/);
     await w.shot(admin, 'users');
 
     await admin.click('[data-test=admin-user-add]');
@@ -53,18 +56,18 @@ describe('administration pages (browser, pglite)', () => {
     await admin.fill('[data-test=admin-user-password]', FIRST_PASSWORD);
     await admin.fill('[data-test=admin-user-password2]', FIRST_PASSWORD);
     await admin.click('[data-test=admin-user-save]');
-    assert.match(await admin.textContent('[data-test=admin-user-error]') ?? '', /辖区/);
+    assert.match((await admin.textContent('[data-test=admin-user-error]')) ?? '', /辖区/);
     await admin.locator('[data-test=admin-user-districts] label', { hasText: '西湖区' }).locator('input').check();
     await w.shot(admin, 'user-add');
     await admin.click('[data-test=admin-user-save]');
     await admin.waitForSelector(`[data-test=admin-user-row-${NEW_USER}]`, WAIT);
-    assert.match(await admin.textContent('[data-test=admin-done]') ?? '', new RegExp(NEW_USER));
-    assert.match(await admin.textContent(`[data-test=admin-user-row-${NEW_USER}]`) ?? '', /区县人员.*西湖区.*启用/);
+    assert.match((await admin.textContent('[data-test=admin-done]')) ?? '', new RegExp(NEW_USER));
+    assert.match((await admin.textContent(`[data-test=admin-user-row-${NEW_USER}]`)) ?? '', /区县人员.*西湖区.*启用/);
     await w.shot(admin, 'user-added');
 
     const first = await tryLogin(w, NEW_USER, FIRST_PASSWORD);
     assert.ok(first.ok, 'the new user signs in with the password set on the page');
-    assert.match(await first.page.textContent('[data-test=who]') ?? '', /张三/);
+    assert.match((await first.page.textContent('[data-test=who]')) ?? '', /张三/);
     await w.shot(first.page, 'new-user-signed-in');
   });
 
@@ -79,7 +82,13 @@ describe('administration pages (browser, pglite)', () => {
 
     admin.once('dialog', (d) => void d.accept());
     await admin.click(`[data-test=admin-user-deactivate-${NEW_USER}]`);
-    await admin.waitForFunction((u) => document.querySelector(`[data-test=admin-user-row-${u}]`)?.textContent?.includes('停用') && !document.querySelector(`[data-test=admin-user-deactivate-${u}]`), NEW_USER, WAIT);
+    await admin.waitForFunction(
+      (u) =>
+        document.querySelector(`[data-test=admin-user-row-${u}]`)?.textContent?.includes('停用') &&
+        !document.querySelector(`[data-test=admin-user-deactivate-${u}]`),
+      NEW_USER,
+      WAIT,
+    );
     assert.equal((await tryLogin(w, NEW_USER, SECOND_PASSWORD)).ok, false, 'a deactivated user is refused');
   });
 
@@ -91,7 +100,7 @@ describe('administration pages (browser, pglite)', () => {
     assert.match(secret, /^om_/);
     const me = await fetch(`${w.base}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
     assert.equal((await me.json()).username, 'planner');
-    assert.match(await admin.textContent('[data-test=admin-tokens] table') ?? '', /不动产登记系统/);
+    assert.match((await admin.textContent('[data-test=admin-tokens] table')) ?? '', /不动产登记系统/);
     await admin.locator('[data-test=admin-tokens]').scrollIntoViewIfNeeded();
     await w.shot(admin, 'token-issued');
   });
@@ -112,16 +121,20 @@ describe('administration pages (browser, pglite)', () => {
     await admin.waitForSelector('[data-test=admin-done]', WAIT);
     const row = admin.locator('[data-test=admin-layer-row-YJJBNT]');
     assert.equal(await row.locator('[data-test=admin-layer-basis-cell]').textContent(), basis);
-    assert.match(await row.textContent() ?? '', /2026年05月31日/);
-    const stored = (await w.db.query<{ legal_basis: string; owner_dept: string; d: string }>(`SELECT legal_basis, owner_dept, data_date::text AS d FROM layer WHERE code = 'YJJBNT'`)).rows[0];
+    assert.match((await row.textContent()) ?? '', /2026年05月31日/);
+    const stored = (
+      await w.db.query<{ legal_basis: string; owner_dept: string; d: string }>(
+        `SELECT legal_basis, owner_dept, data_date::text AS d FROM layer WHERE code = 'YJJBNT'`,
+      )
+    ).rows[0];
     assert.deepEqual(stored, { legal_basis: basis, owner_dept: '杭州市规划和自然资源局耕地保护处', d: '2026-05-31' });
   });
 
   test('rule sets: the current version and its rules; a bad edit shows every problem; a good one is the next version', async () => {
     await admin.goto('/admin/rulesets');
     await admin.waitForSelector('[data-test=admin-ruleset-rules]', WAIT);
-    assert.match(await admin.textContent('[data-test=admin-ruleset-version]') ?? '', /v1/);
-    assert.match(await admin.textContent('[data-test=admin-ruleset-rules]') ?? '', /占用永久基本农田/);
+    assert.match((await admin.textContent('[data-test=admin-ruleset-version]')) ?? '', /v1/);
+    assert.match((await admin.textContent('[data-test=admin-ruleset-rules]')) ?? '', /占用永久基本农田/);
     await w.shot(admin, 'ruleset');
 
     await admin.click('[data-test=admin-ruleset-edit]');
@@ -135,7 +148,7 @@ describe('administration pages (browser, pglite)', () => {
     await admin.click('[data-test=admin-ruleset-save]');
     const problems = admin.locator('[data-test=admin-ruleset-problems] li');
     await problems.first().waitFor(WAIT);
-    const text = await admin.textContent('[data-test=admin-ruleset-problems]') ?? '';
+    const text = (await admin.textContent('[data-test=admin-ruleset-problems]')) ?? '';
     assert.match(text, /rules\[0\].*verdict/);
     assert.match(text, /rules\[1\].*no-such-kind/);
     await w.shot(admin, 'ruleset-problems');
@@ -145,15 +158,19 @@ describe('administration pages (browser, pglite)', () => {
     await admin.fill('[data-test=admin-ruleset-note]', '容差调整为 2 m²');
     await admin.click('[data-test=admin-ruleset-save]');
     await admin.waitForSelector('[data-test=admin-done]', WAIT);
-    assert.match(await admin.textContent('[data-test=admin-ruleset-version]') ?? '', /v2/);
+    assert.match((await admin.textContent('[data-test=admin-ruleset-version]')) ?? '', /v2/);
     assert.equal(await admin.locator('[data-test=admin-ruleset-rules] tbody tr').count(), rules);
     await admin.click('[data-test=admin-ruleset-history-tab]');
     assert.equal(await admin.locator('[data-test=admin-ruleset-history] tbody tr').count(), 2);
-    assert.match(await admin.textContent('[data-test=admin-ruleset-history]') ?? '', /容差调整为 2 m²/);
+    assert.match((await admin.textContent('[data-test=admin-ruleset-history]')) ?? '', /容差调整为 2 m²/);
     await w.shot(admin, 'ruleset-history');
     await admin.click('[data-test=admin-ruleset-view-1]');
-    await admin.waitForFunction(() => /v1/.test(document.querySelector('[data-test=admin-ruleset-version]')?.textContent ?? ''), null, WAIT);
-    assert.match(await admin.textContent('[data-test=admin-ruleset-version]') ?? '', /v1 历史版本/);
+    await admin.waitForFunction(
+      () => /v1/.test(document.querySelector('[data-test=admin-ruleset-version]')?.textContent ?? ''),
+      null,
+      WAIT,
+    );
+    assert.match((await admin.textContent('[data-test=admin-ruleset-version]')) ?? '', /v1 历史版本/);
   });
 
   test('audit trail: the writes above are there, filtered by action, and exported as CSV', async () => {
@@ -162,8 +179,15 @@ describe('administration pages (browser, pglite)', () => {
     await w.shot(admin, 'audit');
     await admin.fill('[data-test=admin-audit-action]', 'user.*');
     await admin.click('[data-test=admin-audit-search]');
-    await admin.waitForFunction(() => [...document.querySelectorAll('[data-test=admin-audit] tbody tr td:nth-child(4)')].every((td) => td.textContent?.startsWith('user.')), null, WAIT);
-    const text = await admin.textContent('[data-test=admin-audit]') ?? '';
+    await admin.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-test=admin-audit] tbody tr td:nth-child(4)')].every((td) =>
+          td.textContent?.startsWith('user.'),
+        ),
+      null,
+      WAIT,
+    );
+    const text = (await admin.textContent('[data-test=admin-audit]')) ?? '';
     for (const action of ['user.add', 'user.password', 'user.update']) assert.ok(text.includes(action), `${action} listed`);
     assert.ok(text.includes(NEW_USER));
     await w.shot(admin, 'audit-filtered');

@@ -31,18 +31,54 @@ describe('land lifecycle pages (browser, pglite)', () => {
     w = await startWebApp('lifecycle', { clock: TODAY });
     // Our parcel: approved, then supplied cut down to half; agreed start 2025-03-01, never started.
     w.clock.set('2025-01-10');
-    const p = await registerParcel(w.db, w.clock, { name: '浏览器测试地块', district: '330106', geometry: sq(0, 0, 200, 100), srid: 4549 }, ADMIN);
+    const p = await registerParcel(
+      w.db,
+      w.clock,
+      { name: '浏览器测试地块', district: '330106', geometry: sq(0, 0, 200, 100), srid: 4549 },
+      ADMIN,
+    );
     code = p.landCode;
-    await recordEvent(w.db, w.clock, code, { kind: 'approval', date: '2024-12-01', docNo: '浙政土〔2024〕88号', details: { approvalType: '农转用' } }, ADMIN);
-    await recordEvent(w.db, w.clock, code, {
-      kind: 'supply', date: '2025-01-10', docNo: 'HT-330106-2025-01', geometry: sq(0, 0, 100, 100), srid: 4549,
-      details: { method: '出让', priceYuan: 10_000_000, agreedStart: '2025-03-01', agreedCompletion: '2027-03-01', planningConditions: { far: 2.0 } },
-    }, ADMIN);
+    await recordEvent(
+      w.db,
+      w.clock,
+      code,
+      { kind: 'approval', date: '2024-12-01', docNo: '浙政土〔2024〕88号', details: { approvalType: '农转用' } },
+      ADMIN,
+    );
+    await recordEvent(
+      w.db,
+      w.clock,
+      code,
+      {
+        kind: 'supply',
+        date: '2025-01-10',
+        docNo: 'HT-330106-2025-01',
+        geometry: sq(0, 0, 100, 100),
+        srid: 4549,
+        details: {
+          method: '出让',
+          priceYuan: 10_000_000,
+          agreedStart: '2025-03-01',
+          agreedCompletion: '2027-03-01',
+          planningConditions: { far: 2.0 },
+        },
+      },
+      ADMIN,
+    );
     w.clock.set(TODAY);
     // A project on the land next to it, without its resettlement plot.
-    projectId = (await createProject(w.db, w.clock, { code: 'ZS-WEB-1', name: '浏览器测试征收项目', district: '330106', households: 36, geometry: sq(300, 0, 500, 150), srid: 4549 }, ADMIN)).id;
+    projectId = (
+      await createProject(
+        w.db,
+        w.clock,
+        { code: 'ZS-WEB-1', name: '浏览器测试征收项目', district: '330106', households: 36, geometry: sq(300, 0, 500, 150), srid: 4549 },
+        ADMIN,
+      )
+    ).id;
   });
-  after(async () => { await w?.close(); });
+  after(async () => {
+    await w?.close();
+  });
 
   const mapLoaded = (page: Page) => page.waitForSelector('[data-test=lifecycle-map][data-loaded=true]', WAIT);
 
@@ -53,18 +89,18 @@ describe('land lifecycle pages (browser, pglite)', () => {
     await page.fill('[data-test=lifecycle-search]', code);
     await page.press('[data-test=lifecycle-search]', 'Enter');
     await page.waitForSelector(`[data-test=lifecycle-parcel-${code}]`, WAIT);
-    assert.match(await page.textContent('[data-test=lifecycle-parcels-total]') ?? '', /共 1 宗/);
+    assert.match((await page.textContent('[data-test=lifecycle-parcels-total]')) ?? '', /共 1 宗/);
     await w.shot(page, 'register-search');
     await page.click(`[data-test=lifecycle-parcel-${code}] a`);
     await page.waitForSelector('[data-test=lifecycle-timeline]', WAIT);
     await mapLoaded(page);
     const steps = await page.$$eval('[data-test=lifecycle-timeline] > li[data-test]', (ls) => ls.map((l) => l.getAttribute('data-test')));
     assert.deepEqual(steps, ['lifecycle-step-approval', 'lifecycle-step-supply']);
-    const approval = await page.textContent('[data-test=lifecycle-step-approval]') ?? '';
+    const approval = (await page.textContent('[data-test=lifecycle-step-approval]')) ?? '';
     assert.match(approval, /2024年12月01日/);
     assert.match(approval, /浙政土〔2024〕88号/);
     assert.ok(Math.abs(muOf(approval) - 30) < 0.05, `approval step: 200 m × 100 m = 30 亩, page says ${muOf(approval)}`);
-    const supply = await page.textContent('[data-test=lifecycle-step-supply]') ?? '';
+    const supply = (await page.textContent('[data-test=lifecycle-step-supply]')) ?? '';
     assert.ok(Math.abs(muOf(supply) - 15) < 0.05, `supply step: 100 m × 100 m = 15 亩, page says ${muOf(supply)}`);
     assert.match(supply, /范围有变化/);
     assert.match(supply, /1,000\.00 万元/, '10,000,000 yuan');
@@ -80,13 +116,13 @@ describe('land lifecycle pages (browser, pglite)', () => {
     await page.fill('[data-test=lifecycle-event-engineeringPermit]', '建字第330106202500001号');
     await page.click('[data-test=lifecycle-event-save]');
     await page.waitForSelector('[data-test=lifecycle-event-error]', WAIT);
-    assert.match(await page.textContent('[data-test=lifecycle-event-error]') ?? '', /早于上一环节/);
+    assert.match((await page.textContent('[data-test=lifecycle-event-error]')) ?? '', /早于上一环节/);
     await w.shot(page, 'timeline-refused');
     await page.fill('[data-test=lifecycle-event-date]', '2025-02-20');
     await page.click('[data-test=lifecycle-event-save]');
     await page.waitForSelector('[data-test=lifecycle-event-saved]', WAIT);
     await page.waitForSelector('[data-test=lifecycle-step-permits]', WAIT);
-    assert.match(await page.textContent('[data-test=lifecycle-stage]') ?? '', /三证已发/);
+    assert.match((await page.textContent('[data-test=lifecycle-stage]')) ?? '', /三证已发/);
     const trail = await auditFor(w.db, 'land_parcel', code);
     assert.deepEqual(trail.map((a) => [a.action, a.actor]).at(-1), ['landcode.permits', 'planner']);
     await w.shot(page, 'timeline-permits');
@@ -98,8 +134,11 @@ describe('land lifecycle pages (browser, pglite)', () => {
     await page.goto('/lifecycle/warnings');
     await page.waitForSelector('[data-test=lifecycle-board] tbody tr', WAIT);
     await page.waitForSelector('[data-test=lifecycle-board-chart] canvas', WAIT);
-    const open = (await w.db.query<{ district: string; kind: string; n: number }>(
-      `SELECT district, kind, count(*)::int AS n FROM lifecycle_warning WHERE resolved_on IS NULL GROUP BY 1, 2`)).rows;
+    const open = (
+      await w.db.query<{ district: string; kind: string; n: number }>(
+        `SELECT district, kind, count(*)::int AS n FROM lifecycle_warning WHERE resolved_on IS NULL GROUP BY 1, 2`,
+      )
+    ).rows;
     const total = open.reduce((s, r) => s + r.n, 0);
     assert.ok(total > 0, 'the demo city has open warnings');
     assert.equal(await page.textContent('[data-test=lifecycle-board-total]'), String(total));
@@ -107,7 +146,11 @@ describe('land lifecycle pages (browser, pglite)', () => {
       const n = open.filter((r) => r.district === d).reduce((s, r) => s + r.n, 0);
       assert.equal((await page.textContent(`[data-test=lifecycle-board-sum-${d}]`))?.trim(), String(n), `district ${d}`);
       for (const k of open.filter((r) => r.district === d)) {
-        assert.equal((await page.textContent(`[data-test="lifecycle-board-cell-${d}-${k.kind}"]`))?.trim(), String(k.n), `district ${d}, ${k.kind}`);
+        assert.equal(
+          (await page.textContent(`[data-test="lifecycle-board-cell-${d}-${k.kind}"]`))?.trim(),
+          String(k.n),
+          `district ${d}, ${k.kind}`,
+        );
       }
     }
     await w.shot(page, 'board');
@@ -117,8 +160,13 @@ describe('land lifecycle pages (browser, pglite)', () => {
     assert.ok(r, 'the demo city has a resettlement warning');
     await page.click(`[data-test="lifecycle-board-cell-${r.district}-${r.kind}"]`);
     await page.waitForFunction((n) => document.querySelectorAll('[data-test=lifecycle-warnings] tbody tr').length === n, r.n, WAIT);
-    const kinds = await page.$$eval('[data-test=lifecycle-warnings] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
-    assert.ok(kinds.every((k) => k.includes(r.kind.slice('resettlement'.length))), `every row is ${r.kind}: ${kinds.join(' | ')}`);
+    const kinds = await page.$$eval('[data-test=lifecycle-warnings] tbody tr td:first-child', (tds) =>
+      tds.map((td) => td.textContent ?? ''),
+    );
+    assert.ok(
+      kinds.every((k) => k.includes(r.kind.slice('resettlement'.length))),
+      `every row is ${r.kind}: ${kinds.join(' | ')}`,
+    );
     await w.shot(page, 'board-filtered');
     const link = page.locator('[data-test=lifecycle-warnings] tbody tr a').first();
     const title = (await link.textContent())?.trim() ?? '';
@@ -133,14 +181,16 @@ describe('land lifecycle pages (browser, pglite)', () => {
   test('an idle-land case walked on its page: 服务监管 → 调查认定 → 认定闲置 → 征缴闲置费; reclaim refused before two years', async () => {
     // Agreed start 2025-03-01: one full year ends 2026-03-01, so the nightly run finds it idle.
     await runNightly(w.db, w.clock);
-    const c = (await w.db.query<{ id: number; idle_from: string }>(`SELECT id, idle_from::text FROM idle_case WHERE land_code = $1`, [code])).rows[0];
+    const c = (
+      await w.db.query<{ id: number; idle_from: string }>(`SELECT id, idle_from::text FROM idle_case WHERE land_code = $1`, [code])
+    ).rows[0];
     assert.equal(c.idle_from, '2026-03-02');
     const { page } = await w.newPage({ height: 1000 });
     await w.login(page, 'inspector');
     await page.goto(`/lifecycle/idle/${c.id}`);
     await page.waitForSelector('[data-test=lifecycle-idle-status]', WAIT);
-    assert.match(await page.textContent('[data-test=lifecycle-idle-status]') ?? '', /服务监管/);
-    assert.match(await page.textContent('[data-test=lifecycle-idle-fee]') ?? '', /200\.00 万元/, '20 % of 10,000,000 yuan');
+    assert.match((await page.textContent('[data-test=lifecycle-idle-status]')) ?? '', /服务监管/);
+    assert.match((await page.textContent('[data-test=lifecycle-idle-fee]')) ?? '', /200\.00 万元/, '20 % of 10,000,000 yuan');
     await mapLoaded(page);
     await w.shot(page, 'idle-supervision');
 
@@ -148,18 +198,31 @@ describe('land lifecycle pages (browser, pglite)', () => {
       await page.click(`[data-test=lifecycle-idle-to-${to}]`);
       for (const [k, v] of Object.entries(fill)) await page.fill(`[data-test=lifecycle-idle-${k}]`, v);
       await page.click('[data-test=lifecycle-idle-submit]');
-      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-test=lifecycle-idle-status]')?.textContent ?? ''), status.source, WAIT);
+      await page.waitForFunction(
+        (re) => new RegExp(re).test(document.querySelector('[data-test=lifecycle-idle-status]')?.textContent ?? ''),
+        status.source,
+        WAIT,
+      );
     };
     await step('investigation', { noticeNo: '闲调〔2026〕12号' }, /调查认定/);
     await w.shot(page, 'idle-investigation');
     await step('determined', { determinationNo: '闲认〔2026〕12号' }, /已认定闲置/);
     await page.click('[data-test=lifecycle-idle-to-fee-levied]');
-    assert.match(await page.textContent('[data-test=lifecycle-idle-fee-preview]') ?? '', /200\.00 万元.*1,000\.00 万元 × 20%/);
+    assert.match((await page.textContent('[data-test=lifecycle-idle-fee-preview]')) ?? '', /200\.00 万元.*1,000\.00 万元 × 20%/);
     await w.shot(page, 'idle-fee-preview');
     await page.fill('[data-test=lifecycle-idle-decisionNo]', '闲费〔2026〕12号');
     await page.click('[data-test=lifecycle-idle-submit]');
-    await page.waitForFunction(() => /征缴土地闲置费/.test(document.querySelector('[data-test=lifecycle-idle-status]')?.textContent ?? ''), null, WAIT);
-    const row = (await w.db.query<{ status: string; fee_yuan: number; deadline: string }>(`SELECT status, fee_yuan, deadline::text FROM idle_case WHERE id = $1`, [c.id])).rows[0];
+    await page.waitForFunction(
+      () => /征缴土地闲置费/.test(document.querySelector('[data-test=lifecycle-idle-status]')?.textContent ?? ''),
+      null,
+      WAIT,
+    );
+    const row = (
+      await w.db.query<{ status: string; fee_yuan: number; deadline: string }>(
+        `SELECT status, fee_yuan, deadline::text FROM idle_case WHERE id = $1`,
+        [c.id],
+      )
+    ).rows[0];
     assert.deepEqual(row, { status: 'fee-levied', fee_yuan: 2_000_000, deadline: '2026-07-30' }, '第十七条: 30 days to pay');
 
     // 第十四条(二): reclaim only once not started for two full years, from 2027-03-02.
@@ -167,11 +230,15 @@ describe('land lifecycle pages (browser, pglite)', () => {
     await page.fill('[data-test=lifecycle-idle-decisionNo]', '收〔2026〕1号');
     await page.click('[data-test=lifecycle-idle-submit]');
     await page.waitForSelector('[data-test=lifecycle-idle-error]', WAIT);
-    assert.match(await page.textContent('[data-test=lifecycle-idle-error]') ?? '', /未满两年.*2027-03-02/);
-    assert.match(await page.textContent('[data-test=lifecycle-idle-status]') ?? '', /征缴土地闲置费/, 'refused: the status stays');
+    assert.match((await page.textContent('[data-test=lifecycle-idle-error]')) ?? '', /未满两年.*2027-03-02/);
+    assert.match((await page.textContent('[data-test=lifecycle-idle-status]')) ?? '', /征缴土地闲置费/, 'refused: the status stays');
     await w.shot(page, 'idle-reclaim-refused');
     const trail = (await auditFor(w.db, 'idle_case', c.id)).map((a) => [a.action, a.actor]);
-    assert.deepEqual(trail.slice(1), [['idle.investigation', 'inspector'], ['idle.determined', 'inspector'], ['idle.fee-levied', 'inspector']]);
+    assert.deepEqual(trail.slice(1), [
+      ['idle.investigation', 'inspector'],
+      ['idle.determined', 'inspector'],
+      ['idle.fee-levied', 'inspector'],
+    ]);
   });
 
   test('a resettlement project cannot start until its plot is drawn on the map', async () => {
@@ -183,7 +250,11 @@ describe('land lifecycle pages (browser, pglite)', () => {
     assert.equal(await page.isDisabled('[data-test=lifecycle-project-next]'), true, 'the page does not offer the start');
     // Nor does the server accept it from anyone who bypasses the page.
     const refused = await page.evaluate(async (id) => {
-      const r = await fetch(`/api/lifecycle/resettlement/projects/${id}/transition`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'started' }) });
+      const r = await fetch(`/api/lifecycle/resettlement/projects/${id}/transition`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: 'started' }),
+      });
       return { status: r.status, body: await r.json() };
     }, projectId);
     assert.equal(refused.status, 409);
@@ -194,22 +265,46 @@ describe('land lifecycle pages (browser, pglite)', () => {
     const box = (await page.locator('[data-test=lifecycle-map] canvas').boundingBox())!;
     const cx = box.x + box.width * 0.75;
     const cy = box.y + box.height * 0.5;
-    for (const [dx, dy] of [[-40, -40], [40, -40], [40, 40], [-40, 40]]) await page.mouse.click(cx + dx, cy + dy);
+    for (const [dx, dy] of [
+      [-40, -40],
+      [40, -40],
+      [40, 40],
+      [-40, 40],
+    ])
+      await page.mouse.click(cx + dx, cy + dy);
     await page.click('[data-test=lifecycle-plot-finish]');
     await page.waitForSelector('[data-test=lifecycle-plot-save]', WAIT);
     await w.shot(page, 'project-plot-drawn');
     await page.click('[data-test=lifecycle-plot-save]');
     await page.waitForSelector('[data-test=lifecycle-plot-missing]', { state: 'detached', ...WAIT });
-    await page.waitForFunction(() => !(document.querySelector('[data-test=lifecycle-project-next]') as HTMLButtonElement | null)?.disabled, null, WAIT);
+    await page.waitForFunction(
+      () => !(document.querySelector('[data-test=lifecycle-project-next]') as HTMLButtonElement | null)?.disabled,
+      null,
+      WAIT,
+    );
     await page.click('[data-test=lifecycle-project-next]');
-    await page.waitForFunction(() => /征收启动/.test(document.querySelector('[data-test=lifecycle-project-status]')?.textContent ?? ''), null, WAIT);
-    const p = (await w.db.query<{ status: string; expropriated_on: string; located: boolean; area: number }>(
-      `SELECT status, expropriated_on::text, plot_geom IS NOT NULL AS located, ST_Area(plot_geom::geography) AS area FROM resettlement_project WHERE id = $1`, [projectId])).rows[0];
+    await page.waitForFunction(
+      () => /征收启动/.test(document.querySelector('[data-test=lifecycle-project-status]')?.textContent ?? ''),
+      null,
+      WAIT,
+    );
+    const p = (
+      await w.db.query<{ status: string; expropriated_on: string; located: boolean; area: number }>(
+        `SELECT status, expropriated_on::text, plot_geom IS NOT NULL AS located, ST_Area(plot_geom::geography) AS area FROM resettlement_project WHERE id = $1`,
+        [projectId],
+      )
+    ).rows[0];
     assert.equal(p.status, 'started');
     assert.equal(p.expropriated_on, TODAY);
     assert.ok(p.located && p.area > 0);
-    assert.deepEqual((await auditFor(w.db, 'resettlement_project', projectId)).map((a) => [a.action, a.actor]),
-      [['resettlement.create', 'setup'], ['resettlement.locate-plot', 'planner'], ['resettlement.started', 'planner']]);
+    assert.deepEqual(
+      (await auditFor(w.db, 'resettlement_project', projectId)).map((a) => [a.action, a.actor]),
+      [
+        ['resettlement.create', 'setup'],
+        ['resettlement.locate-plot', 'planner'],
+        ['resettlement.started', 'planner'],
+      ],
+    );
     await w.shot(page, 'project-started');
   });
 });

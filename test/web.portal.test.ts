@@ -12,10 +12,21 @@ import type { Page, Response, BrowserContext } from 'playwright-core';
 import { startWebApp, type WebApp } from './helpers/web.ts';
 import { authHeaders } from './helpers/auth.ts';
 
-interface Seen { url: string; status: number; type: string; body: Buffer | null }
+interface Seen {
+  url: string;
+  status: number;
+  type: string;
+  body: Buffer | null;
+}
 
 /** What counts as a leak: restricted layer codes, names, attribute names, and feature ids near the points asked. */
-interface Restricted { codes: Set<string>; names: string[]; attrs: Set<string>; fids: Set<string>; publicCodes: Set<string> }
+interface Restricted {
+  codes: Set<string>;
+  names: string[];
+  attrs: Set<string>;
+  fids: Set<string>;
+  publicCodes: Set<string>;
+}
 
 /** Every response (and request URL) a browser context sees, bodies included. */
 function record(context: BrowserContext): { responses: Seen[]; requests: string[]; settle(): Promise<void> } {
@@ -24,14 +35,22 @@ function record(context: BrowserContext): { responses: Seen[]; requests: string[
   const pending: Promise<void>[] = [];
   context.on('request', (r) => requests.push(r.url()));
   context.on('response', (r: Response) => {
-    pending.push((async () => {
-      const type = r.headers()['content-type'] ?? '';
-      // Redirects and bodiless answers have nothing to read.
-      const body = r.status() >= 300 && r.status() < 400 ? null : await r.body().catch(() => null);
-      responses.push({ url: r.url(), status: r.status(), type, body });
-    })());
+    pending.push(
+      (async () => {
+        const type = r.headers()['content-type'] ?? '';
+        // Redirects and bodiless answers have nothing to read.
+        const body = r.status() >= 300 && r.status() < 400 ? null : await r.body().catch(() => null);
+        responses.push({ url: r.url(), status: r.status(), type, body });
+      })(),
+    );
   });
-  return { responses, requests, settle: async () => { await Promise.all(pending); } };
+  return {
+    responses,
+    requests,
+    settle: async () => {
+      await Promise.all(pending);
+    },
+  };
 }
 
 /** The code a URL asks for, when it names a layer (tiles, TileJSON, catalogue entries, OGC collections). */
@@ -44,12 +63,20 @@ function layerOfUrl(u: string): string | null {
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);
   else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push(k); strings(x, out); }
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      strings(x, out);
+    }
   return out;
 }
 
 /** Problems found in the recorded traffic; counts say how much was actually inspected. */
-function leaks(seen: Seen[], requests: string[], r: Restricted): { problems: string[]; json: number; tiles: number; tileLayers: Set<string> } {
+function leaks(
+  seen: Seen[],
+  requests: string[],
+  r: Restricted,
+): { problems: string[]; json: number; tiles: number; tileLayers: Set<string> } {
   const problems: string[] = [];
   let json = 0;
   let tiles = 0;
@@ -69,7 +96,12 @@ function leaks(seen: Seen[], requests: string[], r: Restricted): { problems: str
     if (/json/.test(s.type)) {
       json++;
       let v: unknown;
-      try { v = JSON.parse(s.body.toString('utf8')); } catch { problems.push(`${s.url}: unreadable JSON`); continue; }
+      try {
+        v = JSON.parse(s.body.toString('utf8'));
+      } catch {
+        problems.push(`${s.url}: unreadable JSON`);
+        continue;
+      }
       for (const x of strings(v)) checkString(s.url, x);
     } else if (/vnd\.mapbox-vector-tile/.test(s.type) || /\.mvt(\?|$)/.test(s.url)) {
       if (s.status !== 200 || !s.body.length) continue;
@@ -111,7 +143,12 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     const fc = await get(`/ogcapi/collections/XXGHDY/items?bbox=${lon - e},${lat - e},${lon + e},${lat + e}&f=json`);
     return fc.features as { id: string; properties: Record<string, unknown> }[];
   };
-  const indicatorsShown = async (page: Page) => Object.fromEntries(await page.$$eval('[data-test=portal-indicator]', (els) => els.map((e) => [e.getAttribute('data-field'), Number(e.getAttribute('data-value'))])));
+  const indicatorsShown = async (page: Page) =>
+    Object.fromEntries(
+      await page.$$eval('[data-test=portal-indicator]', (els) =>
+        els.map((e) => [e.getAttribute('data-field'), Number(e.getAttribute('data-value'))]),
+      ),
+    );
   const settleMap = async (page: Page) => {
     await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
     await page.waitForTimeout(600);
@@ -127,11 +164,18 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     admin = await authHeaders(w.db, 'admin', { username: 'portal_test_admin' });
     const all = (await get('/api/layers', admin)) as { code: string; name: string; public: boolean }[];
     const pub = (await get('/api/layers')) as { code: string }[];
-    const attrsOf = async (code: string) => ((await get(`/api/layers/${code}`, admin)).attr_schema as { name: string }[]).map((a) => a.name);
+    const attrsOf = async (code: string) =>
+      ((await get(`/api/layers/${code}`, admin)).attr_schema as { name: string }[]).map((a) => a.name);
     const publicAttrs = new Set((await Promise.all(all.filter((l) => l.public).map((l) => attrsOf(l.code)))).flat());
     const hidden = all.filter((l) => !l.public);
     const attrs = new Set((await Promise.all(hidden.map((l) => attrsOf(l.code)))).flat().filter((a) => !publicAttrs.has(a)));
-    restricted = { codes: new Set(hidden.map((l) => l.code)), names: hidden.map((l) => l.name), attrs, fids: new Set(), publicCodes: new Set(pub.map((l) => l.code)) };
+    restricted = {
+      codes: new Set(hidden.map((l) => l.code)),
+      names: hidden.map((l) => l.name),
+      attrs,
+      fids: new Set(),
+      publicCodes: new Set(pub.map((l) => l.code)),
+    };
     // The brief's examples are restricted in this catalogue, and the anonymous catalogue lists none of them.
     for (const c of ['DLTB', 'ZD', 'CX', 'JCJK', 'GBZNT', 'LSSCGNQ', 'YNCBQ']) {
       assert.ok(restricted.codes.has(c), `${c} should be restricted`);
@@ -139,7 +183,9 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     }
     assert.ok(restricted.attrs.has('ZDDM') && restricted.attrs.has('HCJL'), `restricted-only attributes: ${[...restricted.attrs]}`);
   });
-  after(async () => { await w?.close(); });
+  after(async () => {
+    await w?.close();
+  });
 
   test('anonymous: search a unit, click the map → indicators, control lines, 附近规划 in 米', async () => {
     const { context, page } = await w.newPage();
@@ -177,9 +223,18 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     const u = units[0].properties;
     assert.deepEqual(await indicatorsShown(page), { RJLSX: u.RJLSX, JZMDSX: u.JZMDSX, LDLXX: u.LDLXX, JZXG: u.JZXG });
     const tiles = await page.locator('[data-test=portal-indicator]').allTextContents();
-    assert.match(tiles.find((x) => x.includes('建筑限高'))!, new RegExp(`≤\\s*${u.JZXG}\\s*米`));
-    assert.match(tiles.find((x) => x.includes('绿地率'))!, new RegExp(`≥\\s*${u.LDLXX}\\s*%`));
-    assert.match(tiles.find((x) => x.includes('容积率'))!, new RegExp(`≤\\s*${u.RJLSX}`));
+    assert.match(
+      tiles.find((x) => x.includes('建筑限高'))!,
+      new RegExp(`≤\\s*${u.JZXG}\\s*米`),
+    );
+    assert.match(
+      tiles.find((x) => x.includes('绿地率'))!,
+      new RegExp(`≥\\s*${u.LDLXX}\\s*%`),
+    );
+    assert.match(
+      tiles.find((x) => x.includes('容积率'))!,
+      new RegExp(`≤\\s*${u.RJLSX}`),
+    );
     // The open demo consultation covers this unit: it is offered right here.
     assert.equal(await page.locator('[data-test=portal-here-consultation]').count(), 1);
     await settleMap(page);
@@ -190,7 +245,10 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     const clicked = page.waitForResponse((r) => r.url().includes('/api/portal/at?'));
     await page.mouse.click(box.x + box.width / 2 + 70, box.y + box.height + 30);
     assert.equal((await clicked).status(), 200);
-    await page.waitForFunction((prev) => document.querySelector('[data-test=portal-point]')?.getAttribute('data-point') !== prev, `${lon},${lat}`);
+    await page.waitForFunction(
+      (prev) => document.querySelector('[data-test=portal-point]')?.getAttribute('data-point') !== prev,
+      `${lon},${lat}`,
+    );
     const [lon2, lat2] = await pointShown(page);
     assert.ok(lon2 > lon, 'the click was east of the pin');
     const there = await unitAt(lon2, lat2);
@@ -207,7 +265,10 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     assert.ok(dists.length > 0, 'facilities near the point');
     for (const d of dists) assert.match(d, /^[\d,]+ 米$/);
     const metres = dists.map((d) => Number(d.replace(/[^\d]/g, '')));
-    assert.deepEqual(metres, [...metres].sort((a, b) => a - b));
+    assert.deepEqual(
+      metres,
+      [...metres].sort((a, b) => a - b),
+    );
     assert.ok(metres.every((m) => m <= 1000));
     await settleMap(page);
     await w.shot(page, 'click-query');
@@ -241,7 +302,9 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     await page.fill('[data-test=portal-comment-form] textarea[name=text]', COMMENT);
     await page.fill('[data-test=portal-comment-form] input[name=name]', '王女士');
     await page.fill('[data-test=portal-comment-form] input[name=contact]', '13700001111');
-    const sent = page.waitForResponse((r) => r.url().endsWith(`/api/portal/consultations/${id}/comments`) && r.request().method() === 'POST');
+    const sent = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/portal/consultations/${id}/comments`) && r.request().method() === 'POST',
+    );
     await page.click('[data-test=portal-comment-submit]');
     assert.equal((await sent).status(), 201);
     await page.waitForSelector('[data-test=portal-comment-done]');
@@ -302,14 +365,22 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     await w.shot(page, 'manage-published');
     await context.close();
 
-    const list = (await get('/api/portal/consultations')) as { id: number; title: string; state: string; daysLeft: number; areaM2: number }[];
+    const list = (await get('/api/portal/consultations')) as {
+      id: number;
+      title: string;
+      state: string;
+      daysLeft: number;
+      areaM2: number;
+    }[];
     const mine = list.find((c) => c.title.includes('西湖区-02'));
     assert.ok(mine, 'published');
     // 25 June – 24 July with "today" 30 June: open, 24 days to go after today plus today = 25.
     assert.deepEqual([mine.state, mine.daysLeft], ['open', 25]);
     // Its area is the unit's (the same boundary, the same ellipsoidal area within 0.1%).
     const feat = await get(`/ogcapi/collections/XXGHDY/items/${encodeURIComponent(unitFid)}?f=json`);
-    const pt = await w.db.query<{ m2: number }>(`SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)::geography) AS m2`, [JSON.stringify(feat.geometry)]);
+    const pt = await w.db.query<{ m2: number }>(`SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)::geography) AS m2`, [
+      JSON.stringify(feat.geometry),
+    ]);
     assert.ok(Math.abs(mine.areaM2 - pt.rows[0].m2) / pt.rows[0].m2 < 1e-3, `${mine.areaM2} vs ${pt.rows[0].m2}`);
   });
 
@@ -372,7 +443,10 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     // Restricted features around every point the public asked about, read as an administrator.
     for (const [lon, lat] of asked) {
       for (const code of restricted.codes) {
-        const fc = await get(`/ogcapi/collections/${code}/items?bbox=${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}&limit=500&f=json`, admin);
+        const fc = await get(
+          `/ogcapi/collections/${code}/items?bbox=${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}&limit=500&f=json`,
+          admin,
+        );
         for (const f of fc.features as { id: string | number }[]) restricted.fids.add(String(f.id));
       }
     }
@@ -381,7 +455,9 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     const requests = traffic.flatMap((t) => t.requests);
     const r = leaks(seen, requests, restricted);
     assert.deepEqual(r.problems, []);
-    t.diagnostic(`checked ${seen.length} responses: ${r.json} JSON, ${r.tiles} tiles (layers ${[...r.tileLayers].join(' ')}); ${restricted.fids.size} restricted features near ${asked.length} points`);
+    t.diagnostic(
+      `checked ${seen.length} responses: ${r.json} JSON, ${r.tiles} tiles (layers ${[...r.tileLayers].join(' ')}); ${restricted.fids.size} restricted features near ${asked.length} points`,
+    );
     // The check had something to look at: portal answers, consultations and the public tiles drawn.
     assert.ok(r.json >= 10, `${r.json} JSON responses checked`);
     assert.ok(r.tiles >= 5, `${r.tiles} vector tiles decoded`);
@@ -395,14 +471,35 @@ describe('public portal 规划一点通 (browser, pglite)', () => {
     const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
     const tile = await w.app.inject({ url: `/tiles/DLTB/${z}/${x}/${y}.mvt`, headers: admin });
     const layers = await w.app.inject({ url: '/api/layers', headers: admin });
-    const zd = await w.app.inject({ url: `/ogcapi/collections/ZD/items?bbox=${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}&f=json`, headers: admin });
-    const control = leaks([
-      { url: `/tiles/DLTB/${z}/${x}/${y}.mvt`, status: tile.statusCode, type: String(tile.headers['content-type']), body: tile.rawPayload },
-      { url: '/api/layers', status: 200, type: 'application/json', body: layers.rawPayload },
-      { url: '/ogcapi/collections/ZD/items', status: 200, type: 'application/geo+json', body: zd.rawPayload },
-    ], [`${w.base}/tiles/CX/1/1/1.mvt`], restricted);
-    for (const want of [/tile layer "DLTB" is not public/, /restricted layer code "ZD"/, /restricted attribute "ZDDM"/, /restricted feature/, /request for layer CX/]) {
-      assert.ok(control.problems.some((p) => want.test(p)), `the checker reports ${want}: ${control.problems.slice(0, 5).join('; ')}`);
+    const zd = await w.app.inject({
+      url: `/ogcapi/collections/ZD/items?bbox=${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}&f=json`,
+      headers: admin,
+    });
+    const control = leaks(
+      [
+        {
+          url: `/tiles/DLTB/${z}/${x}/${y}.mvt`,
+          status: tile.statusCode,
+          type: String(tile.headers['content-type']),
+          body: tile.rawPayload,
+        },
+        { url: '/api/layers', status: 200, type: 'application/json', body: layers.rawPayload },
+        { url: '/ogcapi/collections/ZD/items', status: 200, type: 'application/geo+json', body: zd.rawPayload },
+      ],
+      [`${w.base}/tiles/CX/1/1/1.mvt`],
+      restricted,
+    );
+    for (const want of [
+      /tile layer "DLTB" is not public/,
+      /restricted layer code "ZD"/,
+      /restricted attribute "ZDDM"/,
+      /restricted feature/,
+      /request for layer CX/,
+    ]) {
+      assert.ok(
+        control.problems.some((p) => want.test(p)),
+        `the checker reports ${want}: ${control.problems.slice(0, 5).join('; ')}`,
+      );
     }
   });
 });

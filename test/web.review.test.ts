@@ -27,30 +27,47 @@ const TITLE = '余杭区仓储物流园项目';
 const WAIT = { timeout: 30_000 };
 
 /** "39,999.99" → 39999.99 */
-const numberIn = (s: string | null) => Number((s ?? '').replace(/[^0-9.\-]/g, ''));
+const numberIn = (s: string | null) => Number((s ?? '').replace(/[^0-9.-]/g, ''));
 const near = (actual: number, expected: number, rel: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * rel, `${what}: expected ≈ ${expected}, got ${actual}`);
 
 describe('review workbench (browser, pglite)', () => {
   let w: WebApp;
   let caseId: number;
-  before(async () => { w = await startWebApp('review'); });
-  after(async () => { await w?.close(); });
+  before(async () => {
+    w = await startWebApp('review');
+  });
+  after(async () => {
+    await w?.close();
+  });
 
   test('the fixture lies where the expected figures assume', async () => {
     const txt = readFileSync(FIXTURE, 'utf8');
-    for (const [e, n] of [[DK01[0], DK01[1]], [DK02[2], DK02[3]]]) assert.ok(txt.includes(`${n}.000,40${e}.000`), `fixture has corner ${n},${e}`);
-    const q = async (b: number[]) => (await w.db.query<{ inside: boolean; touches: boolean }>(
-      `WITH p AS (SELECT ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490) AS g)
+    for (const [e, n] of [
+      [DK01[0], DK01[1]],
+      [DK02[2], DK02[3]],
+    ])
+      assert.ok(txt.includes(`${n}.000,40${e}.000`), `fixture has corner ${n},${e}`);
+    const q = async (b: number[]) =>
+      (
+        await w.db.query<{ inside: boolean; touches: boolean }>(
+          `WITH p AS (SELECT ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490) AS g)
        SELECT bool_or(ST_Within(p.g, f.geom)) AS inside, bool_or(ST_Intersects(p.g, f.geom)) AS touches
-         FROM p, feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'YJJBNT' AND f.v_to IS NULL`, b)).rows[0];
+         FROM p, feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'YJJBNT' AND f.v_to IS NULL`,
+          b,
+        )
+      ).rows[0];
     assert.deepEqual(await q(DK01), { inside: true, touches: true }, 'DK-01 lies inside a permanent-farmland patch of the small demo city');
     assert.equal((await q(DK02)).touches, false, 'DK-02 touches no permanent farmland');
   });
 
   test('the GeoJSON fixture is the same boundary as the coordinate TXT', async () => {
     // Machine review of both files through the upload API: the same frozen boundary (hash) and area.
-    const login = await fetch(`${w.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: DEMO_PASSWORD }) });
+    const login = await fetch(`${w.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'planner', password: DEMO_PASSWORD }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     const run = async (file: string) => {
       const form = new FormData();
@@ -69,7 +86,11 @@ describe('review workbench (browser, pglite)', () => {
   test('a planner uploads the boundary and sees the findings on the map and in the table', async () => {
     // 紫线 data is declared complete only in a square 10 km away: for this project ZX has no data,
     // which the page must show apart from "no conflict".
-    const away = (await w.db.query<{ g: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(506000, 3385000, 507000, 3386000, 4549), 4490)) AS g`)).rows[0].g;
+    const away = (
+      await w.db.query<{ g: string }>(
+        `SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(506000, 3385000, 507000, 3386000, 4549), 4490)) AS g`,
+      )
+    ).rows[0].g;
     await setLayerCoverage(w.db, 'ZX', JSON.parse(away), 'test');
     const { page } = await w.newPage({ width: 1440, height: 900 });
     await w.login(page, 'planner');
@@ -85,10 +106,13 @@ describe('review workbench (browser, pglite)', () => {
     await page.setInputFiles('[data-test=review-file]', FIXTURE);
     await w.shot(page, 'new-upload');
     // Hold the upload back a moment so the progress display can be seen and photographed.
-    await page.route('**/api/review/cases/file', async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+    await page.route('**/api/review/cases/file', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
     await page.click('[data-test=review-submit]');
     const progress = await page.waitForSelector('[data-test=review-progress]', WAIT);
-    assert.match(await progress.textContent() ?? '', /上传|机审/);
+    assert.match((await progress.textContent()) ?? '', /上传|机审/);
     await w.shot(page, 'new-progress');
     await page.waitForURL(/\/review\/cases\/\d+$/, WAIT);
     caseId = Number(new URL(page.url()).pathname.split('/').pop());
@@ -98,19 +122,19 @@ describe('review workbench (browser, pglite)', () => {
     await w.shot(page, 'case-findings');
 
     assert.equal(await page.textContent('[data-test=review-case-title]'), TITLE);
-    assert.match(await page.textContent('[data-test=review-case-verdict]') ?? '', /不通过/);
-    const areaText = await page.textContent('[data-test=review-case-area]') ?? '';
+    assert.match((await page.textContent('[data-test=review-case-verdict]')) ?? '', /不通过/);
+    const areaText = (await page.textContent('[data-test=review-case-area]')) ?? '';
     near(numberIn(areaText.split('m²')[0]), 80000, 1e-4, 'project area m²');
     assert.match(areaText, /120\.00 亩/);
 
     const row = page.locator('[data-test="review-finding-yjjbnt:YJJBNT"]');
-    assert.match(await row.textContent() ?? '', /占用永久基本农田/);
-    assert.match(await row.textContent() ?? '', /不通过/);
+    assert.match((await row.textContent()) ?? '', /占用永久基本农田/);
+    assert.match((await row.textContent()) ?? '', /不通过/);
     near(numberIn(await row.locator('[data-test=review-f-m2]').textContent()), 40000, 1e-4, 'farmland overlap m²');
     assert.equal(await row.locator('[data-test=review-f-mu]').textContent(), '60.00');
     assert.equal(await row.locator('[data-test=review-f-pct]').textContent(), '50.00%');
-    assert.match(await row.textContent() ?? '', /土地管理法/);
-    assert.match(await row.textContent() ?? '', /待人审/);
+    assert.match((await row.textContent()) ?? '', /土地管理法/);
+    assert.match((await row.textContent()) ?? '', /待人审/);
     // The overlap is drawn in the farmland's colour and listed in the legend.
     assert.equal(await page.locator('[data-test=review-legend-YJJBNT]').count(), 1);
     // 城镇开发边界: the whole project lies outside it.
@@ -118,7 +142,7 @@ describe('review workbench (browser, pglite)', () => {
     assert.equal(await bj.locator('[data-test=review-f-pct]').textContent(), '100.00%');
     // No data is its own group, never among the passes, and shows no area.
     const zx = page.locator('[data-test=review-group-no-data] [data-test="review-finding-zx:ZX"]');
-    assert.match(await zx.textContent() ?? '', /无数据/);
+    assert.match((await zx.textContent()) ?? '', /无数据/);
     assert.equal(await zx.locator('[data-test=review-f-m2]').textContent(), '—');
     assert.equal(await page.locator('[data-test=review-group-pass] [data-test="review-finding-zx:ZX"]').count(), 0);
 
@@ -142,8 +166,15 @@ describe('review workbench (browser, pglite)', () => {
     await page.click(`[data-test=review-case-row-${caseId}] a`);
     await page.waitForSelector('[data-test=review-findings]', WAIT);
 
-    const pending = await page.locator('[data-test=review-group-attention] tr[data-test^=review-finding-], [data-test=review-group-no-data] tr[data-test^=review-finding-]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-test')!.replace('review-finding-', '')));
-    assert.ok(pending.includes('yjjbnt:YJJBNT') && pending.includes('czkfbj:CZKFBJ') && pending.includes('zx:ZX'), `findings to judge: ${pending.join(', ')}`);
+    const pending = await page
+      .locator(
+        '[data-test=review-group-attention] tr[data-test^=review-finding-], [data-test=review-group-no-data] tr[data-test^=review-finding-]',
+      )
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-test')!.replace('review-finding-', '')));
+    assert.ok(
+      pending.includes('yjjbnt:YJJBNT') && pending.includes('czkfbj:CZKFBJ') && pending.includes('zx:ZX'),
+      `findings to judge: ${pending.join(', ')}`,
+    );
 
     const judge = async (key: string, action: 'confirm' | 'override' | 'false-positive', reason: string, verdict?: string) => {
       const detail = page.locator(`[data-test="review-detail-${key}"]`);
@@ -161,11 +192,11 @@ describe('review workbench (browser, pglite)', () => {
     await page.click('[data-test="review-finding-yjjbnt:YJJBNT"]');
     const form = page.locator('[data-test="review-judge-yjjbnt:YJJBNT"]');
     await form.locator('[data-test=review-judge-submit]').click();
-    assert.match(await form.locator('[data-test=review-judge-error]').textContent() ?? '', /理由/);
+    assert.match((await form.locator('[data-test=review-judge-error]').textContent()) ?? '', /理由/);
     await w.shot(page, 'judge-needs-reason');
 
     await judge('yjjbnt:YJJBNT', 'confirm', '经核实，DK-01 地块位于永久基本农田内，未取得国务院批准文件');
-    assert.match(await page.textContent('[data-test="review-final-yjjbnt:YJJBNT"]') ?? '', /不通过/);
+    assert.match((await page.textContent('[data-test="review-final-yjjbnt:YJJBNT"]')) ?? '', /不通过/);
     await w.shot(page, 'judged-farmland');
     for (const key of pending.filter((k) => k !== 'yjjbnt:YJJBNT')) {
       if (key.startsWith('ghyd-use')) await judge(key, 'override', '用途调整已纳入在编详细规划，改判为通过', 'pass');
@@ -173,7 +204,8 @@ describe('review workbench (browser, pglite)', () => {
       else if (key === 'zx:ZX') await judge(key, 'override', '已调阅历史文化名城保护规划，项目不涉及紫线', 'pass');
       else await judge(key, 'confirm', '核实无误');
     }
-    if (pending.some((k) => k.startsWith('ghyd-use'))) assert.match(await page.textContent('[data-test="review-final-ghyd-use:GHYD"]') ?? '', /通过/);
+    if (pending.some((k) => k.startsWith('ghyd-use')))
+      assert.match((await page.textContent('[data-test="review-final-ghyd-use:GHYD"]')) ?? '', /通过/);
     await w.shot(page, 'all-judged');
 
     await page.click('[data-test=review-tab-decision]');
@@ -181,17 +213,20 @@ describe('review workbench (browser, pglite)', () => {
     // 通过 while a finding stands as 不通过 is refused by the server, with its reason shown.
     await page.check('[data-test=review-decision-通过]');
     await page.click('[data-test=review-decide]');
-    assert.match(await page.textContent('[data-test=review-decision-error]') ?? '', /不通过/);
+    assert.match((await page.textContent('[data-test=review-decision-error]')) ?? '', /不通过/);
     await page.check('[data-test=review-decision-不通过]');
-    await page.fill('[data-test=review-opinion]', '项目 DK-01 地块占用永久基本农田 60 亩，且项目位于城镇开发边界外，依据《土地管理法》第三十五条，不予通过。');
+    await page.fill(
+      '[data-test=review-opinion]',
+      '项目 DK-01 地块占用永久基本农田 60 亩，且项目位于城镇开发边界外，依据《土地管理法》第三十五条，不予通过。',
+    );
     await w.shot(page, 'decision-form');
     await page.click('[data-test=review-decide]');
     await page.waitForSelector('[data-test=review-current-decision]', WAIT);
-    assert.match(await page.textContent('[data-test=review-case-status]') ?? '', /已决定/);
+    assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /已决定/);
     await page.click('[data-test=review-sign]');
     await page.waitForSelector('[data-test=review-signed]', WAIT);
-    assert.match(await page.textContent('[data-test=review-case-status]') ?? '', /已签发/);
-    assert.match(await page.textContent('[data-test=review-signed]') ?? '', /reviewer/);
+    assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /已签发/);
+    assert.match((await page.textContent('[data-test=review-signed]')) ?? '', /reviewer/);
     await w.shot(page, 'signed');
 
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-test=review-pdf]')]);
@@ -203,22 +238,25 @@ describe('review workbench (browser, pglite)', () => {
     assert.ok(text.includes(TITLE), 'the PDF names the project');
     assert.ok(text.includes('不通过'), 'the PDF carries the decision');
 
-    const html = await page.request.get(await page.getAttribute('[data-test=review-opinion-html]', 'href') ?? '');
+    const html = await page.request.get((await page.getAttribute('[data-test=review-opinion-html]', 'href')) ?? '');
     assert.equal(html.status(), 200);
     assert.ok((await html.text()).includes(TITLE));
 
     await page.click('[data-test=review-tab-trail]');
     await page.waitForSelector('[data-test=review-trail] li');
     const steps = await page.locator('[data-test=review-trail] li').count();
-    assert.ok(steps >= 2 + pending.length + 2, `trail has ${steps} steps: submit, machine review, ${pending.length} judgements, decision, signature`);
-    assert.match(await page.textContent('[data-test=review-trail]') ?? '', /签发/);
+    assert.ok(
+      steps >= 2 + pending.length + 2,
+      `trail has ${steps} steps: submit, machine review, ${pending.length} judgements, decision, signature`,
+    );
+    assert.match((await page.textContent('[data-test=review-trail]')) ?? '', /签发/);
     await w.shot(page, 'trail');
 
     // The same case in English: labels switch, figures keep their units.
     await page.click('[data-test=review-tab-findings]');
     await page.click('[data-test=lang]');
-    assert.match(await page.textContent('[data-test=review-case-status]') ?? '', /Signed/);
-    assert.match(await page.textContent('[data-test=review-case-area]') ?? '', /120\.00 mu/);
+    assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /Signed/);
+    assert.match((await page.textContent('[data-test=review-case-area]')) ?? '', /120\.00 mu/);
     await w.shot(page, 'case-english');
     await page.click('[data-test=lang]');
   });
@@ -233,24 +271,34 @@ describe('review workbench (browser, pglite)', () => {
     await map.waitFor(WAIT);
     // Find a detailed-plan unit by its code first, so the drawn boundary is a few hundred metres
     // across rather than half the city.
-    const unit = (await w.db.query<{ fid: string }>(`SELECT f.fid FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XXGHDY' WHERE f.v_to IS NULL ORDER BY f.fid LIMIT 1`)).rows[0].fid;
+    const unit = (
+      await w.db.query<{ fid: string }>(
+        `SELECT f.fid FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XXGHDY' WHERE f.v_to IS NULL ORDER BY f.fid LIMIT 1`,
+      )
+    ).rows[0].fid;
     await page.fill('[data-test=review-draw-search]', unit);
     await page.press('[data-test=review-draw-search]', 'Enter');
     await page.waitForTimeout(1500);
     const box = (await map.boundingBox())!;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
-    for (const [dx, dy] of [[-60, -40], [60, -45], [70, 40], [-50, 50]]) await page.mouse.click(cx + dx, cy + dy);
+    for (const [dx, dy] of [
+      [-60, -40],
+      [60, -45],
+      [70, 40],
+      [-50, 50],
+    ])
+      await page.mouse.click(cx + dx, cy + dy);
     await page.click('[data-test=review-draw-finish]');
-    assert.match(await page.textContent('[data-test=review-draw-state]') ?? '', /4/);
-    assert.match(await page.textContent('[data-test=review-draw-note]') ?? '', /4/);
+    assert.match((await page.textContent('[data-test=review-draw-state]')) ?? '', /4/);
+    assert.match((await page.textContent('[data-test=review-draw-note]')) ?? '', /4/);
     await w.shot(page, 'new-draw');
     await page.click('[data-test=review-submit]');
     await page.waitForURL(/\/review\/cases\/\d+$/, WAIT);
     await page.waitForSelector('[data-test=review-findings]', WAIT);
     await page.waitForSelector('[data-test=review-map][data-loaded=true]', WAIT);
     assert.equal(await page.textContent('[data-test=review-case-title]'), '地图绘制测试项目');
-    assert.match(await page.textContent('[data-test=review-case-area]') ?? '', /亩/);
+    assert.match((await page.textContent('[data-test=review-case-area]')) ?? '', /亩/);
     await w.shot(page, 'case-drawn');
   });
 
@@ -263,7 +311,7 @@ describe('review workbench (browser, pglite)', () => {
     await page.setInputFiles('[data-test=review-file]', join(process.cwd(), 'fixtures', 'import', 'coordtxt', 'swapped_axes.txt'));
     await page.click('[data-test=review-submit]');
     const err = await page.waitForSelector('[data-test=review-new-error]', WAIT);
-    assert.match(await err.textContent() ?? '', /line 14|第 ?14 ?行/);
+    assert.match((await err.textContent()) ?? '', /line 14|第 ?14 ?行/);
     await w.shot(page, 'new-refused');
     assert.equal((await w.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM review_case`)).rows[0].n, before);
   });

@@ -6,22 +6,26 @@ import { startWebApp, type WebApp } from './helpers/web.ts';
 
 describe('web shell (browser, pglite)', () => {
   let w: WebApp;
-  before(async () => { w = await startWebApp('shell'); });
-  after(async () => { await w?.close(); });
+  before(async () => {
+    w = await startWebApp('shell');
+  });
+  after(async () => {
+    await w?.close();
+  });
 
   test('a wrong password is refused on the page; a planner signs in and lands on the map', async () => {
     const { page } = await w.newPage();
     await page.goto('/map');
-    await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/map");
+    await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/map');
     await page.fill('input[name=username]', 'planner');
     await page.fill('input[name=password]', 'wrong-password');
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-test=login-error]');
-    assert.match(await page.textContent('[data-test=login-error]') ?? '', /登录失败/);
+    assert.match((await page.textContent('[data-test=login-error]')) ?? '', /登录失败/);
     await w.shot(page, 'login-refused');
     await w.login(page, 'planner');
     assert.equal(new URL(page.url()).pathname, '/map');
-    assert.match(await page.textContent('[data-test=who]') ?? '', /规划编制员/);
+    assert.match((await page.textContent('[data-test=who]')) ?? '', /规划编制员/);
     await w.shot(page, 'signed-in');
   });
 

@@ -20,28 +20,48 @@ const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}%`);
 const mu = (m2: number) => `${m2ToMu(m2).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 亩`;
 
 function printNetwork(s: NetworkSummary): void {
-  console.log(`步行网络 v${s.networkVersion}（${s.layer} v${s.layerVersion}${s.reused ? '，已存在，直接复用' : `，构建 ${s.buildSeconds} s`}）`);
-  console.log(`  节点 ${s.nodes}，路段 ${s.edges}（可步行 ${s.walkableEdges}，${(s.walkableLengthM / 1000).toFixed(2)} km），连通分量 ${s.components}，断头点 ${s.deadEnds}`);
+  console.log(
+    `步行网络 v${s.networkVersion}（${s.layer} v${s.layerVersion}${s.reused ? '，已存在，直接复用' : `，构建 ${s.buildSeconds} s`}）`,
+  );
+  console.log(
+    `  节点 ${s.nodes}，路段 ${s.edges}（可步行 ${s.walkableEdges}，${(s.walkableLengthM / 1000).toFixed(2)} km），连通分量 ${s.components}，断头点 ${s.deadEnds}`,
+  );
   console.log(`  孤立子网 ${s.islands.count} 个（${s.islands.nodes} 个节点，${(s.islands.lengthM / 1000).toFixed(2)} km）`);
   for (const i of s.islands.largest.slice(0, 10)) {
-    console.log(`    分量 ${i.component}: ${i.nodes} 节点 ${i.edges} 路段 ${i.lengthM.toFixed(0)} m${i.centre ? ` @ ${i.centre[0].toFixed(5)}, ${i.centre[1].toFixed(5)}` : ''}`);
+    console.log(
+      `    分量 ${i.component}: ${i.nodes} 节点 ${i.edges} 路段 ${i.lengthM.toFixed(0)} m${i.centre ? ` @ ${i.centre[0].toFixed(5)}, ${i.centre[1].toFixed(5)}` : ''}`,
+    );
   }
 }
 
 function printRun(s: RunSummary): void {
-  console.log(`15分钟生活圈覆盖 #${s.runId}（步行网络 v${s.networkVersion}；${Object.entries(s.versions).map(([k, v]) => `${k} v${v ?? '—'}`).join('，')}）`);
-  console.log(`  步速 ${s.params.walkSpeedKmH} km/h，最大接入距离 ${s.params.maxSnapM} m；居住用地 ${s.city.parcels} 宗 ${formatArea(s.city.residentialAreaM2)}，未接入网络 ${s.unsnappedParcels} 宗`);
+  console.log(
+    `15分钟生活圈覆盖 #${s.runId}（步行网络 v${s.networkVersion}；${Object.entries(s.versions)
+      .map(([k, v]) => `${k} v${v ?? '—'}`)
+      .join('，')}）`,
+  );
+  console.log(
+    `  步速 ${s.params.walkSpeedKmH} km/h，最大接入距离 ${s.params.maxSnapM} m；居住用地 ${s.city.parcels} 宗 ${formatArea(s.city.residentialAreaM2)}，未接入网络 ${s.unsnappedParcels} 宗`,
+  );
   for (const t of s.byType) {
-    console.log(`  ${t.type.padEnd(10 - [...t.type].length)} ${t.budgetMinutes.toFixed(1).padStart(5)} 分钟 ${t.budgetM.toFixed(0).padStart(5)} m  设施 ${String(t.snappedFacilities).padStart(5)}/${String(t.facilities).padEnd(5)} 覆盖 ${mu(t.coveredAreaM2).padStart(14)}  ${pct(t.coveragePercent).padStart(8)}`);
+    console.log(
+      `  ${t.type.padEnd(10 - [...t.type].length)} ${t.budgetMinutes.toFixed(1).padStart(5)} 分钟 ${t.budgetM.toFixed(0).padStart(5)} m  设施 ${String(t.snappedFacilities).padStart(5)}/${String(t.facilities).padEnd(5)} 覆盖 ${mu(t.coveredAreaM2).padStart(14)}  ${pct(t.coveragePercent).padStart(8)}`,
+    );
   }
-  console.log(`  全部类型：覆盖 ${mu(s.city.coveredAreaM2)}，${pct(s.city.coveragePercent)}${s.city.populationCoveragePercent !== null ? `（按人口 ${pct(s.city.populationCoveragePercent)}）` : ''}；未全覆盖居住用地 ${s.uncoveredCount} 宗`);
+  console.log(
+    `  全部类型：覆盖 ${mu(s.city.coveredAreaM2)}，${pct(s.city.coveragePercent)}${s.city.populationCoveragePercent !== null ? `（按人口 ${pct(s.city.populationCoveragePercent)}）` : ''}；未全覆盖居住用地 ${s.uncoveredCount} 宗`,
+  );
   for (const d of s.byDistrict) console.log(`    ${d.name ?? d.code}: ${mu(d.residentialAreaM2)}，全部类型 ${pct(d.coveragePercent)}`);
 }
 
 function coverageInput(a: Args): CoverageInput {
   const input: CoverageInput = { user: process.env.USER ?? 'cli' };
   const types = str(a, 'type');
-  if (types) input.types = types.split(',').map((t) => t.trim()).filter(Boolean);
+  if (types)
+    input.types = types
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   const budgets = str(a, 'budget');
   if (budgets) {
     input.budgets = {};
@@ -79,7 +99,12 @@ export async function cmdAccess(config: Config, a: Args): Promise<void> {
   switch (sub) {
     case 'network':
       return withDb(config, async (db) => {
-        const s = await buildNetwork(db, { layer: str(a, 'layer'), version: int(a, 'version'), toleranceM: num(a, 'tolerance'), user: process.env.USER ?? 'cli' });
+        const s = await buildNetwork(db, {
+          layer: str(a, 'layer'),
+          version: int(a, 'version'),
+          toleranceM: num(a, 'tolerance'),
+          user: process.env.USER ?? 'cli',
+        });
         if (json) print(s);
         else printNetwork(s);
       });
@@ -97,7 +122,10 @@ export async function cmdAccess(config: Config, a: Args): Promise<void> {
       return withDb(config, async (db) => {
         const runs = await listRuns(db);
         if (json) return print(runs);
-        for (const r of runs) console.log(`#${r.runId} ${r.createdAt.slice(0, 19)}  网络 v${r.networkVersion}  ${r.types.join('、')}  全部类型 ${pct(r.coveragePercent)}`);
+        for (const r of runs)
+          console.log(
+            `#${r.runId} ${r.createdAt.slice(0, 19)}  网络 v${r.networkVersion}  ${r.types.join('、')}  全部类型 ${pct(r.coveragePercent)}`,
+          );
       });
     case 'run': {
       const id = Number(a._[2]);
@@ -118,7 +146,9 @@ export async function cmdAccess(config: Config, a: Args): Promise<void> {
         const g = r.gain as { areaM2: number; percentPoints: number; parcels: number; allTypesPercentPoints: number };
         const before = r.before as { type: { coveragePercent: number } };
         const after = r.after as { type: { coveragePercent: number } };
-        console.log(`新增 ${at.length} 处${r.type}：新增覆盖 ${formatArea(g.areaM2)}，${g.parcels} 宗；覆盖率 ${pct(before.type.coveragePercent)} → ${pct(after.type.coveragePercent)}（全部类型 +${g.allTypesPercentPoints} 个百分点）`);
+        console.log(
+          `新增 ${at.length} 处${r.type}：新增覆盖 ${formatArea(g.areaM2)}，${g.parcels} 宗；覆盖率 ${pct(before.type.coveragePercent)} → ${pct(after.type.coveragePercent)}（全部类型 +${g.allTypesPercentPoints} 个百分点）`,
+        );
       });
     }
     case 'uncovered': {

@@ -43,7 +43,8 @@ function dryLine(P: Params, water: LayerVersionRef | null, line: string): string
 }
 
 /** Bounding box around g wide enough for `m` metres at its latitude (index prefilter only). */
-const boxAround = (g: string, m: string) => `ST_Expand(${g}, ${m} / (111000 * cos(radians(least(89, abs(ST_YMax(${g})))))), ${m} / 110000.0)`;
+const boxAround = (g: string, m: string) =>
+  `ST_Expand(${g}, ${m} / (111000 * cos(radians(least(89, abs(ST_YMax(${g})))))), ${m} / 110000.0)`;
 
 /**
  * Snap rows for the source query `src` (columns key, geom, c): the nearest walkable edge
@@ -92,10 +93,20 @@ function nodeSourceQuery(P: Params, s: SnapContext, src: string): string {
  * (PGlite) can lose a whole result to a GEOS failure without raising an error (see
  * isochronePolygons), and a coverage run must not silently count nothing.
  */
-async function oneRowEach<T>(db: Queryable, what: string, countSql: string, countParams: unknown[], sql: string, params: unknown[]): Promise<T[]> {
+async function oneRowEach<T>(
+  db: Queryable,
+  what: string,
+  countSql: string,
+  countParams: unknown[],
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const expected = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${countSql}) s`, countParams)).rows[0].n;
   const rows = (await db.query<T>(sql, params)).rows;
-  if (rows.length !== expected) throw new Error(`snapping ${what}: the database returned ${rows.length} of ${expected} rows (a PostGIS error was lost); nothing was stored`);
+  if (rows.length !== expected)
+    throw new Error(
+      `snapping ${what}: the database returned ${rows.length} of ${expected} rows (a PostGIS error was lost); nothing was stored`,
+    );
   return rows;
 }
 
@@ -122,7 +133,12 @@ export interface NodeSourceRow {
 }
 
 /** Facilities of one type (features of a layer version matching the rules) and their snaps. */
-export async function snapFacilities(db: Queryable, s: SnapContext, layer: LayerVersionRef, match: MatchRule[] | undefined): Promise<{ snaps: FacilitySnapRow[]; nodes: NodeSourceRow[] }> {
+export async function snapFacilities(
+  db: Queryable,
+  s: SnapContext,
+  layer: LayerVersionRef,
+  match: MatchRule[] | undefined,
+): Promise<{ snaps: FacilitySnapRow[]; nodes: NodeSourceRow[] }> {
   const src = (P: Params) => `SELECT f.id AS key, f.fid, f.geom, ST_PointOnSurface(f.geom) AS c FROM feature f
      WHERE f.layer_id = ${P.add(layer.layerId)} AND ${aliveAt('f', P.add(layer.version))} AND ${matchSql(P, match)}`;
   const P0 = new Params();
@@ -145,7 +161,10 @@ export async function snapPoints(db: Queryable, s: SnapContext, points: [number,
      FROM unnest(${lons}::float8[], ${lats}::float8[]) WITH ORDINALITY AS u(lon, lat, k)
      CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4490) AS g) p`;
   const rows = (await db.query<SnapRow>(snapQuery(P, s, src), P.values)).rows;
-  if (rows.length !== points.length) throw new Error(`snapping proposed facilities: the database returned ${rows.length} of ${points.length} rows (a PostGIS error was lost)`);
+  if (rows.length !== points.length)
+    throw new Error(
+      `snapping proposed facilities: the database returned ${rows.length} of ${points.length} rows (a PostGIS error was lost)`,
+    );
   return rows;
 }
 
@@ -214,7 +233,10 @@ export interface RunRow {
   created_by: string | null;
 }
 
-export async function insertRun(tx: Queryable, r: { networkId: number; params: unknown; versions: unknown; residentialLayerId: number; residentialVersion: number; user: string | null }): Promise<number> {
+export async function insertRun(
+  tx: Queryable,
+  r: { networkId: number; params: unknown; versions: unknown; residentialLayerId: number; residentialVersion: number; user: string | null },
+): Promise<number> {
   const q = await tx.query<{ id: number }>(
     `INSERT INTO access_run (network_id, params, versions, residential_layer_id, residential_version, summary, created_by)
      VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, '{}'::json, $6) RETURNING id`,
@@ -232,7 +254,9 @@ export async function runById(db: Queryable, id: number): Promise<RunRow | undef
 }
 
 export async function latestRunId(db: Queryable): Promise<number | null> {
-  return (await db.query<{ id: number }>(`SELECT id FROM access_run WHERE seconds IS NOT NULL ORDER BY id DESC LIMIT 1`)).rows[0]?.id ?? null;
+  return (
+    (await db.query<{ id: number }>(`SELECT id FROM access_run WHERE seconds IS NOT NULL ORDER BY id DESC LIMIT 1`)).rows[0]?.id ?? null
+  );
 }
 
 export async function listRuns(db: Queryable, limit: number): Promise<RunRow[]> {
@@ -256,13 +280,29 @@ export async function insertRunTypes(tx: Queryable, runId: number, rows: Omit<Ru
     await tx.query(
       `INSERT INTO access_run_type (run_id, idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
-      [runId, t.idx, t.type, JSON.stringify(t.definition), t.budget_minutes, t.budget_m, t.layer_code, t.layer_version, t.facilities, t.snapped],
+      [
+        runId,
+        t.idx,
+        t.type,
+        JSON.stringify(t.definition),
+        t.budget_minutes,
+        t.budget_m,
+        t.layer_code,
+        t.layer_version,
+        t.facilities,
+        t.snapped,
+      ],
     );
   }
 }
 
 export async function runTypes(db: Queryable, runId: number): Promise<RunTypeRow[]> {
-  return (await db.query<RunTypeRow>(`SELECT idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped FROM access_run_type WHERE run_id = $1 ORDER BY idx`, [runId])).rows;
+  return (
+    await db.query<RunTypeRow>(
+      `SELECT idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped FROM access_run_type WHERE run_id = $1 ORDER BY idx`,
+      [runId],
+    )
+  ).rows;
 }
 
 export interface RunFacilityRow {
@@ -278,7 +318,10 @@ export interface RunFacilityRow {
 export async function copyRunFacilities(tx: Queryable, runId: number, rows: RunFacilityRow[]): Promise<void> {
   const cols = ['run_id', 'type_idx', 'feature_id', 'fid', 'edge_id', 'offset_m', 'node_id', 'leg_m'];
   for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows.slice(i, i + 20_000).map((r) => [runId, r.type_idx, r.feature_id, r.fid, r.edge_id, r.offset_m, r.node_id, r.leg_m].map(copyValue).join('\t') + '\n').join('');
+    const text = rows
+      .slice(i, i + 20_000)
+      .map((r) => [runId, r.type_idx, r.feature_id, r.fid, r.edge_id, r.offset_m, r.node_id, r.leg_m].map(copyValue).join('\t') + '\n')
+      .join('');
     await tx.copyText('access_run_facility', cols, text);
   }
 }
@@ -308,8 +351,14 @@ export interface RunParcelRow {
 export async function copyRunParcels(tx: Queryable, runId: number, rows: RunParcelRow[]): Promise<void> {
   const cols = ['run_id', 'feature_id', 'fid', 'district_code', 'area_m2', 'population', 'edge_id', 'offset_m', 'leg_m', 'covered_mask'];
   for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows.slice(i, i + 20_000)
-      .map((r) => [runId, r.feature_id, r.fid, r.district_code, r.area_m2, r.population, r.edge_id, r.offset_m, r.leg_m, r.covered_mask].map(copyValue).join('\t') + '\n')
+    const text = rows
+      .slice(i, i + 20_000)
+      .map(
+        (r) =>
+          [runId, r.feature_id, r.fid, r.district_code, r.area_m2, r.population, r.edge_id, r.offset_m, r.leg_m, r.covered_mask]
+            .map(copyValue)
+            .join('\t') + '\n',
+      )
       .join('');
     await tx.copyText('access_run_parcel', cols, text);
   }
@@ -337,9 +386,36 @@ export interface FigureRow {
 }
 
 export async function insertFigures(tx: Queryable, runId: number, rows: FigureRow[]): Promise<void> {
-  const cols = ['run_id', 'type', 'district_code', 'district_name', 'residential_area_m2', 'covered_area_m2', 'parcels', 'covered_parcels', 'population', 'covered_population'];
+  const cols = [
+    'run_id',
+    'type',
+    'district_code',
+    'district_name',
+    'residential_area_m2',
+    'covered_area_m2',
+    'parcels',
+    'covered_parcels',
+    'population',
+    'covered_population',
+  ];
   const text = rows
-    .map((r) => [runId, r.type, r.district_code, r.district_name, r.residential_area_m2, r.covered_area_m2, r.parcels, r.covered_parcels, r.population, r.covered_population].map(copyValue).join('\t') + '\n')
+    .map(
+      (r) =>
+        [
+          runId,
+          r.type,
+          r.district_code,
+          r.district_name,
+          r.residential_area_m2,
+          r.covered_area_m2,
+          r.parcels,
+          r.covered_parcels,
+          r.population,
+          r.covered_population,
+        ]
+          .map(copyValue)
+          .join('\t') + '\n',
+    )
     .join('');
   if (text) await tx.copyText('access_run_figure', cols, text);
 }
@@ -370,7 +446,11 @@ export async function uncoveredParcels(db: Queryable, run: RunRow, mask: number,
   ).rows;
 }
 
-export async function parcelGeoJson(db: Queryable, run: RunRow, featureIds: number[]): Promise<{ feature_id: number; fid: string; g: string }[]> {
+export async function parcelGeoJson(
+  db: Queryable,
+  run: RunRow,
+  featureIds: number[],
+): Promise<{ feature_id: number; fid: string; g: string }[]> {
   if (featureIds.length === 0) return [];
   return (
     await db.query<{ feature_id: number; fid: string; g: string }>(
@@ -392,7 +472,13 @@ export interface FacilityPointRow {
 }
 
 /** Facility locations of a run's type (their layer version), with their snap and whether they lie in the box. */
-export async function facilityPoints(db: Queryable, runId: number, typeIdx: number, layer: LayerVersionRef, bbox: [number, number, number, number] | null): Promise<FacilityPointRow[]> {
+export async function facilityPoints(
+  db: Queryable,
+  runId: number,
+  typeIdx: number,
+  layer: LayerVersionRef,
+  bbox: [number, number, number, number] | null,
+): Promise<FacilityPointRow[]> {
   return (
     await db.query<FacilityPointRow>(
       `SELECT f.id AS feature_id, f.fid, coalesce(f.props->>'SSMC', f.props->>'GYMC', f.props->>'NAME', f.props->>'MC') AS name,
@@ -415,7 +501,12 @@ export async function facilityPoints(db: Queryable, runId: number, typeIdx: numb
  * native PostGIS does not. A batch that comes back short is redone group by group, coarser grids
  * last; a group that still fails is left out rather than failing the map.
  */
-export async function isochronePolygons(db: Queryable, networkId: number, pieces: { group: number[]; edge: number[]; f0: number[]; f1: number[] }, widthM: number): Promise<{ grp: number; g: string; area_m2: number }[]> {
+export async function isochronePolygons(
+  db: Queryable,
+  networkId: number,
+  pieces: { group: number[]; edge: number[]; f0: number[]; f1: number[] },
+  widthM: number,
+): Promise<{ grp: number; g: string; area_m2: number }[]> {
   if (pieces.group.length === 0) return [];
   const sql = `SELECT s.grp, ST_AsGeoJSON(b.poly, 7, 0) AS g, ST_Area(b.poly::geography) AS area_m2
        FROM (SELECT p.grp, ST_Collect(CASE WHEN p.f0 <= 0 AND p.f1 >= 1 THEN e.geom ELSE ST_LineSubstring(e.geom, p.f0, p.f1) END) AS c
@@ -431,7 +522,14 @@ export async function isochronePolygons(db: Queryable, networkId: number, pieces
   const out: Row[] = [];
   for (const grp of groups) {
     const idx = pieces.group.flatMap((g, k) => (g === grp ? [k] : []));
-    const args = [networkId, idx.map(() => grp), idx.map((k) => pieces.edge[k]), idx.map((k) => pieces.f0[k]), idx.map((k) => pieces.f1[k]), widthM];
+    const args = [
+      networkId,
+      idx.map(() => grp),
+      idx.map((k) => pieces.edge[k]),
+      idx.map((k) => pieces.f0[k]),
+      idx.map((k) => pieces.f1[k]),
+      widthM,
+    ];
     for (const grid of [0.1, 1, 5]) {
       const r = (await db.query<Row>(sql, [...args, grid])).rows;
       if (r.length) {
@@ -443,7 +541,10 @@ export async function isochronePolygons(db: Queryable, networkId: number, pieces
   return out;
 }
 
-export async function districtOutlines(db: Queryable, d: LayerVersionRef & { codeField: string; nameField: string }): Promise<{ code: string | null; name: string | null; g: string }[]> {
+export async function districtOutlines(
+  db: Queryable,
+  d: LayerVersionRef & { codeField: string; nameField: string },
+): Promise<{ code: string | null; name: string | null; g: string }[]> {
   return (
     await db.query<{ code: string | null; name: string | null; g: string }>(
       `SELECT f.props->>$3::text AS code, f.props->>$4::text AS name, ST_AsGeoJSON(ST_SimplifyPreserveTopology(f.geom, 0.0003), 6, 0) AS g
@@ -453,6 +554,14 @@ export async function districtOutlines(db: Queryable, d: LayerVersionRef & { cod
   ).rows;
 }
 
-export async function layerRef(db: Queryable, code: string): Promise<{ id: number; code: string; active_version: number | null } | undefined> {
-  return (await db.query<{ id: number; code: string; active_version: number | null }>(`SELECT id, code, active_version FROM layer WHERE upper(code) = upper($1)`, [code])).rows[0];
+export async function layerRef(
+  db: Queryable,
+  code: string,
+): Promise<{ id: number; code: string; active_version: number | null } | undefined> {
+  return (
+    await db.query<{ id: number; code: string; active_version: number | null }>(
+      `SELECT id, code, active_version FROM layer WHERE upper(code) = upper($1)`,
+      [code],
+    )
+  ).rows[0];
 }

@@ -10,7 +10,18 @@ import * as repo from './access.repository.ts';
 import { resolveCoverageParams, accessDefaults, AccessInputError, type CoverageInput, type CoverageParams } from './settings.ts';
 import { Dijkstra } from './dijkstra.ts';
 import type { Graph } from './graph.ts';
-import { facilitySources, mergeSources, parcelDistances, reachedPieces, tally, percent, type Snap, type ParcelFacts, type Figure, type FigureSet } from './coverage.ts';
+import {
+  facilitySources,
+  mergeSources,
+  parcelDistances,
+  reachedPieces,
+  tally,
+  percent,
+  type Snap,
+  type ParcelFacts,
+  type Figure,
+  type FigureSet,
+} from './coverage.ts';
 
 /** What the services share for one app or CLI invocation: the database and loaded graphs. */
 export interface AccessContext {
@@ -84,9 +95,13 @@ const pct = (part: number, whole: number | null) => {
 
 function coverageFigure(f: Figure): CoverageFigure {
   return {
-    residentialAreaM2: r2(f.residentialAreaM2), coveredAreaM2: r2(f.coveredAreaM2), coveragePercent: pct(f.coveredAreaM2, f.residentialAreaM2)!,
-    parcels: f.parcels, coveredParcels: f.coveredParcels,
-    population: f.population === null ? null : r2(f.population), coveredPopulation: f.coveredPopulation === null ? null : r2(f.coveredPopulation),
+    residentialAreaM2: r2(f.residentialAreaM2),
+    coveredAreaM2: r2(f.coveredAreaM2),
+    coveragePercent: pct(f.coveredAreaM2, f.residentialAreaM2)!,
+    parcels: f.parcels,
+    coveredParcels: f.coveredParcels,
+    population: f.population === null ? null : r2(f.population),
+    coveredPopulation: f.coveredPopulation === null ? null : r2(f.coveredPopulation),
     populationCoveragePercent: f.population === null ? null : pct(f.coveredPopulation!, f.population),
   };
 }
@@ -128,7 +143,10 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
     const snapCtx: repo.SnapContext = { networkId: net.networkVersion, maxSnapM: params.maxSnapM, water };
     onProgress?.(`居住用地 ${residential.code} 接入网络`, 1, total);
     const parcels = await repo.snapParcels(tx, snapCtx, {
-      layer: residential, field: params.residential.field, pattern: params.residential.pattern, populationField: params.residential.populationField,
+      layer: residential,
+      field: params.residential.field,
+      pattern: params.residential.pattern,
+      populationField: params.residential.populationField,
       districts: districts ? { ...districts, codeField: params.districts.codeField, nameField: params.districts.nameField } : null,
     });
     const parcelSnaps: Snap[] = parcels.map((p) => ({ edge: p.edge_id, offset: p.offset_m, node: null, leg: p.leg_m }));
@@ -145,25 +163,75 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
       for (let k = 0; k < parcels.length; k++) if (d[k] !== Infinity) masks[k] |= 1 << i;
       const fidOf = new Map(f.snaps.map((s) => [s.key, s.fid]));
       const withNodes = new Set(f.nodes.map((n) => n.key));
-      for (const s of f.snaps) facilityRows.push({ type_idx: i, feature_id: s.key, fid: s.fid, edge_id: s.edge_id, offset_m: s.offset_m, node_id: null, leg_m: s.leg_m });
-      for (const n of f.nodes) facilityRows.push({ type_idx: i, feature_id: n.key, fid: fidOf.get(n.key) ?? String(n.key), edge_id: null, offset_m: null, node_id: n.node_id, leg_m: n.leg_m });
+      for (const s of f.snaps)
+        facilityRows.push({
+          type_idx: i,
+          feature_id: s.key,
+          fid: s.fid,
+          edge_id: s.edge_id,
+          offset_m: s.offset_m,
+          node_id: null,
+          leg_m: s.leg_m,
+        });
+      for (const n of f.nodes)
+        facilityRows.push({
+          type_idx: i,
+          feature_id: n.key,
+          fid: fidOf.get(n.key) ?? String(n.key),
+          edge_id: null,
+          offset_m: null,
+          node_id: n.node_id,
+          leg_m: n.leg_m,
+        });
       typeRows.push({
-        idx: i, type: t.type, definition: { ...t }, budget_minutes: t.budgetMinutes, budget_m: t.budgetM, layer_code: ref?.code ?? t.layer, layer_version: ref?.version ?? null,
-        facilities: f.snaps.length, snapped: f.snaps.filter((s) => s.edge_id !== null || withNodes.has(s.key)).length,
+        idx: i,
+        type: t.type,
+        definition: { ...t },
+        budget_minutes: t.budgetMinutes,
+        budget_m: t.budgetM,
+        layer_code: ref?.code ?? t.layer,
+        layer_version: ref?.version ?? null,
+        facilities: f.snaps.length,
+        snapped: f.snaps.filter((s) => s.edge_id !== null || withNodes.has(s.key)).length,
       });
     }
 
     onProgress?.('保存结果', total - 1, total);
-    const storedParams = { walkSpeedKmH: params.walkSpeedKmH, walkSpeedMPerMin: r2(params.walkSpeedMPerMin), maxSnapM: params.maxSnapM, residential: params.residential, districts: params.districts, water: params.water };
+    const storedParams = {
+      walkSpeedKmH: params.walkSpeedKmH,
+      walkSpeedMPerMin: r2(params.walkSpeedMPerMin),
+      maxSnapM: params.maxSnapM,
+      residential: params.residential,
+      districts: params.districts,
+      water: params.water,
+    };
     const runId = await repo.insertRun(tx, {
-      networkId: net.networkVersion, params: { ...storedParams, network: params.network, types: params.types }, versions,
-      residentialLayerId: residential.layerId, residentialVersion: residential.version, user: input.user ?? null,
+      networkId: net.networkVersion,
+      params: { ...storedParams, network: params.network, types: params.types },
+      versions,
+      residentialLayerId: residential.layerId,
+      residentialVersion: residential.version,
+      user: input.user ?? null,
     });
     await repo.insertRunTypes(tx, runId, typeRows);
-    await appendAudit(tx, { actor: input.user ?? 'system', action: 'access.run', entity: 'access_run', entityId: runId, after: { networkVersion: net.networkVersion, versions, types: params.types.map((t) => t.type), parcels: parcels.length } });
+    await appendAudit(tx, {
+      actor: input.user ?? 'system',
+      action: 'access.run',
+      entity: 'access_run',
+      entityId: runId,
+      after: { networkVersion: net.networkVersion, versions, types: params.types.map((t) => t.type), parcels: parcels.length },
+    });
     await repo.copyRunFacilities(tx, runId, facilityRows);
     const parcelRows: repo.RunParcelRow[] = parcels.map((p, k) => ({
-      feature_id: p.key, fid: p.fid, district_code: p.district_code, area_m2: p.area_m2, population: p.population, edge_id: p.edge_id, offset_m: p.offset_m, leg_m: p.leg_m, covered_mask: masks[k],
+      feature_id: p.key,
+      fid: p.fid,
+      district_code: p.district_code,
+      area_m2: p.area_m2,
+      population: p.population,
+      edge_id: p.edge_id,
+      offset_m: p.offset_m,
+      leg_m: p.leg_m,
+      covered_mask: masks[k],
     }));
     await repo.copyRunParcels(tx, runId, parcelRows);
     const names = new Map(parcels.filter((p) => p.district_code !== null).map((p) => [p.district_code!, p.district_name]));
@@ -171,7 +239,12 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
     const set = tally(facts, params.types.length);
     await repo.insertFigures(tx, runId, figureRows(set, typeRows, names));
     const summary: RunSummary = {
-      runId, networkVersion: net.networkVersion, versions, createdAt: new Date().toISOString(), seconds: r2((performance.now() - t0) / 1000), params: storedParams,
+      runId,
+      networkVersion: net.networkVersion,
+      versions,
+      createdAt: new Date().toISOString(),
+      seconds: r2((performance.now() - t0) / 1000),
+      params: storedParams,
       ...figuresOf(set, typeRows, names),
       uncoveredCount: countUncovered(facts, params.types.length),
       unsnappedParcels: parcels.filter((p) => p.edge_id === null).length,
@@ -181,26 +254,46 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
   });
 }
 
-const toFacts = (p: repo.RunParcelRow): ParcelFacts => ({ district: p.district_code, area: p.area_m2, population: p.population, mask: p.covered_mask });
+const toFacts = (p: repo.RunParcelRow): ParcelFacts => ({
+  district: p.district_code,
+  area: p.area_m2,
+  population: p.population,
+  mask: p.covered_mask,
+});
 
 const fullMask = (n: number) => (n >= 31 ? -1 : (1 << n) - 1);
 
 const countUncovered = (facts: ParcelFacts[], n: number) => facts.filter((f) => (f.mask & fullMask(n)) !== fullMask(n)).length;
 
-function figuresOf(set: FigureSet, types: repo.RunTypeRow[], names: Map<string, string | null>): Pick<RunSummary, 'city' | 'byType' | 'byDistrict'> {
+function figuresOf(
+  set: FigureSet,
+  types: repo.RunTypeRow[],
+  names: Map<string, string | null>,
+): Pick<RunSummary, 'city' | 'byType' | 'byDistrict'> {
   const city = coverageFigure(set.get('', -1));
   return {
     city: { ...city, residentialAreaMu: r2(m2ToMu(city.residentialAreaM2)) },
     byType: types.map((t) => {
       const f = coverageFigure(set.get('', t.idx));
       return {
-        type: t.type, code: (t.definition.code as string | undefined) ?? null, budgetMinutes: r2(t.budget_minutes), budgetM: r2(t.budget_m), layer: t.layer_code,
-        facilities: t.facilities, snappedFacilities: t.snapped, coveredAreaM2: f.coveredAreaM2, coveragePercent: f.coveragePercent, coveredParcels: f.coveredParcels,
-        coveredPopulation: f.coveredPopulation, populationCoveragePercent: f.populationCoveragePercent,
+        type: t.type,
+        code: (t.definition.code as string | undefined) ?? null,
+        budgetMinutes: r2(t.budget_minutes),
+        budgetM: r2(t.budget_m),
+        layer: t.layer_code,
+        facilities: t.facilities,
+        snappedFacilities: t.snapped,
+        coveredAreaM2: f.coveredAreaM2,
+        coveragePercent: f.coveragePercent,
+        coveredParcels: f.coveredParcels,
+        coveredPopulation: f.coveredPopulation,
+        populationCoveragePercent: f.populationCoveragePercent,
       };
     }),
     byDistrict: set.districts.map((d) => ({
-      code: d, name: names.get(d) ?? null, ...coverageFigure(set.get(d, -1)),
+      code: d,
+      name: names.get(d) ?? null,
+      ...coverageFigure(set.get(d, -1)),
       byType: types.map((t) => {
         const f = set.get(d, t.idx);
         return { type: t.type, coveredAreaM2: r2(f.coveredAreaM2), coveragePercent: pct(f.coveredAreaM2, f.residentialAreaM2)! };
@@ -215,8 +308,15 @@ function figureRows(set: FigureSet, types: repo.RunTypeRow[], names: Map<string,
     for (let t = -1; t < types.length; t++) {
       const f = set.get(d, t);
       rows.push({
-        type: t < 0 ? '' : types[t].type, district_code: d, district_name: d ? names.get(d) ?? null : null, residential_area_m2: f.residentialAreaM2,
-        covered_area_m2: f.coveredAreaM2, parcels: f.parcels, covered_parcels: f.coveredParcels, population: f.population, covered_population: f.coveredPopulation,
+        type: t < 0 ? '' : types[t].type,
+        district_code: d,
+        district_name: d ? (names.get(d) ?? null) : null,
+        residential_area_m2: f.residentialAreaM2,
+        covered_area_m2: f.coveredAreaM2,
+        parcels: f.parcels,
+        covered_parcels: f.coveredParcels,
+        population: f.population,
+        covered_population: f.coveredPopulation,
       });
     }
   }
@@ -237,17 +337,37 @@ export async function getRun(db: Queryable, runId?: number): Promise<RunSummary>
   return (await getRunRow(db, runId)).summary as unknown as RunSummary;
 }
 
-export async function listRuns(db: Queryable, limit = 50): Promise<{ runId: number; createdAt: string; networkVersion: number; types: string[]; coveragePercent: number; versions: Record<string, number | null> }[]> {
+export async function listRuns(
+  db: Queryable,
+  limit = 50,
+): Promise<
+  {
+    runId: number;
+    createdAt: string;
+    networkVersion: number;
+    types: string[];
+    coveragePercent: number;
+    versions: Record<string, number | null>;
+  }[]
+> {
   return (await repo.listRuns(db, limit)).map((r) => {
     const s = r.summary as unknown as RunSummary;
-    return { runId: r.id, createdAt: new Date(r.created_at).toISOString(), networkVersion: r.network_id, types: s.byType.map((t) => t.type), coveragePercent: s.city.coveragePercent, versions: s.versions };
+    return {
+      runId: r.id,
+      createdAt: new Date(r.created_at).toISOString(),
+      networkVersion: r.network_id,
+      types: s.byType.map((t) => t.type),
+      coveragePercent: s.city.coveragePercent,
+      versions: s.versions,
+    };
   });
 }
 
 async function runType(db: Queryable, run: repo.RunRow, type: string): Promise<repo.RunTypeRow & { all: repo.RunTypeRow[] }> {
   const all = await repo.runTypes(db, run.id);
   const t = all.find((x) => x.type === type || x.definition.code === type);
-  if (!t) throw new AccessNotFoundError(`coverage run ${run.id} has no facility type "${type}" (it has ${all.map((x) => x.type).join('、')})`);
+  if (!t)
+    throw new AccessNotFoundError(`coverage run ${run.id} has no facility type "${type}" (it has ${all.map((x) => x.type).join('、')})`);
   return { ...t, all };
 }
 
@@ -257,21 +377,43 @@ export interface FeatureCollection {
   [k: string]: unknown;
 }
 
-const feature = (properties: Record<string, unknown>, g: string) => ({ type: 'Feature' as const, properties, geometry: JSON.parse(g) as unknown });
+const feature = (properties: Record<string, unknown>, g: string) => ({
+  type: 'Feature' as const,
+  properties,
+  geometry: JSON.parse(g) as unknown,
+});
 
 /** Uncovered residential parcels of a run as GeoJSON: missing one type, or (default) any type. */
-export async function uncoveredGeoJson(db: Queryable, runId: number | undefined, type?: string, limit = 50_000): Promise<FeatureCollection> {
+export async function uncoveredGeoJson(
+  db: Queryable,
+  runId: number | undefined,
+  type?: string,
+  limit = 50_000,
+): Promise<FeatureCollection> {
   const run = await getRunRow(db, runId);
   const all = await repo.runTypes(db, run.id);
   let mask = fullMask(all.length);
   if (type) mask = 1 << (await runType(db, run, type)).idx;
   const rows = await repo.uncoveredParcels(db, run, mask, limit);
   return {
-    type: 'FeatureCollection', runId: run.id, facilityType: type ?? null,
-    features: rows.map((r) => feature({
-      fid: r.fid, district: r.district_code, areaM2: r2(r.area_m2), areaMu: r2(m2ToMu(r.area_m2)), population: r.population, unsnapped: r.unsnapped,
-      legM: r.leg_m === null ? null : r2(r.leg_m), missing: all.filter((t) => (r.covered_mask & (1 << t.idx)) === 0).map((t) => t.type),
-    }, r.g)),
+    type: 'FeatureCollection',
+    runId: run.id,
+    facilityType: type ?? null,
+    features: rows.map((r) =>
+      feature(
+        {
+          fid: r.fid,
+          district: r.district_code,
+          areaM2: r2(r.area_m2),
+          areaMu: r2(m2ToMu(r.area_m2)),
+          population: r.population,
+          unsnapped: r.unsnapped,
+          legM: r.leg_m === null ? null : r2(r.leg_m),
+          missing: all.filter((t) => (r.covered_mask & (1 << t.idx)) === 0).map((t) => t.type),
+        },
+        r.g,
+      ),
+    ),
   };
 }
 
@@ -298,7 +440,8 @@ export interface WhatIfInput {
 export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<Record<string, unknown>> {
   if (!input.points.length) throw new AccessInputError('give at least one proposed facility location');
   for (const [lon, lat] of input.points) {
-    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) throw new AccessInputError(`not a longitude/latitude: ${lon}, ${lat}`);
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90)
+      throw new AccessInputError(`not a longitude/latitude: ${lon}, ${lat}`);
   }
   const db = ctx.db;
   const run = await getRunRow(db, input.runId);
@@ -308,8 +451,19 @@ export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<Re
   const parcels = await repo.runParcels(db, run.id);
   const maxSnapM = Number((run.params as { maxSnapM: number }).maxSnapM);
   const proposed = await repo.snapPoints(db, { networkId: run.network_id, maxSnapM, water: await waterRef(db, run) }, input.points);
-  const src = mergeSources(facilitySources(g, existing), facilitySources(g, proposed.map((p) => ({ edge: p.edge_id, offset: p.offset_m, node: null, leg: p.leg_m }))));
-  const d = parcelDistances(new Dijkstra(g), src, parcels.map((p) => ({ edge: p.edge_id, offset: p.offset_m, node: null, leg: p.leg_m })), t.budget_m);
+  const src = mergeSources(
+    facilitySources(g, existing),
+    facilitySources(
+      g,
+      proposed.map((p) => ({ edge: p.edge_id, offset: p.offset_m, node: null, leg: p.leg_m })),
+    ),
+  );
+  const d = parcelDistances(
+    new Dijkstra(g),
+    src,
+    parcels.map((p) => ({ edge: p.edge_id, offset: p.offset_m, node: null, leg: p.leg_m })),
+    t.budget_m,
+  );
   const bit = 1 << t.idx;
   const before = parcels.map(toFacts);
   const after = before.map((f, k) => ({ ...f, mask: d[k] !== Infinity ? f.mask | bit : f.mask }));
@@ -318,25 +472,48 @@ export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<Re
   const sb = tally(before, n);
   const sa = tally(after, n);
   const names = new Map<string, string | null>((run.summary as unknown as RunSummary).byDistrict.map((x) => [x.code, x.name]));
-  const pair = (set: FigureSet, district: string) => ({ type: coverageFigure(set.get(district, t.idx)), all: coverageFigure(set.get(district, -1)) });
+  const pair = (set: FigureSet, district: string) => ({
+    type: coverageFigure(set.get(district, t.idx)),
+    all: coverageFigure(set.get(district, -1)),
+  });
   const gainOf = (b: ReturnType<typeof pair>, a: ReturnType<typeof pair>) => ({
-    areaM2: r2(a.type.coveredAreaM2 - b.type.coveredAreaM2), areaMu: r2(m2ToMu(a.type.coveredAreaM2 - b.type.coveredAreaM2)),
-    percentPoints: r2(a.type.coveragePercent - b.type.coveragePercent), parcels: a.type.coveredParcels - b.type.coveredParcels,
+    areaM2: r2(a.type.coveredAreaM2 - b.type.coveredAreaM2),
+    areaMu: r2(m2ToMu(a.type.coveredAreaM2 - b.type.coveredAreaM2)),
+    percentPoints: r2(a.type.coveragePercent - b.type.coveragePercent),
+    parcels: a.type.coveredParcels - b.type.coveredParcels,
     population: a.type.coveredPopulation === null ? null : r2(a.type.coveredPopulation - b.type.coveredPopulation!),
-    allTypesAreaM2: r2(a.all.coveredAreaM2 - b.all.coveredAreaM2), allTypesPercentPoints: r2(a.all.coveragePercent - b.all.coveragePercent),
+    allTypesAreaM2: r2(a.all.coveredAreaM2 - b.all.coveredAreaM2),
+    allTypesPercentPoints: r2(a.all.coveragePercent - b.all.coveragePercent),
   });
   const cityBefore = pair(sb, '');
   const cityAfter = pair(sa, '');
-  const geo = await repo.parcelGeoJson(db, run, newly.slice(0, 5000).map((p) => p.feature_id));
+  const geo = await repo.parcelGeoJson(
+    db,
+    run,
+    newly.slice(0, 5000).map((p) => p.feature_id),
+  );
   return {
-    runId: run.id, networkVersion: run.network_id, type: t.type, budgetMinutes: r2(t.budget_minutes), budgetM: r2(t.budget_m),
-    proposed: input.points.map((p, k) => ({ lon: p[0], lat: p[1], snapped: proposed[k].edge_id !== null, legM: proposed[k].leg_m === null ? null : r2(proposed[k].leg_m!) })),
-    before: cityBefore, after: cityAfter, gain: gainOf(cityBefore, cityAfter),
-    byDistrict: sa.districts.map((code) => {
-      const b = pair(sb, code);
-      const a = pair(sa, code);
-      return { code, name: names.get(code) ?? null, before: b.type.coveragePercent, after: a.type.coveragePercent, gain: gainOf(b, a) };
-    }).filter((x) => x.gain.areaM2 !== 0 || x.gain.allTypesAreaM2 !== 0),
+    runId: run.id,
+    networkVersion: run.network_id,
+    type: t.type,
+    budgetMinutes: r2(t.budget_minutes),
+    budgetM: r2(t.budget_m),
+    proposed: input.points.map((p, k) => ({
+      lon: p[0],
+      lat: p[1],
+      snapped: proposed[k].edge_id !== null,
+      legM: proposed[k].leg_m === null ? null : r2(proposed[k].leg_m!),
+    })),
+    before: cityBefore,
+    after: cityAfter,
+    gain: gainOf(cityBefore, cityAfter),
+    byDistrict: sa.districts
+      .map((code) => {
+        const b = pair(sb, code);
+        const a = pair(sa, code);
+        return { code, name: names.get(code) ?? null, before: b.type.coveragePercent, after: a.type.coveragePercent, gain: gainOf(b, a) };
+      })
+      .filter((x) => x.gain.areaM2 !== 0 || x.gain.allTypesAreaM2 !== 0),
     newlyCovered: { type: 'FeatureCollection', features: geo.map((r) => feature({ fid: r.fid }, r.g)) },
   };
 }
@@ -364,7 +541,8 @@ export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise
   if (!layer || t.layer_version === null) return { type: 'FeatureCollection', features: [], runId: run.id, truncated: false };
   const points = await repo.facilityPoints(db, run.id, t.idx, { layerId: layer.id, version: t.layer_version }, q.bbox ?? null);
   let chosen = q.facility !== undefined ? points.filter((p) => p.fid === q.facility) : points.filter((p) => p.in_box);
-  if (q.facility !== undefined && chosen.length === 0) throw new AccessNotFoundError(`facility "${q.facility}" is not a ${t.type} of coverage run ${run.id}`);
+  if (q.facility !== undefined && chosen.length === 0)
+    throw new AccessNotFoundError(`facility "${q.facility}" is not a ${t.type} of coverage run ${run.id}`);
   const limit = Math.min(q.limit ?? 300, 2000);
   const truncated = chosen.length > limit;
   chosen = chosen.slice(0, limit);
@@ -391,7 +569,13 @@ export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise
   if (!(widthM > 0 && widthM <= 500)) throw new AccessInputError(`isochrone width must be 0–500 m, got ${widthM}`);
   const polys = new Map((await repo.isochronePolygons(db, run.network_id, arrays, widthM)).map((r) => [r.grp, r]));
   return {
-    type: 'FeatureCollection', runId: run.id, facilityType: t.type, budgetM: r2(t.budget_m), budgetMinutes: r2(t.budget_minutes), widthM, truncated,
+    type: 'FeatureCollection',
+    runId: run.id,
+    facilityType: t.type,
+    budgetM: r2(t.budget_m),
+    budgetMinutes: r2(t.budget_minutes),
+    widthM,
+    truncated,
     features: chosen.flatMap((p, k) => {
       const poly = polys.get(k);
       return poly ? [feature({ fid: p.fid, name: p.name, type: t.type, budgetM: r2(t.budget_m), areaM2: r2(poly.area_m2) }, poly.g)] : [];
@@ -407,9 +591,12 @@ export async function facilitiesGeoJson(db: Queryable, runId: number | undefined
   if (!layer || t.layer_version === null) return { type: 'FeatureCollection', features: [] };
   const rows = await repo.facilityPoints(db, run.id, t.idx, { layerId: layer.id, version: t.layer_version }, null);
   return {
-    type: 'FeatureCollection', runId: run.id, facilityType: t.type,
+    type: 'FeatureCollection',
+    runId: run.id,
+    facilityType: t.type,
     features: rows.map((r) => ({
-      type: 'Feature' as const, properties: { fid: r.fid, name: r.name, snapped: r.edge_id !== null, legM: r.leg_m === null ? null : r2(r.leg_m) },
+      type: 'Feature' as const,
+      properties: { fid: r.fid, name: r.name, snapped: r.edge_id !== null, legM: r.leg_m === null ? null : r2(r.leg_m) },
       geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
     })),
   };
@@ -420,6 +607,11 @@ export async function districtsGeoJson(db: Queryable): Promise<FeatureCollection
   const d = accessDefaults().districts;
   const ref = await repo.layerRef(db, d.layer);
   if (!ref || ref.active_version === null) return { type: 'FeatureCollection', features: [] };
-  const rows = await repo.districtOutlines(db, { layerId: ref.id, version: ref.active_version, codeField: d.codeField, nameField: d.nameField });
+  const rows = await repo.districtOutlines(db, {
+    layerId: ref.id,
+    version: ref.active_version,
+    codeField: d.codeField,
+    nameField: d.nameField,
+  });
   return { type: 'FeatureCollection', features: rows.map((r) => feature({ code: r.code, name: r.name }, r.g)) };
 }

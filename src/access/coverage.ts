@@ -161,7 +161,12 @@ export interface FigureSet {
 }
 
 const emptyFigure = (withPop: boolean): Figure => ({
-  residentialAreaM2: 0, coveredAreaM2: 0, parcels: 0, coveredParcels: 0, population: withPop ? 0 : null, coveredPopulation: withPop ? 0 : null,
+  residentialAreaM2: 0,
+  coveredAreaM2: 0,
+  parcels: 0,
+  coveredParcels: 0,
+  population: withPop ? 0 : null,
+  coveredPopulation: withPop ? 0 : null,
 });
 
 /**

@@ -20,8 +20,17 @@ export class Graph {
   readonly edgeTarget: Int32Array;
   readonly edgeLength: Float64Array;
 
-  private constructor(readonly nodeCount: number, readonly edgeCount: number, offsets: Int32Array, arcNode: Int32Array, arcEdge: Int32Array, arcCost: Float64Array,
-    edgeSource: Int32Array, edgeTarget: Int32Array, edgeLength: Float64Array) {
+  private constructor(
+    readonly nodeCount: number,
+    readonly edgeCount: number,
+    offsets: Int32Array,
+    arcNode: Int32Array,
+    arcEdge: Int32Array,
+    arcCost: Float64Array,
+    edgeSource: Int32Array,
+    edgeTarget: Int32Array,
+    edgeLength: Float64Array,
+  ) {
     this.offsets = offsets;
     this.arcNode = arcNode;
     this.arcEdge = arcEdge;
@@ -43,7 +52,8 @@ export class Graph {
     for (let k = 0; k < m; k++) {
       const s = e.sources[k];
       const t = e.targets[k];
-      if (s < 1 || t < 1 || s > nodeCount || t > nodeCount) throw new Error(`edge ${e.ids[k]} joins node ${s} and ${t}, outside 1..${nodeCount}`);
+      if (s < 1 || t < 1 || s > nodeCount || t > nodeCount)
+        throw new Error(`edge ${e.ids[k]} joins node ${s} and ${t}, outside 1..${nodeCount}`);
       if (!(e.lengths[k] >= 0)) throw new Error(`edge ${e.ids[k]} has length ${e.lengths[k]}`);
       degree[s]++;
       degree[t]++;

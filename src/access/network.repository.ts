@@ -43,10 +43,21 @@ export async function networkById(db: Queryable, id: number): Promise<NetworkRow
 }
 
 export async function latestNetwork(db: Queryable, layerId: number): Promise<NetworkRow | undefined> {
-  return (await db.query<NetworkRow>(`SELECT ${NETWORK_COLS} FROM access_network WHERE layer_id = $1 ORDER BY layer_version DESC, id DESC LIMIT 1`, [layerId])).rows[0];
+  return (
+    await db.query<NetworkRow>(
+      `SELECT ${NETWORK_COLS} FROM access_network WHERE layer_id = $1 ORDER BY layer_version DESC, id DESC LIMIT 1`,
+      [layerId],
+    )
+  ).rows[0];
 }
 
-export async function insertNetwork(tx: Queryable, layerId: number, version: number, params: NetworkParams, user: string | null): Promise<number> {
+export async function insertNetwork(
+  tx: Queryable,
+  layerId: number,
+  version: number,
+  params: NetworkParams,
+  user: string | null,
+): Promise<number> {
   const r = await tx.query<{ id: number }>(
     `INSERT INTO access_network (layer_id, layer_version, params, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id`,
     [layerId, version, JSON.stringify(params), user],
@@ -59,7 +70,13 @@ export async function insertNetwork(tx: Queryable, layerId: number, version: num
  * `layerId`. Returns the number of edges written. All work tables are temporary and dropped at
  * commit.
  */
-export async function buildGraphTables(tx: Queryable, networkId: number, layerId: number, version: number, p: NetworkParams): Promise<number> {
+export async function buildGraphTables(
+  tx: Queryable,
+  networkId: number,
+  layerId: number,
+  version: number,
+  p: NetworkParams,
+): Promise<number> {
   const tol = metresToDegrees(p.toleranceM);
   await tx.exec(`DROP TABLE IF EXISTS acc_line, acc_cut, acc_piece, acc_end, acc_pt, acc_node, acc_endnode;
     CREATE TEMP TABLE acc_line (lid int PRIMARY KEY, feature_id bigint, fid text, walkable boolean, geom geometry) ON COMMIT DROP;
@@ -184,19 +201,31 @@ export async function storePackedEdges(tx: Queryable, networkId: number): Promis
  */
 export async function walkableEdgeArrays(db: Queryable, networkId: number): Promise<EdgeArraysRow> {
   const r = await db.query<{ graph_nodes: number | null; graph_edges: Uint8Array | null }>(
-    `SELECT graph_nodes, graph_edges FROM access_network WHERE id = $1`, [networkId]);
+    `SELECT graph_nodes, graph_edges FROM access_network WHERE id = $1`,
+    [networkId],
+  );
   if (!r.rows[0]) throw new Error(`walking network ${networkId} does not exist`);
   let { graph_nodes: nodes, graph_edges: b } = r.rows[0];
   if (nodes === null) {
     // Not packed yet (during the build): aggregate on the fly.
-    const q = await db.query<{ n: number; b: Uint8Array | null }>(`SELECT ${MAX_NODE} AS n, ${PACKED_EDGES} AS b FROM access_edge WHERE network_id = $1 AND walkable`, [networkId]);
+    const q = await db.query<{ n: number; b: Uint8Array | null }>(
+      `SELECT ${MAX_NODE} AS n, ${PACKED_EDGES} AS b FROM access_edge WHERE network_id = $1 AND walkable`,
+      [networkId],
+    );
     nodes = q.rows[0].n;
     b = q.rows[0].b;
   }
   const n = b ? b.byteLength / 20 : 0;
-  const out = { nodeCount: nodes, ids: new Int32Array(n), sources: new Int32Array(n), targets: new Int32Array(n), lengths: new Float64Array(n) };
+  const out = {
+    nodeCount: nodes,
+    ids: new Int32Array(n),
+    sources: new Int32Array(n),
+    targets: new Int32Array(n),
+    lengths: new Float64Array(n),
+  };
   if (!b || n === 0) return out;
-  if (!Number.isInteger(n)) throw new Error(`walking network ${networkId}: packed edges of ${b.byteLength} bytes are not whole 20-byte records`);
+  if (!Number.isInteger(n))
+    throw new Error(`walking network ${networkId}: packed edges of ${b.byteLength} bytes are not whole 20-byte records`);
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   for (let k = 0, o = 0; k < n; k++, o += 20) {
     out.ids[k] = v.getInt32(o);
@@ -208,7 +237,14 @@ export async function walkableEdgeArrays(db: Queryable, networkId: number): Prom
 }
 
 /** Stores component and degree per node, the component table, and the network's totals. */
-export async function writeConnectivity(tx: Queryable, networkId: number, nodeIds: number[], comps: number[], degrees: number[], seconds: number): Promise<void> {
+export async function writeConnectivity(
+  tx: Queryable,
+  networkId: number,
+  nodeIds: number[],
+  comps: number[],
+  degrees: number[],
+  seconds: number,
+): Promise<void> {
   await tx.query(
     `UPDATE access_node n SET component = NULLIF(c.comp, 0), degree = c.deg
        FROM unnest($2::int[], $3::int[], $4::int[]) AS c(id, comp, deg)
@@ -264,7 +300,12 @@ export async function islands(db: Queryable, networkId: number, limit: number): 
 }
 
 /** Walkable edges in a bounding box as GeoJSON features (the map shows the network at high zoom). */
-export async function edgesInBox(db: Queryable, networkId: number, bbox: [number, number, number, number], limit: number): Promise<{ id: number; component: number | null; geom: string }[]> {
+export async function edgesInBox(
+  db: Queryable,
+  networkId: number,
+  bbox: [number, number, number, number],
+  limit: number,
+): Promise<{ id: number; component: number | null; geom: string }[]> {
   return (
     await db.query<{ id: number; component: number | null; geom: string }>(
       `SELECT e.id, n.component, ST_AsGeoJSON(e.geom, 7, 0) AS geom

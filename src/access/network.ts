@@ -61,7 +61,13 @@ export function networkParams(overrides: Partial<NetworkParams> = {}): NetworkPa
   const p = { ...accessDefaults().network, ...defined(overrides) };
   if (!(p.toleranceM >= 0 && p.toleranceM <= 50)) throw new AccessInputError(`network tolerance must be 0–50 m, got ${p.toleranceM}`);
   // Key order fixed: stored params are compared as jsonb to find an existing build.
-  return { layer: p.layer.toUpperCase(), toleranceM: p.toleranceM, walkableField: p.walkableField ?? null, excludeField: p.excludeField ?? null, excludeValues: p.excludeValues ?? [] };
+  return {
+    layer: p.layer.toUpperCase(),
+    toleranceM: p.toleranceM,
+    walkableField: p.walkableField ?? null,
+    excludeField: p.excludeField ?? null,
+    excludeValues: p.excludeValues ?? [],
+  };
 }
 
 export interface BuildOptions extends Partial<NetworkParams> {
@@ -100,7 +106,13 @@ export async function buildNetwork(db: Db, opts: BuildOptions = {}): Promise<Net
     }
     await repo.writeConnectivity(tx, networkId, ids, comps, degrees, (performance.now() - t0) / 1000);
     await repo.storePackedEdges(tx, networkId);
-    await appendAudit(tx, { actor: user ?? 'system', action: 'access.network-build', entity: 'access_network', entityId: networkId, after: { layer: layer.code, version, params, nodes: g.nodeCount } });
+    await appendAudit(tx, {
+      actor: user ?? 'system',
+      action: 'access.network-build',
+      entity: 'access_network',
+      entityId: networkId,
+      after: { layer: layer.code, version, params, nodes: g.nodeCount },
+    });
     return networkId;
   });
   const row = await repo.networkById(db, id);
@@ -109,11 +121,19 @@ export async function buildNetwork(db: Db, opts: BuildOptions = {}): Promise<Net
 
 async function summarise(db: Queryable, n: repo.NetworkRow, layerCode: string): Promise<NetworkSummary> {
   const all = await repo.islands(db, n.id, 1_000_000);
-  const main = (await db.query<{ nodes: number; edges: number; length_m: number }>(
-    `SELECT nodes, edges, length_m FROM access_component WHERE network_id = $1 AND id = $2`, [n.id, n.largest_component])).rows[0];
+  const main = (
+    await db.query<{ nodes: number; edges: number; length_m: number }>(
+      `SELECT nodes, edges, length_m FROM access_component WHERE network_id = $1 AND id = $2`,
+      [n.id, n.largest_component],
+    )
+  ).rows[0];
   const island = (r: repo.IslandRow): IslandInfo => ({
-    component: r.id, nodes: r.nodes, edges: r.edges, lengthM: round2(r.length_m),
-    centre: r.lon === null || r.lat === null ? null : [round7(r.lon), round7(r.lat)], bbox: r.bbox ? (r.bbox.map(round7) as [number, number, number, number]) : null,
+    component: r.id,
+    nodes: r.nodes,
+    edges: r.edges,
+    lengthM: round2(r.length_m),
+    centre: r.lon === null || r.lat === null ? null : [round7(r.lon), round7(r.lat)],
+    bbox: r.bbox ? (r.bbox.map(round7) as [number, number, number, number]) : null,
   });
   return {
     networkVersion: n.id,
@@ -153,7 +173,10 @@ export async function findNetworkRow(db: Queryable, which: { id?: number; layer?
   }
   const layer = await getLayer(db, which.layer ?? accessDefaults().network.layer);
   const n = await repo.latestNetwork(db, layer.id);
-  if (!n) throw new AccessNotFoundError(`no walking network has been built from layer ${layer.code} yet: POST /api/access/network or run "onemap access network"`);
+  if (!n)
+    throw new AccessNotFoundError(
+      `no walking network has been built from layer ${layer.code} yet: POST /api/access/network or run "onemap access network"`,
+    );
   return n;
 }
 

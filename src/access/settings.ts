@@ -127,7 +127,8 @@ export function resolveType(def: FacilityTypeDef, speedKmH: number, minutesOverr
   } else {
     throw new AccessInputError(`facility type "${def.type}" has no budget: give budgetMinutes or budgetM`);
   }
-  if (!(budgetM > 0) || !Number.isFinite(budgetM)) throw new AccessInputError(`facility type "${def.type}": the budget must be a positive number, got ${budgetM} m`);
+  if (!(budgetM > 0) || !Number.isFinite(budgetM))
+    throw new AccessInputError(`facility type "${def.type}": the budget must be a positive number, got ${budgetM} m`);
   if (!def.layer) throw new AccessInputError(`facility type "${def.type}" names no layer`);
   return { ...def, budgetMinutes, budgetM };
 }
@@ -141,7 +142,10 @@ export function resolveCoverageParams(input: CoverageInput = {}): CoverageParams
   let defs = input.typeDefs ?? d.types;
   if (!input.typeDefs && input.types?.length) {
     const unknown = input.types.filter((t) => !d.types.some((x) => x.type === t || x.code === t));
-    if (unknown.length) throw new AccessInputError(`unknown facility type ${unknown.map((t) => `"${t}"`).join(', ')}: known types are ${d.types.map((t) => t.type).join('、')}`);
+    if (unknown.length)
+      throw new AccessInputError(
+        `unknown facility type ${unknown.map((t) => `"${t}"`).join(', ')}: known types are ${d.types.map((t) => t.type).join('、')}`,
+      );
     defs = d.types.filter((x) => input.types!.includes(x.type) || (x.code !== undefined && input.types!.includes(x.code)));
   }
   if (defs.length === 0) throw new AccessInputError('no facility types to compute');

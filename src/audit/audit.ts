@@ -25,10 +25,14 @@ export interface AuditRow {
 }
 
 export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
-  await q.query(
-    `INSERT INTO audit_log (actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [e.actor, e.action, e.entity, e.entityId == null ? null : String(e.entityId), json(e.before), json(e.after)],
-  );
+  await q.query(`INSERT INTO audit_log (actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    e.actor,
+    e.action,
+    e.entity,
+    e.entityId == null ? null : String(e.entityId),
+    json(e.before),
+    json(e.after),
+  ]);
 }
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -56,8 +60,9 @@ export interface AuditFilter {
 /** Entries matching the filter, newest first, below `beforeId` when paging. */
 export async function searchAudit(q: Queryable, f: AuditFilter, page: { limit: number; beforeId?: number }): Promise<AuditRow[]> {
   const prefix = f.action?.endsWith('*') ? f.action.slice(0, -1) : null;
-  return (await q.query<AuditRow>(
-    `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, action, entity, entity_id, before, after
+  return (
+    await q.query<AuditRow>(
+      `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, action, entity, entity_id, before, after
        FROM audit_log
       WHERE ($1::text IS NULL OR actor = $1)
         AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR starts_with(action, $3))
@@ -65,6 +70,17 @@ export async function searchAudit(q: Queryable, f: AuditFilter, page: { limit: n
         AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
         AND ($8::bigint IS NULL OR id < $8)
       ORDER BY id DESC LIMIT $9`,
-    [f.actor ?? null, prefix === null ? f.action ?? null : null, prefix, f.entity ?? null, f.entityId ?? null, f.from ?? null, f.to ?? null, page.beforeId ?? null, page.limit],
-  )).rows;
+      [
+        f.actor ?? null,
+        prefix === null ? (f.action ?? null) : null,
+        prefix,
+        f.entity ?? null,
+        f.entityId ?? null,
+        f.from ?? null,
+        f.to ?? null,
+        page.beforeId ?? null,
+        page.limit,
+      ],
+    )
+  ).rows;
 }

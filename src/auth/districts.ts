@@ -27,21 +27,37 @@ interface OutsideRow {
 
 function refuse(user: User, rows: OutsideRow[], what: string): never {
   if (rows.some((r) => r.outside === null)) {
-    throw new HttpError(403, `区县 ${user.districts.join('、')} 的行政区界线不在行政区图层 (XZQ) 中，无法确认${what}位于辖区内 (the district layer XZQ has none of ${user.districts.join(', ')})`);
+    throw new HttpError(
+      403,
+      `区县 ${user.districts.join('、')} 的行政区界线不在行政区图层 (XZQ) 中，无法确认${what}位于辖区内 (the district layer XZQ has none of ${user.districts.join(', ')})`,
+    );
   }
-  const list = rows.slice(0, 20).map((r) => `${r.fid}（辖区外 ${r.outside!.toFixed(2)}）`).join('；');
-  throw new HttpError(403, `超出辖区 (outside your districts ${user.districts.join(', ')}): ${what} ${list}${rows.length > 20 ? ` … 共 ${rows.length} 个` : ''}`, 'outside_districts');
+  const list = rows
+    .slice(0, 20)
+    .map((r) => `${r.fid}（辖区外 ${r.outside!.toFixed(2)}）`)
+    .join('；');
+  throw new HttpError(
+    403,
+    `超出辖区 (outside your districts ${user.districts.join(', ')}): ${what} ${list}${rows.length > 20 ? ` … 共 ${rows.length} 个` : ''}`,
+    'outside_districts',
+  );
 }
 
 /** Refuses when any of the parcels (hex EWKB, EPSG:4490) reaches outside the user's districts. */
-export async function assertParcelsInDistricts(q: Queryable, user: User, parcels: { fid: string; ewkb: string }[], what = '项目红线'): Promise<void> {
+export async function assertParcelsInDistricts(
+  q: Queryable,
+  user: User,
+  parcels: { fid: string; ewkb: string }[],
+  what = '项目红线',
+): Promise<void> {
   if (user.role !== 'district') return;
   const r = await q.query<OutsideRow>(
     `WITH du AS ${DISTRICT_UNION},
           p AS (SELECT fid, ST_GeomFromEWKB(decode(ewkb, 'hex')) AS g FROM unnest($2::text[], $3::text[]) AS t(fid, ewkb)),
           outside AS (SELECT fid, ${OUTSIDE('p.g')} AS og FROM p)
      SELECT fid, ${MEASURE} AS outside FROM outside`,
-    [user.districts, parcels.map((p) => p.fid), parcels.map((p) => p.ewkb)]);
+    [user.districts, parcels.map((p) => p.fid), parcels.map((p) => p.ewkb)],
+  );
   const bad = r.rows.filter((x) => x.outside === null || x.outside > TOLERANCE);
   if (bad.length) refuse(user, bad, what);
 }
@@ -51,14 +67,21 @@ export async function assertParcelsInDistricts(q: Queryable, user: User, parcels
  * districts: called inside the import transaction after the new version is written, so throwing
  * rolls the whole import back.
  */
-export async function assertVersionChangesInDistricts(q: Queryable, user: User, layerId: number, version: number, layerCode: string): Promise<void> {
+export async function assertVersionChangesInDistricts(
+  q: Queryable,
+  user: User,
+  layerId: number,
+  version: number,
+  layerCode: string,
+): Promise<void> {
   if (user.role !== 'district') return;
   const r = await q.query<OutsideRow>(
     `WITH du AS ${DISTRICT_UNION},
           outside AS (SELECT f.fid, ${OUTSIDE('f.geom')} AS og FROM feature f
                  WHERE f.layer_id = $2 AND (f.v_from = $3 OR f.v_to = $3))
      SELECT fid, ${MEASURE} AS outside FROM outside`,
-    [user.districts, layerId, version]);
+    [user.districts, layerId, version],
+  );
   const bad = r.rows.filter((x) => x.outside === null || x.outside > TOLERANCE);
   if (bad.length) refuse(user, bad, `图层 ${layerCode} 的新增、修改或删除要素`);
 }

@@ -70,18 +70,24 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
       if (wait) throw rateLimited(wait);
     }
     if (!allowed(user, access)) {
-      if (user.role === 'anonymous') throw new HttpError(401, `请先登录 (sign in first): ${req.method} ${req.routeOptions.url} is for ${describe(access)}`);
-      throw new HttpError(403, `无权限 (forbidden): ${ROLE_LABELS[user.role]} ${user.username} may not ${req.method} ${req.routeOptions.url}; it is for ${describe(access)}`);
+      if (user.role === 'anonymous')
+        throw new HttpError(401, `请先登录 (sign in first): ${req.method} ${req.routeOptions.url} is for ${describe(access)}`);
+      throw new HttpError(
+        403,
+        `无权限 (forbidden): ${ROLE_LABELS[user.role]} ${user.username} may not ${req.method} ${req.routeOptions.url}; it is for ${describe(access)}`,
+      );
     }
     if (user.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const origin = req.headers.origin ?? req.headers.referer;
       if (origin) {
         // Compare as URLs so default ports (:80, :443) do not make a same-origin request look foreign.
-        let same = false;
+        let same: boolean;
         try {
           const o = new URL(origin);
           same = o.host === new URL(`${o.protocol}//${req.headers.host}`).host;
-        } catch { same = false; }
+        } catch {
+          same = false;
+        }
         if (!same) throw new HttpError(403, `跨站请求被拒绝 (cross-site request refused): origin ${origin} is not ${req.headers.host}`);
       }
     }

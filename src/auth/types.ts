@@ -28,7 +28,14 @@ export interface User {
   via: 'session' | 'token' | 'anonymous' | 'cli';
 }
 
-export const ANONYMOUS: User = Object.freeze({ id: null, username: 'anonymous', name: '公众', role: 'anonymous', districts: [], via: 'anonymous' }) as User;
+export const ANONYMOUS: User = Object.freeze({
+  id: null,
+  username: 'anonymous',
+  name: '公众',
+  role: 'anonymous',
+  districts: [],
+  via: 'anonymous',
+}) as User;
 
 /**
  * What a route needs: 'public' (everyone, anonymous included, rate-limited when anonymous),

@@ -25,16 +25,26 @@ export async function findAll(q: Queryable): Promise<UserRow[]> {
   return (await q.query<UserRow>(`SELECT ${COLS} FROM app_user ORDER BY id`)).rows;
 }
 
-export async function insert(q: Queryable, u: { username: string; displayName: string | null; role: StaffRole; districts: string[]; passwordHash: string | null }): Promise<UserRow> {
-  return (await q.query<UserRow>(
-    `INSERT INTO app_user (username, display_name, role, districts, password_hash) VALUES ($1, $2, $3, $4::text[], $5) RETURNING ${COLS}`,
-    [u.username, u.displayName, u.role, u.districts, u.passwordHash],
-  )).rows[0];
+export async function insert(
+  q: Queryable,
+  u: { username: string; displayName: string | null; role: StaffRole; districts: string[]; passwordHash: string | null },
+): Promise<UserRow> {
+  return (
+    await q.query<UserRow>(
+      `INSERT INTO app_user (username, display_name, role, districts, password_hash) VALUES ($1, $2, $3, $4::text[], $5) RETURNING ${COLS}`,
+      [u.username, u.displayName, u.role, u.districts, u.passwordHash],
+    )
+  ).rows[0];
 }
 
-export async function update(q: Queryable, id: number, u: { displayName?: string | null; role?: StaffRole; districts?: string[]; passwordHash?: string; active?: boolean }): Promise<UserRow> {
-  return (await q.query<UserRow>(
-    `UPDATE app_user SET
+export async function update(
+  q: Queryable,
+  id: number,
+  u: { displayName?: string | null; role?: StaffRole; districts?: string[]; passwordHash?: string; active?: boolean },
+): Promise<UserRow> {
+  return (
+    await q.query<UserRow>(
+      `UPDATE app_user SET
        display_name = CASE WHEN $2 THEN $3 ELSE display_name END,
        role = coalesce($4, role),
        districts = coalesce($5::text[], districts),
@@ -42,8 +52,17 @@ export async function update(q: Queryable, id: number, u: { displayName?: string
        active = coalesce($7, active),
        updated_at = now()
      WHERE id = $1 RETURNING ${COLS}`,
-    [id, u.displayName !== undefined, u.displayName ?? null, u.role ?? null, u.districts ?? null, u.passwordHash ?? null, u.active ?? null],
-  )).rows[0];
+      [
+        id,
+        u.displayName !== undefined,
+        u.displayName ?? null,
+        u.role ?? null,
+        u.districts ?? null,
+        u.passwordHash ?? null,
+        u.active ?? null,
+      ],
+    )
+  ).rows[0];
 }
 
 export async function countAdmins(q: Queryable): Promise<number> {
@@ -52,21 +71,29 @@ export async function countAdmins(q: Queryable): Promise<number> {
 
 // Sessions ----------------------------------------------------------------------------------
 
-export async function insertSession(q: Queryable, s: { sha256: string; userId: number; hours: number; ip: string | null; userAgent: string | null }): Promise<string> {
-  return (await q.query<{ expires_at: string }>(
-    `INSERT INTO user_session (token_sha256, user_id, expires_at, ip, user_agent) VALUES ($1, $2, now() + make_interval(hours => $3), $4, $5)
+export async function insertSession(
+  q: Queryable,
+  s: { sha256: string; userId: number; hours: number; ip: string | null; userAgent: string | null },
+): Promise<string> {
+  return (
+    await q.query<{ expires_at: string }>(
+      `INSERT INTO user_session (token_sha256, user_id, expires_at, ip, user_agent) VALUES ($1, $2, now() + make_interval(hours => $3), $4, $5)
      RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at`,
-    [s.sha256, s.userId, s.hours, s.ip, s.userAgent],
-  )).rows[0].expires_at;
+      [s.sha256, s.userId, s.hours, s.ip, s.userAgent],
+    )
+  ).rows[0].expires_at;
 }
 
 export async function userBySession(q: Queryable, sha256: string): Promise<UserRow | undefined> {
-  return (await q.query<UserRow>(
-    `SELECT ${cols('u.')}
+  return (
+    await q.query<UserRow>(
+      `SELECT ${cols('u.')}
        FROM user_session s JOIN app_user u ON u.id = s.user_id
       WHERE s.token_sha256 = $1 AND s.expires_at > now() AND u.active`,
-    [sha256], { prepare: true },
-  )).rows[0];
+      [sha256],
+      { prepare: true },
+    )
+  ).rows[0];
 }
 
 export async function deleteSession(q: Queryable, sha256: string): Promise<void> {
@@ -92,37 +119,51 @@ export interface TokenRow {
   revoked_at: string | null;
 }
 
-export async function insertToken(q: Queryable, t: { userId: number; name: string; sha256: string; prefix: string; createdBy: string; expiresDays: number | null }): Promise<number> {
-  return (await q.query<{ id: number }>(
-    `INSERT INTO api_token (user_id, name, token_sha256, prefix, created_by, expires_at)
+export async function insertToken(
+  q: Queryable,
+  t: { userId: number; name: string; sha256: string; prefix: string; createdBy: string; expiresDays: number | null },
+): Promise<number> {
+  return (
+    await q.query<{ id: number }>(
+      `INSERT INTO api_token (user_id, name, token_sha256, prefix, created_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(days => $6::int) END) RETURNING id`,
-    [t.userId, t.name, t.sha256, t.prefix, t.createdBy, t.expiresDays],
-  )).rows[0].id;
+      [t.userId, t.name, t.sha256, t.prefix, t.createdBy, t.expiresDays],
+    )
+  ).rows[0].id;
 }
 
 const TS = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 export async function tokens(q: Queryable, userId?: number): Promise<TokenRow[]> {
-  return (await q.query<TokenRow>(
-    `SELECT t.id, t.user_id, u.username, t.name, t.prefix, ${TS('t.created_at')} AS created_at, t.created_by, ${TS('t.expires_at')} AS expires_at,
+  return (
+    await q.query<TokenRow>(
+      `SELECT t.id, t.user_id, u.username, t.name, t.prefix, ${TS('t.created_at')} AS created_at, t.created_by, ${TS('t.expires_at')} AS expires_at,
             ${TS('t.last_used_at')} AS last_used_at, ${TS('t.revoked_at')} AS revoked_at
        FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE $1::int IS NULL OR t.user_id = $1 ORDER BY t.id`,
-    [userId ?? null],
-  )).rows;
+      [userId ?? null],
+    )
+  ).rows;
 }
 
 export async function userByToken(q: Queryable, sha256: string): Promise<(UserRow & { token_id: number }) | undefined> {
-  return (await q.query<UserRow & { token_id: number }>(
-    `SELECT u.id, u.username, u.display_name, u.role, u.districts, u.active, t.id AS token_id
+  return (
+    await q.query<UserRow & { token_id: number }>(
+      `SELECT u.id, u.username, u.display_name, u.role, u.districts, u.active, t.id AS token_id
        FROM api_token t JOIN app_user u ON u.id = t.user_id
       WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.active`,
-    [sha256], { prepare: true },
-  )).rows[0];
+      [sha256],
+      { prepare: true },
+    )
+  ).rows[0];
 }
 
 export async function touchToken(q: Queryable, id: number): Promise<void> {
   // At most once a minute: a token used for thousands of tile requests must not write on each.
-  await q.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id], { prepare: true });
+  await q.query(
+    `UPDATE api_token SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+    [id],
+    { prepare: true },
+  );
 }
 
 export async function revokeToken(q: Queryable, id: number): Promise<TokenRow | undefined> {

@@ -11,7 +11,10 @@ import { STAFF_ROLES, ROLE_LABELS, type StaffRole, type User } from './types.ts'
 export const SESSION_HOURS = 12;
 
 export class UserError extends Error {
-  constructor(message: string, readonly statusCode = 400) {
+  constructor(
+    message: string,
+    readonly statusCode = 400,
+  ) {
     super(message);
   }
 }
@@ -24,23 +27,39 @@ export function toUser(r: repo.UserRow, via: User['via']): User {
 
 /** What the API shows of a user: never the hash. */
 export function publicUser(r: repo.UserRow) {
-  return { id: r.id, username: r.username, name: r.display_name ?? r.username, role: r.role, roleLabel: ROLE_LABELS[r.role], districts: r.districts, active: r.active, createdAt: r.created_at };
+  return {
+    id: r.id,
+    username: r.username,
+    name: r.display_name ?? r.username,
+    role: r.role,
+    roleLabel: ROLE_LABELS[r.role],
+    districts: r.districts,
+    active: r.active,
+    createdAt: r.created_at,
+  };
 }
 
 const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 
 async function checkFields(q: Queryable, u: { username?: string; role?: string; districts?: string[]; password?: string }): Promise<void> {
-  if (u.username !== undefined && !USERNAME.test(u.username)) throw new UserError(`username "${u.username}" is not valid: 1–64 letters, digits, _ . @ -`);
-  if (u.role !== undefined && !STAFF_ROLES.includes(u.role as StaffRole)) throw new UserError(`role "${u.role}" is not one of ${STAFF_ROLES.join(', ')}`);
-  if (u.password !== undefined && u.password.length < MIN_PASSWORD_LENGTH) throw new UserError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (u.username !== undefined && !USERNAME.test(u.username))
+    throw new UserError(`username "${u.username}" is not valid: 1–64 letters, digits, _ . @ -`);
+  if (u.role !== undefined && !STAFF_ROLES.includes(u.role as StaffRole))
+    throw new UserError(`role "${u.role}" is not one of ${STAFF_ROLES.join(', ')}`);
+  if (u.password !== undefined && u.password.length < MIN_PASSWORD_LENGTH)
+    throw new UserError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
   if (u.districts) {
     const bad = u.districts.filter((d) => !/^\d{6}$/.test(d));
     if (bad.length) throw new UserError(`district codes are 6-digit GB/T 2260 codes (e.g. 330106); not valid: ${bad.join(', ')}`);
     // When the district layer is loaded, the codes must be in it.
-    const known = (await q.query<{ code: string }>(
-      `SELECT DISTINCT f.props->>'XZQDM' AS code FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ' WHERE f.v_to IS NULL`)).rows.map((r) => r.code);
+    const known = (
+      await q.query<{ code: string }>(
+        `SELECT DISTINCT f.props->>'XZQDM' AS code FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ' WHERE f.v_to IS NULL`,
+      )
+    ).rows.map((r) => r.code);
     const unknown = known.length ? u.districts.filter((d) => !known.includes(d)) : [];
-    if (unknown.length) throw new UserError(`district code(s) ${unknown.join(', ')} are not in the district layer XZQ (known: ${known.sort().join(', ')})`);
+    if (unknown.length)
+      throw new UserError(`district code(s) ${unknown.join(', ')} are not in the district layer XZQ (known: ${known.sort().join(', ')})`);
   }
 }
 
@@ -54,13 +73,21 @@ export interface NewUser {
 
 export async function addUser(db: Db, u: NewUser, actor: string): Promise<ReturnType<typeof publicUser>> {
   const districts = u.role === 'district' ? [...new Set(u.districts ?? [])].sort() : [];
-  if (u.role === 'district' && districts.length === 0) throw new UserError('a district officer needs at least one district code (--districts 330106,…)');
-  if (u.role !== 'district' && u.districts?.length) throw new UserError(`only district officers are scoped to districts; role ${u.role} sees the whole city`);
+  if (u.role === 'district' && districts.length === 0)
+    throw new UserError('a district officer needs at least one district code (--districts 330106,…)');
+  if (u.role !== 'district' && u.districts?.length)
+    throw new UserError(`only district officers are scoped to districts; role ${u.role} sees the whole city`);
   await checkFields(db, { username: u.username, role: u.role, districts, password: u.password });
   const hash = u.password ? await hashPassword(u.password) : null;
   return db.transaction(async (tx) => {
     if (await repo.findByUsername(tx, u.username)) throw new UserError(`user "${u.username}" exists already`, 409);
-    const row = await repo.insert(tx, { username: u.username, displayName: u.displayName ?? null, role: u.role, districts, passwordHash: hash });
+    const row = await repo.insert(tx, {
+      username: u.username,
+      displayName: u.displayName ?? null,
+      role: u.role,
+      districts,
+      passwordHash: hash,
+    });
     await appendAudit(tx, { actor, action: 'user.add', entity: 'user', entityId: row.username, after: publicUser(row) });
     return publicUser(row);
   });
@@ -99,8 +126,12 @@ export async function updateUser(db: Db, username: string, p: UserPatch, actor: 
     // A role change, a deactivation or a new password ends the user's open sessions.
     if (p.role || p.active === false || hash || p.districts) await repo.deleteSessionsOf(tx, row.id);
     await appendAudit(tx, {
-      actor, action: hash && Object.keys(p).length === 1 ? 'user.password' : 'user.update', entity: 'user', entityId: row.username,
-      before: publicUser(before), after: { ...publicUser(row), ...(hash ? { passwordChanged: true } : {}) },
+      actor,
+      action: hash && Object.keys(p).length === 1 ? 'user.password' : 'user.update',
+      entity: 'user',
+      entityId: row.username,
+      before: publicUser(before),
+      after: { ...publicUser(row), ...(hash ? { passwordChanged: true } : {}) },
     });
     return publicUser(row);
   });
@@ -115,17 +146,40 @@ export interface LoginMeta {
   userAgent: string | null;
 }
 
-export async function login(db: Db, username: string, password: string, meta: LoginMeta): Promise<{ token: string; expiresAt: string; user: User }> {
+export async function login(
+  db: Db,
+  username: string,
+  password: string,
+  meta: LoginMeta,
+): Promise<{ token: string; expiresAt: string; user: User }> {
   const row = await repo.findByUsername(db, username);
   const ok = await verifyPassword(row?.active ? row.password_hash : null, password);
   if (!row || !ok) {
-    await appendAudit(db, { actor: username.slice(0, 64) || '?', action: 'auth.login-failed', entity: 'user', entityId: username.slice(0, 64), after: { ip: meta.ip } });
+    await appendAudit(db, {
+      actor: username.slice(0, 64) || '?',
+      action: 'auth.login-failed',
+      entity: 'user',
+      entityId: username.slice(0, 64),
+      after: { ip: meta.ip },
+    });
     throw new UserError('用户名或密码错误 (wrong username or password)', 401);
   }
   const token = randomBytes(32).toString('base64url');
   return db.transaction(async (tx) => {
-    const expiresAt = await repo.insertSession(tx, { sha256: sha256(token), userId: row.id, hours: SESSION_HOURS, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
-    await appendAudit(tx, { actor: row.username, action: 'auth.login', entity: 'user', entityId: row.username, after: { ip: meta.ip, expiresAt } });
+    const expiresAt = await repo.insertSession(tx, {
+      sha256: sha256(token),
+      userId: row.id,
+      hours: SESSION_HOURS,
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+    await appendAudit(tx, {
+      actor: row.username,
+      action: 'auth.login',
+      entity: 'user',
+      entityId: row.username,
+      after: { ip: meta.ip, expiresAt },
+    });
     return { token, expiresAt, user: toUser(row, 'session') };
   });
 }
@@ -141,24 +195,50 @@ export async function logout(db: Db, token: string, user: User): Promise<void> {
 // API tokens ------------------------------------------------------------------------------
 
 /** Creates a token for `username`; the secret is returned once and only its hash is kept. */
-export async function createToken(db: Db, username: string, name: string, actor: string, expiresDays?: number): Promise<{ id: number; token: string; name: string; username: string }> {
+export async function createToken(
+  db: Db,
+  username: string,
+  name: string,
+  actor: string,
+  expiresDays?: number,
+): Promise<{ id: number; token: string; name: string; username: string }> {
   if (!name || name.length > 100) throw new UserError('a token needs a name of 1–100 characters (which system uses it)');
   const secret = `om_${randomBytes(32).toString('base64url')}`;
   return db.transaction(async (tx) => {
     const u = await getUserRow(tx, username);
-    const id = await repo.insertToken(tx, { userId: u.id, name, sha256: sha256(secret), prefix: secret.slice(0, 10), createdBy: actor, expiresDays: expiresDays ?? null });
-    await appendAudit(tx, { actor, action: 'token.create', entity: 'api_token', entityId: id, after: { user: u.username, name, prefix: secret.slice(0, 10), expiresDays: expiresDays ?? null } });
+    const id = await repo.insertToken(tx, {
+      userId: u.id,
+      name,
+      sha256: sha256(secret),
+      prefix: secret.slice(0, 10),
+      createdBy: actor,
+      expiresDays: expiresDays ?? null,
+    });
+    await appendAudit(tx, {
+      actor,
+      action: 'token.create',
+      entity: 'api_token',
+      entityId: id,
+      after: { user: u.username, name, prefix: secret.slice(0, 10), expiresDays: expiresDays ?? null },
+    });
     return { id, token: secret, name, username: u.username };
   });
 }
 
-export const listTokens = async (q: Queryable, username?: string) => repo.tokens(q, username ? (await getUserRow(q, username)).id : undefined);
+export const listTokens = async (q: Queryable, username?: string) =>
+  repo.tokens(q, username ? (await getUserRow(q, username)).id : undefined);
 
 export async function revokeToken(db: Db, id: number, actor: string) {
   const out = await db.transaction(async (tx) => {
     const t = await repo.revokeToken(tx, id);
     if (!t) throw new UserError(`API token ${id} does not exist`, 404);
-    await appendAudit(tx, { actor, action: 'token.revoke', entity: 'api_token', entityId: id, after: { user: t.username, name: t.name, revokedAt: t.revoked_at } });
+    await appendAudit(tx, {
+      actor,
+      action: 'token.revoke',
+      entity: 'api_token',
+      entityId: id,
+      after: { user: t.username, name: t.name, revokedAt: t.revoked_at },
+    });
     return t;
   });
   forgetCachedUsers();

@@ -25,8 +25,26 @@ export interface AttrField {
   label?: string;
 }
 
-export type LayerInput = Omit<LayerRow, 'id' | 'active_version' | 'attr_schema' | 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory' | 'public'> &
-  Partial<Pick<LayerRow, 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory' | 'public' | 'attr_schema'>> & { sort_order?: number };
+export type LayerInput = Omit<
+  LayerRow,
+  | 'id'
+  | 'active_version'
+  | 'attr_schema'
+  | 'name_en'
+  | 'source'
+  | 'legal_basis'
+  | 'owner_dept'
+  | 'data_date'
+  | 'description'
+  | 'statutory'
+  | 'public'
+> &
+  Partial<
+    Pick<
+      LayerRow,
+      'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory' | 'public' | 'attr_schema'
+    >
+  > & { sort_order?: number };
 
 const COLS = `id, code, name_zh, name_en, class, geometry_type, attr_schema, statutory, public, source,
   legal_basis, owner_dept, to_char(data_date, 'YYYY-MM-DD') AS data_date, description, active_version`;
@@ -40,7 +58,9 @@ export async function findByCode(db: Queryable, code: string): Promise<LayerRow 
 }
 
 /** Descriptive metadata an administrator may edit (catalogue.service.updateLayerMetadata). */
-export type LayerMetadata = Partial<Pick<LayerRow, 'name_zh' | 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory'>>;
+export type LayerMetadata = Partial<
+  Pick<LayerRow, 'name_zh' | 'name_en' | 'source' | 'legal_basis' | 'owner_dept' | 'data_date' | 'description' | 'statutory'>
+>;
 
 export async function updateMetadata(db: Queryable, id: number, m: Required<LayerMetadata>): Promise<void> {
   await db.query(
@@ -57,8 +77,22 @@ export async function insertIfMissing(db: Queryable, l: LayerInput): Promise<num
        legal_basis, owner_dept, data_date, description, sort_order)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::date, $13, $14)
      ON CONFLICT (code) DO NOTHING RETURNING id`,
-    [l.code, l.name_zh, l.name_en ?? null, l.class, l.geometry_type, JSON.stringify(l.attr_schema ?? []), l.statutory ?? false,
-      l.public ?? false, l.source ?? null, l.legal_basis ?? null, l.owner_dept ?? null, l.data_date ?? null, l.description ?? null, l.sort_order ?? 1000],
+    [
+      l.code,
+      l.name_zh,
+      l.name_en ?? null,
+      l.class,
+      l.geometry_type,
+      JSON.stringify(l.attr_schema ?? []),
+      l.statutory ?? false,
+      l.public ?? false,
+      l.source ?? null,
+      l.legal_basis ?? null,
+      l.owner_dept ?? null,
+      l.data_date ?? null,
+      l.description ?? null,
+      l.sort_order ?? 1000,
+    ],
   );
   // The layer's feature partitions are created by its first import (store.repository.ts).
   const id = r.rows[0]?.id;
@@ -98,8 +132,13 @@ export async function setCoverage(db: Queryable, id: number, geojson: string | n
   const chk = await db.query<{ reason: string | null }>(
     `WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g)
      SELECT CASE WHEN GeometryType(g) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN 'coverage must be a Polygon or MultiPolygon, got ' || GeometryType(g)
-                 WHEN NOT ST_IsValid(g) THEN 'invalid geometry: ' || ST_IsValidReason(g) END AS reason FROM g`, [geojson]);
+                 WHEN NOT ST_IsValid(g) THEN 'invalid geometry: ' || ST_IsValidReason(g) END AS reason FROM g`,
+    [geojson],
+  );
   if (chk.rows[0].reason) return chk.rows[0].reason;
-  await db.query(`UPDATE layer SET coverage = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4490)), updated_at = now() WHERE id = $1`, [id, geojson]);
+  await db.query(`UPDATE layer SET coverage = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4490)), updated_at = now() WHERE id = $1`, [
+    id,
+    geojson,
+  ]);
   return null;
 }

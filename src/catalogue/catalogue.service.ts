@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/index.ts';
 import * as repo from './catalogue.repository.ts';
 import { appendAudit } from '../audit/audit.ts';
+import type { Geometry } from 'geojson';
+import { Invalid, NotFound } from '../errors.ts';
 
 export type { LayerRow, LayerSummary, AttrField } from './catalogue.repository.ts';
 
@@ -26,10 +28,9 @@ export const listLayers = (db: Queryable) => repo.findAll(db);
 export const layerSummaries = (db: Queryable) => repo.summaries(db);
 export const findLayer = (db: Queryable, code: string) => repo.findByCode(db, code);
 
-export class UnknownLayerError extends Error {
+export class UnknownLayerError extends NotFound {
   constructor(code: string) {
-    super(`layer "${code}" is not in the catalogue (onemap layers lists the codes)`);
-    this.name = 'UnknownLayerError';
+    super(`资源目录中没有图层“${code}” (no such layer in the catalogue)`);
   }
 }
 
@@ -43,25 +44,40 @@ export async function getLayer(db: Queryable, code: string): Promise<repo.LayerR
  * The layer an import writes to. A code not in the catalogue becomes a restricted reference
  * layer (参考), so nobody publishes unknown data by accident.
  */
-export async function layerForImport(db: Queryable, code: string, geometryType: string): Promise<{ layer: repo.LayerRow; created: boolean }> {
+export async function layerForImport(
+  db: Queryable,
+  code: string,
+  geometryType: string,
+): Promise<{ layer: repo.LayerRow; created: boolean }> {
   const existing = await repo.findByCode(db, code);
   if (existing) return { layer: existing, created: false };
   if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(code)) {
-    throw new Error(`layer code "${code}" is not valid: use letters, digits and _ (at most 40), starting with a letter`);
+    throw new Invalid(`图层代码“${code}”无效：须以字母开头，由字母、数字和下划线组成，至多 40 个字符 (layer code "${code}" is not valid)`);
   }
-  await repo.insertIfMissing(db, { code, name_zh: code, class: '参考', geometry_type: geometryType, statutory: false, public: false, source: 'import' });
+  await repo.insertIfMissing(db, {
+    code,
+    name_zh: code,
+    class: '参考',
+    geometry_type: geometryType,
+    statutory: false,
+    public: false,
+    source: 'import',
+  });
   return { layer: (await repo.findByCode(db, code))!, created: true };
 }
 
-export class CoverageError extends Error {
-  statusCode = 400;
-}
+export class CoverageError extends Invalid {}
 
 /**
  * Declares where a layer's data is complete (NULL = the whole city). Reviews of projects outside
  * it report "no data here" for the layer instead of "no conflict" (domain.md §4).
  */
-export async function setLayerCoverage(db: Db, code: string, geometry: unknown | null, user: string): Promise<{ code: string; coverage: unknown | null }> {
+export async function setLayerCoverage(
+  db: Db,
+  code: string,
+  geometry: unknown | null,
+  user: string,
+): Promise<{ code: string; coverage: Geometry | null }> {
   return db.transaction(async (tx) => {
     const layer = await getLayer(tx, code);
     const before = await repo.coverageOf(tx, layer.id);
@@ -73,7 +89,14 @@ export async function setLayerCoverage(db: Db, code: string, geometry: unknown |
     }
     if (reason) throw new CoverageError(`coverage of ${layer.code} refused: ${reason}`);
     const after = await repo.coverageOf(tx, layer.id);
-    await appendAudit(tx, { actor: user, action: 'layer.coverage', entity: 'layer', entityId: layer.code, before: before && JSON.parse(before), after: after && JSON.parse(after) });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'layer.coverage',
+      entity: 'layer',
+      entityId: layer.code,
+      before: before && JSON.parse(before),
+      after: after && JSON.parse(after),
+    });
     return { code: layer.code, coverage: after && JSON.parse(after) };
   });
 }
@@ -88,16 +111,27 @@ const EDITABLE = ['name_zh', 'name_en', 'source', 'legal_basis', 'owner_dept', '
 export async function updateLayerMetadata(db: Db, code: string, m: repo.LayerMetadata, user: string): Promise<repo.LayerRow> {
   const bad = Object.keys(m).filter((k) => !EDITABLE.includes(k));
   if (bad.length) {
-    const why = bad.includes('public') ? 'whether a layer is public is set in the catalogue file, not edited here' : `editable fields are ${EDITABLE.join(', ')}`;
-    throw Object.assign(new Error(`layer ${code}: field${bad.length > 1 ? 's' : ''} ${bad.join(', ')} cannot be edited (${why})`), { statusCode: 400 });
+    const why = bad.includes('public')
+      ? 'whether a layer is public is set in the catalogue file, not edited here'
+      : `editable fields are ${EDITABLE.join(', ')}`;
+    throw new Invalid(
+      `图层 ${code}：字段 ${bad.join('、')} 不可修改 (field${bad.length > 1 ? 's' : ''} ${bad.join(', ')} cannot be edited: ${why})`,
+    );
   }
-  if (m.name_zh !== undefined && !m.name_zh?.trim()) throw Object.assign(new Error(`name_zh of ${code} must not be empty`), { statusCode: 400 });
-  if (m.data_date != null && !/^\d{4}-\d{2}-\d{2}$/.test(m.data_date)) throw Object.assign(new Error(`data_date of ${code} must be YYYY-MM-DD, got "${m.data_date}"`), { statusCode: 400 });
+  if (m.name_zh !== undefined && !m.name_zh?.trim()) throw new Invalid(`图层 ${code} 的中文名称不能为空 (name_zh must not be empty)`);
+  if (m.data_date != null && !/^\d{4}-\d{2}-\d{2}$/.test(m.data_date))
+    throw new Invalid(`图层 ${code} 的数据日期须为 YYYY-MM-DD (data_date must be YYYY-MM-DD, got "${m.data_date}")`);
   return db.transaction(async (tx) => {
     const layer = await getLayer(tx, code);
     const pick = (l: repo.LayerMetadata): Required<repo.LayerMetadata> => ({
-      name_zh: l.name_zh!, name_en: l.name_en ?? null, source: l.source ?? null, legal_basis: l.legal_basis ?? null, owner_dept: l.owner_dept ?? null,
-      data_date: l.data_date ?? null, description: l.description ?? null, statutory: l.statutory!,
+      name_zh: l.name_zh!,
+      name_en: l.name_en ?? null,
+      source: l.source ?? null,
+      legal_basis: l.legal_basis ?? null,
+      owner_dept: l.owner_dept ?? null,
+      data_date: l.data_date ?? null,
+      description: l.description ?? null,
+      statutory: l.statutory!,
     });
     const before = pick(layer);
     const after = pick({ ...before, ...Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) });

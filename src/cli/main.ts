@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFromEnv, type Config } from '../config.ts';
-import { openDb, type Db } from '../db/index.ts';
+import { openDb } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
 import { importFile, ImportRejected } from '../importers/pipeline.ts';
 import { ImportError } from '../importers/types.ts';
@@ -20,7 +20,18 @@ import { cmdLifecycle, cmdWarnings } from '../lifecycle/lifecycle.cli.ts';
 import { cmdFarmland } from '../farmland/farmland.cli.ts';
 import { cmdIndicators } from '../indicators/indicators.cli.ts';
 
-const BOOLEANS = new Set(['json', 'geometry', 'make-valid', 'allow-outside', 'dry-run', 'help', 'no-demo', 'skip-empty', 'password-stdin', 'no-password']);
+const BOOLEANS = new Set([
+  'json',
+  'geometry',
+  'make-valid',
+  'allow-outside',
+  'dry-run',
+  'help',
+  'no-demo',
+  'skip-empty',
+  'password-stdin',
+  'no-password',
+]);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
 
@@ -44,7 +55,6 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
 
-
 function parseDate(a: Args, name: string): Date | undefined {
   const v = str(a, name);
   if (v === undefined) return undefined;
@@ -55,10 +65,19 @@ function parseDate(a: Args, name: string): Date | undefined {
 
 async function cmdLayers(config: Config, a: Args) {
   await withDb(config, async (db) => {
-    const layers = (await layerSummaries(db)).map((l) => ({ code: l.code, name: l.name_zh, class: l.class, version: l.active_version, featureCount: l.feature_count, public: l.public }));
+    const layers = (await layerSummaries(db)).map((l) => ({
+      code: l.code,
+      name: l.name_zh,
+      class: l.class,
+      version: l.active_version,
+      featureCount: l.feature_count,
+      public: l.public,
+    }));
     if (a.flags.json) return print(layers);
     for (const l of layers) {
-      console.log(`${l.code.padEnd(10)} ${l.class}  v${String(l.version ?? '-').padEnd(3)} ${String(l.featureCount).padStart(9)}  ${l.public ? '公开' : '内部'}  ${l.name}`);
+      console.log(
+        `${l.code.padEnd(10)} ${l.class}  v${String(l.version ?? '-').padEnd(3)} ${String(l.featureCount).padStart(9)}  ${l.public ? '公开' : '内部'}  ${l.name}`,
+      );
     }
   });
 }
@@ -70,13 +89,28 @@ async function cmdImport(config: Config, a: Args) {
   const bar = progressBar();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
-      layer, encoding: str(a, 'encoding'), srid: int(a, 'srid'), makeValid: !!a.flags['make-valid'], skipEmpty: !!a.flags['skip-empty'], sourceLayer: str(a, 'source-layer'), allowOutside: !!a.flags['allow-outside'],
-      validFrom: parseDate(a, 'as-of')?.toISOString(), dryRun: !!a.flags['dry-run'], user: process.env.USER ?? 'cli',
-      onProgress: (p) => bar.update(p.bytes, p.totalBytes, `${p.phase === 'read' ? '读取' : p.phase === 'check' ? '检查' : '写入'} ${p.features.toLocaleString('zh-CN')} 个要素`),
+      layer,
+      encoding: str(a, 'encoding'),
+      srid: int(a, 'srid'),
+      makeValid: !!a.flags['make-valid'],
+      skipEmpty: !!a.flags['skip-empty'],
+      sourceLayer: str(a, 'source-layer'),
+      allowOutside: !!a.flags['allow-outside'],
+      validFrom: parseDate(a, 'as-of')?.toISOString(),
+      dryRun: !!a.flags['dry-run'],
+      user: process.env.USER ?? 'cli',
+      onProgress: (p) =>
+        bar.update(
+          p.bytes,
+          p.totalBytes,
+          `${p.phase === 'read' ? '读取' : p.phase === 'check' ? '检查' : '写入'} ${p.features.toLocaleString('zh-CN')} 个要素`,
+        ),
     });
     bar.done();
     if (a.flags.json) return print(r);
-    console.log(`${a.flags['dry-run'] ? '检查通过（未写入）' : '导入完成'}: ${r.layer} v${r.version}, ${r.featureCount} 个要素 (+${r.added} −${r.removed} ~${r.changed})`);
+    console.log(
+      `${a.flags['dry-run'] ? '检查通过（未写入）' : '导入完成'}: ${r.layer} v${r.version}, ${r.featureCount} 个要素 (+${r.added} −${r.removed} ~${r.changed})`,
+    );
     console.log(`  坐标系: EPSG:${r.sourceSrid} (${r.sridSource}) → EPSG:4490`);
     console.log(`  椭球面积: ${formatArea(r.areaM2.ellipsoidal)}`);
     console.log(`  投影面积: ${formatArea(r.areaM2.planar)}`);
@@ -84,7 +118,9 @@ async function cmdImport(config: Config, a: Args) {
     for (const p of r.skipped) console.log(`  已跳过（无几何）: ${p.fid} ${p.location ?? ''}`);
     for (const w of r.warnings) console.log(`  提示: ${w}`);
     for (const d of r.declaredAreas ?? []) {
-      console.log(`  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`);
+      console.log(
+        `  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`,
+      );
     }
   });
 }
@@ -99,7 +135,10 @@ async function cmdExport(config: Config, a: Args) {
   if (enc && enc !== 'UTF-8' && enc !== 'GBK') throw new UsageError('--encoding must be UTF-8 or GBK');
   await withDb(config, async (db) => {
     const r = await exportLayer(db, layer, format, out, {
-      version: int(a, 'version'), asOf: parseDate(a, 'as-of'), encoding: enc as 'UTF-8' | 'GBK' | undefined, fids: str(a, 'fid')?.split(','),
+      version: int(a, 'version'),
+      asOf: parseDate(a, 'as-of'),
+      encoding: enc as 'UTF-8' | 'GBK' | undefined,
+      fids: str(a, 'fid')?.split(','),
     });
     if (a.flags.json) return print(r);
     console.log(`导出 ${r.featureCount} 个要素: ${r.files.join(', ')}`);
@@ -113,7 +152,9 @@ async function cmdVersions(config: Config, a: Args) {
     const v = await listVersions(db, code);
     if (a.flags.json) return print(v);
     for (const x of v) {
-      console.log(`v${x.version}${x.active ? '*' : ' '} ${x.validFrom.slice(0, 19)}  ${String(x.featureCount).padStart(8)} 个要素  ${x.areaM2.ellipsoidal !== null ? m2ToMu(x.areaM2.ellipsoidal).toFixed(2) + ' 亩' : ''}  +${x.added} −${x.removed} ~${x.changed}  ${x.source ?? ''}`);
+      console.log(
+        `v${x.version}${x.active ? '*' : ' '} ${x.validFrom.slice(0, 19)}  ${String(x.featureCount).padStart(8)} 个要素  ${x.areaM2.ellipsoidal !== null ? m2ToMu(x.areaM2.ellipsoidal).toFixed(2) + ' 亩' : ''}  +${x.added} −${x.removed} ~${x.changed}  ${x.source ?? ''}`,
+      );
     }
   });
 }
@@ -124,7 +165,9 @@ async function cmdDiff(config: Config, a: Args) {
   await withDb(config, async (db) => {
     const d = await diffVersions(db, code, Number(v1), Number(v2));
     if (a.flags.json) return print(d);
-    console.log(`${d.layer} v${d.from} → v${d.to}: 新增 ${d.summary.added}, 删除 ${d.summary.removed}, 变更 ${d.summary.changed}; 面积变化 ${formatArea(d.summary.areaChangeM2)}`);
+    console.log(
+      `${d.layer} v${d.from} → v${d.to}: 新增 ${d.summary.added}, 删除 ${d.summary.removed}, 变更 ${d.summary.changed}; 面积变化 ${formatArea(d.summary.areaChangeM2)}`,
+    );
   });
 }
 
@@ -134,10 +177,16 @@ async function cmdDemo(config: Config, a: Args) {
   const { generateDemo } = await import('../demo/index.ts');
   const bar = progressBar();
   await withDb(config, async (db) => {
-    const r = await generateDemo(db, config, { scale, seed: int(a, 'seed'), onProgress: (msg, done, total) => bar.update(done, total, msg) });
+    const r = await generateDemo(db, config, {
+      scale,
+      seed: int(a, 'seed'),
+      onProgress: (msg, done, total) => bar.update(done, total, msg),
+    });
     bar.done();
     if (a.flags.json) return print(r);
-    console.log(`演示城市已生成 (${scale}): ${r.layers.length} 个图层, ${r.layers.reduce((s, l) => s + l.featureCount, 0).toLocaleString('zh-CN')} 个要素, ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `演示城市已生成 (${scale}): ${r.layers.length} 个图层, ${r.layers.reduce((s, l) => s + l.featureCount, 0).toLocaleString('zh-CN')} 个要素, ${r.seconds.toFixed(1)} s`,
+    );
   });
 }
 
@@ -168,9 +217,16 @@ async function serve(config: Config, a: Args, withDemo: boolean) {
   const port = int(a, 'port') ?? config.port;
   await app.listen({ port, host: config.host });
   const { listUsers } = await import('../auth/users.service.ts');
-  if ((await listUsers(db)).length === 0) console.log('提示：还没有用户。公众可浏览公开图层；添加管理员: onemap user add admin --role admin');
-  console.log(`onemap 已启动: http://localhost:${port}  (${db.kind === 'pglite' ? `内置数据库 ${config.db.dataDir}` : 'PostgreSQL'}, 用时 ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  const stop = async () => { await app.close(); await db.close(); process.exit(0); };
+  if ((await listUsers(db)).length === 0)
+    console.log('提示：还没有用户。公众可浏览公开图层；添加管理员: onemap user add admin --role admin');
+  console.log(
+    `onemap 已启动: http://localhost:${port}  (${db.kind === 'pglite' ? `内置数据库 ${config.db.dataDir}` : 'PostgreSQL'}, 用时 ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  const stop = async () => {
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
@@ -187,27 +243,67 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = a._[0];
   try {
     switch (cmd) {
-      case 'start': await serve(config, a, true); return 0;
-      case 'serve': await serve(config, a, false); return 0;
-      case 'demo': await cmdDemo(config, a); return 0;
-      case 'layers': await cmdLayers(config, a); return 0;
-      case 'import': await cmdImport(config, a); return 0;
-      case 'export': await cmdExport(config, a); return 0;
-      case 'versions': await cmdVersions(config, a); return 0;
-      case 'diff': await cmdDiff(config, a); return 0;
-      case 'review': await cmdReview(config, a); return 0;
-      case 'consistency': await cmdConsistency(config, a); return 0;
-      case 'access': await cmdAccess(config, a); return 0;
-      case 'user': await cmdUser(config, a); return 0;
-      case 'lifecycle': await cmdLifecycle(config, a); return 0;
-      case 'farmland': await cmdFarmland(config, a); return 0;
-      case 'indicators': await cmdIndicators(config, a); return 0;
-      case 'warnings': await cmdWarnings(config, a); return 0;
-      case undefined: case 'help': console.log(USAGE); return cmd ? 0 : 2;
-      default: console.error(`unknown command "${cmd}"\n\n${USAGE}`); return 2;
+      case 'start':
+        await serve(config, a, true);
+        return 0;
+      case 'serve':
+        await serve(config, a, false);
+        return 0;
+      case 'demo':
+        await cmdDemo(config, a);
+        return 0;
+      case 'layers':
+        await cmdLayers(config, a);
+        return 0;
+      case 'import':
+        await cmdImport(config, a);
+        return 0;
+      case 'export':
+        await cmdExport(config, a);
+        return 0;
+      case 'versions':
+        await cmdVersions(config, a);
+        return 0;
+      case 'diff':
+        await cmdDiff(config, a);
+        return 0;
+      case 'review':
+        await cmdReview(config, a);
+        return 0;
+      case 'consistency':
+        await cmdConsistency(config, a);
+        return 0;
+      case 'access':
+        await cmdAccess(config, a);
+        return 0;
+      case 'user':
+        await cmdUser(config, a);
+        return 0;
+      case 'lifecycle':
+        await cmdLifecycle(config, a);
+        return 0;
+      case 'farmland':
+        await cmdFarmland(config, a);
+        return 0;
+      case 'indicators':
+        await cmdIndicators(config, a);
+        return 0;
+      case 'warnings':
+        await cmdWarnings(config, a);
+        return 0;
+      case undefined:
+      case 'help':
+        console.log(USAGE);
+        return cmd ? 0 : 2;
+      default:
+        console.error(`unknown command "${cmd}"\n\n${USAGE}`);
+        return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError) { console.error(e.message); return 2; }
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
     const json = !!a.flags.json;
     if (e instanceof ImportRejected) {
       if (json) print({ error: e.message, file: e.file, total: e.total, problems: e.problems });

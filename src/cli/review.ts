@@ -10,24 +10,42 @@ import { str, int, num, UsageError, type Args } from './args.ts';
 import { withDb, print } from './db.ts';
 import type { SchemeIndicators } from '../review/types.ts';
 
-
 export async function cmdReview(config: Config, a: Args) {
   const file = a._[1];
-  if (!file) throw new UsageError('usage: onemap review <file> [--type T] [--far F] [--height H] [--density D] [--green G] [--ground E] [--name N] [--json]');
+  if (!file)
+    throw new UsageError(
+      'usage: onemap review <file> [--type T] [--far F] [--height H] [--density D] [--green G] [--ground E] [--name N] [--json]',
+    );
   const indicators: SchemeIndicators = {
-    far: num(a, 'far'), height: num(a, 'height'), density: num(a, 'density'), greenRatio: num(a, 'green'), groundElevation: num(a, 'ground'),
+    far: num(a, 'far'),
+    height: num(a, 'height'),
+    density: num(a, 'density'),
+    greenRatio: num(a, 'green'),
+    groundElevation: num(a, 'ground'),
   };
   await withDb(config, async (db) => {
-    const parcels = await parcelsFromFile(db, config, file, { srid: int(a, 'srid'), encoding: str(a, 'encoding'), sourceLayer: str(a, 'source-layer'), makeValid: !!a.flags['make-valid'] });
+    const parcels = await parcelsFromFile(db, config, file, {
+      srid: int(a, 'srid'),
+      encoding: str(a, 'encoding'),
+      sourceLayer: str(a, 'source-layer'),
+      makeValid: !!a.flags['make-valid'],
+    });
     const r = await runReview(db, {
-      parcels, type: str(a, 'type') ?? 'urban-construction', indicators, name: str(a, 'name') ?? file, ruleset: str(a, 'ruleset'),
-      user: process.env.USER ?? 'cli', geometry: !!a.flags.geometry,
+      parcels,
+      type: str(a, 'type') ?? 'urban-construction',
+      indicators,
+      name: str(a, 'name') ?? file,
+      ruleset: str(a, 'ruleset'),
+      user: process.env.USER ?? 'cli',
+      geometry: !!a.flags.geometry,
     });
     if (a.flags.json) {
       const { geometry, ...project } = r.project;
       return print({ ...r, project: a.flags.geometry ? { ...project, geometry } : project });
     }
-    console.log(`机审结论: ${verdictZh[r.verdict]}  （审查记录 #${r.runId}，规则集 ${r.versions.ruleset.name} v${r.versions.ruleset.version}）`);
+    console.log(
+      `机审结论: ${verdictZh[r.verdict]}  （审查记录 #${r.runId}，规则集 ${r.versions.ruleset.name} v${r.versions.ruleset.version}）`,
+    );
     console.log(`项目: ${r.project.name}，${r.project.typeName}，${r.project.parcelCount} 个地块`);
     console.log(`  椭球面积 ${formatArea(r.project.areaM2)}；投影面积 ${formatArea(r.project.areaPlanarM2)}`);
     for (const f of r.findings) {
@@ -43,7 +61,9 @@ export async function cmdConsistency(config: Config, a: Args) {
     const r = await runConsistency(db, config, codeA, codeB, process.env.USER ?? 'cli');
     if (a.flags.json) return print(r);
     console.log(`一致性审查 #${r.id}: ${r.layerA.name}（v${r.layerA.version}）× ${r.layerB.name}（v${r.layerB.version}）`);
-    console.log(`  冲突 ${r.conflictCount} 处，${formatArea(r.areaM2)}${r.resultVersion ? `；结果图层 ${r.resultLayer} v${r.resultVersion}` : ''}`);
+    console.log(
+      `  冲突 ${r.conflictCount} 处，${formatArea(r.areaM2)}${r.resultVersion ? `；结果图层 ${r.resultLayer} v${r.resultVersion}` : ''}`,
+    );
     for (const d of r.byDistrict) console.log(`  ${d.code} ${d.name}: ${d.count} 处，${formatArea(d.areaM2)}`);
   });
 }

@@ -22,7 +22,9 @@ const actor = () => `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function prompt(question: string): Promise<string> {
@@ -42,7 +44,10 @@ function prompt(question: string): Promise<string> {
           process.stdout.write('\n');
           return resolve(buf);
         }
-        if (ch === '\u0003') { stdin.setRawMode(false); return reject(new UsageError('cancelled')); }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          return reject(new UsageError('cancelled'));
+        }
         if (ch === '\u007f') buf = buf.slice(0, -1);
         else buf += ch;
       }
@@ -60,7 +65,10 @@ async function password(a: Args): Promise<string> {
   return p1;
 }
 
-const districtsOf = (a: Args) => str(a, 'districts')?.split(/[,，\s]+/).filter(Boolean);
+const districtsOf = (a: Args) =>
+  str(a, 'districts')
+    ?.split(/[,，\s]+/)
+    .filter(Boolean);
 
 export async function cmdUser(config: Config, a: Args): Promise<void> {
   const sub = a._[1];
@@ -72,9 +80,15 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
       if (!STAFF_ROLES.includes(role)) throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
       const pw = a.flags['no-password'] ? undefined : await password(a);
       await withDb(config, async (db) => {
-        const u = await addUser(db, { username: name, role, password: pw, displayName: str(a, 'name'), districts: districtsOf(a) }, actor());
+        const u = await addUser(
+          db,
+          { username: name, role, password: pw, displayName: str(a, 'name'), districts: districtsOf(a) },
+          actor(),
+        );
         if (a.flags.json) return print(u);
-        console.log(`已添加用户 ${u.username}（${ROLE_LABELS[u.role]}${u.districts.length ? `，辖区 ${u.districts.join('、')}` : ''}）${pw ? '' : '；未设密码，只能用 API 令牌'}`);
+        console.log(
+          `已添加用户 ${u.username}（${ROLE_LABELS[u.role]}${u.districts.length ? `，辖区 ${u.districts.join('、')}` : ''}）${pw ? '' : '；未设密码，只能用 API 令牌'}`,
+        );
       });
       return;
     }
@@ -83,7 +97,10 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
         const users = await listUsers(db);
         if (a.flags.json) return print(users);
         if (!users.length) console.log('还没有用户：onemap user add <用户名> --role admin 添加第一个管理员');
-        for (const u of users) console.log(`${u.username.padEnd(16)} ${ROLE_LABELS[u.role].padEnd(8)} ${u.active ? '启用' : '停用'}  ${u.districts.join(',')}  ${u.name}`);
+        for (const u of users)
+          console.log(
+            `${u.username.padEnd(16)} ${ROLE_LABELS[u.role].padEnd(8)} ${u.active ? '启用' : '停用'}  ${u.districts.join(',')}  ${u.name}`,
+          );
       });
       return;
     }
@@ -134,7 +151,10 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
       await withDb(config, async (db) => {
         const list = await listTokens(db, name);
         if (a.flags.json) return print(list);
-        for (const t of list) console.log(`${String(t.id).padStart(4)} ${t.username.padEnd(16)} ${t.name.padEnd(20)} ${t.prefix}…  ${t.revoked_at ? `已吊销 ${t.revoked_at}` : t.expires_at ? `有效至 ${t.expires_at}` : '长期有效'}`);
+        for (const t of list)
+          console.log(
+            `${String(t.id).padStart(4)} ${t.username.padEnd(16)} ${t.name.padEnd(20)} ${t.prefix}…  ${t.revoked_at ? `已吊销 ${t.revoked_at}` : t.expires_at ? `有效至 ${t.expires_at}` : '长期有效'}`,
+          );
       });
       return;
     }

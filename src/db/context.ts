@@ -18,7 +18,9 @@ export class QueryTimeoutError extends Error {
   readonly statusCode = 504;
   readonly code = 'timeout';
   constructor(ms: number) {
-    super(`请求超时：超过 ${Math.round(ms / 1000)} 秒，数据库查询已取消 (request timed out after ${ms} ms; the database query was cancelled)`);
+    super(
+      `请求超时：超过 ${Math.round(ms / 1000)} 秒，数据库查询已取消 (request timed out after ${ms} ms; the database query was cancelled)`,
+    );
   }
 }
 

@@ -28,7 +28,7 @@ export async function openDb(cfg: DbConfig): Promise<Db> {
     await checkPostgis(db);
   } else {
     const { openPglite } = await import('./pglite.ts');
-    db = await openPglite(cfg.memory ? undefined : cfg.dataDir ?? './data');
+    db = await openPglite(cfg.memory ? undefined : (cfg.dataDir ?? './data'));
   }
   await migrate(db);
   return db;
@@ -38,5 +38,6 @@ async function checkPostgis(db: Db): Promise<void> {
   const r = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
   if (Number(r.rows[0].v) < 150000) throw new Error(`PostgreSQL ${r.rows[0].v} is too old: onemap needs PostgreSQL >= 15`);
   const ext = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'postgis'`);
-  if (ext.rows[0].n === 0) throw new Error('PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgresql-15-postgis-3)');
+  if (ext.rows[0].n === 0)
+    throw new Error('PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgresql-15-postgis-3)');
 }

@@ -15,7 +15,9 @@ export async function migrate(db: Db): Promise<string[]> {
     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
   const applied: string[] = [];
-  for (const file of readdirSync(DIR).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort()) {
+  for (const file of readdirSync(DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort()) {
     const version = Number(file.slice(0, 3));
     if (done.has(version)) continue;
     const sql = readFileSync(join(DIR, file), 'utf8');

@@ -46,9 +46,11 @@ function wrap(c: Client, pool: pg.Pool): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = [], opts?: { prepare?: boolean }): Promise<QueryResult<T>> {
       // A named statement is parsed and planned once per connection; the name is the text's hash.
-      const res = await onConnection(pool, c, (k) => opts?.prepare
-        ? k.query({ name: `om_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params as unknown[] })
-        : k.query(sql, params as unknown[]));
+      const res = await onConnection(pool, c, (k) =>
+        opts?.prepare
+          ? k.query({ name: `om_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params as unknown[] })
+          : k.query(sql, params as unknown[]),
+      );
       return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string): Promise<void> {
@@ -61,7 +63,11 @@ function wrap(c: Client, pool: pg.Pool): Queryable {
       };
       if (c instanceof pg.Pool) {
         const client = await c.connect();
-        try { await run(client); } finally { client.release(); }
+        try {
+          await run(client);
+        } finally {
+          client.release();
+        }
       } else {
         await run(c);
       }
@@ -92,7 +98,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     c.release();
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`);
+    throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`, { cause: e });
   }
   const base = wrap(pool, pool);
   return {

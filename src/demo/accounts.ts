@@ -16,7 +16,10 @@ export const DEMO_ACCOUNTS: { username: string; role: StaffRole; displayName: st
 ];
 
 /** Creates the demo accounts when the database has no users; returns the password, or null. */
-export async function ensureDemoAccounts(db: Db, password = process.env.ONEMAP_DEMO_PASSWORD || randomBytes(9).toString('base64url')): Promise<string | null> {
+export async function ensureDemoAccounts(
+  db: Db,
+  password = process.env.ONEMAP_DEMO_PASSWORD || randomBytes(9).toString('base64url'),
+): Promise<string | null> {
   if ((await listUsers(db)).length > 0) return null;
   for (const a of DEMO_ACCOUNTS) await addUser(db, { ...a, password }, 'demo');
   return password;

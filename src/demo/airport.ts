@@ -23,35 +23,52 @@ function approachHeight(d: number): number {
 
 export async function airport(db: Db): Promise<{ jc: DemoFeature[]; jcjk: DemoFeature[] }> {
   const { name, lon, lat, elevation: elev, headingDeg, lengthM } = AIRPORT;
-  const c = (await db.query<{ x: number; y: number }>(
-    `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4490), 4549) AS p) s`, [lon, lat])).rows[0];
+  const c = (
+    await db.query<{ x: number; y: number }>(
+      `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4490), 4549) AS p) s`,
+      [lon, lat],
+    )
+  ).rows[0];
   const ux = Math.sin((headingDeg * Math.PI) / 180);
   const uy = Math.cos((headingDeg * Math.PI) / 180);
-  const ends = [[c.x - (ux * lengthM) / 2, c.y - (uy * lengthM) / 2], [c.x + (ux * lengthM) / 2, c.y + (uy * lengthM) / 2]];
+  const ends = [
+    [c.x - (ux * lengthM) / 2, c.y - (uy * lengthM) / 2],
+    [c.x + (ux * lengthM) / 2, c.y + (uy * lengthM) / 2],
+  ];
   const runway = geometryToWkb({ type: 'LineString', coordinates: ends }).toString('hex');
   const q = async (sql: string, params: unknown[] = []) => toBuffer((await db.query<{ wkb: unknown }>(sql, params)).rows[0].wkb);
   const rw = `ST_SetSRID(ST_GeomFromWKB(decode('${runway}', 'hex')), 4549)`;
   const base = { JCMC: name };
-  const jc: DemoFeature[] = [{
-    fid: 'ZSHC-07/25',
-    wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_Segmentize(${rw}, 100), 4490)) AS wkb`),
-    props: { ...base, PDBH: '07/25', JCBG: elev, FXQDJ: '4F' },
-  }];
-  const jcjk: DemoFeature[] = [{
-    fid: 'JCJK-内水平面',
-    wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_Buffer(${rw}, ${INNER_RADIUS}, 'quad_segs=32'), 4490)) AS wkb`),
-    props: { ...base, XZMLX: '内水平面', XZGC: elev + INNER_HEIGHT },
-  }];
+  const jc: DemoFeature[] = [
+    {
+      fid: 'ZSHC-07/25',
+      wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_Segmentize(${rw}, 100), 4490)) AS wkb`),
+      props: { ...base, PDBH: '07/25', JCBG: elev, FXQDJ: '4F' },
+    },
+  ];
+  const jcjk: DemoFeature[] = [
+    {
+      fid: 'JCJK-内水平面',
+      wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_Buffer(${rw}, ${INNER_RADIUS}, 'quad_segs=32'), 4490)) AS wkb`),
+      props: { ...base, XZMLX: '内水平面', XZGC: elev + INNER_HEIGHT },
+    },
+  ];
   for (let k = 0; k < CONICAL_RINGS; k++) {
     const r0 = INNER_RADIUS + k * CONICAL_STEP;
     jcjk.push({
       fid: `JCJK-锥形面-${k + 1}`,
-      wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_Difference(ST_Buffer(${rw}, $1, 'quad_segs=32'), ST_Buffer(${rw}, $2, 'quad_segs=32')), 4490)) AS wkb`, [r0 + CONICAL_STEP, r0]),
+      wkb: await q(
+        `SELECT ST_AsBinary(ST_Transform(ST_Difference(ST_Buffer(${rw}, $1, 'quad_segs=32'), ST_Buffer(${rw}, $2, 'quad_segs=32')), 4490)) AS wkb`,
+        [r0 + CONICAL_STEP, r0],
+      ),
       props: { ...base, XZMLX: '锥形面', XZGC: elev + INNER_HEIGHT + 0.05 * (r0 - INNER_RADIUS) },
     });
   }
   // Approach surfaces: landing on 07 comes in over the south-west end, on 25 over the north-east end.
-  for (const [designator, end, dir] of [['07', ends[0], -1], ['25', ends[1], 1]] as const) {
+  for (const [designator, end, dir] of [
+    ['07', ends[0], -1],
+    ['25', ends[1], 1],
+  ] as const) {
     const ax = dir * ux;
     const ay = dir * uy;
     for (let d0 = 0; d0 < APPROACH.length; d0 += APPROACH.strip) {
@@ -65,7 +82,10 @@ export async function airport(db: Db): Promise<{ jc: DemoFeature[]; jcjk: DemoFe
       const hex = geometryToWkb({ type: 'Polygon', coordinates: [ring] }).toString('hex');
       jcjk.push({
         fid: `JCJK-进近面-${designator}-${String(d0 / APPROACH.strip + 1).padStart(2, '0')}`,
-        wkb: await q(`SELECT ST_AsBinary(ST_Transform(ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromWKB(decode($1, 'hex')), 4549)), 4490)) AS wkb`, [hex]),
+        wkb: await q(
+          `SELECT ST_AsBinary(ST_Transform(ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromWKB(decode($1, 'hex')), 4549)), 4490)) AS wkb`,
+          [hex],
+        ),
         props: { ...base, XZMLX: '进近面', XZGC: Math.round((elev + approachHeight(d0)) * 10) / 10 },
       });
     }

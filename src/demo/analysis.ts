@@ -49,12 +49,15 @@ export async function analyse(db: Db, city: City, step: (msg: string) => void): 
       const k = city.cls[id];
       const w = city.water[id];
       const ind = k === C_INDUSTRY && city.has(id, F_CZK) && city.core[id] >= 0 ? String(city.core[id]) : '\\N';
-      await cells.add(`${id}\t${city.district[id]}\t${city.unit[id]}\t${w >= 0 ? w : '\\N'}\t${city.has(id, F_ECO)}\t${city.has(id, F_DZX)}\t${ind}\t` +
-        `${isCultivated(k)}\t${hexPolygon(city.grid.cellRing(city.i(id), city.j(id)))}\n`);
+      await cells.add(
+        `${id}\t${city.district[id]}\t${city.unit[id]}\t${w >= 0 ? w : '\\N'}\t${city.has(id, F_ECO)}\t${city.has(id, F_DZX)}\t${ind}\t` +
+          `${isCultivated(k)}\t${hexPolygon(city.grid.cellRing(city.i(id), city.j(id)))}\n`,
+      );
     }
     await cells.flush();
     const stars = new CopyBatch(tx, 'demo_star', ['core', 'geom']);
-    for (let c = 0; c < CORES.length; c++) await stars.add(`${c}\t${hexPolygon(city.model.coreRing(c, (k) => rand(city.seed, S_JAG, c, k)))}\n`);
+    for (let c = 0; c < CORES.length; c++)
+      await stars.add(`${c}\t${hexPolygon(city.model.coreRing(c, (k) => rand(city.seed, S_JAG, c, k)))}\n`);
     await stars.flush();
 
     step('plan units and districts (ST_Union)');
@@ -81,8 +84,10 @@ export async function analyse(db: Db, city: City, step: (msg: string) => void): 
 
     step('farmland designations');
     const inBoundary = new Set(
-      (await tx.query<{ id: number }>(`SELECT c.id FROM demo_cell c WHERE c.cult AND EXISTS (
-          SELECT 1 FROM demo_czk_part z WHERE z.geom && c.geom AND ST_Relate(c.geom, z.geom, 'T********'))`)).rows.map((r) => r.id),
+      (
+        await tx.query<{ id: number }>(`SELECT c.id FROM demo_cell c WHERE c.cult AND EXISTS (
+          SELECT 1 FROM demo_czk_part z WHERE z.geom && c.geom AND ST_Relate(c.geom, z.geom, 'T********'))`)
+      ).rows.map((r) => r.id),
     );
     const farm = designateFarmland(city, inBoundary);
     await tx.exec(`CREATE TEMP TABLE demo_farm (id int PRIMARY KEY, gbz int, lss int, gdb boolean NOT NULL) ON COMMIT DROP`);
@@ -93,22 +98,31 @@ export async function analyse(db: Db, city: City, step: (msg: string) => void): 
       await fb.add(`${id}\t${farm.gbz.get(id) ?? '\\N'}\t${farm.lss.get(id) ?? '\\N'}\t${(f & 16) !== 0}\n`);
     }
     await fb.flush();
-    const farmUnion = (col: string, where: string) => unions(tx,
-      `SELECT ${col} AS key, ST_AsBinary(ST_Union(c.geom ORDER BY c.id)) AS wkb FROM demo_farm f JOIN demo_cell c USING (id)
-        WHERE ${where} GROUP BY ${col} ORDER BY ${col}`);
+    const farmUnion = (col: string, where: string) =>
+      unions(
+        tx,
+        `SELECT ${col} AS key, ST_AsBinary(ST_Union(c.geom ORDER BY c.id)) AS wkb FROM demo_farm f JOIN demo_cell c USING (id)
+        WHERE ${where} GROUP BY ${col} ORDER BY ${col}`,
+      );
     const gdb = await farmUnion('c.d', 'f.gdb');
     const gbz = await farmUnion('f.gbz', 'f.gbz IS NOT NULL');
     const lss = await farmUnion('f.lss', 'f.lss IS NOT NULL');
 
     step('ecological red line, hazard zones, industrial land');
-    const parts = (flag: string, minCells: number) => unions(tx,
-      `SELECT d AS key, ST_AsBinary(g) AS wkb FROM (
+    const parts = (flag: string, minCells: number) =>
+      unions(
+        tx,
+        `SELECT d AS key, ST_AsBinary(g) AS wkb FROM (
          SELECT d, (ST_Dump(ST_Union(geom ORDER BY id))).geom AS g FROM demo_cell WHERE ${flag} GROUP BY d) s
-        WHERE ST_Area(g) >= ${cellDeg2 * minCells * 0.9} ORDER BY d, ST_Area(g) DESC, ST_XMin(g), ST_YMin(g)`);
+        WHERE ST_Area(g) >= ${cellDeg2 * minCells * 0.9} ORDER BY d, ST_Area(g) DESC, ST_XMin(g), ST_YMin(g)`,
+      );
     const eco = await parts('eco', 3);
     const dzx = await parts('dzx', 2);
-    const industry = await unions(tx, `SELECT ind AS key, ST_AsBinary(ST_Union(geom ORDER BY id)) AS wkb FROM demo_cell
-      WHERE ind IS NOT NULL GROUP BY ind ORDER BY ind`);
+    const industry = await unions(
+      tx,
+      `SELECT ind AS key, ST_AsBinary(ST_Union(geom ORDER BY id)) AS wkb FROM demo_cell
+      WHERE ind IS NOT NULL GROUP BY ind ORDER BY ind`,
+    );
     await tx.exec('DROP TABLE demo_czk_part, demo_czk, demo_farm, demo_water, demo_unit, demo_star, demo_cell');
     return { xzq, units, water, czk, eco, dzx, industry, gdb, gbz, lss, farm };
   });

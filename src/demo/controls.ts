@@ -13,11 +13,29 @@ const S_UNIT = 601;
 const S_DZX = 602;
 
 export function xzq(a: Analysis): DemoFeature[] {
-  return a.xzq.map((u) => ({ fid: DISTRICTS[u.key].code, wkb: u.wkb, props: { XZQDM: DISTRICTS[u.key].code, XZQMC: DISTRICTS[u.key].name } }));
+  return a.xzq.map((u) => ({
+    fid: DISTRICTS[u.key].code,
+    wkb: u.wkb,
+    props: { XZQDM: DISTRICTS[u.key].code, XZQMC: DISTRICTS[u.key].name },
+  }));
 }
 
 /** Approving authority abbreviation for rural units (the district or county government). */
-const ABBR: Record<string, string> = { 上城: '上', 拱墅: '拱', 西湖: '西', 滨江: '滨', 萧山: '萧', 余杭: '余', 富阳: '富', 临安: '临', 临平: '临平', 钱塘: '钱', 桐庐: '桐', 淳安: '淳', 建德: '建' };
+const ABBR: Record<string, string> = {
+  上城: '上',
+  拱墅: '拱',
+  西湖: '西',
+  滨江: '滨',
+  萧山: '萧',
+  余杭: '余',
+  富阳: '富',
+  临安: '临',
+  临平: '临平',
+  钱塘: '钱',
+  桐庐: '桐',
+  淳安: '淳',
+  建德: '建',
+};
 
 /** The detailed-plan units with their control indicators (domain.md §3). */
 export function xxghdy(city: City, a: Analysis): DemoFeature[] {
@@ -82,7 +100,20 @@ export function gdbhhx(a: Analysis): DemoFeature[] {
 }
 
 /** Industrial clusters of the "296X" kind, one per urban core that has industrial land. */
-const CLUSTERS = ['视觉智能（数字安防）', '生物医药', '智能装备', '集成电路', '新能源汽车及零部件', '智能物联', '高端装备制造', '绿色石化与新材料', '航空航天', '智能光伏', '网络通信', '节能环保'];
+const CLUSTERS = [
+  '视觉智能（数字安防）',
+  '生物医药',
+  '智能装备',
+  '集成电路',
+  '新能源汽车及零部件',
+  '智能物联',
+  '高端装备制造',
+  '绿色石化与新材料',
+  '航空航天',
+  '智能光伏',
+  '网络通信',
+  '节能环保',
+];
 
 export function gyydkzx(a: Analysis): DemoFeature[] {
   return a.industry.map((p, k) => {
@@ -97,10 +128,18 @@ export function dzx(city: City, a: Analysis): DemoFeature[] {
     const d = DISTRICTS[p.key];
     const n = next(p.key);
     const type = ['滑坡', '崩塌', '泥石流'][pick([55, 25, 20], rand(city.seed, S_DZX, k, 1))];
-    return { fid: `${d.code}DZ${pad(n, 3)}`, wkb: p.wkb, props: { ZHLX: type, YFCD: rand(city.seed, S_DZX, k, 2) < 0.4 ? '高易发' : '中易发' } };
+    return {
+      fid: `${d.code}DZ${pad(n, 3)}`,
+      wkb: p.wkb,
+      props: { ZHLX: type, YFCD: rand(city.seed, S_DZX, k, 2) < 0.4 ? '高易发' : '中易发' },
+    };
   });
 }
 
 export function lanx(a: Analysis): DemoFeature[] {
-  return a.water.map((p) => ({ fid: `LANX${pad(p.key + 1, 3)}`, wkb: p.wkb, props: { STMC: WATERS[p.key].name, STLX: WATERS[p.key].kind } }));
+  return a.water.map((p) => ({
+    fid: `LANX${pad(p.key + 1, 3)}`,
+    wkb: p.wkb,
+    props: { STMC: WATERS[p.key].name, STLX: WATERS[p.key].kind },
+  }));
 }

@@ -20,17 +20,17 @@ export interface District {
 export const DISTRICTS: readonly District[] = [
   { code: '330102', name: '上城区', short: '上城', lon: 120.17, lat: 30.25, weight: 15.14 },
   { code: '330105', name: '拱墅区', short: '拱墅', lon: 120.14, lat: 30.32, weight: 9.63 },
-  { code: '330106', name: '西湖区', short: '西湖', lon: 120.10, lat: 30.25, weight: 17.77 },
-  { code: '330108', name: '滨江区', short: '滨江', lon: 120.20, lat: 30.19, weight: 15.33 },
+  { code: '330106', name: '西湖区', short: '西湖', lon: 120.1, lat: 30.25, weight: 17.77 },
+  { code: '330108', name: '滨江区', short: '滨江', lon: 120.2, lat: 30.19, weight: 15.33 },
   { code: '330109', name: '萧山区', short: '萧山', lon: 120.27, lat: 30.15, weight: 26.16 },
-  { code: '330110', name: '余杭区', short: '余杭', lon: 119.95, lat: 30.40, weight: 17.01 },
+  { code: '330110', name: '余杭区', short: '余杭', lon: 119.95, lat: 30.4, weight: 17.01 },
   { code: '330111', name: '富阳区', short: '富阳', lon: 119.95, lat: 30.05, weight: 27 },
-  { code: '330112', name: '临安区', short: '临安', lon: 119.50, lat: 30.23, weight: 30.53 },
-  { code: '330113', name: '临平区', short: '临平', lon: 120.30, lat: 30.42, weight: 9.27 },
-  { code: '330114', name: '钱塘区', short: '钱塘', lon: 120.50, lat: 30.30, weight: 13.44 },
-  { code: '330122', name: '桐庐县', short: '桐庐', lon: 119.65, lat: 29.80, weight: 24.41 },
-  { code: '330127', name: '淳安县', short: '淳安', lon: 118.90, lat: 29.60, weight: 36.67 },
-  { code: '330182', name: '建德市', short: '建德', lon: 119.30, lat: 29.48, weight: 27.52 },
+  { code: '330112', name: '临安区', short: '临安', lon: 119.5, lat: 30.23, weight: 30.53 },
+  { code: '330113', name: '临平区', short: '临平', lon: 120.3, lat: 30.42, weight: 9.27 },
+  { code: '330114', name: '钱塘区', short: '钱塘', lon: 120.5, lat: 30.3, weight: 13.44 },
+  { code: '330122', name: '桐庐县', short: '桐庐', lon: 119.65, lat: 29.8, weight: 24.41 },
+  { code: '330127', name: '淳安县', short: '淳安', lon: 118.9, lat: 29.6, weight: 36.67 },
+  { code: '330182', name: '建德市', short: '建德', lon: 119.3, lat: 29.48, weight: 27.52 },
 ];
 
 export const DISTRICT_CODES: readonly string[] = DISTRICTS.map((d) => d.code);

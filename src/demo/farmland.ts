@@ -128,7 +128,11 @@ export function gbznt(a: Analysis): DemoFeature[] {
     const g = a.farm.gbzGroups[u.key];
     const d = DISTRICTS[g.district];
     const n = next(g.district);
-    return { fid: `${d.code}GB${pad(n, 4)}`, wkb: u.wkb, props: { XMMC: `${d.name}${g.year}年度高标准农田建设项目（${n}号片区）`, JSND: g.year } };
+    return {
+      fid: `${d.code}GB${pad(n, 4)}`,
+      wkb: u.wkb,
+      props: { XMMC: `${d.name}${g.year}年度高标准农田建设项目（${n}号片区）`, JSND: g.year },
+    };
   });
 }
 

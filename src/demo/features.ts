@@ -22,7 +22,12 @@ export function demoReader(code: string, geometryType: string, source: () => Fea
     async *features(): AsyncIterable<SourceFeature> {
       for await (const f of source()) {
         n++;
-        yield { fid: f.fid, wkb: f.wkb ?? (f.geometry ? geometryToWkb(f.geometry) : null), props: f.props, location: `generated feature ${n}` };
+        yield {
+          fid: f.fid,
+          wkb: f.wkb ?? (f.geometry ? geometryToWkb(f.geometry) : null),
+          props: f.props,
+          location: `generated feature ${n}`,
+        };
       }
     },
     bytesRead: () => n,
@@ -44,7 +49,11 @@ export class CopyBatch {
   private parts: string[] = [];
   private size = 0;
 
-  constructor(private readonly tx: Queryable, private readonly table: string, private readonly columns: string[]) {}
+  constructor(
+    private readonly tx: Queryable,
+    private readonly table: string,
+    private readonly columns: string[],
+  ) {}
 
   async add(line: string): Promise<void> {
     this.parts.push(line);

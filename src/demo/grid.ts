@@ -32,7 +32,10 @@ export class Grid {
   readonly size: number;
   readonly sub: number;
 
-  constructor(readonly seed: number, spec: ScaleSpec) {
+  constructor(
+    readonly seed: number,
+    spec: ScaleSpec,
+  ) {
     this.size = spec.cellKm;
     this.sub = spec.sub;
     this.x0 = EXTENT_KM.x0;

@@ -46,8 +46,10 @@ export interface DemoResult {
 export class DemoDataExistsError extends Error {
   constructor(readonly codes: string[]) {
     const list = codes.length > 6 ? `${codes.slice(0, 5).join(', ')} and ${codes.length - 5} more` : codes.join(', ');
-    super(`the database already holds data in layer${codes.length > 1 ? 's' : ''} ${list}: ` +
-      'the demo city is only generated into an empty database. Use a fresh data directory (ONEMAP_DATA_DIR) or a new database (DATABASE_URL)');
+    super(
+      `the database already holds data in layer${codes.length > 1 ? 's' : ''} ${list}: ` +
+        'the demo city is only generated into an empty database. Use a fresh data directory (ONEMAP_DATA_DIR) or a new database (DATABASE_URL)',
+    );
     this.name = 'DemoDataExistsError';
   }
 }
@@ -63,7 +65,9 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
   await ensureDefaultCatalogue(db);
   const filled = await db.query<{ code: string }>(
     `SELECT l.code FROM layer l WHERE l.code = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM layer_version v WHERE v.layer_id = l.id)
-      ORDER BY l.sort_order, l.code`, [DEFAULT_LAYER_CODES]);
+      ORDER BY l.sort_order, l.code`,
+    [DEFAULT_LAYER_CODES],
+  );
   if (filled.rows.length) throw new DemoDataExistsError(filled.rows.map((r) => r.code));
 
   const total = DEFAULT_LAYER_CODES.length + 1;

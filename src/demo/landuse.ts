@@ -37,8 +37,13 @@ const GROWTH_INDUSTRIAL = { codes: GROWTH.codes, weights: [20, 45, 5, 3, 10, 8, 
 /** Planned use of a cell: current use carried over, urban growth inside the boundary. */
 export function planCode(city: City, id: number): string {
   const k = CLASSES[city.cls[id]];
-  const growth = city.has(id, F_CZK) && !city.has(id, F_BUILT) && !city.has(id, F_SCENIC) && (k.group !== 'water') && k.dlbm !== '1007'
-    && !(isCultivated(city.cls[id]) && city.farm[id] & FARM_YJJ);
+  const growth =
+    city.has(id, F_CZK) &&
+    !city.has(id, F_BUILT) &&
+    !city.has(id, F_SCENIC) &&
+    k.group !== 'water' &&
+    k.dlbm !== '1007' &&
+    !(isCultivated(city.cls[id]) && city.farm[id] & FARM_YJJ);
   if (growth) {
     const m = city.core[id] >= 0 && CORES[city.core[id]].ind > 0.5 ? GROWTH_INDUSTRIAL : GROWTH;
     return m.codes[pick(m.weights, rand(city.seed, S_GROWTH, id))];

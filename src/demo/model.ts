@@ -63,13 +63,31 @@ export const W_QIANDAO = 1;
 
 // 新安江 → 富春江 → 钱塘江, from below the 千岛湖 dam to the estuary: [lon, lat, width km].
 const QIANTANG: [number, number, number][] = [
-  [119.13, 29.545, 0.5], [119.22, 29.5, 0.35], [119.29, 29.465, 0.35], [119.42, 29.55, 0.4], [119.55, 29.67, 0.45],
-  [119.68, 29.775, 0.5], [119.8, 29.9, 0.6], [119.93, 30.025, 0.8], [120.05, 30.12, 1.0], [120.13, 30.19, 1.1],
-  [120.2, 30.225, 1.2], [120.29, 30.255, 1.6], [120.38, 30.275, 2.5], [120.5, 30.315, 4.5], [120.62, 30.35, 7], [120.72, 30.37, 9],
+  [119.13, 29.545, 0.5],
+  [119.22, 29.5, 0.35],
+  [119.29, 29.465, 0.35],
+  [119.42, 29.55, 0.4],
+  [119.55, 29.67, 0.45],
+  [119.68, 29.775, 0.5],
+  [119.8, 29.9, 0.6],
+  [119.93, 30.025, 0.8],
+  [120.05, 30.12, 1.0],
+  [120.13, 30.19, 1.1],
+  [120.2, 30.225, 1.2],
+  [120.29, 30.255, 1.6],
+  [120.38, 30.275, 2.5],
+  [120.5, 30.315, 4.5],
+  [120.62, 30.35, 7],
+  [120.72, 30.37, 9],
 ];
 const TIAOXI: XY[] = [km(119.75, 30.3), km(119.85, 30.33), km(119.93, 30.37), km(120.0, 30.42), km(120.05, 30.5), km(120.1, 30.57)];
 
-interface Lake { w: number; x: number; y: number; r: number }
+interface Lake {
+  w: number;
+  x: number;
+  y: number;
+  r: number;
+}
 
 export const AIRPORT = { name: '杭州萧山国际机场', lon: 120.434, lat: 30.236, elevation: 7, headingDeg: 70, lengthM: 3600 };
 
@@ -130,8 +148,12 @@ export class CityModel {
     this.riverCoarse = pts.filter((_, k) => k % 4 === 0 || k === pts.length - 1);
     const l = (w: number, lon: number, lat: number, r: number): Lake => ({ w, x: km(lon, lat)[0], y: km(lon, lat)[1], r });
     this.lakes = [
-      l(W_QIANDAO, 118.86, 29.62, 11), l(W_QIANDAO, 119.03, 29.57, 9), l(W_QIANDAO, 118.75, 29.58, 6),
-      l(2, 120.145, 30.245, 1.45), l(3, 120.225, 30.135, 1.1), l(4, 119.8, 30.255, 1.6),
+      l(W_QIANDAO, 118.86, 29.62, 11),
+      l(W_QIANDAO, 119.03, 29.57, 9),
+      l(W_QIANDAO, 118.75, 29.58, 6),
+      l(2, 120.145, 30.245, 1.45),
+      l(3, 120.225, 30.135, 1.1),
+      l(4, 119.8, 30.255, 1.6),
     ];
     this.terrain = new Fbm(seed, 201, 16, 3);
     this.terrainFine = new Fbm(seed, 202, 4, 2);
@@ -184,7 +206,8 @@ export class CityModel {
     for (const lk of this.lakes) {
       const d = Math.hypot(x - lk.x, y - lk.y);
       if (d > lk.r * 1.6 + minHalfWidth) continue;
-      const base = lk.w === W_QIANDAO ? 1 - d / lk.r + 0.55 * this.lakeNoise.value(x, y) : 1 - d / Math.max(lk.r, lk.w === 2 ? minHalfWidth : 0);
+      const base =
+        lk.w === W_QIANDAO ? 1 - d / lk.r + 0.55 * this.lakeNoise.value(x, y) : 1 - d / Math.max(lk.r, lk.w === 2 ? minHalfWidth : 0);
       if (base > (lk.w === W_QIANDAO ? 0.35 : 0)) return lk.w;
     }
     const pts = this.river.pts;

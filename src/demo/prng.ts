@@ -62,7 +62,11 @@ const smooth = (t: number) => t * t * (3 - 2 * t);
  * km, smoothly interpolated. `fbm` sums octaves for ragged natural boundaries.
  */
 export class Noise {
-  constructor(private readonly seed: number, private readonly salt: number, private readonly wavelength: number) {}
+  constructor(
+    private readonly seed: number,
+    private readonly salt: number,
+    private readonly wavelength: number,
+  ) {}
 
   value(x: number, y: number): number {
     const u = x / this.wavelength;

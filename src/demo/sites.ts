@@ -52,7 +52,11 @@ function nearCore(city: City, c: number, salt: number): [number, number] {
 }
 
 const INFRA: Record<string, [string, string]> = {
-  '1303': ['变电站', '供电设施'], '1301': ['水厂', '供水设施'], '1302': ['污水处理厂', '排水设施'], '1304': ['燃气调压站', '燃气设施'], '1309': ['垃圾转运站', '环卫设施'],
+  '1303': ['变电站', '供电设施'],
+  '1301': ['水厂', '供水设施'],
+  '1302': ['污水处理厂', '排水设施'],
+  '1304': ['燃气调压站', '燃气设施'],
+  '1309': ['垃圾转运站', '环卫设施'],
 };
 
 export function hx(city: City): DemoFeature[] {
@@ -62,7 +66,11 @@ export function hx(city: City): DemoFeature[] {
     if (core.r >= 4) list.push(['水厂', '供水设施', 0.25], ['污水处理厂', '排水设施', 0.3]);
     list.forEach(([kind, type, r], k) => {
       const [lon, lat] = nearCore(city, c, 10 + k);
-      out.push({ fid: `HX-${core.name}-${kind}`, geometry: polygon(blob(lon, lat, r, 12, (v) => rand(city.seed, S_SITE, c, 100 + k, v))), props: { SSMC: `${core.name}${kind}`, SSLX: type } });
+      out.push({
+        fid: `HX-${core.name}-${kind}`,
+        geometry: polygon(blob(lon, lat, r, 12, (v) => rand(city.seed, S_SITE, c, 100 + k, v))),
+        props: { SSMC: `${core.name}${kind}`, SSLX: type },
+      });
     });
   });
   // Every 公用设施用地 cell holds one plot of about 300 m (smaller cells: most of the cell).
@@ -82,7 +90,12 @@ export function hx(city: City): DemoFeature[] {
   return out;
 }
 
-const HAZARDS: [string, number][] = [['化工企业', 500], ['LNG储配站', 300], ['油库', 400], ['加油加气站', 200]];
+const HAZARDS: [string, number][] = [
+  ['化工企业', 500],
+  ['LNG储配站', 300],
+  ['油库', 400],
+  ['加油加气站', 200],
+];
 
 /** 橙线: a buffer of 200–500 m around each hazardous facility near the industrial cores. */
 export async function cx(db: Db, city: City): Promise<DemoFeature[]> {

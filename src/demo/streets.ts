@@ -86,7 +86,10 @@ function* ruralRoads(city: City, built: (i: number, j: number) => boolean): Gene
     const [i0, j0] = [i, j];
     while (i !== ti || j !== tj) {
       // Step along the axis that keeps the path closest to the straight line.
-      const stepI = j === tj || (i !== ti && Math.abs((j - j0) * (ti - i0) - (i + di - i0) * (tj - j0)) <= Math.abs((j + dj - j0) * (ti - i0) - (i - i0) * (tj - j0)));
+      const stepI =
+        j === tj ||
+        (i !== ti &&
+          Math.abs((j - j0) * (ti - i0) - (i + di - i0) * (tj - j0)) <= Math.abs((j + dj - j0) * (ti - i0) - (i - i0) * (tj - j0)));
       const [ni, nj] = stepI ? [i + di, j] : [i, j + dj];
       const horizontal = nj === j;
       const ei = Math.min(i, ni);
@@ -98,7 +101,10 @@ function* ruralRoads(city: City, built: (i: number, j: number) => boolean): Gene
         seen.add(key);
         yield {
           fid: `R${key}`,
-          geometry: { type: 'LineString', coordinates: [g.subVertex(ei * n, ej * n), horizontal ? g.subVertex((ei + 1) * n, ej * n) : g.subVertex(ei * n, (ej + 1) * n)] },
+          geometry: {
+            type: 'LineString',
+            coordinates: [g.subVertex(ei * n, ej * n), horizontal ? g.subVertex((ei + 1) * n, ej * n) : g.subVertex(ei * n, (ej + 1) * n)],
+          },
           props: { DLMC: name, DLDJ: '公路', KBX: true },
         };
       }
@@ -108,9 +114,36 @@ function* ruralRoads(city: City, built: (i: number, j: number) => boolean): Gene
 }
 
 const EXPRESSWAYS: [string, [number, number][]][] = [
-  ['杭千高速', [[120.1, 30.2], [119.93, 30.07], [119.66, 29.82], [119.42, 29.6], [119.3, 29.5], [119.05, 29.62]]],
-  ['杭徽高速', [[120.08, 30.28], [119.98, 30.28], [119.72, 30.245], [119.4, 30.2], [119.2, 30.16]]],
-  ['杭甬高速', [[120.2, 30.22], [120.3, 30.2], [120.45, 30.16], [120.64, 30.1]]],
+  [
+    '杭千高速',
+    [
+      [120.1, 30.2],
+      [119.93, 30.07],
+      [119.66, 29.82],
+      [119.42, 29.6],
+      [119.3, 29.5],
+      [119.05, 29.62],
+    ],
+  ],
+  [
+    '杭徽高速',
+    [
+      [120.08, 30.28],
+      [119.98, 30.28],
+      [119.72, 30.245],
+      [119.4, 30.2],
+      [119.2, 30.16],
+    ],
+  ],
+  [
+    '杭甬高速',
+    [
+      [120.2, 30.22],
+      [120.3, 30.2],
+      [120.45, 30.16],
+      [120.64, 30.1],
+    ],
+  ],
   ['杭州绕城高速', []],
 ];
 

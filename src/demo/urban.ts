@@ -37,8 +37,9 @@ const NAMED_PARKS: [string, number, number, number, string][] = [
 ];
 
 /** Is a sub-block a pocket park? (Shared by parks and parcels, so they never overlap.) */
-const isPocket = (city: City, I: number, J: number) => CLASSES[city.cls[city.grid.id(Math.floor(I / city.grid.sub), Math.floor(J / city.grid.sub))]].dlbm === '0701'
-  && rand(city.seed, S_POCKET, I, J) < 0.05;
+const isPocket = (city: City, I: number, J: number) =>
+  CLASSES[city.cls[city.grid.id(Math.floor(I / city.grid.sub), Math.floor(J / city.grid.sub))]].dlbm === '0701' &&
+  rand(city.seed, S_POCKET, I, J) < 0.05;
 
 function namedParkAt(x: number, y: number, margin: number): boolean {
   return NAMED_PARKS.some(([, lon, lat, r]) => {
@@ -63,12 +64,22 @@ export function parks(city: City): Park[] {
     const d = city.district[id];
     const dlbm = CLASSES[city.cls[id]].dlbm;
     if (dlbm === '0810' && (city.has(id, F_BUILT) || city.has(id, F_SCENIC)) && !namedParkAt(g.cx(i), g.cy(j), g.size)) {
-      out.push({ fid: `GY${pad(id, 9)}`, ring: g.cellRing(i, j), name: `${DISTRICTS[d].short}第${next(d)}公园`, type: g.size >= 1 ? '综合公园' : '社区公园' });
+      out.push({
+        fid: `GY${pad(id, 9)}`,
+        ring: g.cellRing(i, j),
+        name: `${DISTRICTS[d].short}第${next(d)}公园`,
+        type: g.size >= 1 ? '综合公园' : '社区公园',
+      });
     } else if (dlbm === '0701' && city.has(id, F_BUILT)) {
       for (let b = 0; b < n; b++) {
         for (let a = 0; a < n; a++) {
           if (!isPocket(city, i * n + a, j * n + b)) continue;
-          out.push({ fid: `GY${pad(id, 9)}${a}${b}`, ring: g.quad(i, j, (a + 0.2) / n, (a + 0.8) / n, (b + 0.2) / n, (b + 0.8) / n), name: `${DISTRICTS[d].short}第${next(d)}游园`, type: g.size / n >= 0.5 ? '社区公园' : '游园' });
+          out.push({
+            fid: `GY${pad(id, 9)}${a}${b}`,
+            ring: g.quad(i, j, (a + 0.2) / n, (a + 0.8) / n, (b + 0.2) / n, (b + 0.8) / n),
+            name: `${DISTRICTS[d].short}第${next(d)}游园`,
+            type: g.size / n >= 0.5 ? '社区公园' : '游园',
+          });
         }
       }
     }
@@ -76,16 +87,45 @@ export function parks(city: City): Park[] {
   return out;
 }
 
-export const gyld = (list: Park[]): DemoFeature[] => list.map((p) => ({ fid: p.fid, geometry: polygon(p.ring), props: { GYMC: p.name, GYLX: p.type } }));
-export const lvx = (list: Park[]): DemoFeature[] => list.map((p) => ({ fid: `LV${p.fid.slice(2)}`, geometry: polygon(p.ring), props: { LDMC: p.name, LDLX: p.type === '广场' ? '广场用地' : '公园绿地' } }));
+export const gyld = (list: Park[]): DemoFeature[] =>
+  list.map((p) => ({ fid: p.fid, geometry: polygon(p.ring), props: { GYMC: p.name, GYLX: p.type } }));
+export const lvx = (list: Park[]): DemoFeature[] =>
+  list.map((p) => ({
+    fid: `LV${p.fid.slice(2)}`,
+    geometry: polygon(p.ring),
+    props: { LDMC: p.name, LDLX: p.type === '广场' ? '广场用地' : '公园绿地' },
+  }));
 
 const RJL: Record<string, [number, number]> = {
-  城镇住宅用地: [1.5, 3.0], 商服用地: [2.0, 5.0], 工业用地: [1.0, 2.5], 物流仓储用地: [0.8, 1.5], 机关团体用地: [1.0, 2.5],
-  科教文卫用地: [0.8, 2.0], 公用设施用地: [0.3, 1.0], 交通服务场站用地: [0.3, 1.0],
+  城镇住宅用地: [1.5, 3.0],
+  商服用地: [2.0, 5.0],
+  工业用地: [1.0, 2.5],
+  物流仓储用地: [0.8, 1.5],
+  机关团体用地: [1.0, 2.5],
+  科教文卫用地: [0.8, 2.0],
+  公用设施用地: [0.3, 1.0],
+  交通服务场站用地: [0.3, 1.0],
 };
 const MARKET = new Set(['城镇住宅用地', '商服用地', '工业用地', '物流仓储用地']);
 // Ways to cut a sub-block into parcels: [s cuts, t cuts].
-const SPLITS: [number[], number[]][] = [[[0, 0.5, 1], [0, 1]], [[0, 1], [0, 0.5, 1]], [[0, 1 / 3, 2 / 3, 1], [0, 1]], [[0, 0.5, 1], [0, 0.5, 1]]];
+const SPLITS: [number[], number[]][] = [
+  [
+    [0, 0.5, 1],
+    [0, 1],
+  ],
+  [
+    [0, 1],
+    [0, 0.5, 1],
+  ],
+  [
+    [0, 1 / 3, 2 / 3, 1],
+    [0, 1],
+  ],
+  [
+    [0, 0.5, 1],
+    [0, 0.5, 1],
+  ],
+];
 
 /** 宗地: built-up sub-blocks cut into 2–4 parcels; ZDDM = district + 地籍区 + 地籍子区 + GB + sequence. */
 export function* zd(city: City): Generator<DemoFeature> {
@@ -104,7 +144,8 @@ export function* zd(city: City): Generator<DemoFeature> {
       for (let a = 0; a < n; a++) {
         const I = i * n + a;
         const J = j * n + b;
-        if (isPocket(city, I, J) || namedParkAt(g.cx(i) + (a + 0.5 - n / 2) * g.size / n, g.cy(j) + (b + 0.5 - n / 2) * g.size / n, 0)) continue;
+        if (isPocket(city, I, J) || namedParkAt(g.cx(i) + ((a + 0.5 - n / 2) * g.size) / n, g.cy(j) + ((b + 0.5 - n / 2) * g.size) / n, 0))
+          continue;
         const [ss, ts] = SPLITS[Math.floor(rand(city.seed, S_SPLIT, I, J) * SPLITS.length)];
         for (let q = 0; q + 1 < ts.length; q++) {
           for (let p = 0; p + 1 < ss.length; p++) {
@@ -119,7 +160,9 @@ export function* zd(city: City): Generator<DemoFeature> {
               geometry: polygon(g.quad(i, j, (a + ss[p]) / n, (a + ss[p + 1]) / n, (b + ts[q]) / n, (b + ts[q + 1]) / n)),
               props: {
                 // Market uses are mostly sold (出让), public uses mostly allocated (划拨).
-                ZDDM: zddm, TDYT: use, GYFS: (u(3) < 0.92) === MARKET.has(use) ? '出让' : '划拨',
+                ZDDM: zddm,
+                TDYT: use,
+                GYFS: u(3) < 0.92 === MARKET.has(use) ? '出让' : '划拨',
                 RJL: Math.round((lo + (hi - lo) * rand(city.seed, S_RJL, I * 7 + p, J * 7 + q)) * 100) / 100,
               },
             };

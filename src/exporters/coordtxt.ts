@@ -25,7 +25,11 @@ export interface TxtWriteOptions {
 }
 
 // A comma would split the field and a line break the record; the full-width comma keeps the text readable.
-const field = (v: string | undefined): string => (v ?? '').replace(/[\r\n]+/g, ' ').replace(/,/g, '，').trim();
+const field = (v: string | undefined): string =>
+  (v ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/,/g, '，')
+    .trim();
 const coord = (v: number): string => v.toFixed(3);
 
 export function writeCoordinateTxt(parcels: TxtParcel[], opts: TxtWriteOptions): Buffer {
@@ -73,7 +77,9 @@ export function writeCoordinateTxt(parcels: TxtParcel[], opts: TxtWriteOptions):
       }
     }
     if (ringNo === 0) throw new Error(`parcel ${p.fid}: empty geometry`);
-    out.push([pointLines.length, p.areaHa.toFixed(4), field(p.fid), field(p.name), '面', '', field(p.use), field(p.landCode), '@'].join(','));
+    out.push(
+      [pointLines.length, p.areaHa.toFixed(4), field(p.fid), field(p.name), '面', '', field(p.use), field(p.landCode), '@'].join(','),
+    );
     out.push(...pointLines);
   }
   const text = out.join('\r\n') + '\r\n';

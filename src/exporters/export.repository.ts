@@ -15,14 +15,25 @@ export type GeomOut = { kind: 'geojson' } | { kind: 'wkb' } | { kind: 'wkb-srid'
 
 function geomSql(g: GeomOut): string {
   switch (g.kind) {
-    case 'geojson': return 'ST_AsGeoJSON(f.geom, 9)';
+    case 'geojson':
+      return 'ST_AsGeoJSON(f.geom, 9)';
     // Hex text rather than bytea keeps the two drivers' binary handling out of the way.
-    case 'wkb': return `encode(ST_AsBinary(f.geom), 'hex')`;
-    case 'wkb-srid': return `encode(ST_AsBinary(ST_Transform(f.geom, ${Number(g.srid)})), 'hex')`;
+    case 'wkb':
+      return `encode(ST_AsBinary(f.geom), 'hex')`;
+    case 'wkb-srid':
+      return `encode(ST_AsBinary(ST_Transform(f.geom, ${Number(g.srid)})), 'hex')`;
   }
 }
 
-export async function page(db: Queryable, layerId: number, version: number, afterId: number, limit: number, g: GeomOut, fids?: string[]): Promise<ExportRow[]> {
+export async function page(
+  db: Queryable,
+  layerId: number,
+  version: number,
+  afterId: number,
+  limit: number,
+  g: GeomOut,
+  fids?: string[],
+): Promise<ExportRow[]> {
   return (
     await db.query<ExportRow>(
       `SELECT f.id, f.fid, f.props, ${geomSql(g)} AS g, f.area_m2, f.planar_m2

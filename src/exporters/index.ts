@@ -33,11 +33,18 @@ async function* rows(db: Queryable, layerId: number, version: number, g: repo.Ge
   }
 }
 
-export async function exportLayer(db: Queryable, code: string, format: ExportFormat, out: string, opts: ExportOptions = {}): Promise<{ featureCount: number; files: string[] }> {
+export async function exportLayer(
+  db: Queryable,
+  code: string,
+  format: ExportFormat,
+  out: string,
+  opts: ExportOptions = {},
+): Promise<{ featureCount: number; files: string[] }> {
   const layer = await getLayer(db, code);
   const { layerId, version } = await resolveVersion(db, code, { version: opts.version, asOf: opts.asOf });
   switch (format) {
-    case 'geojson': return exportGeoJson(db, layerId, version, out, opts);
+    case 'geojson':
+      return exportGeoJson(db, layerId, version, out, opts);
     case 'shp': {
       const { exportShapefile } = await import('./shapefile-export.ts');
       return exportShapefile(rows(db, layerId, version, { kind: 'wkb' }, opts.fids), layer, out, opts);
@@ -49,10 +56,17 @@ export async function exportLayer(db: Queryable, code: string, format: ExportFor
       const parcels = [];
       for await (const r of rows(db, layerId, version, { kind: 'wkb-srid', srid }, opts.fids)) {
         const name = String(r.props['地块名称'] ?? r.props['DKMC'] ?? r.props['name'] ?? r.fid);
-        parcels.push({ fid: r.fid, name, use: r.props['地块用途'] as string | undefined, landCode: r.props['地类编码'] as string | undefined,
-          wkbPlanar: Buffer.from(r.g as string, 'hex'), areaHa: (r.planar_m2 ?? 0) / 10000 });
+        parcels.push({
+          fid: r.fid,
+          name,
+          use: r.props['地块用途'] as string | undefined,
+          landCode: r.props['地类编码'] as string | undefined,
+          wkbPlanar: Buffer.from(r.g as string, 'hex'),
+          areaHa: (r.planar_m2 ?? 0) / 10000,
+        });
       }
-      if (parcels.length === 0) throw new Error(`layer ${layer.code} version ${version} has no features${opts.fids ? ` with id ${opts.fids.join(', ')}` : ''}`);
+      if (parcels.length === 0)
+        throw new Error(`layer ${layer.code} version ${version} has no features${opts.fids ? ` with id ${opts.fids.join(', ')}` : ''}`);
       await writeFile(out, writeCoordinateTxt(parcels, { zone, encoding: opts.encoding ?? 'GBK' }));
       return { featureCount: parcels.length, files: [out] };
     }
@@ -61,11 +75,15 @@ export async function exportLayer(db: Queryable, code: string, format: ExportFor
 
 async function exportGeoJson(db: Queryable, layerId: number, version: number, out: string, opts: ExportOptions) {
   const ws = createWriteStream(out);
-  const write = async (s: string) => { if (!ws.write(s)) await once(ws, 'drain'); };
+  const write = async (s: string) => {
+    if (!ws.write(s)) await once(ws, 'drain');
+  };
   await write('{"type":"FeatureCollection","features":[\n');
   let n = 0;
   for await (const r of rows(db, layerId, version, { kind: 'geojson' }, opts.fids)) {
-    await write(`${n ? ',\n' : ''}{"type":"Feature","id":${JSON.stringify(r.fid)},"properties":${JSON.stringify(r.props)},"geometry":${r.g}}`);
+    await write(
+      `${n ? ',\n' : ''}{"type":"Feature","id":${JSON.stringify(r.fid)},"properties":${JSON.stringify(r.props)},"geometry":${r.g}}`,
+    );
     if (++n % 5000 === 0) opts.onProgress?.(n);
   }
   await write('\n]}\n');

@@ -6,10 +6,17 @@ import type { ExportRow } from './export.repository.ts';
 import { writeShapefile, inferFields, CGCS2000_PRJ } from './shapefile.ts';
 
 const SHP_TYPES: Record<string, 'MultiPolygon' | 'MultiLineString' | 'MultiPoint'> = {
-  Polygon: 'MultiPolygon', LineString: 'MultiLineString', Point: 'MultiPoint',
+  Polygon: 'MultiPolygon',
+  LineString: 'MultiLineString',
+  Point: 'MultiPoint',
 };
 
-export async function exportShapefile(source: AsyncIterable<ExportRow>, layer: LayerRow, out: string, opts: { encoding?: 'UTF-8' | 'GBK'; onProgress?: (n: number) => void }) {
+export async function exportShapefile(
+  source: AsyncIterable<ExportRow>,
+  layer: LayerRow,
+  out: string,
+  opts: { encoding?: 'UTF-8' | 'GBK'; onProgress?: (n: number) => void },
+) {
   const base = out.replace(/\.shp$/i, '');
   const it = source[Symbol.asyncIterator]();
   const head: ExportRow[] = [];
@@ -19,10 +26,16 @@ export async function exportShapefile(source: AsyncIterable<ExportRow>, layer: L
     head.push(n.value);
   }
   const geometryType = SHP_TYPES[layer.geometry_type] ?? guessType(head);
-  const fields = inferFields(head.map((r) => r.props), opts.encoding ?? 'UTF-8');
+  const fields = inferFields(
+    head.map((r) => r.props),
+    opts.encoding ?? 'UTF-8',
+  );
   const w = await writeShapefile(base, { geometryType, fields, encoding: opts.encoding ?? 'UTF-8', prjWkt: CGCS2000_PRJ });
   let n = 0;
-  const put = (r: ExportRow) => { w.write(Buffer.from(r.g as string, 'hex'), r.props); if (++n % 5000 === 0) opts.onProgress?.(n); };
+  const put = (r: ExportRow) => {
+    w.write(Buffer.from(r.g as string, 'hex'), r.props);
+    if (++n % 5000 === 0) opts.onProgress?.(n);
+  };
   try {
     head.forEach(put);
     for (let r = await it.next(); !r.done; r = await it.next()) put(r.value);

@@ -38,7 +38,14 @@ export const CGCS2000_PRJ =
   'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],' +
   'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 
-const SHAPE_TYPE: Record<ShpGeometryType, number> = { Point: 1, MultiPoint: 8, LineString: 3, MultiLineString: 3, Polygon: 5, MultiPolygon: 5 };
+const SHAPE_TYPE: Record<ShpGeometryType, number> = {
+  Point: 1,
+  MultiPoint: 8,
+  LineString: 3,
+  MultiLineString: 3,
+  Polygon: 5,
+  MultiPolygon: 5,
+};
 /** Most readers (GDAL, ArcGIS) treat .shp/.dbf offsets as signed 32-bit: 2 GB is the practical limit. */
 const MAX_FILE = 2 ** 31 - 1;
 const MAX_WARNINGS = 20;
@@ -84,7 +91,11 @@ export function inferFields(rows: Record<string, unknown>[], encoding: ShpEncodi
   for (const row of rows) {
     for (const [k, v] of Object.entries(row)) {
       let s = stats.get(k);
-      if (!s) { s = { kinds: new Set(), bytes: 0, digits: 0 }; stats.set(k, s); keys.push(k); }
+      if (!s) {
+        s = { kinds: new Set(), bytes: 0, digits: 0 };
+        stats.set(k, s);
+        keys.push(k);
+      }
       if (v === null || v === undefined) continue;
       if (typeof v === 'number' && Number.isFinite(v)) {
         s.kinds.add(Number.isInteger(v) && Math.abs(v) < 1e15 ? 'int' : 'real');
@@ -102,12 +113,18 @@ export function inferFields(rows: Record<string, unknown>[], encoding: ShpEncodi
     const { kinds, bytes, digits } = stats.get(k)!;
     const only = kinds.size === 1 ? [...kinds][0] : kinds.size === 2 && kinds.has('int') && kinds.has('real') ? 'real' : 'text';
     switch (kinds.size === 0 ? 'none' : only) {
-      case 'int': return { name: k, type: 'N', length: Math.min(Math.max(10, digits + 1), 19), decimals: 0 };
-      case 'real': return { name: k, type: 'N', length: 24, decimals: 15 };
-      case 'bool': return { name: k, type: 'L', length: 1 };
-      case 'date': return { name: k, type: 'D', length: 8 };
-      case 'none': return { name: k, type: 'C', length: 254 };
-      default: return { name: k, type: 'C', length: Math.min(Math.max(bytes, 1), 254) };
+      case 'int':
+        return { name: k, type: 'N', length: Math.min(Math.max(10, digits + 1), 19), decimals: 0 };
+      case 'real':
+        return { name: k, type: 'N', length: 24, decimals: 15 };
+      case 'bool':
+        return { name: k, type: 'L', length: 1 };
+      case 'date':
+        return { name: k, type: 'D', length: 8 };
+      case 'none':
+        return { name: k, type: 'C', length: 254 };
+      default:
+        return { name: k, type: 'C', length: Math.min(Math.max(bytes, 1), 254) };
     }
   });
   return fitNames(fields, encoding);
@@ -125,10 +142,16 @@ function textOf(v: unknown): string {
  * dates and logicals (already justified), or encoded bytes for text. Throws when a value cannot be
  * represented without changing it (a word in a number column, a number too wide for its column).
  */
-function formatValue(v: unknown, f: { name: string; type: string; length: number; decimals: number }, enc: ShpEncoding, warn: (m: string) => void): string | Buffer | null {
+function formatValue(
+  v: unknown,
+  f: { name: string; type: string; length: number; decimals: number },
+  enc: ShpEncoding,
+  warn: (m: string) => void,
+): string | Buffer | null {
   if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '' && f.type !== 'C')) return null;
   switch (f.type) {
-    case 'N': case 'F': {
+    case 'N':
+    case 'F': {
       const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : typeof v === 'string' ? Number(v.trim()) : NaN;
       if (typeof v === 'number' && Number.isNaN(v)) return null;
       if (!Number.isFinite(n)) throw new Error(`field ${f.name}: ${JSON.stringify(v)} is not a number`);
@@ -172,16 +195,28 @@ class Out {
   private buf = Buffer.allocUnsafe(1 << 20);
   private n = 0;
   private flushed = 0;
-  constructor(readonly fd: number, readonly file: string) {}
-  get size(): number { return this.flushed + this.n; }
+  constructor(
+    readonly fd: number,
+    readonly file: string,
+  ) {}
+  get size(): number {
+    return this.flushed + this.n;
+  }
   room(k: number): Buffer {
     if (this.n + k > this.buf.length) this.flush();
     if (k > this.buf.length) this.buf = Buffer.allocUnsafe(k);
     return this.buf;
   }
-  get at(): number { return this.n; }
-  advance(k: number): void { this.n += k; }
-  bytes(b: Buffer): void { b.copy(this.room(b.length), this.n); this.n += b.length; }
+  get at(): number {
+    return this.n;
+  }
+  advance(k: number): void {
+    this.n += k;
+  }
+  bytes(b: Buffer): void {
+    b.copy(this.room(b.length), this.n);
+    this.n += b.length;
+  }
   flush(): void {
     for (let o = 0; o < this.n;) o += writeSync(this.fd, this.buf, o, this.n - o);
     this.flushed += this.n;
@@ -203,7 +238,8 @@ function ringArea(r: Position[]): number {
 /** Closed copy of a ring, turned clockwise (outer) or counter-clockwise (hole) as the format wants. */
 function orient(ring: Position[], clockwise: boolean): Position[] {
   const r = ring.slice();
-  const a = r[0], b = r[r.length - 1];
+  const a = r[0],
+    b = r[r.length - 1];
   if (a[0] !== b[0] || a[1] !== b[1]) r.push(a);
   const area = ringArea(r);
   if ((clockwise && area > 0) || (!clockwise && area < 0)) r.reverse();
@@ -213,7 +249,9 @@ function orient(ring: Position[], clockwise: boolean): Position[] {
 /** Geometry → list of parts (point lists) for one .shp record of the layer's type, or null. */
 function partsFor(g: Geometry, layer: ShpGeometryType): Position[][] | null {
   const kind = SHAPE_TYPE[layer];
-  const refuse = () => { throw new Error(`a ${g.type} cannot be written to a ${layer} shapefile`); };
+  const refuse = () => {
+    throw new Error(`a ${g.type} cannot be written to a ${layer} shapefile`);
+  };
   if (kind === 1 || kind === 8) {
     const pts = g.type === 'Point' ? (g.coordinates.length ? [g.coordinates] : []) : g.type === 'MultiPoint' ? g.coordinates : refuse()!;
     if (kind === 1 && pts.length > 1) throw new Error(`a MultiPoint of ${pts.length} points cannot be written to a Point shapefile`);
@@ -226,25 +264,32 @@ function partsFor(g: Geometry, layer: ShpGeometryType): Position[][] | null {
   }
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : refuse()!;
   const parts: Position[][] = [];
-  for (const poly of polys) poly.forEach((ring, i) => { if (ring.length) parts.push(orient(ring, i === 0)); });
+  for (const poly of polys)
+    poly.forEach((ring, i) => {
+      if (ring.length) parts.push(orient(ring, i === 0));
+    });
   return parts.length ? parts : null;
 }
 
 export function writeShapefile(outBase: string, opts: ShapefileWriterOptions): ShapefileWriter {
-  if (!opts.fields) throw new Error('fields are required: a shapefile\'s columns are fixed before the first record (use inferFields on a sample)');
+  if (!opts.fields)
+    throw new Error("fields are required: a shapefile's columns are fixed before the first record (use inferFields on a sample)");
   if (!SHAPE_TYPE[opts.geometryType]) throw new Error(`unknown geometry type "${opts.geometryType}"`);
   const enc = opts.encoding;
   const base = outBase.replace(/\.shp$/i, '');
   const shapeType = SHAPE_TYPE[opts.geometryType];
   // dBASE needs at least one column; GDAL adds FID in the same situation.
   const fields = fitNames(opts.fields.length ? opts.fields : [{ name: 'FID', type: 'N', length: 10, decimals: 0 }], enc).map((f) => {
-    const length = f.type === 'D' ? 8 : f.type === 'L' ? 1 : f.length ?? (f.type === 'C' ? 254 : f.type === 'F' ? 24 : 18);
-    const decimals = f.type === 'N' || f.type === 'F' ? f.decimals ?? (f.type === 'F' ? 15 : 0) : 0;
+    const length = f.type === 'D' ? 8 : f.type === 'L' ? 1 : (f.length ?? (f.type === 'C' ? 254 : f.type === 'F' ? 24 : 18));
+    const decimals = f.type === 'N' || f.type === 'F' ? (f.decimals ?? (f.type === 'F' ? 15 : 0)) : 0;
     if (length < 1 || length > 254) throw new Error(`field ${f.name}: length ${length} is outside 1–254`);
     return { ...f, length, decimals, offset: 0, nameBytes: iconv.encode(f.name, enc) };
   });
   let recordLength = 1; // byte 0 is the deletion flag
-  for (const f of fields) { f.offset = recordLength; recordLength += f.length; }
+  for (const f of fields) {
+    f.offset = recordLength;
+    recordLength += f.length;
+  }
   if (recordLength > 65535) throw new Error(`fields need ${recordLength} bytes per record; dBASE allows 65535`);
   const headerLength = 32 + 32 * fields.length + 1;
 
@@ -262,7 +307,9 @@ export function writeShapefile(outBase: string, opts: ShapefileWriterOptions): S
   let count = 0;
   let warnings = 0;
   let closed = false;
-  const warn = (m: string) => { if (warnings++ < MAX_WARNINGS) opts.onWarning?.(m); };
+  const warn = (m: string) => {
+    if (warnings++ < MAX_WARNINGS) opts.onWarning?.(m);
+  };
 
   const contentBytes = (parts: Position[][] | null) => {
     const npts = parts ? parts.reduce((s, p) => s + p.length, 0) : 0;
@@ -282,21 +329,48 @@ export function writeShapefile(outBase: string, opts: ShapefileWriterOptions): S
     o += 12;
     if (parts) {
       let [xmin, ymin, xmax, ymax] = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const p of parts) for (const [x, y] of p) {
-        if (x < xmin) xmin = x; if (x > xmax) xmax = x; if (y < ymin) ymin = y; if (y > ymax) ymax = y;
-      }
-      box[0] = Math.min(box[0], xmin); box[1] = Math.min(box[1], ymin); box[2] = Math.max(box[2], xmax); box[3] = Math.max(box[3], ymax);
+      for (const p of parts)
+        for (const [x, y] of p) {
+          if (x < xmin) xmin = x;
+          if (x > xmax) xmax = x;
+          if (y < ymin) ymin = y;
+          if (y > ymax) ymax = y;
+        }
+      box[0] = Math.min(box[0], xmin);
+      box[1] = Math.min(box[1], ymin);
+      box[2] = Math.max(box[2], xmax);
+      box[3] = Math.max(box[3], ymax);
       if (shapeType === 1) {
-        b.writeDoubleLE(parts[0][0][0], o); b.writeDoubleLE(parts[0][0][1], o + 8);
+        b.writeDoubleLE(parts[0][0][0], o);
+        b.writeDoubleLE(parts[0][0][1], o + 8);
       } else {
-        for (const v of [xmin, ymin, xmax, ymax]) { b.writeDoubleLE(v, o); o += 8; }
-        if (shapeType !== 8) { b.writeInt32LE(parts.length, o); o += 4; }
-        b.writeInt32LE(parts.reduce((s, p) => s + p.length, 0), o); o += 4;
+        for (const v of [xmin, ymin, xmax, ymax]) {
+          b.writeDoubleLE(v, o);
+          o += 8;
+        }
+        if (shapeType !== 8) {
+          b.writeInt32LE(parts.length, o);
+          o += 4;
+        }
+        b.writeInt32LE(
+          parts.reduce((s, p) => s + p.length, 0),
+          o,
+        );
+        o += 4;
         if (shapeType !== 8) {
           let start = 0;
-          for (const p of parts) { b.writeInt32LE(start, o); o += 4; start += p.length; }
+          for (const p of parts) {
+            b.writeInt32LE(start, o);
+            o += 4;
+            start += p.length;
+          }
         }
-        for (const p of parts) for (const pt of p) { b.writeDoubleLE(pt[0], o); b.writeDoubleLE(pt[1], o + 8); o += 16; }
+        for (const p of parts)
+          for (const pt of p) {
+            b.writeDoubleLE(pt[0], o);
+            b.writeDoubleLE(pt[1], o + 8);
+            o += 16;
+          }
       }
     }
     shp.advance(8 + content);
@@ -322,15 +396,23 @@ export function writeShapefile(outBase: string, opts: ShapefileWriterOptions): S
       if (closed) throw new Error('write after close');
       let parts: Position[][] | null = null;
       if (geomWkb && geomWkb.length) {
-        try { parts = partsFor(wkbToGeometry(geomWkb), opts.geometryType); } catch (e) {
-          throw new Error(`record ${count + 1}: ${(e as Error).message}`);
+        try {
+          parts = partsFor(wkbToGeometry(geomWkb), opts.geometryType);
+        } catch (e) {
+          throw new Error(`record ${count + 1}: ${(e as Error).message}`, { cause: e });
         }
       }
       const content = contentBytes(parts);
-      if (shp.size + 8 + content > MAX_FILE) throw new Error(`${shp.file} would pass 2 GB (the limit of the shapefile format) at record ${count + 1}: export fewer features or use GeoPackage`);
-      if (dbf.size + recordLength + 1 > MAX_FILE) throw new Error(`${dbf.file} would pass 2 GB at record ${count + 1}: export fewer features or fewer/narrower columns`);
-      try { writeRecord(props); } catch (e) {
-        throw new Error(`record ${count + 1}: ${(e as Error).message}`);
+      if (shp.size + 8 + content > MAX_FILE)
+        throw new Error(
+          `${shp.file} would pass 2 GB (the limit of the shapefile format) at record ${count + 1}: export fewer features or use GeoPackage`,
+        );
+      if (dbf.size + recordLength + 1 > MAX_FILE)
+        throw new Error(`${dbf.file} would pass 2 GB at record ${count + 1}: export fewer features or fewer/narrower columns`);
+      try {
+        writeRecord(props);
+      } catch (e) {
+        throw new Error(`record ${count + 1}: ${(e as Error).message}`, { cause: e });
       }
       writeGeometry(parts, content);
       count++;
@@ -354,7 +436,9 @@ export function writeShapefile(outBase: string, opts: ShapefileWriterOptions): S
       shx.patch(head(shx.size), 0);
       const now = new Date();
       dbfHeader[0] = 0x03;
-      dbfHeader[1] = now.getFullYear() - 1900; dbfHeader[2] = now.getMonth() + 1; dbfHeader[3] = now.getDate();
+      dbfHeader[1] = now.getFullYear() - 1900;
+      dbfHeader[2] = now.getMonth() + 1;
+      dbfHeader[3] = now.getDate();
       dbfHeader.writeUInt32LE(count, 4);
       dbfHeader.writeUInt16LE(headerLength, 8);
       dbfHeader.writeUInt16LE(recordLength, 10);

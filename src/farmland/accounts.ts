@@ -68,7 +68,8 @@ async function versionFor(q: Queryable, code: string, year: number | undefined):
 }
 
 export async function accounts(q: Queryable, opts: { year?: number; districts?: string[] | null } = {}): Promise<Accounts> {
-  if (opts.year !== undefined && (!Number.isInteger(opts.year) || opts.year < 1990 || opts.year > 2100)) throw new HttpError(400, `year 必须是 1990–2100 的年份 (year must be a year, got ${opts.year})`);
+  if (opts.year !== undefined && (!Number.isInteger(opts.year) || opts.year < 1990 || opts.year > 2100))
+    throw new HttpError(400, `year 必须是 1990–2100 的年份 (year must be a year, got ${opts.year})`);
   const xzq = await repo.xzqRef(q);
   const names = await repo.districtNames(q, xzq);
   const codes = [...names.keys()];
@@ -77,14 +78,29 @@ export async function accounts(q: Queryable, opts: { year?: number; districts?: 
   for (const c of CATEGORIES) {
     const v = await versionFor(q, c.layer, opts.year);
     const rows = v ? await repo.areasByDistrict(q, v, xzq, codes, c.cultivatedOnly) : [];
-    const make = (count: number, m2: number): CategoryFigures => ({ key: c.key, name: c.name, layer: c.layer, version: v?.version ?? null, count, areaM2: m2, areaMu: m2ToMu(m2), areaWanMu: wan(m2) });
-    city.push(make(rows.reduce((s, r) => s + r.count, 0), rows.reduce((s, r) => s + r.area_m2, 0)));
+    const make = (count: number, m2: number): CategoryFigures => ({
+      key: c.key,
+      name: c.name,
+      layer: c.layer,
+      version: v?.version ?? null,
+      count,
+      areaM2: m2,
+      areaMu: m2ToMu(m2),
+      areaWanMu: wan(m2),
+    });
+    city.push(
+      make(
+        rows.reduce((s, r) => s + r.count, 0),
+        rows.reduce((s, r) => s + r.area_m2, 0),
+      ),
+    );
     for (const d of new Set([...codes, ...rows.map((r) => r.district ?? '')])) {
       const r = rows.find((x) => (x.district ?? '') === d);
       (per.get(d) ?? per.set(d, []).get(d)!).push(make(r?.count ?? 0, r?.area_m2 ?? 0));
     }
   }
-  let byDistrict = [...per].map(([code, categories]) => ({ code: code || null, name: code ? names.get(code) ?? code : '（行政区外）', categories }))
+  let byDistrict = [...per]
+    .map(([code, categories]) => ({ code: code || null, name: code ? (names.get(code) ?? code) : '（行政区外）', categories }))
     .filter((d) => d.code !== null || d.categories.some((c) => c.count > 0))
     .sort((a, b) => (a.code ?? '~').localeCompare(b.code ?? '~'));
   if (opts.districts) byDistrict = byDistrict.filter((d) => d.code && opts.districts!.includes(d.code));
@@ -97,10 +113,24 @@ export async function accounts(q: Queryable, opts: { year?: number; districts?: 
     const f = figs?.find((x) => x.key === cat.key);
     return f && f.version !== null ? f.areaWanMu : null;
   };
-  const targets: TargetCheck[] = all.filter((t) => CATEGORIES.some((c) => c.target === t.code) && (t.region === '3301' || !opts.districts || opts.districts.includes(t.region)))
+  const targets: TargetCheck[] = all
+    .filter(
+      (t) => CATEGORIES.some((c) => c.target === t.code) && (t.region === '3301' || !opts.districts || opts.districts.includes(t.region)),
+    )
     .map((t) => {
       const actual = actualOf(t.region, t.code);
-      return { code: t.code, region: t.region, name: t.name_zh, year: t.year, kind: t.kind, unit: t.unit, target: t.value, actual, met: actual === null ? null : t.bound === 'min' ? actual >= t.value : actual <= t.value, source: t.source };
+      return {
+        code: t.code,
+        region: t.region,
+        name: t.name_zh,
+        year: t.year,
+        kind: t.kind,
+        unit: t.unit,
+        target: t.value,
+        actual,
+        met: actual === null ? null : t.bound === 'min' ? actual >= t.value : actual <= t.value,
+        source: t.source,
+      };
     });
   return { year: opts.year ?? null, city, byDistrict, targets };
 }
@@ -115,21 +145,39 @@ export interface CultivatedChange {
   netMu: number;
   byNewUse: { class: string | null; name: string | null; areaM2: number; areaMu: number }[];
   byDistrict: { code: string | null; lostM2: number; gainedM2: number; netM2: number }[];
-  patches: { direction: 'lost' | 'gained'; oldFid: string; newFid: string; oldClass: string | null; newClass: string | null; newName: string | null; district: string | null; areaM2: number; areaMu: number }[];
+  patches: {
+    direction: 'lost' | 'gained';
+    oldFid: string;
+    newFid: string;
+    oldClass: string | null;
+    newClass: string | null;
+    newName: string | null;
+    district: string | null;
+    areaM2: number;
+    areaMu: number;
+  }[];
 }
 
 /**
  * 耕地变化: cultivated land lost and gained between two versions of the land-use layer (DLTB). A
  * district officer (districts) sees the pieces of their districts only.
  */
-export async function cultivatedChange(q: Queryable, from: number, to: number, layerCode = 'DLTB', districts: string[] | null = null): Promise<CultivatedChange> {
+export async function cultivatedChange(
+  q: Queryable,
+  from: number,
+  to: number,
+  layerCode = 'DLTB',
+  districts: string[] | null = null,
+): Promise<CultivatedChange> {
   if (from === to) throw new HttpError(400, `from 与 to 是同一版本 ${from}：请给出两个不同的调查版本 (from and to must differ)`);
   const a = await resolveVersion(q, layerCode, { version: from });
   await resolveVersion(q, layerCode, { version: to });
   const xzq = await repo.xzqRef(q);
   const codes = [...(await repo.districtNames(q, xzq)).keys()];
   const minM2 = (await getSettings(q)).taohe.minPatchM2;
-  const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2, grid))).value.filter((r) => !districts || (r.district !== null && districts.includes(r.district)));
+  const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2, grid))).value.filter(
+    (r) => !districts || (r.district !== null && districts.includes(r.district)),
+  );
   const tally = (d: 'lost' | 'gained') => {
     const of = rows.filter((r) => r.direction === d);
     const m2 = of.reduce((s, r) => s + r.area_m2, 0);
@@ -152,10 +200,28 @@ export async function cultivatedChange(q: Queryable, from: number, to: number, l
     dist.set(r.district ?? '', e);
   }
   return {
-    layer: layerCode, from, to, lost, gained, netM2: gained.areaM2 - lost.areaM2, netMu: m2ToMu(gained.areaM2 - lost.areaM2),
+    layer: layerCode,
+    from,
+    to,
+    lost,
+    gained,
+    netM2: gained.areaM2 - lost.areaM2,
+    netMu: m2ToMu(gained.areaM2 - lost.areaM2),
     byNewUse: [...use.values()].map((u) => ({ ...u, areaMu: m2ToMu(u.areaM2) })).sort((x, y) => y.areaM2 - x.areaM2),
-    byDistrict: [...dist].map(([code, v]) => ({ code: code || null, ...v, netM2: v.gainedM2 - v.lostM2 })).sort((x, y) => (x.code ?? '~').localeCompare(y.code ?? '~')),
-    patches: rows.map((r) => ({ direction: r.direction, oldFid: r.old_fid, newFid: r.new_fid, oldClass: r.old_class, newClass: r.new_class, newName: r.new_name, district: r.district, areaM2: r.area_m2, areaMu: m2ToMu(r.area_m2) })),
+    byDistrict: [...dist]
+      .map(([code, v]) => ({ code: code || null, ...v, netM2: v.gainedM2 - v.lostM2 }))
+      .sort((x, y) => (x.code ?? '~').localeCompare(y.code ?? '~')),
+    patches: rows.map((r) => ({
+      direction: r.direction,
+      oldFid: r.old_fid,
+      newFid: r.new_fid,
+      oldClass: r.old_class,
+      newClass: r.new_class,
+      newName: r.new_name,
+      district: r.district,
+      areaM2: r.area_m2,
+      areaMu: m2ToMu(r.area_m2),
+    })),
   };
 }
 

@@ -62,8 +62,10 @@ export function normaliseFigures(input: unknown): Record<string, number | boolea
       continue;
     }
     const key = k.endsWith('Mu') ? `${k.slice(0, -2)}M2` : k;
-    if (!(key in FIGURES)) throw new HttpError(400, `figures.${k}: 未知指标 (unknown figure; known: ${Object.keys(FIGURES).join(', ')}, provincialApproval)`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpError(400, `figures.${k}: 须为非负数 (must be a number ≥ 0), got ${JSON.stringify(v)}`);
+    if (!(key in FIGURES))
+      throw new HttpError(400, `figures.${k}: 未知指标 (unknown figure; known: ${Object.keys(FIGURES).join(', ')}, provincialApproval)`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new HttpError(400, `figures.${k}: 须为非负数 (must be a number ≥ 0), got ${JSON.stringify(v)}`);
     out[key] = k.endsWith('Mu') ? muToM2(v) : v;
   }
   return out;
@@ -72,7 +74,8 @@ export function normaliseFigures(input: unknown): Record<string, number | boolea
 async function layerRefInput(q: Queryable, v: unknown, name: string): Promise<{ layer: string; version: number } | null> {
   if (v === undefined || v === null) return null;
   const r = v as { layer?: unknown; version?: unknown };
-  if (typeof r.layer !== 'string' || !Number.isInteger(r.version)) throw new HttpError(400, `${name} 须为 { layer, version } (a layer code and version)`);
+  if (typeof r.layer !== 'string' || !Number.isInteger(r.version))
+    throw new HttpError(400, `${name} 须为 { layer, version } (a layer code and version)`);
   await resolveVersion(q, r.layer, { version: r.version as number });
   return { layer: r.layer, version: r.version as number };
 }
@@ -91,30 +94,68 @@ export interface ProjectInput {
 }
 
 export async function createProject(db: Db, input: ProjectInput, user: string) {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(input.code ?? '')) throw new HttpError(400, `code 须为 1–40 位字母、数字、- 或 _ (project code), got ${JSON.stringify(input.code)}`);
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(input.code ?? ''))
+    throw new HttpError(400, `code 须为 1–40 位字母、数字、- 或 _ (project code), got ${JSON.stringify(input.code)}`);
   if (!input.name?.trim()) throw new HttpError(400, 'name 必填 (project name required)');
-  if (!/^\d{6}$/.test(input.district ?? '')) throw new HttpError(400, `district 须为 6 位行政区代码, got ${JSON.stringify(input.district)}`);
-  if (!Number.isInteger(input.startYear) || input.startYear < 2000 || input.startYear > 2100) throw new HttpError(400, `startYear 须为年份, got ${JSON.stringify(input.startYear)}`);
+  if (!/^\d{6}$/.test(input.district ?? ''))
+    throw new HttpError(400, `district 须为 6 位行政区代码, got ${JSON.stringify(input.district)}`);
+  if (!Number.isInteger(input.startYear) || input.startYear < 2000 || input.startYear > 2100)
+    throw new HttpError(400, `startYear 须为年份, got ${JSON.stringify(input.startYear)}`);
   if (input.status !== undefined && !STATUSES.includes(input.status)) throw new HttpError(400, `status 须为 ${STATUSES.join('、')} 之一`);
-  if (!Array.isArray(input.areas) || !input.areas.some((a) => a.kind === 'project')) throw new HttpError(400, 'areas 至少包含一个项目区 (kind "project") (at least one project area required)');
+  if (!Array.isArray(input.areas) || !input.areas.some((a) => a.kind === 'project'))
+    throw new HttpError(400, 'areas 至少包含一个项目区 (kind "project") (at least one project area required)');
   const figures = normaliseFigures(input.figures);
   return db.transaction(async (tx) => {
-    if (await repo.codeTaken(tx, input.code)) throw new HttpError(409, `项目编号 ${input.code} 已存在 (project code already exists)`, 'conflict');
+    if (await repo.codeTaken(tx, input.code))
+      throw new HttpError(409, `项目编号 ${input.code} 已存在 (project code already exists)`, 'conflict');
     const before = await layerRefInput(tx, input.before, 'before');
     const after = await layerRefInput(tx, input.after, 'after');
-    const id = await repo.insertProject(tx, { code: input.code, name: input.name.trim(), district: input.district, pilot: !!input.pilot, start_year: input.startYear, status: (input.status ?? 'planned') as repo.ProjectRow['status'], figures, before_ref: before, after_ref: after }, user);
+    const id = await repo.insertProject(
+      tx,
+      {
+        code: input.code,
+        name: input.name.trim(),
+        district: input.district,
+        pilot: !!input.pilot,
+        start_year: input.startYear,
+        status: (input.status ?? 'planned') as repo.ProjectRow['status'],
+        figures,
+        before_ref: before,
+        after_ref: after,
+      },
+      user,
+    );
     for (const [i, a] of input.areas.entries()) {
-      if (a.kind !== 'project' && a.kind !== 'consolidation') throw new HttpError(400, `areas[${i}].kind 须为 project（项目区）或 consolidation（整治区）`);
+      if (a.kind !== 'project' && a.kind !== 'consolidation')
+        throw new HttpError(400, `areas[${i}].kind 须为 project（项目区）或 consolidation（整治区）`);
       let r;
       try {
-        r = await repo.insertArea(tx, id, { kind: a.kind, name: a.name?.trim() || `${a.kind === 'project' ? '项目区' : '整治区'}${i + 1}`, geojson: JSON.stringify(a.geometry) });
+        r = await repo.insertArea(tx, id, {
+          kind: a.kind,
+          name: a.name?.trim() || `${a.kind === 'project' ? '项目区' : '整治区'}${i + 1}`,
+          geojson: JSON.stringify(a.geometry),
+        });
       } catch (e) {
         throw new HttpError(400, `areas[${i}].geometry 不是有效的 GeoJSON 几何: ${(e as Error).message}`);
       }
       if (r.problem) throw new HttpError(400, `areas[${i}].geometry: ${r.problem}`, 'invalid_geometry');
     }
     const p = (await repo.getProject(tx, id))!;
-    await appendAudit(tx, { actor: user, action: 'farmland.project.create', entity: 'farmland_project', entityId: id, after: { code: p.code, name: p.name, district: p.district, pilot: p.pilot, figures, projectM2: p.project_m2, consolidationM2: p.consolidation_m2 } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'farmland.project.create',
+      entity: 'farmland_project',
+      entityId: id,
+      after: {
+        code: p.code,
+        name: p.name,
+        district: p.district,
+        pilot: p.pilot,
+        figures,
+        projectM2: p.project_m2,
+        consolidationM2: p.consolidation_m2,
+      },
+    });
     return projectView(p);
   });
 }
@@ -137,10 +178,30 @@ export async function updateProject(db: Db, id: number, input: ProjectUpdate, us
       ...(input.before !== undefined ? { before_ref: await layerRefInput(tx, input.before, 'before') } : {}),
       ...(input.after !== undefined ? { after_ref: await layerRefInput(tx, input.after, 'after') } : {}),
     };
-    await repo.updateProject(tx, id, { name: input.name?.trim() || undefined, status: input.status as repo.ProjectRow['status'] | undefined, pilot: input.pilot, figures, ...refs });
+    await repo.updateProject(tx, id, {
+      name: input.name?.trim() || undefined,
+      status: input.status as repo.ProjectRow['status'] | undefined,
+      pilot: input.pilot,
+      figures,
+      ...refs,
+    });
     const after = await loadProject(tx, id);
-    const view = (p: repo.ProjectRow) => ({ name: p.name, status: p.status, pilot: p.pilot, figures: p.figures, before: p.before_ref, after: p.after_ref });
-    await appendAudit(tx, { actor: user, action: 'farmland.project.update', entity: 'farmland_project', entityId: id, before: view(before), after: view(after) });
+    const view = (p: repo.ProjectRow) => ({
+      name: p.name,
+      status: p.status,
+      pilot: p.pilot,
+      figures: p.figures,
+      before: p.before_ref,
+      after: p.after_ref,
+    });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'farmland.project.update',
+      entity: 'farmland_project',
+      entityId: id,
+      before: view(before),
+      after: view(after),
+    });
     return projectView(after);
   });
 }
@@ -153,8 +214,20 @@ async function loadProject(q: Queryable, id: number): Promise<repo.ProjectRow> {
 
 export function projectView(p: repo.ProjectRow) {
   return {
-    id: p.id, code: p.code, name: p.name, district: p.district, pilot: p.pilot, startYear: p.start_year, status: p.status, figures: p.figures,
-    before: p.before_ref, after: p.after_ref, projectAreaM2: p.project_m2, projectAreaMu: m2ToMu(p.project_m2), consolidationAreaM2: p.consolidation_m2, consolidationAreaMu: m2ToMu(p.consolidation_m2),
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    district: p.district,
+    pilot: p.pilot,
+    startYear: p.start_year,
+    status: p.status,
+    figures: p.figures,
+    before: p.before_ref,
+    after: p.after_ref,
+    projectAreaM2: p.project_m2,
+    projectAreaMu: m2ToMu(p.project_m2),
+    consolidationAreaM2: p.consolidation_m2,
+    consolidationAreaMu: m2ToMu(p.consolidation_m2),
   };
 }
 
@@ -164,7 +237,10 @@ export async function getProjectDetail(q: Queryable, id: number) {
 }
 
 /** The figures the rules read: spatial ones measured now, the rest as declared. */
-export async function projectFacts(q: Queryable, p: repo.ProjectRow): Promise<{ facts: ConsolidationFacts; sources: Record<string, 'computed' | 'declared'> }> {
+export async function projectFacts(
+  q: Queryable,
+  p: repo.ProjectRow,
+): Promise<{ facts: ConsolidationFacts; sources: Record<string, 'computed' | 'declared'> }> {
   const f = p.figures;
   const facts: ConsolidationFacts = { ...f };
   const sources: Record<string, 'computed' | 'declared'> = Object.fromEntries(Object.keys(f).map((k) => [k, 'declared']));
@@ -183,7 +259,10 @@ export async function projectFacts(q: Queryable, p: repo.ProjectRow): Promise<{ 
     sources.originalCultivatedM2 = 'computed';
     if (p.after_ref) {
       const a = await resolveVersion(q, p.after_ref.layer, { version: p.after_ref.version });
-      facts.newCultivatedM2 = Math.max(0, ((await withFallback((grid) => repo.areaWithin(q, zone.ewkb, a.layerId, a.version, true, grid))).value) - before);
+      facts.newCultivatedM2 = Math.max(
+        0,
+        (await withFallback((grid) => repo.areaWithin(q, zone.ewkb, a.layerId, a.version, true, grid))).value - before,
+      );
       sources.newCultivatedM2 = 'computed';
     }
   }
@@ -213,28 +292,88 @@ export async function checkProject(db: Db, clock: Clock, id: number, user: strin
     const subject = { ewkb: s.ewkb, areaM2: s.area_m2, planarM2: s.planar_m2, planarSrid: s.srid };
     const states = new Map((await layerStates(db, [rule.layer], s.ewkb)).map((l) => [l.code, l]));
     const layer = states.get(rule.layer);
-    const base = { q: db as Queryable, subject, project: { type: type.code, typeName: type.name, indicators: {} }, tolerance: def.tolerance, layers: states, overlap: [], facts };
+    const base = {
+      q: db as Queryable,
+      subject,
+      project: { type: type.code, typeName: type.name, indicators: {} },
+      tolerance: def.tolerance,
+      layers: states,
+      overlap: [],
+      facts,
+    };
     const kind = ruleKind(rule.kind);
     // A spatial rule needs its layer's data; a figures-only rule does not (its layer is informational).
     if (!kind || (rule.kind === 'consolidation-coverage' && (!layer || layer.version === null || layer.feature_count === 0))) {
-      const l = layer ?? { id: -1, code: rule.layer, name_zh: rule.layer, legal_basis: null, version: null, feature_count: 0, coverage: 'none' as const, outside_coverage_m2: 0 };
-      findings.push(finding({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule, { verdict: 'no-data', message: !kind ? `规则类型 ${rule.kind} 未注册` : `${l.name_zh}图层暂无数据，无法核验（无数据 ≠ 合规），须人工核查` }));
+      const l = layer ?? {
+        id: -1,
+        code: rule.layer,
+        name_zh: rule.layer,
+        legal_basis: null,
+        version: null,
+        feature_count: 0,
+        coverage: 'none' as const,
+        outside_coverage_m2: 0,
+      };
+      findings.push(
+        finding({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule, {
+          verdict: 'no-data',
+          message: !kind ? `规则类型 ${rule.kind} 未注册` : `${l.name_zh}图层暂无数据，无法核验（无数据 ≠ 合规），须人工核查`,
+        }),
+      );
       continue;
     }
-    const l = layer ?? { id: -1, code: rule.layer, name_zh: rule.layer, legal_basis: null, version: 0, feature_count: 0, coverage: 'none' as const, outside_coverage_m2: 0 };
+    const l = layer ?? {
+      id: -1,
+      code: rule.layer,
+      name_zh: rule.layer,
+      legal_basis: null,
+      version: 0,
+      feature_count: 0,
+      coverage: 'none' as const,
+      outside_coverage_m2: 0,
+    };
     findings.push(await kind.evaluate({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule));
   }
   const verdict = overallVerdict(findings);
   const checkedOn = clock.today();
   return db.transaction(async (tx) => {
-    const checkId = await repo.insertCheck(tx, { projectId: id, ruleset: rs.name, version: rs.version, facts: { ...facts, sources }, findings, verdict, checkedOn }, user);
-    await appendAudit(tx, { actor: user, action: 'farmland.project.check', entity: 'farmland_project', entityId: id, after: { checkId, ruleset: `${rs.name}@${rs.version}`, verdict, findings: findings.map((f) => ({ ruleId: f.ruleId, verdict: f.verdict })) } });
-    return { checkId, projectId: id, code: p.code, ruleset: { name: rs.name, version: rs.version }, checkedOn, verdict, facts, sources, findings };
+    const checkId = await repo.insertCheck(
+      tx,
+      { projectId: id, ruleset: rs.name, version: rs.version, facts: { ...facts, sources }, findings, verdict, checkedOn },
+      user,
+    );
+    await appendAudit(tx, {
+      actor: user,
+      action: 'farmland.project.check',
+      entity: 'farmland_project',
+      entityId: id,
+      after: {
+        checkId,
+        ruleset: `${rs.name}@${rs.version}`,
+        verdict,
+        findings: findings.map((f) => ({ ruleId: f.ruleId, verdict: f.verdict })),
+      },
+    });
+    return {
+      checkId,
+      projectId: id,
+      code: p.code,
+      ruleset: { name: rs.name, version: rs.version },
+      checkedOn,
+      verdict,
+      facts,
+      sources,
+      findings,
+    };
   });
 }
 
 export async function listProjects(q: Queryable, districts: string[] | null) {
-  return (await repo.listProjects(q, districts)).map((p) => ({ ...projectView(p), lastVerdict: p.last_verdict, lastCheckId: p.last_check_id }));
+  return (await repo.listProjects(q, districts)).map((p) => ({
+    ...projectView(p),
+    lastVerdict: p.last_verdict,
+    lastCheckId: p.last_check_id,
+  }));
 }
 
 const newCultivated = (p: { figures: Record<string, unknown>; last_facts: Record<string, unknown> | null }) => {
@@ -245,7 +384,9 @@ const newCultivated = (p: { figures: Record<string, unknown>; last_facts: Record
 /** Progress against the city's 2027 targets (seed 004 一（一）; rows ZZXM/ZZSD/ZZMJ/XZGD of farmland_target). */
 export async function progress(q: Queryable, year = 2027) {
   const projects = await repo.listProjects(q, null);
-  const targets = (await farm.targets(q)).filter((t) => t.region === '3301' && t.year === year && ['ZZXM', 'ZZSD', 'ZZMJ', 'XZGD'].includes(t.code));
+  const targets = (await farm.targets(q)).filter(
+    (t) => t.region === '3301' && t.year === year && ['ZZXM', 'ZZSD', 'ZZMJ', 'XZGD'].includes(t.code),
+  );
   const actual: Record<string, number> = {
     ZZXM: projects.length,
     ZZSD: projects.filter((p) => p.pilot).length,
@@ -254,7 +395,16 @@ export async function progress(q: Queryable, year = 2027) {
   };
   return {
     year,
-    items: targets.map((t) => ({ code: t.code, name: t.name_zh, unit: t.unit, target: t.value, actual: actual[t.code], percentOfTarget: t.value > 0 ? (actual[t.code] / t.value) * 100 : null, met: actual[t.code] >= t.value, source: t.source })),
+    items: targets.map((t) => ({
+      code: t.code,
+      name: t.name_zh,
+      unit: t.unit,
+      target: t.value,
+      actual: actual[t.code],
+      percentOfTarget: t.value > 0 ? (actual[t.code] / t.value) * 100 : null,
+      met: actual[t.code] >= t.value,
+      source: t.source,
+    })),
   };
 }
 
@@ -271,17 +421,27 @@ export async function evaluation(q: Queryable, year: number, districts: string[]
   for (const p of projects) (by.get(p.district) ?? by.set(p.district, []).get(p.district)!).push(p);
   return {
     year,
-    method: '得分 = 截至当年已开工项目中最近一次核验通过的比例（警告计一半），百分制；种子文件只规定开展年度绩效评估（杭政办函〔2023〕21号 四（十六）），未给出公式',
-    districts: [...by].sort(([a], [b]) => a.localeCompare(b)).map(([district, ps]) => {
-      const checked = ps.filter((p) => p.last_verdict);
-      const pass = checked.filter((p) => p.last_verdict === 'pass').length;
-      const warn = checked.filter((p) => p.last_verdict === 'warn').length;
-      return {
-        district, projects: ps.length, pilots: ps.filter((p) => p.pilot).length, startedThisYear: ps.filter((p) => p.start_year === year).length,
-        projectAreaMu: m2ToMu(ps.reduce((s, p) => s + p.project_m2, 0)), newCultivatedMu: m2ToMu(ps.reduce((s, p) => s + newCultivated(p), 0)),
-        checked: checked.length, pass, warn, fail: checked.filter((p) => p.last_verdict === 'fail').length,
-        score: checked.length ? Math.round(((pass + warn / 2) / checked.length) * 1000) / 10 : null,
-      };
-    }),
+    method:
+      '得分 = 截至当年已开工项目中最近一次核验通过的比例（警告计一半），百分制；种子文件只规定开展年度绩效评估（杭政办函〔2023〕21号 四（十六）），未给出公式',
+    districts: [...by]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([district, ps]) => {
+        const checked = ps.filter((p) => p.last_verdict);
+        const pass = checked.filter((p) => p.last_verdict === 'pass').length;
+        const warn = checked.filter((p) => p.last_verdict === 'warn').length;
+        return {
+          district,
+          projects: ps.length,
+          pilots: ps.filter((p) => p.pilot).length,
+          startedThisYear: ps.filter((p) => p.start_year === year).length,
+          projectAreaMu: m2ToMu(ps.reduce((s, p) => s + p.project_m2, 0)),
+          newCultivatedMu: m2ToMu(ps.reduce((s, p) => s + newCultivated(p), 0)),
+          checked: checked.length,
+          pass,
+          warn,
+          fail: checked.filter((p) => p.last_verdict === 'fail').length,
+          score: checked.length ? Math.round(((pass + warn / 2) / checked.length) * 1000) / 10 : null,
+        };
+      }),
   };
 }

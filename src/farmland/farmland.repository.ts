@@ -19,7 +19,9 @@ export async function xzqRef(q: Queryable): Promise<LayerRef | null> {
 
 export async function districtNames(q: Queryable, xzq: LayerRef | null): Promise<Map<string, string>> {
   if (!xzq) return new Map();
-  const r = await q.query<{ code: string; name: string }>(`SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name FROM feature f WHERE ${alive('f', xzq)} ORDER BY 1`);
+  const r = await q.query<{ code: string; name: string }>(
+    `SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name FROM feature f WHERE ${alive('f', xzq)} ORDER BY 1`,
+  );
   return new Map(r.rows.filter((x) => x.code).map((x) => [x.code, x.name]));
 }
 
@@ -30,12 +32,22 @@ export interface AreaRow {
 }
 
 /** Feature count and ellipsoidal area by district of one layer version (optionally cultivated 图斑 only). */
-export async function areasByDistrict(q: Queryable, layer: LayerRef, xzq: LayerRef | null, codes: string[], cultivatedOnly: boolean): Promise<AreaRow[]> {
-  return (await q.query<AreaRow>(
-    `SELECT ${districtOf('f.props', 'f.geom', xzq, '$1')} AS district, count(*)::int AS count, sum(coalesce(f.area_m2, ST_Area(f.geom::geography))) AS area_m2
+export async function areasByDistrict(
+  q: Queryable,
+  layer: LayerRef,
+  xzq: LayerRef | null,
+  codes: string[],
+  cultivatedOnly: boolean,
+): Promise<AreaRow[]> {
+  return (
+    await q.query<AreaRow>(
+      `SELECT ${districtOf('f.props', 'f.geom', xzq, '$1')} AS district, count(*)::int AS count, sum(coalesce(f.area_m2, ST_Area(f.geom::geography))) AS area_m2
        FROM feature f
       WHERE ${alive('f', layer)} ${cultivatedOnly ? `AND f.props->>'DLBM' IN ${CULT}` : ''}
-      GROUP BY 1 ORDER BY 1`, [codes])).rows;
+      GROUP BY 1 ORDER BY 1`,
+      [codes],
+    )
+  ).rows;
 }
 
 export interface ChangeRow {
@@ -61,11 +73,23 @@ export interface ChangeRow {
  * Overlaid in lon/lat, every split patch would lose a sliver of that width (2.87 m² on a 500 m ×
  * 1000 m patch); in the plane the split lands exactly on the old boundary.
  */
-export async function cultivatedChange(q: Queryable, layerId: number, a: number, b: number, xzq: LayerRef | null, codes: string[], minM2: number, grid: number | null = null): Promise<ChangeRow[]> {
+export async function cultivatedChange(
+  q: Queryable,
+  layerId: number,
+  a: number,
+  b: number,
+  xzq: LayerRef | null,
+  codes: string[],
+  minM2: number,
+  grid: number | null = null,
+): Promise<ChangeRow[]> {
   const A = { id: layerId, version: a };
   const B = { id: layerId, version: b };
-  const notAlive = (t: string, l: LayerRef) => `NOT (${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`;
-  return allRows<ChangeRow>(q, '耕地变化',
+  const notAlive = (t: string, l: LayerRef) =>
+    `NOT (${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`;
+  return allRows<ChangeRow>(
+    q,
+    '耕地变化',
     `WITH o AS MATERIALIZED (SELECT f.fid, f.props, f.geom, onemap_planar_srid(f.geom) AS srid FROM feature f WHERE ${alive('f', A)} AND ${notAlive('f', B)}),
           x AS (SELECT CASE WHEN o.props->>'DLBM' IN ${CULT} THEN 'lost' ELSE 'gained' END AS direction,
                        o.fid AS old_fid, n.fid AS new_fid, o.props->>'DLBM' AS old_class, n.props->>'DLBM' AS new_class, n.props->>'DLMC' AS new_name, n.props,
@@ -74,7 +98,9 @@ export async function cultivatedChange(q: Queryable, layerId: number, a: number,
                  WHERE ((o.props->>'DLBM' IN ${CULT}) <> (coalesce(n.props->>'DLBM', '') IN ${CULT})) AND ST_Intersects(o.geom, n.geom)),
           m AS (SELECT x.*, ST_Area(g::geography) AS area_m2 FROM x WHERE NOT ST_IsEmpty(g))
      SELECT direction, old_fid, new_fid, old_class, new_class, new_name, ${districtOf('m.props', 'm.g', xzq, '$1')} AS district, area_m2
-       FROM m WHERE area_m2 >= $2 ORDER BY direction, area_m2 DESC, old_fid, new_fid`, [codes, minM2]);
+       FROM m WHERE area_m2 >= $2 ORDER BY direction, area_m2 DESC, old_fid, new_fid`,
+    [codes, minM2],
+  );
 }
 
 export interface TargetRow {
@@ -90,15 +116,26 @@ export interface TargetRow {
 }
 
 export async function targets(q: Queryable): Promise<TargetRow[]> {
-  return (await q.query<TargetRow>(`SELECT code, region, year, kind, name_zh, value, unit, bound, source FROM farmland_target ORDER BY region, code, year`)).rows;
+  return (
+    await q.query<TargetRow>(
+      `SELECT code, region, year, kind, name_zh, value, unit, bound, source FROM farmland_target ORDER BY region, code, year`,
+    )
+  ).rows;
 }
 
 export async function upsertTarget(q: Queryable, t: TargetRow): Promise<TargetRow | null> {
-  const before = (await q.query<TargetRow>(`SELECT code, region, year, kind, name_zh, value, unit, bound, source FROM farmland_target WHERE code = $1 AND region = $2 AND year = $3`, [t.code, t.region, t.year])).rows[0] ?? null;
+  const before =
+    (
+      await q.query<TargetRow>(
+        `SELECT code, region, year, kind, name_zh, value, unit, bound, source FROM farmland_target WHERE code = $1 AND region = $2 AND year = $3`,
+        [t.code, t.region, t.year],
+      )
+    ).rows[0] ?? null;
   await q.query(
     `INSERT INTO farmland_target (code, region, year, kind, name_zh, value, unit, bound, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (code, region, year) DO UPDATE SET kind = EXCLUDED.kind, name_zh = EXCLUDED.name_zh, value = EXCLUDED.value, unit = EXCLUDED.unit, bound = EXCLUDED.bound, source = EXCLUDED.source`,
-    [t.code, t.region, t.year, t.kind, t.name_zh, t.value, t.unit, t.bound, t.source]);
+    [t.code, t.region, t.year, t.kind, t.name_zh, t.value, t.unit, t.bound, t.source],
+  );
   return before;
 }
 
@@ -107,6 +144,9 @@ export async function settingRows(q: Queryable): Promise<{ key: string; value: u
 }
 
 export async function putSetting(q: Queryable, key: string, value: unknown, user: string): Promise<void> {
-  await q.query(`INSERT INTO farmland_setting (key, value, updated_by) VALUES ($1, $2, $3)
-                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`, [key, JSON.stringify(value), user]);
+  await q.query(
+    `INSERT INTO farmland_setting (key, value, updated_by) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+    [key, JSON.stringify(value), user],
+  );
 }

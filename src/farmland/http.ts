@@ -30,7 +30,10 @@ export const err = (...codes: number[]) => Object.fromEntries(codes.map((c) => [
 export const READ = err(400, 401, 403, 404);
 export const WRITE = err(400, 401, 403, 404, 409);
 export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
-export const area = { areaM2: { type: 'number', exclusiveMinimum: 0, description: 'm² (ellipsoidal)' }, areaMu: { type: 'number', exclusiveMinimum: 0, description: '亩 (1 亩 = 10000/15 m²)' } } as const;
+export const area = {
+  areaM2: { type: 'number', exclusiveMinimum: 0, description: 'm² (ellipsoidal)' },
+  areaMu: { type: 'number', exclusiveMinimum: 0, description: '亩 (1 亩 = 10000/15 m²)' },
+} as const;
 export const district6 = { type: 'string', pattern: '^\\d{6}$', description: 'GB/T 2260 district code' } as const;
 export const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 export const num = { type: 'number' } as const;

@@ -23,17 +23,31 @@ import { HttpError } from '../server/errors.ts';
 import * as repo from './patrol.repository.ts';
 import { getSettings, type FarmlandSettings } from './settings.ts';
 
-export const SOURCES = { camera: '铁塔高位视频', 'remote-sensing': '遥感变化监测', drone: '无人机低空巡查', patrol: '田长/人工巡查' } as const;
+export const SOURCES = {
+  camera: '铁塔高位视频',
+  'remote-sensing': '遥感变化监测',
+  drone: '无人机低空巡查',
+  patrol: '田长/人工巡查',
+} as const;
 export type AlertSource = keyof typeof SOURCES;
 
 export const STATUS_ZH: Record<string, string> = {
-  new: '待派发', assigned: '待核查', verified: '已核实待处置', rectifying: '整改中', rectified: '已整改', violation: '已立案（违法用地）', false_alarm: '误报已关闭',
+  new: '待派发',
+  assigned: '待核查',
+  verified: '已核实待处置',
+  rectifying: '整改中',
+  rectified: '已整改',
+  violation: '已立案（违法用地）',
+  false_alarm: '误报已关闭',
 };
 
 type Action = 'assign' | 'verify' | 'rectify' | 'complete' | 'violation' | 'false-alarm';
 
 /** Allowed transitions: action → from statuses → to status, and which deadline the new step gets. */
-const TRANSITIONS: Record<Action, { from: string[]; to: string; deadline: keyof FarmlandSettings['patrol']['deadlines'] | null; zh: string }> = {
+const TRANSITIONS: Record<
+  Action,
+  { from: string[]; to: string; deadline: keyof FarmlandSettings['patrol']['deadlines'] | null; zh: string }
+> = {
   assign: { from: ['new', 'assigned'], to: 'assigned', deadline: 'verify', zh: '派发' },
   verify: { from: ['assigned'], to: 'verified', deadline: 'decide', zh: '现场核查' },
   rectify: { from: ['verified'], to: 'rectifying', deadline: 'rectify', zh: '责令整改' },
@@ -61,12 +75,23 @@ export interface IntakeResult {
 }
 
 export async function intakeAlert(db: Db, config: Config, input: AlertInput, user: string): Promise<IntakeResult> {
-  if (!(input.source in SOURCES)) throw new HttpError(400, `source 须为 ${Object.keys(SOURCES).join('、')} 之一 (unknown alert source ${JSON.stringify(input.source)})`);
+  if (!(input.source in SOURCES))
+    throw new HttpError(400, `source 须为 ${Object.keys(SOURCES).join('、')} 之一 (unknown alert source ${JSON.stringify(input.source)})`);
   const observed = Date.parse(input.observedAt);
-  if (typeof input.observedAt !== 'string' || Number.isNaN(observed)) throw new HttpError(400, `observedAt 须为 ISO 8601 时间 (observedAt must be an ISO 8601 instant, got ${JSON.stringify(input.observedAt)})`);
-  if (observed > config.clock.now().getTime() + 3600_000) throw new HttpError(400, `observedAt ${input.observedAt} 在未来 (observedAt lies in the future)`);
-  if (!input.geometry || typeof input.geometry !== 'object') throw new HttpError(400, 'geometry 必填：GeoJSON Point / Polygon / MultiPolygon，EPSG:4490 经纬度 (geometry required)');
-  if (input.evidenceUrl !== undefined && !/^https?:\/\/\S+$/.test(input.evidenceUrl)) throw new HttpError(400, `evidenceUrl 须为 http(s) 链接 (evidenceUrl must be an http(s) URL, got ${JSON.stringify(input.evidenceUrl)})`);
+  if (typeof input.observedAt !== 'string' || Number.isNaN(observed))
+    throw new HttpError(
+      400,
+      `observedAt 须为 ISO 8601 时间 (observedAt must be an ISO 8601 instant, got ${JSON.stringify(input.observedAt)})`,
+    );
+  if (observed > config.clock.now().getTime() + 3600_000)
+    throw new HttpError(400, `observedAt ${input.observedAt} 在未来 (observedAt lies in the future)`);
+  if (!input.geometry || typeof input.geometry !== 'object')
+    throw new HttpError(400, 'geometry 必填：GeoJSON Point / Polygon / MultiPolygon，EPSG:4490 经纬度 (geometry required)');
+  if (input.evidenceUrl !== undefined && !/^https?:\/\/\S+$/.test(input.evidenceUrl))
+    throw new HttpError(
+      400,
+      `evidenceUrl 须为 http(s) 链接 (evidenceUrl must be an http(s) URL, got ${JSON.stringify(input.evidenceUrl)})`,
+    );
   const settings = (await getSettings(db)).patrol;
   const today = config.clock.today();
   return db.transaction(async (tx) => {
@@ -88,13 +113,53 @@ export async function intakeAlert(db: Db, config: Config, input: AlertInput, use
       caseId = join.id;
       await repo.growCase(tx, caseId, g.ewkb!);
     } else {
-      caseId = await repo.insertCase(tx, { ewkb: g.ewkb!, district: g.district, openedOn: today, deadline: addDays(today, settings.deadlines.assign) });
-      await repo.insertEvent(tx, { caseId, date: today, actor: user, action: 'open', from: null, to: 'new', note: `${SOURCES[input.source as AlertSource]}发现` });
+      caseId = await repo.insertCase(tx, {
+        ewkb: g.ewkb!,
+        district: g.district,
+        openedOn: today,
+        deadline: addDays(today, settings.deadlines.assign),
+      });
+      await repo.insertEvent(tx, {
+        caseId,
+        date: today,
+        actor: user,
+        action: 'open',
+        from: null,
+        to: 'new',
+        note: `${SOURCES[input.source as AlertSource]}发现`,
+      });
     }
-    const alertId = await repo.insertAlert(tx, { source: input.source, externalId: input.externalId ?? null, observedAt: new Date(observed).toISOString(), ewkb: g.ewkb!, evidenceUrl: input.evidenceUrl ?? null, description: input.description ?? null, caseId }, user);
-    if (join) await repo.insertEvent(tx, { caseId, date: today, actor: user, action: 'merge', from: null, to: (await repo.getCase(tx, caseId))!.status, note: `多违合一：并入${SOURCES[input.source as AlertSource]}线索 #${alertId}（距离 ${join.distance_m.toFixed(1)} m）` });
+    const alertId = await repo.insertAlert(
+      tx,
+      {
+        source: input.source,
+        externalId: input.externalId ?? null,
+        observedAt: new Date(observed).toISOString(),
+        ewkb: g.ewkb!,
+        evidenceUrl: input.evidenceUrl ?? null,
+        description: input.description ?? null,
+        caseId,
+      },
+      user,
+    );
+    if (join)
+      await repo.insertEvent(tx, {
+        caseId,
+        date: today,
+        actor: user,
+        action: 'merge',
+        from: null,
+        to: (await repo.getCase(tx, caseId))!.status,
+        note: `多违合一：并入${SOURCES[input.source as AlertSource]}线索 #${alertId}（距离 ${join.distance_m.toFixed(1)} m）`,
+      });
     const result: IntakeResult = { alertId, caseId, outcome: join ? 'merged' : 'new-case', distanceM: join ? join.distance_m : null };
-    await appendAudit(tx, { actor: user, action: 'farmland.alert', entity: 'farmland_alert', entityId: alertId, after: { ...result, source: input.source, externalId: input.externalId ?? null, observedAt: input.observedAt, district: g.district } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'farmland.alert',
+      entity: 'farmland_alert',
+      entityId: alertId,
+      after: { ...result, source: input.source, externalId: input.externalId ?? null, observedAt: input.observedAt, district: g.district },
+    });
     return result;
   });
 }
@@ -125,10 +190,25 @@ export function caseView(r: repo.CaseRow, today: string, warnDays: number): Case
   const open = repo.OPEN_STATUSES.includes(r.status);
   const daysLeft = open ? daysBetween(today, r.deadline) : null;
   return {
-    id: r.id, status: r.status, statusZh: STATUS_ZH[r.status] ?? r.status, open, district: r.district, openedOn: r.opened_on, deadline: r.deadline,
-    daysLeft, overdue: daysLeft !== null && daysLeft < 0, dueSoon: daysLeft !== null && daysLeft >= 0 && daysLeft <= warnDays,
-    assignee: r.assignee, verification: r.verification ?? null, outcomeNote: r.outcome_note, closedOn: r.closed_on, alertCount: r.alert_count, sources: r.sources,
-    areaM2: r.area_m2, geometry: r.geometry, allowedActions: ACTIONS.filter((a) => TRANSITIONS[a].from.includes(r.status)),
+    id: r.id,
+    status: r.status,
+    statusZh: STATUS_ZH[r.status] ?? r.status,
+    open,
+    district: r.district,
+    openedOn: r.opened_on,
+    deadline: r.deadline,
+    daysLeft,
+    overdue: daysLeft !== null && daysLeft < 0,
+    dueSoon: daysLeft !== null && daysLeft >= 0 && daysLeft <= warnDays,
+    assignee: r.assignee,
+    verification: r.verification ?? null,
+    outcomeNote: r.outcome_note,
+    closedOn: r.closed_on,
+    alertCount: r.alert_count,
+    sources: r.sources,
+    areaM2: r.area_m2,
+    geometry: r.geometry,
+    allowedActions: ACTIONS.filter((a) => TRANSITIONS[a].from.includes(r.status)),
   };
 }
 
@@ -155,43 +235,77 @@ export interface TransitionInput {
 export async function transition(db: Db, clock: Clock, id: number, input: TransitionInput, user: string): Promise<CaseView> {
   const t = TRANSITIONS[input.action as Action];
   if (!t) throw new HttpError(400, `未知操作 ${JSON.stringify(input.action)}，可用：${ACTIONS.join('、')} (unknown action)`);
-  if (input.action === 'assign' && !input.assignee?.trim()) throw new HttpError(400, '派发须指定 assignee（核查人） (assign needs an assignee)');
-  if (input.action === 'verify' && !input.note?.trim() && !input.verification) throw new HttpError(400, '现场核查须填写 note 或 verification（核查情况） (verify needs the on-site findings)');
+  if (input.action === 'assign' && !input.assignee?.trim())
+    throw new HttpError(400, '派发须指定 assignee（核查人） (assign needs an assignee)');
+  if (input.action === 'verify' && !input.note?.trim() && !input.verification)
+    throw new HttpError(400, '现场核查须填写 note 或 verification（核查情况） (verify needs the on-site findings)');
   // Every decision on a case is on record with its reason (GB/T 39972 全过程留痕).
-  if (['rectify', 'complete', 'violation', 'false-alarm'].includes(input.action) && !input.note?.trim()) throw new HttpError(400, `${t.zh}须填写理由 note (a reason is required for ${input.action})`);
+  if (['rectify', 'complete', 'violation', 'false-alarm'].includes(input.action) && !input.note?.trim())
+    throw new HttpError(400, `${t.zh}须填写理由 note (a reason is required for ${input.action})`);
   const settings = (await getSettings(db)).patrol;
   const today = clock.today();
   return db.transaction(async (tx) => {
     const before = await loadCase(tx, id, true);
     if (!t.from.includes(before.status)) {
       const allowed = ACTIONS.filter((a) => TRANSITIONS[a].from.includes(before.status));
-      throw new HttpError(409,
+      throw new HttpError(
+        409,
         `巡查案件 #${id} 当前状态为“${STATUS_ZH[before.status]}”，不能“${t.zh}”；当前允许：${allowed.map((a) => TRANSITIONS[a].zh).join('、') || '无（已办结）'} ` +
-        `(illegal transition: cannot ${input.action} a case in status ${before.status}; allowed: ${allowed.join(', ') || 'none'})`,
-        'illegal_transition', [{ current: before.status, requested: input.action, allowed }]);
+          `(illegal transition: cannot ${input.action} a case in status ${before.status}; allowed: ${allowed.join(', ') || 'none'})`,
+        'illegal_transition',
+        [{ current: before.status, requested: input.action, allowed }],
+      );
     }
     const closed = !repo.OPEN_STATUSES.includes(t.to);
     await repo.updateCase(tx, id, {
       status: t.to,
       deadline: t.deadline ? addDays(today, settings.deadlines[t.deadline]) : before.deadline,
       ...(input.action === 'assign' ? { assignee: input.assignee!.trim() } : {}),
-      ...(input.action === 'verify' ? { verification: { ...(input.verification ?? {}), note: input.note ?? null, by: user, on: today } } : {}),
+      ...(input.action === 'verify'
+        ? { verification: { ...(input.verification ?? {}), note: input.note ?? null, by: user, on: today } }
+        : {}),
       ...(closed || input.action === 'rectify' ? { outcomeNote: input.note ?? null } : {}),
       closedOn: closed ? today : null,
     });
-    await repo.insertEvent(tx, { caseId: id, date: today, actor: user, action: input.action, from: before.status, to: t.to, note: input.note ?? (input.assignee ? `核查人 ${input.assignee}` : null) });
+    await repo.insertEvent(tx, {
+      caseId: id,
+      date: today,
+      actor: user,
+      action: input.action,
+      from: before.status,
+      to: t.to,
+      note: input.note ?? (input.assignee ? `核查人 ${input.assignee}` : null),
+    });
     const after = await loadCase(tx, id);
-    await appendAudit(tx, { actor: user, action: `farmland.case.${input.action}`, entity: 'farmland_case', entityId: id, before: { status: before.status, deadline: before.deadline, assignee: before.assignee }, after: { status: after.status, deadline: after.deadline, assignee: after.assignee, note: input.note ?? null } });
+    await appendAudit(tx, {
+      actor: user,
+      action: `farmland.case.${input.action}`,
+      entity: 'farmland_case',
+      entityId: id,
+      before: { status: before.status, deadline: before.deadline, assignee: before.assignee },
+      after: { status: after.status, deadline: after.deadline, assignee: after.assignee, note: input.note ?? null },
+    });
     return caseView(after, today, settings.warnDaysBefore);
   });
 }
 
-export async function listCases(q: Queryable, clock: Clock, f: { status?: string[]; districts?: string[] | null; source?: string; overdue?: boolean; limit?: number }) {
-  for (const s of f.status ?? []) if (!(s in STATUS_ZH)) throw new HttpError(400, `status ${JSON.stringify(s)} 未知（可用：${Object.keys(STATUS_ZH).join('、')}）`);
-  if (f.source && !(f.source in SOURCES)) throw new HttpError(400, `source ${JSON.stringify(f.source)} 未知（可用：${Object.keys(SOURCES).join('、')}）`);
+export async function listCases(
+  q: Queryable,
+  clock: Clock,
+  f: { status?: string[]; districts?: string[] | null; source?: string; overdue?: boolean; limit?: number },
+) {
+  for (const s of f.status ?? [])
+    if (!(s in STATUS_ZH)) throw new HttpError(400, `status ${JSON.stringify(s)} 未知（可用：${Object.keys(STATUS_ZH).join('、')}）`);
+  if (f.source && !(f.source in SOURCES))
+    throw new HttpError(400, `source ${JSON.stringify(f.source)} 未知（可用：${Object.keys(SOURCES).join('、')}）`);
   const s = (await getSettings(q)).patrol;
   const today = clock.today();
-  const rows = await repo.listCases(q, { status: f.status?.length ? f.status : null, districts: f.districts ?? null, source: f.source ?? null, limit: f.limit ?? 500 });
+  const rows = await repo.listCases(q, {
+    status: f.status?.length ? f.status : null,
+    districts: f.districts ?? null,
+    source: f.source ?? null,
+    limit: f.limit ?? 500,
+  });
   const cases = rows.map((r) => caseView(r, today, s.warnDaysBefore));
   return f.overdue === undefined ? cases : cases.filter((c) => c.overdue === f.overdue);
 }
@@ -226,6 +340,11 @@ export async function patrolStats(q: Queryable, clock: Clock, districts: string[
     today,
     byDistrict: tally(cs, (r) => r.district ?? '').map(([k, v]) => ({ district: k || null, ...v })),
     bySource: tally(as, (r) => r.source).map(([k, v]) => ({ source: k, sourceZh: SOURCES[k as AlertSource] ?? k, ...v })),
-    byStatus: tally(cs, (r) => r.status).map(([k, v]) => ({ status: k, statusZh: STATUS_ZH[k] ?? k, cases: v.openCases + v.closedCases, alerts: v.alerts })),
+    byStatus: tally(cs, (r) => r.status).map(([k, v]) => ({
+      status: k,
+      statusZh: STATUS_ZH[k] ?? k,
+      cases: v.openCases + v.closedCases,
+      alerts: v.alerts,
+    })),
   };
 }

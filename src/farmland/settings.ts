@@ -39,17 +39,21 @@ export async function getSettings(q: Queryable): Promise<FarmlandSettings> {
 
 function problems(key: string, v: Record<string, unknown>): string[] {
   const p: string[] = [];
-  const posNum = (name: string, x: unknown) => { if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) p.push(`${key}.${name}: must be a number ≥ 0`); };
+  const posNum = (name: string, x: unknown) => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) p.push(`${key}.${name}: must be a number ≥ 0`);
+  };
   if (key === 'patrol') {
     if ('mergeDistanceM' in v) posNum('mergeDistanceM', v.mergeDistanceM);
     if ('warnDaysBefore' in v) posNum('warnDaysBefore', v.warnDaysBefore);
     if ('deadlines' in v) {
       const d = v.deadlines as Record<string, unknown>;
-      for (const k of ['assign', 'verify', 'decide', 'rectify']) if (!d || !Number.isInteger(d[k]) || (d[k] as number) < 0) p.push(`${key}.deadlines.${k}: whole number of days ≥ 0 required`);
+      for (const k of ['assign', 'verify', 'decide', 'rectify'])
+        if (!d || !Number.isInteger(d[k]) || (d[k] as number) < 0) p.push(`${key}.deadlines.${k}: whole number of days ≥ 0 required`);
     }
   } else if (key === 'taohe') {
     if ('minPatchM2' in v) posNum('minPatchM2', v.minPatchM2);
-    for (const k of ['yjjbnt', 'gbznt', 'lsscgnq', 'resultLayer']) if (k in v && (typeof v[k] !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(v[k] as string))) p.push(`${key}.${k}: a layer code`);
+    for (const k of ['yjjbnt', 'gbznt', 'lsscgnq', 'resultLayer'])
+      if (k in v && (typeof v[k] !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(v[k] as string))) p.push(`${key}.${k}: a layer code`);
   }
   const known = Object.keys((DEFAULT_SETTINGS as unknown as Record<string, Record<string, unknown>>)[key] ?? {});
   for (const k of Object.keys(v)) if (!known.includes(k)) p.push(`${key}.${k}: unknown setting (known: ${known.join(', ')})`);
@@ -58,13 +62,22 @@ function problems(key: string, v: Record<string, unknown>): string[] {
 
 /** Replaces part of one settings group; refused (nothing written) when any value is wrong. */
 export async function putSettings(q: Queryable, key: string, value: unknown, user: string): Promise<FarmlandSettings> {
-  if (!(key in DEFAULT_SETTINGS)) throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
+  if (!(key in DEFAULT_SETTINGS))
+    throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
   const p = problems(key, value as Record<string, unknown>);
   if (p.length) throw new HttpError(400, `设置无效 (invalid settings): ${p.join('; ')}`, 'invalid_settings', p);
   const before = await getSettings(q);
   const merged = { ...(before as unknown as Record<string, object>)[key], ...(value as object) };
   await repo.putSetting(q, key, merged, user);
-  await appendAudit(q, { actor: user, action: 'farmland.settings', entity: 'farmland_setting', entityId: key, before: (before as unknown as Record<string, unknown>)[key], after: merged });
+  await appendAudit(q, {
+    actor: user,
+    action: 'farmland.settings',
+    entity: 'farmland_setting',
+    entityId: key,
+    before: (before as unknown as Record<string, unknown>)[key],
+    after: merged,
+  });
   return getSettings(q);
 }

@@ -29,7 +29,9 @@ import type { Queryable } from '../db/index.ts';
 /** A result PostGIS lost (PGlite) or refused (TopologyException): run again on a precision grid. */
 export class LostResult extends Error {
   constructor(what: string, cause?: unknown) {
-    super(`${what}: PostGIS 几何运算失败（结果丢失），须以固定精度重算 (a GEOS failure lost the result${cause ? `: ${(cause as Error).message}` : ''})`);
+    super(
+      `${what}: PostGIS 几何运算失败（结果丢失），须以固定精度重算 (a GEOS failure lost the result${cause ? `: ${(cause as Error).message}` : ''})`,
+    );
   }
 }
 
@@ -67,7 +69,8 @@ export interface LayerRef {
   version: number;
 }
 
-export const alive = (t: string, l: LayerRef) => `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
+export const alive = (t: string, l: LayerRef) =>
+  `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
 
 /**
  * The district of a feature: its 坐落单位代码 (三调 ZLDWDM starts with the GB/T 2260 county code)
@@ -132,9 +135,19 @@ export interface TaoheAreaRow {
 }
 
 /** 多田套合 by district, one statement ($1 = the known district codes); grid: see overlay(). */
-export async function taoheAreas(q: Queryable, y: LayerRef, g: LayerRef, l: LayerRef, xzq: LayerRef | null, codes: string[], grid: number | null = null): Promise<TaoheAreaRow[]> {
+export async function taoheAreas(
+  q: Queryable,
+  y: LayerRef,
+  g: LayerRef,
+  l: LayerRef,
+  xzq: LayerRef | null,
+  codes: string[],
+  grid: number | null = null,
+): Promise<TaoheAreaRow[]> {
   const o = overlay(grid);
-  return allRows<TaoheAreaRow>(q, '多田套合面积',
+  return allRows<TaoheAreaRow>(
+    q,
+    '多田套合面积',
     `WITH ${perPiece(y, g, l, xzq, false, o)},
      w AS (
        SELECT d, a, gc, lc, gpart, lpart,
@@ -144,7 +157,9 @@ export async function taoheAreas(q: Queryable, y: LayerRef, g: LayerRef, l: Laye
      SELECT d AS district, count(*)::int AS pieces, sum(a) AS yjjbnt_m2, sum(ga) AS gbznt_m2, sum(la) AS lsscgnq_m2,
             sum(CASE WHEN gc AND lc THEN a WHEN gc THEN la WHEN lc THEN ga WHEN gpart IS NULL OR lpart IS NULL THEN 0
                      ELSE coalesce(ST_Area(${o.inter('gpart', 'lpart')}::geography), 0) END) AS coincide_m2
-       FROM w GROUP BY d ORDER BY d`, [codes]);
+       FROM w GROUP BY d ORDER BY d`,
+    [codes],
+  );
 }
 
 /**
@@ -153,9 +168,12 @@ export async function taoheAreas(q: Queryable, y: LayerRef, g: LayerRef, l: Laye
  */
 export async function taoheNaive(q: Queryable, y: LayerRef, g: LayerRef, l: LayerRef): Promise<{ yjjbnt_m2: number; coincide_m2: number }> {
   const u = (ref: LayerRef) => `(SELECT ST_Union(f.geom) AS g FROM feature f WHERE ${alive('f', ref)})`;
-  return (await q.query<{ yjjbnt_m2: number; coincide_m2: number }>(
-    `SELECT ST_Area(y.g::geography) AS yjjbnt_m2, coalesce(ST_Area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)::geography), 0) AS coincide_m2
-       FROM ${u(y)} y, ${u(g)} gb, ${u(l)} ls`)).rows[0];
+  return (
+    await q.query<{ yjjbnt_m2: number; coincide_m2: number }>(
+      `SELECT ST_Area(y.g::geography) AS yjjbnt_m2, coalesce(ST_Area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)::geography), 0) AS coincide_m2
+       FROM ${u(y)} y, ${u(g)} gb, ${u(l)} ls`,
+    )
+  ).rows[0];
 }
 
 export interface MissingRow {
@@ -184,9 +202,20 @@ const measuredRows = (parts: string, xzq: LayerRef | null, o: Overlay) => `
  * GEOS away from differences of coincident polygons, which it handles worst.
  * $1 = known district codes, $2 = minM2.
  */
-export async function missingFromY(q: Queryable, kind: 'GBZNT' | 'LSSCGNQ', y: LayerRef, other: LayerRef, xzq: LayerRef | null, codes: string[], minM2: number, grid: number | null = null): Promise<MissingRow[]> {
+export async function missingFromY(
+  q: Queryable,
+  kind: 'GBZNT' | 'LSSCGNQ',
+  y: LayerRef,
+  other: LayerRef,
+  xzq: LayerRef | null,
+  codes: string[],
+  minM2: number,
+  grid: number | null = null,
+): Promise<MissingRow[]> {
   const o = overlay(grid);
-  return allRows<MissingRow>(q, `多田套合缺失图斑（${kind}）`,
+  return allRows<MissingRow>(
+    q,
+    `多田套合缺失图斑（${kind}）`,
     `WITH y AS (${yPieces(y, xzq, true)}),
      p AS (${pairs(other, y, o)}),
      z AS (
@@ -197,7 +226,9 @@ export async function missingFromY(q: Queryable, kind: 'GBZNT' | 'LSSCGNQ', y: L
               CASE WHEN cov THEN NULL WHEN part IS NULL THEN geom WHEN ST_Area(part) >= ST_Area(geom) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('geom', 'part')}, 3) END AS m
          FROM z),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`, [codes, minM2]);
+     ${measuredRows('SELECT * FROM r', xzq, o)}`,
+    [codes, minM2],
+  );
 }
 
 /**
@@ -205,14 +236,25 @@ export async function missingFromY(q: Queryable, kind: 'GBZNT' | 'LSSCGNQ', y: L
  * YJJBNT: candidates for 永农储备/补划), one row per high-standard project. The permanent-farmland
  * pieces inside each G∩L part are measured first: a part they cover needs no difference.
  */
-export async function missingOutsideY(q: Queryable, y: LayerRef, g: LayerRef, l: LayerRef, xzq: LayerRef | null, codes: string[], minM2: number, grid: number | null = null): Promise<MissingRow[]> {
+export async function missingOutsideY(
+  q: Queryable,
+  y: LayerRef,
+  g: LayerRef,
+  l: LayerRef,
+  xzq: LayerRef | null,
+  codes: string[],
+  minM2: number,
+  grid: number | null = null,
+): Promise<MissingRow[]> {
   const o = overlay(grid);
   // The permanent-farmland pieces meeting a geometry, through Y's own GiST indexes.
   const yIn = (m: string) => `
     SELECT f.geom FROM feature f WHERE ${alive('f', y)} AND f.npoints <= 256 AND f.geom && ${m} AND ST_Intersects(f.geom, ${m})
     UNION ALL
     SELECT p.geom FROM feature_part p WHERE ${alive('p', y)} AND p.geom && ${m} AND ST_Intersects(p.geom, ${m})`;
-  return allRows<MissingRow>(q, '多田套合缺失图斑（YJJBNT）',
+  return allRows<MissingRow>(
+    q,
+    '多田套合缺失图斑（YJJBNT）',
     `WITH gl AS MATERIALIZED (
        SELECT row_number() OVER () AS k, feature_id, m FROM (
          SELECT gg.feature_id, ST_CollectionExtract(${o.inter('gg.geom', 'll.geom')}, 3) AS m
@@ -224,14 +266,46 @@ export async function missingOutsideY(q: Queryable, y: LayerRef, g: LayerRef, l:
               CASE WHEN c.a IS NULL THEN gl.m WHEN c.a >= ST_Area(gl.m) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('gl.m', `(SELECT ${o.union('yy.geom')} FROM (${yIn('gl.m')}) yy)`)}, 3) END AS m
          FROM gl CROSS JOIN LATERAL (SELECT sum(ST_Area(ST_CollectionExtract(${o.inter('gl.m', 'yy.geom')}, 3))) AS a FROM (${yIn('gl.m')}) yy) c),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`, [codes, minM2]);
+     ${measuredRows('SELECT * FROM r', xzq, o)}`,
+    [codes, minM2],
+  );
 }
 
-export async function insertTaoheRun(q: Queryable, r: { versions: unknown; yjjbntM2: number; coincideM2: number; rate: number | null; byDistrict: unknown; missing: unknown; resultLayer: string | null; resultVersion: number | null; durationMs: number; note: string | null; user: string }): Promise<{ id: number; created_at: string }> {
-  return (await q.query<{ id: number; created_at: string }>(
-    `INSERT INTO farmland_taohe_run (versions, yjjbnt_m2, coincide_m2, rate, by_district, missing, result_layer, result_version, duration_ms, note, created_by)
+export async function insertTaoheRun(
+  q: Queryable,
+  r: {
+    versions: unknown;
+    yjjbntM2: number;
+    coincideM2: number;
+    rate: number | null;
+    byDistrict: unknown;
+    missing: unknown;
+    resultLayer: string | null;
+    resultVersion: number | null;
+    durationMs: number;
+    note: string | null;
+    user: string;
+  },
+): Promise<{ id: number; created_at: string }> {
+  return (
+    await q.query<{ id: number; created_at: string }>(
+      `INSERT INTO farmland_taohe_run (versions, yjjbnt_m2, coincide_m2, rate, by_district, missing, result_layer, result_version, duration_ms, note, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at`,
-    [JSON.stringify(r.versions), r.yjjbntM2, r.coincideM2, r.rate, JSON.stringify(r.byDistrict), JSON.stringify(r.missing), r.resultLayer, r.resultVersion, r.durationMs, r.note, r.user])).rows[0];
+      [
+        JSON.stringify(r.versions),
+        r.yjjbntM2,
+        r.coincideM2,
+        r.rate,
+        JSON.stringify(r.byDistrict),
+        JSON.stringify(r.missing),
+        r.resultLayer,
+        r.resultVersion,
+        r.durationMs,
+        r.note,
+        r.user,
+      ],
+    )
+  ).rows[0];
 }
 
 export interface TaoheRunRow {
@@ -262,13 +336,20 @@ export async function taoheRuns(q: Queryable, limit = 50): Promise<TaoheRunRow[]
 }
 
 /** The stored missing patches of a run as a GeoJSON FeatureCollection text (PostgreSQL writes it). */
-export async function missingGeoJson(q: Queryable, layerCode: string, version: number, kind: string | null, districts: string[] | null): Promise<string> {
+export async function missingGeoJson(
+  q: Queryable,
+  layerCode: string,
+  version: number,
+  kind: string | null,
+  districts: string[] | null,
+): Promise<string> {
   const r = await q.query<{ fc: string }>(
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
               'type', 'Feature', 'id', f.fid, 'properties', f.props, 'geometry', ST_AsGeoJSON(f.geom, 7)::json) ORDER BY f.fid), '[]'::json))::text AS fc
        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = $1
       WHERE f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2)
         AND ($3::text IS NULL OR f.props->>'QSTC' = $3) AND ($4::text[] IS NULL OR f.props->>'XZQDM' = ANY($4::text[]))`,
-    [layerCode, version, kind, districts]);
+    [layerCode, version, kind, districts],
+  );
   return r.rows[0].fc;
 }

@@ -65,14 +65,22 @@ export type TaoheFiguresResult = Pick<TaoheResult, 'versions' | 'city' | 'byDist
 
 async function ref(q: Queryable, code: string): Promise<repo.LayerRef & { code: string }> {
   const l = await getLayer(q, code);
-  if (l.active_version === null) throw new HttpError(409, `图层 ${l.code}（${l.name_zh}）还没有数据，无法计算多田套合 (layer ${l.code} has no data yet)`, 'no_data');
+  if (l.active_version === null)
+    throw new HttpError(409, `图层 ${l.code}（${l.name_zh}）还没有数据，无法计算多田套合 (layer ${l.code} has no data yet)`, 'no_data');
   return { id: l.id, version: l.active_version, code: l.code };
 }
 
 function figures(code: string | null, name: string, y: number, c: number, g: number, l: number): TaoheFigures {
   return {
-    code, name, yjjbntM2: y, yjjbntMu: m2ToMu(y), coincideM2: c, coincideMu: m2ToMu(c),
-    ratePercent: y > 0 ? (c / y) * 100 : null, withGbzntM2: g, withLsscgnqM2: l,
+    code,
+    name,
+    yjjbntM2: y,
+    yjjbntMu: m2ToMu(y),
+    coincideM2: c,
+    coincideMu: m2ToMu(c),
+    ratePercent: y > 0 ? (c / y) * 100 : null,
+    withGbzntM2: g,
+    withLsscgnqM2: l,
   };
 }
 
@@ -91,11 +99,21 @@ async function figuresOf(q: Queryable, t: Layers): Promise<TaoheFiguresResult> {
   const { y, g, l, xzq, names } = t;
   const { value: rows } = await withFallback((grid) => repo.taoheAreas(q, y, g, l, xzq, [...names.keys()], grid));
   const sum = (k: keyof repo.TaoheAreaRow) => rows.reduce((s, r) => s + Number(r[k]), 0);
-  const byDistrict = rows.map((r) => figures(r.district, r.district ? names.get(r.district) ?? r.district : '（行政区外）', r.yjjbnt_m2, r.coincide_m2, r.gbznt_m2, r.lsscgnq_m2));
+  const byDistrict = rows.map((r) =>
+    figures(
+      r.district,
+      r.district ? (names.get(r.district) ?? r.district) : '（行政区外）',
+      r.yjjbnt_m2,
+      r.coincide_m2,
+      r.gbznt_m2,
+      r.lsscgnq_m2,
+    ),
+  );
   return {
     versions: { [y.code]: y.version, [g.code]: g.version, [l.code]: l.version, ...(xzq ? { XZQ: xzq.version } : {}) },
     city: figures('3301', '杭州市', sum('yjjbnt_m2'), sum('coincide_m2'), sum('gbznt_m2'), sum('lsscgnq_m2')),
-    byDistrict, durationMs: performance.now() - t0,
+    byDistrict,
+    durationMs: performance.now() - t0,
   };
 }
 
@@ -105,19 +123,33 @@ export async function computeTaohe(q: Queryable): Promise<TaoheFiguresResult> {
 }
 
 function arrayReader(features: SourceFeature[], path: string): SourceReader {
-  return { info: { path, format: 'geojson', srid: 4490, sridSource: '多田套合 (EPSG:4490)' }, async *features() { yield* features; }, bytesRead: () => 0, close: async () => {} };
+  return {
+    info: { path, format: 'geojson', srid: 4490, sridSource: '多田套合 (EPSG:4490)' },
+    async *features() {
+      yield* features;
+    },
+    bytesRead: () => 0,
+    close: async () => {},
+  };
 }
 
 /** The open transaction seen as a Db, so the import pipeline writes inside it instead of its own. */
 const within = (db: Db, tx: Queryable): Db => ({
-  kind: db.kind, query: tx.query.bind(tx), exec: tx.exec.bind(tx), copyText: tx.copyText.bind(tx),
-  transaction: (fn) => fn(tx), close: async () => {},
+  kind: db.kind,
+  query: tx.query.bind(tx),
+  exec: tx.exec.bind(tx),
+  copyText: tx.copyText.bind(tx),
+  transaction: (fn) => fn(tx),
+  close: async () => {},
 });
 
 const RESULT_ATTRS = [
-  { name: 'QSTC', type: 'text' as const, label: '缺失图层' }, { name: 'QSMC', type: 'text' as const, label: '缺失说明' },
-  { name: 'YTBBH', type: 'text' as const, label: '所在图斑编号' }, { name: 'MJ', type: 'number' as const, label: '面积（m²，椭球）' },
-  { name: 'MJ_MU', type: 'number' as const, label: '面积（亩）' }, { name: 'XZQDM', type: 'text' as const, label: '行政区代码' },
+  { name: 'QSTC', type: 'text' as const, label: '缺失图层' },
+  { name: 'QSMC', type: 'text' as const, label: '缺失说明' },
+  { name: 'YTBBH', type: 'text' as const, label: '所在图斑编号' },
+  { name: 'MJ', type: 'number' as const, label: '面积（m²，椭球）' },
+  { name: 'MJ_MU', type: 'number' as const, label: '面积（亩）' },
+  { name: 'XZQDM', type: 'text' as const, label: '行政区代码' },
 ];
 
 /**
@@ -145,22 +177,70 @@ export async function runTaohe(db: Db, config: Config, user: string, note: strin
   const resultLayer = settings.resultLayer;
   return db.transaction(async (tx) => {
     await insertIfMissing(tx, {
-      code: resultLayer, name_zh: '多田套合缺失图斑', name_en: 'Farmland overlay: missing patches', class: '监测', geometry_type: 'Polygon',
-      statutory: false, public: false, source: '多田套合分析（onemap）', attr_schema: RESULT_ATTRS,
+      code: resultLayer,
+      name_zh: '多田套合缺失图斑',
+      name_en: 'Farmland overlay: missing patches',
+      class: '监测',
+      geometry_type: 'Polygon',
+      statutory: false,
+      public: false,
+      source: '多田套合分析（onemap）',
+      attr_schema: RESULT_ATTRS,
       description: '永久基本农田、高标准农田、粮食生产功能区三者未套合的部分；QSTC 为缺失的图层（每次保存的计算生成一个新版本）',
     });
     let resultVersion: number | null = null;
     if (rows.length) {
       const features: SourceFeature[] = rows.map((r, i) => ({
-        fid: `${r.kind}:${r.fid}`, wkb: Buffer.from(r.wkb, 'hex'), location: `missing patch ${i + 1}`,
-        props: { QSTC: r.kind, QSMC: MISSING_KINDS[r.kind], YTBBH: r.fid, MJ: Math.round(r.area_m2 * 100) / 100, MJ_MU: Math.round(m2ToMu(r.area_m2) * 10000) / 10000, XZQDM: r.district },
+        fid: `${r.kind}:${r.fid}`,
+        wkb: Buffer.from(r.wkb, 'hex'),
+        location: `missing patch ${i + 1}`,
+        props: {
+          QSTC: r.kind,
+          QSMC: MISSING_KINDS[r.kind],
+          YTBBH: r.fid,
+          MJ: Math.round(r.area_m2 * 100) / 100,
+          MJ_MU: Math.round(m2ToMu(r.area_m2) * 10000) / 10000,
+          XZQDM: r.district,
+        },
       }));
       const importNote = `多田套合 ${y.code}@v${y.version} × ${g.code}@v${g.version} × ${l.code}@v${l.version}`;
-      resultVersion = (await importFromReader(within(db, tx), config, arrayReader(features, 'taohe:missing'), { layer: resultLayer, user, note: importNote, allowOutside: true })).version;
+      resultVersion = (
+        await importFromReader(within(db, tx), config, arrayReader(features, 'taohe:missing'), {
+          layer: resultLayer,
+          user,
+          note: importNote,
+          allowOutside: true,
+        })
+      ).version;
     }
     const durationMs = performance.now() - t0;
-    const r = await repo.insertTaoheRun(tx, { versions: fig.versions, yjjbntM2: fig.city.yjjbntM2, coincideM2: fig.city.coincideM2, rate: fig.city.ratePercent, byDistrict: fig.byDistrict, missing, resultLayer, resultVersion, durationMs, note, user });
-    await appendAudit(tx, { actor: user, action: 'farmland.taohe', entity: 'farmland_taohe_run', entityId: r.id, after: { versions: fig.versions, ratePercent: fig.city.ratePercent, coincideM2: fig.city.coincideM2, resultLayer, resultVersion, note } });
+    const r = await repo.insertTaoheRun(tx, {
+      versions: fig.versions,
+      yjjbntM2: fig.city.yjjbntM2,
+      coincideM2: fig.city.coincideM2,
+      rate: fig.city.ratePercent,
+      byDistrict: fig.byDistrict,
+      missing,
+      resultLayer,
+      resultVersion,
+      durationMs,
+      note,
+      user,
+    });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'farmland.taohe',
+      entity: 'farmland_taohe_run',
+      entityId: r.id,
+      after: {
+        versions: fig.versions,
+        ratePercent: fig.city.ratePercent,
+        coincideM2: fig.city.coincideM2,
+        resultLayer,
+        resultVersion,
+        note,
+      },
+    });
     return { runId: r.id, ...fig, missing, resultLayer, resultVersion, durationMs, createdAt: r.created_at, createdBy: user, note };
   });
 }
@@ -170,8 +250,17 @@ export function runFromRow(r: repo.TaoheRunRow): TaoheResult {
   const g = by.reduce((s, d) => s + d.withGbzntM2, 0);
   const l = by.reduce((s, d) => s + d.withLsscgnqM2, 0);
   return {
-    runId: r.id, versions: r.versions, city: figures('3301', '杭州市', r.yjjbnt_m2, r.coincide_m2, g, l), byDistrict: by,
-    missing: r.missing as TaoheResult['missing'], resultLayer: r.result_layer, resultVersion: r.result_version, durationMs: r.duration_ms, createdAt: r.created_at, createdBy: r.created_by, note: r.note,
+    runId: r.id,
+    versions: r.versions,
+    city: figures('3301', '杭州市', r.yjjbnt_m2, r.coincide_m2, g, l),
+    byDistrict: by,
+    missing: r.missing as TaoheResult['missing'],
+    resultLayer: r.result_layer,
+    resultVersion: r.result_version,
+    durationMs: r.duration_ms,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    note: r.note,
   };
 }
 
@@ -184,11 +273,14 @@ export async function getTaoheRun(q: Queryable, id: number, districts: string[] 
 }
 
 export async function listTaoheRuns(q: Queryable, districts: string[] | null = null, limit = 50): Promise<TaoheResult[]> {
-  return (await repo.taoheRuns(q, limit)).map(runFromRow).map((run) => (districts ? { ...run, byDistrict: run.byDistrict.filter((d) => d.code !== null && districts.includes(d.code)) } : run));
+  return (await repo.taoheRuns(q, limit))
+    .map(runFromRow)
+    .map((run) => (districts ? { ...run, byDistrict: run.byDistrict.filter((d) => d.code !== null && districts.includes(d.code)) } : run));
 }
 
 export async function missingGeoJson(q: Queryable, id: number, kind: string | null, districts: string[] | null): Promise<string> {
-  if (kind !== null && !(kind in MISSING_KINDS)) throw new HttpError(400, `kind 必须是 ${Object.keys(MISSING_KINDS).join('、')} 之一 (unknown missing-layer kind "${kind}")`);
+  if (kind !== null && !(kind in MISSING_KINDS))
+    throw new HttpError(400, `kind 必须是 ${Object.keys(MISSING_KINDS).join('、')} 之一 (unknown missing-layer kind "${kind}")`);
   const run = await getTaoheRun(q, id);
   if (!run.resultLayer || run.resultVersion === null) return JSON.stringify({ type: 'FeatureCollection', features: [] });
   return repo.missingGeoJson(q, run.resultLayer, run.resultVersion, kind, districts);

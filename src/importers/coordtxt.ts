@@ -20,8 +20,18 @@ export interface CoordTxtReader extends SourceReader {
   readonly info: CoordTxtInfo;
 }
 
-interface Point { name: string; ring: number; x: number; y: number; line: number }
-interface ParcelDraft { line: number; fields: string[]; points: Point[] }
+interface Point {
+  name: string;
+  ring: number;
+  x: number;
+  y: number;
+  line: number;
+}
+interface ParcelDraft {
+  line: number;
+  fields: string[];
+  points: Point[];
+}
 
 /** Explicit encoding, else UTF-8 when the bytes are valid UTF-8 (BOM or not), else GBK. */
 export function decodeTxt(bytes: Buffer, override?: string): { text: string; encoding: string } {
@@ -100,7 +110,8 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
   } catch (e) {
     return fail(undefined, `带号=${frame.zone}: ${(e as Error).message}`);
   }
-  if (!frame.prefixed) warnings.push(`the eastings have no zone prefix (the format writes Y as ${frame.zone}xxxxxx.xxx); read as EPSG:${srid}`);
+  if (!frame.prefixed)
+    warnings.push(`the eastings have no zone prefix (the format writes Y as ${frame.zone}xxxxxx.xxx); read as EPSG:${srid}`);
 
   const declared: DeclaredParcel[] = [];
   const features: SourceFeature[] = [];
@@ -124,15 +135,31 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
     features.push({
       fid,
       wkb: geometryToWkb(geometry),
-      props: { 地块编号: id, 地块名称: name, 图形属性: shape, 图幅号: sheet, 地块用途: use, 地类编码: landCode, 界址点数: declaredCount, 地块面积公顷: areaHa },
+      props: {
+        地块编号: id,
+        地块名称: name,
+        图形属性: shape,
+        图幅号: sheet,
+        地块用途: use,
+        地类编码: landCode,
+        界址点数: declaredCount,
+        地块面积公顷: areaHa,
+      },
       location: `line ${p.line}`,
     });
   });
 
   const info: CoordTxtInfo = {
-    path, format: 'coordtxt', srid, sridSource: noteParts.join('; '), encoding, declared,
-    featureCount: features.length, geometryType: features.some((f) => f.wkb && f.wkb.readUInt32LE(1) === 6) ? 'MULTIPOLYGON' : 'POLYGON',
-    warnings, header,
+    path,
+    format: 'coordtxt',
+    srid,
+    sridSource: noteParts.join('; '),
+    encoding,
+    declared,
+    featureCount: features.length,
+    geometryType: features.some((f) => f.wkb && f.wkb.readUInt32LE(1) === 6) ? 'MULTIPOLYGON' : 'POLYGON',
+    warnings,
+    header,
   };
   return { info, features };
 }
@@ -140,8 +167,11 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
 function parsePoint(fields: string[], line: string, n: number, fail: (l: number, r: string) => never): Point {
   if (fields.length === 5 && fields[4] === '') fields = fields.slice(0, 4); // a trailing comma some tools write
   if (fields.length !== 4) {
-    const hint = line.includes('，') ? ' (it contains a full-width comma "，"; use ",")'
-      : fields.length >= 8 ? ' (a parcel header line must end with ",@")' : '';
+    const hint = line.includes('，')
+      ? ' (it contains a full-width comma "，"; use ",")'
+      : fields.length >= 8
+        ? ' (a parcel header line must end with ",@")'
+        : '';
     fail(n, `point line must have 4 fields 点号,圈号,X,Y but has ${fields.length}${hint}: "${line}"`);
   }
   const [name, ringText, xText, yText] = fields;
@@ -151,7 +181,10 @@ function parsePoint(fields: string[], line: string, n: number, fail: (l: number,
   const x = Number(xText);
   const y = Number(yText);
   if ((isPrefixedEasting(x) || isPlainEasting(x)) && isNorthing(y)) {
-    fail(n, `X=${xText} looks like an easting and Y=${yText} like a northing: X must be the northing (北坐标) and Y the easting with zone prefix; the columns seem swapped`);
+    fail(
+      n,
+      `X=${xText} looks like an easting and Y=${yText} like a northing: X must be the northing (北坐标) and Y the easting with zone prefix; the columns seem swapped`,
+    );
   }
   if (!isNorthing(x)) fail(n, `X=${xText} is not a plausible northing in China (7 digits before the decimal point, e.g. 3345678.123)`);
   if (!isPrefixedEasting(y) && !isPlainEasting(y)) {
@@ -160,7 +193,13 @@ function parsePoint(fields: string[], line: string, n: number, fail: (l: number,
   return { name, ring: Number(ringText), x, y, line: n };
 }
 
-interface Frame { width: 3 | 6; zone: number; prefixed: boolean; widthInferred: boolean; zoneFromPrefix: boolean }
+interface Frame {
+  width: 3 | 6;
+  zone: number;
+  prefixed: boolean;
+  widthInferred: boolean;
+  zoneFromPrefix: boolean;
+}
 
 /** Zone, zone width and prefix convention from the header, cross-checked against every easting. */
 function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[], fail: (l: number | undefined, r: string) => never): Frame {
@@ -204,14 +243,20 @@ function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[],
   for (const p of all) {
     const isPre = isPrefixedEasting(p.y);
     if (isPre !== prefixed) {
-      fail(p.line, `Y=${p.y} ${isPre ? 'has' : 'has no'} zone prefix but the first point (line ${first.line}) ${prefixed ? 'has' : 'has not'}: mixed easting conventions`);
+      fail(
+        p.line,
+        `Y=${p.y} ${isPre ? 'has' : 'has no'} zone prefix but the first point (line ${first.line}) ${prefixed ? 'has' : 'has not'}: mixed easting conventions`,
+      );
     }
     if (isPre && Math.floor(p.y / 1e6) !== zone) {
       fail(p.line, `Y=${p.y} has zone prefix ${Math.floor(p.y / 1e6)} but the header says 带号=${zone}`);
     }
     const offset = (p.y % 1e6) - 500_000;
     if (Math.abs(offset) > maxOffset) {
-      fail(p.line, `Y=${p.y} is ${Math.round(Math.abs(offset) / 1000)} km from the central meridian of zone ${zone}, outside a ${width}° zone: wrong 带号 or wrong coordinates?`);
+      fail(
+        p.line,
+        `Y=${p.y} is ${Math.round(Math.abs(offset) / 1000)} km from the central meridian of zone ${zone}, outside a ${width}° zone: wrong 带号 or wrong coordinates?`,
+      );
     }
   }
   return { width, zone, prefixed, widthInferred, zoneFromPrefix };
@@ -236,7 +281,10 @@ function buildGeometry(p: ParcelDraft, fid: string, warnings: string[], fail: (l
       r.pts.push([a[0], a[1]]);
     }
     if (r.pts.length < 4) {
-      fail(r.line, `ring 圈号=${r.no} of parcel ${fid} has ${r.pts.length} points including the closing point; a ring needs at least 4 (3 corners + the first repeated)`);
+      fail(
+        r.line,
+        `ring 圈号=${r.no} of parcel ${fid} has ${r.pts.length} points including the closing point; a ring needs at least 4 (3 corners + the first repeated)`,
+      );
     }
   }
   if (rings[0].no !== 1) warnings.push(`line ${rings[0].line}: parcel ${fid} starts with 圈号=${rings[0].no}, treated as the outer ring`);

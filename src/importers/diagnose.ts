@@ -14,15 +14,23 @@ export interface ImportProblem {
 
 const GEOGRAPHIC = new Set([4490, 4326, 4214, 4610]);
 
-const inside = (b: [number, number, number, number], x0: number, y0: number, x1: number, y1: number) => x0 >= b[0] && y0 >= b[1] && x1 <= b[2] && y1 <= b[3];
+const inside = (b: [number, number, number, number], x0: number, y0: number, x1: number, y1: number) =>
+  x0 >= b[0] && y0 >= b[1] && x1 <= b[2] && y1 <= b[3];
 
 /** Why a feature lies outside the city extent, judged from its source coordinates. */
 export function explainOutside(p: ProblemRow, srid: number, srcBox: [number, number, number, number], extentText: string): string {
-  const { xmin, ymin, xmax, ymax } = p as Required<Pick<ProblemRow, 'xmin' | 'ymin' | 'xmax' | 'ymax'>> as { xmin: number; ymin: number; xmax: number; ymax: number };
+  const { xmin, ymin, xmax, ymax } = p as Required<Pick<ProblemRow, 'xmin' | 'ymin' | 'xmax' | 'ymax'>> as {
+    xmin: number;
+    ymin: number;
+    xmax: number;
+    ymax: number;
+  };
   const at = `X/easting ${fmt(xmin)}…${fmt(xmax)}, Y/northing ${fmt(ymin)}…${fmt(ymax)}`;
   if (inside(srcBox, ymin, xmin, ymax, xmax)) {
-    return `coordinates (${at}) fall inside the city only with X and Y exchanged: the axes look swapped ` +
-      `(surveyors write X = northing first; GIS files need easting first)`;
+    return (
+      `coordinates (${at}) fall inside the city only with X and Y exchanged: the axes look swapped ` +
+      `(surveyors write X = northing first; GIS files need easting first)`
+    );
   }
   const geographic = GEOGRAPHIC.has(srid);
   if (geographic && (Math.abs(xmin) > 360 || Math.abs(ymax) > 360)) {
@@ -35,8 +43,10 @@ export function explainOutside(p: ProblemRow, srid: number, srcBox: [number, num
   if (zone?.prefixed) {
     const prefix = Math.floor(xmin / 1e6);
     if (prefix !== zone.zone) {
-      return `eastings (${fmt(xmin)}…) carry zone prefix ${prefix} but the CRS EPSG:${srid} is zone ${zone.zone}` +
-        (prefix < 13 ? ' (or have no zone prefix at all: try the no-prefix EPSG code)' : '');
+      return (
+        `eastings (${fmt(xmin)}…) carry zone prefix ${prefix} but the CRS EPSG:${srid} is zone ${zone.zone}` +
+        (prefix < 13 ? ' (or have no zone prefix at all: try the no-prefix EPSG code)' : '')
+      );
     }
   } else if (zone && xmin > 1e7) {
     return `eastings (${fmt(xmin)}…) carry a zone prefix but EPSG:${srid} expects none: use the zone-prefixed code (EPSG:${zone.width === 3 ? 4513 + zone.zone - 25 : 4491 + zone.zone - 13})`;
@@ -55,7 +65,11 @@ export function summarise(file: string, problems: ImportProblem[], total: number
   const first = problems[0];
   const head = `${file}: ${total} of ${staged} features cannot be imported`;
   const where = first ? ` — first: feature ${first.fid}${first.location ? ` (${first.location})` : ''}: ${first.reason}` : '';
-  const hint = kinds.has('invalid') && kinds.size === 1 ? '. Nothing was written; repair the geometries or re-run with --make-valid'
-    : kinds.has('empty') && kinds.size === 1 ? '. Nothing was written; re-run with --skip-empty to leave features without geometry out' : '. Nothing was written';
+  const hint =
+    kinds.has('invalid') && kinds.size === 1
+      ? '. Nothing was written; repair the geometries or re-run with --make-valid'
+      : kinds.has('empty') && kinds.size === 1
+        ? '. Nothing was written; re-run with --skip-empty to leave features without geometry out'
+        : '. Nothing was written';
   return head + where + hint;
 }

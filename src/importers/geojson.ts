@@ -25,13 +25,26 @@ export interface ScannedValue {
 }
 
 // Byte classes; everything else (digits, letters, '.', '-', UTF-8 bytes) is 0 and skipped fast.
-const QUOTE = 1, OPEN = 2, CLOSE = 3, COMMA = 4, COLON = 5, NEWLINE = 6, SPACE = 7;
+const QUOTE = 1,
+  OPEN = 2,
+  CLOSE = 3,
+  COMMA = 4,
+  COLON = 5,
+  NEWLINE = 6,
+  SPACE = 7;
 const CLS = new Uint8Array(256);
 CLS[0x22] = QUOTE;
-CLS[0x7b] = OPEN; CLS[0x5b] = OPEN;
-CLS[0x7d] = CLOSE; CLS[0x5d] = CLOSE;
-CLS[0x2c] = COMMA; CLS[0x3a] = COLON; CLS[0x0a] = NEWLINE;
-CLS[0x20] = SPACE; CLS[0x09] = SPACE; CLS[0x0d] = SPACE; CLS[0x1e] = SPACE; // 0x1e = RS (RFC 8142)
+CLS[0x7b] = OPEN;
+CLS[0x5b] = OPEN;
+CLS[0x7d] = CLOSE;
+CLS[0x5d] = CLOSE;
+CLS[0x2c] = COMMA;
+CLS[0x3a] = COLON;
+CLS[0x0a] = NEWLINE;
+CLS[0x20] = SPACE;
+CLS[0x09] = SPACE;
+CLS[0x0d] = SPACE;
+CLS[0x1e] = SPACE; // 0x1e = RS (RFC 8142)
 const FEATURES_KEY = Buffer.from('features');
 
 /**
@@ -82,7 +95,11 @@ export class GeoJsonScanner {
     let inString = this.inString;
     while (i < n) {
       if (inString) {
-        if (this.escape) { this.escape = false; i++; continue; }
+        if (this.escape) {
+          this.escape = false;
+          i++;
+          continue;
+        }
         const key = this.key;
         if (key) {
           for (; i < n; i++) {
@@ -91,11 +108,17 @@ export class GeoJsonScanner {
             if (key.length <= FEATURES_KEY.length) key.push(c);
           }
         } else {
-          for (; i < n; i++) { const c = buf[i]; if (c === 0x22 || c === 0x5c) break; }
+          for (; i < n; i++) {
+            const c = buf[i];
+            if (c === 0x22 || c === 0x5c) break;
+          }
         }
         if (i >= n) break;
         i++;
-        if (buf[i - 1] === 0x5c) { this.escape = true; continue; }
+        if (buf[i - 1] === 0x5c) {
+          this.escape = true;
+          continue;
+        }
         inString = false;
         if (key) {
           this.lastKeyIsFeatures = key.length === FEATURES_KEY.length && FEATURES_KEY.equals(Buffer.from(key));
@@ -127,23 +150,39 @@ export class GeoJsonScanner {
         case QUOTE:
           if (depth === 2 && this.inFeatures) this.fail(line, `features[${this.count}] is a string, not a Feature object`);
           inString = true;
-          if (depth === 1 && this.expectKey && this.capture === 'top') { this.key = []; this.keyAbs = this.offset + i; }
+          if (depth === 1 && this.expectKey && this.capture === 'top') {
+            this.key = [];
+            this.keyAbs = this.offset + i;
+          }
           break;
         case OPEN:
           if (depth === 0) {
-            if (c === 0x5b) this.fail(line, 'the top-level value is an array, not GeoJSON (expected a FeatureCollection, Feature or Geometry object)');
-            this.capture = 'top'; capIdx = i; this.capAbs = this.offset + i; this.capParts = [];
-            this.capLine = this.topLine = line; this.expectKey = true; this.inFeatures = false;
-            this.lastKeyIsFeatures = false; this.seenValue = true;
+            if (c === 0x5b)
+              this.fail(line, 'the top-level value is an array, not GeoJSON (expected a FeatureCollection, Feature or Geometry object)');
+            this.capture = 'top';
+            capIdx = i;
+            this.capAbs = this.offset + i;
+            this.capParts = [];
+            this.capLine = this.topLine = line;
+            this.expectKey = true;
+            this.inFeatures = false;
+            this.lastKeyIsFeatures = false;
+            this.seenValue = true;
           } else if (depth === 1 && this.lastKeyIsFeatures && !this.expectKey && this.capture === 'top') {
             if (c !== 0x5b) this.fail(line, '"features" is not an array');
             if (!this.headerDone) this.headerText = this.headerUpTo(buf, capIdx, this.keyAbs);
             this.headerDone = true;
-            this.capture = 'none'; capIdx = -1; this.capParts = [];
+            this.capture = 'none';
+            capIdx = -1;
+            this.capParts = [];
             this.inFeatures = true;
           } else if (depth === 2 && this.inFeatures) {
             if (c !== 0x7b) this.fail(line, `features[${this.count}] is an array, not a Feature object`);
-            this.capture = 'feature'; capIdx = i; this.capAbs = this.offset + i; this.capParts = []; this.capLine = line;
+            this.capture = 'feature';
+            capIdx = i;
+            this.capAbs = this.offset + i;
+            this.capParts = [];
+            this.capLine = line;
             this.count++;
           }
           depth++;
@@ -153,13 +192,16 @@ export class GeoJsonScanner {
           if (depth < 0) this.fail(line, `unexpected "${String.fromCharCode(c)}" outside any object`);
           if (depth === 2 && this.capture === 'feature') {
             this.out.push({ text: this.captured(buf, capIdx, i + 1), index: this.count, line: this.capLine, top: false });
-            this.capture = 'none'; capIdx = -1;
+            this.capture = 'none';
+            capIdx = -1;
           } else if (depth === 1 && this.inFeatures && c === 0x5d) {
             this.inFeatures = false;
           } else if (depth === 0 && this.capture === 'top') {
             this.count++;
             this.out.push({ text: this.captured(buf, capIdx, i + 1), index: this.count, line: this.capLine, top: true });
-            this.capture = 'none'; capIdx = -1; this.headerDone = true;
+            this.capture = 'none';
+            capIdx = -1;
+            this.headerDone = true;
           } else if (depth === 0) {
             this.headerDone = true;
           }
@@ -188,8 +230,12 @@ export class GeoJsonScanner {
     if (!this.seenValue) this.fail(undefined, 'file is empty');
     if (this.depth === 0 && !this.inString) return;
     if (this.capture === 'feature') {
-      throw new ImportError({ file: this.file, line: this.capLine, feature: String(this.count),
-        reason: `file ends inside feature ${this.count} which starts at line ${this.capLine}: truncated?` });
+      throw new ImportError({
+        file: this.file,
+        line: this.capLine,
+        feature: String(this.count),
+        reason: `file ends inside feature ${this.count} which starts at line ${this.capLine}: truncated?`,
+      });
     }
     if (this.inFeatures) this.fail(this.line, `file ends inside the "features" array after feature ${this.count}: truncated?`);
     this.fail(this.line, `file ends inside the top-level object which starts at line ${this.topLine}: truncated?`);
@@ -217,7 +263,9 @@ export class GeoJsonScanner {
   /** The top-level members before "features", closed into a parseable object. */
   private headerUpTo(buf: Buffer, capIdx: number, keyAbs: number): string {
     const parts = [...this.capParts, buf.subarray(capIdx, Math.max(capIdx, keyAbs - this.offset))];
-    const text = Buffer.concat(parts).subarray(0, keyAbs - this.capAbs).toString('utf8');
+    const text = Buffer.concat(parts)
+      .subarray(0, keyAbs - this.capAbs)
+      .toString('utf8');
     return text.replace(/[\s,]*$/, '') + '}';
   }
 
@@ -231,7 +279,12 @@ function describe(c: number): string {
 }
 
 const GEOMETRY_DEPTH: Record<string, number> = {
-  Point: 0, MultiPoint: 1, LineString: 1, MultiLineString: 2, Polygon: 2, MultiPolygon: 3,
+  Point: 0,
+  MultiPoint: 1,
+  LineString: 1,
+  MultiLineString: 2,
+  Polygon: 2,
+  MultiPolygon: 3,
 };
 
 /** Checks nesting and that every position is ≥ 2 numbers; returns a reason or undefined. */
@@ -241,7 +294,10 @@ function checkGeometry(g: unknown): string | undefined {
   if (type === 'GeometryCollection') {
     const parts = (g as { geometries?: unknown }).geometries;
     if (!Array.isArray(parts)) return 'GeometryCollection has no "geometries" array';
-    for (const p of parts) { const r = checkGeometry(p); if (r) return r; }
+    for (const p of parts) {
+      const r = checkGeometry(p);
+      if (r) return r;
+    }
     return undefined;
   }
   if (typeof type !== 'string' || !(type in GEOMETRY_DEPTH)) return `unknown geometry type ${JSON.stringify(type)}`;
@@ -282,7 +338,9 @@ export function sridFromCrs(crs: unknown): { srid: number; source: string } | un
     // CRS84 is WGS 84 in lon/lat order; EPSG:4326 in PostGIS has the same (lon, lat) storage order.
     if (CRS84.test(name.trim())) return { srid: 4326, source: `GeoJSON crs "${name}" (WGS 84 lon/lat)` };
   }
-  throw new Error(`the "crs" member ${JSON.stringify(crs)} names no EPSG code; write it as {"type":"name","properties":{"name":"EPSG:4490"}}`);
+  throw new Error(
+    `the "crs" member ${JSON.stringify(crs)} names no EPSG code; write it as {"type":"name","properties":{"name":"EPSG:4490"}}`,
+  );
 }
 
 function jsonErrorLine(text: string, startLine: number, err: Error): number {
@@ -323,7 +381,9 @@ export function toSourceFeature(file: string, v: ScannedValue): SourceFeature {
   } else if (v.top && o.type === 'FeatureCollection') {
     return fail('FeatureCollection without a "features" array');
   } else {
-    return fail(`unknown GeoJSON type ${JSON.stringify(o.type)} (expected ${v.top ? 'FeatureCollection, Feature or a geometry' : 'Feature'})`);
+    return fail(
+      `unknown GeoJSON type ${JSON.stringify(o.type)} (expected ${v.top ? 'FeatureCollection, Feature or a geometry' : 'Feature'})`,
+    );
   }
   let wkb: Buffer | null = null;
   if (geometry !== null) {
@@ -378,15 +438,26 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
       try {
         header = JSON.parse(scanner.headerText);
       } catch (e) {
-        throw new ImportError({ file: path, line: 1, reason: `the FeatureCollection members before "features" are not valid JSON: ${(e as Error).message}` });
+        throw new ImportError({
+          file: path,
+          line: 1,
+          reason: `the FeatureCollection members before "features" are not valid JSON: ${(e as Error).message}`,
+        });
       }
     } else if (pending.length > 0 && pending[0].top) {
-      try { header = JSON.parse(pending[0].text); } catch { /* reported with its line when the feature is read */ }
+      try {
+        header = JSON.parse(pending[0].text);
+      } catch {
+        /* reported with its line when the feature is read */
+      }
     }
     const crs = (header as { crs?: unknown } | undefined)?.crs;
     try {
       const s = sridFromCrs(crs);
-      if (s) { info.srid = s.srid; info.sridSource = s.source; }
+      if (s) {
+        info.srid = s.srid;
+        info.sridSource = s.source;
+      }
     } catch (e) {
       throw new ImportError({ file: path, reason: (e as Error).message });
     }

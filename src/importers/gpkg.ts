@@ -69,7 +69,9 @@ export async function openGeoPackage(path: string, opts: ReaderOptions): Promise
     fail(`cannot read the file: ${(e as Error).message}`);
   }
   if (size > MAX_GPKG_BYTES) {
-    fail(`GeoPackage is ${(size / 2 ** 20).toFixed(0)} MiB; this reader loads the file into memory and accepts at most ${MAX_GPKG_BYTES / 2 ** 20} MiB. Split the layer or convert it to GeoJSON (ogr2ogr -f GeoJSONSeq) first`);
+    fail(
+      `GeoPackage is ${(size / 2 ** 20).toFixed(0)} MiB; this reader loads the file into memory and accepts at most ${MAX_GPKG_BYTES / 2 ** 20} MiB. Split the layer or convert it to GeoJSON (ogr2ogr -f GeoJSONSeq) first`,
+    );
   }
   const bytes = await readFile(path);
   if (bytes.length === 0) fail('file is empty');
@@ -93,8 +95,9 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
   const hasContents = rows(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'gpkg_contents'").length > 0;
   if (!hasContents) fail('not a GeoPackage: the SQLite database has no gpkg_contents table');
 
-  const layers = rows(db, "SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY table_name")
-    .map((r) => String(r.table_name));
+  const layers = rows(db, "SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY table_name").map((r) =>
+    String(r.table_name),
+  );
   if (layers.length === 0) fail('the GeoPackage has no feature layers (gpkg_contents lists none with data_type "features")');
   let layer: string;
   if (opts.layer !== undefined) {
@@ -150,7 +153,11 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
         throw new ImportError({ file: path, feature: fid, reason: `row fid=${fid}: ${(e as Error).message}` });
       }
     } else if (g !== null) {
-      throw new ImportError({ file: path, feature: fid, reason: `row fid=${fid}: column "${geomCol}" holds ${typeof g}, not a geometry blob` });
+      throw new ImportError({
+        file: path,
+        feature: fid,
+        reason: `row fid=${fid}: column "${geomCol}" holds ${typeof g}, not a geometry blob`,
+      });
     }
     const props: Record<string, unknown> = {};
     for (let i = 0; i < propCols.length; i++) {
@@ -173,7 +180,10 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
           st.bind([after]);
           while (st.step()) page.push(st.get());
         } catch (e) {
-          throw new ImportError({ file: path, reason: `corrupt GeoPackage while reading layer "${layer}" after fid ${after}: ${(e as Error).message}` });
+          throw new ImportError({
+            file: path,
+            reason: `corrupt GeoPackage while reading layer "${layer}" after fid ${after}: ${(e as Error).message}`,
+          });
         } finally {
           st.free();
         }

@@ -60,11 +60,22 @@ export interface ImportResult {
   /** Coordinate TXT: declared 地块面积 against computed planar area, per parcel. */
   /** Non-blocking remarks from the reader (e.g. TXT: unclosed ring closed, point count mismatch). */
   warnings: string[];
-  declaredAreas?: { fid: string; declaredM2: number | null; computedPlanarM2: number; differenceM2: number | null; differencePercent: number | null }[];
+  declaredAreas?: {
+    fid: string;
+    declaredM2: number | null;
+    computedPlanarM2: number;
+    differenceM2: number | null;
+    differencePercent: number | null;
+  }[];
 }
 
 export class ImportRejected extends Error {
-  constructor(message: string, readonly file: string, readonly problems: ImportProblem[], readonly total: number) {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly problems: ImportProblem[],
+    readonly total: number,
+  ) {
     super(message);
     this.name = 'ImportRejected';
   }
@@ -80,7 +91,7 @@ const ALLOWED_TYPES: Record<string, string[] | null> = {
 };
 
 export async function openReader(path: string, opts: ReaderOptions): Promise<SourceReader> {
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
@@ -88,10 +99,14 @@ export async function openReader(path: string, opts: ReaderOptions): Promise<Sou
   }
   const ext = extname(path).toLowerCase();
   if (isDir || ext === '.shp' || ext === '.zip') return (await import('./shapefile/reader.ts')).openShapefile(path, opts);
-  if (['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson', '.jsonl'].includes(ext)) return (await import('./geojson.ts')).openGeoJson(path, opts);
+  if (['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson', '.jsonl'].includes(ext))
+    return (await import('./geojson.ts')).openGeoJson(path, opts);
   if (ext === '.gpkg') return (await import('./gpkg.ts')).openGeoPackage(path, opts);
   if (ext === '.txt') return (await import('./coordtxt.ts')).openCoordinateTxt(path, opts);
-  throw new ImportError({ file: path, reason: `unknown format "${ext || '(no extension)'}": expected .shp/.zip/folder (Shapefile), .geojson/.json, .gpkg or coordinate .txt` });
+  throw new ImportError({
+    file: path,
+    reason: `unknown format "${ext || '(no extension)'}": expected .shp/.zip/folder (Shapefile), .geojson/.json, .gpkg or coordinate .txt`,
+  });
 }
 
 function geometryTypeOfInfo(info: SourceInfo): string {
@@ -106,13 +121,21 @@ function geometryTypeOfInfo(info: SourceInfo): string {
 function guessSrid(info: SourceInfo, e: store.StageExtent): { srid: number; source: string } {
   if (info.format === 'geojson') return { srid: 4490, source: 'GeoJSON without "crs": longitude/latitude (RFC 7946), taken as CGCS2000' };
   if (e.xmin !== null && e.xmax !== null && e.ymin !== null && e.ymax !== null) {
-    if (Math.abs(e.xmax) <= 180 && Math.abs(e.ymax) <= 90) return { srid: 4490, source: 'no CRS in the file: coordinates look like longitude/latitude, taken as CGCS2000 (EPSG:4490)' };
+    if (Math.abs(e.xmax) <= 180 && Math.abs(e.ymax) <= 90)
+      return { srid: 4490, source: 'no CRS in the file: coordinates look like longitude/latitude, taken as CGCS2000 (EPSG:4490)' };
     const zone = Math.floor(e.xmin / 1e6);
     if (zone === Math.floor(e.xmax / 1e6) && zone >= 25 && zone <= 45 && e.ymin > 1e6) {
-      return { srid: gkSrid(3, zone, true), source: `no CRS in the file: eastings carry zone prefix ${zone}, taken as CGCS2000 3° GK zone ${zone} (EPSG:${gkSrid(3, zone, true)})` };
+      return {
+        srid: gkSrid(3, zone, true),
+        source: `no CRS in the file: eastings carry zone prefix ${zone}, taken as CGCS2000 3° GK zone ${zone} (EPSG:${gkSrid(3, zone, true)})`,
+      };
     }
   }
-  throw new ImportError({ file: info.path, reason: 'the file does not say its coordinate system (no .prj / crs) and it cannot be told from the coordinates: pass --srid (e.g. 4490 for CGCS2000 lon/lat, 4549 for GK zone 40 without prefix)' });
+  throw new ImportError({
+    file: info.path,
+    reason:
+      'the file does not say its coordinate system (no .prj / crs) and it cannot be told from the coordinates: pass --srid (e.g. 4490 for CGCS2000 lon/lat, 4549 for GK zone 40 without prefix)',
+  });
 }
 
 export async function importFile(db: Db, config: Config, path: string, opts: ImportOptions): Promise<ImportResult> {
@@ -169,7 +192,8 @@ export async function stageAndCheck(
   } else {
     ({ srid, source: sridSource } = guessSrid(info, extent));
   }
-  if (!(await store.sridExists(tx, srid))) throw new ImportError({ file: path, reason: `EPSG:${srid} is not a coordinate system PostGIS knows` });
+  if (!(await store.sridExists(tx, srid)))
+    throw new ImportError({ file: path, reason: `EPSG:${srid} is not a coordinate system PostGIS knows` });
 
   const ext = config.cityExtent;
   const m = config.extentMargin;
@@ -212,18 +236,40 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       if (opts.actor) await assertVersionChangesInDistricts(tx, opts.actor, layer.id, version, layer.code);
       const totals = await store.versionTotals(tx, layer.id, version);
       await store.insertVersion(tx, {
-        layerId: layer.id, version, validFrom: opts.validFrom ?? null, sourcePath: path, sourceFormat: info.format, sourceSrid: srid,
-        totals, counts, repaired, createdBy: opts.user ?? null, note: opts.note ?? null,
+        layerId: layer.id,
+        version,
+        validFrom: opts.validFrom ?? null,
+        sourcePath: path,
+        sourceFormat: info.format,
+        sourceSrid: srid,
+        totals,
+        counts,
+        repaired,
+        createdBy: opts.user ?? null,
+        note: opts.note ?? null,
       });
       await appendAudit(tx, {
-        actor: opts.user ?? 'system', action: 'layer.import', entity: 'layer', entityId: layer.code,
+        actor: opts.user ?? 'system',
+        action: 'layer.import',
+        entity: 'layer',
+        entityId: layer.code,
         after: { version, featureCount: totals.feature_count, ...counts, source: path, format: info.format, srid, dryRun: !!opts.dryRun },
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
       await store.dropStage(tx);
       const result: ImportResult = {
-        layer: layer.code, version, featureCount: totals.feature_count, ...counts, sourceSrid: srid, sridSource, encoding: info.encoding,
-        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 }, invalid: repaired, skipped, declaredAreas, warnings: info.warnings ?? [],
+        layer: layer.code,
+        version,
+        featureCount: totals.feature_count,
+        ...counts,
+        sourceSrid: srid,
+        sridSource,
+        encoding: info.encoding,
+        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 },
+        invalid: repaired,
+        skipped,
+        declaredAreas,
+        warnings: info.warnings ?? [],
       };
       if (opts.dryRun) throw new DryRun(result);
       return { result, layerId: layer.id };
@@ -239,8 +285,15 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
   }
 }
 
-async function describe(tx: Parameters<typeof store.toLonLat>[0], p: store.ProblemRow, srid: number, srcBox: [number, number, number, number] | null,
-  extentText: string, layerCode: string, layerType: string): Promise<ImportProblem> {
+async function describe(
+  tx: Parameters<typeof store.toLonLat>[0],
+  p: store.ProblemRow,
+  srid: number,
+  srcBox: [number, number, number, number] | null,
+  extentText: string,
+  layerCode: string,
+  layerType: string,
+): Promise<ImportProblem> {
   const base = { fid: p.fid, location: p.loc, kind: p.kind };
   switch (p.kind) {
     case 'empty':
@@ -248,12 +301,16 @@ async function describe(tx: Parameters<typeof store.toLonLat>[0], p: store.Probl
     case 'type':
       return { ...base, reason: `the feature is a ${p.gtype} but layer ${layerCode} holds ${layerType} features` };
     case 'duplicate':
-      return { ...base, reason: `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique` };
+      return {
+        ...base,
+        reason: `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique`,
+      };
     case 'outside':
       return { ...base, reason: explainOutside(p, srid, srcBox!, extentText) };
     case 'invalid': {
       const lonLat = p.x !== null && p.y !== null ? await store.toLonLat(tx, srid, p.x, p.y) : null;
-      const where = p.x !== null && p.y !== null ? ` at (${p.x}, ${p.y})${lonLat ? ` ≈ ${lonLat[0].toFixed(6)}°E ${lonLat[1].toFixed(6)}°N` : ''}` : '';
+      const where =
+        p.x !== null && p.y !== null ? ` at (${p.x}, ${p.y})${lonLat ? ` ≈ ${lonLat[0].toFixed(6)}°E ${lonLat[1].toFixed(6)}°N` : ''}` : '';
       return { ...base, reason: `invalid geometry: ${p.reason}${where}`, lonLat: lonLat ?? undefined };
     }
   }
@@ -271,6 +328,12 @@ async function declaredVsComputed(tx: Parameters<typeof store.toLonLat>[0], info
   return r.rows.map((row) => {
     const d = declared.get(row.fid) ?? null;
     const diff = d === null ? null : row.planar - d;
-    return { fid: row.fid, declaredM2: d, computedPlanarM2: row.planar, differenceM2: diff, differencePercent: d ? (diff! / d) * 100 : null };
+    return {
+      fid: row.fid,
+      declaredM2: d,
+      computedPlanarM2: row.planar,
+      differenceM2: diff,
+      differencePercent: d ? (diff! / d) * 100 : null,
+    };
   });
 }

@@ -74,7 +74,11 @@ export class ImportError extends Error {
   readonly line?: number;
   readonly reason: string;
   constructor(args: { file: string; reason: string; feature?: string; line?: number }) {
-    const where = [args.file, args.line !== undefined ? `line ${args.line}` : undefined, args.feature !== undefined ? `feature ${args.feature}` : undefined]
+    const where = [
+      args.file,
+      args.line !== undefined ? `line ${args.line}` : undefined,
+      args.feature !== undefined ? `feature ${args.feature}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     super(`${where}: ${args.reason}`);

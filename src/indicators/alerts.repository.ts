@@ -33,7 +33,14 @@ const COLS = `a.id, a.indicator, a.region, a.region_name, a.year, a.level, a.rea
   (SELECT count(*) FROM indicator_alert_note n WHERE n.alert_id = a.id)::int AS notes`;
 
 export async function openAlert(q: Queryable, indicator: string, region: string, year: number): Promise<AlertRow | null> {
-  return (await q.query<AlertRow>(`SELECT ${COLS} FROM indicator_alert a WHERE indicator = $1 AND region = $2 AND year = $3 AND status <> 'resolved' FOR UPDATE`, [indicator, region, year])).rows[0] ?? null;
+  return (
+    (
+      await q.query<AlertRow>(
+        `SELECT ${COLS} FROM indicator_alert a WHERE indicator = $1 AND region = $2 AND year = $3 AND status <> 'resolved' FOR UPDATE`,
+        [indicator, region, year],
+      )
+    ).rows[0] ?? null
+  );
 }
 
 export interface AlertInput {
@@ -53,16 +60,34 @@ export interface AlertInput {
 }
 
 export async function insertAlert(q: Queryable, a: AlertInput): Promise<number> {
-  return (await q.query<{ id: number }>(
-    `INSERT INTO indicator_alert (indicator, region, region_name, year, level, reason, value, target, target_year, assessment, department, raised_on, raised_run, updated_run)
+  return (
+    await q.query<{ id: number }>(
+      `INSERT INTO indicator_alert (indicator, region, region_name, year, level, reason, value, target, target_year, assessment, department, raised_on, raised_run, updated_run)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-    [a.indicator, a.region, a.regionName, a.year, a.level, a.reason, a.value, a.target, a.targetYear, JSON.stringify(a.assessment), a.department, a.today, a.runId])).rows[0].id;
+      [
+        a.indicator,
+        a.region,
+        a.regionName,
+        a.year,
+        a.level,
+        a.reason,
+        a.value,
+        a.target,
+        a.targetYear,
+        JSON.stringify(a.assessment),
+        a.department,
+        a.today,
+        a.runId,
+      ],
+    )
+  ).rows[0].id;
 }
 
 export async function updateAlert(q: Queryable, id: number, a: AlertInput): Promise<void> {
   await q.query(
     `UPDATE indicator_alert SET level = $2, reason = $3, value = $4, target = $5, target_year = $6, assessment = $7, department = $8, updated_run = $9 WHERE id = $1`,
-    [id, a.level, a.reason, a.value, a.target, a.targetYear, JSON.stringify(a.assessment), a.department, a.runId]);
+    [id, a.level, a.reason, a.value, a.target, a.targetYear, JSON.stringify(a.assessment), a.department, a.runId],
+  );
 }
 
 export async function resolveAlert(q: Queryable, id: number, today: string, runId: number): Promise<void> {
@@ -70,7 +95,10 @@ export async function resolveAlert(q: Queryable, id: number, today: string, runI
 }
 
 export async function acknowledge(q: Queryable, id: number, user: string): Promise<void> {
-  await q.query(`UPDATE indicator_alert SET status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now() WHERE id = $1`, [id, user]);
+  await q.query(`UPDATE indicator_alert SET status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now() WHERE id = $1`, [
+    id,
+    user,
+  ]);
 }
 
 export async function setWebhook(q: Queryable, id: number, status: string): Promise<void> {
@@ -96,9 +124,13 @@ export async function alerts(q: Queryable, f: AlertFilter): Promise<{ total: num
                  AND ($4::text IS NULL OR indicator = $4) AND ($5::text[] IS NULL OR region = ANY($5))`;
   const params = [f.status ?? null, f.level ?? null, f.year ?? null, f.indicator ?? null, f.regions ?? null];
   const total = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM indicator_alert WHERE ${where}`, params)).rows[0].n;
-  const rows = (await q.query<AlertRow>(
-    `SELECT ${COLS} FROM indicator_alert a WHERE ${where}
-      ORDER BY (status = 'resolved'), (level = 'red') DESC, year DESC, id DESC LIMIT $6 OFFSET $7`, [...params, f.limit, f.offset])).rows;
+  const rows = (
+    await q.query<AlertRow>(
+      `SELECT ${COLS} FROM indicator_alert a WHERE ${where}
+      ORDER BY (status = 'resolved'), (level = 'red') DESC, year DESC, id DESC LIMIT $6 OFFSET $7`,
+      [...params, f.limit, f.offset],
+    )
+  ).rows;
   return { total, rows };
 }
 
@@ -110,9 +142,20 @@ export interface NoteRow {
 }
 
 export async function notes(q: Queryable, alertId: number): Promise<NoteRow[]> {
-  return (await q.query<NoteRow>(`SELECT id, author, body, ${ts('created_at')} AS created_at FROM indicator_alert_note WHERE alert_id = $1 ORDER BY id`, [alertId])).rows;
+  return (
+    await q.query<NoteRow>(
+      `SELECT id, author, body, ${ts('created_at')} AS created_at FROM indicator_alert_note WHERE alert_id = $1 ORDER BY id`,
+      [alertId],
+    )
+  ).rows;
 }
 
 export async function addNote(q: Queryable, alertId: number, author: string, body: string): Promise<number> {
-  return (await q.query<{ id: number }>(`INSERT INTO indicator_alert_note (alert_id, author, body) VALUES ($1, $2, $3) RETURNING id`, [alertId, author, body])).rows[0].id;
+  return (
+    await q.query<{ id: number }>(`INSERT INTO indicator_alert_note (alert_id, author, body) VALUES ($1, $2, $3) RETURNING id`, [
+      alertId,
+      author,
+      body,
+    ])
+  ).rows[0].id;
 }

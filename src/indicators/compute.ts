@@ -35,7 +35,14 @@ async function kindContext(db: Db, config: Config, year: number, computed: Map<s
   const additive = new Set(DEFAULTS.statistics.filter((s) => s.additive).map((s) => s.code));
   const memo = new Map<string, Promise<unknown>>();
   return {
-    db, config, year, current, yearEnd, city, districts: regions, computed,
+    db,
+    config,
+    year,
+    current,
+    yearEnd,
+    city,
+    districts: regions,
+    computed,
     once<T>(key: string, read: () => Promise<T>) {
       if (!memo.has(key)) memo.set(key, read());
       return memo.get(key) as Promise<T>;
@@ -68,7 +75,11 @@ function ordered(all: DefRecord[], wanted: string[] | undefined): DefRecord[] {
   const byCode = new Map(all.map((d) => [d.code, d]));
   if (wanted) {
     const unknown = wanted.filter((c) => !byCode.has(c));
-    if (unknown.length) throw new HttpError(404, `指标 ${unknown.join('、')} 不存在或已停用 (unknown or disabled indicators; known: ${[...byCode.keys()].join(', ')})`);
+    if (unknown.length)
+      throw new HttpError(
+        404,
+        `指标 ${unknown.join('、')} 不存在或已停用 (unknown or disabled indicators; known: ${[...byCode.keys()].join(', ')})`,
+      );
   }
   const out: DefRecord[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -101,7 +112,11 @@ async function computeOne(ctx: KindContext, def: DefRecord): Promise<ComputedSet
   if (!def.regionLevels.includes('district')) set.districts = new Map();
   if (!def.regionLevels.includes('city')) set.city = { value: null, note: '该指标不在市级计算', provenance: {} };
   const kindInfo = { kind: def.kind, params: def.params, year: ctx.year, asOf: ctx.current ? 'current' : ctx.yearEnd.toISOString() };
-  const stamp = (c: Computed): Computed => ({ ...c, value: c.value !== null && Number.isFinite(c.value) ? c.value : null, provenance: { ...kindInfo, ...c.provenance } });
+  const stamp = (c: Computed): Computed => ({
+    ...c,
+    value: c.value !== null && Number.isFinite(c.value) ? c.value : null,
+    provenance: { ...kindInfo, ...c.provenance },
+  });
   return { city: stamp(set.city), districts: new Map([...set.districts].map(([k, v]) => [k, stamp(v)])) };
 }
 
@@ -142,9 +157,17 @@ export interface RunResult {
 }
 
 export const regionValue = (e: Evaluated): RegionValue => ({
-  value: e.value, source: e.source, computedValue: e.computed?.value ?? null, note: e.note, cumulative: e.cumulative,
-  level: e.assessment.level, status: e.assessment.status, reason: e.assessment.reason,
-  target: e.assessment.target ? { year: e.assessment.target.year, value: e.assessment.target.value, bound: e.assessment.target.bound, hard: e.assessment.target.hard } : null,
+  value: e.value,
+  source: e.source,
+  computedValue: e.computed?.value ?? null,
+  note: e.note,
+  cumulative: e.cumulative,
+  level: e.assessment.level,
+  status: e.assessment.status,
+  reason: e.assessment.reason,
+  target: e.assessment.target
+    ? { year: e.assessment.target.year, value: e.assessment.target.value, bound: e.assessment.target.bound, hard: e.assessment.target.hard }
+    : null,
   provenance: (e.source === 'reported' ? e.reported?.provenance : e.computed?.provenance) ?? {},
 });
 
@@ -172,11 +195,21 @@ export async function computeYear(db: Db, config: Config, year: number, o: { ind
   }
 
   const regions = [ctx.city, ...ctx.districts];
-  const { runId, changes, result } = await db.transaction(async (tx) => {
+  const { changes, result } = await db.transaction(async (tx) => {
     const runId = await repo.insertRun(tx, { year, asOf: evaluationDate(year, today), indicators: defs.map((d) => d.code), user: o.user });
     const write = async (code: string, y: number, set: ComputedSet) => {
       for (const [region, c] of [[ctx.city.code, set.city] as const, ...set.districts]) {
-        await repo.upsertValue(tx, { indicator: code, region, year: y, source: 'computed', value: c.value, note: c.note ?? null, provenance: c.provenance, runId, user: o.user });
+        await repo.upsertValue(tx, {
+          indicator: code,
+          region,
+          year: y,
+          source: 'computed',
+          value: c.value,
+          note: c.note ?? null,
+          provenance: c.provenance,
+          runId,
+          user: o.user,
+        });
       }
     };
     for (const e of earlier) await write(e.def.code, e.year, e.set);
@@ -195,21 +228,43 @@ export async function computeYear(db: Db, config: Config, year: number, o: { ind
       };
       const city = await per(ctx.city);
       const districts: RunIndicator['districts'] = [];
-      for (const d of ctx.districts.filter((x) => set.districts.has(x.code))) districts.push({ code: d.code, name: d.name, ...(await per(d)) });
-      indicators.push({ code: def.code, name: def.name, unit: def.unit, decimals: def.decimals, dimension: def.dimension, city, districts });
+      for (const d of ctx.districts.filter((x) => set.districts.has(x.code)))
+        districts.push({ code: d.code, name: d.name, ...(await per(d)) });
+      indicators.push({
+        code: def.code,
+        name: def.name,
+        unit: def.unit,
+        decimals: def.decimals,
+        dimension: def.dimension,
+        city,
+        districts,
+      });
     }
     const count = (c: AlertChange['change']) => changes.filter((x) => x.change === c).length;
     const open = (await alertRepo.alerts(tx, { status: 'active', year, limit: 1, offset: 0 })).total;
     const result: Omit<RunResult, 'durationMs' | 'webhook'> = {
-      runId, year, evaluatedOn: evaluationDate(year, today), current: ctx.current, city: ctx.city, districts: ctx.districts, indicators,
+      runId,
+      year,
+      evaluatedOn: evaluationDate(year, today),
+      current: ctx.current,
+      city: ctx.city,
+      districts: ctx.districts,
+      indicators,
       alerts: { raised: count('raised'), escalated: count('escalated'), updated: count('updated'), resolved: count('resolved'), open },
     };
     const summary = {
-      indicators: indicators.map((i) => ({ code: i.code, value: i.city.value, level: i.city.level })), alerts: result.alerts,
+      indicators: indicators.map((i) => ({ code: i.code, value: i.city.value, level: i.city.level })),
+      alerts: result.alerts,
       earlierYears: earlier.map((e) => `${e.def.code}:${e.year}`),
     };
     await repo.finishRun(tx, runId, summary, performance.now() - t0);
-    await appendAudit(tx, { actor: o.user, action: 'indicators.compute', entity: 'indicator_run', entityId: runId, after: { year, ...summary } });
+    await appendAudit(tx, {
+      actor: o.user,
+      action: 'indicators.compute',
+      entity: 'indicator_run',
+      entityId: runId,
+      after: { year, ...summary },
+    });
     return { runId, changes, result };
   });
 
@@ -227,10 +282,20 @@ async function notify(db: Db, changes: AlertChange[], actor: string): Promise<{ 
   for (const c of due) {
     const row = await alertRepo.alert(db, c.id);
     if (!row) continue;
-    const status = await deliver(w, { event: c.change === 'raised' ? 'indicator.alert.raised' : 'indicator.alert.escalated', alert: toAlert(row, names) as unknown as Record<string, unknown>, sentAt: new Date().toISOString() });
+    const status = await deliver(w, {
+      event: c.change === 'raised' ? 'indicator.alert.raised' : 'indicator.alert.escalated',
+      alert: toAlert(row, names) as unknown as Record<string, unknown>,
+      sentAt: new Date().toISOString(),
+    });
     await db.transaction(async (tx) => {
       await alertRepo.setWebhook(tx, c.id, status);
-      await appendAudit(tx, { actor, action: 'indicators.alert.webhook', entity: 'indicator_alert', entityId: c.id, after: { url: w.url, status } });
+      await appendAudit(tx, {
+        actor,
+        action: 'indicators.alert.webhook',
+        entity: 'indicator_alert',
+        entityId: c.id,
+        after: { url: w.url, status },
+      });
     });
     out.push({ alertId: c.id, status });
   }
@@ -238,5 +303,14 @@ async function notify(db: Db, changes: AlertChange[], actor: string): Promise<{ 
 }
 
 export async function listRuns(q: Queryable, limit = 50) {
-  return (await repo.runs(q, limit)).map((r) => ({ runId: r.id, year: r.year, asOf: r.as_of, indicators: r.indicators, summary: r.summary, durationMs: r.duration_ms, createdBy: r.created_by, createdAt: r.created_at }));
+  return (await repo.runs(q, limit)).map((r) => ({
+    runId: r.id,
+    year: r.year,
+    asOf: r.as_of,
+    indicators: r.indicators,
+    summary: r.summary,
+    durationMs: r.duration_ms,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  }));
 }

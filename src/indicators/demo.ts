@@ -16,7 +16,8 @@ import { computeYear } from './compute.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { areaRows } from './kinds/common.ts';
 
-const unit = (code: string, salt: string) => parseInt(createHash('md5').update(`${code}:${salt}`).digest('hex').slice(0, 8), 16) / 0xffffffff;
+const unit = (code: string, salt: string) =>
+  parseInt(createHash('md5').update(`${code}:${salt}`).digest('hex').slice(0, 8), 16) / 0xffffffff;
 
 export async function seedIndicatorDemo(db: Db, config: Config): Promise<{ statistics: number; runs: number[] }> {
   await ensureDefaults(db);
@@ -62,7 +63,9 @@ export async function seedIndicatorDemo(db: Db, config: Config): Promise<{ stati
     // District shares of the city's targets, so the map by level has something to show: the
     // stock-land targets split by construction land, the farmland floor by cultivated land.
     // Marked as demo figures; the seeds give no district targets.
-    const cultivated = new Map((await areaRows(tx, dltb, { field: 'DLBM', prefixes: ['01'] }, null, xzq, codes)).rows.map((r) => [r.district, r.area_m2]));
+    const cultivated = new Map(
+      (await areaRows(tx, dltb, { field: 'DLBM', prefixes: ['01'] }, null, xzq, codes)).rows.map((r) => [r.district, r.area_m2]),
+    );
     const totalCultivated = [...cultivated.values()].reduce((a, b) => a + b, 0);
     const cityTargets = await repo.targets(tx, { region: city });
     const split = async (indicator: string, weights: Map<string | null, number>, total: number, hard: boolean) => {
@@ -70,15 +73,36 @@ export async function seedIndicatorDemo(db: Db, config: Config): Promise<{ stati
         for (const d of regions) {
           const share = total > 0 ? (weights.get(d.code) ?? 0) / total : 0;
           if (share <= 0) continue;
-          await repo.upsertTarget(tx, { indicator, region: d.code, regionName: d.name, year: t.year, value: Math.round(t.value * share * 100) / 100, bound: t.bound, hard, baseYear: t.base_year, baseline: null,
-            source: `演示数据：市级目标按${hard ? '现状耕地' : '建设用地'}面积比例分解（非正式目标）` }, 'demo', true);
+          await repo.upsertTarget(
+            tx,
+            {
+              indicator,
+              region: d.code,
+              regionName: d.name,
+              year: t.year,
+              value: Math.round(t.value * share * 100) / 100,
+              bound: t.bound,
+              hard,
+              baseYear: t.base_year,
+              baseline: null,
+              source: `演示数据：市级目标按${hard ? '现状耕地' : '建设用地'}面积比例分解（非正式目标）`,
+            },
+            'demo',
+            true,
+          );
         }
       }
     };
     await split('PHCLJSYD', construction, totalConstruction, false);
     await split('DXYDZKF', construction, totalConstruction, false);
     await split('GDBYL', cultivated, totalCultivated, true);
-    await appendAudit(tx, { actor: 'demo', action: 'indicators.demo', entity: 'indicator_statistic', entityId: null, after: { statistics, years: [clockYear - 5, clockYear] } });
+    await appendAudit(tx, {
+      actor: 'demo',
+      action: 'indicators.demo',
+      entity: 'indicator_statistic',
+      entityId: null,
+      after: { statistics, years: [clockYear - 5, clockYear] },
+    });
   });
   const runs: number[] = [];
   for (let y = clockYear - 4; y <= clockYear; y++) runs.push((await computeYear(db, config, y, { user: 'demo' })).runId);

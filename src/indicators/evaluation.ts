@@ -40,7 +40,12 @@ export class Evaluation {
   private values = new Map<string, { computed?: StoredValue; reported?: StoredValue }>();
   private targets = new Map<string, Target[]>();
 
-  constructor(rows: repo.ValueRow[], targets: repo.TargetRow[], readonly settings: IndicatorSettings, readonly today: string) {
+  constructor(
+    rows: repo.ValueRow[],
+    targets: repo.TargetRow[],
+    readonly settings: IndicatorSettings,
+    readonly today: string,
+  ) {
     for (const r of rows) {
       const k = key(r.indicator, r.region, r.year);
       const e = this.values.get(k) ?? {};
@@ -93,12 +98,27 @@ export class Evaluation {
         cumulativeYears.push(y);
       }
     }
-    const compared = def.aggregate === 'cumulative' ? cumulative : eff?.value ?? null;
-    const baseYearValue = baseYear !== null ? this.effective(def.code, region, baseYear)?.value ?? null : null;
-    const assessment = assess(def, target, compared, { year, today: this.today, bands: this.settings.warning.bands, floorMargin: this.settings.warning.floorMargin, baseYearValue });
+    const compared = def.aggregate === 'cumulative' ? cumulative : (eff?.value ?? null);
+    const baseYearValue = baseYear !== null ? (this.effective(def.code, region, baseYear)?.value ?? null) : null;
+    const assessment = assess(def, target, compared, {
+      year,
+      today: this.today,
+      bands: this.settings.warning.bands,
+      floorMargin: this.settings.warning.floorMargin,
+      baseYearValue,
+    });
     return {
-      indicator: def.code, region, year, value: eff?.value ?? null, source: eff?.source ?? null, note: eff?.note ?? null,
-      computed: s.computed ?? null, reported: s.reported ?? null, cumulative, cumulativeYears, assessment,
+      indicator: def.code,
+      region,
+      year,
+      value: eff?.value ?? null,
+      source: eff?.source ?? null,
+      note: eff?.note ?? null,
+      computed: s.computed ?? null,
+      reported: s.reported ?? null,
+      cumulative,
+      cumulativeYears,
+      assessment,
     };
   }
 }

@@ -39,7 +39,9 @@ export async function cmdIndicators(config: Config, a: Args): Promise<void> {
         console.log(`${r.city.name} ${year} 年指标（评估日期 ${r.evaluatedOn}，计算 #${r.runId}，${r.durationMs} ms）`);
         for (const i of r.indicators) {
           const v = i.city;
-          console.log(`  ${v.level ? LEVEL_MARK[v.level] : '○    '} ${i.name.padEnd(18, '　')} ${fmt(v.value, i.decimals, i.unit).padStart(16)}${v.cumulative !== null ? `（累计 ${fmt(v.cumulative, i.decimals, i.unit)}）` : ''}  ${v.value === null ? v.note ?? '' : v.reason}`);
+          console.log(
+            `  ${v.level ? LEVEL_MARK[v.level] : '○    '} ${i.name.padEnd(18, '　')} ${fmt(v.value, i.decimals, i.unit).padStart(16)}${v.cumulative !== null ? `（累计 ${fmt(v.cumulative, i.decimals, i.unit)}）` : ''}  ${v.value === null ? (v.note ?? '') : v.reason}`,
+          );
         }
         console.log(`  预警: 新增 ${r.alerts.raised}，升级 ${r.alerts.escalated}，解除 ${r.alerts.resolved}；未解除 ${r.alerts.open}`);
         for (const w of r.webhook) console.log(`  webhook 预警 #${w.alertId}: ${w.status}`);
@@ -48,7 +50,8 @@ export async function cmdIndicators(config: Config, a: Args): Promise<void> {
       case 'list': {
         const defs = await listDefinitions(db);
         if (a.flags.json) return print(defs);
-        for (const d of defs) console.log(`${d.enabled ? ' ' : '×'} ${d.code.padEnd(14)} ${d.dimension} ${d.name}（${d.unit || '—'}）  ${d.kind}`);
+        for (const d of defs)
+          console.log(`${d.enabled ? ' ' : '×'} ${d.code.padEnd(14)} ${d.dimension} ${d.name}（${d.unit || '—'}）  ${d.kind}`);
         return;
       }
       case 'targets': {
@@ -70,26 +73,42 @@ export async function cmdIndicators(config: Config, a: Args): Promise<void> {
         }
         const t = await listTargets(db, { indicator: str(a, 'indicator'), region: str(a, 'region'), year: int(a, 'year') });
         if (a.flags.json) return print(t);
-        for (const x of t) console.log(`${x.region} ${x.regionName.padEnd(4, '　')} ${x.year} ${x.indicator.padEnd(12)} ${x.bound === 'min' ? '≥' : '≤'}${x.value}${x.hard ? ' 底线' : ''}  ${x.source}`);
+        for (const x of t)
+          console.log(
+            `${x.region} ${x.regionName.padEnd(4, '　')} ${x.year} ${x.indicator.padEnd(12)} ${x.bound === 'min' ? '≥' : '≤'}${x.value}${x.hard ? ' 底线' : ''}  ${x.source}`,
+          );
         return;
       }
       case 'alerts': {
         const r = await listAlerts(db, undefined, { year: int(a, 'year'), status: str(a, 'status') ?? 'active', limit: 1000 });
         if (a.flags.json) return print(r);
         console.log(`预警 ${r.total} 条`);
-        for (const x of r.items) console.log(`  #${x.id} ${x.year} ${LEVEL_TEXT[x.level]} ${x.regionName} ${x.indicatorName ?? x.indicator}: ${x.reason}（${x.department ?? '—'}）`);
+        for (const x of r.items)
+          console.log(
+            `  #${x.id} ${x.year} ${LEVEL_TEXT[x.level]} ${x.regionName} ${x.indicatorName ?? x.indicator}: ${x.reason}（${x.department ?? '—'}）`,
+          );
         return;
       }
       case 'report': {
         const year = int(a, 'year');
         const format = str(a, 'format') ?? 'pdf';
         const out = str(a, 'out');
-        if (!year || !out || !['html', 'pdf', 'xlsx', 'json'].includes(format)) throw new UsageError('usage: onemap indicators report --year Y --format html|pdf|xlsx|json --out FILE');
+        if (!year || !out || !['html', 'pdf', 'xlsx', 'json'].includes(format))
+          throw new UsageError('usage: onemap indicators report --year Y --format html|pdf|xlsx|json --out FILE');
         const c = await reportContent(db, config, year);
-        const body = format === 'html' ? renderReportHtml(c) : format === 'pdf' ? await renderReportPdf(c) : format === 'xlsx' ? await renderReportXlsx(c) : JSON.stringify(c, null, 2);
+        const body =
+          format === 'html'
+            ? renderReportHtml(c)
+            : format === 'pdf'
+              ? await renderReportPdf(c)
+              : format === 'xlsx'
+                ? await renderReportXlsx(c)
+                : JSON.stringify(c, null, 2);
         await writeFile(out, body);
         if (a.flags.json) return print({ file: out, format, year, indicators: c.indicators.length, counts: c.counts });
-        console.log(`${c.title} → ${out}（${c.indicators.length} 项指标：绿 ${c.counts.green}，黄 ${c.counts.yellow}，红 ${c.counts.red}）`);
+        console.log(
+          `${c.title} → ${out}（${c.indicators.length} 项指标：绿 ${c.counts.green}，黄 ${c.counts.yellow}，红 ${c.counts.red}）`,
+        );
         return;
       }
       default:

@@ -10,38 +10,53 @@ export interface LayerRef {
   version: number;
 }
 
-const alive = (t: string, l: LayerRef) => `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
+const alive = (t: string, l: LayerRef) =>
+  `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
 
 /**
  * The version of a layer in force for a year: the newest one valid before `before` (a past year's
  * end), or the active version (现势) when `before` is null. Null when the layer is unknown or had none.
  */
-export async function layerAt(q: Queryable, code: string, before: Date | null): Promise<{ code: string; id: number; version: number; validFrom: string } | null> {
+export async function layerAt(
+  q: Queryable,
+  code: string,
+  before: Date | null,
+): Promise<{ code: string; id: number; version: number; validFrom: string } | null> {
   const r = before
     ? await q.query<{ code: string; id: number; version: number; valid_from: string }>(
-      `SELECT l.code, l.id, v.version, to_char(v.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS valid_from
+        `SELECT l.code, l.id, v.version, to_char(v.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS valid_from
          FROM layer l JOIN layer_version v ON v.layer_id = l.id
-        WHERE l.code = $1 AND v.valid_from < $2 ORDER BY v.valid_from DESC, v.version DESC LIMIT 1`, [code, before.toISOString()])
+        WHERE l.code = $1 AND v.valid_from < $2 ORDER BY v.valid_from DESC, v.version DESC LIMIT 1`,
+        [code, before.toISOString()],
+      )
     : await q.query<{ code: string; id: number; version: number; valid_from: string }>(
-      `SELECT l.code, l.id, v.version, to_char(v.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS valid_from
-         FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = $1`, [code]);
+        `SELECT l.code, l.id, v.version, to_char(v.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS valid_from
+         FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version WHERE l.code = $1`,
+        [code],
+      );
   const x = r.rows[0];
   return x ? { code: x.code, id: x.id, version: x.version, validFrom: x.valid_from } : null;
 }
 
 /** Districts of an XZQ version: GB/T 2260 code (XZQDM) and name (XZQMC). */
 export async function districts(q: Queryable, xzq: LayerRef): Promise<{ code: string; name: string }[]> {
-  return (await q.query<{ code: string; name: string }>(
-    `SELECT DISTINCT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name
-       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`)).rows;
+  return (
+    await q.query<{ code: string; name: string }>(
+      `SELECT DISTINCT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name
+       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`,
+    )
+  ).rows;
 }
 
 /** District outlines as GeoJSON geometries, simplified for a city-wide thematic map (~50 m). */
 export async function districtOutlines(q: Queryable, xzq: LayerRef): Promise<{ code: string; name: string; g: string }[]> {
-  return (await q.query<{ code: string; name: string; g: string }>(
-    `SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name,
+  return (
+    await q.query<{ code: string; name: string; g: string }>(
+      `SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name,
             ST_AsGeoJSON(ST_SimplifyPreserveTopology(f.geom, 0.0005), 6) AS g
-       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`)).rows;
+       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`,
+    )
+  ).rows;
 }
 
 export interface AreaFilter {
@@ -65,7 +80,15 @@ export interface DistrictArea {
  * Clipping reads the within layer's subdivided pieces and builds geometry only where a feature is
  * not wholly covered; CASE evaluates the sub-query lazily.
  */
-export async function areaByDistrict(q: Queryable, layer: LayerRef, f: AreaFilter, within: LayerRef | null, xzq: LayerRef | null, codes: string[], grid: number | null = null): Promise<DistrictArea[]> {
+export async function areaByDistrict(
+  q: Queryable,
+  layer: LayerRef,
+  f: AreaFilter,
+  within: LayerRef | null,
+  xzq: LayerRef | null,
+  codes: string[],
+  grid: number | null = null,
+): Promise<DistrictArea[]> {
   const g = grid === null ? '' : `, ${Number(grid)}`;
   const params: unknown[] = [codes];
   let where = '';
@@ -120,10 +143,15 @@ async function allRows<T>(q: Queryable, what: string, sql: string, params: unkno
 }
 
 /** The lifecycle ledgers' state: the last land event and case rows, recorded with ledger-based values. */
-export async function ledgerState(q: Queryable): Promise<{ landEvents: number; lastEventId: number | null; idleCases: number; inefficientCases: number; batches: number }> {
-  const r = (await q.query<{ n: number; last: number | null; idle: number; ineff: number; batches: number }>(
-    `SELECT (SELECT count(*) FROM land_event)::int AS n, (SELECT max(id) FROM land_event)::int AS last,
-            (SELECT count(*) FROM idle_case)::int AS idle, (SELECT count(*) FROM inefficient_case)::int AS ineff, (SELECT count(*) FROM approval_batch)::int AS batches`)).rows[0];
+export async function ledgerState(
+  q: Queryable,
+): Promise<{ landEvents: number; lastEventId: number | null; idleCases: number; inefficientCases: number; batches: number }> {
+  const r = (
+    await q.query<{ n: number; last: number | null; idle: number; ineff: number; batches: number }>(
+      `SELECT (SELECT count(*) FROM land_event)::int AS n, (SELECT max(id) FROM land_event)::int AS last,
+            (SELECT count(*) FROM idle_case)::int AS idle, (SELECT count(*) FROM inefficient_case)::int AS ineff, (SELECT count(*) FROM approval_batch)::int AS batches`,
+    )
+  ).rows[0];
   return { landEvents: r.n, lastEventId: r.last, idleCases: r.idle, inefficientCases: r.ineff, batches: r.batches };
 }
 
@@ -131,6 +159,7 @@ export async function ledgerState(q: Queryable): Promise<{ landEvents: number; l
 export async function accessRunBefore(q: Queryable, before: Date | null): Promise<number | null> {
   const r = await q.query<{ id: number }>(
     `SELECT id FROM access_run WHERE seconds IS NOT NULL AND ($1::timestamptz IS NULL OR created_at < $1) ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [before ? before.toISOString() : null]);
+    [before ? before.toISOString() : null],
+  );
   return r.rows[0]?.id ?? null;
 }

@@ -4,8 +4,12 @@
 import { fmt } from './format.ts';
 
 const LEDGERS: Record<string, string> = {
-  stockRevitalised: '盘活存量建设用地台账', inefficientRedeveloped: '低效用地再开发台账', unsuppliedDigestion: '批而未供消化台账',
-  idleDisposal: '闲置土地处置台账', stockSupplyShare: '土地供应台账', newIndustrialFar: '工业用地供应台账',
+  stockRevitalised: '盘活存量建设用地台账',
+  inefficientRedeveloped: '低效用地再开发台账',
+  unsuppliedDigestion: '批而未供消化台账',
+  idleDisposal: '闲置土地处置台账',
+  stockSupplyShare: '土地供应台账',
+  newIndustrialFar: '工业用地供应台账',
 };
 
 export function provenanceText(p: Record<string, unknown> | null | undefined, source: string | null): string {
@@ -14,7 +18,12 @@ export function provenanceText(p: Record<string, unknown> | null | undefined, so
   const parts: string[] = [];
   const ls = p.layers as { layer: string; version: number }[] | undefined;
   if (ls?.length) parts.push(`图层 ${ls.map((l) => `${l.layer} v${l.version}`).join('、')}`);
-  if (p.versions && typeof p.versions === 'object') parts.push(`图层 ${Object.entries(p.versions as Record<string, number>).map(([k, v]) => `${k} v${v}`).join('、')}`);
+  if (p.versions && typeof p.versions === 'object')
+    parts.push(
+      `图层 ${Object.entries(p.versions as Record<string, number>)
+        .map(([k, v]) => `${k} v${v}`)
+        .join('、')}`,
+    );
   if (p.ledger) {
     const last = (p.ledgerState as { lastEventId?: number } | undefined)?.lastEventId;
     parts.push(`土地全生命周期${LEDGERS[String(p.ledger)] ?? String(p.ledger)}${last ? `（土地环节记录至 #${last}）` : ''}`);
@@ -22,7 +31,10 @@ export function provenanceText(p: Record<string, unknown> | null | undefined, so
   if (p.accessRun) parts.push(`15分钟生活圈计算 #${String(p.accessRun)}`);
   const st = p.statistic as { code: string; value: number; year: number; summedFrom?: string[] } | null | undefined;
   if (st) parts.push(`统计数 ${st.code} ${st.year} 年 ${fmt(st.value, 2)}${st.summedFrom ? `（${st.summedFrom.length} 个区县之和）` : ''}`);
-  if (p.base && typeof p.base === 'object') parts.push(`基期 ${String(p.baseYear)} 年值 ${fmt((p.base as { value: number }).value, 2)}（${(p.base as { source: string }).source === 'reported' ? '上报' : '计算'}）`);
+  if (p.base && typeof p.base === 'object')
+    parts.push(
+      `基期 ${String(p.baseYear)} 年值 ${fmt((p.base as { value: number }).value, 2)}（${(p.base as { source: string }).source === 'reported' ? '上报' : '计算'}）`,
+    );
   if (p.precisionGrid) parts.push(`按 ${String(p.precisionGrid)}° 精度格网重算`);
   return parts.join('；') || '—';
 }

@@ -7,10 +7,16 @@ import { getSettings } from './settings.ts';
 import type { Region } from './types.ts';
 
 /** Districts of the XZQ version in force before `before` (null: the active one), else the active one. */
-export async function districtsAt(q: Queryable, before: Date | null): Promise<{ regions: Region[]; xzq: { version: number; validFrom: string } | null }> {
-  const xzq = (before ? await layers.layerAt(q, 'XZQ', before) : null) ?? await layers.layerAt(q, 'XZQ', null);
+export async function districtsAt(
+  q: Queryable,
+  before: Date | null,
+): Promise<{ regions: Region[]; xzq: { version: number; validFrom: string } | null }> {
+  const xzq = (before ? await layers.layerAt(q, 'XZQ', before) : null) ?? (await layers.layerAt(q, 'XZQ', null));
   if (!xzq) return { regions: [], xzq: null };
-  return { regions: (await layers.districts(q, xzq)).map((d) => ({ code: d.code, name: d.name, level: 'district' as const })), xzq: { version: xzq.version, validFrom: xzq.validFrom } };
+  return {
+    regions: (await layers.districts(q, xzq)).map((d) => ({ code: d.code, name: d.name, level: 'district' as const })),
+    xzq: { version: xzq.version, validFrom: xzq.validFrom },
+  };
 }
 
 /** Every region code the platform knows, with its name. */

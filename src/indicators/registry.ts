@@ -43,7 +43,8 @@ export function checkDefinition(d: Record<string, unknown>, known: Set<string>):
   const str = (k: string, max: number, required = true) => {
     const v = d[k];
     if (v === undefined && !required) return;
-    if (typeof v !== 'string' || !v.trim() || v.length > max) p.push(`${k}: ${required ? 'required, ' : ''}text of at most ${max} characters`);
+    if (typeof v !== 'string' || !v.trim() || v.length > max)
+      p.push(`${k}: ${required ? 'required, ' : ''}text of at most ${max} characters`);
   };
   if (typeof d.code !== 'string' || !CODE.test(d.code)) p.push('code: letters, digits and _ , starting with a letter (at most 40)');
   str('name', 100);
@@ -55,24 +56,34 @@ export function checkDefinition(d: Record<string, unknown>, known: Set<string>):
   if (typeof d.unit !== 'string' || d.unit.length > 20) p.push('unit: text of at most 20 characters ("" for none)');
   if (!Number.isInteger(d.decimals) || (d.decimals as number) < 0 || (d.decimals as number) > 6) p.push('decimals: a whole number 0–6');
   if (d.better !== 'higher' && d.better !== 'lower') p.push('better: higher or lower');
-  if (!Array.isArray(d.regionLevels) || !d.regionLevels.length || d.regionLevels.some((x) => x !== 'city' && x !== 'district')) p.push('regionLevels: a list of city / district');
+  if (!Array.isArray(d.regionLevels) || !d.regionLevels.length || d.regionLevels.some((x) => x !== 'city' && x !== 'district'))
+    p.push('regionLevels: a list of city / district');
   if (d.period !== 'year') p.push('period: year (indicators are computed per calendar year)');
   if (d.aggregate !== 'annual' && d.aggregate !== 'cumulative') p.push('aggregate: annual or cumulative');
-  if (d.baseYear !== undefined && (!Number.isInteger(d.baseYear) || (d.baseYear as number) < 1990 || (d.baseYear as number) > 2100)) p.push('baseYear: a year such as 2025');
-  if (d.aggregate === 'cumulative' && d.baseYear === undefined) p.push('baseYear: required for cumulative indicators (the years after it are summed)');
+  if (d.baseYear !== undefined && (!Number.isInteger(d.baseYear) || (d.baseYear as number) < 1990 || (d.baseYear as number) > 2100))
+    p.push('baseYear: a year such as 2025');
+  if (d.aggregate === 'cumulative' && d.baseYear === undefined)
+    p.push('baseYear: required for cumulative indicators (the years after it are summed)');
   if (d.order !== undefined && !Number.isInteger(d.order)) p.push('order: a whole number');
   const w = d.warning as Record<string, unknown> | undefined;
   if (!w || typeof w !== 'object' || Array.isArray(w)) p.push('warning: an object with mode (progress, annual or level)');
   else {
     if (!MODES.includes(w.mode as string)) p.push(`warning.mode: one of ${MODES.join(', ')}`);
     if (w.bands !== undefined) p.push(...checkBands(w.bands, 'warning.bands'));
-    if (w.floorMargin !== undefined && !(typeof w.floorMargin === 'number' && w.floorMargin >= 0 && w.floorMargin < 1)) p.push('warning.floorMargin: a share 0 ≤ x < 1');
-    if (w.baseline !== undefined && w.baseline !== 'zero' && w.baseline !== 'base-year-value') p.push('warning.baseline: zero or base-year-value');
+    if (w.floorMargin !== undefined && !(typeof w.floorMargin === 'number' && w.floorMargin >= 0 && w.floorMargin < 1))
+      p.push('warning.floorMargin: a share 0 ≤ x < 1');
+    if (w.baseline !== undefined && w.baseline !== 'zero' && w.baseline !== 'base-year-value')
+      p.push('warning.baseline: zero or base-year-value');
     for (const k of Object.keys(w)) if (!['mode', 'bands', 'floorMargin', 'baseline'].includes(k)) p.push(`warning.${k}: unknown field`);
   }
   const kind = indicatorKind(d.kind);
-  if (!kind) p.push(`kind: one of ${indicatorKinds().map((k) => k.name).join(', ')}`);
-  if (!d.params || typeof d.params !== 'object' || Array.isArray(d.params)) p.push('params: an object (the kind\'s parameters)');
+  if (!kind)
+    p.push(
+      `kind: one of ${indicatorKinds()
+        .map((k) => k.name)
+        .join(', ')}`,
+    );
+  if (!d.params || typeof d.params !== 'object' || Array.isArray(d.params)) p.push("params: an object (the kind's parameters)");
   else if (kind) {
     p.push(...kind.check(d.params as Record<string, unknown>).map((x) => `params.${x}`));
     for (const dep of kind.dependsOn?.(d.params as Record<string, unknown>) ?? []) {
@@ -80,14 +91,34 @@ export function checkDefinition(d: Record<string, unknown>, known: Set<string>):
       else if (typeof dep === 'string' && !known.has(dep)) p.push(`params: indicator ${dep} is not in the registry`);
     }
   }
-  const fields = ['code', 'name', 'nameEn', 'dimension', 'definition', 'basis', 'kind', 'params', 'unit', 'decimals', 'better', 'regionLevels', 'period', 'aggregate', 'baseYear', 'warning', 'department', 'order'];
+  const fields = [
+    'code',
+    'name',
+    'nameEn',
+    'dimension',
+    'definition',
+    'basis',
+    'kind',
+    'params',
+    'unit',
+    'decimals',
+    'better',
+    'regionLevels',
+    'period',
+    'aggregate',
+    'baseYear',
+    'warning',
+    'department',
+    'order',
+  ];
   for (const k of Object.keys(d)) if (!fields.includes(k)) p.push(`${k}: unknown field (known: ${fields.join(', ')})`);
   return p;
 }
 
 export function checkBands(b: unknown, where: string): string[] {
   const x = b as Record<string, unknown>;
-  if (!x || typeof x !== 'object' || typeof x.green !== 'number' || typeof x.yellow !== 'number') return [`${where}: { green, yellow } ratios`];
+  if (!x || typeof x !== 'object' || typeof x.green !== 'number' || typeof x.yellow !== 'number')
+    return [`${where}: { green, yellow } ratios`];
   if (!(x.green > 0 && x.yellow >= 0 && x.yellow <= x.green)) return [`${where}: need green > 0 and 0 ≤ yellow ≤ green`];
   return [];
 }
@@ -99,8 +130,13 @@ export function seed003Targets() {
 }
 
 const toRecord = (r: repo.DefRow): DefRecord => ({
-  ...(r.definition as unknown as IndicatorDef), code: r.code, order: r.sort_order,
-  builtin: r.builtin, enabled: r.enabled, updatedBy: r.updated_by, updatedAt: r.updated_at,
+  ...(r.definition as unknown as IndicatorDef),
+  code: r.code,
+  order: r.sort_order,
+  builtin: r.builtin,
+  enabled: r.enabled,
+  updatedBy: r.updated_by,
+  updatedAt: r.updated_at,
 });
 
 /**
@@ -116,7 +152,14 @@ export async function ensureDefaults(db: Db): Promise<void> {
     let targets = 0;
     let reported = 0;
     for (const [i, d] of DEFAULTS.indicators.entries()) {
-      if (await repo.upsertDef(tx, { code: d.code, definition: d, builtin: true, enabled: true, order: d.order ?? (i + 1) * 10, user: 'system' }, true)) defs++;
+      if (
+        await repo.upsertDef(
+          tx,
+          { code: d.code, definition: d, builtin: true, enabled: true, order: d.order ?? (i + 1) * 10, user: 'system' },
+          true,
+        )
+      )
+        defs++;
     }
     for (const t of seed003Targets()) if (await repo.upsertTarget(tx, t, 'system', true)) targets++;
     for (const t of DEFAULTS.targets) {
@@ -124,10 +167,33 @@ export async function ensureDefaults(db: Db): Promise<void> {
       if (await repo.upsertTarget(tx, row, 'system', true)) targets++;
     }
     for (const r of DEFAULTS.reported) {
-      if (await repo.upsertValue(tx, { indicator: r.indicator, region: r.region, year: r.year, source: 'reported', value: r.value, note: r.note, provenance: { reported: r.note }, runId: null, user: 'system' }, true)) reported++;
+      if (
+        await repo.upsertValue(
+          tx,
+          {
+            indicator: r.indicator,
+            region: r.region,
+            year: r.year,
+            source: 'reported',
+            value: r.value,
+            note: r.note,
+            provenance: { reported: r.note },
+            runId: null,
+            user: 'system',
+          },
+          true,
+        )
+      )
+        reported++;
     }
     await repo.putSetting(tx, 'seeded', { version: DEFAULTS.version }, 'system');
-    await appendAudit(tx, { actor: 'system', action: 'indicators.seed', entity: 'indicator_def', entityId: null, after: { version: DEFAULTS.version, defs, targets, reported } });
+    await appendAudit(tx, {
+      actor: 'system',
+      action: 'indicators.seed',
+      entity: 'indicator_def',
+      entityId: null,
+      after: { version: DEFAULTS.version, defs, targets, reported },
+    });
   });
 }
 
@@ -142,16 +208,42 @@ export async function getDefinition(q: Queryable, code: string): Promise<DefReco
 }
 
 /** Adds or replaces a definition (a builtin keeps its builtin flag); refused whole when anything is wrong. */
-export async function putDefinition(db: Db, code: string, input: Record<string, unknown>, enabled: boolean | undefined, user: string): Promise<DefRecord> {
+export async function putDefinition(
+  db: Db,
+  code: string,
+  input: Record<string, unknown>,
+  enabled: boolean | undefined,
+  user: string,
+): Promise<DefRecord> {
   const d: Record<string, unknown> = { ...input, code };
   await db.transaction(async (tx) => {
     const known = new Set((await repo.defs(tx, false)).map((r) => r.code));
     const problems = checkDefinition(d, known);
-    if (problems.length) throw new HttpError(400, `指标定义无效 (invalid indicator definition ${code}): ${problems.join('; ')}`, 'invalid_definition', problems);
+    if (problems.length)
+      throw new HttpError(
+        400,
+        `指标定义无效 (invalid indicator definition ${code}): ${problems.join('; ')}`,
+        'invalid_definition',
+        problems,
+      );
     const before = await repo.def(tx, code, true);
     const order = (d.order as number | undefined) ?? before?.sort_order ?? 1000;
-    await repo.upsertDef(tx, { code, definition: d, builtin: before?.builtin ?? false, enabled: enabled ?? before?.enabled ?? true, order, user });
-    await appendAudit(tx, { actor: user, action: before ? 'indicators.definition.update' : 'indicators.definition.create', entity: 'indicator_def', entityId: code, before: before?.definition ?? null, after: { ...d, enabled: enabled ?? before?.enabled ?? true } });
+    await repo.upsertDef(tx, {
+      code,
+      definition: d,
+      builtin: before?.builtin ?? false,
+      enabled: enabled ?? before?.enabled ?? true,
+      order,
+      user,
+    });
+    await appendAudit(tx, {
+      actor: user,
+      action: before ? 'indicators.definition.update' : 'indicators.definition.create',
+      entity: 'indicator_def',
+      entityId: code,
+      before: before?.definition ?? null,
+      after: { ...d, enabled: enabled ?? before?.enabled ?? true },
+    });
   });
   return getDefinition(db, code);
 }
@@ -162,7 +254,14 @@ export async function setEnabled(db: Db, code: string, enabled: boolean, user: s
     const before = await repo.def(tx, code, true);
     if (!before) throw new HttpError(404, `指标 ${code} 不存在 (no indicator "${code}" in the registry)`);
     await repo.upsertDef(tx, { code, definition: before.definition, builtin: before.builtin, enabled, order: before.sort_order, user });
-    await appendAudit(tx, { actor: user, action: enabled ? 'indicators.definition.enable' : 'indicators.definition.disable', entity: 'indicator_def', entityId: code, before: { enabled: before.enabled }, after: { enabled } });
+    await appendAudit(tx, {
+      actor: user,
+      action: enabled ? 'indicators.definition.enable' : 'indicators.definition.disable',
+      entity: 'indicator_def',
+      entityId: code,
+      before: { enabled: before.enabled },
+      after: { enabled },
+    });
   });
   return getDefinition(db, code);
 }

@@ -28,18 +28,25 @@ function problems(key: string, v: Record<string, unknown>): string[] {
   const p: string[] = [];
   if (key === 'warning') {
     if ('bands' in v) p.push(...checkBands(v.bands, 'warning.bands'));
-    if ('floorMargin' in v && !(typeof v.floorMargin === 'number' && v.floorMargin >= 0 && v.floorMargin < 1)) p.push('warning.floorMargin: a share 0 ≤ x < 1');
+    if ('floorMargin' in v && !(typeof v.floorMargin === 'number' && v.floorMargin >= 0 && v.floorMargin < 1))
+      p.push('warning.floorMargin: a share 0 ≤ x < 1');
   } else if (key === 'webhook') {
     if ('url' in v && v.url !== null) {
-      let ok = false;
-      try { ok = typeof v.url === 'string' && ['http:', 'https:'].includes(new URL(v.url).protocol); } catch { ok = false; }
+      let ok: boolean;
+      try {
+        ok = typeof v.url === 'string' && ['http:', 'https:'].includes(new URL(v.url).protocol);
+      } catch {
+        ok = false;
+      }
       if (!ok) p.push('webhook.url: an http:// or https:// address, or null');
     }
     if ('enabled' in v && typeof v.enabled !== 'boolean') p.push('webhook.enabled: true or false');
     if ('minLevel' in v && v.minLevel !== 'yellow' && v.minLevel !== 'red') p.push('webhook.minLevel: yellow or red');
-    if ('timeoutMs' in v && !(Number.isInteger(v.timeoutMs) && (v.timeoutMs as number) >= 100 && (v.timeoutMs as number) <= 60000)) p.push('webhook.timeoutMs: 100–60000 milliseconds');
+    if ('timeoutMs' in v && !(Number.isInteger(v.timeoutMs) && (v.timeoutMs as number) >= 100 && (v.timeoutMs as number) <= 60000))
+      p.push('webhook.timeoutMs: 100–60000 milliseconds');
   } else if (key === 'city') {
-    if ('code' in v && !(typeof v.code === 'string' && /^[0-9]{6}$/.test(v.code))) p.push('city.code: a six-digit GB/T 2260 code such as 330100');
+    if ('code' in v && !(typeof v.code === 'string' && /^[0-9]{6}$/.test(v.code)))
+      p.push('city.code: a six-digit GB/T 2260 code such as 330100');
     if ('name' in v && !(typeof v.name === 'string' && v.name.trim())) p.push('city.name: the city name');
   }
   const known = Object.keys((DEFAULTS.settings as unknown as Record<string, Record<string, unknown>>)[key] ?? {});
@@ -49,15 +56,24 @@ function problems(key: string, v: Record<string, unknown>): string[] {
 
 /** Replaces part of one settings group; refused whole when any value is wrong. */
 export async function putSettings(db: Db, key: string, value: unknown, user: string): Promise<IndicatorSettings> {
-  if (!['city', 'warning', 'webhook'].includes(key)) throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: city, warning, webhook)`);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
+  if (!['city', 'warning', 'webhook'].includes(key))
+    throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: city, warning, webhook)`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
   const p = problems(key, value as Record<string, unknown>);
   if (p.length) throw new HttpError(400, `设置无效 (invalid settings): ${p.join('; ')}`, 'invalid_settings', p);
   await db.transaction(async (tx) => {
     const before = (await getSettings(tx))[key as keyof IndicatorSettings];
     const merged = { ...before, ...(value as object) };
     await repo.putSetting(tx, key, merged, user);
-    await appendAudit(tx, { actor: user, action: 'indicators.settings', entity: 'indicator_setting', entityId: key, before, after: merged });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'indicators.settings',
+      entity: 'indicator_setting',
+      entityId: key,
+      before,
+      after: merged,
+    });
   });
   return getSettings(db);
 }

@@ -51,9 +51,16 @@ export async function readTable(buf: Buffer, name: string, aliases: Record<strin
   const fields = head.cells.map((h) => aliases[h] ?? aliases[h.toLowerCase()] ?? null);
   const unknown = head.cells.filter((h, i) => h && !fields[i]);
   if (unknown.length) {
-    throw new HttpError(400, `${name} 第 ${head.line} 行: 不认识的列 ${unknown.map((u) => `“${u}”`).join('、')} (unknown columns; known: ${[...new Set(Object.keys(aliases))].join(', ')})`, 'bad_file');
+    throw new HttpError(
+      400,
+      `${name} 第 ${head.line} 行: 不认识的列 ${unknown.map((u) => `“${u}”`).join('、')} (unknown columns; known: ${[...new Set(Object.keys(aliases))].join(', ')})`,
+      'bad_file',
+    );
   }
-  return body.map((r) => ({ line: r.line, cells: Object.fromEntries(fields.map((f, i) => [f, r.cells[i] ?? '']).filter(([f]) => f)) as Record<string, string> }));
+  return body.map((r) => ({
+    line: r.line,
+    cells: Object.fromEntries(fields.map((f, i) => [f, r.cells[i] ?? '']).filter(([f]) => f)) as Record<string, string>,
+  }));
 }
 
 /** One sheet with a bold header row, frozen, columns sized to their content. */
@@ -64,7 +71,10 @@ export function addSheet(wb: ExcelJS.Workbook, title: string, header: string[], 
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF6' } };
   header.forEach((h, i) => {
-    const longest = Math.max(h.length * 2, ...rows.map((r) => String(r[i] ?? '').length * (/[\u4e00-\u9fff]/.test(String(r[i] ?? '')) ? 2 : 1)));
+    const longest = Math.max(
+      h.length * 2,
+      ...rows.map((r) => String(r[i] ?? '').length * (/[\u4e00-\u9fff]/.test(String(r[i] ?? '')) ? 2 : 1)),
+    );
     ws.getColumn(i + 1).width = widths?.[i] ?? Math.min(60, Math.max(8, longest + 2));
   });
   return ws;

@@ -3,7 +3,6 @@
 // "47000" (亩), "100%", "≥62.5%", "≥1.5". A cell becomes a target with bound 'min' (every figure of the
 // table is a floor to reach: 盘活, 再开发, 完成率, ≥…), value without the ≥ and %, and base year 2025
 // (较2025年, seed 003 一套导引指标).
-import { readFileSync } from 'node:fs';
 import type { TargetInput } from './indicators.repository.ts';
 import { parseCsv } from './csv.ts';
 
@@ -22,7 +21,12 @@ export function parseCell(cell: string, where: string): { value: number; bound: 
 }
 
 export function parseSeed003(text: string, s: Seed003, regions: Record<string, string>): TargetInput[] {
-  const rows = parseCsv(text.split(/\r?\n/).filter((l) => !l.startsWith('#')).join('\n'));
+  const rows = parseCsv(
+    text
+      .split(/\r?\n/)
+      .filter((l) => !l.startsWith('#'))
+      .join('\n'),
+  );
   const [header, ...body] = rows;
   const byName = new Map(Object.entries(regions).map(([code, name]) => [name, code]));
   const cols = header.slice(2).map((h, i) => {
@@ -41,7 +45,18 @@ export function parseSeed003(text: string, s: Seed003, regions: Record<string, s
     if (r.length !== header.length) throw new Error(`${where}: ${r.length} cells, expected ${header.length}`);
     cols.forEach((indicator, i) => {
       const { value, bound } = parseCell(r[i + 2], `${where}, ${header[i + 2]}`);
-      out.push({ indicator, region, regionName: r[1], year, value, bound, hard: false, baseYear: s.baseYear, baseline: null, source: s.source.replace('{year}', String(year)) });
+      out.push({
+        indicator,
+        region,
+        regionName: r[1],
+        year,
+        value,
+        bound,
+        hard: false,
+        baseYear: s.baseYear,
+        baseline: null,
+        source: s.source.replace('{year}', String(year)),
+      });
     });
   }
   return out;

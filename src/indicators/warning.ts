@@ -64,7 +64,8 @@ export function assess(def: IndicatorDef, target: Target | null, raw: number | n
   const base = { target, compared, progress: null, elapsed: null, ratio: null, bands, evaluatedOn };
   const u = (v: number) => `${fmt(v, def.decimals)}${def.unit && def.unit !== '%' ? ` ${def.unit}` : def.unit}`;
   if (!target) return { ...base, level: null, status: 'none', mode: null, reason: `${o.year} 年没有适用的目标值` };
-  if (compared === null || !Number.isFinite(compared)) return { ...base, level: null, status: 'no-data', mode: null, reason: '没有数值（见数值说明）' };
+  if (compared === null || !Number.isFinite(compared))
+    return { ...base, level: null, status: 'no-data', mode: null, reason: '没有数值（见数值说明）' };
   const min = target.bound === 'min';
   const sign = min ? '≥' : '≤';
 
@@ -76,7 +77,9 @@ export function assess(def: IndicatorDef, target: Target | null, raw: number | n
     const what = min ? '底线' : '上限';
     const reason = breached
       ? `${u(compared)}，突破${what} ${sign}${u(target.value)}（${target.year} 年），立即红色告警`
-      : near ? `${u(compared)}，距${what} ${u(target.value)} 不足 ${pc(margin)}，接近${what}` : `${u(compared)}，守住${what} ${sign}${u(target.value)}`;
+      : near
+        ? `${u(compared)}，距${what} ${u(target.value)} 不足 ${pc(margin)}，接近${what}`
+        : `${u(compared)}，守住${what} ${sign}${u(target.value)}`;
     return { ...base, level, status: 'assessed', mode: 'floor', ratio: target.value ? compared / target.value : null, reason };
   }
 
@@ -86,7 +89,7 @@ export function assess(def: IndicatorDef, target: Target | null, raw: number | n
   let fallback = '';
   if (mode === 'progress') {
     const kind = def.warning.baseline ?? (def.aggregate === 'cumulative' ? 'zero' : 'base-year-value');
-    baseline = target.baseline ?? (kind === 'zero' ? 0 : o.baseYearValue ?? null);
+    baseline = target.baseline ?? (kind === 'zero' ? 0 : (o.baseYearValue ?? null));
     if (baseYear === null || baseline === null) {
       mode = 'level';
       fallback = baseYear === null ? '（未设基期年，按目标值比较）' : `（缺少 ${baseYear} 年基期值，按目标值比较）`;
@@ -94,10 +97,22 @@ export function assess(def: IndicatorDef, target: Target | null, raw: number | n
   }
 
   if (mode === 'level') {
-    const ratio = min ? (target.value === 0 ? (compared >= 0 ? 1 : 0) : compared / target.value) : compared <= 0 ? Infinity : target.value / compared;
+    const ratio = min
+      ? target.value === 0
+        ? compared >= 0
+          ? 1
+          : 0
+        : compared / target.value
+      : compared <= 0
+        ? Infinity
+        : target.value / compared;
     const level = bandLevel(ratio, bands);
     return {
-      ...base, level, status: 'assessed', mode, ratio,
+      ...base,
+      level,
+      status: 'assessed',
+      mode,
+      ratio,
       reason: `${u(compared)}，${target.year} 年目标 ${sign}${u(target.value)}，达标程度 ${Number.isFinite(ratio) ? pc(ratio) : '—'}，${LEVEL_ZH[level]}${fallback}`,
     };
   }
@@ -113,7 +128,13 @@ export function assess(def: IndicatorDef, target: Target | null, raw: number | n
   const level = bandLevel(ratio, bands);
   const what = def.aggregate === 'cumulative' ? `累计 ${u(compared)}` : u(compared);
   return {
-    ...base, level, status: 'assessed', mode, progress, elapsed, ratio,
+    ...base,
+    level,
+    status: 'assessed',
+    mode,
+    progress,
+    elapsed,
+    ratio,
     reason: `${what}，完成 ${target.year} 年目标 ${sign}${u(target.value)} 的 ${pc(progress)}，时间进度 ${pc(elapsed)}（${mode === 'annual' ? '年度' : `${baseYear! + 1}–${target.year} 年`}），${LEVEL_ZH[level]}`,
   };
 }

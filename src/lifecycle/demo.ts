@@ -30,8 +30,9 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
   return db.transaction(async (tx) => {
     const t = [today];
     // Land codes with their history, straight from the ZD parcels (ZDDM starts with the district code).
-    const parcels = (await tx.query(
-      `WITH z AS (
+    const parcels = (
+      await tx.query(
+        `WITH z AS (
          SELECT f.fid, f.props, f.geom, f.area_m2, left(f.fid, 6) AS district, coalesce(f.props->>'TDYT', '') AS use,
                 ${R('f.fid', 'a')} r1, ${R('f.fid', 'b')} r2, ${R('f.fid', 'c')} r3, ${R('f.fid', 'd')} r4, ${R('f.fid', 'e')} r5, ${R('f.fid', 'f')} r6
            FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD' WHERE f.v_to IS NULL AND f.fid ~ '^[0-9]{6}'),
@@ -58,27 +59,39 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
               CASE WHEN ws IS NOT NULL AND done IS NULL AND r3 < 0.04 THEN round(area_m2 * 3000 * 0.15) END,
               CASE WHEN ws IS NOT NULL AND done IS NULL AND r3 < 0.04 AND ws + 120 <= $1::date THEN ws + 120 END,
               done, CASE WHEN done + 60 <= $1::date THEN done + 60 END, 'demo'
-         FROM c`, t)).rowCount;
+         FROM c`,
+        t,
+      )
+    ).rowCount;
 
     // Approval batches per district and year of approval, 25 % more than the parcels approved in
     // them (the unsupplied remainder), older ones further along the clearing workflow.
-    const batches = (await tx.query(
-      `INSERT INTO approval_batch (batch_no, name, approval_no, approval_type, approved_on, district, approved_m2, geom, status, created_by)
+    const batches = (
+      await tx.query(
+        `INSERT INTO approval_batch (batch_no, name, approval_no, approval_type, approved_on, district, approved_m2, geom, status, created_by)
        SELECT district || '-' || y || '-01', y || ' 年第 1 批次 (' || district || ')', '浙政土〔' || y || '〕' || (100 + row_number() OVER (ORDER BY district, y)) || '号',
               CASE WHEN y % 2 = 0 THEN '农转用' ELSE '农转用及征收' END, min(approved_on), district, sum(area_m2) * 1.25,
               CASE WHEN y < extract(year FROM $1::date) - 1 THEN ST_Multi(ST_Union(ST_Envelope(geom))) END,
               CASE WHEN y < extract(year FROM $1::date) - 2 THEN 'disposing' WHEN y < extract(year FROM $1::date) - 1 THEN 'mapped' ELSE 'identified' END, 'demo'
          FROM (SELECT district, extract(year FROM approved_on)::int AS y, approved_on, area_m2, geom FROM land_parcel WHERE approved_on IS NOT NULL) p
-        GROUP BY district, y`, t)).rowCount;
-    await tx.query(`UPDATE land_parcel p SET batch_id = b.id FROM approval_batch b WHERE b.batch_no = p.district || '-' || extract(year FROM p.approved_on)::int || '-01'`);
+        GROUP BY district, y`,
+        t,
+      )
+    ).rowCount;
+    await tx.query(
+      `UPDATE land_parcel p SET batch_id = b.id FROM approval_batch b WHERE b.batch_no = p.district || '-' || extract(year FROM p.approved_on)::int || '-01'`,
+    );
     await tx.query(
       `INSERT INTO unsupplied_disposal (batch_id, disposed_on, mode, area_m2, doc_no, operator)
        SELECT id, approved_on + 400, CASE WHEN id % 3 = 0 THEN '撤回' ELSE '核减' END, approved_m2 * 0.1, '处置〔' || id || '〕号', 'demo'
-         FROM approval_batch WHERE status = 'disposing' AND approved_on + 400 <= $1::date`, t);
+         FROM approval_batch WHERE status = 'disposing' AND approved_on + 400 <= $1::date`,
+      t,
+    );
 
     // Events, in order, from the parcels' dates; each carries the parcel's geometry.
-    const events = (await tx.query(
-      `INSERT INTO land_event (land_code, kind, event_date, doc_no, details, operator, geom, area_m2)
+    const events = (
+      await tx.query(
+        `INSERT INTO land_event (land_code, kind, event_date, doc_no, details, operator, geom, area_m2)
        SELECT p.land_code, e.kind, e.d, e.doc, e.details, 'demo', p.geom, p.area_m2
          FROM land_parcel p LEFT JOIN approval_batch b ON b.id = p.batch_id,
          LATERAL (VALUES
@@ -95,7 +108,10 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
            (7, 'completion', p.completed_on, NULL, '{}'::jsonb),
            (8, 'registration', p.registered_on, p.bdcdyh, jsonb_build_object('bdcdyh', p.bdcdyh))) AS e(n, kind, d, doc, details)
         WHERE e.d IS NOT NULL AND e.d <= $1::date
-        ORDER BY p.land_code, e.n`, t)).rowCount;
+        ORDER BY p.land_code, e.n`,
+        t,
+      )
+    ).rowCount;
     await refreshAll(tx, today, 'demo');
 
     // Yearly facts of built industrial land for last year (亩均效益评价).
@@ -103,13 +119,16 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
       `INSERT INTO land_fact (land_code, year, far, tax_yuan, vacant, derelict, polluting, source)
        SELECT land_code, extract(year FROM $1::date)::int - 1, round((coalesce(planned_far, 1.2) * (0.5 + ${R('land_code', 'far')} * 0.7))::numeric, 2)::float8,
               round(area_m2 * 15 / 10000 * (20000 + ${R('land_code', 'tax')} * 300000)), ${R('land_code', 'v')} < 0.03, ${R('land_code', 'dr')} < 0.02, ${R('land_code', 'po')} < 0.02, '演示数据'
-         FROM land_parcel WHERE industrial AND completed_on IS NOT NULL`, t);
+         FROM land_parcel WHERE industrial AND completed_on IS NOT NULL`,
+      t,
+    );
 
     // Expropriation–resettlement projects: the land taken is a ZD parcel, the resettlement plot the
     // second-nearest parcel to it (resettlement stays near the village it serves).
     const n = PROJECTS[opts.scale];
-    const projects = (await tx.query(
-      `WITH pick AS (SELECT f.layer_id, fid, geom, left(fid, 6) AS district, row_number() OVER (ORDER BY md5(fid || ':rs')) AS k
+    const projects = (
+      await tx.query(
+        `WITH pick AS (SELECT f.layer_id, fid, geom, left(fid, 6) AS district, row_number() OVER (ORDER BY md5(fid || ':rs')) AS k
                        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD' WHERE f.v_to IS NULL AND f.fid ~ '^[0-9]{6}'),
             pr AS (SELECT a.k, a.fid, a.district, a.geom, b.geom AS plot, ${R('a.fid', 'p1')} r1, ${R('a.fid', 'p2')} r2, ${R('a.fid', 'p3')} r3, ${R('a.fid', 'p4')} r4
                      FROM pick a CROSS JOIN LATERAL (
@@ -127,7 +146,10 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
               CASE WHEN e IS NOT NULL THEN e - 30 WHEN r2 < 0.4 THEN $1::date - 10 END,
               CASE WHEN rs IS NOT NULL THEN 'resettled' WHEN hc IS NOT NULL THEN 'housing-completed' WHEN hs IS NOT NULL THEN 'housing-started' WHEN e IS NOT NULL THEN 'started' ELSE 'planning' END,
               e, hs, hc, rs, CASE WHEN rs IS NOT NULL THEN (20 + r4 * 300)::int ELSE 0 END, 'demo'
-         FROM h3`, [today, n])).rowCount;
+         FROM h3`,
+        [today, n],
+      )
+    ).rowCount;
 
     const nightly = await nightlyIn(tx, today, 'demo');
 
@@ -136,7 +158,9 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
       `WITH u AS (UPDATE idle_case SET status = CASE WHEN ${R('land_code', 'i')} < 0.3 THEN 'investigation' ELSE 'determined' END,
                     determination_no = CASE WHEN ${R('land_code', 'i')} >= 0.3 THEN '闲认〔' || id || '〕号' END, deadline = CASE WHEN ${R('land_code', 'i')} < 0.3 THEN $1::date + 20 END
                    WHERE ${R('land_code', 'i')} < 0.5 RETURNING id, status)
-       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.' || status, 'idle_case', id::text, jsonb_build_object('status', status) FROM u`, t);
+       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.' || status, 'idle_case', id::text, jsonb_build_object('status', status) FROM u`,
+      t,
+    );
     // About 40 % of the determined cases had the idle fee levied this year (第十四条(一): 20 % of the price).
     await tx.query(
       `WITH u AS (UPDATE idle_case c SET status = 'fee-levied', disposal = '征缴土地闲置费', decision_no = '闲费〔' || c.id || '〕号',
@@ -145,12 +169,16 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
                     deadline = greatest(date_trunc('year', $1::date)::date, $1::date - (${R('c.land_code', 'fl')} * 150)::int) + 30
                     FROM land_parcel p WHERE p.land_code = c.land_code AND c.status = 'determined' AND p.price_yuan IS NOT NULL AND ${R('c.land_code', 'fee')} < 0.4
                   RETURNING c.id, c.fee_yuan)
-       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.fee-levied', 'idle_case', id::text, jsonb_build_object('status', 'fee-levied', 'fee_yuan', fee_yuan) FROM u`, t);
+       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'idle.fee-levied', 'idle_case', id::text, jsonb_build_object('status', 'fee-levied', 'fee_yuan', fee_yuan) FROM u`,
+      t,
+    );
     // Cases still in 服务监管 were found over the last 50 days, as if the nightly run had been running
     // every night; the 30-day investigation deadline (第九条) of the older ones has passed.
     await tx.query(
       `UPDATE idle_case SET detected_on = greatest(idle_from, $1::date - (${R('land_code', 'sv')} * 50)::int), deadline = greatest(idle_from, $1::date - (${R('land_code', 'sv')} * 50)::int) + 30
-        WHERE status = 'supervision'`, t);
+        WHERE status = 'supervision'`,
+      t,
+    );
     await tx.query(
       `WITH u AS (UPDATE inefficient_case c SET
                     status = CASE WHEN x < 0.1 THEN 'redeveloped' WHEN x < 0.2 THEN 'redeveloping' WHEN x < 0.45 THEN 'inventoried' ELSE 'confirmed' END,
@@ -160,14 +188,17 @@ export async function generateLifecycleDemo(db: Db, today: string, opts: { scale
                     redeveloped_on = CASE WHEN x < 0.1 THEN greatest(date_trunc('year', $1::date)::date, $1::date - 30) END,
                     redeveloped_m2 = CASE WHEN x < 0.1 THEN (SELECT area_m2 FROM land_parcel p WHERE p.land_code = c.land_code) END
                     FROM (SELECT id, ${R('land_code', 'n')} AS x FROM inefficient_case) r WHERE r.id = c.id AND r.x < 0.6 RETURNING c.id, c.status)
-       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'inefficient.' || status, 'inefficient_case', id::text, jsonb_build_object('status', status) FROM u`, t);
+       INSERT INTO audit_log (actor, action, entity, entity_id, after) SELECT 'demo', 'inefficient.' || status, 'inefficient_case', id::text, jsonb_build_object('status', status) FROM u`,
+      t,
+    );
     // The warnings of the moved cases (overdue, reclaimable), as the next night would raise them.
     const moved = await raiseIdleWarnings(tx, today, 'demo');
     for (const [k, n] of Object.entries(moved)) nightly.warningsRaised[k] = (nightly.warningsRaised[k] ?? 0) + n;
     await tx.query(
       `INSERT INTO audit_log (actor, action, entity, entity_id, after)
        SELECT 'demo', 'lifecycle.demo', 'land_parcel', NULL, jsonb_build_object('parcels', $1::int, 'events', $2::int, 'batches', $3::int, 'projects', $4::int, 'today', $5::text)`,
-      [parcels, events, batches, projects, today]);
+      [parcels, events, batches, projects, today],
+    );
     return { parcels, events, batches, projects, nightly };
   });
 }

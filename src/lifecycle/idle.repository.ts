@@ -40,7 +40,9 @@ export async function createCandidates(q: Queryable, today: string, actor: strin
      INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
      SELECT $2, 'idle.candidate', 'idle_case', id::text, NULL,
             jsonb_build_object('landCode', land_code, 'basis', basis, 'baseDate', base_date::text, 'idleFrom', idle_from::text, 'status', 'supervision', 'rule', '闲置土地处置办法 (2012) 第二条')
-       FROM ins`, [today, actor]);
+       FROM ins`,
+    [today, actor],
+  );
   return r.rowCount;
 }
 
@@ -73,17 +75,34 @@ const COLS = `c.id, c.land_code, p.name, c.basis, c.base_date::text, c.idle_from
   p.works_started_on::text, p.halted_since::text`;
 
 export async function caseRow(q: Queryable, id: number, lock = false): Promise<IdleRow | null> {
-  return (await q.query<IdleRow>(`SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id])).rows[0] ?? null;
+  return (
+    (
+      await q.query<IdleRow>(
+        `SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`,
+        [id],
+      )
+    ).rows[0] ?? null
+  );
 }
 
-export async function listCases(q: Queryable, f: { districts: string[] | null; status?: string; landCode?: string; limit: number; offset: number }): Promise<IdleRow[]> {
-  return (await q.query<IdleRow>(
-    `SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
+export async function listCases(
+  q: Queryable,
+  f: { districts: string[] | null; status?: string; landCode?: string; limit: number; offset: number },
+): Promise<IdleRow[]> {
+  return (
+    await q.query<IdleRow>(
+      `SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
       WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::text IS NULL OR c.land_code = $3)
-      ORDER BY c.id LIMIT $4 OFFSET $5`, [f.districts, f.status ?? null, f.landCode ?? null, f.limit, f.offset])).rows;
+      ORDER BY c.id LIMIT $4 OFFSET $5`,
+      [f.districts, f.status ?? null, f.landCode ?? null, f.limit, f.offset],
+    )
+  ).rows;
 }
 
 export async function updateCase(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
   const cols = Object.keys(set);
-  await q.query(`UPDATE idle_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map((c) => set[c])]);
+  await q.query(`UPDATE idle_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
+    id,
+    ...cols.map((c) => set[c]),
+  ]);
 }

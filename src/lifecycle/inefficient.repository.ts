@@ -19,23 +19,43 @@ export async function ruleYear(q: Queryable, year: number): Promise<number | nul
 }
 
 export async function rules(q: Queryable, year: number): Promise<RuleRow[]> {
-  return (await q.query<RuleRow>(`SELECT year, code, name, kind, threshold, industrial_only, enabled, note FROM inefficient_rule WHERE year = $1 ORDER BY code`, [year])).rows;
+  return (
+    await q.query<RuleRow>(
+      `SELECT year, code, name, kind, threshold, industrial_only, enabled, note FROM inefficient_rule WHERE year = $1 ORDER BY code`,
+      [year],
+    )
+  ).rows;
 }
 
 export async function replaceRules(q: Queryable, year: number, list: Omit<RuleRow, 'year'>[]): Promise<void> {
   await q.query(`DELETE FROM inefficient_rule WHERE year = $1`, [year]);
   for (const r of list) {
-    await q.query(`INSERT INTO inefficient_rule (year, code, name, kind, threshold, industrial_only, enabled, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [year, r.code, r.name, r.kind, r.threshold, r.industrial_only, r.enabled, r.note]);
+    await q.query(
+      `INSERT INTO inefficient_rule (year, code, name, kind, threshold, industrial_only, enabled, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [year, r.code, r.name, r.kind, r.threshold, r.industrial_only, r.enabled, r.note],
+    );
   }
 }
 
-export async function upsertFact(q: Queryable, f: { landCode: string; year: number; far: number | null; taxYuan: number | null; vacant: boolean; derelict: boolean; polluting: boolean; source: string | null }): Promise<void> {
+export async function upsertFact(
+  q: Queryable,
+  f: {
+    landCode: string;
+    year: number;
+    far: number | null;
+    taxYuan: number | null;
+    vacant: boolean;
+    derelict: boolean;
+    polluting: boolean;
+    source: string | null;
+  },
+): Promise<void> {
   await q.query(
     `INSERT INTO land_fact (land_code, year, far, tax_yuan, vacant, derelict, polluting, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (land_code, year) DO UPDATE SET far = EXCLUDED.far, tax_yuan = EXCLUDED.tax_yuan, vacant = EXCLUDED.vacant,
        derelict = EXCLUDED.derelict, polluting = EXCLUDED.polluting, source = EXCLUDED.source`,
-    [f.landCode, f.year, f.far, f.taxYuan, f.vacant, f.derelict, f.polluting, f.source]);
+    [f.landCode, f.year, f.far, f.taxYuan, f.vacant, f.derelict, f.polluting, f.source],
+  );
 }
 
 /** Which of these land codes are registered. */
@@ -68,8 +88,9 @@ const HITS = `
 
 /** 智能识别: candidates from the year's facts (one open case per parcel, one case per parcel and year). */
 export async function createCandidates(q: Queryable, factYear: number, ruleYear: number, actor: string): Promise<number> {
-  return (await q.query(
-    `WITH ${HITS},
+  return (
+    await q.query(
+      `WITH ${HITS},
      ins AS (
        INSERT INTO inefficient_case (land_code, year, district, hits, status)
        SELECT h.land_code, $1, h.district, h.hits, 'identified' FROM hits h
@@ -79,20 +100,25 @@ export async function createCandidates(q: Queryable, factYear: number, ruleYear:
      INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
      SELECT $3, 'inefficient.candidate', 'inefficient_case', id::text, NULL,
             jsonb_build_object('landCode', land_code, 'factYear', $1::int, 'ruleYear', $2::int, 'hits', hits, 'status', 'identified') FROM ins`,
-    [factYear, ruleYear, actor])).rowCount;
+      [factYear, ruleYear, actor],
+    )
+  ).rowCount;
 }
 
 /** 动态更新: once per fact year, each inventoried case records whether it still hits a rule. */
 export async function reevaluate(q: Queryable, factYear: number, ruleYear: number, actor: string): Promise<number> {
-  return (await q.query(
-    `WITH ${HITS},
+  return (
+    await q.query(
+      `WITH ${HITS},
      upd AS (
        UPDATE inefficient_case c SET evaluated_year = $1, still_hits = EXISTS (SELECT 1 FROM hits h WHERE h.land_code = c.land_code), updated_at = now()
         WHERE c.status IN ('inventoried', 'redeveloping') AND c.year < $1 AND (c.evaluated_year IS NULL OR c.evaluated_year < $1)
        RETURNING c.id, c.still_hits)
      INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
      SELECT $3, 'inefficient.reevaluate', 'inefficient_case', id::text, NULL, jsonb_build_object('factYear', $1::int, 'ruleYear', $2::int, 'stillHits', still_hits) FROM upd`,
-    [factYear, ruleYear, actor])).rowCount;
+      [factYear, ruleYear, actor],
+    )
+  ).rowCount;
 }
 
 export interface CaseRow {
@@ -124,17 +150,28 @@ export async function caseRow(q: Queryable, id: number, lock = false): Promise<C
   return (await q.query<CaseRow>(`SELECT ${COLS} FROM ${FROM} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id])).rows[0] ?? null;
 }
 
-export async function listCases(q: Queryable, f: { districts: string[] | null; status?: string; year?: number; limit: number; offset: number }): Promise<CaseRow[]> {
-  return (await q.query<CaseRow>(
-    `SELECT ${COLS} FROM ${FROM} WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::int IS NULL OR c.year = $3)
-      ORDER BY c.id LIMIT $4 OFFSET $5`, [f.districts, f.status ?? null, f.year ?? null, f.limit, f.offset])).rows;
+export async function listCases(
+  q: Queryable,
+  f: { districts: string[] | null; status?: string; year?: number; limit: number; offset: number },
+): Promise<CaseRow[]> {
+  return (
+    await q.query<CaseRow>(
+      `SELECT ${COLS} FROM ${FROM} WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::int IS NULL OR c.year = $3)
+      ORDER BY c.id LIMIT $4 OFFSET $5`,
+      [f.districts, f.status ?? null, f.year ?? null, f.limit, f.offset],
+    )
+  ).rows;
 }
 
 export async function updateCase(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
   const cols = Object.keys(set);
-  await q.query(`UPDATE inefficient_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map((c) => set[c])]);
+  await q.query(`UPDATE inefficient_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
+    id,
+    ...cols.map((c) => set[c]),
+  ]);
 }
 
 export async function modes(q: Queryable): Promise<{ code: string; name: string; source: string }[]> {
-  return (await q.query<{ code: string; name: string; source: string }>(`SELECT code, name, source FROM redevelopment_mode ORDER BY name`)).rows;
+  return (await q.query<{ code: string; name: string; source: string }>(`SELECT code, name, source FROM redevelopment_mode ORDER BY name`))
+    .rows;
 }

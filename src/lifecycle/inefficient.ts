@@ -19,8 +19,24 @@ import * as repo from './inefficient.repository.ts';
 export type InefficientStatus = 'identified' | 'confirmed' | 'rejected' | 'inventoried' | 'redeveloping' | 'redeveloped' | 'exited';
 export const INEFFICIENT_MACHINE: Machine<InefficientStatus> = {
   what: '低效用地案件',
-  names: { identified: '智能识别', confirmed: '调查确认', rejected: '调查否定', inventoried: '分类入库', redeveloping: '再开发实施中', redeveloped: '再开发完成', exited: '动态更新退出' },
-  next: { identified: ['confirmed', 'rejected'], confirmed: ['inventoried'], inventoried: ['redeveloping', 'exited'], redeveloping: ['redeveloped'], rejected: [], redeveloped: [], exited: [] },
+  names: {
+    identified: '智能识别',
+    confirmed: '调查确认',
+    rejected: '调查否定',
+    inventoried: '分类入库',
+    redeveloping: '再开发实施中',
+    redeveloped: '再开发完成',
+    exited: '动态更新退出',
+  },
+  next: {
+    identified: ['confirmed', 'rejected'],
+    confirmed: ['inventoried'],
+    inventoried: ['redeveloping', 'exited'],
+    redeveloping: ['redeveloped'],
+    rejected: [],
+    redeveloped: [],
+    exited: [],
+  },
 };
 export const CATEGORIES = ['低效工业用地', '低效商业用地', '低效住宅用地', '其他低效用地'] as const;
 export const RULE_KINDS = ['far-below', 'tax-per-mu-below', 'vacant', 'derelict', 'polluting'] as const;
@@ -53,10 +69,28 @@ export interface InefficientCase {
 function caseOut(c: repo.CaseRow): InefficientCase {
   const s = c.status as InefficientStatus;
   return {
-    id: c.id, landCode: c.land_code, name: c.name, year: c.year, district: c.district, hits: c.hits, status: s, statusName: INEFFICIENT_MACHINE.names[s],
-    category: c.category, mode: c.mode, modeName: c.mode_name, surveyNote: c.survey_note, projectName: c.project_name, startedOn: c.started_on,
-    redevelopedOn: c.redeveloped_on, redevelopedM2: c.redeveloped_m2, redevelopedMu: c.redeveloped_m2 === null ? null : m2ToMu(c.redeveloped_m2),
-    evaluatedYear: c.evaluated_year, stillHits: c.still_hits, areaM2: c.area_m2, areaMu: m2ToMu(c.area_m2), nextSteps: [...INEFFICIENT_MACHINE.next[s]],
+    id: c.id,
+    landCode: c.land_code,
+    name: c.name,
+    year: c.year,
+    district: c.district,
+    hits: c.hits,
+    status: s,
+    statusName: INEFFICIENT_MACHINE.names[s],
+    category: c.category,
+    mode: c.mode,
+    modeName: c.mode_name,
+    surveyNote: c.survey_note,
+    projectName: c.project_name,
+    startedOn: c.started_on,
+    redevelopedOn: c.redeveloped_on,
+    redevelopedM2: c.redeveloped_m2,
+    redevelopedMu: c.redeveloped_m2 === null ? null : m2ToMu(c.redeveloped_m2),
+    evaluatedYear: c.evaluated_year,
+    stillHits: c.still_hits,
+    areaM2: c.area_m2,
+    areaMu: m2ToMu(c.area_m2),
+    nextSteps: [...INEFFICIENT_MACHINE.next[s]],
   };
 }
 
@@ -66,17 +100,35 @@ export async function getInefficientCase(q: Queryable, id: number) {
   return { ...caseOut(c), trail: await auditFor(q, 'inefficient_case', id) };
 }
 
-export async function listInefficientCases(q: Queryable, user: User | undefined, f: { district?: string; status?: string; year?: number; limit?: number; offset?: number }): Promise<InefficientCase[]> {
+export async function listInefficientCases(
+  q: Queryable,
+  user: User | undefined,
+  f: { district?: string; status?: string; year?: number; limit?: number; offset?: number },
+): Promise<InefficientCase[]> {
   const scope = scopeOf(user);
   const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
-  return (await repo.listCases(q, { districts, status: f.status, year: f.year, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(caseOut);
+  return (
+    await repo.listCases(q, { districts, status: f.status, year: f.year, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })
+  ).map(caseOut);
 }
 
 /** The rules in force for a year (the latest configured year not after it). */
 export async function rulesFor(q: Queryable, year: number) {
   const y = await repo.ruleYear(q, year);
   const list = y === null ? [] : await repo.rules(q, y);
-  return { year, ruleYear: y, rules: list.map((r) => ({ code: r.code, name: r.name, kind: r.kind, threshold: r.threshold, industrialOnly: r.industrial_only, enabled: r.enabled, note: r.note })) };
+  return {
+    year,
+    ruleYear: y,
+    rules: list.map((r) => ({
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      threshold: r.threshold,
+      industrialOnly: r.industrial_only,
+      enabled: r.enabled,
+      note: r.note,
+    })),
+  };
 }
 
 export interface RuleInput {
@@ -97,15 +149,35 @@ export async function saveRules(db: Db, year: number, list: RuleInput[], user: U
     if (!r.code?.trim() || !r.name?.trim()) throw bad(`rules[${i}]: 规则需要 code 和 name`);
     if (seen.has(r.code)) throw bad(`rules[${i}].code: 规则编号 ${r.code} 重复 (duplicate code)`);
     seen.add(r.code);
-    if (!(RULE_KINDS as readonly string[]).includes(r.kind)) throw bad(`rules[${i}].kind: 未知规则类型 "${r.kind}" (kinds: ${RULE_KINDS.join(', ')})`);
+    if (!(RULE_KINDS as readonly string[]).includes(r.kind))
+      throw bad(`rules[${i}].kind: 未知规则类型 "${r.kind}" (kinds: ${RULE_KINDS.join(', ')})`);
     if ((r.kind === 'far-below' || r.kind === 'tax-per-mu-below') && (typeof r.threshold !== 'number' || !(r.threshold > 0))) {
       throw bad(`rules[${i}].threshold: ${r.kind} 需要大于 0 的阈值 (a positive threshold is required)`);
     }
   }
   await db.transaction(async (tx) => {
     const before = await repo.rules(tx, year);
-    await repo.replaceRules(tx, year, list.map((r) => ({ code: r.code, name: r.name, kind: r.kind, threshold: r.threshold ?? null, industrial_only: r.industrialOnly ?? true, enabled: r.enabled ?? true, note: r.note ?? null })));
-    await appendAudit(tx, { actor: user.username, action: 'inefficient.rules', entity: 'inefficient_rule', entityId: year, before, after: list });
+    await repo.replaceRules(
+      tx,
+      year,
+      list.map((r) => ({
+        code: r.code,
+        name: r.name,
+        kind: r.kind,
+        threshold: r.threshold ?? null,
+        industrial_only: r.industrialOnly ?? true,
+        enabled: r.enabled ?? true,
+        note: r.note ?? null,
+      })),
+    );
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'inefficient.rules',
+      entity: 'inefficient_rule',
+      entityId: year,
+      before,
+      after: list,
+    });
   });
   return rulesFor(db, year);
 }
@@ -120,16 +192,40 @@ export interface FactInput {
 }
 
 /** A year's facts (亩均效益评价, surveys) for some parcels; unknown land codes are refused by name. */
-export async function saveFacts(db: Db, year: number, facts: FactInput[], source: string, user: User): Promise<{ year: number; saved: number }> {
+export async function saveFacts(
+  db: Db,
+  year: number,
+  facts: FactInput[],
+  source: string,
+  user: User,
+): Promise<{ year: number; saved: number }> {
   await db.transaction(async (tx) => {
     const codes = facts.map((f) => f.landCode);
     const known = new Set(await repo.knownLandCodes(tx, codes));
     const unknown = codes.filter((c) => !known.has(c));
-    if (unknown.length) throw notFound(`facts: 没有这些土地码 (unknown land codes): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` … ${unknown.length}` : ''}`);
+    if (unknown.length)
+      throw notFound(
+        `facts: 没有这些土地码 (unknown land codes): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` … ${unknown.length}` : ''}`,
+      );
     for (const f of facts) {
-      await repo.upsertFact(tx, { landCode: f.landCode, year, far: f.far ?? null, taxYuan: f.taxYuan ?? null, vacant: !!f.vacant, derelict: !!f.derelict, polluting: !!f.polluting, source });
+      await repo.upsertFact(tx, {
+        landCode: f.landCode,
+        year,
+        far: f.far ?? null,
+        taxYuan: f.taxYuan ?? null,
+        vacant: !!f.vacant,
+        derelict: !!f.derelict,
+        polluting: !!f.polluting,
+        source,
+      });
     }
-    await appendAudit(tx, { actor: user.username, action: 'inefficient.facts', entity: 'land_fact', entityId: year, after: { year, count: facts.length, source } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'inefficient.facts',
+      entity: 'land_fact',
+      entityId: year,
+      after: { year, count: facts.length, source },
+    });
   });
   return { year, saved: facts.length };
 }
@@ -154,30 +250,46 @@ export async function transitionInefficient(db: Db, clock: Clock, id: number, to
     const date = input.date === undefined ? today : checkDate(input.date, 'date');
     checkNotFuture(date, today, 'date');
     switch (next) {
-      case 'confirmed': case 'rejected': case 'exited':
+      case 'confirmed':
+      case 'rejected':
+      case 'exited':
         if (!input.note?.trim()) throw bad(`note: ${INEFFICIENT_MACHINE.names[next]}需要调查或评价说明 (a survey note is required)`);
         set.survey_note = input.note.trim();
         break;
       case 'inventoried': {
-        if (!input.category || !(CATEGORIES as readonly string[]).includes(input.category)) throw bad(`category: 分类必须是 ${CATEGORIES.join('、')} (got ${JSON.stringify(input.category)})`);
+        if (!input.category || !(CATEGORIES as readonly string[]).includes(input.category))
+          throw bad(`category: 分类必须是 ${CATEGORIES.join('、')} (got ${JSON.stringify(input.category)})`);
         const modes = await repo.modes(tx);
-        if (!input.mode || !modes.some((m) => m.code === input.mode)) throw bad(`mode: 再开发模式必须是 ${modes.map((m) => `${m.code}（${m.name}）`).join('、')} (got ${JSON.stringify(input.mode)})`);
-        set.category = input.category; set.mode = input.mode;
+        if (!input.mode || !modes.some((m) => m.code === input.mode))
+          throw bad(`mode: 再开发模式必须是 ${modes.map((m) => `${m.code}（${m.name}）`).join('、')} (got ${JSON.stringify(input.mode)})`);
+        set.category = input.category;
+        set.mode = input.mode;
         break;
       }
       case 'redeveloping':
         if (!input.projectName?.trim()) throw bad('projectName: 再开发项目名称不能为空');
-        set.project_name = input.projectName.trim(); set.started_on = date;
+        set.project_name = input.projectName.trim();
+        set.started_on = date;
         break;
       case 'redeveloped':
-        if (typeof input.redevelopedM2 !== 'number' || !(input.redevelopedM2 > 0)) throw bad('redevelopedM2: 再开发完成面积必须大于 0 (m²)');
-        if (input.redevelopedM2 > c.area_m2 * 1.001) throw bad(`redevelopedM2: ${input.redevelopedM2} m² 超过地块面积 ${c.area_m2.toFixed(2)} m²`);
+        if (typeof input.redevelopedM2 !== 'number' || !(input.redevelopedM2 > 0))
+          throw bad('redevelopedM2: 再开发完成面积必须大于 0 (m²)');
+        if (input.redevelopedM2 > c.area_m2 * 1.001)
+          throw bad(`redevelopedM2: ${input.redevelopedM2} m² 超过地块面积 ${c.area_m2.toFixed(2)} m²`);
         if (c.started_on && date < c.started_on) throw bad(`date: ${date} 早于再开发开工日期 ${c.started_on}`);
-        set.redeveloped_on = date; set.redeveloped_m2 = input.redevelopedM2;
+        set.redeveloped_on = date;
+        set.redeveloped_m2 = input.redevelopedM2;
         break;
     }
     await repo.updateCase(tx, id, set);
-    await appendAudit(tx, { actor: user.username, action: `inefficient.${next}`, entity: 'inefficient_case', entityId: id, before: { status: c.status }, after: set });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: `inefficient.${next}`,
+      entity: 'inefficient_case',
+      entityId: id,
+      before: { status: c.status },
+      after: set,
+    });
   });
   return getInefficientCase(db, id);
 }

@@ -13,14 +13,16 @@ export interface ParsedGeometry {
 export async function parseGeometry(q: Queryable, geojson: unknown, srid: number, field: string): Promise<ParsedGeometry> {
   if (!geojson || typeof geojson !== 'object') throw bad(`${field}: 需要 GeoJSON 面几何 (a GeoJSON Polygon or MultiPolygon is required)`);
   const type = (geojson as { type?: unknown }).type;
-  if (type !== 'Polygon' && type !== 'MultiPolygon') throw bad(`${field}: 几何类型必须为面 (must be a Polygon or MultiPolygon, got ${JSON.stringify(type)})`);
+  if (type !== 'Polygon' && type !== 'MultiPolygon')
+    throw bad(`${field}: 几何类型必须为面 (must be a Polygon or MultiPolygon, got ${JSON.stringify(type)})`);
   let r;
   try {
     r = await q.query<{ valid: boolean; reason: string; ewkb: string; area: number; empty: boolean }>(
       `WITH g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2::int), 4490) AS g)
        SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_IsEmpty(g) AS empty,
               encode(ST_AsEWKB(ST_Multi(g)), 'hex') AS ewkb, ST_Area(g::geography) AS area FROM g`,
-      [JSON.stringify(geojson), srid]);
+      [JSON.stringify(geojson), srid],
+    );
   } catch (e) {
     throw bad(`${field}: 几何无法读取 (unreadable geometry in EPSG:${srid}: ${(e as Error).message})`);
   }
@@ -34,7 +36,9 @@ export async function parseGeometry(q: Queryable, geojson: unknown, srid: number
 export async function districtAt(q: Queryable, ewkb: string): Promise<string | null> {
   const r = await q.query<{ code: string }>(
     `SELECT f.props->>'XZQDM' AS code FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-      WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_PointOnSurface(ST_GeomFromEWKB(decode($1, 'hex')))) LIMIT 1`, [ewkb]);
+      WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_PointOnSurface(ST_GeomFromEWKB(decode($1, 'hex')))) LIMIT 1`,
+    [ewkb],
+  );
   return r.rows[0]?.code ?? null;
 }
 
@@ -43,7 +47,9 @@ export async function zdParcel(q: Queryable, zdCode: string): Promise<{ ewkb: st
   const r = await q.query<{ ewkb: string; area: number; use: string | null }>(
     `SELECT encode(ST_AsEWKB(ST_Multi(f.geom)), 'hex') AS ewkb, ST_Area(f.geom::geography) AS area, f.props->>'TDYT' AS use
        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD'
-      WHERE f.v_to IS NULL AND (f.fid = $1 OR f.props->>'ZDDM' = $1) LIMIT 1`, [zdCode]);
+      WHERE f.v_to IS NULL AND (f.fid = $1 OR f.props->>'ZDDM' = $1) LIMIT 1`,
+    [zdCode],
+  );
   return r.rows[0] ? { ewkb: r.rows[0].ewkb, areaM2: r.rows[0].area, landUse: r.rows[0].use } : null;
 }
 
@@ -88,11 +94,26 @@ const PARCEL_COLS = `land_code, name, district, zd_code, bdcdyh, land_use, indus
   approved_on::text, reserved_on::text, supplied_on::text, supply_m2, price_yuan, agreed_start::text, agreed_completion::text, planned_far,
   total_investment_yuan, permits_on::text, works_started_on::text, developed_m2, invested_yuan, halted_since::text, completed_on::text, registered_on::text, created_by`;
 
-export async function insertParcel(q: Queryable, p: { landCode: string; name: string; district: string; zdCode: string | null; landUse: string | null; industrial: boolean; standaloneSite: boolean; ewkb: string; areaM2: number; user: string }): Promise<void> {
+export async function insertParcel(
+  q: Queryable,
+  p: {
+    landCode: string;
+    name: string;
+    district: string;
+    zdCode: string | null;
+    landUse: string | null;
+    industrial: boolean;
+    standaloneSite: boolean;
+    ewkb: string;
+    areaM2: number;
+    user: string;
+  },
+): Promise<void> {
   await q.query(
     `INSERT INTO land_parcel (land_code, name, district, zd_code, land_use, industrial, standalone_site, geom, area_m2, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), $9, $10)`,
-    [p.landCode, p.name, p.district, p.zdCode, p.landUse, p.industrial, p.standaloneSite, p.ewkb, p.areaM2, p.user]);
+    [p.landCode, p.name, p.district, p.zdCode, p.landUse, p.industrial, p.standaloneSite, p.ewkb, p.areaM2, p.user],
+  );
 }
 
 export async function parcelRow(q: Queryable, landCode: string, lock = false): Promise<ParcelRow | null> {
@@ -101,19 +122,41 @@ export async function parcelRow(q: Queryable, landCode: string, lock = false): P
 }
 
 export async function eventKinds(q: Queryable, landCode: string): Promise<{ kind: string; date: string }[]> {
-  return (await q.query<{ kind: string; date: string }>(`SELECT kind, event_date::text AS date FROM land_event WHERE land_code = $1 ORDER BY event_date, id`, [landCode])).rows;
+  return (
+    await q.query<{ kind: string; date: string }>(
+      `SELECT kind, event_date::text AS date FROM land_event WHERE land_code = $1 ORDER BY event_date, id`,
+      [landCode],
+    )
+  ).rows;
 }
 
 export async function currentGeometry(q: Queryable, landCode: string): Promise<ParsedGeometry> {
-  const r = await q.query<{ ewkb: string; area: number }>(`SELECT encode(ST_AsEWKB(geom), 'hex') AS ewkb, area_m2 AS area FROM land_parcel WHERE land_code = $1`, [landCode]);
+  const r = await q.query<{ ewkb: string; area: number }>(
+    `SELECT encode(ST_AsEWKB(geom), 'hex') AS ewkb, area_m2 AS area FROM land_parcel WHERE land_code = $1`,
+    [landCode],
+  );
   return { ewkb: r.rows[0].ewkb, areaM2: r.rows[0].area };
 }
 
-export async function insertEvent(q: Queryable, e: { landCode: string; kind: string; date: string; docNo: string | null; documents: unknown[]; details: Record<string, unknown>; operator: string; ewkb: string; areaM2: number }): Promise<number> {
+export async function insertEvent(
+  q: Queryable,
+  e: {
+    landCode: string;
+    kind: string;
+    date: string;
+    docNo: string | null;
+    documents: unknown[];
+    details: Record<string, unknown>;
+    operator: string;
+    ewkb: string;
+    areaM2: number;
+  },
+): Promise<number> {
   const r = await q.query<{ id: string }>(
     `INSERT INTO land_event (land_code, kind, event_date, doc_no, documents, details, operator, geom, area_m2)
      VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), $9) RETURNING id::text`,
-    [e.landCode, e.kind, e.date, e.docNo, JSON.stringify(e.documents), JSON.stringify(e.details), e.operator, e.ewkb, e.areaM2]);
+    [e.landCode, e.kind, e.date, e.docNo, JSON.stringify(e.documents), JSON.stringify(e.details), e.operator, e.ewkb, e.areaM2],
+  );
   return Number(r.rows[0].id);
 }
 
@@ -135,7 +178,20 @@ export async function batchIdByNo(q: Queryable, batchNo: string): Promise<number
 
 export interface TimelineRow {
   parcel: ParcelRow & { geometry: unknown };
-  events: { id: number; kind: string; date: string; docNo: string | null; documents: unknown[]; details: Record<string, unknown>; operator: string; areaM2: number; geometry: unknown; recordedAt: string }[] | null;
+  events:
+    | {
+        id: number;
+        kind: string;
+        date: string;
+        docNo: string | null;
+        documents: unknown[];
+        details: Record<string, unknown>;
+        operator: string;
+        areaM2: number;
+        geometry: unknown;
+        recordedAt: string;
+      }[]
+    | null;
 }
 
 /** The parcel and every event in order with the geometry at that step: one statement. */
@@ -148,17 +204,23 @@ export async function timeline(q: Queryable, landCode: string): Promise<Timeline
                       'recordedAt', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
                     ORDER BY e.event_date, e.id)
                FROM land_event e WHERE e.land_code = p.land_code) AS events
-       FROM land_parcel p WHERE p.land_code = $1`, [landCode]);
+       FROM land_parcel p WHERE p.land_code = $1`,
+    [landCode],
+  );
   return r.rows[0] ?? null;
 }
 
-export async function listParcels(q: Queryable, f: { districts: string[] | null; stage?: string; q?: string; limit: number; offset: number }) {
+export async function listParcels(
+  q: Queryable,
+  f: { districts: string[] | null; stage?: string; q?: string; limit: number; offset: number },
+) {
   const r = await q.query<ParcelRow & { total: number }>(
     `SELECT ${PARCEL_COLS}, count(*) OVER ()::int AS total FROM land_parcel
       WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR stage = $2)
         AND ($3::text IS NULL OR land_code LIKE $3 || '%' OR name LIKE '%' || $3 || '%' OR zd_code = $6)
       ORDER BY land_code LIMIT $4 OFFSET $5`,
     // The text is matched literally: % and _ typed in the search box are not wildcards.
-    [f.districts, f.stage ?? null, f.q ? f.q.replace(/[\\%_]/g, (c) => `\\${c}`) : null, f.limit, f.offset, f.q ?? null]);
+    [f.districts, f.stage ?? null, f.q ? f.q.replace(/[\\%_]/g, (c) => `\\${c}`) : null, f.limit, f.offset, f.q ?? null],
+  );
   return { total: r.rows[0]?.total ?? 0, rows: r.rows };
 }

@@ -17,17 +17,36 @@ import { refreshFigures } from './unsupplied.repository.ts';
 export const EVENT_KINDS = ['approval', 'reserve', 'supply', 'permits', 'works_start', 'progress', 'completion', 'registration'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_NAMES: Record<EventKind, string> = {
-  approval: '用地批准（农转用/征收）', reserve: '收储', supply: '供应（出让/划拨）', permits: '三证齐发', works_start: '开工',
-  progress: '开发进度核查', completion: '竣工', registration: '不动产登记',
+  approval: '用地批准（农转用/征收）',
+  reserve: '收储',
+  supply: '供应（出让/划拨）',
+  permits: '三证齐发',
+  works_start: '开工',
+  progress: '开发进度核查',
+  completion: '竣工',
+  registration: '不动产登记',
 };
 
 // The stage a parcel reaches with each event (progress checks leave it where it is).
 const STAGE_OF: Record<EventKind, string | null> = {
-  approval: 'approved', reserve: 'reserved', supply: 'supplied', permits: 'permitted', works_start: 'under-construction',
-  progress: null, completion: 'completed', registration: 'titled',
+  approval: 'approved',
+  reserve: 'reserved',
+  supply: 'supplied',
+  permits: 'permitted',
+  works_start: 'under-construction',
+  progress: null,
+  completion: 'completed',
+  registration: 'titled',
 };
 export const STAGE_NAMES: Record<string, string> = {
-  registered: '已赋码', approved: '已批准', reserved: '已收储', supplied: '已供应', permitted: '三证已发', 'under-construction': '在建', completed: '已竣工', titled: '已登记',
+  registered: '已赋码',
+  approved: '已批准',
+  reserved: '已收储',
+  supplied: '已供应',
+  permitted: '三证已发',
+  'under-construction': '在建',
+  completed: '已竣工',
+  titled: '已登记',
 };
 
 // The transition table of the register. An event may be recorded when every kind it needs is
@@ -35,7 +54,14 @@ export const STAGE_NAMES: Record<string, string> = {
 // (stock construction land may be supplied with neither); nothing but registration follows
 // completion.
 const NEEDS: Record<EventKind, EventKind[]> = {
-  approval: [], reserve: [], supply: [], permits: ['supply'], works_start: ['supply'], progress: ['works_start'], completion: ['works_start'], registration: ['completion'],
+  approval: [],
+  reserve: [],
+  supply: [],
+  permits: ['supply'],
+  works_start: ['supply'],
+  progress: ['works_start'],
+  completion: ['works_start'],
+  registration: ['completion'],
 };
 const BEFORE_SUPPLY: EventKind[] = ['approval', 'reserve'];
 
@@ -73,15 +99,36 @@ export async function registerParcel(db: Db, clock: Clock, input: ParcelInput, u
       landUse ??= zd.landUse;
     } else throw bad('geometry: 需要地块几何或宗地代码 zdCode (give the geometry or the ZD parcel code)');
     const district = input.district ?? (await repo.districtAt(tx, geom.ewkb));
-    if (!district) throw bad('district: 未给出行政区代码，且地块不在行政区图层 XZQ 的任何区县内 (no district given and the parcel lies in no district of layer XZQ)');
+    if (!district)
+      throw bad(
+        'district: 未给出行政区代码，且地块不在行政区图层 XZQ 的任何区县内 (no district given and the parcel lies in no district of layer XZQ)',
+      );
     if (!/^\d{6}$/.test(district)) throw bad(`district: 必须是 6 位行政区划代码 (GB/T 2260), got "${district}"`);
     assertDistrict(user, district, `地块 ${input.name}`);
     const landCode = input.landCode ?? (await repo.nextLandCode(tx, district, clock.today().slice(0, 4)));
     if (!/^[0-9A-Za-z-]{6,40}$/.test(landCode)) throw bad(`landCode: 土地码只能含字母、数字和连字符，6–40 位 (got "${landCode}")`);
-    if (await repo.parcelRow(tx, landCode)) throw new HttpError(409, `土地码 ${landCode} 已存在 (land code already registered)`, 'conflict');
+    if (await repo.parcelRow(tx, landCode))
+      throw new HttpError(409, `土地码 ${landCode} 已存在 (land code already registered)`, 'conflict');
     const industrial = input.industrial ?? /工业|工矿|^1001/.test(landUse ?? '');
-    await repo.insertParcel(tx, { landCode, name: input.name.trim(), district, zdCode: input.zdCode ?? null, landUse, industrial, standaloneSite: !!input.standaloneSite, ewkb: geom.ewkb, areaM2: geom.areaM2, user: user.username });
-    await appendAudit(tx, { actor: user.username, action: 'landcode.register', entity: 'land_parcel', entityId: landCode, after: { name: input.name, district, zdCode: input.zdCode ?? null, landUse, areaM2: geom.areaM2 } });
+    await repo.insertParcel(tx, {
+      landCode,
+      name: input.name.trim(),
+      district,
+      zdCode: input.zdCode ?? null,
+      landUse,
+      industrial,
+      standaloneSite: !!input.standaloneSite,
+      ewkb: geom.ewkb,
+      areaM2: geom.areaM2,
+      user: user.username,
+    });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'landcode.register',
+      entity: 'land_parcel',
+      entityId: landCode,
+      after: { name: input.name, district, zdCode: input.zdCode ?? null, landUse, areaM2: geom.areaM2 },
+    });
     return landCode;
   });
   return getParcel(db, code);
@@ -98,11 +145,13 @@ export interface EventInput {
 }
 
 const need = (d: Record<string, unknown>, k: string, kind: string): unknown => {
-  if (d[k] === undefined || d[k] === null || d[k] === '') throw bad(`details.${k}: ${EVENT_NAMES[kind as EventKind]}需要填写 ${k} (required for ${kind})`);
+  if (d[k] === undefined || d[k] === null || d[k] === '')
+    throw bad(`details.${k}: ${EVENT_NAMES[kind as EventKind]}需要填写 ${k} (required for ${kind})`);
   return d[k];
 };
 const num = (v: unknown, field: string, min = 0): number => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw bad(`${field}: 必须是不小于 ${min} 的数 (must be a number ≥ ${min}, got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+    throw bad(`${field}: 必须是不小于 ${min} 的数 (must be a number ≥ ${min}, got ${JSON.stringify(v)})`);
   return v;
 };
 const text = (v: unknown, field: string): string => {
@@ -111,11 +160,19 @@ const text = (v: unknown, field: string): string => {
 };
 
 /** Checks the kind-specific details and returns what the event sets on the parcel. */
-async function eventEffects(q: Queryable, kind: EventKind, date: string, e: EventInput, d: Record<string, unknown>, areaM2: number): Promise<{ set: Record<string, unknown>; docNo: string | null }> {
+async function eventEffects(
+  q: Queryable,
+  kind: EventKind,
+  date: string,
+  e: EventInput,
+  d: Record<string, unknown>,
+  areaM2: number,
+): Promise<{ set: Record<string, unknown>; docNo: string | null }> {
   switch (kind) {
     case 'approval': {
       const t = text(need(d, 'approvalType', kind), 'details.approvalType');
-      if (!['农转用', '征收', '农转用及征收'].includes(t)) throw bad(`details.approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${t}")`);
+      if (!['农转用', '征收', '农转用及征收'].includes(t))
+        throw bad(`details.approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${t}")`);
       const docNo = text(e.docNo, 'docNo (批复文号)');
       let batchId: number | null = null;
       if (d.batchNo !== undefined) {
@@ -135,10 +192,22 @@ async function eventEffects(q: Queryable, kind: EventKind, date: string, e: Even
       const completion = checkDate(need(d, 'agreedCompletion', kind), 'details.agreedCompletion');
       if (completion < start) throw bad(`details.agreedCompletion: 约定竣工日期 ${completion} 早于约定开工日期 ${start}`);
       const pc = (d.planningConditions ?? {}) as Record<string, unknown>;
-      if (typeof pc !== 'object') throw bad('details.planningConditions: 规划条件必须是对象 (an object: far, density, greenRatio, heightM, landUse)');
+      if (typeof pc !== 'object')
+        throw bad('details.planningConditions: 规划条件必须是对象 (an object: far, density, greenRatio, heightM, landUse)');
       const far = pc.far === undefined ? null : num(pc.far, 'details.planningConditions.far');
       const inv = d.totalInvestmentYuan === undefined ? null : num(d.totalInvestmentYuan, 'details.totalInvestmentYuan');
-      return { set: { supplied_on: date, supply_m2: areaM2, price_yuan: price, agreed_start: start, agreed_completion: completion, planned_far: far, total_investment_yuan: inv }, docNo };
+      return {
+        set: {
+          supplied_on: date,
+          supply_m2: areaM2,
+          price_yuan: price,
+          agreed_start: start,
+          agreed_completion: completion,
+          planned_far: far,
+          total_investment_yuan: inv,
+        },
+        docNo,
+      };
     }
     case 'permits': {
       // 三证齐发 (seed 002): the three certificates are issued together, so all three numbers come at once.
@@ -158,7 +227,8 @@ async function eventEffects(q: Queryable, kind: EventKind, date: string, e: Even
       return { set: { completed_on: date, halted_since: null }, docNo: e.docNo ?? null };
     case 'registration': {
       const bdcdyh = text(need(d, 'bdcdyh', kind), 'details.bdcdyh');
-      if (!/^[0-9A-Z]{28}$/.test(bdcdyh)) throw bad(`details.bdcdyh: 不动产单元号必须是 28 位数字或大写字母 (GB/T 37346), got "${bdcdyh}" (${bdcdyh.length} characters)`);
+      if (!/^[0-9A-Z]{28}$/.test(bdcdyh))
+        throw bad(`details.bdcdyh: 不动产单元号必须是 28 位数字或大写字母 (GB/T 37346), got "${bdcdyh}" (${bdcdyh.length} characters)`);
       return { set: { registered_on: date, bdcdyh }, docNo: e.docNo ?? bdcdyh };
     }
   }
@@ -169,7 +239,8 @@ export async function recordEvent(db: Db, clock: Clock, landCode: string, e: Eve
     const p = await repo.parcelRow(tx, landCode, true);
     if (!p) throw notFound(`土地码 ${landCode} 不存在 (no such land code)`);
     assertDistrict(user, p.district, `土地码 ${landCode}`);
-    if (!(EVENT_KINDS as readonly string[]).includes(e.kind)) throw bad(`kind: 未知环节 "${e.kind}" (unknown event kind; kinds: ${EVENT_KINDS.join(', ')})`);
+    if (!(EVENT_KINDS as readonly string[]).includes(e.kind))
+      throw bad(`kind: 未知环节 "${e.kind}" (unknown event kind; kinds: ${EVENT_KINDS.join(', ')})`);
     const kind = e.kind as EventKind;
     const date = checkDate(e.date, 'date');
     checkNotFuture(date, clock.today(), 'date');
@@ -177,20 +248,47 @@ export async function recordEvent(db: Db, clock: Clock, landCode: string, e: Eve
     const have = new Set(history.map((h) => h.kind));
     const allowed = allowedEvents(have);
     if (!allowed.includes(kind)) {
-      throw new HttpError(409,
+      throw new HttpError(
+        409,
         `土地码 ${landCode} 当前阶段为「${STAGE_NAMES[p.stage]}」(${p.stage})，不能登记「${EVENT_NAMES[kind]}」(${kind})；允许的下一步：${allowed.map((k) => `「${EVENT_NAMES[k]}」(${k})`).join('、') || '无'} ` +
-        `(illegal transition: current stage ${p.stage}, allowed next: ${allowed.join(', ') || 'none'})`, 'illegal_transition', [{ current: p.stage, requested: kind, allowed }]);
+          `(illegal transition: current stage ${p.stage}, allowed next: ${allowed.join(', ') || 'none'})`,
+        'illegal_transition',
+        [{ current: p.stage, requested: kind, allowed }],
+      );
     }
     const last = history[history.length - 1];
-    if (last && date < last.date) throw bad(`date: ${date} 早于上一环节「${EVENT_NAMES[last.kind as EventKind]}」的日期 ${last.date} (events are recorded in date order)`);
-    const geom = e.geometry !== undefined ? await repo.parseGeometry(tx, e.geometry, e.srid ?? 4490, 'geometry') : await repo.currentGeometry(tx, landCode);
+    if (last && date < last.date)
+      throw bad(
+        `date: ${date} 早于上一环节「${EVENT_NAMES[last.kind as EventKind]}」的日期 ${last.date} (events are recorded in date order)`,
+      );
+    const geom =
+      e.geometry !== undefined
+        ? await repo.parseGeometry(tx, e.geometry, e.srid ?? 4490, 'geometry')
+        : await repo.currentGeometry(tx, landCode);
     const d = e.details ?? {};
     const { set, docNo } = await eventEffects(tx, kind, date, e, d, geom.areaM2);
     const stage = STAGE_OF[kind];
     if (stage) set.stage = stage;
-    const id = await repo.insertEvent(tx, { landCode, kind, date, docNo, documents: e.documents ?? [], details: d, operator: user.username, ewkb: geom.ewkb, areaM2: geom.areaM2 });
+    const id = await repo.insertEvent(tx, {
+      landCode,
+      kind,
+      date,
+      docNo,
+      documents: e.documents ?? [],
+      details: d,
+      operator: user.username,
+      ewkb: geom.ewkb,
+      areaM2: geom.areaM2,
+    });
     await repo.updateParcel(tx, landCode, set, e.geometry !== undefined ? geom : undefined);
-    await appendAudit(tx, { actor: user.username, action: `landcode.${kind}`, entity: 'land_parcel', entityId: landCode, before: { stage: p.stage }, after: { eventId: id, kind, date, docNo, details: d, areaM2: geom.areaM2, stage: stage ?? p.stage } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: `landcode.${kind}`,
+      entity: 'land_parcel',
+      entityId: landCode,
+      before: { stage: p.stage },
+      after: { eventId: id, kind, date, docNo, details: d, areaM2: geom.areaM2, stage: stage ?? p.stage },
+    });
     const batchId = (set.batch_id as number | null | undefined) ?? p.batch_id;
     if ((kind === 'supply' || kind === 'approval') && batchId) await refreshFigures(tx, batchId, clock.today()); // the batch's ledger (批而未供) follows at once
   });
@@ -225,10 +323,29 @@ export interface Parcel {
 
 export function parcelOut(p: repo.ParcelRow): Parcel {
   return {
-    landCode: p.land_code, name: p.name, district: p.district, zdCode: p.zd_code, bdcdyh: p.bdcdyh, landUse: p.land_use, industrial: p.industrial,
-    standaloneSite: p.standalone_site, batchId: p.batch_id, areaM2: p.area_m2, areaMu: m2ToMu(p.area_m2), stage: p.stage, stageName: STAGE_NAMES[p.stage] ?? p.stage,
-    approvedOn: p.approved_on, suppliedOn: p.supplied_on, priceYuan: p.price_yuan, agreedStart: p.agreed_start, agreedCompletion: p.agreed_completion,
-    plannedFar: p.planned_far, worksStartedOn: p.works_started_on, haltedSince: p.halted_since, completedOn: p.completed_on, registeredOn: p.registered_on,
+    landCode: p.land_code,
+    name: p.name,
+    district: p.district,
+    zdCode: p.zd_code,
+    bdcdyh: p.bdcdyh,
+    landUse: p.land_use,
+    industrial: p.industrial,
+    standaloneSite: p.standalone_site,
+    batchId: p.batch_id,
+    areaM2: p.area_m2,
+    areaMu: m2ToMu(p.area_m2),
+    stage: p.stage,
+    stageName: STAGE_NAMES[p.stage] ?? p.stage,
+    approvedOn: p.approved_on,
+    suppliedOn: p.supplied_on,
+    priceYuan: p.price_yuan,
+    agreedStart: p.agreed_start,
+    agreedCompletion: p.agreed_completion,
+    plannedFar: p.planned_far,
+    worksStartedOn: p.works_started_on,
+    haltedSince: p.halted_since,
+    completedOn: p.completed_on,
+    registeredOn: p.registered_on,
   };
 }
 
@@ -240,7 +357,20 @@ export async function getParcel(q: Queryable, landCode: string): Promise<Parcel>
 
 export interface Timeline {
   parcel: Parcel & { geometry: unknown };
-  events: { id: number; kind: string; kindName: string; date: string; docNo: string | null; documents: unknown[]; details: Record<string, unknown>; operator: string; areaM2: number; areaMu: number; geometry: unknown; recordedAt: string }[];
+  events: {
+    id: number;
+    kind: string;
+    kindName: string;
+    date: string;
+    docNo: string | null;
+    documents: unknown[];
+    details: Record<string, unknown>;
+    operator: string;
+    areaM2: number;
+    areaMu: number;
+    geometry: unknown;
+    recordedAt: string;
+  }[];
   nextEvents: { kind: string; name: string }[];
 }
 
@@ -255,8 +385,25 @@ export async function getTimeline(q: Queryable, landCode: string): Promise<Timel
   };
 }
 
-export async function listParcels(q: Queryable, user: User | undefined, f: { district?: string; stage?: string; q?: string; limit?: number; offset?: number }) {
-  const scope = user?.role === 'district' ? (f.district ? user.districts.filter((d) => d === f.district) : user.districts) : f.district ? [f.district] : null;
-  const r = await repo.listParcels(q, { districts: scope, stage: f.stage, q: f.q, limit: Math.min(f.limit ?? 50, 500), offset: f.offset ?? 0 });
+export async function listParcels(
+  q: Queryable,
+  user: User | undefined,
+  f: { district?: string; stage?: string; q?: string; limit?: number; offset?: number },
+) {
+  const scope =
+    user?.role === 'district'
+      ? f.district
+        ? user.districts.filter((d) => d === f.district)
+        : user.districts
+      : f.district
+        ? [f.district]
+        : null;
+  const r = await repo.listParcels(q, {
+    districts: scope,
+    stage: f.stage,
+    q: f.q,
+    limit: Math.min(f.limit ?? 50, 500),
+    offset: f.offset ?? 0,
+  });
   return { total: r.total, items: r.rows.map(parcelOut) };
 }

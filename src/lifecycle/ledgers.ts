@@ -23,8 +23,13 @@ export interface LedgerOptions {
 export async function stockSupplyShare(q: Queryable, year: number, o: LedgerOptions = {}) {
   const r = await repo.supplyFigures(q, year, o.districts ?? null);
   return {
-    year, supplied: area(r.total_m2), stockSupplied: area(r.stock_m2), suppliedCount: r.total_n, stockCount: r.stock_n,
-    standaloneExcluded: area(r.standalone_m2), sharePercent: pct(r.stock_m2, r.total_m2),
+    year,
+    supplied: area(r.total_m2),
+    stockSupplied: area(r.stock_m2),
+    suppliedCount: r.total_n,
+    stockCount: r.stock_n,
+    standaloneExcluded: area(r.standalone_m2),
+    sharePercent: pct(r.stock_m2, r.total_m2),
   };
 }
 
@@ -56,10 +61,15 @@ export async function unsuppliedDigestion(q: Queryable, year: number, o: LedgerO
  * digested + idle land disposed + inefficient land redeveloped (the three 存量"三块地" of seed 002).
  */
 export async function stockRevitalised(q: Queryable, year: number, o: LedgerOptions = {}) {
-  const [dig, idle, ineff] = await Promise.all([unsuppliedDigestion(q, year, o), idleDisposal(q, year, o), inefficientRedeveloped(q, year, o)]);
+  const [dig, idle, ineff] = await Promise.all([
+    unsuppliedDigestion(q, year, o),
+    idleDisposal(q, year, o),
+    inefficientRedeveloped(q, year, o),
+  ]);
   const u = dig[0].digestedM2;
   return {
-    year, total: area(u + idle.disposed.m2 + ineff.redeveloped.m2),
+    year,
+    total: area(u + idle.disposed.m2 + ineff.redeveloped.m2),
     components: { unsuppliedDigested: area(u), idleDisposed: idle.disposed, inefficientRedeveloped: ineff.redeveloped },
   };
 }
@@ -67,8 +77,21 @@ export async function stockRevitalised(q: Queryable, year: number, o: LedgerOpti
 /** Every ledger of a year at once (GET /api/lifecycle/ledgers/{year}, `onemap lifecycle ledgers`). */
 export async function yearLedgers(q: Queryable, year: number, o: LedgerOptions = {}) {
   const [revitalised, redeveloped, digestion, idle, supply, far] = [
-    await stockRevitalised(q, year, o), await inefficientRedeveloped(q, year, o), await unsuppliedDigestion(q, year, o),
-    await idleDisposal(q, year, o), await stockSupplyShare(q, year, o), await newIndustrialFar(q, year, o),
+    await stockRevitalised(q, year, o),
+    await inefficientRedeveloped(q, year, o),
+    await unsuppliedDigestion(q, year, o),
+    await idleDisposal(q, year, o),
+    await stockSupplyShare(q, year, o),
+    await newIndustrialFar(q, year, o),
   ];
-  return { year, districts: o.districts ?? null, stockRevitalised: revitalised, inefficientRedeveloped: redeveloped, unsuppliedDigestion: digestion, idleDisposal: idle, stockSupplyShare: supply, newIndustrialFar: far };
+  return {
+    year,
+    districts: o.districts ?? null,
+    stockRevitalised: revitalised,
+    inefficientRedeveloped: redeveloped,
+    unsuppliedDigestion: digestion,
+    idleDisposal: idle,
+    stockSupplyShare: supply,
+    newIndustrialFar: far,
+  };
 }

@@ -26,8 +26,16 @@ export async function cmdLifecycle(config: Config, a: Args): Promise<void> {
       case 'nightly': {
         const s = await runNightly(db, config.clock, `nightly:${cliUser().username}`);
         if (a.flags.json) return print(s);
-        console.log(`夜间规则 ${s.date}（当日第 ${s.runOfDay} 次，${s.durationMs} ms）: 闲置土地候选 ${s.idleCandidates}，低效用地候选 ${s.inefficient.candidates}（${s.inefficient.factYear ?? '—'} 年数据），复评 ${s.inefficient.reevaluated}`);
-        console.log(`  新预警 ${Object.entries(s.warningsRaised).map(([k, n]) => `${WARNING_KINDS[k] ?? k} ${n}`).join('，') || '0'}；解除 ${s.warningsResolved}；批而未供台账刷新 ${s.unsupplied.refreshed} 批，消化完毕 ${s.unsupplied.digested} 批`);
+        console.log(
+          `夜间规则 ${s.date}（当日第 ${s.runOfDay} 次，${s.durationMs} ms）: 闲置土地候选 ${s.idleCandidates}，低效用地候选 ${s.inefficient.candidates}（${s.inefficient.factYear ?? '—'} 年数据），复评 ${s.inefficient.reevaluated}`,
+        );
+        console.log(
+          `  新预警 ${
+            Object.entries(s.warningsRaised)
+              .map(([k, n]) => `${WARNING_KINDS[k] ?? k} ${n}`)
+              .join('，') || '0'
+          }；解除 ${s.warningsResolved}；批而未供台账刷新 ${s.unsupplied.refreshed} 批，消化完毕 ${s.unsupplied.digested} 批`,
+        );
         return;
       }
       case 'timeline': {
@@ -48,18 +56,27 @@ export async function cmdLifecycle(config: Config, a: Args): Promise<void> {
         if (a.flags.json) return print(l);
         const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}%`);
         console.log(`${year} 年台账${d ? `（${d}）` : ''}`);
-        console.log(`  盘活存量建设用地 ${mu(l.stockRevitalised.total.mu)}（批而未供消化 ${mu(l.stockRevitalised.components.unsuppliedDigested.mu)}，闲置处置 ${mu(l.stockRevitalised.components.idleDisposed.mu)}，低效再开发 ${mu(l.stockRevitalised.components.inefficientRedeveloped.mu)}）`);
-        console.log(`  批而未供消化率 ${pct(l.unsuppliedDigestion[0].digestionRate)}，任务完成率 ${pct(l.unsuppliedDigestion[0].taskCompletion)}`);
-        console.log(`  存量土地供应占比 ${pct(l.stockSupplyShare.sharePercent)}（${mu(l.stockSupplyShare.stockSupplied.mu)} / ${mu(l.stockSupplyShare.supplied.mu)}，不含单独选址）`);
+        console.log(
+          `  盘活存量建设用地 ${mu(l.stockRevitalised.total.mu)}（批而未供消化 ${mu(l.stockRevitalised.components.unsuppliedDigested.mu)}，闲置处置 ${mu(l.stockRevitalised.components.idleDisposed.mu)}，低效再开发 ${mu(l.stockRevitalised.components.inefficientRedeveloped.mu)}）`,
+        );
+        console.log(
+          `  批而未供消化率 ${pct(l.unsuppliedDigestion[0].digestionRate)}，任务完成率 ${pct(l.unsuppliedDigestion[0].taskCompletion)}`,
+        );
+        console.log(
+          `  存量土地供应占比 ${pct(l.stockSupplyShare.sharePercent)}（${mu(l.stockSupplyShare.stockSupplied.mu)} / ${mu(l.stockSupplyShare.supplied.mu)}，不含单独选址）`,
+        );
         console.log(`  新增工业用地平均容积率 ${l.newIndustrialFar.averageFar?.toFixed(2) ?? '—'}（${l.newIndustrialFar.parcels} 宗）`);
         return;
       }
       case 'demo': {
         const scale = (str(a, 'scale') ?? 'demo') as Scale;
-        if (await hasLifecycleDemo(db)) throw new Error('the database already holds land codes: lifecycle demo data is only generated once');
+        if (await hasLifecycleDemo(db))
+          throw new Error('the database already holds land codes: lifecycle demo data is only generated once');
         const r = await generateLifecycleDemo(db, config.clock.today(), { scale });
         if (a.flags.json) return print(r);
-        console.log(`土地码 ${r.parcels}，环节 ${r.events}，批次 ${r.batches}，征收安置项目 ${r.projects}；闲置候选 ${r.nightly.idleCandidates}，低效候选 ${r.nightly.inefficient.candidates}`);
+        console.log(
+          `土地码 ${r.parcels}，环节 ${r.events}，批次 ${r.batches}，征收安置项目 ${r.projects}；闲置候选 ${r.nightly.idleCandidates}，低效候选 ${r.nightly.inefficient.candidates}`,
+        );
         return;
       }
       default:
@@ -74,10 +91,20 @@ export async function cmdWarnings(config: Config, a: Args): Promise<void> {
       const b = await warningBoard(db, undefined);
       if (a.flags.json) return print(b);
       console.log(`预警看板: 共 ${b.total} 条`);
-      for (const d of b.districts) console.log(`  ${d.district} ${d.name ?? ''}: ${d.total}（${Object.entries(d.byKind).map(([k, n]) => `${WARNING_KINDS[k] ?? k} ${n}`).join('，')}）`);
+      for (const d of b.districts)
+        console.log(
+          `  ${d.district} ${d.name ?? ''}: ${d.total}（${Object.entries(d.byKind)
+            .map(([k, n]) => `${WARNING_KINDS[k] ?? k} ${n}`)
+            .join('，')}）`,
+        );
       return;
     }
-    const w = await listWarnings(db, undefined, { district: str(a, 'district'), kind: str(a, 'kind'), open: true, limit: int(a, 'limit') ?? 5000 });
+    const w = await listWarnings(db, undefined, {
+      district: str(a, 'district'),
+      kind: str(a, 'kind'),
+      open: true,
+      limit: int(a, 'limit') ?? 5000,
+    });
     if (a.flags.json) return print(w);
     console.log(`未解除预警 ${w.total} 条`);
     for (const x of w.items) console.log(`  ${x.dueOn}  ${x.district}  ${x.kindName}  ${x.title}`);

@@ -20,15 +20,22 @@ const label = <S extends string>(m: Machine<S>, s: S) => `「${m.names[s]}」(${
 /** Throws unless `to` is a state of the machine reachable in one step from `from`. */
 export function assertTransition<S extends string>(m: Machine<S>, id: string | number, from: S, to: string): S {
   if (!isState(m, to)) {
-    throw new HttpError(400, `${m.what} #${id}: 没有状态 "${to}" (unknown state "${to}"); states: ${Object.keys(m.names).join(', ')}`, 'unknown_state');
+    throw new HttpError(
+      400,
+      `${m.what} #${id}: 没有状态 "${to}" (unknown state "${to}"); states: ${Object.keys(m.names).join(', ')}`,
+      'unknown_state',
+    );
   }
   const allowed = m.next[from];
   if (!allowed.includes(to)) {
     const list = allowed.length ? allowed.map((s) => label(m, s)).join('、') : '无（已办结）';
-    throw new HttpError(409,
+    throw new HttpError(
+      409,
       `${m.what} #${id} 当前状态为${label(m, from)}，不能转为${label(m, to)}；允许的下一步：${list} ` +
-      `(illegal transition: current state ${from}, requested ${to}, allowed next: ${allowed.join(', ') || 'none'})`,
-      'illegal_transition', [{ current: from, requested: to, allowed: [...allowed] }]);
+        `(illegal transition: current state ${from}, requested ${to}, allowed next: ${allowed.join(', ') || 'none'})`,
+      'illegal_transition',
+      [{ current: from, requested: to, allowed: [...allowed] }],
+    );
   }
   return to;
 }
@@ -37,7 +44,11 @@ export function assertTransition<S extends string>(m: Machine<S>, id: string | n
 export function assertDistrict(user: User | undefined, district: string, what: string): void {
   if (!user || user.role !== 'district') return;
   if (!user.districts.includes(district)) {
-    throw new HttpError(403, `超出辖区 (outside your districts ${user.districts.join(', ')}): ${what} 属于 ${district}`, 'outside_districts');
+    throw new HttpError(
+      403,
+      `超出辖区 (outside your districts ${user.districts.join(', ')}): ${what} 属于 ${district}`,
+      'outside_districts',
+    );
   }
 }
 
@@ -50,7 +61,12 @@ export const notFound = (message: string) => new HttpError(404, message, 'not_fo
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar date YYYY-MM-DD that exists, or a 400 naming the field. */
 export function checkDate(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+  if (
+    typeof v !== 'string' ||
+    !DATE.test(v) ||
+    Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
+    new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
+  ) {
     throw bad(`${field}: 不是有效日期 (must be a date YYYY-MM-DD, got ${JSON.stringify(v)})`);
   }
   return v;

@@ -25,12 +25,28 @@ export interface ProjectRow {
 const COLS = `id, code, name, district, households, plot_name, plot_geom IS NOT NULL AS plot_located, plot_located_on::text, status, expropriated_on::text,
   housing_started_on::text, housing_completed_on::text, resettled_on::text, households_resettled`;
 
-export async function insertProject(q: Queryable, p: { code: string; name: string; district: string; households: number; ewkb: string | null; plotName: string | null; plotEwkb: string | null; plotOn: string | null; user: string }): Promise<number> {
-  return (await q.query<{ id: number }>(
-    `INSERT INTO resettlement_project (code, name, district, households, geom, plot_name, plot_geom, plot_located_on, created_by)
+export async function insertProject(
+  q: Queryable,
+  p: {
+    code: string;
+    name: string;
+    district: string;
+    households: number;
+    ewkb: string | null;
+    plotName: string | null;
+    plotEwkb: string | null;
+    plotOn: string | null;
+    user: string;
+  },
+): Promise<number> {
+  return (
+    await q.query<{ id: number }>(
+      `INSERT INTO resettlement_project (code, name, district, households, geom, plot_name, plot_geom, plot_located_on, created_by)
      VALUES ($1, $2, $3, $4, CASE WHEN $5::text IS NULL THEN NULL ELSE ST_GeomFromEWKB(decode($5, 'hex')) END, $6,
              CASE WHEN $7::text IS NULL THEN NULL ELSE ST_GeomFromEWKB(decode($7, 'hex')) END, $8, $9) RETURNING id`,
-    [p.code, p.name, p.district, p.households, p.ewkb, p.plotName, p.plotEwkb, p.plotOn, p.user])).rows[0].id;
+      [p.code, p.name, p.district, p.households, p.ewkb, p.plotName, p.plotEwkb, p.plotOn, p.user],
+    )
+  ).rows[0].id;
 }
 
 export async function codeExists(q: Queryable, code: string): Promise<boolean> {
@@ -38,37 +54,71 @@ export async function codeExists(q: Queryable, code: string): Promise<boolean> {
 }
 
 export async function projectRow(q: Queryable, id: number, opts: { lock?: boolean; geometry?: boolean } = {}): Promise<ProjectRow | null> {
-  const geo = opts.geometry ? `, ST_AsGeoJSON(plot_geom, 7)::jsonb AS plot_geometry, ST_AsGeoJSON(geom, 7)::jsonb AS geometry,
-    ST_Area(plot_geom::geography) AS plot_area_m2, ST_Area(geom::geography) AS area_m2` : '';
-  return (await q.query<ProjectRow>(`SELECT ${COLS}${geo} FROM resettlement_project WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])).rows[0] ?? null;
+  const geo = opts.geometry
+    ? `, ST_AsGeoJSON(plot_geom, 7)::jsonb AS plot_geometry, ST_AsGeoJSON(geom, 7)::jsonb AS geometry,
+    ST_Area(plot_geom::geography) AS plot_area_m2, ST_Area(geom::geography) AS area_m2`
+    : '';
+  return (
+    (await q.query<ProjectRow>(`SELECT ${COLS}${geo} FROM resettlement_project WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]))
+      .rows[0] ?? null
+  );
 }
 
-export async function listProjects(q: Queryable, f: { districts: string[] | null; status?: string; limit: number; offset: number }): Promise<ProjectRow[]> {
-  return (await q.query<ProjectRow>(
-    `SELECT ${COLS} FROM resettlement_project WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
-      ORDER BY id LIMIT $3 OFFSET $4`, [f.districts, f.status ?? null, f.limit, f.offset])).rows;
+export async function listProjects(
+  q: Queryable,
+  f: { districts: string[] | null; status?: string; limit: number; offset: number },
+): Promise<ProjectRow[]> {
+  return (
+    await q.query<ProjectRow>(
+      `SELECT ${COLS} FROM resettlement_project WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
+      ORDER BY id LIMIT $3 OFFSET $4`,
+      [f.districts, f.status ?? null, f.limit, f.offset],
+    )
+  ).rows;
 }
 
 export async function setPlot(q: Queryable, id: number, name: string | null, ewkb: string, today: string): Promise<void> {
-  await q.query(`UPDATE resettlement_project SET plot_name = coalesce($2, plot_name), plot_geom = ST_GeomFromEWKB(decode($3, 'hex')), plot_located_on = $4, updated_at = now() WHERE id = $1`, [id, name, ewkb, today]);
+  await q.query(
+    `UPDATE resettlement_project SET plot_name = coalesce($2, plot_name), plot_geom = ST_GeomFromEWKB(decode($3, 'hex')), plot_located_on = $4, updated_at = now() WHERE id = $1`,
+    [id, name, ewkb, today],
+  );
 }
 
 export async function updateProject(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
   const cols = Object.keys(set);
-  await q.query(`UPDATE resettlement_project SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map((c) => set[c])]);
+  await q.query(`UPDATE resettlement_project SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
+    id,
+    ...cols.map((c) => set[c]),
+  ]);
 }
 
 /** Every warning raised for a project, open or resolved, by due date. */
-export async function projectWarnings(q: Queryable, id: number): Promise<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }[]> {
-  return (await q.query<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }>(
-    `SELECT kind, due_on::text, raised_on::text, resolved_on::text FROM lifecycle_warning WHERE entity = 'resettlement_project' AND entity_id = $1 ORDER BY due_on, kind`, [String(id)])).rows;
+export async function projectWarnings(
+  q: Queryable,
+  id: number,
+): Promise<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }[]> {
+  return (
+    await q.query<{ kind: string; due_on: string; raised_on: string; resolved_on: string | null }>(
+      `SELECT kind, due_on::text, raised_on::text, resolved_on::text FROM lifecycle_warning WHERE entity = 'resettlement_project' AND entity_id = $1 ORDER BY due_on, kind`,
+      [String(id)],
+    )
+  ).rows;
 }
 
 /** The +n warning each milestone resolves. */
-export const MILESTONE_WARNING: Record<string, string> = { 'housing-started': 'resettlement+1', 'housing-completed': 'resettlement+4', resettled: 'resettlement+5' };
+export const MILESTONE_WARNING: Record<string, string> = {
+  'housing-started': 'resettlement+1',
+  'housing-completed': 'resettlement+4',
+  resettled: 'resettlement+5',
+};
 
 export async function resolveWarnings(q: Queryable, projectId: number, kinds: string[], today: string): Promise<number> {
-  return (await q.query(`UPDATE lifecycle_warning SET resolved_on = $3 WHERE entity = 'resettlement_project' AND entity_id = $1 AND kind = ANY($2) AND resolved_on IS NULL`, [String(projectId), kinds, today])).rowCount;
+  return (
+    await q.query(
+      `UPDATE lifecycle_warning SET resolved_on = $3 WHERE entity = 'resettlement_project' AND entity_id = $1 AND kind = ANY($2) AND resolved_on IS NULL`,
+      [String(projectId), kinds, today],
+    )
+  ).rowCount;
 }
 
 /**
@@ -100,6 +150,8 @@ export async function raiseWarnings(q: Queryable, today: string, actor: string):
        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
        SELECT $2, 'warning.raise', 'resettlement_project', entity_id, NULL, jsonb_build_object('warningId', id, 'kind', kind, 'dueOn', due_on::text) FROM ins
        RETURNING 1)
-     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`, [today, actor]);
+     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`,
+    [today, actor],
+  );
   return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
 }

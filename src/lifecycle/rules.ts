@@ -30,7 +30,11 @@ export interface NightlySummary {
 export const NIGHTLY_ACTOR = 'nightly';
 
 /** The rules themselves, inside the caller's transaction (benchmarks roll it back). */
-export async function nightlyIn(tx: Queryable, today: string, actor = NIGHTLY_ACTOR): Promise<Omit<NightlySummary, 'runOfDay' | 'durationMs'>> {
+export async function nightlyIn(
+  tx: Queryable,
+  today: string,
+  actor = NIGHTLY_ACTOR,
+): Promise<Omit<NightlySummary, 'runOfDay' | 'durationMs'>> {
   const idleCandidates = await idle.createCandidates(tx, today, actor);
   const year = Number(today.slice(0, 4));
   const factYear = await ineff.factYear(tx, year);
@@ -45,7 +49,14 @@ export async function nightlyIn(tx: Queryable, today: string, actor = NIGHTLY_AC
   const warningsResolved = await warnings.resolveStale(tx, today);
   const raised = { ...(await resettle.raiseWarnings(tx, today, actor)), ...(await warnings.raiseIdleWarnings(tx, today, actor)) };
   const [refreshed, digested] = await unsupplied.refreshAll(tx, today, actor);
-  return { date: today, idleCandidates, inefficient: { factYear, ruleYear, candidates, reevaluated }, warningsRaised: raised, warningsResolved, unsupplied: { refreshed, digested } };
+  return {
+    date: today,
+    idleCandidates,
+    inefficient: { factYear, ruleYear, candidates, reevaluated },
+    warningsRaised: raised,
+    warningsResolved,
+    unsupplied: { refreshed, digested },
+  };
 }
 
 /** `onemap lifecycle nightly`, POST /api/lifecycle/nightly and the benchmark call this. */
@@ -63,24 +74,52 @@ export async function runNightly(db: Db, clock: Clock, actor = NIGHTLY_ACTOR): P
 }
 
 export const WARNING_KINDS: Record<string, string> = {
-  'resettlement+1': '+1 征收后一年安置房未开工', 'resettlement+4': '+4 征收后四年安置房未竣工', 'resettlement+5': '+5 征收后五年未完成安置',
-  'idle-overdue': '闲置土地案件超期', 'idle-reclaimable': '闲置满两年可无偿收回',
+  'resettlement+1': '+1 征收后一年安置房未开工',
+  'resettlement+4': '+4 征收后四年安置房未竣工',
+  'resettlement+5': '+5 征收后五年未完成安置',
+  'idle-overdue': '闲置土地案件超期',
+  'idle-reclaimable': '闲置满两年可无偿收回',
 };
 
-export async function listWarnings(q: Queryable, user: User | undefined, f: { district?: string; kind?: string; open?: boolean; limit?: number; offset?: number }) {
+export async function listWarnings(
+  q: Queryable,
+  user: User | undefined,
+  f: { district?: string; kind?: string; open?: boolean; limit?: number; offset?: number },
+) {
   const scope = scopeOf(user);
   const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
-  const r = await warnings.listWarnings(q, { districts, kind: f.kind, open: f.open ?? true, limit: Math.min(f.limit ?? 200, 5000), offset: f.offset ?? 0 });
+  const r = await warnings.listWarnings(q, {
+    districts,
+    kind: f.kind,
+    open: f.open ?? true,
+    limit: Math.min(f.limit ?? 200, 5000),
+    offset: f.offset ?? 0,
+  });
   return {
     total: r.total,
-    items: r.rows.map((w) => ({ id: w.id, kind: w.kind, kindName: WARNING_KINDS[w.kind] ?? w.kind, entity: w.entity, entityId: w.entity_id, district: w.district, title: w.title, message: w.message, dueOn: w.due_on, raisedOn: w.raised_on, resolvedOn: w.resolved_on })),
+    items: r.rows.map((w) => ({
+      id: w.id,
+      kind: w.kind,
+      kindName: WARNING_KINDS[w.kind] ?? w.kind,
+      entity: w.entity,
+      entityId: w.entity_id,
+      district: w.district,
+      title: w.title,
+      message: w.message,
+      dueOn: w.due_on,
+      raisedOn: w.raised_on,
+      resolvedOn: w.resolved_on,
+    })),
   };
 }
 
 /** 预警看板: open warnings by district and kind. */
 export async function warningBoard(q: Queryable, user: User | undefined) {
   const rows = await warnings.board(q, scopeOf(user));
-  const byDistrict = new Map<string, { district: string; name: string | null; total: number; byKind: Record<string, number>; oldestDue: string }>();
+  const byDistrict = new Map<
+    string,
+    { district: string; name: string | null; total: number; byKind: Record<string, number>; oldestDue: string }
+  >();
   for (const r of rows) {
     const d = byDistrict.get(r.district) ?? { district: r.district, name: r.name, total: 0, byKind: {}, oldestDue: r.oldest };
     d.total += r.n;

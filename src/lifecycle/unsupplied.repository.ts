@@ -21,11 +21,25 @@ export interface BatchRow {
 
 const COLS = `id, batch_no, name, approval_no, approval_type, approved_on::text, district, approved_m2, supplied_m2, disposed_m2, status, geom IS NOT NULL AS mapped, refreshed_on::text`;
 
-export async function insertBatch(q: Queryable, b: { batchNo: string; name: string; approvalNo: string; approvalType: string; approvedOn: string; district: string; approvedM2: number; ewkb: string | null; user: string }): Promise<number> {
+export async function insertBatch(
+  q: Queryable,
+  b: {
+    batchNo: string;
+    name: string;
+    approvalNo: string;
+    approvalType: string;
+    approvedOn: string;
+    district: string;
+    approvedM2: number;
+    ewkb: string | null;
+    user: string;
+  },
+): Promise<number> {
   const r = await q.query<{ id: number }>(
     `INSERT INTO approval_batch (batch_no, name, approval_no, approval_type, approved_on, district, approved_m2, geom, status, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::text IS NULL THEN NULL ELSE ST_GeomFromEWKB(decode($8, 'hex')) END, 'identified', $9) RETURNING id`,
-    [b.batchNo, b.name, b.approvalNo, b.approvalType, b.approvedOn, b.district, b.approvedM2, b.ewkb, b.user]);
+    [b.batchNo, b.name, b.approvalNo, b.approvalType, b.approvedOn, b.district, b.approvedM2, b.ewkb, b.user],
+  );
   return r.rows[0].id;
 }
 
@@ -34,10 +48,25 @@ export async function batchRow(q: Queryable, id: number, lock = false): Promise<
 }
 
 /** The batch's mapped remainder as GeoJSON, and the land codes approved in it with their supply. */
-export async function batchDetail(q: Queryable, id: number): Promise<{ geometry: unknown; parcels: { land_code: string; name: string; stage: string; area_m2: number; supplied_on: string | null; supply_m2: number | null }[] }> {
+export async function batchDetail(
+  q: Queryable,
+  id: number,
+): Promise<{
+  geometry: unknown;
+  parcels: { land_code: string; name: string; stage: string; area_m2: number; supplied_on: string | null; supply_m2: number | null }[];
+}> {
   const g = await q.query<{ geometry: unknown }>(`SELECT ST_AsGeoJSON(geom, 7)::jsonb AS geometry FROM approval_batch WHERE id = $1`, [id]);
-  const p = await q.query<{ land_code: string; name: string; stage: string; area_m2: number; supplied_on: string | null; supply_m2: number | null }>(
-    `SELECT land_code, name, stage, area_m2, supplied_on::text, supply_m2 FROM land_parcel WHERE batch_id = $1 ORDER BY land_code LIMIT 500`, [id]);
+  const p = await q.query<{
+    land_code: string;
+    name: string;
+    stage: string;
+    area_m2: number;
+    supplied_on: string | null;
+    supply_m2: number | null;
+  }>(
+    `SELECT land_code, name, stage, area_m2, supplied_on::text, supply_m2 FROM land_parcel WHERE batch_id = $1 ORDER BY land_code LIMIT 500`,
+    [id],
+  );
   return { geometry: g.rows[0]?.geometry ?? null, parcels: p.rows };
 }
 
@@ -45,20 +74,36 @@ export async function batchNoExists(q: Queryable, batchNo: string): Promise<bool
   return (await q.query(`SELECT 1 FROM approval_batch WHERE batch_no = $1`, [batchNo])).rows.length > 0;
 }
 
-export async function listBatches(q: Queryable, f: { districts: string[] | null; status?: string; limit: number; offset: number }): Promise<BatchRow[]> {
-  return (await q.query<BatchRow>(
-    `SELECT ${COLS} FROM approval_batch WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
-      ORDER BY approved_on, id LIMIT $3 OFFSET $4`, [f.districts, f.status ?? null, f.limit, f.offset])).rows;
+export async function listBatches(
+  q: Queryable,
+  f: { districts: string[] | null; status?: string; limit: number; offset: number },
+): Promise<BatchRow[]> {
+  return (
+    await q.query<BatchRow>(
+      `SELECT ${COLS} FROM approval_batch WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
+      ORDER BY approved_on, id LIMIT $3 OFFSET $4`,
+      [f.districts, f.status ?? null, f.limit, f.offset],
+    )
+  ).rows;
 }
 
 export async function setStatus(q: Queryable, id: number, status: string, ewkb: string | null): Promise<void> {
-  await q.query(`UPDATE approval_batch SET status = $2, geom = coalesce(CASE WHEN $3::text IS NULL THEN NULL ELSE ST_GeomFromEWKB(decode($3, 'hex')) END, geom), updated_at = now() WHERE id = $1`, [id, status, ewkb]);
+  await q.query(
+    `UPDATE approval_batch SET status = $2, geom = coalesce(CASE WHEN $3::text IS NULL THEN NULL ELSE ST_GeomFromEWKB(decode($3, 'hex')) END, geom), updated_at = now() WHERE id = $1`,
+    [id, status, ewkb],
+  );
 }
 
-export async function insertDisposal(q: Queryable, d: { batchId: number; date: string; mode: string; areaM2: number; docNo: string | null; operator: string }): Promise<number> {
-  return (await q.query<{ id: number }>(
-    `INSERT INTO unsupplied_disposal (batch_id, disposed_on, mode, area_m2, doc_no, operator) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [d.batchId, d.date, d.mode, d.areaM2, d.docNo, d.operator])).rows[0].id;
+export async function insertDisposal(
+  q: Queryable,
+  d: { batchId: number; date: string; mode: string; areaM2: number; docNo: string | null; operator: string },
+): Promise<number> {
+  return (
+    await q.query<{ id: number }>(
+      `INSERT INTO unsupplied_disposal (batch_id, disposed_on, mode, area_m2, doc_no, operator) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [d.batchId, d.date, d.mode, d.areaM2, d.docNo, d.operator],
+    )
+  ).rows[0].id;
 }
 
 // Supplied area comes from the parcels' mirror of their supply event (land_parcel.supply_m2 is the
@@ -88,7 +133,9 @@ export async function refreshAll(q: Queryable, today: string, actor: string): Pr
                     WHERE status = 'disposing' AND approved_m2 - supplied_m2 - disposed_m2 <= 1 RETURNING id, supplied_m2, disposed_m2)
      INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
      SELECT $1, 'unsupplied.digested', 'approval_batch', id::text, '{"status":"disposing"}'::jsonb,
-            jsonb_build_object('status', 'digested', 'suppliedM2', supplied_m2, 'disposedM2', disposed_m2, 'by', 'nightly') FROM done`, [actor]);
+            jsonb_build_object('status', 'digested', 'suppliedM2', supplied_m2, 'disposedM2', disposed_m2, 'by', 'nightly') FROM done`,
+    [actor],
+  );
   return [r.rowCount, d.rowCount];
 }
 
@@ -108,8 +155,9 @@ export interface DigestionRow {
 export async function digestion(q: Queryable, year: number, districts: string[] | null): Promise<DigestionRow[]> {
   const start = `${year}-01-01`;
   const end = `${year + 1}-01-01`;
-  return (await q.query<DigestionRow>(
-    `WITH b AS (SELECT id, district, approved_m2 FROM approval_batch WHERE approved_on < $1::date AND ($3::text[] IS NULL OR district = ANY($3))),
+  return (
+    await q.query<DigestionRow>(
+      `WITH b AS (SELECT id, district, approved_m2 FROM approval_batch WHERE approved_on < $1::date AND ($3::text[] IS NULL OR district = ANY($3))),
           s AS (SELECT p.batch_id, coalesce(sum(e.area_m2) FILTER (WHERE e.event_date < $1::date), 0) AS before,
                        coalesce(sum(e.area_m2) FILTER (WHERE e.event_date >= $1::date AND e.event_date < $2::date), 0) AS during
                   FROM land_event e JOIN land_parcel p ON p.land_code = e.land_code
@@ -123,9 +171,15 @@ export async function digestion(q: Queryable, year: number, districts: string[] 
      SELECT x.district, count(*)::int AS batches, sum(x.rest)::float8 AS stock_start_m2,
             sum(least(x.sd, x.rest))::float8 AS supplied_m2, sum(least(x.dd, greatest(x.rest - x.sd, 0)))::float8 AS disposed_m2,
             (SELECT t.task_m2 FROM unsupplied_task t WHERE t.year = $4 AND t.district = x.district) AS task_m2
-       FROM x GROUP BY x.district ORDER BY x.district`, [start, end, districts, year])).rows;
+       FROM x GROUP BY x.district ORDER BY x.district`,
+      [start, end, districts, year],
+    )
+  ).rows;
 }
 
 export async function setTask(q: Queryable, year: number, district: string, taskM2: number): Promise<void> {
-  await q.query(`INSERT INTO unsupplied_task (year, district, task_m2) VALUES ($1, $2, $3) ON CONFLICT (year, district) DO UPDATE SET task_m2 = EXCLUDED.task_m2`, [year, district, taskM2]);
+  await q.query(
+    `INSERT INTO unsupplied_task (year, district, task_m2) VALUES ($1, $2, $3) ON CONFLICT (year, district) DO UPDATE SET task_m2 = EXCLUDED.task_m2`,
+    [year, district, taskM2],
+  );
 }

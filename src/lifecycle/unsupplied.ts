@@ -48,10 +48,24 @@ function batchOut(b: repo.BatchRow): Batch {
   const remaining = Math.max(b.approved_m2 - b.supplied_m2 - b.disposed_m2, 0);
   const s = b.status as BatchStatus;
   return {
-    id: b.id, batchNo: b.batch_no, name: b.name, approvalNo: b.approval_no, approvalType: b.approval_type, approvedOn: b.approved_on, district: b.district,
-    status: s, statusName: BATCH_MACHINE.names[s], mapped: b.mapped,
-    approvedM2: b.approved_m2, suppliedM2: b.supplied_m2, disposedM2: b.disposed_m2, remainingM2: remaining,
-    approvedMu: m2ToMu(b.approved_m2), suppliedMu: m2ToMu(b.supplied_m2), disposedMu: m2ToMu(b.disposed_m2), remainingMu: m2ToMu(remaining),
+    id: b.id,
+    batchNo: b.batch_no,
+    name: b.name,
+    approvalNo: b.approval_no,
+    approvalType: b.approval_type,
+    approvedOn: b.approved_on,
+    district: b.district,
+    status: s,
+    statusName: BATCH_MACHINE.names[s],
+    mapped: b.mapped,
+    approvedM2: b.approved_m2,
+    suppliedM2: b.supplied_m2,
+    disposedM2: b.disposed_m2,
+    remainingM2: remaining,
+    approvedMu: m2ToMu(b.approved_m2),
+    suppliedMu: m2ToMu(b.supplied_m2),
+    disposedMu: m2ToMu(b.disposed_m2),
+    remainingMu: m2ToMu(remaining),
     nextSteps: [...BATCH_MACHINE.next[s]],
   };
 }
@@ -71,16 +85,24 @@ export interface BatchInput {
 export async function createBatch(db: Db, clock: Clock, b: BatchInput, user: User): Promise<Batch> {
   const approvedOn = checkDate(b.approvedOn, 'approvedOn');
   checkNotFuture(approvedOn, clock.today(), 'approvedOn');
-  if (!['农转用', '征收', '农转用及征收'].includes(b.approvalType)) throw bad(`approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${b.approvalType}")`);
+  if (!['农转用', '征收', '农转用及征收'].includes(b.approvalType))
+    throw bad(`approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${b.approvalType}")`);
   if (!b.approvalNo?.trim()) throw bad('approvalNo: 批复文号不能为空 (the approval document number is required)');
   assertDistrict(user, b.district, `批次 ${b.batchNo}`);
   const id = await db.transaction(async (tx) => {
-    if (await repo.batchNoExists(tx, b.batchNo)) throw new HttpError(409, `批次 ${b.batchNo} 已存在 (batch number already registered)`, 'conflict');
+    if (await repo.batchNoExists(tx, b.batchNo))
+      throw new HttpError(409, `批次 ${b.batchNo} 已存在 (batch number already registered)`, 'conflict');
     const geom = b.geometry !== undefined ? await parseGeometry(tx, b.geometry, b.srid ?? 4490, 'geometry') : null;
     const approvedM2 = b.approvedM2 ?? geom?.areaM2;
     if (!approvedM2 || approvedM2 <= 0) throw bad('approvedM2: 批准面积必须大于 0 (give approvedM2 or the geometry)');
     const newId = await repo.insertBatch(tx, { ...b, approvedOn, approvedM2, ewkb: geom?.ewkb ?? null, user: user.username });
-    await appendAudit(tx, { actor: user.username, action: 'unsupplied.create', entity: 'approval_batch', entityId: newId, after: { ...b, geometry: undefined, approvedM2 } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'unsupplied.create',
+      entity: 'approval_batch',
+      entityId: newId,
+      after: { ...b, geometry: undefined, approvedM2 },
+    });
     return newId;
   });
   return getBatch(db, id);
@@ -97,19 +119,41 @@ export async function batchDetail(q: Queryable, id: number) {
   const b = await getBatch(q, id);
   const d = await repo.batchDetail(q, id);
   return {
-    ...b, geometry: d.geometry,
-    parcels: d.parcels.map((p) => ({ landCode: p.land_code, name: p.name, stage: p.stage, stageName: STAGE_NAMES[p.stage] ?? p.stage, areaM2: p.area_m2, suppliedOn: p.supplied_on, suppliedM2: p.supply_m2 })),
+    ...b,
+    geometry: d.geometry,
+    parcels: d.parcels.map((p) => ({
+      landCode: p.land_code,
+      name: p.name,
+      stage: p.stage,
+      stageName: STAGE_NAMES[p.stage] ?? p.stage,
+      areaM2: p.area_m2,
+      suppliedOn: p.supplied_on,
+      suppliedM2: p.supply_m2,
+    })),
     trail: await auditFor(q, 'approval_batch', id),
   };
 }
 
-export async function listBatches(q: Queryable, user: User | undefined, f: { district?: string; status?: string; limit?: number; offset?: number }): Promise<Batch[]> {
+export async function listBatches(
+  q: Queryable,
+  user: User | undefined,
+  f: { district?: string; status?: string; limit?: number; offset?: number },
+): Promise<Batch[]> {
   const scope = scopeOf(user);
   const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
-  return (await repo.listBatches(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(batchOut);
+  return (await repo.listBatches(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(
+    batchOut,
+  );
 }
 
-export async function transitionBatch(db: Db, clock: Clock, id: number, to: string, input: { geometry?: unknown; srid?: number; note?: string }, user: User): Promise<Batch> {
+export async function transitionBatch(
+  db: Db,
+  clock: Clock,
+  id: number,
+  to: string,
+  input: { geometry?: unknown; srid?: number; note?: string },
+  user: User,
+): Promise<Batch> {
   await db.transaction(async (tx) => {
     const b = await repo.batchRow(tx, id, true);
     if (!b) throw notFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
@@ -119,39 +163,81 @@ export async function transitionBatch(db: Db, clock: Clock, id: number, to: stri
     if (next === 'mapped') {
       // 上图入库: the unsupplied remainder must be on the map.
       if (input.geometry !== undefined) ewkb = (await parseGeometry(tx, input.geometry, input.srid ?? 4490, 'geometry')).ewkb;
-      else if (!b.mapped) throw new HttpError(409, `批次 ${b.batch_no} 上图入库需要批而未供地块的几何 (geometry of the unsupplied land is required to map the batch)`, 'geometry_required');
+      else if (!b.mapped)
+        throw new HttpError(
+          409,
+          `批次 ${b.batch_no} 上图入库需要批而未供地块的几何 (geometry of the unsupplied land is required to map the batch)`,
+          'geometry_required',
+        );
     }
     await repo.refreshFigures(tx, id, clock.today());
     const fresh = (await repo.batchRow(tx, id))!;
     const remaining = fresh.approved_m2 - fresh.supplied_m2 - fresh.disposed_m2;
     if (next === 'digested' && remaining > TOLERANCE_M2) {
-      throw new HttpError(409, `批次 ${b.batch_no} 尚余 ${remaining.toFixed(2)} m²（${m2ToMu(remaining).toFixed(2)} 亩）未供应或处置，不能标记为已消化 (remainder not digested)`, 'not_digested');
+      throw new HttpError(
+        409,
+        `批次 ${b.batch_no} 尚余 ${remaining.toFixed(2)} m²（${m2ToMu(remaining).toFixed(2)} 亩）未供应或处置，不能标记为已消化 (remainder not digested)`,
+        'not_digested',
+      );
     }
     await repo.setStatus(tx, id, next, ewkb);
-    await appendAudit(tx, { actor: user.username, action: `unsupplied.${next}`, entity: 'approval_batch', entityId: id, before: { status: b.status }, after: { status: next, remainingM2: remaining, note: input.note ?? null, mapped: ewkb !== null || b.mapped } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: `unsupplied.${next}`,
+      entity: 'approval_batch',
+      entityId: id,
+      before: { status: b.status },
+      after: { status: next, remainingM2: remaining, note: input.note ?? null, mapped: ewkb !== null || b.mapped },
+    });
   });
   return getBatch(db, id);
 }
 
-export async function addDisposal(db: Db, clock: Clock, id: number, d: { date: string; mode: string; areaM2: number; docNo?: string }, user: User): Promise<Batch> {
+export async function addDisposal(
+  db: Db,
+  clock: Clock,
+  id: number,
+  d: { date: string; mode: string; areaM2: number; docNo?: string },
+  user: User,
+): Promise<Batch> {
   await db.transaction(async (tx) => {
     const b = await repo.batchRow(tx, id, true);
     if (!b) throw notFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
     assertDistrict(user, b.district, `批次 ${b.batch_no}`);
     if (b.status !== 'disposing') {
-      throw new HttpError(409, `批次 ${b.batch_no} 当前状态为「${BATCH_MACHINE.names[b.status as BatchStatus]}」(${b.status})，只有「处置消化」(disposing) 阶段可以登记处置 (illegal transition: disposals are recorded in state disposing)`, 'illegal_transition',
-        [{ current: b.status, requested: 'disposal', allowed: BATCH_MACHINE.next[b.status as BatchStatus] }]);
+      throw new HttpError(
+        409,
+        `批次 ${b.batch_no} 当前状态为「${BATCH_MACHINE.names[b.status as BatchStatus]}」(${b.status})，只有「处置消化」(disposing) 阶段可以登记处置 (illegal transition: disposals are recorded in state disposing)`,
+        'illegal_transition',
+        [{ current: b.status, requested: 'disposal', allowed: BATCH_MACHINE.next[b.status as BatchStatus] }],
+      );
     }
     const date = checkDate(d.date, 'date');
     checkNotFuture(date, clock.today(), 'date');
-    if (!(DISPOSAL_MODES as readonly string[]).includes(d.mode)) throw bad(`mode: 处置方式必须是 ${DISPOSAL_MODES.join('、')} (got "${d.mode}")`);
+    if (!(DISPOSAL_MODES as readonly string[]).includes(d.mode))
+      throw bad(`mode: 处置方式必须是 ${DISPOSAL_MODES.join('、')} (got "${d.mode}")`);
     await repo.refreshFigures(tx, id, clock.today());
     const fresh = (await repo.batchRow(tx, id))!;
     const remaining = fresh.approved_m2 - fresh.supplied_m2 - fresh.disposed_m2;
-    if (!(d.areaM2 > 0) || d.areaM2 > remaining + TOLERANCE_M2) throw bad(`areaM2: 处置面积 ${d.areaM2} m² 必须大于 0 且不超过剩余 ${remaining.toFixed(2)} m² (must be within the remainder)`);
-    const did = await repo.insertDisposal(tx, { batchId: id, date, mode: d.mode, areaM2: d.areaM2, docNo: d.docNo ?? null, operator: user.username });
+    if (!(d.areaM2 > 0) || d.areaM2 > remaining + TOLERANCE_M2)
+      throw bad(`areaM2: 处置面积 ${d.areaM2} m² 必须大于 0 且不超过剩余 ${remaining.toFixed(2)} m² (must be within the remainder)`);
+    const did = await repo.insertDisposal(tx, {
+      batchId: id,
+      date,
+      mode: d.mode,
+      areaM2: d.areaM2,
+      docNo: d.docNo ?? null,
+      operator: user.username,
+    });
     await repo.refreshFigures(tx, id, clock.today());
-    await appendAudit(tx, { actor: user.username, action: 'unsupplied.dispose', entity: 'approval_batch', entityId: id, before: { remainingM2: remaining }, after: { disposalId: did, date, mode: d.mode, areaM2: d.areaM2, docNo: d.docNo ?? null } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'unsupplied.dispose',
+      entity: 'approval_batch',
+      entityId: id,
+      before: { remainingM2: remaining },
+      after: { disposalId: did, date, mode: d.mode, areaM2: d.areaM2, docNo: d.docNo ?? null },
+    });
   });
   return getBatch(db, id);
 }
@@ -160,7 +246,13 @@ export async function setDigestionTask(db: Db, year: number, district: string, t
   if (!(taskM2 >= 0)) throw bad('taskM2: 消化任务面积不能为负 (must be ≥ 0)');
   await db.transaction(async (tx) => {
     await repo.setTask(tx, year, district, taskM2);
-    await appendAudit(tx, { actor: user.username, action: 'unsupplied.task', entity: 'unsupplied_task', entityId: `${year}/${district}`, after: { year, district, taskM2 } });
+    await appendAudit(tx, {
+      actor: user.username,
+      action: 'unsupplied.task',
+      entity: 'unsupplied_task',
+      entityId: `${year}/${district}`,
+      after: { year, district, taskM2 },
+    });
   });
 }
 
@@ -192,8 +284,18 @@ export async function digestionByYear(q: Queryable, year: number, districts: str
     const task = tasks.length ? tasks.reduce((s, r) => s + (r.task_m2 ?? 0), 0) : null;
     const digested = sup + dis;
     return {
-      year, district, batches: rs.reduce((s, r) => s + r.batches, 0), stockStartM2: stock, stockStartMu: m2ToMu(stock), digestedM2: digested, digestedMu: m2ToMu(digested),
-      suppliedM2: sup, disposedM2: dis, digestionRate: stock > 0 ? (digested / stock) * 100 : null, taskM2: task, taskCompletion: task ? (digested / task) * 100 : null,
+      year,
+      district,
+      batches: rs.reduce((s, r) => s + r.batches, 0),
+      stockStartM2: stock,
+      stockStartMu: m2ToMu(stock),
+      digestedM2: digested,
+      digestedMu: m2ToMu(digested),
+      suppliedM2: sup,
+      disposedM2: dis,
+      digestionRate: stock > 0 ? (digested / stock) * 100 : null,
+      taskM2: task,
+      taskCompletion: task ? (digested / task) * 100 : null,
     };
   };
   return [one(null, rows), ...rows.map((r) => one(r.district, [r]))];

@@ -31,14 +31,17 @@ export async function raiseIdleWarnings(q: Queryable, today: string, actor: stri
        INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
        SELECT $2, 'warning.raise', 'idle_case', entity_id, NULL, jsonb_build_object('warningId', id, 'kind', kind, 'dueOn', due_on::text) FROM ins
        RETURNING 1)
-     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`, [today, actor]);
+     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`,
+    [today, actor],
+  );
   return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
 }
 
 /** Resolves open warnings whose cause is gone (the milestone was reached, the case moved on). */
 export async function resolveStale(q: Queryable, today: string): Promise<number> {
-  return (await q.query(
-    `UPDATE lifecycle_warning w SET resolved_on = $1 WHERE w.resolved_on IS NULL AND (
+  return (
+    await q.query(
+      `UPDATE lifecycle_warning w SET resolved_on = $1 WHERE w.resolved_on IS NULL AND (
        (w.entity = 'resettlement_project' AND EXISTS (SELECT 1 FROM resettlement_project p WHERE p.id::text = w.entity_id AND (
           (w.kind = 'resettlement+1' AND p.housing_started_on IS NOT NULL) OR
           (w.kind = 'resettlement+4' AND p.housing_completed_on IS NOT NULL) OR
@@ -46,7 +49,10 @@ export async function resolveStale(q: Queryable, today: string): Promise<number>
        OR (w.entity = 'idle_case' AND w.kind = 'idle-overdue' AND NOT EXISTS (SELECT 1 FROM idle_case c WHERE c.id::text = w.entity_id
              AND c.deadline + 1 = w.due_on AND c.status IN ('supervision', 'investigation', 'fee-levied', 'reclaimed')))
        OR (w.entity = 'idle_case' AND w.kind = 'idle-reclaimable' AND NOT EXISTS (SELECT 1 FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
-             WHERE c.id::text = w.entity_id AND c.status IN ('determined', 'fee-levied') AND p.works_started_on IS NULL)))`, [today])).rowCount;
+             WHERE c.id::text = w.entity_id AND c.status IN ('determined', 'fee-levied') AND p.works_started_on IS NULL)))`,
+      [today],
+    )
+  ).rowCount;
 }
 
 export interface WarningRow {
@@ -62,34 +68,53 @@ export interface WarningRow {
   resolved_on: string | null;
 }
 
-export async function listWarnings(q: Queryable, f: { districts: string[] | null; kind?: string; open: boolean; limit: number; offset: number }): Promise<{ total: number; rows: WarningRow[] }> {
+export async function listWarnings(
+  q: Queryable,
+  f: { districts: string[] | null; kind?: string; open: boolean; limit: number; offset: number },
+): Promise<{ total: number; rows: WarningRow[] }> {
   const r = await q.query<WarningRow & { total: number }>(
     `SELECT id::int, kind, entity, entity_id, district, title, message, due_on::text, raised_on::text, resolved_on::text, count(*) OVER ()::int AS total
        FROM lifecycle_warning
       WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR kind = $2) AND (NOT $3 OR resolved_on IS NULL)
-      ORDER BY due_on, id LIMIT $4 OFFSET $5`, [f.districts, f.kind ?? null, f.open, f.limit, f.offset]);
+      ORDER BY due_on, id LIMIT $4 OFFSET $5`,
+    [f.districts, f.kind ?? null, f.open, f.limit, f.offset],
+  );
   return { total: r.rows[0]?.total ?? 0, rows: r.rows.map(({ total: _t, ...w }) => w) };
 }
 
-export async function board(q: Queryable, districts: string[] | null): Promise<{ district: string; name: string | null; kind: string; n: number; oldest: string }[]> {
-  return (await q.query<{ district: string; name: string | null; kind: string; n: number; oldest: string }>(
-    `SELECT w.district, (SELECT f.props->>'XZQMC' FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
+export async function board(
+  q: Queryable,
+  districts: string[] | null,
+): Promise<{ district: string; name: string | null; kind: string; n: number; oldest: string }[]> {
+  return (
+    await q.query<{ district: string; name: string | null; kind: string; n: number; oldest: string }>(
+      `SELECT w.district, (SELECT f.props->>'XZQMC' FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
                           WHERE f.v_to IS NULL AND f.props->>'XZQDM' = w.district LIMIT 1) AS name,
             w.kind, count(*)::int AS n, min(w.due_on)::text AS oldest
        FROM lifecycle_warning w WHERE w.resolved_on IS NULL AND ($1::text[] IS NULL OR w.district = ANY($1))
-      GROUP BY w.district, w.kind ORDER BY w.district, w.kind`, [districts])).rows;
+      GROUP BY w.district, w.kind ORDER BY w.district, w.kind`,
+      [districts],
+    )
+  ).rows;
 }
 
 /** One row per day in lifecycle_run; returns how many times the run has now run that day. */
 export async function recordRun(q: Queryable, today: string, actor: string, summary: unknown): Promise<number> {
-  return (await q.query<{ runs: number }>(
-    `INSERT INTO lifecycle_run (run_on, actor, summary) VALUES ($1, $2, $3)
-     ON CONFLICT (run_on) DO UPDATE SET runs = lifecycle_run.runs + 1, last_at = now() RETURNING runs`, [today, actor, JSON.stringify(summary)])).rows[0].runs;
+  return (
+    await q.query<{ runs: number }>(
+      `INSERT INTO lifecycle_run (run_on, actor, summary) VALUES ($1, $2, $3)
+     ON CONFLICT (run_on) DO UPDATE SET runs = lifecycle_run.runs + 1, last_at = now() RETURNING runs`,
+      [today, actor, JSON.stringify(summary)],
+    )
+  ).rows[0].runs;
 }
 
 /** District codes and names (layer XZQ), for the pages' filters. */
 export async function districts(q: Queryable): Promise<{ code: string; name: string }[]> {
-  return (await q.query<{ code: string; name: string }>(
-    `SELECT DISTINCT f.props->>'XZQDM' AS code, f.props->>'XZQMC' AS name FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-      WHERE f.v_to IS NULL AND f.props->>'XZQDM' IS NOT NULL ORDER BY 1`)).rows;
+  return (
+    await q.query<{ code: string; name: string }>(
+      `SELECT DISTINCT f.props->>'XZQDM' AS code, f.props->>'XZQMC' AS name FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
+      WHERE f.v_to IS NULL AND f.props->>'XZQDM' IS NOT NULL ORDER BY 1`,
+    )
+  ).rows;
 }

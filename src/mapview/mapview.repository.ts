@@ -9,8 +9,7 @@ import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { aliveAt } from '../store/store.repository.ts';
 
 /** The EXISTS(…) limiting `geomExpr` to the districts in `$param` (same text as auth/layers.ts). */
-const inDistricts = (geomExpr: string, param: number) =>
-  districtCondition({ layer: undefined as never, districts: [] }, geomExpr, param);
+const inDistricts = (geomExpr: string, param: number) => districtCondition({ layer: undefined as never, districts: [] }, geomExpr, param);
 
 /** Extra WHERE condition and parameters for one layer's scope (params start at `next`). */
 function scopeFilter(scope: LayerScope, geomExpr: string, next: number): { sql: string; params: unknown[] } {
@@ -47,7 +46,15 @@ export interface IdentifyRow {
  * latitude, so the box covers the tolerance both ways. At most `perLayer` features per layer,
  * smallest first (the parcel before the unit that contains it).
  */
-export async function featuresAtPoint(q: Queryable, targets: IdentifyTarget[], lon: number, lat: number, toleranceM: number, districts: string[] | null, perLayer: number): Promise<IdentifyRow[]> {
+export async function featuresAtPoint(
+  q: Queryable,
+  targets: IdentifyTarget[],
+  lon: number,
+  lat: number,
+  toleranceM: number,
+  districts: string[] | null,
+  perLayer: number,
+): Promise<IdentifyRow[]> {
   if (!targets.length) return [];
   const r = await q.query<IdentifyRow>(
     `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4490) AS pt),
@@ -143,7 +150,13 @@ export interface CategoryRow {
  * Distinct values of attribute `field` with feature count and ellipsoidal area, most frequent
  * first, at most `limit`; with the number of distinct values and the totals over all of them.
  */
-export async function categories(q: Queryable, scope: LayerScope, version: number, field: string, limit: number): Promise<{ rows: CategoryRow[]; distinct: number; count: number; areaM2: number | null }> {
+export async function categories(
+  q: Queryable,
+  scope: LayerScope,
+  version: number,
+  field: string,
+  limit: number,
+): Promise<{ rows: CategoryRow[]; distinct: number; count: number; areaM2: number | null }> {
   const f = scopeFilter(scope, 'f.geom', 4);
   const r = await q.query<CategoryRow & { distinct: number; total_count: number; total_area: number | null }>(
     `SELECT value, count, area_m2, count(*) OVER ()::int AS distinct, (sum(count) OVER ())::int AS total_count, sum(area_m2) OVER () AS total_area FROM (
@@ -156,7 +169,9 @@ export async function categories(q: Queryable, scope: LayerScope, version: numbe
   const first = r.rows[0];
   return {
     rows: r.rows.map(({ distinct: _d, total_count: _c, total_area: _a, ...c }) => c),
-    distinct: first?.distinct ?? 0, count: first?.total_count ?? 0, areaM2: first?.total_area ?? null,
+    distinct: first?.distinct ?? 0,
+    count: first?.total_count ?? 0,
+    areaM2: first?.total_area ?? null,
   };
 }
 
@@ -170,7 +185,13 @@ export interface NumericStats {
 }
 
 /** How many features carry a number in `field`, its range and (optionally) quantiles. */
-export async function numericStats(q: Queryable, scope: LayerScope, version: number, field: string, fractions: number[] | null): Promise<NumericStats> {
+export async function numericStats(
+  q: Queryable,
+  scope: LayerScope,
+  version: number,
+  field: string,
+  fractions: number[] | null,
+): Promise<NumericStats> {
   const f = scopeFilter(scope, 'f.geom', 5);
   const v = `CASE WHEN jsonb_typeof(f.props->$3) = 'number' THEN (f.props->>$3)::float8 END`;
   const r = await q.query<NumericStats>(
@@ -213,14 +234,16 @@ export interface FieldRow {
 
 /** Attribute keys found in a sample of a layer version, with their JSON types and counts. */
 export async function sampleFields(q: Queryable, layerId: number, version: number, sample: number): Promise<FieldRow[]> {
-  return (await q.query<FieldRow>(
-    `SELECT e.key AS name, jsonb_typeof(e.value) AS json_type, count(*)::int AS count
+  return (
+    await q.query<FieldRow>(
+      `SELECT e.key AS name, jsonb_typeof(e.value) AS json_type, count(*)::int AS count
        FROM (SELECT f.props FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} LIMIT ${Math.max(1, Math.min(sample, 10000))}) s,
             jsonb_each(s.props) e
       WHERE jsonb_typeof(e.value) IN ('string', 'number', 'boolean')
       GROUP BY 1, 2 ORDER BY 1, 3 DESC`,
-    [layerId, version],
-  )).rows;
+      [layerId, version],
+    )
+  ).rows;
 }
 
 // ---------------------------------------------------------------- compare versions
@@ -246,8 +269,9 @@ export interface ChangeRow {
  */
 export async function changes(q: Queryable, scope: LayerScope, a: number, b: number, limit: number): Promise<ChangeRow[]> {
   const f = scopeFilter(scope, 'coalesce(vb.geom, va.geom)', 4);
-  return (await q.query<ChangeRow>(
-    `WITH va AS (SELECT f.id, f.fid, f.props, f.geom, f.area_m2 FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')}),
+  return (
+    await q.query<ChangeRow>(
+      `WITH va AS (SELECT f.id, f.fid, f.props, f.geom, f.area_m2 FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')}),
           vb AS (SELECT f.id, f.fid, f.props, f.geom, f.area_m2 FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$3')}),
           d AS (SELECT CASE WHEN va.id IS NULL THEN 'added' WHEN vb.id IS NULL THEN 'removed' ELSE 'changed' END AS status,
                        coalesce(va.fid, vb.fid) AS fid, va.area_m2 AS area_before, vb.area_m2 AS area_after,
@@ -260,8 +284,9 @@ export async function changes(q: Queryable, scope: LayerScope, a: number, b: num
             json_build_array(ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g)) AS bbox,
             count(*) OVER ()::int AS total
        FROM d ORDER BY status, fid LIMIT ${Math.max(1, Math.min(limit, 20000))}`,
-    [scope.layer.id, a, b, ...f.params],
-  )).rows;
+      [scope.layer.id, a, b, ...f.params],
+    )
+  ).rows;
 }
 
 // ---------------------------------------------------------------- start-up
@@ -296,11 +321,13 @@ export interface LabelRow {
 /** A point inside each feature (ST_PointOnSurface) to hang its name on, largest features first. */
 export async function labelPoints(q: Queryable, scope: LayerScope, version: number, limit: number): Promise<LabelRow[]> {
   const f = scopeFilter(scope, 'f.geom', 3);
-  return (await q.query<LabelRow>(
-    `SELECT f.fid, f.props, ST_X(p) AS lon, ST_Y(p) AS lat
+  return (
+    await q.query<LabelRow>(
+      `SELECT f.fid, f.props, ST_X(p) AS lon, ST_Y(p) AS lat
        FROM feature f CROSS JOIN LATERAL ST_PointOnSurface(f.geom) AS p
       WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} ${f.sql}
       ORDER BY f.area_m2 DESC NULLS LAST, f.fid LIMIT ${Math.max(1, Math.min(limit, 1000))}`,
-    [scope.layer.id, version, ...f.params],
-  )).rows;
+      [scope.layer.id, version, ...f.params],
+    )
+  ).rows;
 }

@@ -27,56 +27,118 @@ export function mapviewRoutes(app: FastifyInstance, db: Db, config: Config): voi
     void warmTransforms(db).catch((e: Error) => app.log.warn(`map warm-up failed: ${e.message}`));
   });
 
-  app.get('/api/map/layers', {
-    config: access,
-    schema: { tags, summary: '一张图图层目录 (the layers this caller may read, with class, style, versions and legal basis)', response: { 200: s.catalogueResponse, 429: s.errors[429] } },
-  }, async (req) => viewerCatalogue(db, req.user));
-
-  app.get<{ Querystring: { lon: number; lat: number; tolerance?: number; layers?: string } }>('/api/map/identify', {
-    config: access,
-    schema: {
-      tags, summary: '点选查询 (identify: features of every readable layer at a point, with attributes and legal basis)',
-      querystring: s.identifyQuery, response: { 200: s.identifyResponse, ...s.errors },
+  app.get(
+    '/api/map/layers',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '一张图图层目录 (the layers this caller may read, with class, style, versions and legal basis)',
+        response: { 200: s.catalogueResponse, 429: s.errors[429] },
+      },
     },
-  }, async (req) => identify(db, config, req.user, {
-    lon: req.query.lon, lat: req.query.lat, toleranceM: req.query.tolerance,
-    codes: req.query.layers?.split(',').map((c) => c.trim()).filter(Boolean),
-  }));
+    async (req) => viewerCatalogue(db, req.user),
+  );
 
-  app.post<{ Body: { geometry: unknown; srid?: number } }>('/api/map/measure', {
-    config: access,
-    schema: {
-      tags, summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
-      body: s.measureBody, response: { 200: s.measureResponse, ...s.errors },
+  app.get<{ Querystring: { lon: number; lat: number; tolerance?: number; layers?: string } }>(
+    '/api/map/identify',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '点选查询 (identify: features of every readable layer at a point, with attributes and legal basis)',
+        querystring: s.identifyQuery,
+        response: { 200: s.identifyResponse, ...s.errors },
+      },
     },
-  }, async (req) => measureGeometry(db, req.body.geometry, req.body.srid));
+    async (req) =>
+      identify(db, config, req.user, {
+        lon: req.query.lon,
+        lat: req.query.lat,
+        toleranceM: req.query.tolerance,
+        codes: req.query.layers
+          ?.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      }),
+  );
 
-  app.get<{ Params: { code: string } }>('/api/map/layers/:code/fields', {
-    config: access,
-    schema: { tags, summary: '图层字段 (attributes of a layer with their types)', params: s.codeParam, response: { 200: s.fieldsResponse, ...s.errors } },
-  }, async (req) => layerFields(db, req.user, req.params.code));
-
-  app.get<{ Params: { code: string }; Querystring: { field: string; method?: ThematicMethod; classes?: number; version?: number } }>('/api/map/layers/:code/classes', {
-    config: access,
-    schema: {
-      tags, summary: '专题图分类 (thematic map classes of an attribute: categories or class breaks, with counts and areas)',
-      params: s.codeParam, querystring: s.classesQuery, response: { 200: s.classesResponse, ...s.errors },
+  app.post<{ Body: { geometry: unknown; srid?: number } }>(
+    '/api/map/measure',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
+        body: s.measureBody,
+        response: { 200: s.measureResponse, ...s.errors },
+      },
     },
-  }, async (req) => thematicClasses(db, req.user, req.params.code, { field: req.query.field, method: req.query.method ?? 'categories', classes: req.query.classes, version: req.query.version }));
+    async (req) => measureGeometry(db, req.body.geometry, req.body.srid),
+  );
 
-  app.get<{ Params: { code: string }; Querystring: { from: number; to: number } }>('/api/map/layers/:code/changes', {
-    config: access,
-    schema: {
-      tags, summary: '版本变化 (what changed between two versions of a layer, with geometry, for the compare view)',
-      params: s.codeParam, querystring: s.changesQuery, response: { 200: s.changesResponse, ...s.errors },
+  app.get<{ Params: { code: string } }>(
+    '/api/map/layers/:code/fields',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '图层字段 (attributes of a layer with their types)',
+        params: s.codeParam,
+        response: { 200: s.fieldsResponse, ...s.errors },
+      },
     },
-  }, async (req) => versionChanges(db, req.user, req.params.code, req.query.from, req.query.to));
+    async (req) => layerFields(db, req.user, req.params.code),
+  );
 
-  app.get<{ Params: { code: string }; Querystring: { limit?: number } }>('/api/map/layers/:code/labels', {
-    config: access,
-    schema: {
-      tags, summary: '注记点 (label points: a point inside each feature with its name)',
-      params: s.codeParam, querystring: s.labelsQuery, response: { 200: s.labelsResponse, ...s.errors },
+  app.get<{ Params: { code: string }; Querystring: { field: string; method?: ThematicMethod; classes?: number; version?: number } }>(
+    '/api/map/layers/:code/classes',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '专题图分类 (thematic map classes of an attribute: categories or class breaks, with counts and areas)',
+        params: s.codeParam,
+        querystring: s.classesQuery,
+        response: { 200: s.classesResponse, ...s.errors },
+      },
     },
-  }, async (req) => labelPoints(db, req.user, req.params.code, req.query.limit ?? 200));
+    async (req) =>
+      thematicClasses(db, req.user, req.params.code, {
+        field: req.query.field,
+        method: req.query.method ?? 'categories',
+        classes: req.query.classes,
+        version: req.query.version,
+      }),
+  );
+
+  app.get<{ Params: { code: string }; Querystring: { from: number; to: number } }>(
+    '/api/map/layers/:code/changes',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '版本变化 (what changed between two versions of a layer, with geometry, for the compare view)',
+        params: s.codeParam,
+        querystring: s.changesQuery,
+        response: { 200: s.changesResponse, ...s.errors },
+      },
+    },
+    async (req) => versionChanges(db, req.user, req.params.code, req.query.from, req.query.to),
+  );
+
+  app.get<{ Params: { code: string }; Querystring: { limit?: number } }>(
+    '/api/map/layers/:code/labels',
+    {
+      config: access,
+      schema: {
+        tags,
+        summary: '注记点 (label points: a point inside each feature with its name)',
+        params: s.codeParam,
+        querystring: s.labelsQuery,
+        response: { 200: s.labelsResponse, ...s.errors },
+      },
+    },
+    async (req) => labelPoints(db, req.user, req.params.code, req.query.limit ?? 200),
+  );
 }

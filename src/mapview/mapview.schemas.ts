@@ -11,18 +11,29 @@ const int = { type: 'integer' } as const;
 const bbox = { type: 'array', items: num, description: 'minLon, minLat, maxLon, maxLat (CGCS2000)' } as const;
 const anyValue = {} as const;
 export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema } as const;
-export const codeParam = { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 64, description: 'layer code, e.g. GHYD' } } } as const;
+export const codeParam = {
+  type: 'object',
+  required: ['code'],
+  properties: { code: { type: 'string', minLength: 1, maxLength: 64, description: 'layer code, e.g. GHYD' } },
+} as const;
 
 const attrField = { type: 'object', properties: { name: str, type: str, label: str } } as const;
 const style = {
   type: 'object',
   properties: {
-    color: str, opacity: num, fill: { type: 'boolean' }, lineWidth: num, circleRadius: num,
+    color: str,
+    opacity: num,
+    fill: { type: 'boolean' },
+    lineWidth: num,
+    circleRadius: num,
     categories: {
       type: 'object',
       properties: {
-        field: str, prefix: int, labelField: str,
-        colors: { type: 'object', additionalProperties: str }, labels: { type: 'object', additionalProperties: str },
+        field: str,
+        prefix: int,
+        labelField: str,
+        colors: { type: 'object', additionalProperties: str },
+        labels: { type: 'object', additionalProperties: str },
       },
     },
   },
@@ -37,10 +48,24 @@ export const catalogueResponse = {
       items: {
         type: 'object',
         properties: {
-          code: str, name: str, nameEn: strN, class: str, geometryType: str, public: { type: 'boolean' }, scope: str,
-          version: { type: ['integer', 'null'] }, versions: int, featureCount: int, statutory: { type: 'boolean' },
-          legalBasis: strN, source: strN, ownerDept: strN, dataDate: strN,
-          attributes: { type: 'array', items: attrField }, style, visible: { type: 'boolean' },
+          code: str,
+          name: str,
+          nameEn: strN,
+          class: str,
+          geometryType: str,
+          public: { type: 'boolean' },
+          scope: str,
+          version: { type: ['integer', 'null'] },
+          versions: int,
+          featureCount: int,
+          statutory: { type: 'boolean' },
+          legalBasis: strN,
+          source: strN,
+          ownerDept: strN,
+          dataDate: strN,
+          attributes: { type: 'array', items: attrField },
+          style,
+          visible: { type: 'boolean' },
         },
       },
     },
@@ -54,7 +79,11 @@ export const identifyQuery = {
   properties: {
     lon: { type: 'number', description: 'longitude, CGCS2000 (EPSG:4490) degrees' },
     lat: { type: 'number', description: 'latitude, CGCS2000 (EPSG:4490) degrees' },
-    tolerance: { type: 'number', minimum: 0, description: 'metres: lines and points this close count as hit (polygons: exactly under the point). Default 0' },
+    tolerance: {
+      type: 'number',
+      minimum: 0,
+      description: 'metres: lines and points this close count as hit (polygons: exactly under the point). Default 0',
+    },
     layers: { type: 'string', maxLength: 2000, description: 'comma-separated layer codes (default: every layer the caller may read)' },
   },
 } as const;
@@ -63,20 +92,35 @@ const attribute = { type: 'object', properties: { field: str, label: str, value:
 export const identifyResponse = {
   type: 'object',
   properties: {
-    point: { type: 'array', items: num }, toleranceM: num, featureCount: int,
+    point: { type: 'array', items: num },
+    toleranceM: num,
+    featureCount: int,
     layers: {
       type: 'array',
       items: {
         type: 'object',
         properties: {
-          code: str, name: str, class: str, geometryType: str, version: int, legalBasis: strN, ownerDept: strN,
+          code: str,
+          name: str,
+          class: str,
+          geometryType: str,
+          version: int,
+          legalBasis: strN,
+          ownerDept: strN,
           features: {
             type: 'array',
             items: {
               type: 'object',
               properties: {
-                fid: str, label: str, attributes: { type: 'array', items: attribute },
-                areaM2: numN, planarAreaM2: numN, areaMu: numN, lengthM: numN, distanceM: num, bbox,
+                fid: str,
+                label: str,
+                attributes: { type: 'array', items: attribute },
+                areaM2: numN,
+                planarAreaM2: numN,
+                areaMu: numN,
+                lengthM: numN,
+                distanceM: num,
+                bbox,
               },
             },
           },
@@ -100,7 +144,12 @@ const pair = { type: ['object', 'null'], properties: { ellipsoidal: num, planar:
 export const measureResponse = {
   type: 'object',
   properties: {
-    type: str, vertices: int, planarSrid: int, lengthM: pair, areaM2: pair, areaMu: pair,
+    type: str,
+    vertices: int,
+    planarSrid: int,
+    lengthM: pair,
+    areaM2: pair,
+    areaMu: pair,
     point: { type: ['object', 'null'], properties: { lon: num, lat: num, x: num, y: num } },
   },
 } as const;
@@ -108,7 +157,8 @@ export const measureResponse = {
 export const fieldsResponse = {
   type: 'object',
   properties: {
-    layer: str, version: int,
+    layer: str,
+    version: int,
     fields: { type: 'array', items: { type: 'object', properties: { name: str, label: str, type: str, count: int } } },
   },
 } as const;
@@ -119,7 +169,12 @@ export const classesQuery = {
   additionalProperties: false,
   properties: {
     field: { type: 'string', minLength: 1, maxLength: 64, description: 'attribute name, e.g. YDYHFLDM or RJLSX' },
-    method: { type: 'string', enum: ['categories', 'equal', 'quantile'], default: 'categories', description: 'categories (分类), equal intervals or quantiles (分级)' },
+    method: {
+      type: 'string',
+      enum: ['categories', 'equal', 'quantile'],
+      default: 'categories',
+      description: 'categories (分类), equal intervals or quantiles (分级)',
+    },
     classes: { type: 'integer', minimum: 2, maximum: 12, default: 5, description: 'number of classes for equal / quantile' },
     version: { type: 'integer', minimum: 1, description: 'layer version (default: the active one)' },
   },
@@ -128,8 +183,17 @@ export const classesQuery = {
 export const classesResponse = {
   type: 'object',
   properties: {
-    layer: str, version: int, field: str, label: str, method: str, features: int, numeric: int,
-    classes: { type: 'array', items: { type: 'object', properties: { value: strN, from: num, to: num, count: int, areaM2: numN, areaMu: numN } } },
+    layer: str,
+    version: int,
+    field: str,
+    label: str,
+    method: str,
+    features: int,
+    numeric: int,
+    classes: {
+      type: 'array',
+      items: { type: 'object', properties: { value: strN, from: num, to: num, count: int, areaM2: numN, areaMu: numN } },
+    },
     breaks: { type: ['array', 'null'], items: num },
     other: { type: ['object', 'null'], properties: { values: int, count: int, areaM2: numN } },
   },
@@ -145,11 +209,16 @@ export const changesQuery = {
 export const changesResponse = {
   type: 'object',
   properties: {
-    layer: str, from: int, to: int, total: int, truncated: { type: 'boolean' },
+    layer: str,
+    from: int,
+    to: int,
+    total: int,
+    truncated: { type: 'boolean' },
     summary: { type: 'object', properties: { added: int, removed: int, changed: int, areaChangeM2: num, areaChangeMu: num } },
     features: {
       type: 'object',
-      description: 'GeoJSON FeatureCollection (EPSG:4490): properties status (added | removed | changed), fid, label, areaBeforeM2, areaAfterM2, areaChangeM2, geometryChanged, attributesChanged, bbox',
+      description:
+        'GeoJSON FeatureCollection (EPSG:4490): properties status (added | removed | changed), fid, label, areaBeforeM2, areaAfterM2, areaChangeM2, geometryChanged, attributesChanged, bbox',
       properties: {
         type: str,
         features: {
@@ -157,12 +226,20 @@ export const changesResponse = {
           items: {
             type: 'object',
             properties: {
-              type: str, geometry: { type: 'object', additionalProperties: true },
+              type: str,
+              geometry: { type: 'object', additionalProperties: true },
               properties: {
                 type: 'object',
                 properties: {
-                  status: str, fid: str, label: str, areaBeforeM2: numN, areaAfterM2: numN, areaChangeM2: num,
-                  geometryChanged: { type: ['boolean', 'null'] }, attributesChanged: { type: 'array', items: str }, bbox,
+                  status: str,
+                  fid: str,
+                  label: str,
+                  areaBeforeM2: numN,
+                  areaAfterM2: numN,
+                  areaChangeM2: num,
+                  geometryChanged: { type: ['boolean', 'null'] },
+                  attributesChanged: { type: 'array', items: str },
+                  bbox,
                 },
               },
             },
@@ -181,5 +258,8 @@ export const labelsQuery = {
 
 export const labelsResponse = {
   type: 'object',
-  properties: { layer: str, labels: { type: 'array', items: { type: 'object', properties: { fid: str, label: str, lon: num, lat: num } } } },
+  properties: {
+    layer: str,
+    labels: { type: 'array', items: { type: 'object', properties: { fid: str, label: str, lon: num, lat: num } } },
+  },
 } as const;

@@ -40,7 +40,9 @@ interface StyleRegistry {
 }
 
 // "$comment" keys document the file; they are not styles.
-const STYLES = JSON.parse(readFileSync(new URL('./layer-styles.json', import.meta.url), 'utf8'), (k, v) => (k === '$comment' ? undefined : v)) as StyleRegistry;
+const STYLES = JSON.parse(readFileSync(new URL('./layer-styles.json', import.meta.url), 'utf8'), (k, v) =>
+  k === '$comment' ? undefined : v,
+) as StyleRegistry;
 
 export function styleOf(code: string, index: number): LayerStyle {
   return STYLES.layers[code] ?? { color: STYLES.fallbackColors[index % STYLES.fallbackColors.length] };
@@ -76,10 +78,23 @@ export async function viewerCatalogue(db: Queryable, user: User): Promise<{ clas
   const counts = new Map((await layerSummaries(db)).map((s) => [s.code, s.feature_count]));
   const versions = await repo.versionCounts(db);
   const layers = scopes.map((s, i): ViewerLayer => ({
-    code: s.layer.code, name: s.layer.name_zh, nameEn: s.layer.name_en, class: s.layer.class, geometryType: s.layer.geometry_type,
-    public: s.layer.public, scope: s.districts ? 'districts' : 'all', version: s.layer.active_version, versions: versions.get(s.layer.id) ?? 0,
-    featureCount: counts.get(s.layer.code) ?? 0, statutory: s.layer.statutory, legalBasis: s.layer.legal_basis, source: s.layer.source,
-    ownerDept: s.layer.owner_dept, dataDate: s.layer.data_date, attributes: s.layer.attr_schema ?? [], style: styleOf(s.layer.code, i),
+    code: s.layer.code,
+    name: s.layer.name_zh,
+    nameEn: s.layer.name_en,
+    class: s.layer.class,
+    geometryType: s.layer.geometry_type,
+    public: s.layer.public,
+    scope: s.districts ? 'districts' : 'all',
+    version: s.layer.active_version,
+    versions: versions.get(s.layer.id) ?? 0,
+    featureCount: counts.get(s.layer.code) ?? 0,
+    statutory: s.layer.statutory,
+    legalBasis: s.layer.legal_basis,
+    source: s.layer.source,
+    ownerDept: s.layer.owner_dept,
+    dataDate: s.layer.data_date,
+    attributes: s.layer.attr_schema ?? [],
+    style: styleOf(s.layer.code, i),
     visible: STYLES.defaultVisible.includes(s.layer.code) && s.layer.active_version !== null,
   }));
   const classes = [...STYLES.classOrder, ...new Set(layers.map((l) => l.class).filter((c) => !STYLES.classOrder.includes(c)))];
@@ -88,7 +103,11 @@ export async function viewerCatalogue(db: Queryable, user: User): Promise<{ clas
 
 // ---------------------------------------------------------------- identify
 
-export interface Attribute { field: string; label: string; value: unknown }
+export interface Attribute {
+  field: string;
+  label: string;
+  value: unknown;
+}
 
 export interface IdentifiedFeature {
   fid: string;
@@ -128,14 +147,21 @@ const PER_LAYER = 50;
 /** Attributes in the layer's schema order with their labels, then any others by name. */
 export function attributesOf(schema: AttrField[], props: Record<string, unknown>): Attribute[] {
   const known = schema.filter((a) => a.name in props).map((a) => ({ field: a.name, label: a.label ?? a.name, value: props[a.name] }));
-  const extra = Object.keys(props).filter((k) => !schema.some((a) => a.name === k)).sort().map((k) => ({ field: k, label: k, value: props[k] }));
+  const extra = Object.keys(props)
+    .filter((k) => !schema.some((a) => a.name === k))
+    .sort()
+    .map((k) => ({ field: k, label: k, value: props[k] }));
   return [...known, ...extra];
 }
 
 /** A name for a feature: the registry's label field, else the first *MC (名称) attribute, else its id. */
 export function labelOf(layer: LayerRow, fid: string, props: Record<string, unknown>): string {
   const preferred = STYLES.layers[layer.code]?.categories?.labelField;
-  const names = [preferred, ...layer.attr_schema.map((a) => a.name).filter((n) => /MC$/.test(n)), ...Object.keys(props).filter((n) => /MC$/.test(n))];
+  const names = [
+    preferred,
+    ...layer.attr_schema.map((a) => a.name).filter((n) => /MC$/.test(n)),
+    ...Object.keys(props).filter((n) => /MC$/.test(n)),
+  ];
   for (const n of names) if (n && props[n] != null && props[n] !== '') return String(props[n]);
   return fid;
 }
@@ -144,7 +170,11 @@ export function checkPoint(config: Config, lon: number, lat: number): void {
   const [x0, y0, x1, y1] = config.cityExtent;
   const m = config.extentMargin;
   if (!(lon >= x0 - m && lon <= x1 + m && lat >= y0 - m && lat <= y1 + m)) {
-    throw new HttpError(400, `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`, 'outside_extent');
+    throw new HttpError(
+      400,
+      `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`,
+      'outside_extent',
+    );
   }
 }
 
@@ -153,10 +183,16 @@ export function checkPoint(config: Config, lon: number, lat: number): void {
  * its attributes, areas and the layer's legal basis. Polygons: exactly those containing the
  * point; lines and points: within `toleranceM` metres.
  */
-export async function identify(db: Queryable, config: Config, user: User, o: { lon: number; lat: number; toleranceM?: number; codes?: string[] }): Promise<IdentifyAnswer> {
+export async function identify(
+  db: Queryable,
+  config: Config,
+  user: User,
+  o: { lon: number; lat: number; toleranceM?: number; codes?: string[] },
+): Promise<IdentifyAnswer> {
   checkPoint(config, o.lon, o.lat);
   const toleranceM = o.toleranceM ?? 0;
-  if (!(toleranceM >= 0 && toleranceM <= MAX_TOLERANCE_M)) throw new HttpError(400, `tolerance must be between 0 and ${MAX_TOLERANCE_M} m, got ${toleranceM}`);
+  if (!(toleranceM >= 0 && toleranceM <= MAX_TOLERANCE_M))
+    throw new HttpError(400, `tolerance must be between 0 and ${MAX_TOLERANCE_M} m, got ${toleranceM}`);
   let scopes = await readableLayers(db, user);
   if (o.codes?.length) {
     const wanted = new Set(o.codes.map((c) => c.toUpperCase()));
@@ -167,18 +203,37 @@ export async function identify(db: Queryable, config: Config, user: User, o: { l
   }
   scopes = scopes.filter((s) => s.layer.active_version !== null);
   const districts = scopes.find((s) => s.districts)?.districts ?? null;
-  const rows = await repo.featuresAtPoint(db, scopes.map((s) => ({ layerId: s.layer.id, version: s.layer.active_version!, scoped: s.districts !== null })), o.lon, o.lat, toleranceM, districts, PER_LAYER);
+  const rows = await repo.featuresAtPoint(
+    db,
+    scopes.map((s) => ({ layerId: s.layer.id, version: s.layer.active_version!, scoped: s.districts !== null })),
+    o.lon,
+    o.lat,
+    toleranceM,
+    districts,
+    PER_LAYER,
+  );
   const layers: IdentifiedLayer[] = [];
   for (const s of scopes) {
     const hits = rows.filter((r) => r.layer_id === s.layer.id);
     if (!hits.length) continue;
     layers.push({
-      code: s.layer.code, name: s.layer.name_zh, class: s.layer.class, geometryType: s.layer.geometry_type, version: s.layer.active_version!,
-      legalBasis: s.layer.legal_basis, ownerDept: s.layer.owner_dept,
+      code: s.layer.code,
+      name: s.layer.name_zh,
+      class: s.layer.class,
+      geometryType: s.layer.geometry_type,
+      version: s.layer.active_version!,
+      legalBasis: s.layer.legal_basis,
+      ownerDept: s.layer.owner_dept,
       features: hits.map((r) => ({
-        fid: r.fid, label: labelOf(s.layer, r.fid, r.props), attributes: attributesOf(s.layer.attr_schema ?? [], r.props),
-        areaM2: r.area_m2, planarAreaM2: r.planar_m2, areaMu: r.area_m2 == null ? null : m2ToMu(r.area_m2), lengthM: r.length_m,
-        distanceM: r.distance_m, bbox: r.bbox,
+        fid: r.fid,
+        label: labelOf(s.layer, r.fid, r.props),
+        attributes: attributesOf(s.layer.attr_schema ?? [], r.props),
+        areaM2: r.area_m2,
+        planarAreaM2: r.planar_m2,
+        areaMu: r.area_m2 == null ? null : m2ToMu(r.area_m2),
+        lengthM: r.length_m,
+        distanceM: r.distance_m,
+        bbox: r.bbox,
       })),
     });
   }
@@ -205,7 +260,12 @@ function changedKeys(a: Record<string, unknown> | null, b: Record<string, unknow
 }
 
 /** A layer readable by this caller, and a version of it that exists. */
-export async function layerVersion(db: Queryable, user: User, code: string, version?: number): Promise<{ scope: LayerScope; version: number }> {
+export async function layerVersion(
+  db: Queryable,
+  user: User,
+  code: string,
+  version?: number,
+): Promise<{ scope: LayerScope; version: number }> {
   const scope = await readableLayer(db, user, code);
   const v = await resolveVersion(db, scope.layer.code, version === undefined ? undefined : { version });
   return { scope, version: v.version };
@@ -228,10 +288,15 @@ export async function versionChanges(db: Queryable, user: User, code: string, fr
     summary[r.status]++;
     summary.areaChangeM2 += change;
     return {
-      type: 'Feature', geometry: JSON.parse(r.geom) as GeoJSON.Geometry,
+      type: 'Feature',
+      geometry: JSON.parse(r.geom) as GeoJSON.Geometry,
       properties: {
-        status: r.status, fid: r.fid, label: labelOf(a.scope.layer, r.fid, r.props_after ?? r.props_before ?? {}),
-        areaBeforeM2: r.area_before, areaAfterM2: r.area_after, areaChangeM2: change,
+        status: r.status,
+        fid: r.fid,
+        label: labelOf(a.scope.layer, r.fid, r.props_after ?? r.props_before ?? {}),
+        areaBeforeM2: r.area_before,
+        areaAfterM2: r.area_after,
+        areaChangeM2: change,
         geometryChanged: r.status === 'changed' ? r.geometry_changed : null,
         attributesChanged: r.status === 'changed' ? changedKeys(r.props_before, r.props_after) : [],
         bbox: r.bbox,
@@ -240,16 +305,37 @@ export async function versionChanges(db: Queryable, user: User, code: string, fr
   });
   summary.areaChangeMu = m2ToMu(summary.areaChangeM2);
   const total = rows[0]?.total ?? 0;
-  return { layer: a.scope.layer.code, from, to, summary, total, truncated: total > rows.length, features: { type: 'FeatureCollection', features } };
+  return {
+    layer: a.scope.layer.code,
+    from,
+    to,
+    summary,
+    total,
+    truncated: total > rows.length,
+    features: { type: 'FeatureCollection', features },
+  };
 }
 
 // ---------------------------------------------------------------- labels
 
-export interface LabelPoint { fid: string; label: string; lon: number; lat: number }
+export interface LabelPoint {
+  fid: string;
+  label: string;
+  lon: number;
+  lat: number;
+}
 
 /** Name points of a layer's features (district names on the map), at most `limit`, largest first. */
-export async function labelPoints(db: Queryable, user: User, code: string, limit: number): Promise<{ layer: string; labels: LabelPoint[] }> {
+export async function labelPoints(
+  db: Queryable,
+  user: User,
+  code: string,
+  limit: number,
+): Promise<{ layer: string; labels: LabelPoint[] }> {
   const { scope, version } = await layerVersion(db, user, code);
   const rows = await repo.labelPoints(db, scope, version, limit);
-  return { layer: scope.layer.code, labels: rows.map((r) => ({ fid: r.fid, label: labelOf(scope.layer, r.fid, r.props), lon: r.lon, lat: r.lat })) };
+  return {
+    layer: scope.layer.code,
+    labels: rows.map((r) => ({ fid: r.fid, label: labelOf(scope.layer, r.fid, r.props), lon: r.lon, lat: r.lat })),
+  };
 }

@@ -24,7 +24,11 @@ export interface Measurement {
 }
 
 const TYPES: Record<string, Measurement['type']> = {
-  POINT: 'Point', LINESTRING: 'LineString', MULTILINESTRING: 'MultiLineString', POLYGON: 'Polygon', MULTIPOLYGON: 'MultiPolygon',
+  POINT: 'Point',
+  LINESTRING: 'LineString',
+  MULTILINESTRING: 'MultiLineString',
+  POLYGON: 'Polygon',
+  MULTIPOLYGON: 'MultiPolygon',
 };
 
 /** Measures a GeoJSON geometry given in `srid` (default EPSG:4490 lon/lat, what the map draws in). */

@@ -55,7 +55,11 @@ const SAMPLE = 2000;
 const areaMu = (m2: number | null) => (m2 == null ? null : m2ToMu(m2));
 
 /** Attributes of a layer's active version (from a sample of its features), with labels from its schema. */
-export async function layerFields(db: Queryable, user: User, code: string): Promise<{ layer: string; version: number; fields: FieldInfo[] }> {
+export async function layerFields(
+  db: Queryable,
+  user: User,
+  code: string,
+): Promise<{ layer: string; version: number; fields: FieldInfo[] }> {
   const { scope, version } = await layerVersion(db, user, code);
   const rows = await repo.sampleFields(db, scope.layer.id, version, SAMPLE);
   const byName = new Map<string, { type: FieldInfo['type']; count: number }>();
@@ -68,13 +72,23 @@ export async function layerFields(db: Queryable, user: User, code: string): Prom
   }
   const schema = scope.layer.attr_schema ?? [];
   const order = [...schema.map((a) => a.name), ...[...byName.keys()].filter((k) => !schema.some((a) => a.name === k)).sort()];
-  const fields = order.filter((n) => byName.has(n)).map((n) => ({
-    name: n, label: schema.find((a) => a.name === n)?.label ?? n, type: byName.get(n)!.type, count: byName.get(n)!.count,
-  }));
+  const fields = order
+    .filter((n) => byName.has(n))
+    .map((n) => ({
+      name: n,
+      label: schema.find((a) => a.name === n)?.label ?? n,
+      type: byName.get(n)!.type,
+      count: byName.get(n)!.count,
+    }));
   return { layer: scope.layer.code, version, fields };
 }
 
-export async function thematicClasses(db: Queryable, user: User, code: string, o: { field: string; method: ThematicMethod; classes?: number; version?: number }): Promise<ThematicAnswer> {
+export async function thematicClasses(
+  db: Queryable,
+  user: User,
+  code: string,
+  o: { field: string; method: ThematicMethod; classes?: number; version?: number },
+): Promise<ThematicAnswer> {
   const { scope, version } = await layerVersion(db, user, code, o.version);
   const layer = scope.layer.code;
   const label = scope.layer.attr_schema?.find((a) => a.name === o.field)?.label ?? o.field;
@@ -92,9 +106,13 @@ export async function thematicClasses(db: Queryable, user: User, code: string, o
     const listed = rows.reduce((s, r) => s + r.count, 0);
     const listedArea = rows.reduce((s, r) => s + (r.area_m2 ?? 0), 0);
     return {
-      ...base, breaks: null,
+      ...base,
+      breaks: null,
       classes: rows.map((r) => ({ value: r.value, count: r.count, areaM2: r.area_m2, areaMu: areaMu(r.area_m2) })),
-      other: distinct > rows.length ? { values: distinct - rows.length, count: count - listed, areaM2: areaM2 == null ? null : areaM2 - listedArea } : null,
+      other:
+        distinct > rows.length
+          ? { values: distinct - rows.length, count: count - listed, areaM2: areaM2 == null ? null : areaM2 - listedArea }
+          : null,
     };
   }
 
@@ -110,7 +128,13 @@ export async function thematicClasses(db: Queryable, user: User, code: string, o
   const classes: ThematicClass[] = [];
   for (let i = 0; i <= breaks.length; i++) {
     const b = counts.get(i);
-    classes.push({ from: i === 0 ? min : breaks[i - 1], to: i === breaks.length ? max : breaks[i], count: b?.count ?? 0, areaM2: b?.area_m2 ?? null, areaMu: areaMu(b?.area_m2 ?? null) });
+    classes.push({
+      from: i === 0 ? min : breaks[i - 1],
+      to: i === breaks.length ? max : breaks[i],
+      count: b?.count ?? 0,
+      areaM2: b?.area_m2 ?? null,
+      areaMu: areaMu(b?.area_m2 ?? null),
+    });
   }
   return { ...base, breaks, classes, other: null };
 }

@@ -37,7 +37,8 @@ type Tok = { t: 'id' | 'qid' | 'num' | 'str' | 'op' | 'punct'; v: string; at: nu
 
 function tokenize(s: string): Tok[] {
   const out: Tok[] = [];
-  const re = /\s+|([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"]|"")*)"|([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)|'((?:[^']|'')*)'|(<>|<=|>=|=|<|>)|([(),])/y;
+  const re =
+    /\s+|([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"]|"")*)"|([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?)|'((?:[^']|'')*)'|(<>|<=|>=|=|<|>)|([(),])/y;
   let i = 0;
   while (i < s.length) {
     re.lastIndex = i;
@@ -71,7 +72,11 @@ const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'TRUE', 'FALSE', 'DA
 class Parser {
   private i = 0;
   private coords = 0;
-  constructor(private readonly toks: Tok[], private readonly properties: ReadonlySet<string>, private readonly crs: OgcCrs) {}
+  constructor(
+    private readonly toks: Tok[],
+    private readonly properties: ReadonlySet<string>,
+    private readonly crs: OgcCrs,
+  ) {}
 
   parse(): CqlNode {
     const n = this.or(0);
@@ -98,17 +103,26 @@ class Parser {
 
   private or(depth: number): CqlNode {
     const args = [this.and(depth)];
-    while (this.isKw('OR')) { this.i++; args.push(this.and(depth)); }
+    while (this.isKw('OR')) {
+      this.i++;
+      args.push(this.and(depth));
+    }
     return args.length === 1 ? args[0] : { op: 'or', args };
   }
   private and(depth: number): CqlNode {
     const args = [this.not(depth)];
-    while (this.isKw('AND')) { this.i++; args.push(this.not(depth)); }
+    while (this.isKw('AND')) {
+      this.i++;
+      args.push(this.not(depth));
+    }
     return args.length === 1 ? args[0] : { op: 'and', args };
   }
   private not(depth: number): CqlNode {
     if (depth > MAX_DEPTH) throw new CqlError(`nested more than ${MAX_DEPTH} levels`);
-    if (this.isKw('NOT')) { this.i++; return { op: 'not', arg: this.not(depth + 1) }; }
+    if (this.isKw('NOT')) {
+      this.i++;
+      return { op: 'not', arg: this.not(depth + 1) };
+    }
     return this.primary(depth);
   }
   private primary(depth: number): CqlNode {
@@ -229,7 +243,10 @@ class Parser {
     if (kw === 'BBOX') {
       this.expect('(');
       const v = [this.num()];
-      for (let k = 0; k < 3; k++) { this.expect(','); v.push(this.num()); }
+      for (let k = 0; k < 3; k++) {
+        this.expect(',');
+        v.push(this.num());
+      }
       this.expect(')');
       // BBOX(lower corner, upper corner) in the filter CRS's axis order.
       const [x1, y1, x2, y2] = this.crs.northFirst ? [v[1], v[0], v[3], v[2]] : v;

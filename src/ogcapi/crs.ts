@@ -31,10 +31,40 @@ export interface OgcCrs {
 // centimetres (CGCS2000 is aligned to ITRF97 at epoch 2000), below what any client of this
 // service resolves, so CGCS2000 coordinates are served as CRS84 unchanged.
 const TABLE: readonly OgcCrs[] = [
-  { uri: CRS84, srid: 4490, northFirst: false, decimals: 9, range: [[-180, 180], [-90, 90]], label: 'WGS 84 经纬度（CRS84，经度在前）' },
-  { uri: EPSG_4490, srid: 4490, northFirst: true, decimals: 9, range: [[-90, 90], [-180, 180]], label: 'CGCS2000 地理坐标（EPSG:4490，纬度在前）' },
+  {
+    uri: CRS84,
+    srid: 4490,
+    northFirst: false,
+    decimals: 9,
+    range: [
+      [-180, 180],
+      [-90, 90],
+    ],
+    label: 'WGS 84 经纬度（CRS84，经度在前）',
+  },
+  {
+    uri: EPSG_4490,
+    srid: 4490,
+    northFirst: true,
+    decimals: 9,
+    range: [
+      [-90, 90],
+      [-180, 180],
+    ],
+    label: 'CGCS2000 地理坐标（EPSG:4490，纬度在前）',
+  },
   // EPSG:4549's area of use is 118.5–121.5°E; the range allows a generous margin around it.
-  { uri: EPSG_4549, srid: 4549, northFirst: true, decimals: 3, range: [[0, 10_000_000], [-1_000_000, 2_000_000]], label: 'CGCS2000 3度带高斯-克吕格 中央经线120°E（EPSG:4549，北坐标X在前）' },
+  {
+    uri: EPSG_4549,
+    srid: 4549,
+    northFirst: true,
+    decimals: 3,
+    range: [
+      [0, 10_000_000],
+      [-1_000_000, 2_000_000],
+    ],
+    label: 'CGCS2000 3度带高斯-克吕格 中央经线120°E（EPSG:4549，北坐标X在前）',
+  },
 ];
 
 export const SUPPORTED_CRS: readonly string[] = TABLE.map((c) => c.uri);

@@ -14,7 +14,10 @@ table{border-collapse:collapse;background:#fff;margin:.5em 0}th,td{border:1px so
 th{background:#eef2f7}code{font-size:.9em}.muted{color:#666}nav.pager a{margin-right:1em}`;
 
 function page(title: string, links: Link[], body: string, crumbs: [string, string | null][]): string {
-  const alt = links.filter((l) => l.rel === 'alternate').map((l) => `<a href="${esc(l.href)}" type="${esc(l.type)}">${esc(l.title)}</a>`).join(' · ');
+  const alt = links
+    .filter((l) => l.rel === 'alternate')
+    .map((l) => `<a href="${esc(l.href)}" type="${esc(l.type)}">${esc(l.title)}</a>`)
+    .join(' · ');
   const trail = crumbs.map(([t, h]) => (h ? `<a href="${esc(h)}">${esc(t)}</a>` : esc(t))).join(' / ');
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -30,11 +33,21 @@ function crumbsFor(base: string, ...rest: [string, string | null][]): [string, s
 }
 
 export function landingHtml(base: string, doc: { title: string; description: string; links: Link[] }): string {
-  return page(doc.title, doc.links, `<p>${esc(doc.description)}</p>${linkList(doc.links.filter((l) => l.rel !== 'self' && l.rel !== 'alternate'))}`, crumbsFor(base));
+  return page(
+    doc.title,
+    doc.links,
+    `<p>${esc(doc.description)}</p>${linkList(doc.links.filter((l) => l.rel !== 'self' && l.rel !== 'alternate'))}`,
+    crumbsFor(base),
+  );
 }
 
 export function conformanceHtml(base: string, doc: { conformsTo: string[]; links: Link[] }): string {
-  return page('符合的标准类', doc.links, `<ul>${doc.conformsTo.map((c) => `<li><code>${esc(c)}</code></li>`).join('')}</ul>`, crumbsFor(base, ['符合的标准类', null]));
+  return page(
+    '符合的标准类',
+    doc.links,
+    `<ul>${doc.conformsTo.map((c) => `<li><code>${esc(c)}</code></li>`).join('')}</ul>`,
+    crumbsFor(base, ['符合的标准类', null]),
+  );
 }
 
 function extentText(c: CollectionDoc): string {
@@ -45,11 +58,15 @@ function extentText(c: CollectionDoc): string {
 }
 
 const itemsHref = (c: CollectionDoc) => c.links.find((l) => l.rel === 'items' && l.type === 'text/html')?.href ?? '#';
-const selfHtml = (c: CollectionDoc) => c.links.find((l) => l.type === 'text/html' && (l.rel === 'self' || l.rel === 'alternate'))?.href ?? '#';
+const selfHtml = (c: CollectionDoc) =>
+  c.links.find((l) => l.type === 'text/html' && (l.rel === 'self' || l.rel === 'alternate'))?.href ?? '#';
 
 export function collectionsHtml(base: string, doc: { collections: CollectionDoc[]; links: Link[] }): string {
   const rows = doc.collections
-    .map((c) => `<tr><td><a href="${esc(selfHtml(c))}"><code>${esc(c.id)}</code></a></td><td>${esc(c.title)}</td><td>${esc(c.description)}</td><td>${extentText(c)}</td><td><a href="${esc(itemsHref(c))}">要素</a></td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td><a href="${esc(selfHtml(c))}"><code>${esc(c.id)}</code></a></td><td>${esc(c.title)}</td><td>${esc(c.description)}</td><td>${extentText(c)}</td><td><a href="${esc(itemsHref(c))}">要素</a></td></tr>`,
+    )
     .join('');
   const body = doc.collections.length
     ? `<table><tr><th>代码</th><th>名称</th><th>说明</th><th>范围</th><th></th></tr>${rows}</table>`
@@ -69,10 +86,25 @@ export function collectionHtml(base: string, c: CollectionDoc): string {
   return page(c.title, c.links, body, crumbsFor(base, ['图层', `${base}/collections?f=html`], [c.title, null]));
 }
 
-export function queryablesHtml(base: string, code: string, doc: { title: string; properties: Record<string, Record<string, unknown>> }): string {
-  const rows = Object.entries(doc.properties).map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td>${esc(v.title)}</td><td>${esc(v.type ?? v.format)}</td></tr>`).join('');
-  return page(`${doc.title} 可查询属性`, [], `<table><tr><th>属性</th><th>名称</th><th>类型</th></tr>${rows}</table>`,
-    crumbsFor(base, ['图层', `${base}/collections?f=html`], [doc.title, `${base}/collections/${encodeURIComponent(code)}?f=html`], ['可查询属性', null]));
+export function queryablesHtml(
+  base: string,
+  code: string,
+  doc: { title: string; properties: Record<string, Record<string, unknown>> },
+): string {
+  const rows = Object.entries(doc.properties)
+    .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td>${esc(v.title)}</td><td>${esc(v.type ?? v.format)}</td></tr>`)
+    .join('');
+  return page(
+    `${doc.title} 可查询属性`,
+    [],
+    `<table><tr><th>属性</th><th>名称</th><th>类型</th></tr>${rows}</table>`,
+    crumbsFor(
+      base,
+      ['图层', `${base}/collections?f=html`],
+      [doc.title, `${base}/collections/${encodeURIComponent(code)}?f=html`],
+      ['可查询属性', null],
+    ),
+  );
 }
 
 interface Feature {
@@ -82,27 +114,66 @@ interface Feature {
 }
 
 function propsTable(f: Feature): string {
-  return Object.entries(f.properties ?? {}).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`).join('');
+  return Object.entries(f.properties ?? {})
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`)
+    .join('');
 }
 
-export function itemsHtml(base: string, a: { code: string; title: string; crs: string; numberMatched: number; numberReturned: number; offset: number; features: Feature[]; links: Link[] }): string {
+export function itemsHtml(
+  base: string,
+  a: {
+    code: string;
+    title: string;
+    crs: string;
+    numberMatched: number;
+    numberReturned: number;
+    offset: number;
+    features: Feature[];
+    links: Link[];
+  },
+): string {
   const keys = [...new Set(a.features.flatMap((f) => Object.keys(f.properties ?? {})))];
   const itemHref = (f: Feature) => `${base}/collections/${encodeURIComponent(a.code)}/items/${encodeURIComponent(f.id)}?f=html`;
   const rows = a.features
-    .map((f) => `<tr><td><a href="${esc(itemHref(f))}">${esc(f.id)}</a></td><td>${esc(f.geometry?.type)}</td>${keys.map((k) => `<td>${esc(f.properties?.[k])}</td>`).join('')}</tr>`)
+    .map(
+      (f) =>
+        `<tr><td><a href="${esc(itemHref(f))}">${esc(f.id)}</a></td><td>${esc(f.geometry?.type)}</td>${keys.map((k) => `<td>${esc(f.properties?.[k])}</td>`).join('')}</tr>`,
+    )
     .join('');
-  const pager = a.links.filter((l) => l.rel === 'prev' || l.rel === 'next').map((l) => `<a href="${esc(l.href)}">${esc(l.title)}</a>`).join('');
+  const pager = a.links
+    .filter((l) => l.rel === 'prev' || l.rel === 'next')
+    .map((l) => `<a href="${esc(l.href)}">${esc(l.title)}</a>`)
+    .join('');
   const from = a.numberReturned ? a.offset + 1 : 0;
   const body = `<p>共 ${a.numberMatched} 个要素，本页第 ${from}–${a.offset + a.numberReturned} 个。坐标参照系：<code>${esc(a.crs)}</code></p>
 <table><tr><th>要素编号</th><th>几何类型</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table><nav class="pager">${pager}</nav>`;
-  return page(`${a.title} 要素`, a.links, body, crumbsFor(base, ['图层', `${base}/collections?f=html`], [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`], ['要素', null]));
+  return page(
+    `${a.title} 要素`,
+    a.links,
+    body,
+    crumbsFor(
+      base,
+      ['图层', `${base}/collections?f=html`],
+      [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`],
+      ['要素', null],
+    ),
+  );
 }
 
 export function itemHtml(base: string, a: { code: string; title: string; crs: string; feature: Feature; links: Link[] }): string {
   const geom = JSON.stringify(a.feature.geometry);
   const body = `<table><tr><th>要素编号</th><td>${esc(a.feature.id)}</td></tr><tr><th>几何类型</th><td>${esc(a.feature.geometry?.type)}</td></tr>${propsTable(a.feature)}</table>
 <p>坐标（<code>${esc(a.crs)}</code>）：</p><pre>${esc(geom.length > 20000 ? `${geom.slice(0, 20000)}…` : geom)}</pre>`;
-  return page(`${a.title} · ${a.feature.id}`, a.links, body,
-    crumbsFor(base, ['图层', `${base}/collections?f=html`], [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`],
-      ['要素', `${base}/collections/${encodeURIComponent(a.code)}/items?f=html`], [String(a.feature.id), null]));
+  return page(
+    `${a.title} · ${a.feature.id}`,
+    a.links,
+    body,
+    crumbsFor(
+      base,
+      ['图层', `${base}/collections?f=html`],
+      [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`],
+      ['要素', `${base}/collections/${encodeURIComponent(a.code)}/items?f=html`],
+      [String(a.feature.id), null],
+    ),
+  );
 }

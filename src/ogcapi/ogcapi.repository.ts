@@ -44,7 +44,8 @@ function bboxSql(bbox: BboxFilter, b: Binder): string {
 
 // A JSON number or a numeric string, as SQL numeric; anything else (text, null) as NULL, so a
 // numeric comparison never fails on a value that is not a number.
-const NUMERIC = (key: string) => `(CASE WHEN (f.props->>${key}) ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,3})?$' THEN (f.props->>${key})::numeric END)`;
+const NUMERIC = (key: string) =>
+  `(CASE WHEN (f.props->>${key}) ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,3})?$' THEN (f.props->>${key})::numeric END)`;
 
 const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
 
@@ -91,7 +92,10 @@ export const isUnfiltered = (s: FeatureSelection) => !s.bbox && !s.properties.le
 export async function countFeatures(db: Queryable, s: FeatureSelection): Promise<number> {
   if (isUnfiltered(s)) {
     // The version's own count (written by the import) saves a scan of the whole version.
-    const r = await db.query<{ n: number }>(`SELECT feature_count AS n FROM layer_version WHERE layer_id = $1 AND version = $2`, [s.scope.layer.id, s.version]);
+    const r = await db.query<{ n: number }>(`SELECT feature_count AS n FROM layer_version WHERE layer_id = $1 AND version = $2`, [
+      s.scope.layer.id,
+      s.version,
+    ]);
     return r.rows[0]?.n ?? 0;
   }
   const b = new Binder();
@@ -104,7 +108,13 @@ export async function countFeatures(db: Queryable, s: FeatureSelection): Promise
  * no parse/serialise round trip in Node for 10,000-feature pages). Ordered by feature id, then
  * row id, so offset paging is stable.
  */
-export async function pageFeatures(db: Queryable, s: FeatureSelection, crs: OgcCrs, limit: number, offset: number): Promise<{ json: string; count: number }> {
+export async function pageFeatures(
+  db: Queryable,
+  s: FeatureSelection,
+  crs: OgcCrs,
+  limit: number,
+  offset: number,
+): Promise<{ json: string; count: number }> {
   const b = new Binder();
   const w = where(s, b);
   const r = await db.query<{ json: string | null; n: number }>(
@@ -120,7 +130,10 @@ export async function pageFeatures(db: Queryable, s: FeatureSelection, crs: OgcC
 export async function featureById(db: Queryable, scope: LayerScope, version: number, fid: string, crs: OgcCrs): Promise<string | null> {
   const b = new Binder();
   const w = where({ scope, version, bbox: null, properties: [], filter: null }, b);
-  const r = await db.query<{ json: string }>(`SELECT ${featureJson(crs)} AS json FROM feature f WHERE ${w} AND f.fid = ${b.add(fid)}::text LIMIT 1`, b.values);
+  const r = await db.query<{ json: string }>(
+    `SELECT ${featureJson(crs)} AS json FROM feature f WHERE ${w} AND f.fid = ${b.add(fid)}::text LIMIT 1`,
+    b.values,
+  );
   return r.rows[0]?.json ?? null;
 }
 
@@ -157,7 +170,9 @@ export async function versionExtent(db: Queryable, layerId: number, version: num
 
 /** When each layer's history begins: the earliest valid_from of its versions. */
 export async function firstValidFrom(db: Queryable): Promise<Map<number, Date>> {
-  const r = await db.query<{ layer_id: number; first: Date | string }>(`SELECT layer_id, min(valid_from) AS first FROM layer_version GROUP BY layer_id`);
+  const r = await db.query<{ layer_id: number; first: Date | string }>(
+    `SELECT layer_id, min(valid_from) AS first FROM layer_version GROUP BY layer_id`,
+  );
   return new Map(r.rows.map((x) => [x.layer_id, new Date(x.first)]));
 }
 

@@ -9,7 +9,17 @@ import { readableLayer, readableLayers, type LayerScope } from '../auth/layers.t
 import type { User } from '../auth/types.ts';
 import * as repo from './ogcapi.repository.ts';
 import { CRS84, STORAGE_CRS, SUPPORTED_CRS, type OgcCrs } from './crs.ts';
-import { parseDatetime, parseItemsQuery, parseCrs, checkKnown, ITEM_PARAMS, OgcRequestError, bad, type Format, type ItemsQuery } from './params.ts';
+import {
+  parseDatetime,
+  parseItemsQuery,
+  parseCrs,
+  checkKnown,
+  ITEM_PARAMS,
+  OgcRequestError,
+  bad,
+  type Format,
+  type ItemsQuery,
+} from './params.ts';
 import { GEOMETRY_QUERYABLE, spatialLiterals } from './cql2.ts';
 
 export const CONFORMANCE = [
@@ -73,7 +83,8 @@ export function landingPage(ctx: Ctx, apiDocPath: string) {
   const origin = new URL(ctx.base).origin;
   return {
     title: '国土空间规划“一张图”要素服务',
-    description: '按 OGC API – Features 标准提供“一张图”图层要素（GeoJSON / HTML），支持 CRS84、EPSG:4490、EPSG:4549 坐标参照系与 CQL2 过滤。',
+    description:
+      '按 OGC API – Features 标准提供“一张图”图层要素（GeoJSON / HTML），支持 CRS84、EPSG:4490、EPSG:4549 坐标参照系与 CQL2 过滤。',
     links: [
       ...selfLinks(ctx, '', MEDIA.json, '服务首页'),
       { href: `${origin}${apiDocPath}`, rel: 'service-desc', type: MEDIA.openapi, title: 'API 定义（OpenAPI 3.0）' },
@@ -145,7 +156,12 @@ export function createOgcService(db: Db) {
         ...selfLinks(ctx, path, MEDIA.json, l.name_zh),
         { href: href(ctx, `${path}/items`), rel: 'items', type: MEDIA.geojson, title: `${l.name_zh} 要素（GeoJSON）` },
         { href: href(ctx, `${path}/items`, 'html'), rel: 'items', type: MEDIA.html, title: `${l.name_zh} 要素（网页）` },
-        { href: href(ctx, `${path}/queryables`), rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: MEDIA.schema, title: `${l.name_zh} 可查询属性` },
+        {
+          href: href(ctx, `${path}/queryables`),
+          rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables',
+          type: MEDIA.schema,
+          title: `${l.name_zh} 可查询属性`,
+        },
       ],
       extent,
       itemType: 'feature',
@@ -180,7 +196,14 @@ export function createOgcService(db: Db) {
     const declared = new Map(l.attr_schema.map((a) => [a.name, a]));
     for (const name of await propertyNames(l, l.active_version)) {
       const a = declared.get(name);
-      const type = a?.type === 'number' ? { type: 'number' } : a?.type === 'boolean' ? { type: 'boolean' } : a?.type === 'date' ? { type: 'string', format: 'date' } : { type: 'string' };
+      const type =
+        a?.type === 'number'
+          ? { type: 'number' }
+          : a?.type === 'boolean'
+            ? { type: 'boolean' }
+            : a?.type === 'date'
+              ? { type: 'string', format: 'date' }
+              : { type: 'string' };
       props[name] = { title: a?.label ?? name, ...type };
     }
     return {
@@ -220,7 +243,15 @@ export function createOgcService(db: Db) {
       const sel: repo.FeatureSelection = { scope, version, bbox: q.bbox, properties: q.properties, filter: q.filter };
       [matched, page] = [await repo.countFeatures(db, sel), await repo.pageFeatures(db, sel, q.crs, q.limit, q.offset)];
     }
-    return { layer: l, query: q, version, numberMatched: matched, numberReturned: page.count, featuresJson: page.json, links: itemsLinks(ctx, l, q, search, matched, page.count) };
+    return {
+      layer: l,
+      query: q,
+      version,
+      numberMatched: matched,
+      numberReturned: page.count,
+      featuresJson: page.json,
+      links: itemsLinks(ctx, l, q, search, matched, page.count),
+    };
   }
 
   function itemsLinks(ctx: Ctx, l: LayerRow, q: ItemsQuery, search: URLSearchParams, matched: number, returned: number): Link[] {

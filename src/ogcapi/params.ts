@@ -7,7 +7,10 @@ import { parseCql2, type CqlNode } from './cql2.ts';
 
 /** A 4xx answer whose message names the parameter at fault. */
 export class OgcRequestError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'OgcRequestError';
   }
@@ -110,14 +113,20 @@ export function parseBbox(q: Raw): BboxFilter | null {
   }
   const parts = v.split(',');
   if (parts.length === 6) throw bad('parameter "bbox": 3D boxes (6 numbers) are not supported; give 4 numbers');
-  if (parts.length !== 4) throw bad(`parameter "bbox" must be 4 comma-separated numbers (lower corner, upper corner, in the axis order of ${crs.uri}), got "${v}"`);
+  if (parts.length !== 4)
+    throw bad(
+      `parameter "bbox" must be 4 comma-separated numbers (lower corner, upper corner, in the axis order of ${crs.uri}), got "${v}"`,
+    );
   const b = parts.map((p) => parseNumber(p, 'parameter "bbox"')) as [number, number, number, number];
   for (const axis of [0, 1]) {
     const [lo, hi] = crs.range[axis];
-    if (b[axis] < lo || b[axis + 2] > hi) throw bad(`parameter "bbox": axis ${axis + 1} must lie within ${lo}..${hi} in ${crs.uri}, got "${v}"`);
+    if (b[axis] < lo || b[axis + 2] > hi)
+      throw bad(`parameter "bbox": axis ${axis + 1} must lie within ${lo}..${hi} in ${crs.uri}, got "${v}"`);
     if (b[axis] > b[axis + 2]) {
       const antimeridian = crs.uri === CRS84 && axis === 0;
-      throw bad(`parameter "bbox": lower bound ${b[axis]} exceeds upper bound ${b[axis + 2]} on axis ${axis + 1}${antimeridian ? ' (boxes across the antimeridian are not supported)' : ''}`);
+      throw bad(
+        `parameter "bbox": lower bound ${b[axis]} exceeds upper bound ${b[axis + 2]} on axis ${axis + 1}${antimeridian ? ' (boxes across the antimeridian are not supported)' : ''}`,
+      );
     }
   }
   return { xy: bboxToXY(crs, b), crs };
@@ -135,7 +144,8 @@ export function parseInstant(s: string, what: string): Date {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const day = new Date(Date.UTC(y, mo - 1, d));
   // Date.UTC rolls 2024-02-30 over into March; a real calendar date survives the round trip.
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) throw bad(`${what}: "${s}" is not a calendar date`);
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    throw bad(`${what}: "${s}" is not a calendar date`);
   if (m[4] === undefined) return new Date(day.getTime() + 86_400_000 - 1);
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) throw bad(`${what}: "${s}" is not a valid time of day`);
   const at = new Date(s.replace(' ', 'T'));
@@ -185,5 +195,13 @@ export function parseItemsQuery(q: Raw, properties: ReadonlySet<string>): ItemsQ
     if ((ITEMS_PARAMS as readonly string[]).includes(name)) continue;
     props.push({ name, value: text(q, name)! });
   }
-  return { limit, offset, bbox: parseBbox(q), datetime: parseDatetime(q), crs: parseCrs(q, 'crs'), properties: props, filter: parseFilter(q, properties) };
+  return {
+    limit,
+    offset,
+    bbox: parseBbox(q),
+    datetime: parseDatetime(q),
+    crs: parseCrs(q, 'crs'),
+    properties: props,
+    filter: parseFilter(q, properties),
+  };
 }

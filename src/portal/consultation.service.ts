@@ -41,7 +41,13 @@ export interface ConsultationSummary {
   approvedComments: number;
 }
 
-export interface StaffCounts { pendingComments: number; rejectedComments: number; createdBy: string; createdAt: string; updatedAt: string }
+export interface StaffCounts {
+  pendingComments: number;
+  rejectedComments: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export const consultationState = (start: string, end: string, today: string): ConsultationState =>
   today < start ? 'upcoming' : today > end ? 'closed' : 'open';
@@ -52,13 +58,31 @@ export const zhDate = (d: string) => `${d.slice(0, 4)}年${d.slice(5, 7)}月${d.
 export function toSummary(r: repo.ConsultationRow, today: string): ConsultationSummary {
   const state = consultationState(r.start_date, r.end_date, today);
   return {
-    id: r.id, title: r.title, summary: r.summary, planType: r.plan_type, organiser: r.organiser, startDate: r.start_date, endDate: r.end_date,
-    state, stateName: STATE_ZH[state], daysLeft: state === 'open' ? daysBetween(today, r.end_date) + 1 : null,
-    documents: r.documents, bbox: r.bbox, areaM2: r.area_m2, areaMu: m2ToMu(r.area_m2), approvedComments: r.approved_comments,
+    id: r.id,
+    title: r.title,
+    summary: r.summary,
+    planType: r.plan_type,
+    organiser: r.organiser,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    state,
+    stateName: STATE_ZH[state],
+    daysLeft: state === 'open' ? daysBetween(today, r.end_date) + 1 : null,
+    documents: r.documents,
+    bbox: r.bbox,
+    areaM2: r.area_m2,
+    areaMu: m2ToMu(r.area_m2),
+    approvedComments: r.approved_comments,
   };
 }
 
-const staffCounts = (r: repo.ConsultationRow): StaffCounts => ({ pendingComments: r.pending_comments, rejectedComments: r.rejected_comments, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at });
+const staffCounts = (r: repo.ConsultationRow): StaffCounts => ({
+  pendingComments: r.pending_comments,
+  rejectedComments: r.rejected_comments,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 export async function listConsultations(db: Queryable, clock: Clock, f: { state?: ConsultationState; limit?: number }, staff: boolean) {
   const today = clock.today();
@@ -76,8 +100,12 @@ async function mustFind(q: Queryable, id: number, lock = false) {
 export async function getConsultation(db: Queryable, clock: Clock, id: number, staff: boolean) {
   const today = clock.today();
   const c = await mustFind(db, id);
-  const comments = (await repo.listComments(db, { consultationId: id, status: 'approved', limit: 500, offset: 0 }))
-    .map((m) => ({ id: m.id, name: m.author_name, text: m.body, submittedOn: m.submitted_on }));
+  const comments = (await repo.listComments(db, { consultationId: id, status: 'approved', limit: 500, offset: 0 })).map((m) => ({
+    id: m.id,
+    name: m.author_name,
+    text: m.body,
+    submittedOn: m.submitted_on,
+  }));
   return { ...toSummary(c, today), ...(staff ? staffCounts(c) : {}), geometry: c.geometry, comments };
 }
 
@@ -92,7 +120,20 @@ export async function consultationAreas(db: Queryable, clock: Clock, f: { state?
     type: 'FeatureCollection' as const,
     features: rows.map((r) => {
       const s = toSummary(r, today);
-      return { type: 'Feature' as const, id: r.id, geometry: r.geometry, properties: { id: s.id, title: s.title, state: s.state, stateName: s.stateName, daysLeft: s.daysLeft, startDate: s.startDate, endDate: s.endDate } };
+      return {
+        type: 'Feature' as const,
+        id: r.id,
+        geometry: r.geometry,
+        properties: {
+          id: s.id,
+          title: s.title,
+          state: s.state,
+          stateName: s.stateName,
+          daysLeft: s.daysLeft,
+          startDate: s.startDate,
+          endDate: s.endDate,
+        },
+      };
     }),
   };
 }
@@ -113,16 +154,21 @@ export interface ConsultationInput {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (d: string) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+const validDate = (d: string) =>
+  DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 function checkWrite(c: repo.ConsultationWrite): void {
   const problems: string[] = [];
   if (!c.title.trim()) problems.push('title (标题) must not be empty');
   if (!validDate(c.startDate)) problems.push(`startDate must be a date YYYY-MM-DD, got "${c.startDate}"`);
   if (!validDate(c.endDate)) problems.push(`endDate must be a date YYYY-MM-DD, got "${c.endDate}"`);
-  if (validDate(c.startDate) && validDate(c.endDate) && c.endDate < c.startDate) problems.push(`endDate ${c.endDate} is before startDate ${c.startDate}`);
-  c.documents.forEach((d, i) => { if (!d?.title?.trim()) problems.push(`documents[${i}].title must not be empty`); });
-  if (problems.length) throw new HttpError(400, `征求意见项目无效 (invalid consultation): ${problems.join('; ')}`, 'invalid_consultation', problems);
+  if (validDate(c.startDate) && validDate(c.endDate) && c.endDate < c.startDate)
+    problems.push(`endDate ${c.endDate} is before startDate ${c.startDate}`);
+  c.documents.forEach((d, i) => {
+    if (!d?.title?.trim()) problems.push(`documents[${i}].title must not be empty`);
+  });
+  if (problems.length)
+    throw new HttpError(400, `征求意见项目无效 (invalid consultation): ${problems.join('; ')}`, 'invalid_consultation', problems);
 }
 
 async function geometryParts(db: Db, config: Config, input: ConsultationInput): Promise<string[]> {
@@ -134,14 +180,25 @@ async function geometryParts(db: Db, config: Config, input: ConsultationInput): 
 export async function createConsultation(db: Db, config: Config, input: ConsultationInput, user: string) {
   if (input.geojson === undefined) throw new HttpError(400, 'geojson: the consultation area (公示范围) is required');
   const w: repo.ConsultationWrite = {
-    title: (input.title ?? '').trim(), summary: input.summary ?? '', planType: input.planType ?? null, organiser: input.organiser ?? null,
-    startDate: input.startDate ?? '', endDate: input.endDate ?? '', documents: input.documents ?? [],
+    title: (input.title ?? '').trim(),
+    summary: input.summary ?? '',
+    planType: input.planType ?? null,
+    organiser: input.organiser ?? null,
+    startDate: input.startDate ?? '',
+    endDate: input.endDate ?? '',
+    documents: input.documents ?? [],
   };
   checkWrite(w);
   const parts = await geometryParts(db, config, input);
   const id = await db.transaction(async (tx) => {
     const id = await repo.insertConsultation(tx, w, parts, user);
-    await appendAudit(tx, { actor: user, action: 'consultation.create', entity: 'consultation', entityId: id, after: { ...w, parts: parts.length } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'consultation.create',
+      entity: 'consultation',
+      entityId: id,
+      after: { ...w, parts: parts.length },
+    });
     return id;
   });
   return getConsultation(db, config.clock, id, true);
@@ -151,15 +208,34 @@ export async function updateConsultation(db: Db, config: Config, id: number, inp
   const parts = input.geojson === undefined ? null : await geometryParts(db, config, input);
   await db.transaction(async (tx) => {
     const c = await mustFind(tx, id, true);
-    const before: repo.ConsultationWrite = { title: c.title, summary: c.summary, planType: c.plan_type, organiser: c.organiser, startDate: c.start_date, endDate: c.end_date, documents: c.documents };
+    const before: repo.ConsultationWrite = {
+      title: c.title,
+      summary: c.summary,
+      planType: c.plan_type,
+      organiser: c.organiser,
+      startDate: c.start_date,
+      endDate: c.end_date,
+      documents: c.documents,
+    };
     const after: repo.ConsultationWrite = {
-      title: input.title === undefined ? before.title : input.title.trim(), summary: input.summary ?? before.summary,
-      planType: input.planType === undefined ? before.planType : input.planType, organiser: input.organiser === undefined ? before.organiser : input.organiser,
-      startDate: input.startDate ?? before.startDate, endDate: input.endDate ?? before.endDate, documents: input.documents ?? before.documents,
+      title: input.title === undefined ? before.title : input.title.trim(),
+      summary: input.summary ?? before.summary,
+      planType: input.planType === undefined ? before.planType : input.planType,
+      organiser: input.organiser === undefined ? before.organiser : input.organiser,
+      startDate: input.startDate ?? before.startDate,
+      endDate: input.endDate ?? before.endDate,
+      documents: input.documents ?? before.documents,
     };
     checkWrite(after);
     await repo.updateConsultation(tx, id, after, parts);
-    await appendAudit(tx, { actor: user, action: 'consultation.update', entity: 'consultation', entityId: id, before, after: { ...after, ...(parts ? { parts: parts.length } : {}) } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'consultation.update',
+      entity: 'consultation',
+      entityId: id,
+      before,
+      after: { ...after, ...(parts ? { parts: parts.length } : {}) },
+    });
   });
   return getConsultation(db, config.clock, id, true);
 }
@@ -169,15 +245,29 @@ export async function deleteConsultation(db: Db, id: number, user: string): Prom
   await db.transaction(async (tx) => {
     const c = await mustFind(tx, id, true);
     const n = await repo.commentCount(tx, id);
-    if (n > 0) throw new HttpError(409, `征求意见项目 ${id} 已有 ${n} 条公众意见，不能删除 (consultation ${id} has ${n} comments and cannot be deleted; change its dates to close it instead)`);
+    if (n > 0)
+      throw new HttpError(
+        409,
+        `征求意见项目 ${id} 已有 ${n} 条公众意见，不能删除 (consultation ${id} has ${n} comments and cannot be deleted; change its dates to close it instead)`,
+      );
     await repo.deleteConsultation(tx, id);
-    await appendAudit(tx, { actor: user, action: 'consultation.delete', entity: 'consultation', entityId: id, before: { title: c.title, startDate: c.start_date, endDate: c.end_date } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'consultation.delete',
+      entity: 'consultation',
+      entityId: id,
+      before: { title: c.title, startDate: c.start_date, endDate: c.end_date },
+    });
   });
 }
 
 // Comments ----------------------------------------------------------------------------------------
 
-export interface CommentInput { name?: string | null; contact?: string | null; text: string }
+export interface CommentInput {
+  name?: string | null;
+  contact?: string | null;
+  text: string;
+}
 
 const chars = (s: string) => [...s].length;
 const blankToNull = (s: string | null | undefined) => (s == null || s.trim() === '' ? null : s.trim());
@@ -187,46 +277,99 @@ export async function submitComment(db: Db, clock: Clock, consultationId: number
   const text = (input.text ?? '').trim();
   const n = chars(text);
   if (n < COMMENT_MIN || n > COMMENT_MAX) {
-    throw new HttpError(400, `意见内容须为 ${COMMENT_MIN}–${COMMENT_MAX} 个字 (text must be ${COMMENT_MIN}–${COMMENT_MAX} characters, got ${n})`, 'invalid_comment');
+    throw new HttpError(
+      400,
+      `意见内容须为 ${COMMENT_MIN}–${COMMENT_MAX} 个字 (text must be ${COMMENT_MIN}–${COMMENT_MAX} characters, got ${n})`,
+      'invalid_comment',
+    );
   }
   const name = blankToNull(input.name);
   const contact = blankToNull(input.contact);
   if (name && chars(name) > 50) throw new HttpError(400, `name must be at most 50 characters, got ${chars(name)}`, 'invalid_comment');
-  if (contact && chars(contact) > 100) throw new HttpError(400, `contact must be at most 100 characters, got ${chars(contact)}`, 'invalid_comment');
+  if (contact && chars(contact) > 100)
+    throw new HttpError(400, `contact must be at most 100 characters, got ${chars(contact)}`, 'invalid_comment');
   const today = clock.today();
   return db.transaction(async (tx) => {
     const c = await mustFind(tx, consultationId);
     const state = consultationState(c.start_date, c.end_date, today);
-    if (state === 'closed') throw new HttpError(409, `“${c.title}”的公示已于${zhDate(c.end_date)}结束，不再接收意见 (the consultation closed on ${c.end_date}; comments are no longer accepted)`, 'consultation_closed');
-    if (state === 'upcoming') throw new HttpError(409, `“${c.title}”的公示将于${zhDate(c.start_date)}开始，届时方可提交意见 (the consultation opens on ${c.start_date})`, 'consultation_not_open');
+    if (state === 'closed')
+      throw new HttpError(
+        409,
+        `“${c.title}”的公示已于${zhDate(c.end_date)}结束，不再接收意见 (the consultation closed on ${c.end_date}; comments are no longer accepted)`,
+        'consultation_closed',
+      );
+    if (state === 'upcoming')
+      throw new HttpError(
+        409,
+        `“${c.title}”的公示将于${zhDate(c.start_date)}开始，届时方可提交意见 (the consultation opens on ${c.start_date})`,
+        'consultation_not_open',
+      );
     const row = await repo.insertComment(tx, { consultationId, name, contact, body: text, today });
     // Contact details are personal information (个人信息保护法 第六条, minimum necessary): the
     // trail records that one was given, not what it was.
-    await appendAudit(tx, { actor, action: 'consultation.comment', entity: 'consultation_comment', entityId: row.id, after: { consultationId, name, contactGiven: contact !== null, text, status: 'pending' } });
-    return { id: row.id, consultationId, status: row.status, statusName: COMMENT_STATUS_ZH[row.status], submittedOn: row.submitted_on, message: '意见已提交，审核通过后公开显示 (your comment is received and will be shown once moderated)' };
+    await appendAudit(tx, {
+      actor,
+      action: 'consultation.comment',
+      entity: 'consultation_comment',
+      entityId: row.id,
+      after: { consultationId, name, contactGiven: contact !== null, text, status: 'pending' },
+    });
+    return {
+      id: row.id,
+      consultationId,
+      status: row.status,
+      statusName: COMMENT_STATUS_ZH[row.status],
+      submittedOn: row.submitted_on,
+      message: '意见已提交，审核通过后公开显示 (your comment is received and will be shown once moderated)',
+    };
   });
 }
 
 const commentOut = (m: repo.CommentRow) => ({
-  id: m.id, consultationId: m.consultation_id, consultationTitle: m.consultation_title, name: m.author_name, contact: m.contact, text: m.body,
-  status: m.status, statusName: COMMENT_STATUS_ZH[m.status], submittedOn: m.submitted_on, createdAt: m.created_at,
-  moderatedBy: m.moderated_by, moderatedAt: m.moderated_at, reason: m.moderation_reason,
+  id: m.id,
+  consultationId: m.consultation_id,
+  consultationTitle: m.consultation_title,
+  name: m.author_name,
+  contact: m.contact,
+  text: m.body,
+  status: m.status,
+  statusName: COMMENT_STATUS_ZH[m.status],
+  submittedOn: m.submitted_on,
+  createdAt: m.created_at,
+  moderatedBy: m.moderated_by,
+  moderatedAt: m.moderated_at,
+  reason: m.moderation_reason,
 });
 
 export async function listComments(db: Queryable, f: { status?: CommentStatus; consultationId?: number; limit?: number; offset?: number }) {
-  return (await repo.listComments(db, { status: f.status, consultationId: f.consultationId, limit: Math.min(f.limit ?? 100, 500), offset: f.offset ?? 0 })).map(commentOut);
+  return (
+    await repo.listComments(db, {
+      status: f.status,
+      consultationId: f.consultationId,
+      limit: Math.min(f.limit ?? 100, 500),
+      offset: f.offset ?? 0,
+    })
+  ).map(commentOut);
 }
 
 /** Approve (shown publicly) or reject (kept, never shown) a comment; a rejection needs a reason. */
 export async function moderateComment(db: Db, id: number, m: { decision: 'approved' | 'rejected'; reason?: string }, user: string) {
   const reason = blankToNull(m.reason);
-  if (m.decision === 'rejected' && (!reason || chars(reason) < 2)) throw new HttpError(400, `reason: rejecting comment ${id} needs a reason (不予公开须说明理由)`, 'reason_required');
+  if (m.decision === 'rejected' && (!reason || chars(reason) < 2))
+    throw new HttpError(400, `reason: rejecting comment ${id} needs a reason (不予公开须说明理由)`, 'reason_required');
   return db.transaction(async (tx) => {
     const c = await repo.findComment(tx, id, { lock: true });
     if (!c) throw new HttpError(404, `公众意见 ${id} 不存在 (comment ${id} does not exist)`);
     if (c.status === m.decision) throw new HttpError(409, `comment ${id} is already ${m.decision} (${COMMENT_STATUS_ZH[c.status]})`);
     await repo.setCommentStatus(tx, id, m.decision, user, reason);
-    await appendAudit(tx, { actor: user, action: 'consultation.comment.moderate', entity: 'consultation_comment', entityId: id, before: { status: c.status, reason: c.moderation_reason }, after: { status: m.decision, reason } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'consultation.comment.moderate',
+      entity: 'consultation_comment',
+      entityId: id,
+      before: { status: c.status, reason: c.moderation_reason },
+      after: { status: m.decision, reason },
+    });
     return commentOut((await repo.findComment(tx, id))!);
   });
 }

@@ -42,8 +42,18 @@ export const INDICATOR_FIELDS: { field: string; label: string; unit: string; kin
   { field: 'JZXG', label: '建筑限高', unit: 'm', kind: 'max' },
 ];
 
-export interface Attribute { field: string; label: string; value: unknown }
-export interface Indicator { field: string; label: string; value: number; unit: string; kind: 'max' | 'min' }
+export interface Attribute {
+  field: string;
+  label: string;
+  value: unknown;
+}
+export interface Indicator {
+  field: string;
+  label: string;
+  value: number;
+  unit: string;
+  kind: 'max' | 'min';
+}
 
 export interface PlaceFeature {
   layer: string;
@@ -66,7 +76,16 @@ export interface PlaceAnswer {
   nearby: {
     radiusM: number;
     facilities: { fid: string; name: string; type: string | null; typeCode: string | null; distanceM: number; lon: number; lat: number }[];
-    parks: { fid: string; name: string; type: string | null; distanceM: number; areaM2: number | null; areaMu: number | null; lon: number; lat: number }[];
+    parks: {
+      fid: string;
+      name: string;
+      type: string | null;
+      distanceM: number;
+      areaM2: number | null;
+      areaMu: number | null;
+      lon: number;
+      lat: number;
+    }[];
   };
   consultations: ConsultationSummary[];
   /** Layer versions the answer was read from (code → version). */
@@ -81,7 +100,10 @@ const labelOf = (layer: LayerRow, fid: string, props: Record<string, unknown>): 
 /** Attributes in the layer's schema order with their Chinese labels, then any others. */
 function attributes(schema: AttrField[], props: Record<string, unknown>): Attribute[] {
   const known = schema.filter((a) => a.name in props).map((a) => ({ field: a.name, label: a.label ?? a.name, value: props[a.name] }));
-  const extra = Object.keys(props).filter((k) => !schema.some((a) => a.name === k)).sort().map((k) => ({ field: k, label: k, value: props[k] }));
+  const extra = Object.keys(props)
+    .filter((k) => !schema.some((a) => a.name === k))
+    .sort()
+    .map((k) => ({ field: k, label: k, value: props[k] }));
   return [...known, ...extra];
 }
 
@@ -104,22 +126,34 @@ export function checkPoint(config: Config, lon: number, lat: number): void {
   const [x0, y0, x1, y1] = config.cityExtent;
   const m = config.extentMargin;
   if (!(lon >= x0 - m && lon <= x1 + m && lat >= y0 - m && lat <= y1 + m)) {
-    throw new HttpError(400, `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`, 'outside_extent');
+    throw new HttpError(
+      400,
+      `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`,
+      'outside_extent',
+    );
   }
 }
 
 export async function placeAt(db: Db, config: Config, lon: number, lat: number, radiusM = DEFAULT_RADIUS_M): Promise<PlaceAnswer> {
   checkPoint(config, lon, lat);
   if (!(radiusM > 0 && radiusM <= MAX_RADIUS_M)) throw new HttpError(400, `radius must be between 1 and ${MAX_RADIUS_M} m, got ${radiusM}`);
-  const layers = new Map((await readableLayers(db, ANONYMOUS)).filter((s) => s.layer.active_version !== null).map((s) => [s.layer.code, s.layer]));
+  const layers = new Map(
+    (await readableLayers(db, ANONYMOUS)).filter((s) => s.layer.active_version !== null).map((s) => [s.layer.code, s.layer]),
+  );
   const versions: Record<string, number> = {};
   const at = async (layer: LayerRow) => {
     versions[layer.code] = layer.active_version!;
     return featuresAt(db, layer.id, layer.active_version!, lon, lat);
   };
   const feature = (layer: LayerRow, r: { fid: string; props: Record<string, unknown>; area_m2: number | null }): PlaceFeature => ({
-    layer: layer.code, layerName: layer.name_zh, legalBasis: layer.legal_basis, fid: r.fid, label: labelOf(layer, r.fid, r.props),
-    attributes: attributes(layer.attr_schema, r.props), areaM2: r.area_m2, areaMu: mu(r.area_m2),
+    layer: layer.code,
+    layerName: layer.name_zh,
+    legalBasis: layer.legal_basis,
+    fid: r.fid,
+    label: labelOf(layer, r.fid, r.props),
+    attributes: attributes(layer.attr_schema, r.props),
+    areaM2: r.area_m2,
+    areaMu: mu(r.area_m2),
   });
 
   let district: PlaceAnswer['district'] = null;
@@ -147,7 +181,7 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
         ...feature(gh, r),
         code: r.props.YDYHFLDM == null ? null : String(r.props.YDYHFLDM),
         name: r.props.YDYHFLMC == null ? null : String(r.props.YDYHFLMC),
-        indicators: own.length ? own : unit?.indicators ?? [],
+        indicators: own.length ? own : (unit?.indicators ?? []),
         indicatorSource: own.length ? LAND_USE_LAYER : unit?.indicators.length ? UNIT_LAYER : null,
       };
     }
@@ -165,16 +199,27 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
   if (fac) {
     versions[fac.code] = fac.active_version!;
     nearby.facilities = (await featuresNear(db, fac.id, fac.active_version!, lon, lat, radiusM, 100)).map((r) => ({
-      fid: r.fid, name: labelOf(fac, r.fid, r.props), type: r.props.SSLX == null ? null : String(r.props.SSLX),
-      typeCode: r.props.SSLXDM == null ? null : String(r.props.SSLXDM), distanceM: r.distance_m, lon: r.lon, lat: r.lat,
+      fid: r.fid,
+      name: labelOf(fac, r.fid, r.props),
+      type: r.props.SSLX == null ? null : String(r.props.SSLX),
+      typeCode: r.props.SSLXDM == null ? null : String(r.props.SSLXDM),
+      distanceM: r.distance_m,
+      lon: r.lon,
+      lat: r.lat,
     }));
   }
   const park = layers.get(PARK_LAYER);
   if (park) {
     versions[park.code] = park.active_version!;
     nearby.parks = (await featuresNear(db, park.id, park.active_version!, lon, lat, radiusM, 50)).map((r) => ({
-      fid: r.fid, name: labelOf(park, r.fid, r.props), type: r.props.GYLX == null ? null : String(r.props.GYLX),
-      distanceM: r.distance_m, areaM2: r.area_m2, areaMu: mu(r.area_m2), lon: r.lon, lat: r.lat,
+      fid: r.fid,
+      name: labelOf(park, r.fid, r.props),
+      type: r.props.GYLX == null ? null : String(r.props.GYLX),
+      distanceM: r.distance_m,
+      areaM2: r.area_m2,
+      areaMu: mu(r.area_m2),
+      lon: r.lon,
+      lat: r.lat,
     }));
   }
 
@@ -202,10 +247,19 @@ export interface ParcelHit {
 export async function searchParcels(db: Db, text: string, limit = 10): Promise<ParcelHit[]> {
   const q = text.trim();
   if (!q) return [];
-  const layer = (await readableLayers(db, ANONYMOUS)).find((s) => s.layer.code === LAND_USE_LAYER && s.layer.active_version !== null)?.layer;
+  const layer = (await readableLayers(db, ANONYMOUS)).find(
+    (s) => s.layer.code === LAND_USE_LAYER && s.layer.active_version !== null,
+  )?.layer;
   if (!layer) return [];
   return (await findByCode(db, layer.id, layer.active_version!, q, limit)).map((r) => {
     const name = r.props.YDYHFLMC == null ? null : String(r.props.YDYHFLMC);
-    return { layer: layer.code, layerName: layer.name_zh, fid: r.fid, label: name ? `${r.fid} ${name}` : r.fid, bbox: r.bbox, center: [r.lon, r.lat] };
+    return {
+      layer: layer.code,
+      layerName: layer.name_zh,
+      fid: r.fid,
+      label: name ? `${r.fid} ${name}` : r.fid,
+      bbox: r.bbox,
+      center: [r.lon, r.lat],
+    };
   });
 }

@@ -41,20 +41,33 @@ export async function parcelsFromFile(db: Db, config: Config, path: string, opts
  * A boundary sent in a request body: GeoJSON (Feature, FeatureCollection or bare geometry) or the
  * text of a coordinate TXT. Written to a temporary file so it takes exactly the file path.
  */
-export async function parcelsFromBody(db: Db, config: Config, body: { geojson?: unknown; coordinateTxt?: string }, opts: ParcelReadOptions = {}): Promise<ProjectParcel[]> {
+export async function parcelsFromBody(
+  db: Db,
+  config: Config,
+  body: { geojson?: unknown; coordinateTxt?: string },
+  opts: ParcelReadOptions = {},
+): Promise<ProjectParcel[]> {
   const dir = mkdtempSync(join(tmpdir(), 'onemap-review-'));
   try {
     let file: string;
     if (body.geojson !== undefined) {
       const g = body.geojson as { type?: string };
-      const fc = g?.type === 'FeatureCollection' ? g : g?.type === 'Feature' ? { type: 'FeatureCollection', features: [g] } : { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: g }] };
+      const fc =
+        g?.type === 'FeatureCollection'
+          ? g
+          : g?.type === 'Feature'
+            ? { type: 'FeatureCollection', features: [g] }
+            : { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: g }] };
       file = join(dir, 'boundary.geojson');
       writeFileSync(file, JSON.stringify(fc));
     } else if (typeof body.coordinateTxt === 'string') {
       file = join(dir, 'boundary.txt');
       writeFileSync(file, body.coordinateTxt);
     } else {
-      throw Object.assign(new Error('the request needs the project boundary: "geojson" (GeoJSON) or "coordinateTxt" (国家坐标交换格式文本)'), { statusCode: 400 });
+      throw Object.assign(
+        new Error('the request needs the project boundary: "geojson" (GeoJSON) or "coordinateTxt" (国家坐标交换格式文本)'),
+        { statusCode: 400 },
+      );
     }
     try {
       return await parcelsFromFile(db, config, file, opts);
@@ -64,7 +77,10 @@ export async function parcelsFromBody(db: Db, config: Config, body: { geojson?: 
       const name = body.geojson !== undefined ? '请求中的 geojson' : '请求中的 coordinateTxt';
       const strip = (t: string) => t.split(file).join(name);
       err.message = strip(err.message);
-      if (Array.isArray(err.problems)) err.problems.forEach((p, i) => { err.problems![i] = JSON.parse(strip(JSON.stringify(p))); });
+      if (Array.isArray(err.problems))
+        err.problems.forEach((p, i) => {
+          err.problems![i] = JSON.parse(strip(JSON.stringify(p)));
+        });
       throw err;
     }
   } finally {

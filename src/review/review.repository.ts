@@ -89,14 +89,27 @@ export interface OverlapRow {
  * A parcel that only touches a feature (shared edge or point) gives an empty polygonal
  * intersection and no row: touching is not overlapping.
  */
-export async function overlaps(q: Queryable, subject: string, layers: { id: number; version: number }[], planarSrid: number): Promise<OverlapRow[]> {
+export async function overlaps(
+  q: Queryable,
+  subject: string,
+  layers: { id: number; version: number }[],
+  planarSrid: number,
+): Promise<OverlapRow[]> {
   if (layers.length === 0) return [];
   // Layer ids and versions are integers from the catalogue, written into the statement as
   // literals: the planner then prunes partitions at plan time and drives each partition's GiST
   // index from the project pieces. (With them as array parameters joined through the
   // feature_piece view it chose a plan ~30× slower on the large demo city.)
   const ids = layers.map((l) => Number(l.id)).join(', ');
-  const alive = (t: string) => '(' + layers.map((l) => `(${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`).join(' OR ') + ')';
+  const alive = (t: string) =>
+    '(' +
+    layers
+      .map(
+        (l) =>
+          `(${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`,
+      )
+      .join(' OR ') +
+    ')';
   return (
     await q.query<OverlapRow>(
       `WITH s AS MATERIALIZED (SELECT ST_Subdivide(ST_GeomFromEWKB(decode($1, 'hex')), ${SUBJECT_PIECE_VERTICES}) AS g),
@@ -156,9 +169,18 @@ export interface SetbackRow {
  * 0.26 m per km): geography ST_Distance between polygons a few metres apart returned 0 in
  * PostGIS 3.3 (tested: two rectangles 5 m apart), so it is not used here.
  */
-export async function setbackHits(q: Queryable, a: {
-  subject: string; layerId: number; version: number; planarSrid: number; defaultM: number; field: string | null; maxM: number;
-}): Promise<SetbackRow[]> {
+export async function setbackHits(
+  q: Queryable,
+  a: {
+    subject: string;
+    layerId: number;
+    version: number;
+    planarSrid: number;
+    defaultM: number;
+    field: string | null;
+    maxM: number;
+  },
+): Promise<SetbackRow[]> {
   // 1° of longitude is ≥ 95 km and 1° of latitude ≥ 110 km in Hangzhou (≤ 31°N): d / 90000 degrees
   // is at least d metres both ways, so the box filter never misses a candidate.
   return (
@@ -197,7 +219,10 @@ export async function setbackHits(q: Queryable, a: {
  * centreline extended by `beyond` m past each end; Zhejiang practice, domain.md §9), and the
  * distance to each runway.
  */
-export async function runwayReferral(q: Queryable, a: { subject: string; layerId: number; version: number; planarSrid: number; side: number; beyond: number }) {
+export async function runwayReferral(
+  q: Queryable,
+  a: { subject: string; layerId: number; version: number; planarSrid: number; side: number; beyond: number },
+) {
   return (
     await q.query<{ fid: string; props: Record<string, unknown>; distance_m: number; in_zone: boolean }>(
       `WITH s AS (SELECT ST_Transform(ST_GeomFromEWKB(decode($1, 'hex')), $4::int) AS g),

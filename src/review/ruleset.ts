@@ -47,7 +47,10 @@ export interface RuleSetVersion {
 
 export class RuleSetError extends Error {
   statusCode = 400;
-  constructor(message: string, readonly problems: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
     super(message);
     this.name = 'RuleSetError';
   }
@@ -96,59 +99,101 @@ interface RuleSetRow {
 }
 
 const toVersion = (r: RuleSetRow): RuleSetVersion => ({
-  name: r.name, version: r.version, definition: r.definition, createdAt: new Date(r.created_at).toISOString(), createdBy: r.created_by, note: r.note,
+  name: r.name,
+  version: r.version,
+  definition: r.definition,
+  createdAt: new Date(r.created_at).toISOString(),
+  createdBy: r.created_by,
+  note: r.note,
 });
 
 /** Installs the shipped default rule set as version 1 when there is none yet. */
 export async function ensureDefaultRuleSet(q: Queryable): Promise<void> {
   const r = await q.query(`SELECT 1 FROM review_ruleset WHERE name = $1 LIMIT 1`, [DEFAULT_RULESET.name]);
   if (r.rowCount > 0) return;
-  await q.query(`INSERT INTO review_ruleset (name, version, definition, created_by, note) VALUES ($1, 1, $2, 'system', $3)
-                 ON CONFLICT DO NOTHING`, [DEFAULT_RULESET.name, JSON.stringify(DEFAULT_RULESET), '随系统发布的默认规则（domain.md §4）']);
+  await q.query(
+    `INSERT INTO review_ruleset (name, version, definition, created_by, note) VALUES ($1, 1, $2, 'system', $3)
+                 ON CONFLICT DO NOTHING`,
+    [DEFAULT_RULESET.name, JSON.stringify(DEFAULT_RULESET), '随系统发布的默认规则（domain.md §4）'],
+  );
 }
 
 export async function currentRuleSet(q: Queryable, name = 'default'): Promise<RuleSetVersion> {
   if (name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
   const r = await q.query<RuleSetRow>(
-    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`, [name]);
+    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`,
+    [name],
+  );
   if (r.rowCount === 0) throw Object.assign(new RuleSetError(`rule set "${name}" does not exist (规则集不存在)`), { statusCode: 404 });
   return toVersion(r.rows[0]);
 }
 
 export async function ruleSetVersion(q: Queryable, name: string, version: number): Promise<RuleSetVersion> {
   const r = await q.query<RuleSetRow>(
-    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 AND version = $2`, [name, version]);
+    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 AND version = $2`,
+    [name, version],
+  );
   if (r.rowCount === 0) throw Object.assign(new RuleSetError(`rule set "${name}" has no version ${version}`), { statusCode: 404 });
   return toVersion(r.rows[0]);
 }
 
-export async function listRuleSets(q: Queryable): Promise<{ name: string; version: number; versions: number; createdAt: string; createdBy: string }[]> {
+export async function listRuleSets(
+  q: Queryable,
+): Promise<{ name: string; version: number; versions: number; createdAt: string; createdBy: string }[]> {
   await ensureDefaultRuleSet(q);
   const r = await q.query<{ name: string; version: number; versions: number; created_at: string; created_by: string }>(
     `SELECT DISTINCT ON (name) name, version, count(*) OVER (PARTITION BY name)::int AS versions, created_at::text, created_by
-       FROM review_ruleset ORDER BY name, version DESC`);
-  return r.rows.map((x) => ({ name: x.name, version: x.version, versions: x.versions, createdAt: new Date(x.created_at).toISOString(), createdBy: x.created_by }));
+       FROM review_ruleset ORDER BY name, version DESC`,
+  );
+  return r.rows.map((x) => ({
+    name: x.name,
+    version: x.version,
+    versions: x.versions,
+    createdAt: new Date(x.created_at).toISOString(),
+    createdBy: x.created_by,
+  }));
 }
 
 export async function listRuleSetVersions(q: Queryable, name: string) {
   const r = await q.query<Omit<RuleSetRow, 'definition'>>(
-    `SELECT name, version, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version`, [name]);
-  return r.rows.map((x) => ({ version: x.version, createdAt: new Date(x.created_at).toISOString(), createdBy: x.created_by, note: x.note }));
+    `SELECT name, version, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version`,
+    [name],
+  );
+  return r.rows.map((x) => ({
+    version: x.version,
+    createdAt: new Date(x.created_at).toISOString(),
+    createdBy: x.created_by,
+    note: x.note,
+  }));
 }
 
 /** Saves a new version of a rule set (validated), with an audit entry; returns it. */
 export async function saveRuleSet(q: Queryable, def: unknown, user: string, note?: string): Promise<RuleSetVersion> {
   const problems = validateRuleSet(def);
-  if (problems.length) throw new RuleSetError(`rule set rejected (规则集校验未通过): ${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`, problems);
+  if (problems.length)
+    throw new RuleSetError(
+      `rule set rejected (规则集校验未通过): ${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`,
+      problems,
+    );
   const d = def as RuleSetDef;
   if (d.name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
-  const prev = await q.query<RuleSetRow>(`SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`, [d.name]);
+  const prev = await q.query<RuleSetRow>(
+    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`,
+    [d.name],
+  );
   const version = (prev.rows[0]?.version ?? 0) + 1;
   const r = await q.query<RuleSetRow>(
     `INSERT INTO review_ruleset (name, version, definition, created_by, note) VALUES ($1, $2, $3, $4, $5)
      RETURNING name, version, definition, created_at::text, created_by, note`,
     [d.name, version, JSON.stringify(d), user, note ?? null],
   );
-  await appendAudit(q, { actor: user, action: 'ruleset.save', entity: 'ruleset', entityId: `${d.name}`, before: prev.rows[0] ? { version: prev.rows[0].version, definition: prev.rows[0].definition } : null, after: { version, definition: d, note: note ?? null } });
+  await appendAudit(q, {
+    actor: user,
+    action: 'ruleset.save',
+    entity: 'ruleset',
+    entityId: `${d.name}`,
+    before: prev.rows[0] ? { version: prev.rows[0].version, definition: prev.rows[0].definition } : null,
+    after: { version, definition: d, note: note ?? null },
+  });
   return toVersion(r.rows[0]);
 }

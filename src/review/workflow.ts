@@ -8,10 +8,18 @@ import type { Decision, FindingAction, FindingReview, OpinionInput, ReviewResult
 import type { ProjectParcel } from './input.ts';
 
 export type CaseStatus = 'machine-reviewed' | 'in-review' | 'decided' | 'signed';
-export const STATUS_ZH: Record<CaseStatus, string> = { 'machine-reviewed': '机审完成', 'in-review': '人审中', decided: '已决定', signed: '已签发' };
+export const STATUS_ZH: Record<CaseStatus, string> = {
+  'machine-reviewed': '机审完成',
+  'in-review': '人审中',
+  decided: '已决定',
+  signed: '已签发',
+};
 
 export class WorkflowError extends Error {
-  constructor(message: string, readonly statusCode = 409) {
+  constructor(
+    message: string,
+    readonly statusCode = 409,
+  ) {
     super(message);
     this.name = 'WorkflowError';
   }
@@ -62,16 +70,36 @@ const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
 async function caseRow(q: Queryable, id: number, lock = false): Promise<CaseRow> {
   const r = await q.query<CaseRow>(
     `SELECT id, title, applicant, project_type, indicators, status, run_id, decision, conditions, opinion, signed_by, signed_at::text, created_by, created_at::text
-       FROM review_case WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+       FROM review_case WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   if (r.rows.length === 0) throw new WorkflowError(`review case ${id} does not exist (审查案卷不存在)`, 404);
   return r.rows[0];
 }
 
 async function latestReviews(q: Queryable, runId: number): Promise<FindingReview[]> {
-  const r = await q.query<{ finding_key: string; action: FindingAction; verdict_before: Verdict; verdict_after: Verdict; reason: string | null; created_by: string; created_at: string }>(
+  const r = await q.query<{
+    finding_key: string;
+    action: FindingAction;
+    verdict_before: Verdict;
+    verdict_after: Verdict;
+    reason: string | null;
+    created_by: string;
+    created_at: string;
+  }>(
     `SELECT DISTINCT ON (finding_key) finding_key, action, verdict_before, verdict_after, reason, created_by, created_at::text
-       FROM review_finding_review WHERE run_id = $1 ORDER BY finding_key, id DESC`, [runId]);
-  return r.rows.map((x) => ({ findingKey: x.finding_key, action: x.action, verdictBefore: x.verdict_before, verdictAfter: x.verdict_after, reason: x.reason, by: x.created_by, at: iso(x.created_at)! }));
+       FROM review_finding_review WHERE run_id = $1 ORDER BY finding_key, id DESC`,
+    [runId],
+  );
+  return r.rows.map((x) => ({
+    findingKey: x.finding_key,
+    action: x.action,
+    verdictBefore: x.verdict_before,
+    verdictAfter: x.verdict_after,
+    reason: x.reason,
+    by: x.created_by,
+    at: iso(x.created_at)!,
+  }));
 }
 
 export async function getCase(q: Queryable, id: number): Promise<ReviewCase> {
@@ -80,26 +108,69 @@ export async function getCase(q: Queryable, id: number): Promise<ReviewCase> {
   const reviews = await latestReviews(q, c.run_id);
   const byKey = new Map(reviews.map((r) => [r.findingKey, r]));
   const findings = run.findings.map((f) => ({
-    key: f.key, title: f.title, layer: f.layer, machineVerdict: f.verdict, finalVerdict: byKey.get(f.key)?.verdictAfter ?? f.verdict, reviewed: byKey.has(f.key),
+    key: f.key,
+    title: f.title,
+    layer: f.layer,
+    machineVerdict: f.verdict,
+    finalVerdict: byKey.get(f.key)?.verdictAfter ?? f.verdict,
+    reviewed: byKey.has(f.key),
   }));
   return {
-    id: c.id, title: c.title, applicant: c.applicant, projectType: c.project_type, status: c.status, statusName: STATUS_ZH[c.status],
-    decision: c.decision, conditions: c.conditions, opinion: c.opinion, signedBy: c.signed_by, signedAt: iso(c.signed_at),
-    createdBy: c.created_by, createdAt: iso(c.created_at)!, run, reviews, findings,
+    id: c.id,
+    title: c.title,
+    applicant: c.applicant,
+    projectType: c.project_type,
+    status: c.status,
+    statusName: STATUS_ZH[c.status],
+    decision: c.decision,
+    conditions: c.conditions,
+    opinion: c.opinion,
+    signedBy: c.signed_by,
+    signedAt: iso(c.signed_at),
+    createdBy: c.created_by,
+    createdAt: iso(c.created_at)!,
+    run,
+    reviews,
+    findings,
     pending: findings.filter((f) => f.machineVerdict !== 'pass' && !f.reviewed).map((f) => f.key),
   };
 }
 
 /** `q` finds cases whose title or applicant contains it (the workbench's search box; % and _ match literally). */
-export async function listCases(q: Queryable, o: { status?: string; limit?: number; offset?: number; createdBy?: string; q?: string } = {}) {
+export async function listCases(
+  q: Queryable,
+  o: { status?: string; limit?: number; offset?: number; createdBy?: string; q?: string } = {},
+) {
   const text = o.q?.trim() ? `%${o.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
-  const r = await q.query<{ id: number; title: string; applicant: string | null; project_type: string; status: CaseStatus; decision: string | null; verdict: string; created_by: string; created_at: string }>(
+  const r = await q.query<{
+    id: number;
+    title: string;
+    applicant: string | null;
+    project_type: string;
+    status: CaseStatus;
+    decision: string | null;
+    verdict: string;
+    created_by: string;
+    created_at: string;
+  }>(
     `SELECT c.id, c.title, c.applicant, c.project_type, c.status, c.decision, r.verdict, c.created_by, c.created_at::text
        FROM review_case c JOIN review_run r ON r.id = c.run_id
       WHERE ($1::text IS NULL OR c.status = $1) AND ($4::text IS NULL OR c.created_by = $4)
         AND ($5::text IS NULL OR c.title ILIKE $5 OR c.applicant ILIKE $5) ORDER BY c.id DESC LIMIT $2 OFFSET $3`,
-    [o.status ?? null, Math.min(o.limit ?? 50, 500), o.offset ?? 0, o.createdBy ?? null, text]);
-  return r.rows.map((x) => ({ id: x.id, title: x.title, applicant: x.applicant, projectType: x.project_type, status: x.status, statusName: STATUS_ZH[x.status], decision: x.decision, machineVerdict: x.verdict, createdBy: x.created_by, createdAt: iso(x.created_at) }));
+    [o.status ?? null, Math.min(o.limit ?? 50, 500), o.offset ?? 0, o.createdBy ?? null, text],
+  );
+  return r.rows.map((x) => ({
+    id: x.id,
+    title: x.title,
+    applicant: x.applicant,
+    projectType: x.project_type,
+    status: x.status,
+    statusName: STATUS_ZH[x.status],
+    decision: x.decision,
+    machineVerdict: x.verdict,
+    createdBy: x.created_by,
+    createdAt: iso(x.created_at),
+  }));
 }
 
 export interface SubmitInput {
@@ -119,8 +190,15 @@ export async function submitCase(db: Db, s: SubmitInput): Promise<ReviewCase> {
   const id = await db.transaction(async (tx) => {
     const r = await tx.query<{ id: number }>(
       `INSERT INTO review_case (title, applicant, project_type, indicators, status, created_by) VALUES ($1, $2, $3, $4, 'machine-reviewed', $5) RETURNING id`,
-      [s.title.trim(), s.applicant ?? null, s.type, JSON.stringify(indicators), s.user]);
-    await appendAudit(tx, { actor: s.user, action: 'case.submit', entity: 'review_case', entityId: r.rows[0].id, after: { title: s.title, applicant: s.applicant ?? null, type: s.type, indicators, parcels: s.parcels.length } });
+      [s.title.trim(), s.applicant ?? null, s.type, JSON.stringify(indicators), s.user],
+    );
+    await appendAudit(tx, {
+      actor: s.user,
+      action: 'case.submit',
+      entity: 'review_case',
+      entityId: r.rows[0].id,
+      after: { title: s.title, applicant: s.applicant ?? null, type: s.type, indicators, parcels: s.parcels.length },
+    });
     return r.rows[0].id;
   });
   try {
@@ -130,7 +208,13 @@ export async function submitCase(db: Db, s: SubmitInput): Promise<ReviewCase> {
     // must not leave a case without a run behind.
     await db.transaction(async (tx) => {
       await tx.query(`DELETE FROM review_case WHERE id = $1 AND run_id IS NULL`, [id]);
-      await appendAudit(tx, { actor: s.user, action: 'case.submit-failed', entity: 'review_case', entityId: id, after: { error: (e as Error).message } });
+      await appendAudit(tx, {
+        actor: s.user,
+        action: 'case.submit-failed',
+        entity: 'review_case',
+        entityId: id,
+        after: { error: (e as Error).message },
+      });
     });
     throw e;
   }
@@ -141,8 +225,18 @@ async function machineReview(db: Db, caseId: number, input: ReviewInput): Promis
   const run = await runReview(db, { ...input, caseId });
   await db.transaction(async (tx) => {
     const before = await caseRow(tx, caseId, true);
-    await tx.query(`UPDATE review_case SET run_id = $2, status = 'machine-reviewed', decision = NULL, conditions = '[]', opinion = NULL, updated_at = now() WHERE id = $1`, [caseId, run.runId]);
-    await appendAudit(tx, { actor: input.user ?? 'anonymous', action: 'case.machine-review', entity: 'review_case', entityId: caseId, before: { runId: before.run_id, status: before.status, decision: before.decision }, after: { runId: run.runId, status: 'machine-reviewed', verdict: run.verdict } });
+    await tx.query(
+      `UPDATE review_case SET run_id = $2, status = 'machine-reviewed', decision = NULL, conditions = '[]', opinion = NULL, updated_at = now() WHERE id = $1`,
+      [caseId, run.runId],
+    );
+    await appendAudit(tx, {
+      actor: input.user ?? 'anonymous',
+      action: 'case.machine-review',
+      entity: 'review_case',
+      entityId: caseId,
+      before: { runId: before.run_id, status: before.status, decision: before.decision },
+      after: { runId: run.runId, status: 'machine-reviewed', verdict: run.verdict },
+    });
   });
   return run;
 }
@@ -156,7 +250,13 @@ export async function rerunCase(db: Db, id: number, user: string): Promise<Revie
   if (c.status === 'signed') throw new WorkflowError(`case ${id} is signed (已签发): it can no longer be re-reviewed; submit a new case`);
   // The frozen boundary (union of the parcels) is what gets re-reviewed.
   const g = await db.query<{ ewkb: string }>(`SELECT encode(ST_AsEWKB(geom), 'hex') AS ewkb FROM review_run WHERE id = $1`, [c.run_id]);
-  await machineReview(db, id, { parcels: [{ fid: 'boundary', ewkb: g.rows[0].ewkb }], type: c.project_type, indicators: c.indicators, user, name: c.title });
+  await machineReview(db, id, {
+    parcels: [{ fid: 'boundary', ewkb: g.rows[0].ewkb }],
+    type: c.project_type,
+    indicators: c.indicators,
+    user,
+    name: c.title,
+  });
   return getCase(db, id);
 }
 
@@ -171,27 +271,45 @@ export interface FindingReviewInput {
 export async function reviewFinding(db: Db, id: number, key: string, i: FindingReviewInput): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status === 'signed' || c.status === 'decided') throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: findings can no longer be changed${c.status === 'decided' ? ' (withdraw the decision first)' : ''}`);
+    if (c.status === 'signed' || c.status === 'decided')
+      throw new WorkflowError(
+        `case ${id} is ${STATUS_ZH[c.status]}: findings can no longer be changed${c.status === 'decided' ? ' (withdraw the decision first)' : ''}`,
+      );
     const run = await getRun(tx, c.run_id);
     const f = run.findings.find((x) => x.key === key);
-    if (!f) throw new WorkflowError(`finding "${key}" is not in the current run ${c.run_id} of case ${id}; findings: ${run.findings.map((x) => x.key).join(', ')}`, 404);
-    if (!['confirm', 'override', 'false-positive'].includes(i.action)) throw new WorkflowError(`action must be confirm, override or false-positive`, 400);
+    if (!f)
+      throw new WorkflowError(
+        `finding "${key}" is not in the current run ${c.run_id} of case ${id}; findings: ${run.findings.map((x) => x.key).join(', ')}`,
+        404,
+      );
+    if (!['confirm', 'override', 'false-positive'].includes(i.action))
+      throw new WorkflowError(`action must be confirm, override or false-positive`, 400);
     const reason = i.reason?.trim() || null;
-    if (i.action !== 'confirm' && !reason) throw new WorkflowError(`${i.action === 'override' ? '改判' : '误报'}必须填写理由 (a reason is required to ${i.action} a finding)`, 400);
+    if (i.action !== 'confirm' && !reason)
+      throw new WorkflowError(
+        `${i.action === 'override' ? '改判' : '误报'}必须填写理由 (a reason is required to ${i.action} a finding)`,
+        400,
+      );
     let after: Verdict;
     if (i.action === 'confirm') after = f.verdict;
     else if (i.action === 'false-positive') after = 'pass';
     else {
-      if (!i.verdict || !['pass', 'warn', 'fail'].includes(i.verdict)) throw new WorkflowError('override needs the new verdict: pass, warn or fail', 400);
+      if (!i.verdict || !['pass', 'warn', 'fail'].includes(i.verdict))
+        throw new WorkflowError('override needs the new verdict: pass, warn or fail', 400);
       after = i.verdict;
     }
     const prev = (await latestReviews(tx, c.run_id)).find((r) => r.findingKey === key) ?? null;
     await tx.query(
       `INSERT INTO review_finding_review (case_id, run_id, finding_key, action, verdict_before, verdict_after, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, c.run_id, key, i.action, f.verdict, after, reason, i.user]);
-    if (c.status === 'machine-reviewed') await tx.query(`UPDATE review_case SET status = 'in-review', updated_at = now() WHERE id = $1`, [id]);
+      [id, c.run_id, key, i.action, f.verdict, after, reason, i.user],
+    );
+    if (c.status === 'machine-reviewed')
+      await tx.query(`UPDATE review_case SET status = 'in-review', updated_at = now() WHERE id = $1`, [id]);
     await appendAudit(tx, {
-      actor: i.user, action: `finding.${i.action}`, entity: 'review_case', entityId: id,
+      actor: i.user,
+      action: `finding.${i.action}`,
+      entity: 'review_case',
+      entityId: id,
       before: { findingKey: key, verdict: prev?.verdictAfter ?? f.verdict, review: prev },
       after: { findingKey: key, runId: c.run_id, action: i.action, verdict: after, reason },
     });
@@ -210,20 +328,33 @@ export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<
   const current = await getCase(db, id);
   if (current.status === 'signed') throw new WorkflowError(`case ${id} is signed (已签发): the decision is final`);
   if (!['通过', '有条件通过', '不通过'].includes(d.decision)) throw new WorkflowError('decision must be 通过, 有条件通过 or 不通过', 400);
-  if (current.pending.length) throw new WorkflowError(`${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision (待人审): ${current.pending.join(', ')}`);
+  if (current.pending.length)
+    throw new WorkflowError(
+      `${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision (待人审): ${current.pending.join(', ')}`,
+    );
   const conditions = (d.conditions ?? []).map((c) => String(c).trim()).filter(Boolean);
-  if (d.decision === '有条件通过' && conditions.length === 0) throw new WorkflowError('有条件通过 needs at least one condition (附加条件)', 400);
+  if (d.decision === '有条件通过' && conditions.length === 0)
+    throw new WorkflowError('有条件通过 needs at least one condition (附加条件)', 400);
   const failing = current.findings.filter((f) => f.finalVerdict === 'fail');
   if (d.decision !== '不通过' && failing.length) {
-    throw new WorkflowError(`cannot decide ${d.decision} while ${failing.length} finding(s) stand as 不通过: ${failing.map((f) => `${f.title}（${f.key}）`).join('、')}; override them with a reason or decide 不通过`);
+    throw new WorkflowError(
+      `cannot decide ${d.decision} while ${failing.length} finding(s) stand as 不通过: ${failing.map((f) => `${f.title}（${f.key}）`).join('、')}; override them with a reason or decide 不通过`,
+    );
   }
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    await tx.query(`UPDATE review_case SET decision = $2, conditions = $3, opinion = $4, status = 'decided', updated_at = now() WHERE id = $1`,
-      [id, d.decision, JSON.stringify(conditions), d.opinion?.trim() || null]);
-    await appendAudit(tx, { actor: d.user, action: 'case.decide', entity: 'review_case', entityId: id,
+    await tx.query(
+      `UPDATE review_case SET decision = $2, conditions = $3, opinion = $4, status = 'decided', updated_at = now() WHERE id = $1`,
+      [id, d.decision, JSON.stringify(conditions), d.opinion?.trim() || null],
+    );
+    await appendAudit(tx, {
+      actor: d.user,
+      action: 'case.decide',
+      entity: 'review_case',
+      entityId: id,
       before: { status: c.status, decision: c.decision, conditions: c.conditions, opinion: c.opinion },
-      after: { status: 'decided', decision: d.decision, conditions, opinion: d.opinion?.trim() || null } });
+      after: { status: 'decided', decision: d.decision, conditions, opinion: d.opinion?.trim() || null },
+    });
   });
   return getCase(db, id);
 }
@@ -232,10 +363,18 @@ export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<
 export async function withdrawDecision(db: Db, id: number, user: string, reason: string): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status !== 'decided') throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided, unsigned case can be withdrawn`);
+    if (c.status !== 'decided')
+      throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided, unsigned case can be withdrawn`);
     if (!reason?.trim()) throw new WorkflowError('a reason is required to withdraw a decision', 400);
     await tx.query(`UPDATE review_case SET status = 'in-review', updated_at = now() WHERE id = $1`, [id]);
-    await appendAudit(tx, { actor: user, action: 'case.withdraw', entity: 'review_case', entityId: id, before: { status: c.status, decision: c.decision }, after: { status: 'in-review', reason } });
+    await appendAudit(tx, {
+      actor: user,
+      action: 'case.withdraw',
+      entity: 'review_case',
+      entityId: id,
+      before: { status: c.status, decision: c.decision },
+      after: { status: 'in-review', reason },
+    });
   });
   return getCase(db, id);
 }
@@ -243,9 +382,20 @@ export async function withdrawDecision(db: Db, id: number, user: string, reason:
 export async function signCase(db: Db, id: number, user: string): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status !== 'decided') throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided case can be signed (先作出审查结论再签发)`);
-    await tx.query(`UPDATE review_case SET status = 'signed', signed_by = $2, signed_at = now(), updated_at = now() WHERE id = $1`, [id, user]);
-    await appendAudit(tx, { actor: user, action: 'case.sign', entity: 'review_case', entityId: id, before: { status: c.status }, after: { status: 'signed', signedBy: user, decision: c.decision } });
+    if (c.status !== 'decided')
+      throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided case can be signed (先作出审查结论再签发)`);
+    await tx.query(`UPDATE review_case SET status = 'signed', signed_by = $2, signed_at = now(), updated_at = now() WHERE id = $1`, [
+      id,
+      user,
+    ]);
+    await appendAudit(tx, {
+      actor: user,
+      action: 'case.sign',
+      entity: 'review_case',
+      entityId: id,
+      before: { status: c.status },
+      after: { status: 'signed', signedBy: user, decision: c.decision },
+    });
   });
   return getCase(db, id);
 }
@@ -260,7 +410,18 @@ export async function caseTrail(q: Queryable, id: number): Promise<TrailEntry[]>
 export async function opinionInput(q: Queryable, id: number): Promise<OpinionInput> {
   const c = await getCase(q, id);
   return {
-    caseId: c.id, title: c.title, applicant: c.applicant, status: c.statusName, decision: c.decision, conditions: c.conditions, opinion: c.opinion,
-    signedBy: c.signedBy, signedAt: c.signedAt, run: c.run, reviews: c.reviews, trail: await caseTrail(q, id), generatedAt: new Date().toISOString(),
+    caseId: c.id,
+    title: c.title,
+    applicant: c.applicant,
+    status: c.statusName,
+    decision: c.decision,
+    conditions: c.conditions,
+    opinion: c.opinion,
+    signedBy: c.signedBy,
+    signedAt: c.signedAt,
+    run: c.run,
+    reviews: c.reviews,
+    trail: await caseTrail(q, id),
+    generatedAt: new Date().toISOString(),
   };
 }

@@ -15,7 +15,14 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Features of one layer's active version whose id or one of `fields` contains `text`
  * (case-insensitive), exact id and prefix matches first.
  */
-export async function searchLayer(q: Queryable, scope: LayerScope, version: number, fields: string[], text: string, limit: number): Promise<HitRow[]> {
+export async function searchLayer(
+  q: Queryable,
+  scope: LayerScope,
+  version: number,
+  fields: string[],
+  text: string,
+  limit: number,
+): Promise<HitRow[]> {
   const labelExpr = fields.length ? `coalesce(${fields.map((_, i) => `f.props->>$${5 + i}`).join(', ')}, f.fid)` : 'f.fid';
   const match = ['f.fid', ...fields.map((_, i) => `f.props->>$${5 + i}`)].map((e) => `${e} ILIKE $3`).join(' OR ');
   const dParam = 5 + fields.length;

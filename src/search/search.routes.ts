@@ -20,32 +20,59 @@ const SEARCHABLE: Record<string, string[]> = {
 const hitSchema = {
   type: 'object',
   properties: {
-    layer: { type: 'string' }, layerName: { type: 'string' }, fid: { type: 'string' }, label: { type: 'string' },
+    layer: { type: 'string' },
+    layerName: { type: 'string' },
+    fid: { type: 'string' },
+    label: { type: 'string' },
     bbox: { type: 'array', items: { type: 'number' }, description: 'minLon, minLat, maxLon, maxLat (CGCS2000)' },
     center: { type: 'array', items: { type: 'number' } },
   },
 } as const;
 
 export function searchRoutes(app: FastifyInstance, db: Db): void {
-  app.get<{ Querystring: { q: string; limit?: number } }>('/api/search', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['search'], summary: '搜索地名、单元、宗地、设施 (search places, units, parcels, facilities)',
-      querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: 100 }, limit: { type: 'integer', minimum: 1, maximum: 50, default: 10 } } },
-      response: { 200: { type: 'object', properties: { query: { type: 'string' }, hits: { type: 'array', items: hitSchema } } }, 400: errorSchema, 429: errorSchema },
+  app.get<{ Querystring: { q: string; limit?: number } }>(
+    '/api/search',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['search'],
+        summary: '搜索地名、单元、宗地、设施 (search places, units, parcels, facilities)',
+        querystring: {
+          type: 'object',
+          required: ['q'],
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', minLength: 1, maxLength: 100 },
+            limit: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { query: { type: 'string' }, hits: { type: 'array', items: hitSchema } } },
+          400: errorSchema,
+          429: errorSchema,
+        },
+      },
     },
-  }, async (req) => {
-    const text = req.query.q.trim();
-    const limit = req.query.limit ?? 10;
-    const hits = [];
-    for (const scope of await readableLayers(db, req.user)) {
-      const fields = SEARCHABLE[scope.layer.code];
-      if (!fields || scope.layer.active_version === null || !text) continue;
-      for (const h of await searchLayer(db, scope, scope.layer.active_version, fields, text, limit)) {
-        hits.push({ layer: scope.layer.code, layerName: scope.layer.name_zh, fid: h.fid, label: h.label, bbox: h.bbox, center: [(h.bbox[0] + h.bbox[2]) / 2, (h.bbox[1] + h.bbox[3]) / 2] });
+    async (req) => {
+      const text = req.query.q.trim();
+      const limit = req.query.limit ?? 10;
+      const hits = [];
+      for (const scope of await readableLayers(db, req.user)) {
+        const fields = SEARCHABLE[scope.layer.code];
+        if (!fields || scope.layer.active_version === null || !text) continue;
+        for (const h of await searchLayer(db, scope, scope.layer.active_version, fields, text, limit)) {
+          hits.push({
+            layer: scope.layer.code,
+            layerName: scope.layer.name_zh,
+            fid: h.fid,
+            label: h.label,
+            bbox: h.bbox,
+            center: [(h.bbox[0] + h.bbox[2]) / 2, (h.bbox[1] + h.bbox[3]) / 2],
+          });
+        }
+        if (hits.length >= limit) break;
       }
-      if (hits.length >= limit) break;
-    }
-    return { query: text, hits: hits.slice(0, limit) };
-  });
+      return { query: text, hits: hits.slice(0, limit) };
+    },
+  );
 }

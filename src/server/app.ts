@@ -2,6 +2,7 @@
 // one per database. Route modules live with their capability (catalogue/, review/, …); this file
 // only puts the cross-cutting parts in order: errors, deadlines, who is calling, uploads, the
 // OpenAPI document, then the routes.
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,6 +28,7 @@ import { readableLayers } from '../auth/layers.ts';
 import { installErrorHandling } from './errors.ts';
 import { installRequestDeadline } from './limits.ts';
 import { installUploads } from './upload.ts';
+import type { AppContext } from './context.ts';
 
 export interface AppDeps {
   db: Db;
@@ -36,10 +38,12 @@ export interface AppDeps {
   webDist?: string;
 }
 
-const VERSION = '0.2.0';
+// One version, package.json's: the OpenAPI document and /health say the same as npm.
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function buildApp({ db, config, logger = false, webDist }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: config.limits.jsonBytes, trustProxy: process.env.ONEMAP_TRUST_PROXY === '1' });
+  app.decorate('ctx', { db, config } satisfies AppContext);
 
   // Routes registered by plugins (API docs, static assets) are public; every other route states
   // its own access, and one that does not is refused to all but administrators (guard.ts).
@@ -56,38 +60,63 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
     openapi: {
       openapi: '3.0.3',
       info: {
-        title: 'onemap — 国土空间规划“一张图”实施监督信息系统 API', version: VERSION,
-        description: 'Sign in with POST /api/auth/login (session cookie) or send `Authorization: Bearer om_…` (API token issued by an administrator). Errors: `{ statusCode, code, error, problems? }`.',
+        title: 'onemap — 国土空间规划“一张图”实施监督信息系统 API',
+        version: VERSION,
+        description:
+          'Sign in with POST /api/auth/login (session cookie) or send `Authorization: Bearer om_…` (API token issued by an administrator). Errors: `{ statusCode, code, error, problems? }`.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'onemap_session' }, token: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'onemap_session' }, token: { type: 'http', scheme: 'bearer' } },
+      },
       security: [{ session: [] }, { token: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
-  app.get('/health', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['system'], summary: '运行状态 (health): layer and feature counts of what the caller may read',
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' }, postgres: { type: 'string' }, postgis: { type: 'string' }, layers: { type: 'integer' }, layersWithFeatures: { type: 'integer' }, features: { type: 'integer' }, extent: { type: 'array', items: { type: 'number' } } } } },
+  app.get(
+    '/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: '运行状态 (health): layer and feature counts of what the caller may read',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              database: { type: 'string' },
+              postgres: { type: 'string' },
+              postgis: { type: 'string' },
+              layers: { type: 'integer' },
+              layersWithFeatures: { type: 'integer' },
+              features: { type: 'integer' },
+              extent: { type: 'array', items: { type: 'number' } },
+            },
+          },
+        },
+      },
     },
-  }, async (req) => {
-    const pg = await db.query<{ postgis: string; pg: string }>(`SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`);
-    const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
-    const layers = (await layerSummaries(db)).filter((l) => readable.has(l.code));
-    return {
-      status: 'ok',
-      database: db.kind,
-      postgres: pg.rows[0].pg,
-      postgis: pg.rows[0].postgis,
-      layers: layers.length,
-      layersWithFeatures: layers.filter((l) => l.feature_count > 0).length,
-      features: layers.reduce((s, l) => s + l.feature_count, 0),
-      extent: config.cityExtent,
-    };
-  });
+    async (req) => {
+      const pg = await db.query<{ postgis: string; pg: string }>(
+        `SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`,
+      );
+      const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
+      const layers = (await layerSummaries(db)).filter((l) => readable.has(l.code));
+      return {
+        status: 'ok',
+        database: db.kind,
+        postgres: pg.rows[0].pg,
+        postgis: pg.rows[0].postgis,
+        layers: layers.length,
+        layersWithFeatures: layers.filter((l) => l.feature_count > 0).length,
+        features: layers.reduce((s, l) => s + l.feature_count, 0),
+        extent: config.cityExtent,
+      };
+    },
+  );
 
-  catalogueRoutes(app, db, config);
+  catalogueRoutes(app);
   reviewRoutes(app, db, config);
   accessRoutes(app, db, config);
   authRoutes(app, db, config);

@@ -6,7 +6,10 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 
 export function indexPage(layers: LayerSummary[], o: { unbuilt?: boolean } = {}): string {
   const rows = layers
-    .map((l) => `<tr><td><code>${esc(l.code)}</code></td><td>${esc(l.name_zh)}</td><td>${esc(l.class)}</td><td>${l.active_version ?? '—'}</td><td style="text-align:right">${l.feature_count.toLocaleString('zh-CN')}</td><td>${l.public ? '公开' : '内部'}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td><code>${esc(l.code)}</code></td><td>${esc(l.name_zh)}</td><td>${esc(l.class)}</td><td>${l.active_version ?? '—'}</td><td style="text-align:right">${l.feature_count.toLocaleString('zh-CN')}</td><td>${l.public ? '公开' : '内部'}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>国土空间规划“一张图”实施监督信息系统</title>
 <style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .8rem;text-align:left}</style></head>

@@ -49,7 +49,10 @@ export class RateLimiter {
 }
 
 export function rateLimited(retryAfter: number): HttpError {
-  const e = new HttpError(429, `请求过于频繁，请 ${retryAfter} 秒后再试 (too many requests from this address; retry after ${retryAfter} s, or sign in)`);
+  const e = new HttpError(
+    429,
+    `请求过于频繁，请 ${retryAfter} 秒后再试 (too many requests from this address; retry after ${retryAfter} s, or sign in)`,
+  );
   (e as HttpError & { retryAfter: number }).retryAfter = retryAfter;
   return e;
 }

@@ -26,7 +26,10 @@ const SHP_PARTS = new Set(['.shp', '.shx', '.dbf', '.prj', '.cpg', '.qix', '.sbn
 
 function safeName(n: string): string {
   // Keep the name (Chinese included) but never a path: no separators, no leading dots.
-  const b = basename(n.replace(/\\/g, '/')).replace(/[\u0000-\u001f/]/g, '_').replace(/^\.+/, '_');
+  const b = basename(n.replace(/\\/g, '/'))
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\u0000-\u001f/]/g, '_')
+    .replace(/^\.+/, '_');
   return b.slice(-150) || 'upload';
 }
 
@@ -35,7 +38,12 @@ function safeName(n: string): string {
  * error thrown by `use` has the temporary folder stripped from its message and problems.
  */
 export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Promise<T>): Promise<T> {
-  if (!req.isMultipart()) throw new HttpError(415, '上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")', 'unsupported_media_type');
+  if (!req.isMultipart())
+    throw new HttpError(
+      415,
+      '上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")',
+      'unsupported_media_type',
+    );
   const dir = await mkdtemp(join(tmpdir(), 'onemap-upload-'));
   try {
     const fields: Record<string, string> = {};
@@ -55,7 +63,11 @@ export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Pro
     if (files.length > 1) {
       const shp = files.filter((f) => extname(f).toLowerCase() === '.shp');
       const other = files.filter((f) => !SHP_PARTS.has(extname(f).toLowerCase()));
-      if (shp.length !== 1 || other.length) throw new HttpError(400, `several files were uploaded (${files.join(', ')}): send one file, a .zip, or the parts of one Shapefile (.shp .shx .dbf .prj .cpg)`);
+      if (shp.length !== 1 || other.length)
+        throw new HttpError(
+          400,
+          `several files were uploaded (${files.join(', ')}): send one file, a .zip, or the parts of one Shapefile (.shp .shx .dbf .prj .cpg)`,
+        );
       main = shp[0];
     }
     try {
@@ -64,7 +76,10 @@ export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Pro
       const err = e as Error & { problems?: unknown[] };
       const strip = (s: string) => s.split(`${dir}/`).join('').split(dir).join(main);
       err.message = strip(err.message);
-      if (Array.isArray(err.problems)) err.problems.forEach((p, i) => { err.problems![i] = JSON.parse(strip(JSON.stringify(p))); });
+      if (Array.isArray(err.problems))
+        err.problems.forEach((p, i) => {
+          err.problems![i] = JSON.parse(strip(JSON.stringify(p)));
+        });
       throw err;
     }
   } finally {
@@ -81,4 +96,5 @@ export function numberField(f: Record<string, string>, name: string): number | u
   return n;
 }
 
-export const booleanField = (f: Record<string, string>, name: string): boolean => ['1', 'true', 'yes', 'on'].includes((f[name] ?? '').toLowerCase());
+export const booleanField = (f: Record<string, string>, name: string): boolean =>
+  ['1', 'true', 'yes', 'on'].includes((f[name] ?? '').toLowerCase());

@@ -76,7 +76,14 @@ export interface FeatureOut {
 }
 
 /** Features of one version, in id order, a page at a time (exports stream through this). */
-export async function featurePage(db: Queryable, layerId: number, v: number, afterId: number, limit: number, geomSql = 'ST_AsGeoJSON(f.geom, 9)'): Promise<(FeatureOut & { g: unknown })[]> {
+export async function featurePage(
+  db: Queryable,
+  layerId: number,
+  v: number,
+  afterId: number,
+  limit: number,
+  geomSql = 'ST_AsGeoJSON(f.geom, 9)',
+): Promise<(FeatureOut & { g: unknown })[]> {
   return (
     await db.query<FeatureOut & { g: unknown }>(
       `SELECT f.id, f.fid, f.props, ${geomSql} AS g, f.area_m2, f.planar_m2

@@ -1,6 +1,9 @@
 // All SQL of the versioned feature store. A new version is written from a temporary staging
 // table (`onemap_stage`) inside the caller's transaction, so a failed import leaves nothing behind.
 import type { Queryable } from '../db/index.ts';
+import { aliveAt } from './fragments.repository.ts';
+
+export { aliveAt };
 
 /** Polygons above this many vertices are also kept as ST_Subdivide pieces (see feature_piece). */
 export const SUBDIVIDE_MAX_VERTICES = 256;
@@ -36,7 +39,11 @@ export async function stageExtent(tx: Queryable): Promise<StageExtent> {
 }
 
 /** The city extent (EPSG:4490, with margin) expressed as a bbox in the source CRS. */
-export async function extentInSource(tx: Queryable, ext: [number, number, number, number], srid: number): Promise<[number, number, number, number]> {
+export async function extentInSource(
+  tx: Queryable,
+  ext: [number, number, number, number],
+  srid: number,
+): Promise<[number, number, number, number]> {
   const r = await tx.query<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
     `SELECT ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax
        FROM (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, 4490), 0.05), $5::int) AS g) s`,
@@ -117,7 +124,9 @@ export async function sridExists(tx: Queryable, srid: number): Promise<boolean> 
 export async function nextVersion(tx: Queryable, layerId: number): Promise<number> {
   // Locks the layer row: two imports into one layer queue instead of racing for a number.
   await tx.query(`SELECT id FROM layer WHERE id = $1 FOR UPDATE`, [layerId]);
-  const r = await tx.query<{ v: number }>(`SELECT coalesce(max(version), 0)::int + 1 AS v FROM layer_version WHERE layer_id = $1`, [layerId]);
+  const r = await tx.query<{ v: number }>(`SELECT coalesce(max(version), 0)::int + 1 AS v FROM layer_version WHERE layer_id = $1`, [
+    layerId,
+  ]);
   return r.rows[0].v;
 }
 
@@ -141,7 +150,11 @@ function incomingSelect(srid: number, makeValid: boolean): string {
 }
 
 /** Staged features as finished EPSG:4490 geometries (hex EWKB), in file order: review input. */
-export async function stagedGeometries(tx: Queryable, srid: number, makeValid: boolean): Promise<{ fid: string; props: Record<string, unknown>; ewkb: string }[]> {
+export async function stagedGeometries(
+  tx: Queryable,
+  srid: number,
+  makeValid: boolean,
+): Promise<{ fid: string; props: Record<string, unknown>; ewkb: string }[]> {
   return (
     await tx.query<{ fid: string; props: Record<string, unknown>; ewkb: string }>(
       `SELECT fid, props, encode(ST_AsEWKB(geom), 'hex') AS ewkb FROM (${incomingSelect(srid, makeValid)}) i ORDER BY seq`,
@@ -150,7 +163,11 @@ export async function stagedGeometries(tx: Queryable, srid: number, makeValid: b
 }
 
 /** Ids of staged features that --make-valid changed, for the report. */
-export async function repairedFeatures(tx: Queryable, srid: number, limit: number): Promise<{ fid: string; loc: string | null; reason: string }[]> {
+export async function repairedFeatures(
+  tx: Queryable,
+  srid: number,
+  limit: number,
+): Promise<{ fid: string; loc: string | null; reason: string }[]> {
   return (
     await tx.query<{ fid: string; loc: string | null; reason: string }>(
       `SELECT fid, loc, ST_IsValidReason(ST_SetSRID(geom, $1::int)) AS reason FROM ${STAGE}
@@ -245,9 +262,6 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
   return counts;
 }
 
-/** SQL predicate: feature row `f` is part of version `$n` of its layer. */
-export const aliveAt = (alias: string, param: string) => `${alias}.v_from <= ${param} AND (${alias}.v_to IS NULL OR ${alias}.v_to > ${param})`;
-
 export interface VersionTotals {
   feature_count: number;
   area_m2: number | null;
@@ -283,8 +297,23 @@ export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<vo
     `INSERT INTO layer_version (layer_id, version, valid_from, source_path, source_format, source_srid, feature_count,
        area_m2, planar_m2, added, removed, changed, repaired, created_by, note)
      VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)`,
-    [a.layerId, a.version, a.validFrom ?? null, a.sourcePath, a.sourceFormat, a.sourceSrid, a.totals.feature_count, a.totals.area_m2,
-      a.totals.planar_m2, a.counts.added, a.counts.removed, a.counts.changed, JSON.stringify(a.repaired), a.createdBy, a.note],
+    [
+      a.layerId,
+      a.version,
+      a.validFrom ?? null,
+      a.sourcePath,
+      a.sourceFormat,
+      a.sourceSrid,
+      a.totals.feature_count,
+      a.totals.area_m2,
+      a.totals.planar_m2,
+      a.counts.added,
+      a.counts.removed,
+      a.counts.changed,
+      JSON.stringify(a.repaired),
+      a.createdBy,
+      a.note,
+    ],
   );
   await tx.query(`UPDATE layer SET active_version = $2, updated_at = now() WHERE id = $1`, [a.layerId, a.version]);
 }

@@ -44,12 +44,18 @@ export async function listVersions(db: Queryable, code: string): Promise<Version
 export class VersionError extends Error {}
 
 /** Resolves "which version": an explicit number, a date (as of), or the active one. */
-export async function resolveVersion(db: Queryable, code: string, which?: { version?: number; asOf?: Date }): Promise<{ layerId: number; version: number }> {
+export async function resolveVersion(
+  db: Queryable,
+  code: string,
+  which?: { version?: number; asOf?: Date },
+): Promise<{ layerId: number; version: number }> {
   const layer = await getLayer(db, code);
   if (which?.version !== undefined) {
     const all = await history.versions(db, layer.id);
     if (!all.some((v) => v.version === which.version)) {
-      throw new VersionError(`layer ${layer.code} has no version ${which.version} (it has ${all.map((v) => v.version).join(', ') || 'none'})`);
+      throw new VersionError(
+        `layer ${layer.code} has no version ${which.version} (it has ${all.map((v) => v.version).join(', ') || 'none'})`,
+      );
     }
     return { layerId: layer.id, version: which.version };
   }
@@ -91,7 +97,15 @@ export async function diffVersions(db: Queryable, code: string, from: number, to
   const a = await resolveVersion(db, code, { version: from });
   await resolveVersion(db, code, { version: to });
   const rows = await history.diff(db, a.layerId, from, to);
-  const out: DiffResult = { layer: (await getLayer(db, code)).code, from, to, added: [], removed: [], changed: [], summary: { added: 0, removed: 0, changed: 0, areaChangeM2: 0, areaChangeMu: 0 } };
+  const out: DiffResult = {
+    layer: (await getLayer(db, code)).code,
+    from,
+    to,
+    added: [],
+    removed: [],
+    changed: [],
+    summary: { added: 0, removed: 0, changed: 0, areaChangeM2: 0, areaChangeMu: 0 },
+  };
   for (const r of rows) {
     const change = (r.area_after ?? 0) - (r.area_before ?? 0);
     const e: DiffEntry = { fid: r.fid, areaBeforeM2: r.area_before, areaAfterM2: r.area_after, areaChangeM2: change };

@@ -21,8 +21,16 @@ export interface TileFeature {
   geometry: TileGeometry;
 }
 
-const enum GeomType { Point = 1, LineString = 2, Polygon = 3 }
-const enum Cmd { MoveTo = 1, LineTo = 2, ClosePath = 7 }
+const enum GeomType {
+  Point = 1,
+  LineString = 2,
+  Polygon = 3,
+}
+const enum Cmd {
+  MoveTo = 1,
+  LineTo = 2,
+  ClosePath = 7,
+}
 
 /** Encodes one layer; an empty Buffer when no feature has any geometry left. */
 export function encodeMvt(layerName: string, extent: number, features: TileFeature[]): Buffer {
@@ -111,13 +119,20 @@ function geometryCommands(g: TileGeometry): { type: GeomType; commands: number[]
 
 function flatten(g: TileGeometry): { type: GeomType; rings: number[][][] }[] {
   switch (g.type) {
-    case 'Point': return [{ type: GeomType.Point, rings: [[g.coordinates]] }];
-    case 'MultiPoint': return g.coordinates.length ? [{ type: GeomType.Point, rings: [g.coordinates] }] : [];
-    case 'LineString': return [{ type: GeomType.LineString, rings: [g.coordinates] }];
-    case 'MultiLineString': return g.coordinates.map((l) => ({ type: GeomType.LineString, rings: [l] }));
-    case 'Polygon': return [{ type: GeomType.Polygon, rings: g.coordinates }];
-    case 'MultiPolygon': return g.coordinates.map((p) => ({ type: GeomType.Polygon, rings: p }));
-    case 'GeometryCollection': return g.geometries.flatMap(flatten);
+    case 'Point':
+      return [{ type: GeomType.Point, rings: [[g.coordinates]] }];
+    case 'MultiPoint':
+      return g.coordinates.length ? [{ type: GeomType.Point, rings: [g.coordinates] }] : [];
+    case 'LineString':
+      return [{ type: GeomType.LineString, rings: [g.coordinates] }];
+    case 'MultiLineString':
+      return g.coordinates.map((l) => ({ type: GeomType.LineString, rings: [l] }));
+    case 'Polygon':
+      return [{ type: GeomType.Polygon, rings: g.coordinates }];
+    case 'MultiPolygon':
+      return g.coordinates.map((p) => ({ type: GeomType.Polygon, rings: p }));
+    case 'GeometryCollection':
+      return g.geometries.flatMap(flatten);
   }
 }
 

@@ -34,14 +34,26 @@ export interface TileJson {
  * centimetres, far below a tile pixel at any announced zoom. A layer without data reports the
  * city extent.
  */
-export function tileJson(layer: TileLayer, extent: VersionExtent | null, baseUrl: string, cityExtent: [number, number, number, number]): TileJson {
+export function tileJson(
+  layer: TileLayer,
+  extent: VersionExtent | null,
+  baseUrl: string,
+  cityExtent: [number, number, number, number],
+): TileJson {
   const b = extent?.bounds ?? cityExtent;
   // Rounded outwards to 1e-7° (≈ 1 cm) so the bounds still contain every feature.
-  const bounds: [number, number, number, number] = [Math.floor(b[0] * 1e7) / 1e7, Math.floor(b[1] * 1e7) / 1e7, Math.ceil(b[2] * 1e7) / 1e7, Math.ceil(b[3] * 1e7) / 1e7];
+  const bounds: [number, number, number, number] = [
+    Math.floor(b[0] * 1e7) / 1e7,
+    Math.floor(b[1] * 1e7) / 1e7,
+    Math.ceil(b[2] * 1e7) / 1e7,
+    Math.ceil(b[3] * 1e7) / 1e7,
+  ];
   const fields: Record<string, string> = { fid: '要素标识 (feature id)' };
   const declared = attrNames(layer);
   if (declared) {
-    for (const a of layer.attr_schema) if (declared.includes(a.name)) fields[a.name] = a.label ? `${a.label} (${TYPE_NAMES[a.type] ?? a.type})` : TYPE_NAMES[a.type] ?? a.type;
+    for (const a of layer.attr_schema)
+      if (declared.includes(a.name))
+        fields[a.name] = a.label ? `${a.label} (${TYPE_NAMES[a.type] ?? a.type})` : (TYPE_NAMES[a.type] ?? a.type);
   } else {
     for (const k of extent?.keys ?? []) fields[k] = 'String or Number';
   }

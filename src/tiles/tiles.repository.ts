@@ -99,9 +99,12 @@ export function tileSql(q: TileQuery, scope: LayerScope, encoder: TileEncoder): 
   const id = Number(q.layerId);
   if (!Number.isSafeInteger(id)) throw new Error(`layer id must be an integer, got ${q.layerId}`);
   const small = `ST_XMax(f.geom) - ST_XMin(f.geom) < $6::float8 AND ST_YMax(f.geom) - ST_YMin(f.geom) < $7::float8`;
-  const dropSmall = q.geometryType === 'Polygon' ? `AND NOT (${small})`
-    : q.geometryType === 'Geometry' ? `AND NOT (ST_Dimension(f.geom) = 2 AND ${small})`
-    : `AND $6::float8 IS NOT NULL AND $7::float8 IS NOT NULL`; // lines and points: unused, but typed
+  const dropSmall =
+    q.geometryType === 'Polygon'
+      ? `AND NOT (${small})`
+      : q.geometryType === 'Geometry'
+        ? `AND NOT (ST_Dimension(f.geom) = 2 AND ${small})`
+        : `AND $6::float8 IS NOT NULL AND $7::float8 IS NOT NULL`; // lines and points: unused, but typed
   // A district officer's scope (auth/layers.ts): only features inside their districts.
   const districts = scope.districts ? `AND ${districtCondition(scope, 'f.geom', 10)}` : '';
   const simplified = `ST_Simplify(ST_Transform(CASE WHEN f.geom @ b.clip THEN f.geom ELSE ST_ClipByBox2D(f.geom, b.clip) END, 3857), $5::float8)`;
@@ -141,7 +144,13 @@ function portableMvtGeom(g: string): string {
 }
 
 /** Parameters of tileSql() for one tile. */
-export function tileParams(t: TileCoord, version: number, layerName: string, attrNames: string[] | null, districts: string[] | null): unknown[] {
+export function tileParams(
+  t: TileCoord,
+  version: number,
+  layerName: string,
+  attrNames: string[] | null,
+  districts: string[] | null,
+): unknown[] {
   const s = tileSizes(t);
   const p: unknown[] = [t.z, t.x, t.y, version, s.toleranceM, s.minWidthDeg, s.minHeightDeg, layerName, attrNames];
   if (districts) p.push(districts);
@@ -151,13 +160,19 @@ export function tileParams(t: TileCoord, version: number, layerName: string, att
 /** Runs a tile statement: the MVT bytes, empty when no feature falls in the tile. */
 export async function buildTile(db: Queryable, sql: string, params: unknown[], encoder: TileEncoder): Promise<Buffer> {
   if (encoder === 'portable') {
-    const r = await db.query<{ id: number | string; fid: string; props: Record<string, unknown>; geom: string }>(sql, params, { prepare: true });
+    const r = await db.query<{ id: number | string; fid: string; props: Record<string, unknown>; geom: string }>(sql, params, {
+      prepare: true,
+    });
     if (r.rows.length === 0) return Buffer.alloc(0);
-    return encodeMvt(String(params[7]), EXTENT, r.rows.map((row) => ({
-      id: Number(row.id),
-      properties: { fid: row.fid, ...row.props },
-      geometry: JSON.parse(row.geom) as TileGeometry,
-    })));
+    return encodeMvt(
+      String(params[7]),
+      EXTENT,
+      r.rows.map((row) => ({
+        id: Number(row.id),
+        properties: { fid: row.fid, ...row.props },
+        geometry: JSON.parse(row.geom) as TileGeometry,
+      })),
+    );
   }
   const r = await db.query<{ mvt: Uint8Array | null }>(sql, params, { prepare: true });
   const mvt = r.rows[0]?.mvt;
@@ -184,6 +199,6 @@ export async function versionExtent(db: Queryable, layerId: number, version: num
     [layerId, version],
   );
   const b = r.rows[0];
-  const bounds = b && b.xmin !== null ? [b.xmin, b.ymin!, b.xmax!, b.ymax!] as [number, number, number, number] : null;
+  const bounds = b && b.xmin !== null ? ([b.xmin, b.ymin!, b.xmax!, b.ymax!] as [number, number, number, number]) : null;
   return { bounds, keys: (b?.keys ?? []).filter((k) => k !== 'fid') };
 }

@@ -34,37 +34,51 @@ export function tileRoutes(app: FastifyInstance, db: Db, config: Config, options
   app.get('/tiles', { config: access, schema: listSchema }, async (req) => {
     const layers = await tiles.readable(userOf(req));
     return {
-      layers: layers.map((l) => ({ code: l.code, name: l.name_zh, public: l.public, version: l.active_version, tilejson: `${baseUrl(req)}/tiles/${encodeURIComponent(l.code)}.json` })),
+      layers: layers.map((l) => ({
+        code: l.code,
+        name: l.name_zh,
+        public: l.public,
+        version: l.active_version,
+        tilejson: `${baseUrl(req)}/tiles/${encodeURIComponent(l.code)}.json`,
+      })),
     };
   });
 
   app.get<{ Params: { file: string } }>('/tiles/:file', { config: access, schema: tileJsonSchema }, async (req, reply) => {
     const m = /^(.+)\.json$/.exec(req.params.file);
-    if (!m) throw new HttpError(404, `no such tile resource "${req.params.file}": a layer's TileJSON is /tiles/{layer}.json, its tiles /tiles/{layer}/{z}/{x}/{y}.mvt`);
+    if (!m)
+      throw new HttpError(
+        404,
+        `no such tile resource "${req.params.file}": a layer's TileJSON is /tiles/{layer}.json, its tiles /tiles/{layer}/{z}/{x}/{y}.mvt`,
+      );
     const t = await tiles.target(userOf(req), m[1]);
     const doc = tileJson(t.layer, await tiles.extent(t.layer), baseUrl(req), config.cityExtent);
     return reply.header('cache-control', cacheControl(t.layer)).send(doc);
   });
 
-  app.get<{ Params: { layer: string; z: string; x: string; tile: string }; Querystring: { version?: number } }>(TILE_ROUTE, { config: access, schema: tileSchema }, async (req, reply) => {
-    const { layer, z, x, tile } = req.params;
-    // The address is checked first: a bad one gets the same 400 whether the layer exists or not.
-    const coord = parseTile(z, x, tile);
-    const t = await tiles.target(userOf(req), layer, req.query?.version);
-    const gz = acceptsGzip(req.headers['accept-encoding']);
-    // One tag per representation: the gzip-coded body must not share a strong tag with the plain one.
-    const base = tiles.tag(t, coord);
-    const plainTag = `"${base}"`;
-    const gzipTag = `"${base}-gz"`;
-    reply.header('cache-control', cacheControl(t.layer)).header('vary', 'Accept-Encoding');
-    // Either representation of this tile version is still good for the client that holds it.
-    const held = heldTag(req.headers['if-none-match'], gz ? [gzipTag, plainTag] : [plainTag, gzipTag]);
-    if (held) return reply.code(304).header('etag', held).send();
-    const entry = await tiles.tile(t, coord, gz);
-    if (entry.body.length === 0) return reply.code(204).header('etag', plainTag).send();
-    if (gz && entry.gzip) return sendTile(reply.header('etag', gzipTag).header('content-encoding', 'gzip'), entry.body);
-    return sendTile(reply.header('etag', plainTag), await tiles.identity(entry));
-  });
+  app.get<{ Params: { layer: string; z: string; x: string; tile: string }; Querystring: { version?: number } }>(
+    TILE_ROUTE,
+    { config: access, schema: tileSchema },
+    async (req, reply) => {
+      const { layer, z, x, tile } = req.params;
+      // The address is checked first: a bad one gets the same 400 whether the layer exists or not.
+      const coord = parseTile(z, x, tile);
+      const t = await tiles.target(userOf(req), layer, req.query?.version);
+      const gz = acceptsGzip(req.headers['accept-encoding']);
+      // One tag per representation: the gzip-coded body must not share a strong tag with the plain one.
+      const base = tiles.tag(t, coord);
+      const plainTag = `"${base}"`;
+      const gzipTag = `"${base}-gz"`;
+      reply.header('cache-control', cacheControl(t.layer)).header('vary', 'Accept-Encoding');
+      // Either representation of this tile version is still good for the client that holds it.
+      const held = heldTag(req.headers['if-none-match'], gz ? [gzipTag, plainTag] : [plainTag, gzipTag]);
+      if (held) return reply.code(304).header('etag', held).send();
+      const entry = await tiles.tile(t, coord, gz);
+      if (entry.body.length === 0) return reply.code(204).header('etag', plainTag).send();
+      if (gz && entry.gzip) return sendTile(reply.header('etag', gzipTag).header('content-encoding', 'gzip'), entry.body);
+      return sendTile(reply.header('etag', plainTag), await tiles.identity(entry));
+    },
+  );
 
   return tiles;
 }

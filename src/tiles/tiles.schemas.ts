@@ -17,7 +17,13 @@ export const listSchema = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { code: str, name: str, public: { type: 'boolean' }, version: { type: ['integer', 'null'] }, tilejson: { type: 'string', format: 'uri' } },
+            properties: {
+              code: str,
+              name: str,
+              public: { type: 'boolean' },
+              version: { type: ['integer', 'null'] },
+              tilejson: { type: 'string', format: 'uri' },
+            },
           },
         },
       },
@@ -33,15 +39,28 @@ export const tileJsonSchema = {
     200: {
       type: 'object',
       properties: {
-        tilejson: str, name: str, description: str, version: str, attribution: str, scheme: str,
+        tilejson: str,
+        name: str,
+        description: str,
+        version: str,
+        attribution: str,
+        scheme: str,
         tiles: { type: 'array', items: str },
-        minzoom: { type: 'integer' }, maxzoom: { type: 'integer' },
-        bounds: { type: 'array', items: num }, center: { type: 'array', items: num },
+        minzoom: { type: 'integer' },
+        maxzoom: { type: 'integer' },
+        bounds: { type: 'array', items: num },
+        center: { type: 'array', items: num },
         vector_layers: {
           type: 'array',
           items: {
             type: 'object',
-            properties: { id: str, description: str, minzoom: { type: 'integer' }, maxzoom: { type: 'integer' }, fields: { type: 'object', additionalProperties: str } },
+            properties: {
+              id: str,
+              description: str,
+              minzoom: { type: 'integer' },
+              maxzoom: { type: 'integer' },
+              fields: { type: 'object', additionalProperties: str },
+            },
           },
         },
       },
@@ -53,7 +72,8 @@ export const tileJsonSchema = {
 export const tileSchema = {
   tags: ['tiles'],
   summary: '矢量瓦片 (Mapbox Vector Tile of a layer, EPSG:3857 z/x/y; .mvt or .pbf)',
-  description: 'gzip-coded when Accept-Encoding allows. 204 No Content: no feature in this tile. ETag + If-None-Match → 304. ' +
+  description:
+    'gzip-coded when Accept-Encoding allows. 204 No Content: no feature in this tile. ETag + If-None-Match → 304. ' +
     'Cache-Control public for public layers, private for restricted ones.',
   params: {
     type: 'object',
@@ -67,7 +87,13 @@ export const tileSchema = {
   },
   querystring: {
     type: 'object',
-    properties: { version: { type: 'integer', minimum: 1, description: 'a version of the layer other than the active one (compare two versions); default the active version' } },
+    properties: {
+      version: {
+        type: 'integer',
+        minimum: 1,
+        description: 'a version of the layer other than the active one (compare two versions); default the active version',
+      },
+    },
   },
   response: {
     200: { description: 'the tile', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } },

@@ -17,7 +17,17 @@ import type { User } from '../auth/types.ts';
 import { layerEvents, type LayerChange } from '../store/events.ts';
 import { LayerSnapshot, MAX_AGE_MS } from './layer-snapshot.ts';
 import { TileCache, type CachedTile } from './tile-cache.ts';
-import { buildTile, tileEncoder, tileParams, tileSql, versionExtent, versionStamp, type TileEncoder, type TileLayer, type VersionExtent } from './tiles.repository.ts';
+import {
+  buildTile,
+  tileEncoder,
+  tileParams,
+  tileSql,
+  versionExtent,
+  versionStamp,
+  type TileEncoder,
+  type TileLayer,
+  type VersionExtent,
+} from './tiles.repository.ts';
 import { VersionError } from '../store/store.service.ts';
 import type { TileCoord } from './tile-math.ts';
 
@@ -51,7 +61,8 @@ export interface TileOptions {
 
 export function tileOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): TileOptions {
   const mb = env.ONEMAP_TILE_CACHE_MB === undefined || env.ONEMAP_TILE_CACHE_MB === '' ? 256 : Number(env.ONEMAP_TILE_CACHE_MB);
-  if (!Number.isFinite(mb) || mb < 0) throw new Error(`ONEMAP_TILE_CACHE_MB must be a non-negative number, got "${env.ONEMAP_TILE_CACHE_MB}"`);
+  if (!Number.isFinite(mb) || mb < 0)
+    throw new Error(`ONEMAP_TILE_CACHE_MB must be a non-negative number, got "${env.ONEMAP_TILE_CACHE_MB}"`);
   return { cacheBytes: Math.round(mb * 1024 * 1024), maxAgeS: 60, recheckMs: MAX_AGE_MS, inlineGzipBytes: 32 * 1024 };
 }
 
@@ -82,7 +93,10 @@ export class TileService {
   private readonly unsubscribe: () => void;
   private encoder: Promise<TileEncoder> | null = null;
 
-  constructor(private readonly db: Queryable, readonly options: TileOptions) {
+  constructor(
+    private readonly db: Queryable,
+    readonly options: TileOptions,
+  ) {
     this.cache = new TileCache(options.cacheBytes);
     this.snapshot = new LayerSnapshot(db, options.recheckMs);
     this.unsubscribe = layerEvents.onChanged((c) => this.layerChanged(c));
@@ -188,14 +202,22 @@ export class TileService {
     if (t.version !== null) {
       const encoder = await (this.encoder ??= tileEncoder(this.db));
       const districts = t.scope.districts ? [...t.scope.districts].sort() : null;
-      raw = await buildTile(this.db, this.statement(t, encoder), tileParams(c, t.version, t.layer.code, attrNames(t.layer), districts), encoder);
+      raw = await buildTile(
+        this.db,
+        this.statement(t, encoder),
+        tileParams(c, t.version, t.layer.code, attrNames(t.layer), districts),
+        encoder,
+      );
     }
     const entry: CachedTile = { body: raw, gzip: false, layerId: t.layer.id, scoped: t.scope.districts !== null };
     // Keep it only if the layer has not moved on while it was being built (that key is dead).
     const now = this.snapshot.byId(t.layer.id);
     if (t.pinned || (now && now.active_version === t.version && now.version_stamp === t.layer.version_stamp)) this.cache.set(key, entry);
     if (raw.length > this.options.inlineGzipBytes && this.cache.peek(key) === entry) {
-      gzipAsync(raw, GZIP).then((body) => this.replace(key, entry, { ...entry, body, gzip: true }), () => {});
+      gzipAsync(raw, GZIP).then(
+        (body) => this.replace(key, entry, { ...entry, body, gzip: true }),
+        () => {},
+      );
     }
     return entry;
   }

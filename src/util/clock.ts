@@ -33,8 +33,12 @@ export function fixedClock(start: string | Date): ManualClock {
   return {
     now: () => new Date(t),
     today: () => cstDate(new Date(t)),
-    set(v) { t = toInstant(v); },
-    advanceDays(days) { t += days * 86400_000; },
+    set(v) {
+      t = toInstant(v);
+    },
+    advanceDays(days) {
+      t += days * 86400_000;
+    },
   };
 }
 

@@ -19,7 +19,8 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progre
       last = now;
       const width = 30;
       const frac = total ? Math.min(1, done / total) : undefined;
-      const bar = frac === undefined ? '' : `[${'█'.repeat(Math.round(frac * width)).padEnd(width, '░')}] ${(frac * 100).toFixed(0).padStart(3)}% `;
+      const bar =
+        frac === undefined ? '' : `[${'█'.repeat(Math.round(frac * width)).padEnd(width, '░')}] ${(frac * 100).toFixed(0).padStart(3)}% `;
       const secs = ((now - started) / 1000).toFixed(0);
       stream.write(`\r${bar}${label} ${secs}s`.slice(0, (stream.columns ?? 100) - 1).padEnd(Math.min(99, (stream.columns ?? 100) - 1)));
       drawn = true;

@@ -13,7 +13,13 @@ export type Geometry =
   | { type: 'GeometryCollection'; geometries: Geometry[] };
 
 const CODES: Record<string, number> = {
-  Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6, GeometryCollection: 7,
+  Point: 1,
+  LineString: 2,
+  Polygon: 3,
+  MultiPoint: 4,
+  MultiLineString: 5,
+  MultiPolygon: 6,
+  GeometryCollection: 7,
 };
 const NAMES = ['', 'Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon', 'GeometryCollection'];
 
@@ -138,11 +144,27 @@ export function wkbToGeometry(buf: Buffer): Geometry {
     if (type & 0x80000000) hasZ = true;
     if (type & 0x40000000) hasM = true;
     type &= 0x0fffffff;
-    if (type >= 3000) { hasZ = true; hasM = true; type -= 3000; }
-    else if (type >= 2000) { hasM = true; type -= 2000; }
-    else if (type >= 1000) { hasZ = true; type -= 1000; }
-    const u32 = () => { const v = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos); pos += 4; return v; };
-    const f64 = () => { const v = le ? buf.readDoubleLE(pos) : buf.readDoubleBE(pos); pos += 8; return v; };
+    if (type >= 3000) {
+      hasZ = true;
+      hasM = true;
+      type -= 3000;
+    } else if (type >= 2000) {
+      hasM = true;
+      type -= 2000;
+    } else if (type >= 1000) {
+      hasZ = true;
+      type -= 1000;
+    }
+    const u32 = () => {
+      const v = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      pos += 4;
+      return v;
+    };
+    const f64 = () => {
+      const v = le ? buf.readDoubleLE(pos) : buf.readDoubleBE(pos);
+      pos += 8;
+      return v;
+    };
     const pt = (): Position => {
       const x = f64();
       const y = f64();
@@ -150,13 +172,30 @@ export function wkbToGeometry(buf: Buffer): Geometry {
       if (hasM) f64();
       return z === undefined ? [x, y] : [x, y, z];
     };
-    const pts = (): Position[] => { const n = u32(); const out: Position[] = new Array(n); for (let i = 0; i < n; i++) out[i] = pt(); return out; };
+    const pts = (): Position[] => {
+      const n = u32();
+      const out: Position[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = pt();
+      return out;
+    };
     const name = NAMES[type];
     switch (name) {
-      case 'Point': { const p = pt(); return { type: 'Point', coordinates: Number.isNaN(p[0]) ? [] : p }; }
-      case 'LineString': return { type: 'LineString', coordinates: pts() };
-      case 'Polygon': { const n = u32(); const rings: Position[][] = []; for (let i = 0; i < n; i++) rings.push(pts()); return { type: 'Polygon', coordinates: rings }; }
-      case 'MultiPoint': case 'MultiLineString': case 'MultiPolygon': case 'GeometryCollection': {
+      case 'Point': {
+        const p = pt();
+        return { type: 'Point', coordinates: Number.isNaN(p[0]) ? [] : p };
+      }
+      case 'LineString':
+        return { type: 'LineString', coordinates: pts() };
+      case 'Polygon': {
+        const n = u32();
+        const rings: Position[][] = [];
+        for (let i = 0; i < n; i++) rings.push(pts());
+        return { type: 'Polygon', coordinates: rings };
+      }
+      case 'MultiPoint':
+      case 'MultiLineString':
+      case 'MultiPolygon':
+      case 'GeometryCollection': {
         const n = u32();
         const parts: Geometry[] = [];
         for (let i = 0; i < n; i++) parts.push(read());

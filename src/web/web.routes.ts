@@ -5,7 +5,7 @@
 // When the app has not been built, / falls back to the plain landing page and says how to build.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Db } from '../db/index.ts';
 import { HttpError } from '../server/errors.ts';
@@ -14,7 +14,9 @@ import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { readableLayers } from '../auth/layers.ts';
 
 /** Where `npm run build` writes the app; ONEMAP_WEB_DIST moves it (scripts/ensure-web.mjs). */
-export const WEB_DIST = process.env.ONEMAP_WEB_DIST ? process.env.ONEMAP_WEB_DIST.replace(/\/?$/, '/') : fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const WEB_DIST = process.env.ONEMAP_WEB_DIST
+  ? process.env.ONEMAP_WEB_DIST.replace(/\/?$/, '/')
+  : fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** Paths that belong to the API and services, never to the single-page app. */
 const NOT_APP = /^\/(api|tiles|ogcapi|vendor|assets|health)(\/|$)/;
@@ -27,21 +29,33 @@ export function webRoutes(app: FastifyInstance, db: Db, dist = WEB_DIST): void {
 
   if (built) {
     app.register(fastifyStatic, {
-      root: dist + 'assets', prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false,
+      root: dist + 'assets',
+      prefix: '/assets/',
+      decorateReply: false,
+      immutable: true,
+      maxAge: '365d',
+      index: false,
     });
     for (const f of ['favicon.svg']) {
       if (existsSync(dist + f)) {
         const body = readFileSync(dist + f);
-        app.get('/' + f, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(body));
+        app.get('/' + f, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+          reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(body),
+        );
       }
     }
   }
 
-  const page = async (req: { user: unknown; url: string }, reply: import('fastify').FastifyReply) => {
+  const page = async (req: { user: unknown; url: string }, reply: FastifyReply) => {
     if (!built) {
       const u = req.user as Parameters<typeof readableLayers>[1];
       const readable = new Set((await readableLayers(db, u)).map((s) => s.layer.code));
-      return reply.type('text/html; charset=utf-8').send(indexPage((await layerSummaries(db)).filter((l) => readable.has(l.code)), { unbuilt: true }));
+      return reply.type('text/html; charset=utf-8').send(
+        indexPage(
+          (await layerSummaries(db)).filter((l) => readable.has(l.code)),
+          { unbuilt: true },
+        ),
+      );
     }
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   };

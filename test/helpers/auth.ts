@@ -4,9 +4,13 @@ import type { Db } from '../../src/db/index.ts';
 import type { StaffRole } from '../../src/auth/types.ts';
 import { addUser, createToken } from '../../src/auth/users.service.ts';
 
-export async function authHeaders(db: Db, role: StaffRole, opts: { districts?: string[]; username?: string } = {}): Promise<Record<string, string>> {
+export async function authHeaders(
+  db: Db,
+  role: StaffRole,
+  opts: { districts?: string[]; username?: string } = {},
+): Promise<Record<string, string>> {
   const username = opts.username ?? `${role}_${randomBytes(4).toString('hex')}`;
-  await addUser(db, { username, role, districts: role === 'district' ? opts.districts ?? ['330106'] : undefined }, 'test');
+  await addUser(db, { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined }, 'test');
   const t = await createToken(db, username, 'test', 'test');
   return { authorization: `Bearer ${t.token}` };
 }

@@ -15,12 +15,21 @@ export const RESTRICTED_MARK = 'NEIBU_MIMI_7f3a';
 
 export const sq = (x0: number, y0: number, x1: number, y1: number) => ({
   type: 'Polygon' as const,
-  coordinates: [[[E0 + x0, N0 + y0], [E0 + x1, N0 + y0], [E0 + x1, N0 + y1], [E0 + x0, N0 + y1], [E0 + x0, N0 + y0]]],
+  coordinates: [
+    [
+      [E0 + x0, N0 + y0],
+      [E0 + x1, N0 + y0],
+      [E0 + x1, N0 + y1],
+      [E0 + x0, N0 + y1],
+      [E0 + x0, N0 + y0],
+    ],
+  ],
 });
 
 /** GeoJSON FeatureCollection in EPSG:4549 (for review bodies and uploads). */
 export const fc = (...geoms: ReturnType<typeof sq>[]) => ({
-  type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:4549' } },
+  type: 'FeatureCollection',
+  crs: { type: 'name', properties: { name: 'EPSG:4549' } },
   features: geoms.map((g, i) => ({ type: 'Feature', properties: { DKBH: `P${i + 1}` }, geometry: g })),
 });
 

@@ -33,7 +33,15 @@ const r6 = (x: number) => Number(x.toFixed(6));
 
 export function square(x: number, y: number, size = 0.01): number[][][] {
   const [x1, y1, x2, y2] = [r6(x), r6(y), r6(x + size), r6(y + size)];
-  return [[[x1, y1], [x2, y1], [x2, y2], [x1, y2], [x1, y1]]];
+  return [
+    [
+      [x1, y1],
+      [x2, y1],
+      [x2, y2],
+      [x1, y2],
+      [x1, y1],
+    ],
+  ];
 }
 
 export function featureCollection(features: { id: string; props: Props; rings: number[][][] | number[][][][] }[]): string {
@@ -43,7 +51,9 @@ export function featureCollection(features: { id: string; props: Props; rings: n
       type: 'Feature',
       id: f.id,
       properties: f.props,
-      geometry: Array.isArray(f.rings[0][0][0]) ? { type: 'MultiPolygon', coordinates: f.rings } : { type: 'Polygon', coordinates: f.rings },
+      geometry: Array.isArray(f.rings[0][0][0])
+        ? { type: 'MultiPolygon', coordinates: f.rings }
+        : { type: 'Polygon', coordinates: f.rings },
     })),
   });
 }
@@ -58,7 +68,11 @@ export function gridFeatures() {
       const even = (i + j) % 2 === 0;
       out.push({
         id: `G${String(k).padStart(2, '0')}`,
-        props: { YDYHFLDM: even ? '0701' : '1001', YDYHFLMC: k === 25 ? '<script>alert(1)</script>' : even ? '居住用地' : '工业用地', DYBH: `DY-${j}` },
+        props: {
+          YDYHFLDM: even ? '0701' : '1001',
+          YDYHFLMC: k === 25 ? '<script>alert(1)</script>' : even ? '居住用地' : '工业用地',
+          DYBH: `DY-${j}`,
+        },
         rings: square(120.1 + 0.01 * i, 30.2 + 0.01 * j),
       });
     }
@@ -76,18 +90,60 @@ export async function importOgcFixtures(db: Db, config: Config, dir: string): Pr
     writeFileSync(p, text);
     return p;
   };
-  const v1 = write('ghyd_v1.geojson', featureCollection([1, 2, 3].map((n) => ({ id: `OLD-${n}`, props: { YDYHFLDM: '0101', YDYHFLMC: '水田', DYBH: 'DY-OLD' }, rings: square(120.1 + 0.01 * (n - 1), 30.3) }))));
+  const v1 = write(
+    'ghyd_v1.geojson',
+    featureCollection(
+      [1, 2, 3].map((n) => ({
+        id: `OLD-${n}`,
+        props: { YDYHFLDM: '0101', YDYHFLMC: '水田', DYBH: 'DY-OLD' },
+        rings: square(120.1 + 0.01 * (n - 1), 30.3),
+      })),
+    ),
+  );
   const v2 = write('ghyd_v2.geojson', featureCollection(gridFeatures()));
-  const lvx = write('lvx.geojson', featureCollection([{ id: 'L1', props: { LDMC: '测试绿地', LDLX: '公园' }, rings: square(120.0, 30.0) }]));
-  const xzq = write('xzq.geojson', featureCollection([
-    { id: '330106', props: { XZQDM: '330106', XZQMC: '西湖区' }, rings: [[[120.0, 30.0], [120.1, 30.0], [120.1, 30.5], [120.0, 30.5], [120.0, 30.0]]] },
-    { id: '330108', props: { XZQDM: '330108', XZQMC: '滨江区' }, rings: [[[120.1, 30.0], [120.2, 30.0], [120.2, 30.5], [120.1, 30.5], [120.1, 30.0]]] },
-  ]));
-  const dltb = write('dltb.geojson', featureCollection([
-    { id: 'D-A', props: { DLBM: '0101', DLMC: '水田', TBMJ: 50 }, rings: square(120.02, 30.02) },
-    { id: 'D-B', props: { DLBM: '0103', DLMC: '旱地', TBMJ: 150 }, rings: square(120.15, 30.02) },
-    { id: 'D-C', props: { DLBM: '0101', DLMC: '水田', TBMJ: 250 }, rings: square(120.09, 30.05, 0.02) },
-  ]));
+  const lvx = write(
+    'lvx.geojson',
+    featureCollection([{ id: 'L1', props: { LDMC: '测试绿地', LDLX: '公园' }, rings: square(120.0, 30.0) }]),
+  );
+  const xzq = write(
+    'xzq.geojson',
+    featureCollection([
+      {
+        id: '330106',
+        props: { XZQDM: '330106', XZQMC: '西湖区' },
+        rings: [
+          [
+            [120.0, 30.0],
+            [120.1, 30.0],
+            [120.1, 30.5],
+            [120.0, 30.5],
+            [120.0, 30.0],
+          ],
+        ],
+      },
+      {
+        id: '330108',
+        props: { XZQDM: '330108', XZQMC: '滨江区' },
+        rings: [
+          [
+            [120.1, 30.0],
+            [120.2, 30.0],
+            [120.2, 30.5],
+            [120.1, 30.5],
+            [120.1, 30.0],
+          ],
+        ],
+      },
+    ]),
+  );
+  const dltb = write(
+    'dltb.geojson',
+    featureCollection([
+      { id: 'D-A', props: { DLBM: '0101', DLMC: '水田', TBMJ: 50 }, rings: square(120.02, 30.02) },
+      { id: 'D-B', props: { DLBM: '0103', DLMC: '旱地', TBMJ: 150 }, rings: square(120.15, 30.02) },
+      { id: 'D-C', props: { DLBM: '0101', DLMC: '水田', TBMJ: 250 }, rings: square(120.09, 30.05, 0.02) },
+    ]),
+  );
   await importFile(db, config, v1, { layer: 'GHYD', user: 'test', validFrom: V1_VALID_FROM });
   await importFile(db, config, v2, { layer: 'GHYD', user: 'test', validFrom: V2_VALID_FROM });
   await importFile(db, config, lvx, { layer: 'LVX', user: 'test' });

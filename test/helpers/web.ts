@@ -23,7 +23,19 @@ export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser');
 
 // Flags for Debian's Chromium as root on an offline machine (DEVELOPERS.md, env notes): without
 // the background-networking flags it keeps trying to reach Google's hosts.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-gl=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
 
 export interface WebApp {
   base: string;
@@ -67,9 +79,21 @@ export async function startWebApp(suite: string, o: { clock?: string; scale?: 's
   let n = 0;
   const contexts: BrowserContext[] = [];
   return {
-    base, db, config, app, clock, browser,
+    base,
+    db,
+    config,
+    app,
+    clock,
+    browser,
     async newPage(p = {}) {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: p.width ?? 1280, height: p.height ?? 800 }, isMobile: p.isMobile, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+      const context = await browser.newContext({
+        baseURL: base,
+        viewport: { width: p.width ?? 1280, height: p.height ?? 800 },
+        isMobile: p.isMobile,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        acceptDownloads: true,
+      });
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`[browser ${suite}] page error: ${e.message}`));

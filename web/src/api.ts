@@ -3,7 +3,12 @@
 import { t } from './i18n/index.ts';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string, readonly problems?: unknown[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+    readonly problems?: unknown[],
+  ) {
     super(message);
   }
 }
@@ -39,14 +44,27 @@ async function request(path: string, o: ApiOptions = {}): Promise<Response> {
   }
   let r: Response;
   try {
-    r = await fetch(url(path, o.query), { method: o.method ?? (body ? 'POST' : 'GET'), body, headers, signal: o.signal, credentials: 'same-origin' });
+    r = await fetch(url(path, o.query), {
+      method: o.method ?? (body ? 'POST' : 'GET'),
+      body,
+      headers,
+      signal: o.signal,
+      credentials: 'same-origin',
+    });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, t('error.network'));
   }
   if (!r.ok) {
     const b = (await r.json().catch(() => null)) as { error?: string; code?: string; problems?: unknown[] } | null;
-    const fallback = r.status === 401 ? t('error.unauthorized') : r.status === 403 ? t('error.forbidden') : r.status === 404 ? t('error.notFound') : `${r.status} ${r.statusText}`;
+    const fallback =
+      r.status === 401
+        ? t('error.unauthorized')
+        : r.status === 403
+          ? t('error.forbidden')
+          : r.status === 404
+            ? t('error.notFound')
+            : `${r.status} ${r.statusText}`;
     if (r.status === 401) unauthorized.forEach((f) => f());
     throw new ApiError(r.status, b?.error ?? fallback, b?.code, b?.problems);
   }

@@ -53,7 +53,12 @@ export function date(d: string | Date | null | undefined): string {
   const p = cstParts(d);
   if (!p) return String(d);
   if (lang.value === 'zh') return `${p.y}年${pad(p.m)}月${pad(p.d)}日`;
-  return new Date(Date.UTC(p.y, p.m - 1, p.d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(p.y, p.m - 1, p.d)).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /** Date and time in China Standard Time: "2026年01月05日 14:30". */

@@ -33,8 +33,18 @@ declare module 'vue-router' {
 
 const shellRoutes: RouteRecordRaw[] = [
   { path: '/', name: 'home', redirect: () => (signedIn.value ? '/map' : '/login'), meta: { access: 'public' } },
-  { path: '/login', name: 'login', component: () => import('./pages/login/LoginPage.vue'), meta: { titleKey: 'login.title', access: 'public', layout: 'bare' } },
-  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/login/NotFoundPage.vue'), meta: { titleKey: 'notFound.title', access: 'public' } },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./pages/login/LoginPage.vue'),
+    meta: { titleKey: 'login.title', access: 'public', layout: 'bare' },
+  },
+  {
+    path: '/:rest(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/login/NotFoundPage.vue'),
+    meta: { titleKey: 'notFound.title', access: 'public' },
+  },
 ];
 
 export const router = createRouter({
@@ -58,6 +68,9 @@ export function menu(): { group: MenuGroup; items: { path: string; titleKey: str
   const pages = router.getRoutes().filter((r) => r.meta.menu && r.meta.titleKey && allowed(r.meta.access ?? 'staff'));
   return MENU_GROUPS.map((group) => ({
     group,
-    items: pages.filter((r) => r.meta.menu === group).sort((a, b) => (a.meta.order ?? 0) - (b.meta.order ?? 0)).map((r) => ({ path: r.path, titleKey: r.meta.titleKey! })),
+    items: pages
+      .filter((r) => r.meta.menu === group)
+      .sort((a, b) => (a.meta.order ?? 0) - (b.meta.order ?? 0))
+      .map((r) => ({ path: r.path, titleKey: r.meta.titleKey! })),
   })).filter((g) => g.items.length > 0);
 }

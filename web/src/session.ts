@@ -23,7 +23,9 @@ let loaded: Promise<SessionUser> | null = null;
 /** The current user, asked of the server once per page load (and again after sign-in/out). */
 export function loadUser(force = false): Promise<SessionUser> {
   if (!loaded || force) {
-    loaded = api<SessionUser>('/api/auth/me').then((u) => (user.value = u)).catch(() => (user.value = ANONYMOUS));
+    loaded = api<SessionUser>('/api/auth/me')
+      .then((u) => (user.value = u))
+      .catch(() => (user.value = ANONYMOUS));
   }
   return loaded;
 }

@@ -38,7 +38,8 @@ export function parseDbfHeader(buf: Buffer): DbfHeader {
   if (buf.length < DBF_PREFIX) throw new Error(`header is ${buf.length} bytes, shorter than 32`);
   const version = buf[0];
   // dBASE 7 uses 48-byte field descriptors and a different layout; shapefile tools never write it.
-  if ((version & 0x07) === 4) throw new Error(`dBASE 7 tables (version byte 0x${version.toString(16)}) are not supported; re-save as dBASE III/IV`);
+  if ((version & 0x07) === 4)
+    throw new Error(`dBASE 7 tables (version byte 0x${version.toString(16)}) are not supported; re-save as dBASE III/IV`);
   const recordCount = buf.readUInt32LE(4);
   const headerLength = buf.readUInt16LE(8);
   const recordLength = buf.readUInt16LE(10);
@@ -61,7 +62,10 @@ export function parseDbfHeader(buf: Buffer): DbfHeader {
   const wide = sum !== recordLength && cHigh === recordLength;
   let offset = 1;
   for (const f of fields) {
-    if (wide && f.type === 'C') { f.length += f.decimals * 256; f.decimals = 0; }
+    if (wide && f.type === 'C') {
+      f.length += f.decimals * 256;
+      f.decimals = 0;
+    }
     f.offset = offset;
     offset += f.length;
   }
@@ -154,18 +158,38 @@ function parseLogical(c: number): boolean | null {
   return null;
 }
 
-const enum Kind { Text, Number, Date, Logical, Int32, Double, Skip }
+const enum Kind {
+  Text,
+  Number,
+  Date,
+  Logical,
+  Int32,
+  Double,
+  Skip,
+}
 
 function kindOf(f: DbfField): Kind {
   switch (f.type) {
-    case 'N': case 'F': return Kind.Number;
-    case 'D': return Kind.Date;
-    case 'L': return Kind.Logical;
-    case 'I': case '+': return f.length === 4 ? Kind.Int32 : Kind.Skip;
-    case 'O': return f.length === 8 ? Kind.Double : Kind.Skip;
+    case 'N':
+    case 'F':
+      return Kind.Number;
+    case 'D':
+      return Kind.Date;
+    case 'L':
+      return Kind.Logical;
+    case 'I':
+    case '+':
+      return f.length === 4 ? Kind.Int32 : Kind.Skip;
+    case 'O':
+      return f.length === 8 ? Kind.Double : Kind.Skip;
     // Memo/general/picture values live in a .dbt/.fpt that shapefiles do not ship.
-    case 'M': case 'G': case 'P': case 'B': return Kind.Skip;
-    default: return Kind.Text;
+    case 'M':
+    case 'G':
+    case 'P':
+    case 'B':
+      return Kind.Skip;
+    default:
+      return Kind.Text;
   }
 }
 
@@ -181,7 +205,10 @@ export class DbfDecoder {
   /** dBASE 7 style binary integers are big-endian with the sign bit flipped; FoxPro's are little-endian. */
   private readonly bigEndianInts: boolean;
 
-  constructor(header: DbfHeader, private readonly encoding: string) {
+  constructor(
+    header: DbfHeader,
+    private readonly encoding: string,
+  ) {
     const used = header.fields.filter((f) => kindOf(f) !== Kind.Skip);
     this.names = used.map((f) => f.name);
     this.kinds = used.map(kindOf);
@@ -203,12 +230,24 @@ export class DbfDecoder {
       const len = this.lengths[i];
       let v: unknown;
       switch (this.kinds[i]) {
-        case Kind.Text: v = this.text(b, s, s + len); break;
-        case Kind.Number: v = parseDbfNumber(b, s, s + len); break;
-        case Kind.Date: v = parseDate(b, s, len); break;
-        case Kind.Logical: v = parseLogical(b[s]); break;
-        case Kind.Int32: v = this.bigEndianInts ? (b.readUInt32BE(s) ^ 0x80000000) | 0 : b.readInt32LE(s); break;
-        case Kind.Double: v = b.readDoubleLE(s); break;
+        case Kind.Text:
+          v = this.text(b, s, s + len);
+          break;
+        case Kind.Number:
+          v = parseDbfNumber(b, s, s + len);
+          break;
+        case Kind.Date:
+          v = parseDate(b, s, len);
+          break;
+        case Kind.Logical:
+          v = parseLogical(b[s]);
+          break;
+        case Kind.Int32:
+          v = this.bigEndianInts ? (b.readUInt32BE(s) ^ 0x80000000) | 0 : b.readInt32LE(s);
+          break;
+        case Kind.Double:
+          v = b.readDoubleLE(s);
+          break;
       }
       out[this.names[i]] = v;
     }
@@ -222,7 +261,11 @@ export class DbfDecoder {
     if (s === e) return null;
     if (this.utf8) return b.toString('utf8', s, e);
     let ascii = true;
-    for (let i = s; i < e; i++) if (b[i] >= 0x80) { ascii = false; break; }
+    for (let i = s; i < e; i++)
+      if (b[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) return b.toString('latin1', s, e);
     // Land-use tables repeat a few hundred values (地类名称, 权属单位名称) across 200k rows; the latin1
     // string of the raw bytes is a cheap exact key, so each distinct value goes through iconv-lite once.

@@ -15,12 +15,29 @@ export interface ResolvedEncoding {
 // Names Chinese users and tools write, keyed by upper case with separators removed.
 // GB2312 files are decoded as GBK: GBK is a superset, and GB2312 labels often hide GBK-only characters.
 const ALIASES: Record<string, string> = {
-  UTF8: 'UTF-8', UTF: 'UTF-8', '65001': 'UTF-8', CP65001: 'UTF-8',
-  GBK: 'GBK', CP936: 'GBK', '936': 'GBK', MS936: 'GBK', WINDOWS936: 'GBK', GB2312: 'GBK', EUCCN: 'GBK',
-  GB18030: 'GB18030', '54936': 'GB18030', CP54936: 'GB18030',
-  BIG5: 'Big5', CP950: 'Big5', '950': 'Big5',
-  LATIN1: 'latin1', ISO88591: 'latin1', '88591': 'latin1', '28591': 'latin1',
-  ASCII: 'UTF-8', USASCII: 'UTF-8',
+  UTF8: 'UTF-8',
+  UTF: 'UTF-8',
+  '65001': 'UTF-8',
+  CP65001: 'UTF-8',
+  GBK: 'GBK',
+  CP936: 'GBK',
+  '936': 'GBK',
+  MS936: 'GBK',
+  WINDOWS936: 'GBK',
+  GB2312: 'GBK',
+  EUCCN: 'GBK',
+  GB18030: 'GB18030',
+  '54936': 'GB18030',
+  CP54936: 'GB18030',
+  BIG5: 'Big5',
+  CP950: 'Big5',
+  '950': 'Big5',
+  LATIN1: 'latin1',
+  ISO88591: 'latin1',
+  '88591': 'latin1',
+  '28591': 'latin1',
+  ASCII: 'UTF-8',
+  USASCII: 'UTF-8',
 };
 
 /**
@@ -52,8 +69,16 @@ export function requireEncoding(name: string, where: string): string {
 // dBASE language driver IDs (byte 29 of the header) that name a code page. 0x00 and 0x57 ("ANSI",
 // i.e. whatever the writing PC used) carry no information and are left out on purpose.
 const LDID: Record<number, string> = {
-  0x01: 'cp437', 0x02: 'cp850', 0x03: 'windows-1252', 0x4d: 'GBK', 0x7a: 'GBK',
-  0x4f: 'Big5', 0x78: 'Big5', 0x4e: 'cp949', 0x79: 'cp949', 0x4c: 'cp874',
+  0x01: 'cp437',
+  0x02: 'cp850',
+  0x03: 'windows-1252',
+  0x4d: 'GBK',
+  0x7a: 'GBK',
+  0x4f: 'Big5',
+  0x78: 'Big5',
+  0x4e: 'cp949',
+  0x79: 'cp949',
+  0x4c: 'cp874',
 };
 
 export function encodingFromLdid(ldid: number): string | undefined {
@@ -81,7 +106,11 @@ export function classifySamples(samples: Iterable<Buffer>): 'utf8' | 'other' | '
   let nonAscii = false;
   for (const s of samples) {
     let ascii = true;
-    for (let i = 0; i < s.length; i++) if (s[i] >= 0x80) { ascii = false; break; }
+    for (let i = 0; i < s.length; i++)
+      if (s[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) continue;
     nonAscii = true;
     if (!isUtf8(trimPartialUtf8(s))) return 'other';

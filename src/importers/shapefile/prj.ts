@@ -31,10 +31,16 @@ function parseWkt(text: string): Node {
     re.lastIndex = pos;
     if (!(m = re.exec(text))) throw new Error(`unexpected text at character ${pos}`);
     pos = re.lastIndex;
-    if (m[1] !== undefined) { flushWord(); pendingWord = m[1]; }
-    else if (m[2] !== undefined) { flushWord(); pushValue(m[2].replace(/""/g, '"')); }
-    else if (m[3] !== undefined) { flushWord(); pushValue(Number(m[3])); }
-    else if (m[4] !== undefined) {
+    if (m[1] !== undefined) {
+      flushWord();
+      pendingWord = m[1];
+    } else if (m[2] !== undefined) {
+      flushWord();
+      pushValue(m[2].replace(/""/g, '"'));
+    } else if (m[3] !== undefined) {
+      flushWord();
+      pushValue(Number(m[3]));
+    } else if (m[4] !== undefined) {
       if (pendingWord === undefined) throw new Error('bracket without a keyword');
       const node: Node = { keyword: pendingWord.toUpperCase(), args: [] };
       pendingWord = undefined;
@@ -42,8 +48,10 @@ function parseWkt(text: string): Node {
       else if (!root) root = node;
       else throw new Error('text after the end of the WKT');
       stack.push(node);
-    } else if (m[5] !== undefined) { flushWord(); if (!stack.pop()) throw new Error('unbalanced brackets'); }
-    else flushWord();
+    } else if (m[5] !== undefined) {
+      flushWord();
+      if (!stack.pop()) throw new Error('unbalanced brackets');
+    } else flushWord();
   }
   if (!root || stack.length) throw new Error('unbalanced brackets');
   return root;
@@ -76,10 +84,15 @@ function classifyDatum(datumName: string, geogName: string): Datum {
 }
 
 const PARAM_ALIASES: Record<string, string> = {
-  centralmeridian: 'cm', longitudeofnaturalorigin: 'cm', longitudeofcenter: 'cm',
-  falseeasting: 'fe', falsenorthing: 'fn',
-  scalefactor: 'k', scalefactoratnaturalorigin: 'k',
-  latitudeoforigin: 'lat0', latitudeofnaturalorigin: 'lat0',
+  centralmeridian: 'cm',
+  longitudeofnaturalorigin: 'cm',
+  longitudeofcenter: 'cm',
+  falseeasting: 'fe',
+  falsenorthing: 'fn',
+  scalefactor: 'k',
+  scalefactoratnaturalorigin: 'k',
+  latitudeoforigin: 'lat0',
+  latitudeofnaturalorigin: 'lat0',
 };
 
 function params(top: Node): Record<string, number> {
@@ -109,13 +122,17 @@ function authority(top: Node): number | undefined {
 
 function gkFromParams(name: string, p: Record<string, number>): number {
   const what = `${name}: central_meridian ${p.cm}, false_easting ${p.fe}`;
-  if (p.cm === undefined || p.fe === undefined) throw new Error(`${what}: a Gauss-Krüger projection without central meridian or false easting`);
+  if (p.cm === undefined || p.fe === undefined)
+    throw new Error(`${what}: a Gauss-Krüger projection without central meridian or false easting`);
   if ((p.k ?? 1) !== 1 || (p.lat0 ?? 0) !== 0 || (p.fn ?? 0) !== 0) {
-    throw new Error(`${what}, scale_factor ${p.k}, latitude_of_origin ${p.lat0}, false_northing ${p.fn}: not a standard CGCS2000 Gauss-Krüger zone (scale 1, origin 0)`);
+    throw new Error(
+      `${what}, scale_factor ${p.k}, latitude_of_origin ${p.lat0}, false_northing ${p.fn}: not a standard CGCS2000 Gauss-Krüger zone (scale 1, origin 0)`,
+    );
   }
   const prefixed = p.fe !== 500000;
   const prefixZone = (p.fe - 500000) / 1e6;
-  if (prefixed && !(Number.isInteger(prefixZone) && prefixZone > 0)) throw new Error(`${what}: false easting is neither 500000 nor <zone>500000 (a local grid?)`);
+  if (prefixed && !(Number.isInteger(prefixZone) && prefixZone > 0))
+    throw new Error(`${what}: false easting is neither 500000 nor <zone>500000 (a local grid?)`);
   const n = squash(name);
   let width: 3 | 6 | undefined = /3deg/.test(n) ? 3 : /6deg/.test(n) ? 6 : undefined;
   if (!width && prefixed) width = p.cm === prefixZone * 3 ? 3 : p.cm === prefixZone * 6 - 3 ? 6 : undefined;
@@ -124,11 +141,12 @@ function gkFromParams(name: string, p: Record<string, number>): number {
   if (!width) width = /^cgcs2000(gk|gausskruger)(zone|cm)/.test(n) ? 6 : 3;
   const zone = width === 3 ? p.cm / 3 : (p.cm + 3) / 6;
   if (!Number.isInteger(zone)) throw new Error(`${what}: central meridian ${p.cm}° is not that of a ${width}° zone`);
-  if (prefixed && zone !== prefixZone) throw new Error(`${what}: the false easting says zone ${prefixZone} but the central meridian is that of ${width}° zone ${zone}`);
+  if (prefixed && zone !== prefixZone)
+    throw new Error(`${what}: the false easting says zone ${prefixZone} but the central meridian is that of ${width}° zone ${zone}`);
   try {
     return gkSrid(width, zone, prefixed);
   } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
+    throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -142,17 +160,20 @@ export function prjToSrid(wkt: string): { srid: number; source: string } {
   try {
     top = parseWkt(wkt.replace(/^\uFEFF/, '').trim());
   } catch (e) {
-    throw new Error(`.prj is not readable WKT (${(e as Error).message}); pass --srid with the EPSG code`);
+    throw new Error(`.prj is not readable WKT (${(e as Error).message}); pass --srid with the EPSG code`, { cause: e });
   }
   const name = nameOf(top);
   const source = `.prj ${name}`;
-  const geog = top.keyword.startsWith('GEOG') || top.keyword === 'GEODCRS' ? top : find(top, ['GEOGCS', 'BASEGEOGCRS', 'BASEGEODCRS', 'GEOGCRS']);
+  const geog =
+    top.keyword.startsWith('GEOG') || top.keyword === 'GEODCRS' ? top : find(top, ['GEOGCS', 'BASEGEOGCRS', 'BASEGEODCRS', 'GEOGCRS']);
   const datumName = nameOf(geog ? find(geog, ['DATUM']) : find(top, ['DATUM']));
   const datum = classifyDatum(datumName, nameOf(geog));
   if (datum === 'beijing54' || datum === 'xian80') {
-    throw new Error(`.prj describes "${name}" (datum ${datumName || nameOf(geog)}): ${datum === 'beijing54' ? 'Beijing 1954' : 'Xian 1980'} ` +
-      'coordinates need a local transformation to CGCS2000 that onemap does not guess; convert the data to CGCS2000 first, ' +
-      'or pass --srid if the .prj is wrong and the coordinates are really CGCS2000');
+    throw new Error(
+      `.prj describes "${name}" (datum ${datumName || nameOf(geog)}): ${datum === 'beijing54' ? 'Beijing 1954' : 'Xian 1980'} ` +
+        'coordinates need a local transformation to CGCS2000 that onemap does not guess; convert the data to CGCS2000 first, ' +
+        'or pass --srid if the .prj is wrong and the coordinates are really CGCS2000',
+    );
   }
   const code = authority(top);
   if (code) return { srid: code, source: `${source} (EPSG:${code})` };
@@ -164,20 +185,25 @@ export function prjToSrid(wkt: string): { srid: number; source: string } {
   } else {
     const method = squash(nameOf(find(top, ['PROJECTION', 'METHOD'])));
     const n = squash(name);
-    if (/webmercator|pseudomercator|auxiliarysphere/.test(n) || /mercatorauxiliarysphere|pseudomercator/.test(method)) return { srid: 3857, source };
+    if (/webmercator|pseudomercator|auxiliarysphere/.test(n) || /mercatorauxiliarysphere|pseudomercator/.test(method))
+      return { srid: 3857, source };
     const unit = child(top, ['UNIT', 'LENGTHUNIT']);
     if (unit && typeof unit.args[1] === 'number' && unit.args[1] !== 1) {
-      throw new Error(`.prj describes "${name}" with unit ${nameOf(unit)} (${unit.args[1]} m); only metres are supported; pass --srid with the EPSG code`);
+      throw new Error(
+        `.prj describes "${name}" with unit ${nameOf(unit)} (${unit.args[1]} m); only metres are supported; pass --srid with the EPSG code`,
+      );
     }
     if (datum === 'cgcs2000' && /gausskruger|transversemercator/.test(method)) {
       try {
         return { srid: gkFromParams(name, params(top)), source };
       } catch (e) {
-        throw new Error(`.prj ${(e as Error).message}; pass --srid with the EPSG code`);
+        throw new Error(`.prj ${(e as Error).message}; pass --srid with the EPSG code`, { cause: e });
       }
     }
   }
   const method = nameOf(find(top, ['PROJECTION', 'METHOD']));
-  throw new Error(`.prj describes "${name}" (datum ${datumName || 'unknown'}${method ? `, projection ${method}` : ''}), ` +
-    'which onemap does not recognise; pass --srid with the EPSG code of the file\'s coordinates');
+  throw new Error(
+    `.prj describes "${name}" (datum ${datumName || 'unknown'}${method ? `, projection ${method}` : ''}), ` +
+      "which onemap does not recognise; pass --srid with the EPSG code of the file's coordinates",
+  );
 }

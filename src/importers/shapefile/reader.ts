@@ -25,7 +25,11 @@ class Window {
   buf: Buffer;
   start = 0; // file offset of buf[0]
   len = 0;
-  constructor(private readonly fh: FileHandle, readonly size: number, public pos: number) {
+  constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+    public pos: number,
+  ) {
     this.buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size - pos, 64)));
   }
   /** true when [pos, pos + n) is buffered. */
@@ -68,8 +72,11 @@ async function extractShapefileZip(zipPath: string, dest: string): Promise<void>
   try {
     for await (const entry of zip.eachEntry()) {
       const raw = entry.fileName as unknown as Buffer;
-      const name = (entry.generalPurposeBitFlag & 0x800) || isUtf8(raw) ? raw.toString('utf8') : iconv.decode(raw, 'GBK');
-      const parts = name.replace(/\\/g, '/').split('/').filter((x) => x && x !== '.');
+      const name = entry.generalPurposeBitFlag & 0x800 || isUtf8(raw) ? raw.toString('utf8') : iconv.decode(raw, 'GBK');
+      const parts = name
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((x) => x && x !== '.');
       // Zip-slip: a member may not climb out of the temp folder.
       if (parts.includes('..') || /^[a-zA-Z]:/.test(parts[0] ?? '')) throw new Error(`unsafe path in zip: ${name}`);
       if (name.endsWith('/') || !parts.length || !SHAPEFILE_PARTS.has(extname(name).toLowerCase())) continue;
@@ -104,12 +111,19 @@ function pickShp(found: string[], userPath: string, layer: string | undefined, w
   const base = (p: string) => basename(p, extname(p));
   if (layer) {
     const hit = found.find((p) => base(p).toLowerCase() === layer.toLowerCase());
-    if (!hit) throw new ImportError({ file: userPath, reason: `no shapefile named "${layer}" in the ${what}; it holds: ${found.map(base).join(', ') || 'none'}` });
+    if (!hit)
+      throw new ImportError({
+        file: userPath,
+        reason: `no shapefile named "${layer}" in the ${what}; it holds: ${found.map(base).join(', ') || 'none'}`,
+      });
     return hit;
   }
   if (found.length === 0) throw new ImportError({ file: userPath, reason: `the ${what} holds no .shp file` });
   if (found.length > 1) {
-    throw new ImportError({ file: userPath, reason: `the ${what} holds ${found.length} shapefiles (${found.map(base).join(', ')}); pick one with --layer <name>` });
+    throw new ImportError({
+      file: userPath,
+      reason: `the ${what} holds ${found.length} shapefiles (${found.map(base).join(', ')}); pick one with --layer <name>`,
+    });
   }
   return found[0];
 }
@@ -129,12 +143,18 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
   };
   try {
     let st;
-    try { st = await stat(path); } catch { throw new ImportError({ file: path, reason: 'file not found' }); }
+    try {
+      st = await stat(path);
+    } catch {
+      throw new ImportError({ file: path, reason: 'file not found' });
+    }
     let shpPath: string;
     if (st.isDirectory()) shpPath = pickShp(await findShp(path, false), path, opts.layer, 'folder');
     else if (extname(path).toLowerCase() === '.zip') {
       tempDir = await mkdtemp(join(tmpdir(), 'onemap-shp-'));
-      try { await extractShapefileZip(path, tempDir); } catch (e) {
+      try {
+        await extractShapefileZip(path, tempDir);
+      } catch (e) {
         throw new ImportError({ file: path, reason: `cannot unpack the zip: ${(e as Error).message}` });
       }
       shpPath = pickShp(await findShp(tempDir, true), path, opts.layer, 'zip');
@@ -147,21 +167,30 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
     const shown = (p: string) => (tempDir ? `${path}: ${p.slice(tempDir.length + 1)}` : p);
     const need = (ext: string, why: string) => {
       const p = sidecar(names, dir, base, ext);
-      if (!p) throw new ImportError({ file: shown(join(dir, `${base}.${ext}`)), reason: `missing: a shapefile needs its .${ext} (${why}) next to ${basename(shpPath)}` });
+      if (!p)
+        throw new ImportError({
+          file: shown(join(dir, `${base}.${ext}`)),
+          reason: `missing: a shapefile needs its .${ext} (${why}) next to ${basename(shpPath)}`,
+        });
       return p;
     };
     const shxPath = need('shx', 'the record index');
     const dbfPath = need('dbf', 'the attribute table');
 
-    const shpFh = await open(shpPath, 'r'); handles.push(shpFh);
-    const shxFh = await open(shxPath, 'r'); handles.push(shxFh);
-    const dbfFh = await open(dbfPath, 'r'); handles.push(dbfFh);
+    const shpFh = await open(shpPath, 'r');
+    handles.push(shpFh);
+    const shxFh = await open(shxPath, 'r');
+    handles.push(shxFh);
+    const dbfFh = await open(dbfPath, 'r');
+    handles.push(dbfFh);
     const [shpSize, shxSize, dbfSize] = await Promise.all([shpFh, shxFh, dbfFh].map(async (h) => (await h.stat()).size));
 
     const head = Buffer.alloc(SHP_HEADER_BYTES);
     await shpFh.read(head, 0, SHP_HEADER_BYTES, 0);
     let shpHeader;
-    try { shpHeader = parseShpHeader(head.subarray(0, Math.min(shpSize, SHP_HEADER_BYTES))); } catch (e) {
+    try {
+      shpHeader = parseShpHeader(head.subarray(0, Math.min(shpSize, SHP_HEADER_BYTES)));
+    } catch (e) {
       throw new ImportError({ file: shown(shpPath), reason: (e as Error).message });
     }
     const shxRecords = Math.max(0, Math.floor((shxSize - SHP_HEADER_BYTES) / 8));
@@ -181,10 +210,17 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
     const dbfNeeded = dbf.headerLength + dbf.recordCount * dbf.recordLength;
     if (dbfSize < dbfNeeded) {
       const whole = Math.max(0, Math.floor((dbfSize - dbf.headerLength) / dbf.recordLength));
-      throw new ImportError({ file: shown(dbfPath), feature: String(whole + 1), reason: `file ends inside record ${whole + 1} (${dbfSize} of ${dbfNeeded} bytes the header promises for ${dbf.recordCount} records): the .dbf is truncated` });
+      throw new ImportError({
+        file: shown(dbfPath),
+        feature: String(whole + 1),
+        reason: `file ends inside record ${whole + 1} (${dbfSize} of ${dbfNeeded} bytes the header promises for ${dbf.recordCount} records): the .dbf is truncated`,
+      });
     }
     if (shxRecords !== dbf.recordCount) {
-      throw new ImportError({ file: shown(shpPath), reason: `the .shx indexes ${shxRecords} records but the .dbf holds ${dbf.recordCount}: the files do not belong together or one is damaged` });
+      throw new ImportError({
+        file: shown(shpPath),
+        reason: `the .shx indexes ${shxRecords} records but the .dbf holds ${dbf.recordCount}: the files do not belong together or one is damaged`,
+      });
     }
     // The index is only needed for these checks: records are read in order from the .shp itself.
     await shxFh.close();
@@ -240,7 +276,11 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
         // Release files and the unpacked zip as soon as iteration ends (done, error or break), even
         // if the caller never gets to close().
         return (async function* () {
-          try { yield* features; } finally { await cleanup(); }
+          try {
+            yield* features;
+          } finally {
+            await cleanup();
+          }
         })();
       },
       bytesRead: () => shp.pos + dbfWin.pos,
@@ -262,21 +302,31 @@ async function reportTruncation(shx: FileHandle, n: number, actual: number, decl
     return { off, end: off + SHP_RECORD_HEADER_BYTES + entry.readUInt32BE(4) * 2 };
   };
   // Records are stored in order, so the ends are increasing: binary search for the first that overruns.
-  let lo = 0, hi = n;
+  let lo = 0,
+    hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((await endOf(mid)).end > actual) hi = mid; else lo = mid + 1;
+    if ((await endOf(mid)).end > actual) hi = mid;
+    else lo = mid + 1;
   }
   // Every indexed record fits: only the header's length is wrong, and the records are still readable.
   if (lo === n && n > 0) return;
   const off = lo < n ? (await endOf(lo)).off : SHP_HEADER_BYTES;
   throw new ImportError({
-    file, feature: String(lo + 1),
+    file,
+    feature: String(lo + 1),
     reason: `file ends inside record ${lo + 1} (offset ${off} of ${actual} bytes; the header says ${declared}): the .shp is truncated`,
   });
 }
 
-async function* readFeatures(shp: Window, dbf: Window, header: DbfHeader, encoding: string, file: string, shpSize: number): AsyncGenerator<SourceFeature> {
+async function* readFeatures(
+  shp: Window,
+  dbf: Window,
+  header: DbfHeader,
+  encoding: string,
+  file: string,
+  shpSize: number,
+): AsyncGenerator<SourceFeature> {
   const geom = new ShpDecoder();
   const attrs = new DbfDecoder(header, encoding);
   const recLen = header.recordLength;
@@ -294,7 +344,11 @@ async function* readFeatures(shp: Window, dbf: Window, header: DbfHeader, encodi
     }
     const contentLen = shp.buf.readInt32BE(shp.at + 4) * 2;
     if (contentLen < 4) {
-      throw new ImportError({ file, feature: String(rec), reason: `record ${rec} at offset ${recordAt} declares ${contentLen} content bytes: the .shp is damaged` });
+      throw new ImportError({
+        file,
+        feature: String(rec),
+        reason: `record ${rec} at offset ${recordAt} declares ${contentLen} content bytes: the .shp is damaged`,
+      });
     }
     const total = SHP_RECORD_HEADER_BYTES + contentLen;
     if (!shp.has(total) && !(await shp.fill(total))) throw truncated(file, rec, recordAt, shpSize);
@@ -318,5 +372,9 @@ async function* readFeatures(shp: Window, dbf: Window, header: DbfHeader, encodi
 }
 
 function truncated(file: string, rec: number, offset: number, size: number): ImportError {
-  return new ImportError({ file, feature: String(rec), reason: `file ends inside record ${rec} (offset ${offset} of ${size} bytes): the .shp is truncated` });
+  return new ImportError({
+    file,
+    feature: String(rec),
+    reason: `file ends inside record ${rec} (offset ${offset} of ${size} bytes): the .shp is truncated`,
+  });
 }

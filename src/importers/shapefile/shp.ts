@@ -18,10 +18,18 @@ export interface ShpHeader {
 }
 
 const KIND: Record<number, { kind: 'point' | 'multipoint' | 'line' | 'polygon'; z: boolean; m: boolean }> = {
-  1: { kind: 'point', z: false, m: false }, 11: { kind: 'point', z: true, m: true }, 21: { kind: 'point', z: false, m: true },
-  8: { kind: 'multipoint', z: false, m: false }, 18: { kind: 'multipoint', z: true, m: true }, 28: { kind: 'multipoint', z: false, m: true },
-  3: { kind: 'line', z: false, m: false }, 13: { kind: 'line', z: true, m: true }, 23: { kind: 'line', z: false, m: true },
-  5: { kind: 'polygon', z: false, m: false }, 15: { kind: 'polygon', z: true, m: true }, 25: { kind: 'polygon', z: false, m: true },
+  1: { kind: 'point', z: false, m: false },
+  11: { kind: 'point', z: true, m: true },
+  21: { kind: 'point', z: false, m: true },
+  8: { kind: 'multipoint', z: false, m: false },
+  18: { kind: 'multipoint', z: true, m: true },
+  28: { kind: 'multipoint', z: false, m: true },
+  3: { kind: 'line', z: false, m: false },
+  13: { kind: 'line', z: true, m: true },
+  23: { kind: 'line', z: false, m: true },
+  5: { kind: 'polygon', z: false, m: false },
+  15: { kind: 'polygon', z: true, m: true },
+  25: { kind: 'polygon', z: false, m: true },
 };
 
 export function parseShpHeader(b: Buffer): ShpHeader {
@@ -46,7 +54,12 @@ export function declaredGeometryType(shapeType: number): string | undefined {
 }
 
 // WKB type codes; +1000 for Z (ISO). M is dropped: the database keeps 2D/3D only.
-const WKB_POINT = 1, WKB_LINE = 2, WKB_POLYGON = 3, WKB_MULTIPOINT = 4, WKB_MULTILINE = 5, WKB_MULTIPOLYGON = 6;
+const WKB_POINT = 1,
+  WKB_LINE = 2,
+  WKB_POLYGON = 3,
+  WKB_MULTIPOINT = 4,
+  WKB_MULTILINE = 5,
+  WKB_MULTIPOLYGON = 6;
 
 /**
  * Decodes .shp records. Keeps scratch arrays between records, so one instance per reader.
@@ -118,12 +131,16 @@ export class ShpDecoder {
     const starts = ctx.starts;
     for (let i = 0; i < np; i++) {
       const p = b.readInt32LE(partsAt + 4 * i);
-      if (p < 0 || p >= npts || (i > 0 && p < starts[i - 1])) throw new Error(`part ${i + 1} starts at point ${p}, outside 0..${npts - 1} or out of order`);
+      if (p < 0 || p >= npts || (i > 0 && p < starts[i - 1]))
+        throw new Error(`part ${i + 1} starts at point ${p}, outside 0..${npts - 1} or out of order`);
       starts[i] = p;
     }
     if (starts[0] !== 0) throw new Error(`first part starts at point ${starts[0]}, not 0`);
     starts[np] = npts;
-    ctx.b = b; ctx.xy = xy; ctx.zs = zs; ctx.z = z;
+    ctx.b = b;
+    ctx.xy = xy;
+    ctx.zs = zs;
+    ctx.z = z;
     if (np === 1) return writeParts(ctx, ONE, polygon ? WKB_POLYGON : WKB_LINE, polygon);
     if (!polygon) {
       const lines: number[][] = [];
@@ -140,24 +157,42 @@ export class ShpDecoder {
       this.ringBox = new Float64Array(np * 8);
       this.owner = new Int32Array(np * 2);
     }
-    const area = this.ringArea, box = this.ringBox, owner = this.owner;
+    const area = this.ringArea,
+      box = this.ringBox,
+      owner = this.owner;
     const { b, xy, starts } = ctx;
     let outers = 0;
     for (let r = 0; r < np; r++) {
-      const a = starts[r], e = starts[r + 1];
+      const a = starts[r],
+        e = starts[r + 1];
       // Shoelace relative to the first vertex: eastings of 40 500 000 would otherwise eat the precision.
-      const x0 = b.readDoubleLE(xy + 16 * a), y0 = b.readDoubleLE(xy + 16 * a + 8);
-      let sum = 0, px = 0, py = 0, minx = x0, miny = y0, maxx = x0, maxy = y0;
+      const x0 = b.readDoubleLE(xy + 16 * a),
+        y0 = b.readDoubleLE(xy + 16 * a + 8);
+      let sum = 0,
+        px = 0,
+        py = 0,
+        minx = x0,
+        miny = y0,
+        maxx = x0,
+        maxy = y0;
       for (let i = a + 1; i < e; i++) {
-        const X = b.readDoubleLE(xy + 16 * i), Y = b.readDoubleLE(xy + 16 * i + 8);
-        const x = X - x0, y = Y - y0;
+        const X = b.readDoubleLE(xy + 16 * i),
+          Y = b.readDoubleLE(xy + 16 * i + 8);
+        const x = X - x0,
+          y = Y - y0;
         sum += px * y - x * py;
-        px = x; py = y;
-        if (X < minx) minx = X; else if (X > maxx) maxx = X;
-        if (Y < miny) miny = Y; else if (Y > maxy) maxy = Y;
+        px = x;
+        py = y;
+        if (X < minx) minx = X;
+        else if (X > maxx) maxx = X;
+        if (Y < miny) miny = Y;
+        else if (Y > maxy) maxy = Y;
       }
       area[r] = sum / 2;
-      box[4 * r] = minx; box[4 * r + 1] = miny; box[4 * r + 2] = maxx; box[4 * r + 3] = maxy;
+      box[4 * r] = minx;
+      box[4 * r + 1] = miny;
+      box[4 * r + 2] = maxx;
+      box[4 * r + 3] = maxy;
       if (sum < 0) outers++;
     }
     // No clockwise ring at all: a writer that ignored the convention; every ring is then its own polygon.
@@ -169,7 +204,11 @@ export class ShpDecoder {
     const groups: number[][] = [];
     const groupOf = new Map<number, number[]>();
     for (let r = 0; r < np; r++) {
-      if (area[r] < 0) { const g = [r]; groups.push(g); groupOf.set(r, g); }
+      if (area[r] < 0) {
+        const g = [r];
+        groups.push(g);
+        groupOf.set(r, g);
+      }
     }
     for (let h = 0; h < np; h++) {
       if (area[h] < 0) continue;
@@ -184,7 +223,8 @@ export class ShpDecoder {
         if (n === 1) best = owner[0];
         else if (n > 1) {
           // Nested islands: the smallest clockwise ring around the hole owns it.
-          const hx = ctx.b.readDoubleLE(xy + 16 * starts[h]), hy = ctx.b.readDoubleLE(xy + 16 * starts[h] + 8);
+          const hx = ctx.b.readDoubleLE(xy + 16 * starts[h]),
+            hy = ctx.b.readDoubleLE(xy + 16 * starts[h] + 8);
           for (let i = 0; i < n; i++) {
             const r = owner[i];
             if (pointInRing(ctx, r, hx, hy) && (best < 0 || -area[r] < -area[best])) best = r;
@@ -199,31 +239,49 @@ export class ShpDecoder {
   }
 }
 
-interface Ctx { b: Buffer; xy: number; zs: number; z: boolean; starts: Int32Array }
+interface Ctx {
+  b: Buffer;
+  xy: number;
+  zs: number;
+  z: boolean;
+  starts: Int32Array;
+}
 
 function boxInside(box: Float64Array, inner: number, outer: number): boolean {
-  return box[4 * inner] >= box[4 * outer] && box[4 * inner + 1] >= box[4 * outer + 1] &&
-    box[4 * inner + 2] <= box[4 * outer + 2] && box[4 * inner + 3] <= box[4 * outer + 3];
+  return (
+    box[4 * inner] >= box[4 * outer] &&
+    box[4 * inner + 1] >= box[4 * outer + 1] &&
+    box[4 * inner + 2] <= box[4 * outer + 2] &&
+    box[4 * inner + 3] <= box[4 * outer + 3]
+  );
 }
 
 function pointInRing(ctx: Ctx, r: number, x: number, y: number): boolean {
   const { b, xy, starts } = ctx;
   let inside = false;
-  const a = starts[r], e = starts[r + 1];
-  let xj = b.readDoubleLE(xy + 16 * (e - 1)), yj = b.readDoubleLE(xy + 16 * (e - 1) + 8);
+  const a = starts[r],
+    e = starts[r + 1];
+  let xj = b.readDoubleLE(xy + 16 * (e - 1)),
+    yj = b.readDoubleLE(xy + 16 * (e - 1) + 8);
   for (let i = a; i < e; i++) {
-    const xi = b.readDoubleLE(xy + 16 * i), yi = b.readDoubleLE(xy + 16 * i + 8);
+    const xi = b.readDoubleLE(xy + 16 * i),
+      yi = b.readDoubleLE(xy + 16 * i + 8);
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-    xj = xi; yj = yi;
+    xj = xi;
+    yj = yi;
   }
   return inside;
 }
 
 function ringClosed(ctx: Ctx, r: number): boolean {
   const { b, xy, starts } = ctx;
-  const a = xy + 16 * starts[r], e = xy + 16 * (starts[r + 1] - 1);
-  return b.readDoubleLE(a) === b.readDoubleLE(e) && b.readDoubleLE(a + 8) === b.readDoubleLE(e + 8) &&
-    (!ctx.z || b.readDoubleLE(ctx.zs + 8 * starts[r]) === b.readDoubleLE(ctx.zs + 8 * (starts[r + 1] - 1)));
+  const a = xy + 16 * starts[r],
+    e = xy + 16 * (starts[r + 1] - 1);
+  return (
+    b.readDoubleLE(a) === b.readDoubleLE(e) &&
+    b.readDoubleLE(a + 8) === b.readDoubleLE(e + 8) &&
+    (!ctx.z || b.readDoubleLE(ctx.zs + 8 * starts[r]) === b.readDoubleLE(ctx.zs + 8 * (starts[r + 1] - 1)))
+  );
 }
 
 const ONE = [[0]];
@@ -241,13 +299,17 @@ function putHeader(out: Buffer, o: number, type: number, z: boolean): number {
 /** Writes ring/line r as count + points at o, closing it when `close`; returns the new offset. */
 function putPoints(ctx: Ctx, out: Buffer, o: number, r: number, count: number): number {
   const { b, xy, zs, z, starts } = ctx;
-  const a = starts[r], e = starts[r + 1];
+  const a = starts[r],
+    e = starts[r + 1];
   out.writeUInt32LE(count, o);
   o += 4;
   if (!z) {
     b.copy(out, o, xy + 16 * a, xy + 16 * e);
     o += 16 * (e - a);
-    if (count > e - a) { b.copy(out, o, xy + 16 * a, xy + 16 * a + 16); o += 16; }
+    if (count > e - a) {
+      b.copy(out, o, xy + 16 * a, xy + 16 * a + 16);
+      o += 16;
+    }
     return o;
   }
   for (let i = a; i < a + count; i++) {
@@ -266,7 +328,10 @@ function putPoints(ctx: Ctx, out: Buffer, o: number, r: number, count: number): 
 function writeParts(ctx: Ctx, groups: number[][], type: number, rings: boolean): Buffer {
   const z = ctx.z;
   let multi = type === WKB_MULTILINE || type === WKB_MULTIPOLYGON;
-  if (multi && groups.length === 1) { multi = false; type = type === WKB_MULTIPOLYGON ? WKB_POLYGON : WKB_LINE; }
+  if (multi && groups.length === 1) {
+    multi = false;
+    type = type === WKB_MULTIPOLYGON ? WKB_POLYGON : WKB_LINE;
+  }
   const ptBytes = z ? 24 : 16;
   // PostGIS rejects unclosed rings; sloppy writers sometimes omit the closing vertex.
   let size = multi ? 9 : 5;
@@ -277,10 +342,16 @@ function writeParts(ctx: Ctx, groups: number[][], type: number, rings: boolean):
   }
   const out = Buffer.allocUnsafe(size);
   let o = putHeader(out, 0, type, z);
-  if (multi) { out.writeUInt32LE(groups.length, o); o += 4; }
+  if (multi) {
+    out.writeUInt32LE(groups.length, o);
+    o += 4;
+  }
   for (const g of groups) {
     if (multi) o = putHeader(out, o, rings ? WKB_POLYGON : WKB_LINE, z);
-    if (rings) { out.writeUInt32LE(g.length, o); o += 4; }
+    if (rings) {
+      out.writeUInt32LE(g.length, o);
+      o += 4;
+    }
     for (const r of g) o = putPoints(ctx, out, o, r, ringPoints(ctx, r, rings));
   }
   return out;

@@ -16,7 +16,8 @@ export const accessCoverage: IndicatorKind = {
   ],
   check(p) {
     const out: string[] = [];
-    if (p.type !== undefined && p.type !== null && (typeof p.type !== 'string' || !p.type)) out.push('type: a facility type name, or null for all types');
+    if (p.type !== undefined && p.type !== null && (typeof p.type !== 'string' || !p.type))
+      out.push('type: a facility type name, or null for all types');
     if (p.measure !== undefined && p.measure !== 'area' && p.measure !== 'population') out.push('measure: area or population');
     for (const k of Object.keys(p)) if (!['type', 'measure'].includes(k) && !k.startsWith('$')) out.push(`${k}: unknown parameter`);
     return out;
@@ -25,10 +26,24 @@ export const accessCoverage: IndicatorKind = {
     const type = (def.params.type as string | null | undefined) ?? null;
     const pop = def.params.measure === 'population';
     const id = await layers.accessRunBefore(ctx.db, ctx.current ? null : ctx.yearEnd);
-    if (id === null) return missing(ctx, ctx.current ? '还没有 15 分钟生活圈计算（生活圈页面或 onemap access coverage） (no coverage run yet)' : `${ctx.year} 年末前没有 15 分钟生活圈计算 (no coverage run before the end of ${ctx.year})`);
+    if (id === null)
+      return missing(
+        ctx,
+        ctx.current
+          ? '还没有 15 分钟生活圈计算（生活圈页面或 onemap access coverage） (no coverage run yet)'
+          : `${ctx.year} 年末前没有 15 分钟生活圈计算 (no coverage run before the end of ${ctx.year})`,
+      );
     const run = await getRun(ctx.db, id);
-    const provenance = { accessRun: run.runId, runCreatedAt: run.createdAt, networkVersion: run.networkVersion, versions: run.versions, type, measure: pop ? 'population' : 'area' };
-    const pick = (v: number | null | undefined, note: string): Computed => (v === null || v === undefined ? { value: null, note, provenance } : { value: v, provenance });
+    const provenance = {
+      accessRun: run.runId,
+      runCreatedAt: run.createdAt,
+      networkVersion: run.networkVersion,
+      versions: run.versions,
+      type,
+      measure: pop ? 'population' : 'area',
+    };
+    const pick = (v: number | null | undefined, note: string): Computed =>
+      v === null || v === undefined ? { value: null, note, provenance } : { value: v, provenance };
     let city: Computed;
     if (type === null) city = pick(pop ? run.city.populationCoveragePercent : run.city.coveragePercent, '该计算没有人口数据');
     else {
@@ -40,7 +55,10 @@ export const accessCoverage: IndicatorKind = {
     const districts = new Map<string, Computed>();
     for (const d of ctx.districts) {
       const f = by.get(d.code);
-      if (!f) { districts.set(d.code, { value: null, note: '该区县没有居住用地', provenance }); continue; }
+      if (!f) {
+        districts.set(d.code, { value: null, note: '该区县没有居住用地', provenance });
+        continue;
+      }
       if (type === null) districts.set(d.code, pick(pop ? f.populationCoveragePercent : f.coveragePercent, '该计算没有人口数据'));
       else if (pop) districts.set(d.code, { value: null, note: '分区县的分类型人口覆盖率未计算', provenance });
       else districts.set(d.code, pick(f.byType.find((x) => x.type === type)?.coveragePercent, '该区县没有该类型数据'));

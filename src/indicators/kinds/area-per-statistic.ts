@@ -22,11 +22,15 @@ export const areaPerStatistic: IndicatorKind = {
   ],
   check(p) {
     const out: string[] = [];
-    if (!p.area || typeof p.area !== 'object' || Array.isArray(p.area)) out.push('area: an object with the layer-area parameters (without unit)');
+    if (!p.area || typeof p.area !== 'object' || Array.isArray(p.area))
+      out.push('area: an object with the layer-area parameters (without unit)');
     else out.push(...checkArea(p.area as Record<string, unknown>, 'area.', false));
-    if (typeof p.statistic !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(p.statistic)) out.push('statistic: a statistic code such as GDP');
-    if (p.statisticFactor !== undefined && !(typeof p.statisticFactor === 'number' && p.statisticFactor > 0)) out.push('statisticFactor: a number > 0');
-    for (const k of Object.keys(p)) if (!['area', 'statistic', 'statisticFactor'].includes(k) && !k.startsWith('$')) out.push(`${k}: unknown parameter`);
+    if (typeof p.statistic !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(p.statistic))
+      out.push('statistic: a statistic code such as GDP');
+    if (p.statisticFactor !== undefined && !(typeof p.statisticFactor === 'number' && p.statisticFactor > 0))
+      out.push('statisticFactor: a number > 0');
+    for (const k of Object.keys(p))
+      if (!['area', 'statistic', 'statisticFactor'].includes(k) && !k.startsWith('$')) out.push(`${k}: unknown parameter`);
     return out;
   },
   async compute(ctx: KindContext, def) {
@@ -36,13 +40,21 @@ export const areaPerStatistic: IndicatorKind = {
     if ('note' in a) return missing(ctx, a.note);
     const one = async (region: string, m2: number, extra: Record<string, unknown>): Promise<Computed> => {
       const s = await ctx.statistic(p.statistic, region, ctx.year);
-      const statistic = s ? { code: p.statistic, region, year: ctx.year, value: s.value, factor, ...(s.summed ? { summedFrom: s.summed } : {}) } : null;
-      if (!s) return { value: null, note: `缺少 ${ctx.year} 年统计数 ${p.statistic}（地区 ${region}）`, provenance: { ...extra, areaM2: m2, statistic } };
+      const statistic = s
+        ? { code: p.statistic, region, year: ctx.year, value: s.value, factor, ...(s.summed ? { summedFrom: s.summed } : {}) }
+        : null;
+      if (!s)
+        return {
+          value: null,
+          note: `缺少 ${ctx.year} 年统计数 ${p.statistic}（地区 ${region}）`,
+          provenance: { ...extra, areaM2: m2, statistic },
+        };
       if (s.value <= 0) return { value: null, note: `统计数 ${p.statistic} 不大于 0`, provenance: { ...extra, areaM2: m2, statistic } };
       return { value: m2 / (s.value * factor), provenance: { ...extra, areaM2: m2, statistic } };
     };
     const districts = new Map<string, Computed>();
-    for (const [code, d] of a.districts) districts.set(code, await one(code, d.m2, { layers: a.provenance.layers, filter: a.provenance.filter, within: a.provenance.within }));
+    for (const [code, d] of a.districts)
+      districts.set(code, await one(code, d.m2, { layers: a.provenance.layers, filter: a.provenance.filter, within: a.provenance.within }));
     return { city: await one(ctx.city.code, a.city.m2, a.provenance), districts };
   },
 };

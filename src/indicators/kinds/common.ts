@@ -16,18 +16,25 @@ export const AREA_UNITS: Record<string, { label: string; perM2: (m2: number) => 
 
 const CODE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 
-export const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 40);
+export const isStringList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 40);
 
 /** Problems of the parameters shared by the area kinds (prefix names the parameter path). */
 export function checkArea(p: Record<string, unknown>, prefix: string, withUnit: boolean): string[] {
   const out: string[] = [];
   if (typeof p.layer !== 'string' || !CODE.test(p.layer)) out.push(`${prefix}layer: a layer code such as DLTB is required`);
-  if (p.field !== undefined && (typeof p.field !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(p.field))) out.push(`${prefix}field: an attribute name such as DLBM`);
-  for (const k of ['codes', 'prefixes']) if (p[k] !== undefined && !isStringList(p[k])) out.push(`${prefix}${k}: a list of attribute values`);
-  if ((p.codes !== undefined || p.prefixes !== undefined) && p.field === undefined) out.push(`${prefix}field: required with codes/prefixes`);
-  if (p.field !== undefined && p.codes === undefined && p.prefixes === undefined) out.push(`${prefix}codes or ${prefix}prefixes: required with field`);
-  if (p.within !== undefined && p.within !== null && (typeof p.within !== 'string' || !CODE.test(p.within))) out.push(`${prefix}within: a layer code such as CZKFBJ`);
-  if (withUnit && !(typeof p.unit === 'string' && p.unit in AREA_UNITS)) out.push(`${prefix}unit: one of ${Object.keys(AREA_UNITS).join(', ')}`);
+  if (p.field !== undefined && (typeof p.field !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(p.field)))
+    out.push(`${prefix}field: an attribute name such as DLBM`);
+  for (const k of ['codes', 'prefixes'])
+    if (p[k] !== undefined && !isStringList(p[k])) out.push(`${prefix}${k}: a list of attribute values`);
+  if ((p.codes !== undefined || p.prefixes !== undefined) && p.field === undefined)
+    out.push(`${prefix}field: required with codes/prefixes`);
+  if (p.field !== undefined && p.codes === undefined && p.prefixes === undefined)
+    out.push(`${prefix}codes or ${prefix}prefixes: required with field`);
+  if (p.within !== undefined && p.within !== null && (typeof p.within !== 'string' || !CODE.test(p.within)))
+    out.push(`${prefix}within: a layer code such as CZKFBJ`);
+  if (withUnit && !(typeof p.unit === 'string' && p.unit in AREA_UNITS))
+    out.push(`${prefix}unit: one of ${Object.keys(AREA_UNITS).join(', ')}`);
   const known = new Set(['layer', 'field', 'codes', 'prefixes', 'within', ...(withUnit ? ['unit'] : [])]);
   for (const k of Object.keys(p)) if (!known.has(k) && !k.startsWith('$')) out.push(`${prefix}${k}: unknown parameter`);
   return out;
@@ -45,13 +52,29 @@ const versionOf = (l: LayerAt) => ({ layer: l.code, version: l.version, validFro
  * Area of a layer (filtered, optionally clipped) as of the year, city-wide and by district.
  * Returns a note instead when the layer had no version for the year.
  */
-export async function measureArea(ctx: KindContext, p: { layer: string; field?: string; codes?: string[]; prefixes?: string[]; within?: string | null }): Promise<AreaSet | { note: string }> {
+export async function measureArea(
+  ctx: KindContext,
+  p: { layer: string; field?: string; codes?: string[]; prefixes?: string[]; within?: string | null },
+): Promise<AreaSet | { note: string }> {
   const layer = await ctx.layerAt(p.layer);
-  if (!layer) return { note: `图层 ${p.layer} 在 ${ctx.year} 年${ctx.current ? '' : '末'}没有数据版本 (layer ${p.layer} had no version for ${ctx.year})` };
+  if (!layer)
+    return {
+      note: `图层 ${p.layer} 在 ${ctx.year} 年${ctx.current ? '' : '末'}没有数据版本 (layer ${p.layer} had no version for ${ctx.year})`,
+    };
   const within = p.within ? await ctx.layerAt(p.within) : null;
-  if (p.within && !within) return { note: `图层 ${p.within} 在 ${ctx.year} 年${ctx.current ? '' : '末'}没有数据版本 (layer ${p.within} had no version for ${ctx.year})` };
+  if (p.within && !within)
+    return {
+      note: `图层 ${p.within} 在 ${ctx.year} 年${ctx.current ? '' : '末'}没有数据版本 (layer ${p.within} had no version for ${ctx.year})`,
+    };
   const xzq = await ctx.layerAt('XZQ');
-  const { rows, grid } = await areaRows(ctx.db, layer, { field: p.field, codes: p.codes, prefixes: p.prefixes }, within, xzq, ctx.districts.map((d) => d.code));
+  const { rows, grid } = await areaRows(
+    ctx.db,
+    layer,
+    { field: p.field, codes: p.codes, prefixes: p.prefixes },
+    within,
+    xzq,
+    ctx.districts.map((d) => d.code),
+  );
   const districts = new Map<string, { m2: number; features: number }>();
   for (const d of ctx.districts) districts.set(d.code, { m2: 0, features: 0 });
   let m2 = 0;
@@ -63,12 +86,15 @@ export async function measureArea(ctx: KindContext, p: { layer: string; field?: 
   }
   const outside = rows.filter((r) => !r.district || !districts.has(r.district)).reduce((s, r) => s + r.area_m2, 0);
   return {
-    city: { m2, features }, districts,
+    city: { m2, features },
+    districts,
     provenance: {
       layers: [versionOf(layer), ...(within ? [versionOf(within)] : []), ...(xzq ? [versionOf(xzq)] : [])],
       filter: p.field ? { field: p.field, codes: p.codes ?? [], prefixes: p.prefixes ?? [] } : null,
       within: p.within ?? null,
-      areaM2: m2, areaMu: m2ToMu(m2), features,
+      areaM2: m2,
+      areaMu: m2ToMu(m2),
+      features,
       ...(grid !== null ? { precisionGrid: grid } : {}),
       ...(outside > 0 ? { outsideDistrictsM2: outside } : {}),
     },
@@ -79,7 +105,10 @@ export async function measureArea(ctx: KindContext, p: { layer: string; field?: 
  * areaByDistrict, run again on a precision grid when GEOS lost the floating-point result
  * (layers.repository.ts LostResult). 1e-9° ≈ 0.1 mm: far below survey precision, so the areas agree.
  */
-export async function areaRows(q: Queryable, ...a: Parameters<typeof layers.areaByDistrict> extends [Queryable, ...infer R] ? R : never): Promise<{ rows: layers.DistrictArea[]; grid: number | null }> {
+export async function areaRows(
+  q: Queryable,
+  ...a: Parameters<typeof layers.areaByDistrict> extends [Queryable, ...infer R] ? R : never
+): Promise<{ rows: layers.DistrictArea[]; grid: number | null }> {
   try {
     return { rows: await layers.areaByDistrict(q, ...a), grid: null };
   } catch (e) {

@@ -15,7 +15,8 @@ export const declineRate: IndicatorKind = {
   check(p) {
     const out: string[] = [];
     if (typeof p.of !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(p.of)) out.push('of: an indicator code');
-    if (!Number.isInteger(p.baseYear) || (p.baseYear as number) < 1990 || (p.baseYear as number) > 2100) out.push('baseYear: a year such as 2025');
+    if (!Number.isInteger(p.baseYear) || (p.baseYear as number) < 1990 || (p.baseYear as number) > 2100)
+      out.push('baseYear: a year such as 2025');
     for (const k of Object.keys(p)) if (!['of', 'baseYear'].includes(k) && !k.startsWith('$')) out.push(`${k}: unknown parameter`);
     return out;
   },
@@ -26,9 +27,15 @@ export const declineRate: IndicatorKind = {
     const now = ctx.computed.get(of);
     const one = async (region: string, cur: Computed | undefined): Promise<Computed> => {
       const base = await ctx.storedValue(of, region, baseYear);
-      const provenance = { of, baseYear, base: base ? { value: base.value, source: base.source } : null, current: cur ? { value: cur.value, year: ctx.year } : null };
+      const provenance = {
+        of,
+        baseYear,
+        base: base ? { value: base.value, source: base.source } : null,
+        current: cur ? { value: cur.value, year: ctx.year } : null,
+      };
       if (ctx.year <= baseYear) return { value: null, note: `${ctx.year} 年不晚于基期年 ${baseYear}`, provenance };
-      if (!cur || cur.value === null) return { value: null, note: `${of} 在 ${ctx.year} 年没有数值${cur?.note ? `：${cur.note}` : ''}`, provenance };
+      if (!cur || cur.value === null)
+        return { value: null, note: `${of} 在 ${ctx.year} 年没有数值${cur?.note ? `：${cur.note}` : ''}`, provenance };
       if (!base || base.value === null || base.value === 0) return { value: null, note: `缺少 ${of} 的 ${baseYear} 年基期值`, provenance };
       return { value: ((base.value - cur.value) / base.value) * 100, provenance };
     };

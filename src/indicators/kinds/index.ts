@@ -10,9 +10,12 @@ import { taoheKind } from './taohe.ts';
 import { accessCoverage } from './access-coverage.ts';
 import { statisticKind } from './statistic.ts';
 
-const KINDS: Readonly<Record<string, IndicatorKind>> = Object.freeze(Object.fromEntries(
-  [lifecycleLedger, layerArea, areaPerStatistic, declineRate, taoheKind, accessCoverage, statisticKind].map((k) => [k.name, k]),
-));
+const KINDS: Readonly<Record<string, IndicatorKind>> = Object.freeze(
+  Object.fromEntries(
+    [lifecycleLedger, layerArea, areaPerStatistic, declineRate, taoheKind, accessCoverage, statisticKind].map((k) => [k.name, k]),
+  ),
+);
 
-export const indicatorKind = (name: unknown): IndicatorKind | undefined => (typeof name === 'string' && Object.hasOwn(KINDS, name) ? KINDS[name] : undefined);
+export const indicatorKind = (name: unknown): IndicatorKind | undefined =>
+  typeof name === 'string' && Object.hasOwn(KINDS, name) ? KINDS[name] : undefined;
 export const indicatorKinds = (): IndicatorKind[] => Object.values(KINDS);

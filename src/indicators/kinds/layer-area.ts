@@ -23,10 +23,18 @@ export const layerArea: IndicatorKind = {
     const a = await measureArea(ctx, p);
     if ('note' in a) return missing(ctx, a.note);
     const conv = AREA_UNITS[p.unit].perM2;
-    const out = (m2: number, features: number, extra: Record<string, unknown>) => ({ value: conv(m2), provenance: { ...extra, areaM2: m2, features, unit: p.unit } });
+    const out = (m2: number, features: number, extra: Record<string, unknown>) => ({
+      value: conv(m2),
+      provenance: { ...extra, areaM2: m2, features, unit: p.unit },
+    });
     return {
       city: out(a.city.m2, a.city.features, a.provenance),
-      districts: new Map([...a.districts].map(([code, d]) => [code, out(d.m2, d.features, { layers: a.provenance.layers, filter: a.provenance.filter, within: a.provenance.within })])),
+      districts: new Map(
+        [...a.districts].map(([code, d]) => [
+          code,
+          out(d.m2, d.features, { layers: a.provenance.layers, filter: a.provenance.filter, within: a.provenance.within }),
+        ]),
+      ),
     };
   },
 };

@@ -24,7 +24,10 @@ export const statisticKind: IndicatorKind = {
     const one = async (region: string): Promise<Computed> => {
       const s = await ctx.statistic(code, region, ctx.year);
       if (!s) return { value: null, note: `缺少 ${ctx.year} 年统计数 ${code}（地区 ${region}）`, provenance: { statistic: null } };
-      return { value: s.value * factor, provenance: { statistic: { code, region, year: ctx.year, value: s.value, factor, ...(s.summed ? { summedFrom: s.summed } : {}) } } };
+      return {
+        value: s.value * factor,
+        provenance: { statistic: { code, region, year: ctx.year, value: s.value, factor, ...(s.summed ? { summedFrom: s.summed } : {}) } },
+      };
     };
     const districts = new Map<string, Computed>();
     for (const d of ctx.districts) districts.set(d.code, await one(d.code));

@@ -19,13 +19,22 @@ function niceStep(span: number, count: number): number {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
-export function trendChart(series: { year: number; value: number | null }[], target: number | null, width: number, height: number, decimals: number): ChartGeometry {
+export function trendChart(
+  series: { year: number; value: number | null }[],
+  target: number | null,
+  width: number,
+  height: number,
+  decimals: number,
+): ChartGeometry {
   const plot = { x0: 52, y0: 10, x1: width - 12, y1: height - 22 };
   const vals = series.map((s) => s.value).filter((v): v is number => v !== null && Number.isFinite(v));
   if (target !== null) vals.push(target);
   let lo = vals.length ? Math.min(...vals) : 0;
   let hi = vals.length ? Math.max(...vals) : 1;
-  if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
+  if (lo === hi) {
+    lo -= Math.abs(lo) * 0.1 || 1;
+    hi += Math.abs(hi) * 0.1 || 1;
+  }
   const step = niceStep(hi - lo, 4);
   lo = Math.floor(lo / step) * step;
   hi = Math.ceil(hi / step) * step;
@@ -36,8 +45,12 @@ export function trendChart(series: { year: number; value: number | null }[], tar
   const tickDecimals = Math.max(0, Math.min(decimals, -Math.floor(Math.log10(step))));
   for (let v = lo; v <= hi + step / 2; v += step) yTicks.push({ y: y(v), label: fmt(v, tickDecimals) });
   return {
-    width, height, plot,
-    points: series.flatMap((s, i) => (s.value === null || !Number.isFinite(s.value) ? [] : [{ year: s.year, value: s.value, x: x(i), y: y(s.value) }])),
+    width,
+    height,
+    plot,
+    points: series.flatMap((s, i) =>
+      s.value === null || !Number.isFinite(s.value) ? [] : [{ year: s.year, value: s.value, x: x(i), y: y(s.value) }],
+    ),
     xTicks: series.map((s, i) => ({ year: s.year, x: x(i) })),
     yTicks,
     target: target === null ? null : { y: y(target), label: `目标 ${fmt(target, decimals)}` },
@@ -49,13 +62,28 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** The chart as an inline SVG element. */
 export function chartSvg(g: ChartGeometry, color: string): string {
   const { plot } = g;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img">`];
-  for (const t of g.yTicks) parts.push(`<line x1="${plot.x0}" x2="${plot.x1}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#e5e7eb"/><text x="${plot.x0 - 4}" y="${(t.y + 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#6b7280">${esc(t.label)}</text>`);
-  for (const t of g.xTicks) parts.push(`<text x="${t.x.toFixed(1)}" y="${g.height - 6}" text-anchor="middle" font-size="9" fill="#6b7280">${t.year}</text>`);
-  if (g.target) parts.push(`<line x1="${plot.x0}" x2="${plot.x1}" y1="${g.target.y.toFixed(1)}" y2="${g.target.y.toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/><text x="${plot.x1}" y="${(g.target.y - 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#c0392b">${esc(g.target.label)}</text>`);
-  if (g.points.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${g.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}"/>`);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img">`,
+  ];
+  for (const t of g.yTicks)
+    parts.push(
+      `<line x1="${plot.x0}" x2="${plot.x1}" y1="${t.y.toFixed(1)}" y2="${t.y.toFixed(1)}" stroke="#e5e7eb"/><text x="${plot.x0 - 4}" y="${(t.y + 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#6b7280">${esc(t.label)}</text>`,
+    );
+  for (const t of g.xTicks)
+    parts.push(`<text x="${t.x.toFixed(1)}" y="${g.height - 6}" text-anchor="middle" font-size="9" fill="#6b7280">${t.year}</text>`);
+  if (g.target)
+    parts.push(
+      `<line x1="${plot.x0}" x2="${plot.x1}" y1="${g.target.y.toFixed(1)}" y2="${g.target.y.toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/><text x="${plot.x1}" y="${(g.target.y - 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#c0392b">${esc(g.target.label)}</text>`,
+    );
+  if (g.points.length > 1)
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${g.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}"/>`,
+    );
   for (const p of g.points) parts.push(`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="3" fill="${color}"/>`);
-  if (!g.points.length) parts.push(`<text x="${(plot.x0 + plot.x1) / 2}" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" font-size="11" fill="#9ca3af">暂无数据</text>`);
+  if (!g.points.length)
+    parts.push(
+      `<text x="${(plot.x0 + plot.x1) / 2}" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" font-size="11" fill="#9ca3af">暂无数据</text>`,
+    );
   parts.push('</svg>');
   return parts.join('');
 }

@@ -67,20 +67,39 @@ export async function reportContent(q: Queryable, config: Config, year: number):
   const defs = await listDefinitions(q, { enabledOnly: true });
   const ev = await loadEvaluation(q, { indicators: defs.map((d) => d.code), regions: [city.code, ...regions.map((r) => r.code)], today });
   const years = Array.from({ length: 5 }, (_, i) => year - 4 + i);
-  const order = (d: string) => { const i = DIMENSIONS.indexOf(d); return i < 0 ? 99 : i; };
-  const cityDefs = defs.filter((d) => d.regionLevels.includes('city')).sort((a, b) => order(a.dimension) - order(b.dimension) || (a.order ?? 0) - (b.order ?? 0));
+  const order = (d: string) => {
+    const i = DIMENSIONS.indexOf(d);
+    return i < 0 ? 99 : i;
+  };
+  const cityDefs = defs
+    .filter((d) => d.regionLevels.includes('city'))
+    .sort((a, b) => order(a.dimension) - order(b.dimension) || (a.order ?? 0) - (b.order ?? 0));
   const indicators: ReportIndicator[] = cityDefs.map((def) => {
     const e = ev.evaluate(def, city.code, year);
     const a = e.assessment;
     const cum = def.aggregate === 'cumulative';
     const sign = a.target?.bound === 'max' ? '≤' : '≥';
     return {
-      code: def.code, name: def.name, dimension: def.dimension, unit: def.unit, decimals: def.decimals, better: def.better, cumulativeIndicator: cum,
-      definition: def.definition, basis: def.basis ?? null, department: def.department ?? null,
-      value: e.value, valueText: fmt(e.value, def.decimals, def.unit) + (e.source === 'reported' ? '（上报）' : ''),
-      source: e.source, note: e.note, cumulative: e.cumulative,
-      targetText: a.target ? `${a.target.year} 年 ${sign}${fmt(a.target.value, def.decimals, def.unit)}${a.target.hard ? '（底线）' : ''}${cum ? '（累计）' : ''}` : '—',
-      level: a.level, levelText: a.level ? LEVEL_TEXT[a.level] : a.status === 'no-data' ? '无数据' : a.status === 'not-started' ? '未开始' : '无目标',
+      code: def.code,
+      name: def.name,
+      dimension: def.dimension,
+      unit: def.unit,
+      decimals: def.decimals,
+      better: def.better,
+      cumulativeIndicator: cum,
+      definition: def.definition,
+      basis: def.basis ?? null,
+      department: def.department ?? null,
+      value: e.value,
+      valueText: fmt(e.value, def.decimals, def.unit) + (e.source === 'reported' ? '（上报）' : ''),
+      source: e.source,
+      note: e.note,
+      cumulative: e.cumulative,
+      targetText: a.target
+        ? `${a.target.year} 年 ${sign}${fmt(a.target.value, def.decimals, def.unit)}${a.target.hard ? '（底线）' : ''}${cum ? '（累计）' : ''}`
+        : '—',
+      level: a.level,
+      levelText: a.level ? LEVEL_TEXT[a.level] : a.status === 'no-data' ? '无数据' : a.status === 'not-started' ? '未开始' : '无目标',
       reason: e.value === null && e.note ? e.note : a.reason,
       trend: years.map((y) => {
         const t = ev.evaluate(def, city.code, y);
@@ -105,8 +124,15 @@ export async function reportContent(q: Queryable, config: Config, year: number):
   const dims: string[] = [];
   for (const i of indicators) if (!dims.includes(i.dimension)) dims.push(i.dimension);
   return {
-    title: `${city.name}${year}年度国土空间规划实施体检评估报告`, city, year, evaluatedOn: evaluationDate(year, today), generatedOn: today,
-    counts, summary, indicators, dimensions: dims.map((d) => ({ dimension: d, indicators: indicators.filter((i) => i.dimension === d) })),
+    title: `${city.name}${year}年度国土空间规划实施体检评估报告`,
+    city,
+    year,
+    evaluatedOn: evaluationDate(year, today),
+    generatedOn: today,
+    counts,
+    summary,
+    indicators,
+    dimensions: dims.map((d) => ({ dimension: d, indicators: indicators.filter((i) => i.dimension === d) })),
     evaluation: await evaluationView(q, config, { to: year, span: 5 }),
     alerts: (await listAlerts(q, undefined, { status: 'active', year, limit: 200 })).items,
   };

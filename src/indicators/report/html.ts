@@ -3,8 +3,14 @@
 import { chartSvg, trendChart } from './chart.ts';
 import { fmt, LEVEL_COLOR, LEVEL_TEXT, type ReportContent, type ReportIndicator } from './content.ts';
 
-const esc = (s: string | number | null | undefined) => String(s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const badge = (level: string | null, text: string) => `<span class="lv" style="background:${LEVEL_COLOR[(level ?? 'none') as keyof typeof LEVEL_COLOR]}">${esc(text)}</span>`;
+const esc = (s: string | number | null | undefined) =>
+  String(s ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+const badge = (level: string | null, text: string) =>
+  `<span class="lv" style="background:${LEVEL_COLOR[(level ?? 'none') as keyof typeof LEVEL_COLOR]}">${esc(text)}</span>`;
 
 function indicatorSection(i: ReportIndicator, n: number): string {
   const g = trendChart(i.trend, i.targetValue, 420, 150, i.decimals);
@@ -18,9 +24,13 @@ function indicatorSection(i: ReportIndicator, n: number): string {
   <tr><th>数据来源</th><td colspan="3">${esc(i.provenance)}</td></tr>
   <tr><th>责任部门</th><td colspan="3">${esc(i.department ?? '—')}</td></tr></table>
   <div class="row"><figure><figcaption>近五年${i.cumulativeIndicator ? '累计' : ''}趋势</figcaption>${chartSvg(g, '#1f5fa8')}</figure>
-  ${top.length ? `<table class="rank"><thead><tr><th>排名</th><th>区县</th><th class="num">${i.cumulativeIndicator ? '累计值' : '数值'}</th><th>预警</th></tr></thead><tbody>
+  ${
+    top.length
+      ? `<table class="rank"><thead><tr><th>排名</th><th>区县</th><th class="num">${i.cumulativeIndicator ? '累计值' : '数值'}</th><th>预警</th></tr></thead><tbody>
   ${i.districts.map((d) => `<tr><td class="num">${d.rank ?? '—'}</td><td>${esc(d.name)}</td><td class="num">${esc(fmt(d.value, i.decimals, i.unit))}</td><td>${d.level ? badge(d.level, LEVEL_TEXT[d.level]) : '—'}</td></tr>`).join('')}
-  </tbody></table>` : '<p class="muted">无分区县数据</p>'}</div>
+  </tbody></table>`
+      : '<p class="muted">无分区县数据</p>'
+  }</div>
 </section>`;
 }
 
@@ -54,8 +64,12 @@ ${c.dimensions.map((d) => `<h2 style="font-size:16px;border:none">${esc(d.dimens
 ${ev.indicators.map((i) => `<tr><td>${esc(i.name)}${i.unit ? `（${esc(i.unit)}）` : ''}</td>${i.values.map((v) => `<td class="num">${esc(fmt(v.value, i.decimals))}</td>`).join('')}<td class="num">${esc(fmt(i.change, i.decimals))}</td><td>${i.improving === null ? '—' : i.improving ? '向好' : '趋弱'}</td></tr>`).join('\n')}
 </tbody></table>
 <h2>四、预警清单</h2>
-${c.alerts.length ? `<table><thead><tr><th>指标</th><th>地区</th><th>等级</th><th>说明</th><th>责任部门</th><th>状态</th></tr></thead><tbody>
+${
+  c.alerts.length
+    ? `<table><thead><tr><th>指标</th><th>地区</th><th>等级</th><th>说明</th><th>责任部门</th><th>状态</th></tr></thead><tbody>
 ${c.alerts.map((a) => `<tr><td>${esc(a.indicatorName ?? a.indicator)}</td><td>${esc(a.regionName)}</td><td>${badge(a.level, LEVEL_TEXT[a.level])}</td><td>${esc(a.reason)}</td><td>${esc(a.department ?? '—')}</td><td>${a.status === 'open' ? '待处理' : '已确认'}</td></tr>`).join('\n')}
-</tbody></table>` : '<p>本年度没有未解除的预警。</p>'}
+</tbody></table>`
+    : '<p>本年度没有未解除的预警。</p>'
+}
 </body></html>`;
 }

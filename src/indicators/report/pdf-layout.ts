@@ -19,7 +19,10 @@ export class Writer {
   readonly width: number;
   private ts: Typesetter;
 
-  constructor(readonly doc: PDFKit.PDFDocument, book: FontBook) {
+  constructor(
+    readonly doc: PDFKit.PDFDocument,
+    book: FontBook,
+  ) {
     this.width = doc.page.width - 2 * PAGE.margin;
     this.ts = new Typesetter(doc, book);
   }
@@ -90,7 +93,10 @@ export class Writer {
     const header = cols.map((c) => ({ text: c.title, align: c.align }));
     drawRow(header, true);
     for (const r of rows) {
-      if (this.y + size * LINE * 2 > this.bottom) { this.newPage(); drawRow(header, true); }
+      if (this.y + size * LINE * 2 > this.bottom) {
+        this.newPage();
+        drawRow(header, true);
+      }
       drawRow(r, false);
     }
     this.y += 6;

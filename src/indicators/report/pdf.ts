@@ -25,7 +25,13 @@ function drawChart(w: Writer, g: ChartGeometry, x0: number, y0: number) {
   }
   for (const t of g.xTicks) small(String(t.year), X(t.x), Y(g.height - 14), 'center');
   if (g.target) {
-    d.lineWidth(0.8).strokeColor('#c0392b').dash(3, { space: 2 }).moveTo(X(g.plot.x0), Y(g.target.y)).lineTo(X(g.plot.x1), Y(g.target.y)).stroke().undash();
+    d.lineWidth(0.8)
+      .strokeColor('#c0392b')
+      .dash(3, { space: 2 })
+      .moveTo(X(g.plot.x0), Y(g.target.y))
+      .lineTo(X(g.plot.x1), Y(g.target.y))
+      .stroke()
+      .undash();
     small(g.target.label, X(g.plot.x1), Y(g.target.y - 10), 'right', '#c0392b');
   }
   if (g.points.length > 1) {
@@ -43,7 +49,12 @@ function indicatorSection(w: Writer, i: ReportIndicator, n: number) {
   w.text(`${n}. ${i.name}（${i.code}）  ${i.levelText}`, { size: 11.5, bold: true, color: i.level ? levelColor(i.level) : BLUE, gap: 3 });
   const kv: [string, string][] = [
     ['当年值', `${i.valueText}${i.cumulativeIndicator ? `；累计 ${fmt(i.cumulative, i.decimals, i.unit)}` : ''}`],
-    ['目标', i.targetText], ['评估', i.reason], ['定义', i.definition], ['依据', i.basis ?? '—'], ['数据来源', i.provenance], ['责任部门', i.department ?? '—'],
+    ['目标', i.targetText],
+    ['评估', i.reason],
+    ['定义', i.definition],
+    ['依据', i.basis ?? '—'],
+    ['数据来源', i.provenance],
+    ['责任部门', i.department ?? '—'],
   ];
   for (const [k, v] of kv) w.text(`${k}：${v}`, { size: 9, indent: 8, gap: 0 });
   w.y += 4;
@@ -66,16 +77,28 @@ function indicatorSection(w: Writer, i: ReportIndicator, n: number) {
   };
   if (ranked.length) {
     line(`区县排名（${i.cumulativeIndicator ? '累计值' : '数值'}，${i.better === 'higher' ? '高者在前' : '低者在前'}）`, '#6b7280');
-    for (const d of i.districts) line(`${d.rank ? `${d.rank}. ` : '　 '}${d.name}  ${d.value === null ? '无数据' : fmt(d.value, i.decimals, i.unit)}${d.level ? `  ${LEVEL_TEXT[d.level]}` : ''}`, d.level ? levelColor(d.level) : '#6b7280');
+    for (const d of i.districts)
+      line(
+        `${d.rank ? `${d.rank}. ` : '　 '}${d.name}  ${d.value === null ? '无数据' : fmt(d.value, i.decimals, i.unit)}${d.level ? `  ${LEVEL_TEXT[d.level]}` : ''}`,
+        d.level ? levelColor(d.level) : '#6b7280',
+      );
   } else line('无分区县数据', '#6b7280');
   w.y = Math.max(chartBottom, y) + 10;
 }
 
 export async function renderReportPdf(c: ReportContent, options: PdfOptions = pdfOptionsFromEnv()): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, bufferPages: true, info: { Title: c.title, Author: '国土空间规划“一张图”实施监督信息系统', Subject: `${c.year}年度体检评估报告` } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: PAGE.margin,
+    bufferPages: true,
+    info: { Title: c.title, Author: '国土空间规划“一张图”实施监督信息系统', Subject: `${c.year}年度体检评估报告` },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => { doc.on('end', () => resolve(Buffer.concat(chunks))); doc.on('error', reject); });
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
   const w = new Writer(doc, new FontBook(doc, options.font ?? null));
 
   w.text(c.title, { size: 17, bold: true, align: 'center', color: BLUE, gap: 4 });
@@ -84,8 +107,20 @@ export async function renderReportPdf(c: ReportContent, options: PdfOptions = pd
   for (const p of c.summary) w.text(p, { size: 10, gap: 3 });
   w.y += 4;
   w.table(
-    [{ title: '维度', width: 0.08 }, { title: '指标', width: 0.32 }, { title: '当年值', width: 0.2, align: 'right' }, { title: '目标', width: 0.28 }, { title: '预警', width: 0.12, align: 'center' }],
-    c.indicators.map((i) => [{ text: i.dimension }, { text: i.name }, { text: i.valueText }, { text: i.targetText }, { text: i.levelText, color: levelColor(i.level), bold: true }]),
+    [
+      { title: '维度', width: 0.08 },
+      { title: '指标', width: 0.32 },
+      { title: '当年值', width: 0.2, align: 'right' },
+      { title: '目标', width: 0.28 },
+      { title: '预警', width: 0.12, align: 'center' },
+    ],
+    c.indicators.map((i) => [
+      { text: i.dimension },
+      { text: i.name },
+      { text: i.valueText },
+      { text: i.targetText },
+      { text: i.levelText, color: levelColor(i.level), bold: true },
+    ]),
   );
   w.text('二、分项指标体检', { size: 13, bold: true, color: BLUE, gap: 4 });
   let n = 0;
@@ -99,18 +134,42 @@ export async function renderReportPdf(c: ReportContent, options: PdfOptions = pd
   w.text(`三、五年评估（${ev.from}–${ev.to} 年）`, { size: 13, bold: true, color: BLUE, gap: 4 });
   const yw = 0.5 / ev.years.length;
   w.table(
-    [{ title: '指标', width: 0.28 }, ...ev.years.map((y) => ({ title: String(y), width: yw, align: 'right' as const })), { title: '变化', width: 0.12, align: 'right' }, { title: '趋势', width: 0.1, align: 'center' }],
+    [
+      { title: '指标', width: 0.28 },
+      ...ev.years.map((y) => ({ title: String(y), width: yw, align: 'right' as const })),
+      { title: '变化', width: 0.12, align: 'right' },
+      { title: '趋势', width: 0.1, align: 'center' },
+    ],
     ev.indicators.map((i) => [
-      { text: `${i.name}${i.unit ? `（${i.unit}）` : ''}` }, ...i.values.map((v) => ({ text: fmt(v.value, i.decimals), color: v.level ? levelColor(v.level) : undefined })),
-      { text: fmt(i.change, i.decimals) }, { text: i.improving === null ? '—' : i.improving ? '向好' : '趋弱', color: i.improving === null ? undefined : i.improving ? LEVEL_COLOR.green : LEVEL_COLOR.red },
-    ]), 8,
+      { text: `${i.name}${i.unit ? `（${i.unit}）` : ''}` },
+      ...i.values.map((v) => ({ text: fmt(v.value, i.decimals), color: v.level ? levelColor(v.level) : undefined })),
+      { text: fmt(i.change, i.decimals) },
+      {
+        text: i.improving === null ? '—' : i.improving ? '向好' : '趋弱',
+        color: i.improving === null ? undefined : i.improving ? LEVEL_COLOR.green : LEVEL_COLOR.red,
+      },
+    ]),
+    8,
   );
   w.text('四、预警清单', { size: 13, bold: true, color: BLUE, gap: 4 });
   if (!c.alerts.length) w.text('本年度没有未解除的预警。', { size: 10 });
   else {
     w.table(
-      [{ title: '指标', width: 0.2 }, { title: '地区', width: 0.1 }, { title: '等级', width: 0.07, align: 'center' }, { title: '说明', width: 0.38 }, { title: '责任部门', width: 0.25 }],
-      c.alerts.map((a) => [{ text: a.indicatorName ?? a.indicator }, { text: a.regionName }, { text: LEVEL_TEXT[a.level], color: levelColor(a.level), bold: true }, { text: a.reason }, { text: a.department ?? '—' }]), 8,
+      [
+        { title: '指标', width: 0.2 },
+        { title: '地区', width: 0.1 },
+        { title: '等级', width: 0.07, align: 'center' },
+        { title: '说明', width: 0.38 },
+        { title: '责任部门', width: 0.25 },
+      ],
+      c.alerts.map((a) => [
+        { text: a.indicatorName ?? a.indicator },
+        { text: a.regionName },
+        { text: LEVEL_TEXT[a.level], color: levelColor(a.level), bold: true },
+        { text: a.reason },
+        { text: a.department ?? '—' },
+      ]),
+      8,
     );
   }
   // Page numbers once the page count is known.

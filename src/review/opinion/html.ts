@@ -207,9 +207,17 @@ export function opinionContent(input: OpinionInput): OpinionContent {
     reviews: input.reviews.map((r, i) => reviewRow(r, i, input)),
     decision: input.decision ?? '尚未作出审查结论',
     conditions: input.conditions,
-    opinion: (input.opinion ?? '').split(/\n+/).map((s) => s.trim()).filter(Boolean),
+    opinion: (input.opinion ?? '')
+      .split(/\n+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
     signed,
-    signature: signed ? [['签发人', input.signedBy ?? ''], ['签发时间', formatTime(input.signedAt)]] : [],
+    signature: signed
+      ? [
+          ['签发人', input.signedBy ?? ''],
+          ['签发时间', formatTime(input.signedAt)],
+        ]
+      : [],
     versions: [
       ['规则集', `${run.versions.ruleset.name} v${run.versions.ruleset.version}`],
       ...Object.entries(run.versions.layers).map(([code, v]): [string, string] => [
@@ -220,7 +228,10 @@ export function opinionContent(input: OpinionInput): OpinionContent {
       ['机审运行编号', String(run.runId)],
       ['机审时间', formatTime(run.createdAt)],
       ['机审执行人', run.createdBy],
-      ['碎片容差', `重叠面积小于 ${num(run.tolerance.areaM2, 2)} m² 或小于项目面积的 ${num(run.tolerance.percent, 2)}% 视为数字化误差，不计入`],
+      [
+        '碎片容差',
+        `重叠面积小于 ${num(run.tolerance.areaM2, 2)} m² 或小于项目面积的 ${num(run.tolerance.percent, 2)}% 视为数字化误差，不计入`,
+      ],
       ['文书生成时间', formatTime(input.generatedAt)],
     ],
   };
@@ -287,7 +298,10 @@ function table<R>(cols: Column<R>[], rows: R[], cls: string, rowClass?: (r: R) =
   const total = cols.reduce((a, c) => a + c.width, 0);
   const head = cols.map((c) => `<th style="width:${((c.width / total) * 100).toFixed(1)}%">${esc(c.label)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr${rowClass ? ` class="${rowClass(r)}"` : ''}>${cols.map((c) => `<td class="${c.align}">${esc(r[c.key])}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr${rowClass ? ` class="${rowClass(r)}"` : ''}>${cols.map((c) => `<td class="${c.align}">${esc(r[c.key])}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -329,7 +343,9 @@ figcaption { font-size: 8.5pt; color: #555; }
 export function renderOpinionHtml(input: OpinionInput): string {
   const c = opinionContent(input);
   const reviews = c.reviews.length ? table(REVIEW_COLUMNS, c.reviews, 'reviews') : '<p class="note">无人审记录。</p>';
-  const conditions = c.conditions.length ? `<p>附加条件：</p><ol class="conditions">${c.conditions.map((x) => `<li>${esc(x)}</li>`).join('')}</ol>` : '';
+  const conditions = c.conditions.length
+    ? `<p>附加条件：</p><ol class="conditions">${c.conditions.map((x) => `<li>${esc(x)}</li>`).join('')}</ol>`
+    : '';
   const opinion = c.opinion.length ? `<p>审查意见：</p>${c.opinion.map((x) => `<p>${esc(x)}</p>`).join('')}` : '';
   const signature = c.signed
     ? `<div class="signature">${c.signature.map(([k, v]) => `<p>${esc(k)}：${esc(v)}</p>`).join('')}</div>`

@@ -171,11 +171,25 @@ export function buildOpinionMap(input: OpinionInput, size: MapSize = { width: 49
     role: 'deco',
     ref: null,
     verdict: null,
-    rings: [[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]],
+    rings: [
+      [
+        [x, y],
+        [x + w, y],
+        [x + w, y + h],
+        [x, y + h],
+      ],
+    ],
     style: st,
   });
   const text = (x: number, y: number, t: string, size: number, anchor: MapText['anchor'] = 'start', bold = false): MapText => ({
-    type: 'text', x, y, text: t, size, anchor, bold, color: '#222222',
+    type: 'text',
+    x,
+    y,
+    text: t,
+    size,
+    anchor,
+    bold,
+    color: '#222222',
   });
 
   shapes.push(rect(0, 0, W, H, style({ fill: '#ffffff', stroke: '#666666', strokeWidth: 0.8 })));
@@ -187,7 +201,7 @@ export function buildOpinionMap(input: OpinionInput, size: MapSize = { width: 49
   }
 
   // Scale bar, bottom left: about a quarter of the frame, two alternating halves.
-  const scaleBarMetres = niceScaleMetres((W * 0.25) * metresPerUnit);
+  const scaleBarMetres = niceScaleMetres(W * 0.25 * metresPerUnit);
   const barLen = scaleBarMetres / metresPerUnit;
   const bx = 14;
   const by = H - 16;
@@ -200,8 +214,18 @@ export function buildOpinionMap(input: OpinionInput, size: MapSize = { width: 49
   const nx = W - 22;
   const ny = 16;
   shapes.push({
-    type: 'path', role: 'deco', ref: null, verdict: null,
-    rings: [[[nx, ny + 6], [nx + 7, ny + 28], [nx, ny + 22], [nx - 7, ny + 28]]],
+    type: 'path',
+    role: 'deco',
+    ref: null,
+    verdict: null,
+    rings: [
+      [
+        [nx, ny + 6],
+        [nx + 7, ny + 28],
+        [nx, ny + 22],
+        [nx - 7, ny + 28],
+      ],
+    ],
     style: style({ fill: '#222222', stroke: '#222222', strokeWidth: 0.5 }),
   });
   shapes.push(text(nx, ny + 2, '北', 9, 'middle', true));

@@ -135,7 +135,11 @@ export class FontBook {
       this.ranges = Object.entries(json).map(([k, v]) => [
         k.replace(/^\[(\d+)\]$/, '$1'),
         v.split(',').map((r) => {
-          const [lo, hi] = r.trim().replace(/^U\+/i, '').split('-').map((h) => parseInt(h, 16));
+          const [lo, hi] = r
+            .trim()
+            .replace(/^U\+/i, '')
+            .split('-')
+            .map((h) => parseInt(h, 16));
           return [lo, hi ?? lo] as [number, number];
         }),
       ]);

@@ -74,7 +74,12 @@ class Flow {
     this.gap(8);
     this.ensure(12 * LINE + 6 + keep);
     this.text(text, { size: 12, bold: true, color: BLUE });
-    this.doc.moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(0.8).strokeColor(BLUE).stroke();
+    this.doc
+      .moveTo(this.left, this.y)
+      .lineTo(this.left + this.width, this.y)
+      .lineWidth(0.8)
+      .strokeColor(BLUE)
+      .stroke();
     this.gap(5);
   }
 
@@ -269,7 +274,12 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
 
   flow.heading('五、人审意见');
   if (c.reviews.length) {
-    flow.table(REVIEW_COLUMNS.map((col) => col.width), head(REVIEW_COLUMNS), c.reviews.map((r) => REVIEW_COLUMNS.map((col) => cell(col, r))), 8);
+    flow.table(
+      REVIEW_COLUMNS.map((col) => col.width),
+      head(REVIEW_COLUMNS),
+      c.reviews.map((r) => REVIEW_COLUMNS.map((col) => cell(col, r))),
+      8,
+    );
   } else flow.text('无人审记录。', { size: 9.5, color: '#555555' });
 
   flow.heading('六、审查结论');
@@ -299,7 +309,12 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
     const [right] = ts.lines(`案件编号 ${input.caseId}`, 8, false, Infinity);
     ts.draw(left, PAGE.margin, 36, 8, grey);
     ts.draw(right, W - PAGE.margin - right.width, 36, 8, grey);
-    doc.moveTo(PAGE.margin, 42).lineTo(W - PAGE.margin, 42).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+    doc
+      .moveTo(PAGE.margin, 42)
+      .lineTo(W - PAGE.margin, 42)
+      .lineWidth(0.5)
+      .strokeColor('#bbbbbb')
+      .stroke();
     const [footer] = ts.lines(`第 ${i - start + 1} 页 / 共 ${count} 页`, 8, false, Infinity);
     ts.draw(footer, (W - footer.width) / 2, H - 32, 8, grey);
     if (!c.signed) {

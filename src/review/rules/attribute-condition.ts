@@ -35,16 +35,36 @@ export const attributeCondition: RuleKind = {
       byValue.set(code, e);
     }
     const { m2, planar } = sumAreas(offending);
-    const details = { field, byValue: [...byValue].map(([code, v]) => ({ code, label: v.label, areaM2: v.m2 })).sort((a, b) => b.areaM2 - a.areaM2) };
+    const details = {
+      field,
+      byValue: [...byValue].map(([code, v]) => ({ code, label: v.label, areaM2: v.m2 })).sort((a, b) => b.areaM2 - a.areaM2),
+    };
     const features = hits(offending);
     const geometry = mergeGeometry(offending.map((r) => r.geojson));
     if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目所在${ctx.layer.name_zh}的 ${field} 均符合要求`, details });
-    if (!aboveTolerance(ctx, m2)) return finding(ctx, rule, { verdict: 'pass', message: sliverText(ctx, m2), areaM2: m2, planarM2: planar, features, geometry, belowTolerance: true, details });
-    const codes = details.byValue.slice(0, 5).map((v) => `${v.code}${v.label ? ` ${v.label}` : ''} ${fmt(v.areaM2)} m²`).join('、');
+    if (!aboveTolerance(ctx, m2))
+      return finding(ctx, rule, {
+        verdict: 'pass',
+        message: sliverText(ctx, m2),
+        areaM2: m2,
+        planarM2: planar,
+        features,
+        geometry,
+        belowTolerance: true,
+        details,
+      });
+    const codes = details.byValue
+      .slice(0, 5)
+      .map((v) => `${v.code}${v.label ? ` ${v.label}` : ''} ${fmt(v.areaM2)} m²`)
+      .join('、');
     return finding(ctx, rule, {
       verdict: rule.verdict,
       message: `${rule.message ?? `${field} 不符合要求`}：${areaText(m2)}，占项目面积 ${fmt(percentOf(ctx, m2))}%（${codes}）`,
-      areaM2: m2, planarM2: planar, features, geometry, details,
+      areaM2: m2,
+      planarM2: planar,
+      features,
+      geometry,
+      details,
     });
   },
 };

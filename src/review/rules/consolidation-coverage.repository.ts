@@ -12,10 +12,16 @@ export interface CoverLayerRow {
 
 /** The cover layer's active version and feature count (null when the code is not in the catalogue). */
 export async function coverLayer(q: Queryable, code: string): Promise<CoverLayerRow | null> {
-  return (await q.query<CoverLayerRow>(
-    `SELECT l.id, l.name_zh, l.active_version AS version,
+  return (
+    (
+      await q.query<CoverLayerRow>(
+        `SELECT l.id, l.name_zh, l.active_version AS version,
             (SELECT count(*)::int FROM feature f WHERE f.layer_id = l.id AND f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version)) AS features
-       FROM layer l WHERE upper(l.code) = upper($1)`, [code])).rows[0] ?? null;
+       FROM layer l WHERE upper(l.code) = upper($1)`,
+        [code],
+      )
+    ).rows[0] ?? null
+  );
 }
 
 export interface CoverageRow {
@@ -32,7 +38,13 @@ export class CoverageLost extends Error {}
  * and the uncovered part as GeoJSON (EPSG:4490). grid (degrees): run the overlays in fixed
  * precision (snap-rounding), the robust retry when GEOS fails in floating precision.
  */
-export async function coverage(q: Queryable, subject: string, base: { id: number; version: number }, cover: { id: number; version: number }, grid: number | null = null): Promise<CoverageRow> {
+export async function coverage(
+  q: Queryable,
+  subject: string,
+  base: { id: number; version: number },
+  cover: { id: number; version: number },
+  grid: number | null = null,
+): Promise<CoverageRow> {
   const g = grid === null ? '' : `, ${Number(grid)}`;
   let r;
   try {
@@ -45,7 +57,8 @@ export async function coverage(q: Queryable, subject: string, base: { id: number
        SELECT ST_Area(b.g::geography) AS base_m2, coalesce(ST_Area(k.g::geography), 0) AS covered_m2,
               ST_AsGeoJSON(ST_CollectionExtract(CASE WHEN k.g IS NULL THEN b.g ELSE ST_Difference(b.g, k.g${g}) END, 3), 7) AS uncovered
          FROM b, k`,
-      [subject, base.id, base.version, cover.id, cover.version]);
+      [subject, base.id, base.version, cover.id, cover.version],
+    );
   } catch (e) {
     if (/TopologyException|GEOS|side location conflict|non-noded/i.test((e as Error).message)) throw new CoverageLost((e as Error).message);
     throw e;

@@ -17,7 +17,8 @@ export const consolidationRatio: RuleKind = {
   usesOverlap: false,
   validate(rule) {
     const p: string[] = [];
-    for (const k of ['numerator', 'denominator']) if (typeof rule[k] !== 'string' || !rule[k]) p.push(`${k}: the name of a project figure (e.g. newCultivatedM2)`);
+    for (const k of ['numerator', 'denominator'])
+      if (typeof rule[k] !== 'string' || !rule[k]) p.push(`${k}: the name of a project figure (e.g. newCultivatedM2)`);
     if (rule.bound !== 'min' && rule.bound !== 'max') p.push('bound: "min" (at least) or "max" (at most)');
     const t = num(rule.threshold);
     if (t === null || t < 0) p.push('threshold: a percentage ≥ 0');
@@ -26,7 +27,8 @@ export const consolidationRatio: RuleKind = {
       if (rule.bound !== 'max') p.push('cap: only for bound "max"');
       else if (c === null || t === null || c < t) p.push('cap: a percentage ≥ threshold');
     }
-    if (rule.approvalFact !== undefined && typeof rule.approvalFact !== 'string') p.push('approvalFact: the name of a yes/no project figure');
+    if (rule.approvalFact !== undefined && typeof rule.approvalFact !== 'string')
+      p.push('approvalFact: the name of a yes/no project figure');
     return p;
   },
   async evaluate(ctx, rule) {
@@ -38,7 +40,11 @@ export const consolidationRatio: RuleKind = {
     const d = facts ? num(facts[dk]) : null;
     if (n === null || d === null) {
       const missing = [n === null ? label(nk) : null, d === null ? label(dk) : null].filter(Boolean).join('、');
-      return finding(ctx, rule, { verdict: 'no-data', message: `缺少整治项目数据：${missing}，无法核验（无数据 ≠ 合规），须人工核查`, details: { missing: [n === null ? nk : null, d === null ? dk : null].filter(Boolean) } });
+      return finding(ctx, rule, {
+        verdict: 'no-data',
+        message: `缺少整治项目数据：${missing}，无法核验（无数据 ≠ 合规），须人工核查`,
+        details: { missing: [n === null ? nk : null, d === null ? dk : null].filter(Boolean) },
+      });
     }
     const threshold = num(rule.threshold)!;
     const cap = rule.cap === undefined ? null : num(rule.cap);
@@ -55,9 +61,19 @@ export const consolidationRatio: RuleKind = {
     const show = (k: string, v: number) => (/M2$/.test(k) ? areaText(v) : fmt(v));
     const text = `${label(nk)} ${show(nk, n)}，${label(dk)} ${show(dk, d)}，比例 ${percent === null ? '—（分母为 0）' : `${fmt(percent)}%`}，要求${rule.bound === 'min' ? '不低于' : '不超过'} ${fmt(threshold)}%`;
     if (within(threshold)) return finding(ctx, rule, { verdict: 'pass', message: text, details });
-    if (cap !== null && within(cap)) return finding(ctx, rule, { verdict: 'warn', message: `${text}；超过原则控制比例但未超过上限 ${fmt(cap)}%，须说明理由`, details });
+    if (cap !== null && within(cap))
+      return finding(ctx, rule, { verdict: 'warn', message: `${text}；超过原则控制比例但未超过上限 ${fmt(cap)}%，须说明理由`, details });
     const approval = typeof rule.approvalFact === 'string' && facts?.[rule.approvalFact] === true;
-    if (approval) return finding(ctx, rule, { verdict: 'warn', message: `${text}${cap !== null ? `；超过上限 ${fmt(cap)}%` : ''}，已报经省级以上自然资源部门批准`, details: { ...details, approval: true } });
-    return finding(ctx, rule, { verdict: rule.verdict, message: `${text}${cap !== null ? `；超过上限 ${fmt(cap)}%，须报经省级以上自然资源部门批准` : ''}`, details });
+    if (approval)
+      return finding(ctx, rule, {
+        verdict: 'warn',
+        message: `${text}${cap !== null ? `；超过上限 ${fmt(cap)}%` : ''}，已报经省级以上自然资源部门批准`,
+        details: { ...details, approval: true },
+      });
+    return finding(ctx, rule, {
+      verdict: rule.verdict,
+      message: `${text}${cap !== null ? `；超过上限 ${fmt(cap)}%，须报经省级以上自然资源部门批准` : ''}`,
+      details,
+    });
   },
 };

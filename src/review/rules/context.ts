@@ -38,7 +38,13 @@ export const fmt = (v: number, d = 2) => v.toLocaleString('zh-CN', { minimumFrac
 export const areaText = (m2: number) => `${fmt(m2)} m²（${fmt(m2ToMu(m2))} 亩）`;
 
 export function hits(rows: OverlapRow[]): FeatureHit[] {
-  return rows.map((r) => ({ fid: r.fid, props: r.props, overlapAreaM2: r.area_m2, overlapAreaPlanarM2: r.planar_m2, overlapAreaMu: m2ToMu(r.area_m2) }));
+  return rows.map((r) => ({
+    fid: r.fid,
+    props: r.props,
+    overlapAreaM2: r.area_m2,
+    overlapAreaPlanarM2: r.planar_m2,
+    overlapAreaMu: m2ToMu(r.area_m2),
+  }));
 }
 
 /** One MultiPolygon from the per-feature overlap pieces (display and the opinion map). */
@@ -60,10 +66,20 @@ export function aboveTolerance(ctx: RuleContext, m2: number): boolean {
   return m2 >= ctx.tolerance.areaM2 && percentOf(ctx, m2) >= ctx.tolerance.percent;
 }
 
-export function finding(ctx: RuleContext, rule: RuleDef, f: {
-  verdict: Verdict; message: string; areaM2?: number; planarM2?: number; features?: FeatureHit[]; geometry?: GeoJSONGeometry | null;
-  belowTolerance?: boolean; details?: Record<string, unknown>;
-}): Finding {
+export function finding(
+  ctx: RuleContext,
+  rule: RuleDef,
+  f: {
+    verdict: Verdict;
+    message: string;
+    areaM2?: number;
+    planarM2?: number;
+    features?: FeatureHit[];
+    geometry?: GeoJSONGeometry | null;
+    belowTolerance?: boolean;
+    details?: Record<string, unknown>;
+  },
+): Finding {
   const areaM2 = f.areaM2 ?? 0;
   return {
     key: `${rule.id}:${rule.layer}`,

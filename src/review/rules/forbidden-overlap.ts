@@ -11,7 +11,8 @@ export const forbiddenOverlap: RuleKind = {
     const p: string[] = [];
     const allowed = rule.allowedTypes;
     if (allowed !== undefined) {
-      if (typeof allowed !== 'object' || allowed === null || Array.isArray(allowed)) p.push('allowedTypes must map project type → condition text');
+      if (typeof allowed !== 'object' || allowed === null || Array.isArray(allowed))
+        p.push('allowedTypes must map project type → condition text');
       else for (const t of Object.keys(allowed)) if (!types.has(t)) p.push(`allowedTypes names unknown project type "${t}"`);
     }
     return p;
@@ -22,7 +23,15 @@ export const forbiddenOverlap: RuleKind = {
     const geometry = mergeGeometry(ctx.overlap.map((r) => r.geojson));
     if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `未占用${ctx.layer.name_zh}` });
     if (!aboveTolerance(ctx, m2)) {
-      return finding(ctx, rule, { verdict: 'pass', message: sliverText(ctx, m2), areaM2: m2, planarM2: planar, features, geometry, belowTolerance: true });
+      return finding(ctx, rule, {
+        verdict: 'pass',
+        message: sliverText(ctx, m2),
+        areaM2: m2,
+        planarM2: planar,
+        features,
+        geometry,
+        belowTolerance: true,
+      });
     }
     const allowed = (rule.allowedTypes as Record<string, string> | undefined)?.[ctx.project.type];
     const base = `项目占用${ctx.layer.name_zh} ${areaText(m2)}，占项目面积 ${fmt(percentOf(ctx, m2))}%，涉及 ${features.length} 个要素`;
@@ -30,7 +39,10 @@ export const forbiddenOverlap: RuleKind = {
     return finding(ctx, rule, {
       verdict: allowed ? 'warn' : rule.verdict,
       message: allowed ? `${base}。项目类型为“${ctx.project.typeName}”：${allowed}${controls}` : `${base}${controls}`,
-      areaM2: m2, planarM2: planar, features, geometry,
+      areaM2: m2,
+      planarM2: planar,
+      features,
+      geometry,
       details: allowed ? { allowedType: ctx.project.type, condition: allowed } : {},
     });
   },

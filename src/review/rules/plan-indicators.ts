@@ -18,10 +18,13 @@ export const planIndicators: RuleKind = {
   validate(rule) {
     const p: string[] = [];
     const ind = rule.indicators as Record<string, IndicatorSpec> | undefined;
-    if (!ind || typeof ind !== 'object') return ['indicators: { far|height|density|greenRatio: { field, bound: max|min, label, unit } } required'];
+    if (!ind || typeof ind !== 'object')
+      return ['indicators: { far|height|density|greenRatio: { field, bound: max|min, label, unit } } required'];
     for (const [k, s] of Object.entries(ind)) {
-      if (!['far', 'height', 'density', 'greenRatio'].includes(k)) p.push(`indicators.${k}: unknown indicator (far, height, density, greenRatio)`);
-      if (!s || typeof s.field !== 'string' || (s.bound !== 'max' && s.bound !== 'min')) p.push(`indicators.${k}: field and bound (max|min) required`);
+      if (!['far', 'height', 'density', 'greenRatio'].includes(k))
+        p.push(`indicators.${k}: unknown indicator (far, height, density, greenRatio)`);
+      if (!s || typeof s.field !== 'string' || (s.bound !== 'max' && s.bound !== 'min'))
+        p.push(`indicators.${k}: field and bound (max|min) required`);
     }
     return p;
   },
@@ -30,11 +33,26 @@ export const planIndicators: RuleKind = {
     const units = ctx.overlap.filter((r) => aboveTolerance(ctx, r.area_m2));
     const given = (Object.keys(specs) as (keyof SchemeIndicators)[]).filter((k) => ctx.project.indicators[k] !== undefined);
     const features = hits(units);
-    if (units.length === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目不在任何${ctx.layer.name_zh}内，无控制指标`, details: { checks: [] } });
+    if (units.length === 0)
+      return finding(ctx, rule, { verdict: 'pass', message: `项目不在任何${ctx.layer.name_zh}内，无控制指标`, details: { checks: [] } });
     if (given.length === 0) {
-      return finding(ctx, rule, { verdict: 'warn', message: `未提供方案指标（容积率、建筑高度、建筑密度、绿地率），无法核验${ctx.layer.name_zh}控制指标，须人工核验`, features, details: { checks: [] } });
+      return finding(ctx, rule, {
+        verdict: 'warn',
+        message: `未提供方案指标（容积率、建筑高度、建筑密度、绿地率），无法核验${ctx.layer.name_zh}控制指标，须人工核验`,
+        features,
+        details: { checks: [] },
+      });
     }
-    const checks: { indicator: string; label: string; unit: string; value: number; limit: number | null; bound: 'max' | 'min'; unitFid: string; ok: boolean | null }[] = [];
+    const checks: {
+      indicator: string;
+      label: string;
+      unit: string;
+      value: number;
+      limit: number | null;
+      bound: 'max' | 'min';
+      unitFid: string;
+      ok: boolean | null;
+    }[] = [];
     for (const u of units) {
       for (const k of given) {
         const s = specs[k];
@@ -48,10 +66,26 @@ export const planIndicators: RuleKind = {
     const unknown = checks.filter((c) => c.ok === null);
     const say = (c: (typeof checks)[number]) =>
       `${c.label} ${fmt(c.value, c.unit === '' ? 2 : 1)}${c.unit} ${c.bound === 'max' ? '超过上限' : '低于下限'} ${fmt(c.limit!, c.unit === '' ? 2 : 1)}${c.unit}（单元 ${c.unitFid}）`;
-    if (broken.length) return finding(ctx, rule, { verdict: rule.verdict, message: `方案指标不符合详细规划：${broken.map(say).join('；')}`, features, details: { checks } });
+    if (broken.length)
+      return finding(ctx, rule, {
+        verdict: rule.verdict,
+        message: `方案指标不符合详细规划：${broken.map(say).join('；')}`,
+        features,
+        details: { checks },
+      });
     if (unknown.length) {
-      return finding(ctx, rule, { verdict: 'warn', message: `单元缺少控制指标：${[...new Set(unknown.map((c) => `${c.unitFid} 无${c.label}`))].join('、')}，须人工核验`, features, details: { checks } });
+      return finding(ctx, rule, {
+        verdict: 'warn',
+        message: `单元缺少控制指标：${[...new Set(unknown.map((c) => `${c.unitFid} 无${c.label}`))].join('、')}，须人工核验`,
+        features,
+        details: { checks },
+      });
     }
-    return finding(ctx, rule, { verdict: 'pass', message: `方案指标符合${units.length}个详细规划单元的控制要求`, features, details: { checks } });
+    return finding(ctx, rule, {
+      verdict: 'pass',
+      message: `方案指标符合${units.length}个详细规划单元的控制要求`,
+      features,
+      details: { checks },
+    });
   },
 };

@@ -16,7 +16,17 @@ export function registerRuleKind(kind: RuleKind): void {
   KINDS.set(kind.name, kind);
 }
 
-for (const k of [forbiddenOverlap, mustBeWithin, setback, attributeCondition, planIndicators, airportClearance, consolidationCoverage, consolidationRatio]) registerRuleKind(k);
+for (const k of [
+  forbiddenOverlap,
+  mustBeWithin,
+  setback,
+  attributeCondition,
+  planIndicators,
+  airportClearance,
+  consolidationCoverage,
+  consolidationRatio,
+])
+  registerRuleKind(k);
 
 export const ruleKind = (name: unknown): RuleKind | undefined => (typeof name === 'string' ? KINDS.get(name) : undefined);
 export const ruleKindNames = (): string[] => [...KINDS.keys()];

@@ -14,28 +14,64 @@ export const setback: RuleKind = {
   usesOverlap: false,
   validate(rule) {
     const p: string[] = [];
-    if (typeof rule.distanceM !== 'number' || !(rule.distanceM > 0)) p.push('distanceM must be a positive number of metres (the default when distanceField is empty)');
+    if (typeof rule.distanceM !== 'number' || !(rule.distanceM > 0))
+      p.push('distanceM must be a positive number of metres (the default when distanceField is empty)');
     if (rule.distanceField !== undefined && typeof rule.distanceField !== 'string') p.push('distanceField must be a field name');
-    if (rule.maxDistanceM !== undefined && !(typeof rule.maxDistanceM === 'number' && rule.maxDistanceM > 0)) p.push('maxDistanceM must be positive');
+    if (rule.maxDistanceM !== undefined && !(typeof rule.maxDistanceM === 'number' && rule.maxDistanceM > 0))
+      p.push('maxDistanceM must be positive');
     return p;
   },
   async evaluate(ctx, rule) {
     const defaultM = rule.distanceM as number;
     const field = (rule.distanceField as string | undefined) ?? null;
     const maxM = field ? ((rule.maxDistanceM as number | undefined) ?? Math.max(DEFAULT_MAX_M, defaultM)) : defaultM;
-    const rows = await setbackHits(ctx.q, { subject: ctx.subject.ewkb, layerId: ctx.layer.id, version: ctx.layer.version, planarSrid: ctx.subject.planarSrid, defaultM, field, maxM });
+    const rows = await setbackHits(ctx.q, {
+      subject: ctx.subject.ewkb,
+      layerId: ctx.layer.id,
+      version: ctx.layer.version,
+      planarSrid: ctx.subject.planarSrid,
+      defaultM,
+      field,
+      maxM,
+    });
     const band = rows.reduce((s, r) => s + r.band_m2, 0);
     const bandPlanar = rows.reduce((s, r) => s + r.band_planar_m2, 0);
-    const features = rows.map((r) => ({ fid: r.fid, props: r.props, overlapAreaM2: r.band_m2, overlapAreaPlanarM2: r.band_planar_m2, overlapAreaMu: m2ToMu(r.band_m2), distanceM: r.distance_m }));
-    const details = { setbackM: field ? `${field}（缺省 ${defaultM} m）` : defaultM, basis: rule.distanceBasis ?? null, nearestM: rows[0]?.distance_m ?? null };
+    const features = rows.map((r) => ({
+      fid: r.fid,
+      props: r.props,
+      overlapAreaM2: r.band_m2,
+      overlapAreaPlanarM2: r.band_planar_m2,
+      overlapAreaMu: m2ToMu(r.band_m2),
+      distanceM: r.distance_m,
+    }));
+    const details = {
+      setbackM: field ? `${field}（缺省 ${defaultM} m）` : defaultM,
+      basis: rule.distanceBasis ?? null,
+      nearestM: rows[0]?.distance_m ?? null,
+    };
     const what = field ? `各要素的退让距离（${field}，缺省 ${defaultM} m）` : `${defaultM} m 退让距离`;
-    if (rows.length === 0 || band === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目在${ctx.layer.name_zh}${what}以外`, features, details });
+    if (rows.length === 0 || band === 0)
+      return finding(ctx, rule, { verdict: 'pass', message: `项目在${ctx.layer.name_zh}${what}以外`, features, details });
     const geometry = mergeGeometry(rows.map((r) => r.geojson));
-    if (!aboveTolerance(ctx, band)) return finding(ctx, rule, { verdict: 'pass', message: `退让范围内${sliverText(ctx, band)}`, areaM2: band, planarM2: bandPlanar, features, geometry, belowTolerance: true, details });
+    if (!aboveTolerance(ctx, band))
+      return finding(ctx, rule, {
+        verdict: 'pass',
+        message: `退让范围内${sliverText(ctx, band)}`,
+        areaM2: band,
+        planarM2: bandPlanar,
+        features,
+        geometry,
+        belowTolerance: true,
+        details,
+      });
     return finding(ctx, rule, {
       verdict: rule.verdict,
       message: `项目有 ${areaText(band)} 位于${ctx.layer.name_zh}${what}内，最近距离 ${fmt(rows[0].distance_m, 1)} m，涉及 ${rows.length} 个要素`,
-      areaM2: band, planarM2: bandPlanar, features, geometry, details,
+      areaM2: band,
+      planarM2: bandPlanar,
+      features,
+      geometry,
+      details,
     });
   },
 };

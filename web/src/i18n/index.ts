@@ -6,7 +6,10 @@ import { ref } from 'vue';
 import { shell } from './shell.ts';
 
 export type Lang = 'zh' | 'en';
-export interface Messages { zh: Record<string, string>; en: Record<string, string> }
+export interface Messages {
+  zh: Record<string, string>;
+  en: Record<string, string>;
+}
 
 const areaFiles = import.meta.glob<{ messages: Messages }>('../pages/*/messages.ts', { eager: true });
 const all: Messages = { zh: { ...shell.zh }, en: { ...shell.en } };

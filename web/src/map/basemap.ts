@@ -11,7 +11,10 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // platform serves MapLibre's dist folder at /vendor/maplibre-gl/ (src/access/access.routes.ts).
 maplibregl.setWorkerUrl('/vendor/maplibre-gl/maplibre-gl-worker.mjs');
 
-export const CITY_BOUNDS: LngLatBoundsLike = [[118.34, 29.18], [120.72, 30.57]];
+export const CITY_BOUNDS: LngLatBoundsLike = [
+  [118.34, 29.18],
+  [120.72, 30.57],
+];
 
 export const tileUrl = (code: string): string => `${location.origin}/tiles/${encodeURIComponent(code)}/{z}/{x}/{y}.mvt`;
 
@@ -55,7 +58,13 @@ export function createMap(container: HTMLElement, o: MapOptions = {}): MlMap {
 export function addDistrictOutlines(map: MlMap): void {
   if (map.getSource('XZQ')) return;
   map.addSource('XZQ', { type: 'vector', tiles: [tileUrl('XZQ')], minzoom: 0, maxzoom: 16 });
-  map.addLayer({ id: 'XZQ-line', type: 'line', source: 'XZQ', 'source-layer': 'XZQ', paint: { 'line-color': '#7a6f9b', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2], 'line-dasharray': [3, 2] } });
+  map.addLayer({
+    id: 'XZQ-line',
+    type: 'line',
+    source: 'XZQ',
+    'source-layer': 'XZQ',
+    paint: { 'line-color': '#7a6f9b', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2], 'line-dasharray': [3, 2] },
+  });
 }
 
 export type GeometryKind = 'Polygon' | 'MultiPolygon' | 'LineString' | 'MultiLineString' | 'Point' | 'MultiPoint';
@@ -81,26 +90,76 @@ export function addCatalogueLayer(map: MlMap, code: string, geometry: GeometryKi
     map.addLayer({ id: `${code}-line`, type: 'line', ...src, paint: { 'line-color': s.color, 'line-width': 0.8 } }, before);
     ids.push(`${code}-fill`, `${code}-line`);
   } else if (/LineString/.test(geometry)) {
-    map.addLayer({ id: `${code}-line`, type: 'line', ...src, paint: { 'line-color': s.color, 'line-width': 1.5, 'line-opacity': s.opacity ?? 0.9 } }, before);
+    map.addLayer(
+      { id: `${code}-line`, type: 'line', ...src, paint: { 'line-color': s.color, 'line-width': 1.5, 'line-opacity': s.opacity ?? 0.9 } },
+      before,
+    );
     ids.push(`${code}-line`);
   } else {
-    map.addLayer({ id: `${code}-circle`, type: 'circle', ...src, paint: { 'circle-color': s.color, 'circle-radius': 4, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1, 'circle-opacity': s.opacity ?? 1 } }, before);
+    map.addLayer(
+      {
+        id: `${code}-circle`,
+        type: 'circle',
+        ...src,
+        paint: {
+          'circle-color': s.color,
+          'circle-radius': 4,
+          'circle-stroke-color': '#fff',
+          'circle-stroke-width': 1,
+          'circle-opacity': s.opacity ?? 1,
+        },
+      },
+      before,
+    );
     ids.push(`${code}-circle`);
   }
   return ids;
 }
 
 /** A GeoJSON overlay (review boundaries, findings, isochrones) with fill and outline; replaced on each call. */
-export function setGeoJsonOverlay(map: MlMap, id: string, data: GeoJSON.GeoJSON | string, s: { color: string; fillOpacity?: number; width?: number }): void {
+export function setGeoJsonOverlay(
+  map: MlMap,
+  id: string,
+  data: GeoJSON.GeoJSON | string,
+  s: { color: string; fillOpacity?: number; width?: number },
+): void {
   const src = map.getSource(id) as GeoJSONSource | undefined;
-  if (src) { src.setData(data); return; }
+  if (src) {
+    src.setData(data);
+    return;
+  }
   map.addSource(id, { type: 'geojson', data });
-  map.addLayer({ id: `${id}-fill`, type: 'fill', source: id, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': s.color, 'fill-opacity': s.fillOpacity ?? 0.25 } });
-  map.addLayer({ id: `${id}-line`, type: 'line', source: id, filter: ['in', ['geometry-type'], ['literal', ['Polygon', 'LineString']]], paint: { 'line-color': s.color, 'line-width': s.width ?? 2 } });
-  map.addLayer({ id: `${id}-point`, type: 'circle', source: id, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': s.color, 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+  map.addLayer({
+    id: `${id}-fill`,
+    type: 'fill',
+    source: id,
+    filter: ['==', ['geometry-type'], 'Polygon'],
+    paint: { 'fill-color': s.color, 'fill-opacity': s.fillOpacity ?? 0.25 },
+  });
+  map.addLayer({
+    id: `${id}-line`,
+    type: 'line',
+    source: id,
+    filter: ['in', ['geometry-type'], ['literal', ['Polygon', 'LineString']]],
+    paint: { 'line-color': s.color, 'line-width': s.width ?? 2 },
+  });
+  map.addLayer({
+    id: `${id}-point`,
+    type: 'circle',
+    source: id,
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-color': s.color, 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+  });
 }
 
 /** Fits the map to a GeoJSON bbox [minLon, minLat, maxLon, maxLat]. */
 export function fitBbox(map: MlMap, bbox: number[] | null | undefined, padding = 40): void {
-  if (bbox && bbox.length >= 4) map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding, maxZoom: 17, duration: 0 });
+  if (bbox && bbox.length >= 4)
+    map.fitBounds(
+      [
+        [bbox[0], bbox[1]],
+        [bbox[2], bbox[3]],
+      ],
+      { padding, maxZoom: 17, duration: 0 },
+    );
 }

@@ -29,7 +29,10 @@ export class DrawTool {
     if (e.key === 'Enter') this.finish();
   };
 
-  constructor(private readonly map: MlMap, private readonly o: DrawOptions) {}
+  constructor(
+    private readonly map: MlMap,
+    private readonly o: DrawOptions,
+  ) {}
 
   get active(): DrawKind | null {
     return this.kind;
@@ -119,7 +122,12 @@ export class DrawTool {
   private geometry(withHover: boolean): GeoJSON.Geometry | null {
     const pts = withHover && this.hover ? [...this.coords, this.hover] : this.coords;
     if (this.kind === 'line') return pts.length >= 2 ? { type: 'LineString', coordinates: pts } : null;
-    if (this.kind === 'polygon') return pts.length >= 3 ? { type: 'Polygon', coordinates: [[...pts, pts[0]]] } : pts.length === 2 ? { type: 'LineString', coordinates: pts } : null;
+    if (this.kind === 'polygon')
+      return pts.length >= 3
+        ? { type: 'Polygon', coordinates: [[...pts, pts[0]]] }
+        : pts.length === 2
+          ? { type: 'LineString', coordinates: pts }
+          : null;
     return null;
   }
 
@@ -127,15 +135,37 @@ export class DrawTool {
     if (this.map.getSource(SRC)) return;
     const color = this.o.color ?? '#e8590c';
     this.map.addSource(SRC, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-    this.map.addLayer({ id: `${SRC}-fill`, type: 'fill', source: SRC, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': color, 'fill-opacity': 0.15 } });
-    this.map.addLayer({ id: `${SRC}-line`, type: 'line', source: SRC, filter: ['!=', ['geometry-type'], 'Point'], paint: { 'line-color': color, 'line-width': 2, 'line-dasharray': [2, 1] } });
-    this.map.addLayer({ id: `${SRC}-vertex`, type: 'circle', source: SRC, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#fff', 'circle-stroke-color': color, 'circle-stroke-width': 2 } });
+    this.map.addLayer({
+      id: `${SRC}-fill`,
+      type: 'fill',
+      source: SRC,
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': color, 'fill-opacity': 0.15 },
+    });
+    this.map.addLayer({
+      id: `${SRC}-line`,
+      type: 'line',
+      source: SRC,
+      filter: ['!=', ['geometry-type'], 'Point'],
+      paint: { 'line-color': color, 'line-width': 2, 'line-dasharray': [2, 1] },
+    });
+    this.map.addLayer({
+      id: `${SRC}-vertex`,
+      type: 'circle',
+      source: SRC,
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 4, 'circle-color': '#fff', 'circle-stroke-color': color, 'circle-stroke-width': 2 },
+    });
   }
 
   private render(): void {
     const src = this.map.getSource(SRC) as GeoJSONSource | undefined;
     if (!src) return;
-    const features: GeoJSON.Feature[] = this.coords.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } }));
+    const features: GeoJSON.Feature[] = this.coords.map((c) => ({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Point', coordinates: c },
+    }));
     const g = this.kind ? this.geometry(true) : null;
     if (g) features.unshift({ type: 'Feature', properties: {}, geometry: g });
     src.setData({ type: 'FeatureCollection', features });

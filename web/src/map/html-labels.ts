@@ -14,7 +14,10 @@ export interface HtmlLabel {
 /** A set of labels on one map that can be replaced or removed together. */
 export class HtmlLabels {
   private markers: Marker[] = [];
-  constructor(private readonly map: MlMap, private readonly className = 'om-map-label') {}
+  constructor(
+    private readonly map: MlMap,
+    private readonly className = 'om-map-label',
+  ) {}
 
   set(labels: HtmlLabel[]): void {
     this.clear();

@@ -6,7 +6,13 @@ export const verdictClass = (v: string | null | undefined) => VERDICT_CLASS[v ??
 export const verdictLabel = (v: string | null | undefined) => (v ? t(`farmland.verdict.${v}`) : t('farmland.projects.unchecked'));
 
 const STATUS_CLASS: Record<string, string> = {
-  new: 'fm-b-blue', assigned: 'fm-b-blue', verified: 'fm-b-amber', rectifying: 'fm-b-purple', rectified: 'fm-b-green', violation: 'fm-b-red', false_alarm: 'fm-b-grey',
+  new: 'fm-b-blue',
+  assigned: 'fm-b-blue',
+  verified: 'fm-b-amber',
+  rectifying: 'fm-b-purple',
+  rectified: 'fm-b-green',
+  violation: 'fm-b-red',
+  false_alarm: 'fm-b-grey',
 };
 export const caseStatusClass = (s: string) => STATUS_CLASS[s] ?? 'fm-b-grey';
 export const CASE_STATUSES = ['new', 'assigned', 'verified', 'rectifying', 'rectified', 'violation', 'false_alarm'];

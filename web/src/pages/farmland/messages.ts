@@ -185,7 +185,8 @@ export const messages: Messages = {
     'farmland.nav.cases': 'Patrol cases',
     'farmland.nav.projects': 'Land consolidation',
     'farmland.accounts.title': 'Farmland accounts',
-    'farmland.accounts.sub': 'Cultivated land, permanent farmland, high-standard farmland, grain zones and the reserve by district, against the targets',
+    'farmland.accounts.sub':
+      'Cultivated land, permanent farmland, high-standard farmland, grain zones and the reserve by district, against the targets',
     'farmland.accounts.year': 'Survey year',
     'farmland.accounts.current': 'Current',
     'farmland.accounts.district': 'District',
@@ -236,7 +237,8 @@ export const messages: Messages = {
     'farmland.taohe.mapHint': 'Patches of the selected run (GeoJSON); click one for its area',
     'farmland.taohe.loadingMap': 'Loading the missing patches…',
     'farmland.ledger.title': 'Balance ledgers',
-    'farmland.ledger.sub': 'Compensation by quality grade, occupations only against enough balance, cross-district agreements, yearly in–out balance',
+    'farmland.ledger.sub':
+      'Compensation by quality grade, occupations only against enough balance, cross-district agreements, yearly in–out balance',
     'farmland.ledger.balances': 'Balances by district and quota type',
     'farmland.ledger.quota': 'Quota type',
     'farmland.ledger.credited': 'Compensated',

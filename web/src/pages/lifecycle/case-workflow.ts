@@ -34,7 +34,10 @@ export function useCaseWorkflow<C extends { landCode: string }>(o: CaseWorkflowO
       error.value = errorText(e);
     }
   }
-  watch(id, () => { geometry.value = null; void load(); });
+  watch(id, () => {
+    geometry.value = null;
+    void load();
+  });
   onMounted(load);
 
   const needs = computed(() => o.needs[step.value] ?? []);

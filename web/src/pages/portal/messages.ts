@@ -108,7 +108,8 @@ export const messages: Messages = {
     'portal.form.contact': '联系方式',
     'portal.form.contactHint': '电话或邮箱，不公开',
     'portal.form.optional': '选填',
-    'portal.form.notice': '提交的意见由工作人员审核，审核通过后在本页公开显示（仅显示称呼和意见内容，联系方式不公开）。请勿填写与规划无关的内容或他人隐私。',
+    'portal.form.notice':
+      '提交的意见由工作人员审核，审核通过后在本页公开显示（仅显示称呼和意见内容，联系方式不公开）。请勿填写与规划无关的内容或他人隐私。',
     'portal.form.submit': '提交意见',
     'portal.form.sending': '正在提交…',
     'portal.form.length': '意见内容须为 {min}–{max} 个字',
@@ -217,7 +218,8 @@ export const messages: Messages = {
     'portal.search.none': 'Nothing found for “{q}”: try other words, or tap the map',
 
     'portal.intro.title': 'What is planned near you',
-    'portal.intro.text': 'See what a piece of land is planned for, how tall and dense it may be built, and which schools, clinics and parks are planned nearby.',
+    'portal.intro.text':
+      'See what a piece of land is planned for, how tall and dense it may be built, and which schools, clinics and parks are planned nearby.',
     'portal.intro.step1': 'search a place, a detailed-plan unit or a parcel code above;',
     'portal.intro.step2': 'or tap anywhere on the map;',
     'portal.intro.step3': 'under “Consultations”, read the plans on public display and comment on them.',
@@ -238,7 +240,8 @@ export const messages: Messages = {
     'portal.place.basis': 'Basis: ',
     'portal.place.controls': 'Control lines',
     'portal.place.noControls': 'This place is inside no published control line.',
-    'portal.place.disclaimer': 'Based on the published planning data, for reference only; the approved plans and planning conditions prevail.',
+    'portal.place.disclaimer':
+      'Based on the published planning data, for reference only; the approved plans and planning conditions prevail.',
 
     'portal.ind.RJLSX': 'Floor area ratio',
     'portal.ind.RJLSX.hint': 'Total floor area above ground ÷ site area',
@@ -254,10 +257,12 @@ export const messages: Messages = {
     'portal.attr.DYLX': 'Unit type',
     'portal.attr.PFWH': 'Approval',
 
-    'portal.ctl.STBHHX': 'Ecologically vital or fragile land. Development and production building are in principle forbidden inside the red line.',
+    'portal.ctl.STBHHX':
+      'Ecologically vital or fragile land. Development and production building are in principle forbidden inside the red line.',
     'portal.ctl.YJJBNT': 'High-quality farmland kept for the long term: nobody may occupy it or change its use.',
     'portal.ctl.GDBHHX': 'The floor of farmland protection: turning farmland to other uses is strictly limited.',
-    'portal.ctl.CZKFBJ': 'Where the city may grow. Inside, building follows the detailed plans; outside, no concentrated urban building in principle.',
+    'portal.ctl.CZKFBJ':
+      'Where the city may grow. Inside, building follows the detailed plans; outside, no concentrated urban building in principle.',
     'portal.ctl.ZX': 'Protected historic districts and buildings: building here must follow the conservation plan.',
     'portal.ctl.HX': 'Land kept for city infrastructure (substations, waterworks, transport stations); it may not be used otherwise.',
     'portal.ctl.LANX': 'Rivers, lakes, reservoirs and canals with their banks: filling in or occupying water is forbidden.',
@@ -311,7 +316,8 @@ export const messages: Messages = {
     'portal.form.contact': 'Contact',
     'portal.form.contactHint': 'phone or e-mail, never published',
     'portal.form.optional': 'optional',
-    'portal.form.notice': 'Comments are moderated and published on this page once approved (name and text only; contact details are never published). Please keep to the plan and leave out other people’s private details.',
+    'portal.form.notice':
+      'Comments are moderated and published on this page once approved (name and text only; contact details are never published). Please keep to the plan and leave out other people’s private details.',
     'portal.form.submit': 'Send comment',
     'portal.form.sending': 'Sending…',
     'portal.form.length': 'A comment must be {min}–{max} characters',
@@ -369,7 +375,8 @@ export const messages: Messages = {
     'portal.manage.noUnit': 'No detailed-plan unit named or numbered “{q}”',
     'portal.manage.badJson': 'Cannot read the GeoJSON: {reason}',
     'portal.manage.needArea': 'Choose a detailed-plan unit or give a GeoJSON area',
-    'portal.manage.projected': 'The coordinates are not longitude/latitude: give the EPSG code and the server converts them; no preview here.',
+    'portal.manage.projected':
+      'The coordinates are not longitude/latitude: give the EPSG code and the server converts them; no preview here.',
     'portal.manage.publish': 'Publish',
     'portal.manage.saving': 'Saving…',
     'portal.manage.f.title': 'Title',

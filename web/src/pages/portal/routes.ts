@@ -3,6 +3,16 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/portal', name: 'portal', component: () => import('./PortalPage.vue'), meta: { titleKey: 'portal.title', access: 'public', layout: 'bare', menu: 'portal', order: 0 } },
-  { path: '/portal/manage', name: 'portal-manage', component: () => import('./manage/ManagePage.vue'), meta: { titleKey: 'portal.manage.title', access: ['planner'], menu: 'portal', order: 1 } },
+  {
+    path: '/portal',
+    name: 'portal',
+    component: () => import('./PortalPage.vue'),
+    meta: { titleKey: 'portal.title', access: 'public', layout: 'bare', menu: 'portal', order: 0 },
+  },
+  {
+    path: '/portal/manage',
+    name: 'portal-manage',
+    component: () => import('./manage/ManagePage.vue'),
+    meta: { titleKey: 'portal.manage.title', access: ['planner'], menu: 'portal', order: 1 },
+  },
 ];

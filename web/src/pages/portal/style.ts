@@ -28,12 +28,18 @@ export const LAND_USE_COLORS: Record<string, string> = {
 };
 export const LAND_USE_OTHER = '#dddddd';
 
-export const landUseColor = (code: string | null | undefined): string => (code ? LAND_USE_COLORS[code.slice(0, 2)] ?? LAND_USE_OTHER : LAND_USE_OTHER);
+export const landUseColor = (code: string | null | undefined): string =>
+  code ? (LAND_USE_COLORS[code.slice(0, 2)] ?? LAND_USE_OTHER) : LAND_USE_OTHER;
 
 /** MapLibre expression colouring GHYD features by the first two digits of YDYHFLDM. */
 export function landUseExpression(): ExpressionSpecification {
   const pairs = Object.entries(LAND_USE_COLORS).flat();
-  return ['match', ['slice', ['to-string', ['coalesce', ['get', 'YDYHFLDM'], '']], 0, 2], ...pairs, LAND_USE_OTHER] as unknown as ExpressionSpecification;
+  return [
+    'match',
+    ['slice', ['to-string', ['coalesce', ['get', 'YDYHFLDM'], '']], 0, 2],
+    ...pairs,
+    LAND_USE_OTHER,
+  ] as unknown as ExpressionSpecification;
 }
 
 /** Control-line (管控 class) layer code → outline colour; others get CONTROL_OTHER. */
@@ -53,7 +59,14 @@ export const CONTROL_OTHER = '#64748b';
 export const controlColor = (code: string): string => CONTROL_COLORS[code] ?? CONTROL_OTHER;
 
 /** Facility type code (SSLXDM, first two digits: 01 教育, 02 医疗卫生, 03 养老, 04 文化, 05 体育, 06 菜市场) → marker colour. */
-export const FACILITY_COLORS: Record<string, string> = { '01': '#2f80ed', '02': '#e0533d', '03': '#8e5bd1', '04': '#d4a017', '05': '#16a085', '06': '#e67e22' };
+export const FACILITY_COLORS: Record<string, string> = {
+  '01': '#2f80ed',
+  '02': '#e0533d',
+  '03': '#8e5bd1',
+  '04': '#d4a017',
+  '05': '#16a085',
+  '06': '#e67e22',
+};
 export const facilityColor = (typeCode: string | null | undefined): string => FACILITY_COLORS[(typeCode ?? '').slice(0, 2)] ?? '#64748b';
 
 /** Parks, the queried point and consultation areas. */

@@ -1,7 +1,17 @@
 // Shapes of the portal API answers (src/portal/portal.routes.ts), as the pages read them.
 
-export interface Indicator { field: string; label: string; value: number; unit: string; kind: 'max' | 'min' }
-export interface Attribute { field: string; label: string; value: unknown }
+export interface Indicator {
+  field: string;
+  label: string;
+  value: number;
+  unit: string;
+  kind: 'max' | 'min';
+}
+export interface Attribute {
+  field: string;
+  label: string;
+  value: unknown;
+}
 
 export interface PlaceFeature {
   layer: string;
@@ -14,8 +24,25 @@ export interface PlaceFeature {
   areaMu: number | null;
 }
 
-export interface Facility { fid: string; name: string; type: string | null; typeCode: string | null; distanceM: number; lon: number; lat: number }
-export interface Park { fid: string; name: string; type: string | null; distanceM: number; areaM2: number | null; areaMu: number | null; lon: number; lat: number }
+export interface Facility {
+  fid: string;
+  name: string;
+  type: string | null;
+  typeCode: string | null;
+  distanceM: number;
+  lon: number;
+  lat: number;
+}
+export interface Park {
+  fid: string;
+  name: string;
+  type: string | null;
+  distanceM: number;
+  areaM2: number | null;
+  areaMu: number | null;
+  lon: number;
+  lat: number;
+}
 
 export type ConsultationState = 'upcoming' | 'open' | 'closed';
 
@@ -43,7 +70,12 @@ export interface ConsultationSummary {
   updatedAt?: string;
 }
 
-export interface PublicComment { id: number; name: string | null; text: string; submittedOn: string }
+export interface PublicComment {
+  id: number;
+  name: string | null;
+  text: string;
+  submittedOn: string;
+}
 
 export interface ConsultationDetail extends ConsultationSummary {
   geometry: GeoJSON.MultiPolygon;
@@ -62,9 +94,23 @@ export interface PlaceAnswer {
 }
 
 /** A search hit (GET /api/search and GET /api/portal/parcels). */
-export interface SearchHit { layer: string; layerName: string; fid: string; label: string; bbox: number[]; center: number[] }
+export interface SearchHit {
+  layer: string;
+  layerName: string;
+  fid: string;
+  label: string;
+  bbox: number[];
+  center: number[];
+}
 
-export interface CommentReceipt { id: number; consultationId: number; status: string; statusName: string; submittedOn: string; message: string }
+export interface CommentReceipt {
+  id: number;
+  consultationId: number;
+  status: string;
+  statusName: string;
+  submittedOn: string;
+  message: string;
+}
 
 export type CommentStatus = 'pending' | 'approved' | 'rejected';
 
@@ -85,4 +131,11 @@ export interface StaffComment {
 }
 
 /** A catalogue entry as GET /api/layers lists it (only the layers the caller may read). */
-export interface LayerEntry { code: string; name: string; class: string; version: number | null; featureCount: number; public: boolean }
+export interface LayerEntry {
+  code: string;
+  name: string;
+  class: string;
+  version: number | null;
+  featureCount: number;
+  public: boolean;
+}

@@ -12,58 +12,131 @@ export type FindingAction = 'confirm' | 'override' | 'false-positive';
 export const STATUSES: CaseStatus[] = ['machine-reviewed', 'in-review', 'decided', 'signed'];
 export const DECISIONS: Decision[] = ['通过', '有条件通过', '不通过'];
 
-export interface FeatureHit { fid: string; props: Record<string, unknown>; overlapAreaM2: number; overlapAreaPlanarM2: number; overlapAreaMu: number; distanceM?: number }
+export interface FeatureHit {
+  fid: string;
+  props: Record<string, unknown>;
+  overlapAreaM2: number;
+  overlapAreaPlanarM2: number;
+  overlapAreaMu: number;
+  distanceM?: number;
+}
 
 export interface Finding {
-  key: string; ruleId: string; rule: string; title: string; layer: string; layerName: string; layerVersion: number | null;
-  verdict: Verdict; message: string; legalBasis: string | null;
-  overlapAreaM2: number; overlapAreaPlanarM2: number; overlapAreaMu: number; overlapPercent: number; belowTolerance: boolean;
-  features: FeatureHit[]; geometry: GeoJSON.Geometry | null; details: Record<string, unknown>;
+  key: string;
+  ruleId: string;
+  rule: string;
+  title: string;
+  layer: string;
+  layerName: string;
+  layerVersion: number | null;
+  verdict: Verdict;
+  message: string;
+  legalBasis: string | null;
+  overlapAreaM2: number;
+  overlapAreaPlanarM2: number;
+  overlapAreaMu: number;
+  overlapPercent: number;
+  belowTolerance: boolean;
+  features: FeatureHit[];
+  geometry: GeoJSON.Geometry | null;
+  details: Record<string, unknown>;
 }
 
 export interface ReviewRun {
-  runId: number; caseId: number | null; verdict: 'pass' | 'warn' | 'fail';
+  runId: number;
+  caseId: number | null;
+  verdict: 'pass' | 'warn' | 'fail';
   project: {
-    name: string; type: string; typeName: string; indicators: Record<string, number>; parcelCount: number;
+    name: string;
+    type: string;
+    typeName: string;
+    indicators: Record<string, number>;
+    parcelCount: number;
     parcels: { fid: string; areaM2: number; planarM2: number }[];
-    areaM2: number; areaPlanarM2: number; areaMu: number; geometry: GeoJSON.Geometry; bbox: number[]; hash: string;
+    areaM2: number;
+    areaPlanarM2: number;
+    areaMu: number;
+    geometry: GeoJSON.Geometry;
+    bbox: number[];
+    hash: string;
   };
   findings: Finding[];
   versions: { ruleset: { name: string; version: number }; layers: Record<string, number | null> };
   tolerance: { areaM2: number; percent: number };
-  createdAt: string; createdBy: string; durationMs: number;
+  createdAt: string;
+  createdBy: string;
+  durationMs: number;
 }
 
-export interface FindingReview { findingKey: string; action: FindingAction; verdictBefore: Verdict; verdictAfter: Verdict; reason: string | null; by: string; at: string }
+export interface FindingReview {
+  findingKey: string;
+  action: FindingAction;
+  verdictBefore: Verdict;
+  verdictAfter: Verdict;
+  reason: string | null;
+  by: string;
+  at: string;
+}
 
 export interface ReviewCase {
-  id: number; title: string; applicant: string | null; projectType: string; status: CaseStatus; statusName: string;
-  decision: Decision | null; conditions: string[]; opinion: string | null; signedBy: string | null; signedAt: string | null;
-  createdBy: string; createdAt: string; run: ReviewRun; reviews: FindingReview[];
+  id: number;
+  title: string;
+  applicant: string | null;
+  projectType: string;
+  status: CaseStatus;
+  statusName: string;
+  decision: Decision | null;
+  conditions: string[];
+  opinion: string | null;
+  signedBy: string | null;
+  signedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  run: ReviewRun;
+  reviews: FindingReview[];
   findings: { key: string; title: string; layer: string; machineVerdict: Verdict; finalVerdict: Verdict; reviewed: boolean }[];
   pending: string[];
 }
 
 export interface CaseListItem {
-  id: number; title: string; applicant: string | null; projectType: string; status: CaseStatus; statusName: string;
-  decision: Decision | null; machineVerdict: 'pass' | 'warn' | 'fail'; createdBy: string; createdAt: string | null;
+  id: number;
+  title: string;
+  applicant: string | null;
+  projectType: string;
+  status: CaseStatus;
+  statusName: string;
+  decision: Decision | null;
+  machineVerdict: 'pass' | 'warn' | 'fail';
+  createdBy: string;
+  createdAt: string | null;
 }
 
-export interface TrailEntry { at: string; actor: string; action: string; before: unknown; after: unknown }
-export interface ProjectType { code: string; name: string }
+export interface TrailEntry {
+  at: string;
+  actor: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+export interface ProjectType {
+  code: string;
+  name: string;
+}
 
 /** Scheme indicators (方案指标) the rules read; names as the API takes them. */
 export const INDICATORS = ['far', 'height', 'density', 'greenRatio', 'groundElevation'] as const;
 export type IndicatorName = (typeof INDICATORS)[number];
 
-export const listCases = (o: { status?: string; q?: string; limit: number; offset: number }) => api<CaseListItem[]>('/api/review/cases', { query: o });
+export const listCases = (o: { status?: string; q?: string; limit: number; offset: number }) =>
+  api<CaseListItem[]>('/api/review/cases', { query: o });
 export const getCase = (id: number) => api<ReviewCase>(`/api/review/cases/${id}`);
 export const caseTrail = (id: number) => api<TrailEntry[]>(`/api/review/cases/${id}/trail`);
 export const projectTypes = () => api<ProjectType[]>('/api/review/project-types');
 
 export const reviewFinding = (id: number, key: string, body: { action: FindingAction; verdict?: Verdict; reason: string }) =>
   api<ReviewCase>(`/api/review/cases/${id}/findings/${encodeURIComponent(key)}/review`, { body });
-export const decide = (id: number, body: { decision: Decision; conditions: string[]; opinion?: string }) => api<ReviewCase>(`/api/review/cases/${id}/decision`, { body });
+export const decide = (id: number, body: { decision: Decision; conditions: string[]; opinion?: string }) =>
+  api<ReviewCase>(`/api/review/cases/${id}/decision`, { body });
 export const sign = (id: number) => api<ReviewCase>(`/api/review/cases/${id}/sign`, { method: 'POST' });
 export const withdraw = (id: number, reason: string) => api<ReviewCase>(`/api/review/cases/${id}/withdraw`, { body: { reason } });
 export const rerun = (id: number) => api<ReviewCase>(`/api/review/cases/${id}/rerun`, { method: 'POST' });
@@ -82,7 +155,15 @@ export interface SubmitFields {
 
 /** A drawn boundary (lon/lat, CGCS2000) as a JSON submission. */
 export const submitDrawn = (f: SubmitFields, polygon: GeoJSON.Polygon) =>
-  api<ReviewCase>('/api/review/cases', { body: { title: f.title, applicant: f.applicant || undefined, type: f.type, indicators: f.indicators, geojson: { type: 'Feature', properties: { DKBH: 'DK-01' }, geometry: polygon } } });
+  api<ReviewCase>('/api/review/cases', {
+    body: {
+      title: f.title,
+      applicant: f.applicant || undefined,
+      type: f.type,
+      indicators: f.indicators,
+      geojson: { type: 'Feature', properties: { DKBH: 'DK-01' }, geometry: polygon },
+    },
+  });
 
 /**
  * Uploads a boundary file (one file, a .zip, or the parts of one Shapefile) and submits the case;
@@ -102,13 +183,19 @@ export function submitFile(f: SubmitFields, files: File[], onProgress: (share: n
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url('/api/review/cases/file'));
     xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
     xhr.upload.onload = () => onProgress(1);
     xhr.onerror = () => reject(new ApiError(0, t('error.network')));
     xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
     xhr.onload = () => {
-      let body: { error?: string; code?: string; problems?: unknown[] } | null = null;
-      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      let body: { error?: string; code?: string; problems?: unknown[] } | null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as unknown as ReviewCase);
       else reject(new ApiError(xhr.status, body?.error ?? `${xhr.status} ${xhr.statusText}`, body?.code, body?.problems));
     };

@@ -36,7 +36,7 @@ export const statusLabel = (s: CaseStatus | string): string => t(`review.status.
 export const decisionLabel = (d: string | null): string => (d ? t(`review.decision.${d}`) : '—');
 /** Project type name: the message when there is one (English UI), else the rule set's Chinese name. */
 export const typeLabel = (code: string, serverName?: string): string =>
-  hasMessage(`review.type.${code}`) ? t(`review.type.${code}`) : serverName ?? code;
+  hasMessage(`review.type.${code}`) ? t(`review.type.${code}`) : (serverName ?? code);
 
 /** A server problem (import problem object or rule-set string) as one readable line. */
 export function problemText(p: unknown): string {
@@ -55,8 +55,10 @@ export function geometryBbox(g: GeoJSON.Geometry | null | undefined): number[] |
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
-      b[0] = Math.min(b[0], c[0] as number); b[1] = Math.min(b[1], c[1] as number);
-      b[2] = Math.max(b[2], c[0] as number); b[3] = Math.max(b[3], c[1] as number);
+      b[0] = Math.min(b[0], c[0] as number);
+      b[1] = Math.min(b[1], c[1] as number);
+      b[2] = Math.max(b[2], c[0] as number);
+      b[3] = Math.max(b[3], c[1] as number);
     } else if (Array.isArray(c)) c.forEach(walk);
   };
   if (g.type === 'GeometryCollection') g.geometries.forEach((x) => walk((x as { coordinates?: unknown }).coordinates));

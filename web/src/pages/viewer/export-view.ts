@@ -114,8 +114,11 @@ export async function exportView(map: MlMap, legend: LegendSection[], text: Expo
         g.lineWidth = px(2);
         if (i.kind === 'outline') g.strokeRect(lx + px(14), y + px(4), px(16), px(9));
         else if (i.kind === 'line') g.fillRect(lx + px(14), y + px(7), px(16), px(3));
-        else if (i.kind === 'circle') { g.beginPath(); g.arc(lx + px(22), y + px(8.5), px(4.5), 0, Math.PI * 2); g.fill(); }
-        else g.fillRect(lx + px(14), y + px(4), px(16), px(9));
+        else if (i.kind === 'circle') {
+          g.beginPath();
+          g.arc(lx + px(22), y + px(8.5), px(4.5), 0, Math.PI * 2);
+          g.fill();
+        } else g.fillRect(lx + px(14), y + px(4), px(16), px(9));
         g.fillStyle = '#1f2328';
         g.font = `${px(11)}px ${FONT}`;
         g.fillText(clip(g, i.label, lw - px(50)), lx + px(38), y + px(12));

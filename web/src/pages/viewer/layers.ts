@@ -60,7 +60,11 @@ export class LayerManager {
   private readonly thematic = new Map<string, Thematic>();
 
   /** `version`: show this version of every layer added (the compare view's maps). */
-  constructor(private readonly map: MlMap, layers: ViewerLayer[], private readonly versionOf: (code: string) => number | null = () => null) {
+  constructor(
+    private readonly map: MlMap,
+    layers: ViewerLayer[],
+    private readonly versionOf: (code: string) => number | null = () => null,
+  ) {
     this.byCode = new Map(layers.map((l, i) => [l.code, { layer: l, rank: rank(l, i) }]));
   }
 
@@ -99,29 +103,61 @@ export class LayerManager {
     const k = kindOf(l);
     const color = this.thematic.has(code) ? thematicColor(this.thematic.get(code)!) : categoryColor(l);
     if (k === 'fill') {
-      this.map.addLayer({ id: `${code}-fill`, type: 'fill', ...src, paint: { 'fill-color': color, 'fill-opacity': (this.thematic.has(code) ? 0.8 : s.opacity ?? 0.45) * o } }, before);
-      this.map.addLayer({
-        id: `${code}-line`, type: 'line', ...src,
-        paint: { 'line-color': s.categories ? '#6b6b6b' : s.color, 'line-opacity': (s.categories ? 0.35 : 0.9) * o, 'line-width': s.lineWidth ?? (s.categories ? 0.4 : 0.8) },
-      }, before);
+      this.map.addLayer(
+        {
+          id: `${code}-fill`,
+          type: 'fill',
+          ...src,
+          paint: { 'fill-color': color, 'fill-opacity': (this.thematic.has(code) ? 0.8 : (s.opacity ?? 0.45)) * o },
+        },
+        before,
+      );
+      this.map.addLayer(
+        {
+          id: `${code}-line`,
+          type: 'line',
+          ...src,
+          paint: {
+            'line-color': s.categories ? '#6b6b6b' : s.color,
+            'line-opacity': (s.categories ? 0.35 : 0.9) * o,
+            'line-width': s.lineWidth ?? (s.categories ? 0.4 : 0.8),
+          },
+        },
+        before,
+      );
     } else if (k === 'outline' || k === 'line') {
       const dashed = code === 'XZQ';
-      this.map.addLayer({
-        id: `${code}-line`, type: 'line', ...src,
-        paint: {
-          'line-color': s.color, 'line-opacity': o,
-          'line-width': s.lineWidth ?? (dashed ? ['interpolate', ['linear'], ['zoom'], 7, 1, 12, 2.2] : 1.2),
-          ...(dashed ? { 'line-dasharray': [3, 2] } : {}),
+      this.map.addLayer(
+        {
+          id: `${code}-line`,
+          type: 'line',
+          ...src,
+          paint: {
+            'line-color': s.color,
+            'line-opacity': o,
+            'line-width': s.lineWidth ?? (dashed ? ['interpolate', ['linear'], ['zoom'], 7, 1, 12, 2.2] : 1.2),
+            ...(dashed ? { 'line-dasharray': [3, 2] } : {}),
+          },
         },
-      }, before);
+        before,
+      );
     } else {
-      this.map.addLayer({
-        id: `${code}-circle`, type: 'circle', ...src,
-        paint: {
-          'circle-color': color, 'circle-opacity': o, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1, 'circle-stroke-opacity': o,
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, (s.circleRadius ?? 4) * 0.6, 14, (s.circleRadius ?? 4) * 1.4],
+      this.map.addLayer(
+        {
+          id: `${code}-circle`,
+          type: 'circle',
+          ...src,
+          paint: {
+            'circle-color': color,
+            'circle-opacity': o,
+            'circle-stroke-color': '#fff',
+            'circle-stroke-width': 1,
+            'circle-stroke-opacity': o,
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, (s.circleRadius ?? 4) * 0.6, 14, (s.circleRadius ?? 4) * 1.4],
+          },
         },
-      }, before);
+        before,
+      );
     }
   }
 
@@ -137,8 +173,9 @@ export class LayerManager {
     const s = l.style;
     for (const id of this.ids(code)) {
       if (!this.map.getLayer(id)) continue;
-      if (id.endsWith('-fill')) this.map.setPaintProperty(id, 'fill-opacity', (this.thematic.has(code) ? 0.8 : s.opacity ?? 0.45) * o);
-      else if (id.endsWith('-line')) this.map.setPaintProperty(id, 'line-opacity', (kindOf(l) === 'fill' ? (s.categories ? 0.35 : 0.9) : 1) * o);
+      if (id.endsWith('-fill')) this.map.setPaintProperty(id, 'fill-opacity', (this.thematic.has(code) ? 0.8 : (s.opacity ?? 0.45)) * o);
+      else if (id.endsWith('-line'))
+        this.map.setPaintProperty(id, 'line-opacity', (kindOf(l) === 'fill' ? (s.categories ? 0.35 : 0.9) : 1) * o);
       else {
         this.map.setPaintProperty(id, 'circle-opacity', o);
         this.map.setPaintProperty(id, 'circle-stroke-opacity', o);
@@ -158,14 +195,24 @@ export class LayerManager {
       const has = !!this.map.getLayer(`${code}-fill`);
       if (t && !has) {
         const vis = this.map.getLayoutProperty(`${code}-line`, 'visibility') ?? 'visible';
-        this.map.addLayer({ id: `${code}-fill`, type: 'fill', source: code, 'source-layer': code, layout: { visibility: vis }, paint: { 'fill-color': color, 'fill-opacity': 0.8 * (this.opacity.get(code) ?? 1) } }, `${code}-line`);
+        this.map.addLayer(
+          {
+            id: `${code}-fill`,
+            type: 'fill',
+            source: code,
+            'source-layer': code,
+            layout: { visibility: vis },
+            paint: { 'fill-color': color, 'fill-opacity': 0.8 * (this.opacity.get(code) ?? 1) },
+          },
+          `${code}-line`,
+        );
       } else if (!t && has) this.map.removeLayer(`${code}-fill`);
       return;
     }
     if (this.map.getLayer(`${code}-fill`)) {
       this.map.setPaintProperty(`${code}-fill`, 'fill-color', color);
       // A thematic map is read by its colours: make them solid enough.
-      this.map.setPaintProperty(`${code}-fill`, 'fill-opacity', (t ? 0.8 : l.style.opacity ?? 0.45) * (this.opacity.get(code) ?? 1));
+      this.map.setPaintProperty(`${code}-fill`, 'fill-opacity', (t ? 0.8 : (l.style.opacity ?? 0.45)) * (this.opacity.get(code) ?? 1));
     }
     if (this.map.getLayer(`${code}-circle`)) this.map.setPaintProperty(`${code}-circle`, 'circle-color', color);
   }
@@ -183,13 +230,22 @@ export class LayerManager {
     const src = { source: code, 'source-layer': code };
     const l = this.layer(code)!;
     if (kindOf(l) === 'circle') {
-      if (!this.map.getLayer(`${id}-circle`)) this.map.addLayer({ id: `${id}-circle`, type: 'circle', ...src, paint: { 'circle-radius': 8, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#00b3ff', 'circle-stroke-width': 3 } });
+      if (!this.map.getLayer(`${id}-circle`))
+        this.map.addLayer({
+          id: `${id}-circle`,
+          type: 'circle',
+          ...src,
+          paint: { 'circle-radius': 8, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#00b3ff', 'circle-stroke-width': 3 },
+        });
       this.map.setFilter(`${id}-circle`, filter);
       return;
     }
-    if (kindOf(l) !== 'line' && !this.map.getLayer(`${id}-fill`)) this.map.addLayer({ id: `${id}-fill`, type: 'fill', ...src, paint: { 'fill-color': '#00b3ff', 'fill-opacity': 0.18 } });
-    if (!this.map.getLayer(`${id}-line`)) this.map.addLayer({ id: `${id}-line`, type: 'line', ...src, paint: { 'line-color': '#00b3ff', 'line-width': width } });
-    if (this.map.getLayer(`${id}-fill`)) this.map.setFilter(`${id}-fill`, ['all', filter, ['==', ['get', 'fid'], selected ?? '']] as unknown as FilterSpecification);
+    if (kindOf(l) !== 'line' && !this.map.getLayer(`${id}-fill`))
+      this.map.addLayer({ id: `${id}-fill`, type: 'fill', ...src, paint: { 'fill-color': '#00b3ff', 'fill-opacity': 0.18 } });
+    if (!this.map.getLayer(`${id}-line`))
+      this.map.addLayer({ id: `${id}-line`, type: 'line', ...src, paint: { 'line-color': '#00b3ff', 'line-width': width } });
+    if (this.map.getLayer(`${id}-fill`))
+      this.map.setFilter(`${id}-fill`, ['all', filter, ['==', ['get', 'fid'], selected ?? '']] as unknown as FilterSpecification);
     this.map.setFilter(`${id}-line`, filter);
     this.map.setPaintProperty(`${id}-line`, 'line-width', width);
   }

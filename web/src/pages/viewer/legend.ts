@@ -24,10 +24,19 @@ export function legendSections(o: LegendInput): LegendSection[] {
     const diff: LegendSection = {
       title: t('viewer.compare.title'),
       subtitle: l && layerName(l),
-      items: (['added', 'removed', 'changed'] as const).map((k) => ({ label: t(`viewer.compare.${k}`), color: CHANGE_COLORS[k], kind: 'fill' as const })),
+      items: (['added', 'removed', 'changed'] as const).map((k) => ({
+        label: t(`viewer.compare.${k}`),
+        color: CHANGE_COLORS[k],
+        kind: 'fill' as const,
+      })),
     };
     if (!l) return [diff];
-    return [diff, l.style.categories ? categorySection(l) : { title: layerName(l), items: [{ label: layerName(l), color: l.style.color, kind: kindOf(l) }] }];
+    return [
+      diff,
+      l.style.categories
+        ? categorySection(l)
+        : { title: layerName(l), items: [{ label: layerName(l), color: l.style.color, kind: kindOf(l) }] },
+    ];
   }
   const simple: LegendSection = { title: t('viewer.legendLayers'), items: [] };
   const own: LegendSection[] = [];
@@ -47,9 +56,20 @@ function thematicSection(l: ViewerLayer, a: ThematicAnswer, th: Thematic): Legen
   return {
     thematic: true,
     title: t('viewer.thematic.legend', { layer: layerName(l), field: a.label }),
-    items: a.method === 'categories'
-      ? (th.values ?? []).map(([v, c]) => ({ label: v, color: c, kind: 'fill' as const, note: count(a.classes.find((x) => x.value === v)?.count ?? 0) }))
-      : a.classes.map((c, i) => ({ label: `${num(c.from, 2)} – ${num(c.to, 2)}`, color: th.colors[i], kind: 'fill' as const, note: count(c.count) })),
+    items:
+      a.method === 'categories'
+        ? (th.values ?? []).map(([v, c]) => ({
+            label: v,
+            color: c,
+            kind: 'fill' as const,
+            note: count(a.classes.find((x) => x.value === v)?.count ?? 0),
+          }))
+        : a.classes.map((c, i) => ({
+            label: `${num(c.from, 2)} – ${num(c.to, 2)}`,
+            color: th.colors[i],
+            kind: 'fill' as const,
+            note: count(c.count),
+          })),
   };
 }
 
@@ -57,5 +77,8 @@ function thematicSection(l: ViewerLayer, a: ThematicAnswer, th: Thematic): Legen
 function categorySection(l: ViewerLayer): LegendSection {
   const cat = l.style.categories!;
   const keys = Object.keys(cat.colors).sort();
-  return { title: layerName(l), items: keys.map((k) => ({ label: `${k} ${cat.labels?.[k] ?? ''}`.trim(), color: cat.colors[k], kind: 'fill' as const })) };
+  return {
+    title: layerName(l),
+    items: keys.map((k) => ({ label: `${k} ${cat.labels?.[k] ?? ''}`.trim(), color: cat.colors[k], kind: 'fill' as const })),
+  };
 }

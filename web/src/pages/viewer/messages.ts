@@ -255,7 +255,8 @@ export const messages: Messages = {
     'viewer.draw.remove': 'Remove',
     'viewer.draw.clear': 'Clear all',
     'viewer.draw.download': 'Download GeoJSON',
-    'viewer.draw.note': 'Areas and lengths are computed by PostGIS on the server: ellipsoidal (CGCS2000) for statistics, planar (3° Gauss-Krüger zone) for submissions.',
+    'viewer.draw.note':
+      'Areas and lengths are computed by PostGIS on the server: ellipsoidal (CGCS2000) for statistics, planar (3° Gauss-Krüger zone) for submissions.',
 
     'viewer.compare.title': 'Compare versions',
     'viewer.compare.layer': 'Layer',

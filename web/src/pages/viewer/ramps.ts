@@ -8,8 +8,26 @@ export const RAMPS = {
 } as const;
 
 export const CATEGORY_COLORS = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-  '#86bcb6', '#d37295', '#fabfd2', '#b6992d', '#499894', '#8cd17d', '#f1ce63', '#a0cbe8', '#ffbe7d', '#d4a6c8',
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+  '#86bcb6',
+  '#d37295',
+  '#fabfd2',
+  '#b6992d',
+  '#499894',
+  '#8cd17d',
+  '#f1ce63',
+  '#a0cbe8',
+  '#ffbe7d',
+  '#d4a6c8',
 ];
 
 const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));

@@ -33,7 +33,10 @@ export interface ViewerLayer {
   visible: boolean;
 }
 
-export interface Catalogue { classOrder: string[]; layers: ViewerLayer[] }
+export interface Catalogue {
+  classOrder: string[];
+  layers: ViewerLayer[];
+}
 
 /** A layer's name in the current language (the catalogue's English name when there is one). */
 export const layerName = (l: Pick<ViewerLayer, 'name' | 'nameEn'>): string => (lang.value === 'en' && l.nameEn ? l.nameEn : l.name);
@@ -65,10 +68,18 @@ export interface IdentifiedLayer {
   features: IdentifiedFeature[];
 }
 
-export interface IdentifyAnswer { point: [number, number]; toleranceM: number; layers: IdentifiedLayer[]; featureCount: number }
+export interface IdentifyAnswer {
+  point: [number, number];
+  toleranceM: number;
+  layers: IdentifiedLayer[];
+  featureCount: number;
+}
 
 export const identify = (lon: number, lat: number, toleranceM: number, layers?: string[], signal?: AbortSignal) =>
-  api<IdentifyAnswer>('/api/map/identify', { query: { lon, lat, tolerance: Math.round(toleranceM * 100) / 100, layers: layers?.join(',') }, signal });
+  api<IdentifyAnswer>('/api/map/identify', {
+    query: { lon, lat, tolerance: Math.round(toleranceM * 100) / 100, layers: layers?.join(',') },
+    signal,
+  });
 
 export interface Measurement {
   type: string;
@@ -80,13 +91,27 @@ export interface Measurement {
   point: { lon: number; lat: number; x: number; y: number } | null;
 }
 
-export const measure = (geometry: GeoJSON.Geometry, signal?: AbortSignal) => api<Measurement>('/api/map/measure', { body: { geometry }, signal });
+export const measure = (geometry: GeoJSON.Geometry, signal?: AbortSignal) =>
+  api<Measurement>('/api/map/measure', { body: { geometry }, signal });
 
-export interface FieldInfo { name: string; label: string; type: 'text' | 'number' | 'boolean'; count: number }
-export const fields = (code: string) => api<{ layer: string; version: number; fields: FieldInfo[] }>(`/api/map/layers/${encodeURIComponent(code)}/fields`);
+export interface FieldInfo {
+  name: string;
+  label: string;
+  type: 'text' | 'number' | 'boolean';
+  count: number;
+}
+export const fields = (code: string) =>
+  api<{ layer: string; version: number; fields: FieldInfo[] }>(`/api/map/layers/${encodeURIComponent(code)}/fields`);
 
 export type ThematicMethod = 'categories' | 'equal' | 'quantile';
-export interface ThematicClass { value?: string | null; from?: number; to?: number; count: number; areaM2: number | null; areaMu: number | null }
+export interface ThematicClass {
+  value?: string | null;
+  from?: number;
+  to?: number;
+  count: number;
+  areaM2: number | null;
+  areaMu: number | null;
+}
 export interface ThematicAnswer {
   layer: string;
   version: number;
@@ -100,9 +125,19 @@ export interface ThematicAnswer {
   other: { values: number; count: number; areaM2: number | null } | null;
 }
 export const classes = (code: string, field: string, method: ThematicMethod, n: number) =>
-  api<ThematicAnswer>(`/api/map/layers/${encodeURIComponent(code)}/classes`, { query: { field, method, classes: method === 'categories' ? undefined : n } });
+  api<ThematicAnswer>(`/api/map/layers/${encodeURIComponent(code)}/classes`, {
+    query: { field, method, classes: method === 'categories' ? undefined : n },
+  });
 
-export interface VersionInfo { version: number; active: boolean; createdAt: string; validFrom: string; featureCount: number; note: string | null; createdBy: string | null }
+export interface VersionInfo {
+  version: number;
+  active: boolean;
+  createdAt: string;
+  validFrom: string;
+  featureCount: number;
+  note: string | null;
+  createdBy: string | null;
+}
 export const versions = (code: string) => api<VersionInfo[]>(`/api/layers/${encodeURIComponent(code)}/versions`);
 
 export interface ChangeProps {
@@ -125,13 +160,31 @@ export interface ChangesAnswer {
   truncated: boolean;
   features: GeoJSON.FeatureCollection<GeoJSON.Geometry, ChangeProps>;
 }
-export interface CompareParams { code: string; from: number; to: number; mode: 'swipe' | 'side' }
+export interface CompareParams {
+  code: string;
+  from: number;
+  to: number;
+  mode: 'swipe' | 'side';
+}
 
 export const changes = (code: string, from: number, to: number) =>
   api<ChangesAnswer>(`/api/map/layers/${encodeURIComponent(code)}/changes`, { query: { from, to } });
 
-export interface LabelPoint { fid: string; label: string; lon: number; lat: number }
+export interface LabelPoint {
+  fid: string;
+  label: string;
+  lon: number;
+  lat: number;
+}
 export const labels = (code: string) => api<{ layer: string; labels: LabelPoint[] }>(`/api/map/layers/${encodeURIComponent(code)}/labels`);
 
-export interface SearchHit { layer: string; layerName: string; fid: string; label: string; bbox: number[]; center: number[] }
-export const search = (q: string, signal?: AbortSignal) => api<{ query: string; hits: SearchHit[] }>('/api/search', { query: { q, limit: 12 }, signal });
+export interface SearchHit {
+  layer: string;
+  layerName: string;
+  fid: string;
+  label: string;
+  bbox: number[];
+  center: number[];
+}
+export const search = (q: string, signal?: AbortSignal) =>
+  api<{ query: string; hits: SearchHit[] }>('/api/search', { query: { q, limit: 12 }, signal });

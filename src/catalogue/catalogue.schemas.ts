@@ -1,0 +1,162 @@
+// Request and response schemas of the layer catalogue, its versions and imports (/api/layers/…).
+import {
+  Type,
+  Obj,
+  Str,
+  Int,
+  Num,
+  Bool,
+  Nullable,
+  Enum,
+  List,
+  Geometry,
+  CodeParams,
+  READ_ERRORS,
+  WRITE_ERRORS,
+  UPLOAD_ERRORS,
+  type Static,
+} from '../schema.ts';
+import { ImportResult } from '../importers/importers.schemas.ts';
+
+const tags = ['layers'];
+
+export const AttrField = Obj({ name: Str(), type: Enum(['text', 'number', 'boolean', 'date']), label: Type.Optional(Str()) });
+
+export const LayerMeta = Obj({
+  id: Int(),
+  code: Str(),
+  name_zh: Str(),
+  name_en: Nullable(Str()),
+  class: Str({ description: '基础, 管控, 规划, … (资源目录 class)' }),
+  geometry_type: Str(),
+  attr_schema: List(AttrField),
+  statutory: Bool(),
+  public: Bool(),
+  source: Nullable(Str()),
+  legal_basis: Nullable(Str({ description: '批复文号 / legal basis' })),
+  owner_dept: Nullable(Str()),
+  data_date: Nullable(Str()),
+  description: Nullable(Str()),
+  active_version: Nullable(Int()),
+});
+export type LayerMeta = Static<typeof LayerMeta>;
+
+export const LayerItem = Obj({
+  code: Str(),
+  name: Str(),
+  class: Str(),
+  version: Nullable(Int()),
+  featureCount: Int(),
+  public: Bool(),
+  scope: Enum(['all', 'districts'], {
+    description: 'districts: a district officer reads this restricted layer inside their districts only',
+  }),
+});
+
+export const VersionInfo = Obj({
+  version: Int(),
+  active: Bool(),
+  createdAt: Str(),
+  validFrom: Str(),
+  source: Nullable(Str()),
+  format: Nullable(Str()),
+  srid: Nullable(Int()),
+  featureCount: Int(),
+  areaM2: Obj({ ellipsoidal: Nullable(Num()), planar: Nullable(Num()) }),
+  added: Int(),
+  removed: Int(),
+  changed: Int(),
+  createdBy: Nullable(Str()),
+  note: Nullable(Str()),
+});
+export type VersionInfo = Static<typeof VersionInfo>;
+
+export const DiffEntry = Obj({
+  fid: Str(),
+  areaBeforeM2: Nullable(Num()),
+  areaAfterM2: Nullable(Num()),
+  areaChangeM2: Num(),
+  geometryChanged: Type.Optional(Bool()),
+  attributesChanged: Type.Optional(List(Str())),
+});
+export type DiffEntry = Static<typeof DiffEntry>;
+
+export const DiffResult = Obj({
+  layer: Str(),
+  from: Int(),
+  to: Int(),
+  added: List(DiffEntry),
+  removed: List(DiffEntry),
+  changed: List(DiffEntry),
+  summary: Obj({ added: Int(), removed: Int(), changed: Int(), areaChangeM2: Num(), areaChangeMu: Num() }),
+});
+export type DiffResult = Static<typeof DiffResult>;
+
+export const listLayers = {
+  tags,
+  summary: '图层目录 (the layers this caller may read)',
+  response: { 200: List(LayerItem), ...READ_ERRORS },
+};
+
+export const layerMeta = {
+  tags,
+  summary: '图层元数据 (layer metadata)',
+  params: CodeParams,
+  response: { 200: LayerMeta, ...READ_ERRORS },
+};
+
+export const versions = {
+  tags,
+  summary: '版本历史 (version history)',
+  params: CodeParams,
+  response: { 200: List(VersionInfo), ...READ_ERRORS },
+};
+
+export const diff = {
+  tags,
+  summary: '版本对比 (what changed between two versions)',
+  params: CodeParams,
+  querystring: Obj({ from: Int({ minimum: 1 }), to: Int({ minimum: 1 }) }),
+  response: { 200: DiffResult, ...READ_ERRORS },
+};
+
+export const setCoverage = {
+  tags,
+  summary: '声明数据覆盖范围 (declare where the layer is complete; administrators)',
+  params: CodeParams,
+  body: Obj({ coverage: Nullable(Geometry) }),
+  response: { 200: Obj({ code: Str(), coverage: Nullable(Geometry) }), ...WRITE_ERRORS },
+};
+
+const optText = (maxLength: number) => Type.Optional(Nullable(Str({ maxLength })));
+export const LayerPatch = Type.Object(
+  {
+    name_zh: Type.Optional(Str({ minLength: 1, maxLength: 100 })),
+    name_en: optText(200),
+    source: optText(500),
+    legal_basis: optText(1000),
+    owner_dept: optText(200),
+    data_date: Type.Optional(Nullable(Str({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }))),
+    description: optText(5000),
+    statutory: Type.Optional(Bool()),
+  },
+  { minProperties: 1 },
+);
+export type LayerPatch = Static<typeof LayerPatch>;
+
+export const patchLayer = {
+  tags,
+  summary: "修改图层元数据 (edit a layer's descriptive metadata; administrators)",
+  params: CodeParams,
+  body: LayerPatch,
+  response: { 200: LayerMeta, ...WRITE_ERRORS },
+};
+
+export const importLayer = {
+  tags,
+  consumes: ['multipart/form-data'],
+  summary:
+    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, asOf, dryRun, note)',
+  params: CodeParams,
+  response: { 201: ImportResult, ...UPLOAD_ERRORS },
+};

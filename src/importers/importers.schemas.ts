@@ -1,0 +1,38 @@
+// What an import answers (the upload route, `onemap import --json`): the new version, what it
+// changed, and what the checks found. The types of importers/ derive from these schemas.
+import { Type, Obj, Str, Int, Num, Nullable, List, type Static } from '../schema.ts';
+
+export const ImportProblem = Obj({
+  fid: Str({ description: 'the feature as the source names it (id, or its position in the file)' }),
+  location: Nullable(Str({ description: 'file, line or record where it is' })),
+  kind: Str({ description: 'what kind of problem (invalid, empty, outside, type, duplicate, …)' }),
+  reason: Str({ description: 'why, in words: Chinese first' }),
+  lonLat: Type.Optional(Type.Tuple([Num(), Num()], { description: 'where, EPSG:4490' })),
+});
+export type ImportProblem = Static<typeof ImportProblem>;
+
+export const DeclaredArea = Obj({
+  fid: Str(),
+  declaredM2: Nullable(Num()),
+  computedPlanarM2: Num(),
+  differenceM2: Nullable(Num()),
+  differencePercent: Nullable(Num()),
+});
+
+export const ImportResult = Obj({
+  layer: Str(),
+  version: Int(),
+  featureCount: Int(),
+  added: Int(),
+  removed: Int(),
+  changed: Int(),
+  sourceSrid: Int(),
+  sridSource: Str({ description: 'where the coordinate system came from: .prj, 带号, --srid, …' }),
+  encoding: Type.Optional(Str()),
+  areaM2: Obj({ ellipsoidal: Num(), planar: Num() }),
+  invalid: List(ImportProblem),
+  skipped: List(ImportProblem, { description: 'features left out by skipEmpty' }),
+  warnings: List(Str(), { description: 'non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed)' }),
+  declaredAreas: Type.Optional(List(DeclaredArea, { description: 'coordinate TXT: declared 地块面积 against the computed planar area' })),
+});
+export type ImportResult = Static<typeof ImportResult>;

@@ -1,0 +1,10 @@
+// What every handler may use, built once by buildApp and reached as `req.server.ctx`. Anything a
+// request needs beyond its own input — database, configuration, caches — lives here, so two
+// applications in one process (tests build many) never share state by accident.
+import type { Db } from '../db/index.ts';
+import type { Config } from '../config.ts';
+
+export interface AppContext {
+  db: Db;
+  config: Config;
+}
