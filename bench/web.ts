@@ -71,8 +71,8 @@ async function session(db: Db): Promise<string> {
     () => true,
     () => false,
   );
-  if (exists) await updateUser(db, USER, { password, active: true, role: 'planner' }, 'bench');
-  else await addUser(db, { username: USER, role: 'planner', password, displayName: '基准测试' }, 'bench');
+  if (exists) await updateUser(db, config.districts, USER, { password, active: true, role: 'planner' }, 'bench');
+  else await addUser(db, config.districts, { username: USER, role: 'planner', password, displayName: '基准测试' }, 'bench');
   return (await login(db, USER, password, { ip: '127.0.0.1', userAgent: 'bench:web' })).token;
 }
 

@@ -28,6 +28,9 @@ export interface DistrictLayer {
   nameField: string;
 }
 
+/** The national planning database convention: 行政区 layer XZQ, 行政区代码 XZQDM, 行政区名称 XZQMC. */
+export const DEFAULT_DISTRICT_LAYER: DistrictLayer = Object.freeze({ layer: 'XZQ', codeField: 'XZQDM', nameField: 'XZQMC' });
+
 export interface Limits {
   /** Largest file upload (imports, review boundaries), bytes. */
   uploadBytes: number;
@@ -80,9 +83,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     limits: limitsFromEnv(env),
     clock: clockFromEnv(env.ONEMAP_CLOCK),
     districts: {
-      layer: identifier(env.ONEMAP_DISTRICT_LAYER, 'XZQ', 'ONEMAP_DISTRICT_LAYER'),
-      codeField: identifier(env.ONEMAP_DISTRICT_CODE_FIELD, 'XZQDM', 'ONEMAP_DISTRICT_CODE_FIELD'),
-      nameField: identifier(env.ONEMAP_DISTRICT_NAME_FIELD, 'XZQMC', 'ONEMAP_DISTRICT_NAME_FIELD'),
+      layer: identifier(env.ONEMAP_DISTRICT_LAYER, DEFAULT_DISTRICT_LAYER.layer, 'ONEMAP_DISTRICT_LAYER'),
+      codeField: identifier(env.ONEMAP_DISTRICT_CODE_FIELD, DEFAULT_DISTRICT_LAYER.codeField, 'ONEMAP_DISTRICT_CODE_FIELD'),
+      nameField: identifier(env.ONEMAP_DISTRICT_NAME_FIELD, DEFAULT_DISTRICT_LAYER.nameField, 'ONEMAP_DISTRICT_NAME_FIELD'),
     },
   };
 }

@@ -3,7 +3,7 @@
 // validation (Ajv), the serialisation (fast-json-stringify), the handler types (the TypeBox type
 // provider), the OpenAPI document and — through it — the web client's types. Nothing here knows
 // about a module.
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TEnum } from 'typebox';
 
 export { Type, type Static, type TSchema };
 
@@ -27,7 +27,8 @@ export function Nullable<T extends TSchema>(t: T): ReturnType<typeof Type.Union<
 export const Maybe = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 
 /** One of the given strings (`{ enum: [...] }`). */
-export const Enum = <const T extends readonly string[]>(values: T, o: { description?: string } = {}) => Type.Enum([...values] as [...T], o);
+export const Enum = <const T extends readonly string[]>(values: T, o: { description?: string } = {}): TEnum<[...T]> =>
+  Type.Enum([...values] as [...T], o) as TEnum<[...T]>;
 
 /** A closed object: every property named, nothing else accepted or sent. */
 export const Obj = <P extends Record<string, TSchema>>(properties: P, o: { description?: string } = {}) =>

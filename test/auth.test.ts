@@ -27,7 +27,7 @@ for (const tdb of testDatabases()) {
       h = await tdb.open();
       app = await buildApp({ db: h.db, config: h.config });
       admin = await authHeaders(h.db, 'admin');
-      await addUser(h.db, { username: '王规划', role: 'planner', password: 'correct horse 1' }, 'test');
+      await addUser(h.db, h.config.districts, { username: '王规划', role: 'planner', password: 'correct horse 1' }, 'test');
     });
     after(async () => {
       await app.close();

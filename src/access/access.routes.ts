@@ -2,9 +2,6 @@
 // parcels, isochrones, "what if", and the map page at /access (MapLibre served from node_modules,
 // no external basemap). Bodies and query strings are validated by the schemas below.
 import type { FastifyInstance } from 'fastify';
-import fastifyStatic from '@fastify/static';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { buildNetwork, networkSummary, findNetworkRow } from './network.ts';
@@ -23,9 +20,6 @@ import {
 import { accessDefaults, AccessInputError, type CoverageInput } from './settings.ts';
 import { accessPage } from './access-page.ts';
 import { errorSchema } from '../server/errors.ts';
-
-const require = createRequire(import.meta.url);
-const MAPLIBRE_DIST = dirname(require.resolve('maplibre-gl/package.json')) + '/dist';
 
 const BBOX = '^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){3}$';
 const nullableString = { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] };
@@ -175,9 +169,7 @@ export function accessRoutes(app: FastifyInstance, db: Db, _config: Config): voi
   // Graphs loaded for this app instance (not module state): tests build one app per database.
   const ctx = accessContext(db);
 
-  // MapLibre GL JS from node_modules: the page works without internet. decorateReply: false so
-  // another module may register @fastify/static too.
-  app.register(fastifyStatic, { root: MAPLIBRE_DIST, prefix: '/vendor/maplibre-gl/', decorateReply: false });
+  // MapLibre GL JS (/vendor/maplibre-gl/, which the page loads) is served by the web module (src/web/web.routes.ts).
 
   app.get(
     '/access',

@@ -12,8 +12,9 @@ import type { Db } from '../db/index.ts';
 import type { Limits } from '../config.ts';
 import { ANONYMOUS, ROLE_LABELS, type Access, type User } from './types.ts';
 import { userForSession, userForToken } from './users.service.ts';
-import { HttpError } from '../server/errors.ts';
-import { RateLimiter, rateLimited } from '../server/limits.ts';
+import type { CallerCache } from './callers.ts';
+import { RateLimiter } from '../util/rate-limiter.ts';
+import { Forbidden, RateLimited, Unauthenticated } from '../errors.ts';
 
 export const SESSION_COOKIE = 'onemap_session';
 
@@ -38,7 +39,8 @@ function describe(access: Access | undefined): string {
   return ['admin', ...access].map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS]).join('、');
 }
 
-export async function installAuth(app: FastifyInstance, db: Db, limits: Limits): Promise<void> {
+/** Registers the guard; `callers` is the application's caller cache (AppContext.callers). */
+export async function installAuth(app: FastifyInstance, db: Db, limits: Limits, callers: CallerCache): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('user', null as unknown as User);
   const limiter = new RateLimiter(limits.anonymousPerMinute);
@@ -50,13 +52,13 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
     req.user = ANONYMOUS;
     const token = bearer(req);
     if (token) {
-      const u = await userForToken(db, token);
-      if (!u) throw new HttpError(401, 'API 令牌无效、已过期或已吊销 (the API token is not valid, expired or revoked)');
+      const u = await userForToken(db, callers, token);
+      if (!u) throw new Unauthenticated('API 令牌无效、已过期或已吊销 (the API token is not valid, expired or revoked)');
       req.user = u;
     } else {
       const sid = req.cookies[SESSION_COOKIE];
       if (sid) {
-        const u = await userForSession(db, sid);
+        const u = await userForSession(db, callers, sid);
         if (u) req.user = u;
         else reply.clearCookie(SESSION_COOKIE, { path: '/' }); // expired or logged out elsewhere
       }
@@ -67,13 +69,13 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
     const user = req.user;
     if (user.role === 'anonymous') {
       const wait = (req.routeOptions.url.startsWith('/tiles') ? tileLimiter : limiter).take(req.ip);
-      if (wait) throw rateLimited(wait);
+      if (wait)
+        throw new RateLimited(`请求过于频繁，请 ${wait} 秒后再试 (too many requests from this address; retry after ${wait} s, or sign in)`, wait);
     }
     if (!allowed(user, access)) {
       if (user.role === 'anonymous')
-        throw new HttpError(401, `请先登录 (sign in first): ${req.method} ${req.routeOptions.url} is for ${describe(access)}`);
-      throw new HttpError(
-        403,
+        throw new Unauthenticated(`请先登录 (sign in first): ${req.method} ${req.routeOptions.url} is for ${describe(access)}`);
+      throw new Forbidden(
         `无权限 (forbidden): ${ROLE_LABELS[user.role]} ${user.username} may not ${req.method} ${req.routeOptions.url}; it is for ${describe(access)}`,
       );
     }
@@ -88,7 +90,7 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits):
         } catch {
           same = false;
         }
-        if (!same) throw new HttpError(403, `跨站请求被拒绝 (cross-site request refused): origin ${origin} is not ${req.headers.host}`);
+        if (!same) throw new Forbidden(`跨站请求被拒绝 (cross-site request refused): origin ${origin} is not ${req.headers.host}`);
       }
     }
   });

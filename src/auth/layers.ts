@@ -6,6 +6,8 @@
 import type { Queryable } from '../db/index.ts';
 import { findLayer, listLayers, UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
 import type { User } from './types.ts';
+import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
+import { activeDistricts } from '../store/fragments.repository.ts';
 
 export interface LayerScope {
   layer: LayerRow;
@@ -45,11 +47,13 @@ export async function readableLayers(db: Queryable, user: User): Promise<LayerSc
 /**
  * SQL condition limiting a feature query to the scope's districts: `geomExpr` is the EPSG:4490
  * geometry expression of the feature, `param` the $n placeholder that will carry
- * `scope.districts` as a text[]. Returns 'true' for a whole-layer scope (pass the param anyway or
- * not at all — the caller decides; see scopeParams).
+ * `scope.districts` as a text[], `d` the district layer (config.districts). Returns 'true' for a
+ * whole-layer scope (pass the param anyway or not at all — the caller decides).
+ *
+ * `d` defaults to the configuration's default district layer only for the callers not yet given
+ * the configuration (tiles, OGC API, map view): pass config.districts.
  */
-export function districtCondition(scope: LayerScope, geomExpr: string, param: number): string {
+export function districtCondition(scope: LayerScope, geomExpr: string, param: number, d: DistrictLayer = DEFAULT_DISTRICT_LAYER): string {
   if (!scope.districts) return 'true';
-  return `EXISTS (SELECT 1 FROM feature zq JOIN layer zl ON zl.id = zq.layer_id AND zl.code = 'XZQ'
-            WHERE zq.v_to IS NULL AND zq.props->>'XZQDM' = ANY($${param}::text[]) AND ST_Intersects(zq.geom, ${geomExpr}))`;
+  return `EXISTS (SELECT 1 FROM ${activeDistricts(d)} zq WHERE zq.code = ANY($${param}::text[]) AND ST_Intersects(zq.geom, ${geomExpr}))`;
 }

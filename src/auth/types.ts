@@ -3,10 +3,10 @@
 // their Fastify config (`config: { access: … }`); src/auth/guard.ts enforces it for every route,
 // and a route that declares nothing is refused to everyone but administrators.
 
-export type StaffRole = 'admin' | 'planner' | 'reviewer' | 'district' | 'inspector';
-export type Role = StaffRole | 'anonymous';
-
-export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'planner', 'reviewer', 'district', 'inspector'];
+export const STAFF_ROLES = ['admin', 'planner', 'reviewer', 'district', 'inspector'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const ROLES = [...STAFF_ROLES, 'anonymous'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',

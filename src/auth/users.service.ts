@@ -2,22 +2,18 @@
 // (GB/T 39972 全过程留痕); secrets (passwords, session and token values) never reach the log.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import { appendAudit } from '../audit/audit.ts';
 import * as repo from './users.repository.ts';
+import { districtCodes } from './districts.repository.ts';
 import { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.ts';
 import { STAFF_ROLES, ROLE_LABELS, type StaffRole, type User } from './types.ts';
+import type { CallerCache } from './callers.ts';
+import type { PublicUser } from './auth.schemas.ts';
+import { Conflict, Invalid, NotFound, Unauthenticated } from '../errors.ts';
 
 /** A working day and a bit: staff log in each morning (工作日会话). */
 export const SESSION_HOURS = 12;
-
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-  }
-}
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -26,7 +22,7 @@ export function toUser(r: repo.UserRow, via: User['via']): User {
 }
 
 /** What the API shows of a user: never the hash. */
-export function publicUser(r: repo.UserRow) {
+export function publicUser(r: repo.UserRow): PublicUser {
   return {
     id: r.id,
     username: r.username,
@@ -41,25 +37,30 @@ export function publicUser(r: repo.UserRow) {
 
 const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 
-async function checkFields(q: Queryable, u: { username?: string; role?: string; districts?: string[]; password?: string }): Promise<void> {
+async function checkFields(
+  q: Queryable,
+  d: DistrictLayer,
+  u: { username?: string; role?: string; districts?: string[]; password?: string },
+): Promise<void> {
   if (u.username !== undefined && !USERNAME.test(u.username))
-    throw new UserError(`username "${u.username}" is not valid: 1–64 letters, digits, _ . @ -`);
+    throw new Invalid(`用户名“${u.username}”无效：1–64 个字母、数字或 _ . @ - (username "${u.username}" is not valid)`);
   if (u.role !== undefined && !STAFF_ROLES.includes(u.role as StaffRole))
-    throw new UserError(`role "${u.role}" is not one of ${STAFF_ROLES.join(', ')}`);
+    throw new Invalid(`角色“${u.role}”不存在，可选 ${STAFF_ROLES.join('、')} (role "${u.role}" is not one of ${STAFF_ROLES.join(', ')})`);
   if (u.password !== undefined && u.password.length < MIN_PASSWORD_LENGTH)
-    throw new UserError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new Invalid(`密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (the password must have at least ${MIN_PASSWORD_LENGTH} characters)`);
   if (u.districts) {
-    const bad = u.districts.filter((d) => !/^\d{6}$/.test(d));
-    if (bad.length) throw new UserError(`district codes are 6-digit GB/T 2260 codes (e.g. 330106); not valid: ${bad.join(', ')}`);
+    const bad = u.districts.filter((c) => !/^\d{6}$/.test(c));
+    if (bad.length)
+      throw new Invalid(
+        `区县代码须为 6 位 GB/T 2260 代码（如 330106），无效：${bad.join('、')} (district codes are 6-digit GB/T 2260 codes; not valid: ${bad.join(', ')})`,
+      );
     // When the district layer is loaded, the codes must be in it.
-    const known = (
-      await q.query<{ code: string }>(
-        `SELECT DISTINCT f.props->>'XZQDM' AS code FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ' WHERE f.v_to IS NULL`,
-      )
-    ).rows.map((r) => r.code);
-    const unknown = known.length ? u.districts.filter((d) => !known.includes(d)) : [];
+    const known = await districtCodes(q, d);
+    const unknown = known.length ? u.districts.filter((c) => !known.includes(c)) : [];
     if (unknown.length)
-      throw new UserError(`district code(s) ${unknown.join(', ')} are not in the district layer XZQ (known: ${known.sort().join(', ')})`);
+      throw new Invalid(
+        `区县代码 ${unknown.join('、')} 不在行政区图层 ${d.layer} 中（已有 ${known.join('、')}） (district code(s) ${unknown.join(', ')} are not in the district layer ${d.layer})`,
+      );
   }
 }
 
@@ -71,16 +72,17 @@ export interface NewUser {
   districts?: string[];
 }
 
-export async function addUser(db: Db, u: NewUser, actor: string): Promise<ReturnType<typeof publicUser>> {
+/** Adds a staff account; `d` is the district layer its district codes are checked against (config.districts). */
+export async function addUser(db: Db, d: DistrictLayer, u: NewUser, actor: string): Promise<PublicUser> {
   const districts = u.role === 'district' ? [...new Set(u.districts ?? [])].sort() : [];
   if (u.role === 'district' && districts.length === 0)
-    throw new UserError('a district officer needs at least one district code (--districts 330106,…)');
+    throw new Invalid('区县人员至少需要一个区县代码 (a district officer needs at least one district code: --districts 330106,…)');
   if (u.role !== 'district' && u.districts?.length)
-    throw new UserError(`only district officers are scoped to districts; role ${u.role} sees the whole city`);
-  await checkFields(db, { username: u.username, role: u.role, districts, password: u.password });
+    throw new Invalid(`只有区县人员限定辖区；${ROLE_LABELS[u.role]}查看全市 (only district officers are scoped to districts; role ${u.role} sees the whole city)`);
+  await checkFields(db, d, { username: u.username, role: u.role, districts, password: u.password });
   const hash = u.password ? await hashPassword(u.password) : null;
   return db.transaction(async (tx) => {
-    if (await repo.findByUsername(tx, u.username)) throw new UserError(`user "${u.username}" exists already`, 409);
+    if (await repo.findByUsername(tx, u.username)) throw new Conflict(`用户“${u.username}”已存在 (user "${u.username}" exists already)`);
     const row = await repo.insert(tx, {
       username: u.username,
       displayName: u.displayName ?? null,
@@ -95,7 +97,7 @@ export async function addUser(db: Db, u: NewUser, actor: string): Promise<Return
 
 export async function getUserRow(q: Queryable, username: string): Promise<repo.UserRow> {
   const r = await repo.findByUsername(q, username);
-  if (!r) throw new UserError(`user "${username}" does not exist`, 404);
+  if (!r) throw new NotFound(`用户“${username}”不存在 (user "${username}" does not exist)`);
   return r;
 }
 
@@ -111,16 +113,18 @@ export interface UserPatch {
   password?: string;
 }
 
-export async function updateUser(db: Db, username: string, p: UserPatch, actor: string): Promise<ReturnType<typeof publicUser>> {
-  await checkFields(db, { role: p.role, districts: p.districts, password: p.password });
+/** Changes an account; a role change, a deactivation or a new password ends its sessions. */
+export async function updateUser(db: Db, d: DistrictLayer, username: string, p: UserPatch, actor: string): Promise<PublicUser> {
+  await checkFields(db, d, { role: p.role, districts: p.districts, password: p.password });
   const hash = p.password ? await hashPassword(p.password) : undefined;
   const out = await db.transaction(async (tx) => {
     const before = await getUserRow(tx, username);
     const role = p.role ?? before.role;
     const districts = role === 'district' ? [...new Set(p.districts ?? before.districts)].sort() : [];
-    if (role === 'district' && districts.length === 0) throw new UserError('a district officer needs at least one district code');
+    if (role === 'district' && districts.length === 0)
+      throw new Invalid('区县人员至少需要一个区县代码 (a district officer needs at least one district code)');
     if (before.role === 'admin' && before.active && (role !== 'admin' || p.active === false) && (await repo.countAdmins(tx)) <= 1) {
-      throw new UserError('this is the last active administrator: add another administrator first', 409);
+      throw new Conflict('这是最后一个启用的管理员，请先添加另一个管理员 (this is the last active administrator: add another administrator first)');
     }
     const row = await repo.update(tx, before.id, { displayName: p.displayName, role, districts, passwordHash: hash, active: p.active });
     // A role change, a deactivation or a new password ends the user's open sessions.
@@ -135,7 +139,7 @@ export async function updateUser(db: Db, username: string, p: UserPatch, actor: 
     });
     return publicUser(row);
   });
-  forgetCachedUsers();
+  db.events.usersChanged();
   return out;
 }
 
@@ -162,7 +166,7 @@ export async function login(
       entityId: username.slice(0, 64),
       after: { ip: meta.ip },
     });
-    throw new UserError('用户名或密码错误 (wrong username or password)', 401);
+    throw new Unauthenticated('用户名或密码错误 (wrong username or password)');
   }
   const token = randomBytes(32).toString('base64url');
   return db.transaction(async (tx) => {
@@ -189,7 +193,7 @@ export async function logout(db: Db, token: string, user: User): Promise<void> {
     await repo.deleteSession(tx, sha256(token));
     await appendAudit(tx, { actor: user.username, action: 'auth.logout', entity: 'user', entityId: user.username });
   });
-  forgetCachedUsers();
+  db.events.usersChanged();
 }
 
 // API tokens ------------------------------------------------------------------------------
@@ -202,7 +206,8 @@ export async function createToken(
   actor: string,
   expiresDays?: number,
 ): Promise<{ id: number; token: string; name: string; username: string }> {
-  if (!name || name.length > 100) throw new UserError('a token needs a name of 1–100 characters (which system uses it)');
+  if (!name || name.length > 100)
+    throw new Invalid('令牌须有 1–100 个字符的名称，写明哪个系统使用 (a token needs a name of 1–100 characters: which system uses it)');
   const secret = `om_${randomBytes(32).toString('base64url')}`;
   return db.transaction(async (tx) => {
     const u = await getUserRow(tx, username);
@@ -231,7 +236,7 @@ export const listTokens = async (q: Queryable, username?: string) =>
 export async function revokeToken(db: Db, id: number, actor: string) {
   const out = await db.transaction(async (tx) => {
     const t = await repo.revokeToken(tx, id);
-    if (!t) throw new UserError(`API token ${id} does not exist`, 404);
+    if (!t) throw new NotFound(`API 令牌 ${id} 不存在 (API token ${id} does not exist)`);
     await appendAudit(tx, {
       actor,
       action: 'token.revoke',
@@ -241,42 +246,26 @@ export async function revokeToken(db: Db, id: number, actor: string) {
     });
     return t;
   });
-  forgetCachedUsers();
+  db.events.usersChanged();
   return out;
 }
 
 // Resolving the caller --------------------------------------------------------------------
 
-// A few seconds of memory per credential, so a map drawing 50 tiles does not run 50 look-ups.
-// Logout, revocation and user changes in this process clear it at once.
-const CACHE_MS = 5_000;
-const cache = new Map<string, { user: User | null; until: number }>();
+// Who holds a credential, through the application's caller cache (callers.ts): changes made
+// through the user services above clear it (db.events.usersChanged).
 
-export function forgetCachedUsers(): void {
-  cache.clear();
-}
-
-async function cached(key: string, load: () => Promise<User | null>): Promise<User | null> {
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && hit.until > now) return hit.user;
-  const user = await load();
-  if (cache.size > 10_000) cache.clear();
-  cache.set(key, { user, until: now + CACHE_MS });
-  return user;
-}
-
-export async function userForSession(q: Queryable, token: string): Promise<User | null> {
+export async function userForSession(q: Queryable, cache: CallerCache, token: string): Promise<User | null> {
   const h = sha256(token);
-  return cached(`s:${h}`, async () => {
+  return cache.get(`s:${h}`, async () => {
     const r = await repo.userBySession(q, h);
     return r ? toUser(r, 'session') : null;
   });
 }
 
-export async function userForToken(q: Queryable, token: string): Promise<User | null> {
+export async function userForToken(q: Queryable, cache: CallerCache, token: string): Promise<User | null> {
   const h = sha256(token);
-  return cached(`t:${h}`, async () => {
+  return cache.get(`t:${h}`, async () => {
     const r = await repo.userByToken(q, h);
     if (!r) return null;
     await repo.touchToken(q, r.token_id);

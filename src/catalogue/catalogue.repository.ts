@@ -1,29 +1,11 @@
 // All SQL of the layer catalogue (资源目录).
 import type { Queryable } from '../db/index.ts';
+import type { Static } from '../schema.ts';
+import type { LayerMeta, AttrField as AttrFieldSchema } from './catalogue.schemas.ts';
 
-export interface LayerRow {
-  id: number;
-  code: string;
-  name_zh: string;
-  name_en: string | null;
-  class: string;
-  geometry_type: string;
-  attr_schema: AttrField[];
-  statutory: boolean;
-  public: boolean;
-  source: string | null;
-  legal_basis: string | null;
-  owner_dept: string | null;
-  data_date: string | null;
-  description: string | null;
-  active_version: number | null;
-}
-
-export interface AttrField {
-  name: string;
-  type: 'text' | 'number' | 'boolean' | 'date';
-  label?: string;
-}
+/** A catalogue row is what GET /api/layers/{code} answers: the schema is the type. */
+export type LayerRow = LayerMeta;
+export type AttrField = Static<typeof AttrFieldSchema>;
 
 export type LayerInput = Omit<
   LayerRow,
@@ -116,6 +98,16 @@ export async function summaries(db: Queryable): Promise<LayerSummary[]> {
         ORDER BY l.sort_order, l.code`,
     )
   ).rows;
+}
+
+/** The codes among `codes` whose layer has at least one version (data was imported), in catalogue order. */
+export async function codesWithVersions(db: Queryable, codes: readonly string[]): Promise<string[]> {
+  const r = await db.query<{ code: string }>(
+    `SELECT l.code FROM layer l WHERE l.code = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM layer_version v WHERE v.layer_id = l.id)
+      ORDER BY l.sort_order, l.code`,
+    [codes],
+  );
+  return r.rows.map((x) => x.code);
 }
 
 /** Declared data coverage of a layer (NULL = the whole city), as GeoJSON. */

@@ -27,6 +27,8 @@ export async function ensureDefaultCatalogue(db: Db): Promise<void> {
 export const listLayers = (db: Queryable) => repo.findAll(db);
 export const layerSummaries = (db: Queryable) => repo.summaries(db);
 export const findLayer = (db: Queryable, code: string) => repo.findByCode(db, code);
+/** Which of these layers hold data (have a version). */
+export const layersWithData = (db: Queryable, codes: readonly string[]) => repo.codesWithVersions(db, codes);
 
 export class UnknownLayerError extends NotFound {
   constructor(code: string) {
@@ -66,6 +68,7 @@ export async function layerForImport(
   return { layer: (await repo.findByCode(db, code))!, created: true };
 }
 
+/** A coverage that is not a valid (multi)polygon: code `bad_request`. */
 export class CoverageError extends Invalid {}
 
 /**
@@ -85,9 +88,9 @@ export async function setLayerCoverage(
     try {
       reason = await repo.setCoverage(tx, layer.id, geometry === null ? null : JSON.stringify(geometry));
     } catch (e) {
-      throw new CoverageError(`coverage of ${layer.code} is not valid GeoJSON geometry: ${(e as Error).message}`);
+      throw new CoverageError(`图层 ${layer.code} 的覆盖范围不是有效的 GeoJSON 几何 (coverage of ${layer.code} is not valid GeoJSON geometry): ${(e as Error).message}`);
     }
-    if (reason) throw new CoverageError(`coverage of ${layer.code} refused: ${reason}`);
+    if (reason) throw new CoverageError(`图层 ${layer.code} 的覆盖范围被拒绝 (coverage of ${layer.code} refused): ${reason}`);
     const after = await repo.coverageOf(tx, layer.id);
     await appendAudit(tx, {
       actor: user,

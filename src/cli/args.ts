@@ -1,4 +1,7 @@
 // A small argument parser: positionals, `--name value`, `--name=value` and boolean `--flag`.
+import { UsageError } from './errors.ts';
+
+export { UsageError };
 export interface Args {
   _: string[];
   flags: Record<string, string | boolean>;
@@ -21,8 +24,6 @@ export function parseArgs(argv: string[], booleans: Set<string>): Args {
   }
   return out;
 }
-
-export class UsageError extends Error {}
 
 export function str(a: Args, name: string): string | undefined {
   const v = a.flags[name];

@@ -21,6 +21,12 @@ const LEAD: Record<ErrorKind, string> = {
   timeout: '超时',
 };
 
+/** Codes whose refusal reads better with its own lead than with its kind's. */
+const CODE_LEAD: Record<string, string> = {
+  import_error: '导入失败（数据库未作任何修改）',
+  import_rejected: '导入被拒绝（数据库未作任何修改）',
+};
+
 export interface CliFailure {
   exitCode: number;
   /** Lines for stderr. */
@@ -34,7 +40,7 @@ export function cliFailure(e: unknown): CliFailure {
   if (e instanceof DomainError) {
     return {
       exitCode: 1,
-      lines: [`${LEAD[e.kind]}: ${e.message}`],
+      lines: [`${CODE_LEAD[e.code] ?? LEAD[e.kind]}: ${e.message}`],
       json: { error: e.message, code: e.code, ...(e.problems?.length ? { problems: e.problems } : {}) },
     };
   }

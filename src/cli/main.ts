@@ -6,12 +6,12 @@ import { configFromEnv, type Config } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
 import { importFile, ImportRejected } from '../importers/pipeline.ts';
-import { ImportError } from '../importers/types.ts';
 import { listVersions, diffVersions } from '../store/store.service.ts';
 import { exportLayer, type ExportFormat } from '../exporters/index.ts';
 import { formatArea, m2ToMu } from '../area/units.ts';
 import { progressBar } from '../util/progress.ts';
-import { parseArgs, str, int, UsageError, type Args } from './args.ts';
+import { parseArgs, str, int, type Args } from './args.ts';
+import { cliFailure, UsageError } from './errors.ts';
 import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
@@ -203,7 +203,7 @@ async function serve(config: Config, a: Args, withDemo: boolean) {
       const r = await generateDemo(db, config, { scale: 'demo', onProgress: (msg, done, total) => bar.update(done, total, msg) });
       bar.done(`演示城市已生成: ${r.layers.length} 个图层, ${r.seconds.toFixed(1)} s`);
       const { ensureDemoAccounts, DEMO_ACCOUNTS } = await import('../demo/accounts.ts');
-      const pw = await ensureDemoAccounts(db);
+      const pw = await ensureDemoAccounts(db, config.districts);
       if (pw) {
         const lines = DEMO_ACCOUNTS.map((u) => `  ${u.username.padEnd(10)} ${u.displayName}`).join('\n');
         const note = `演示账号 (demo accounts), 密码 (password): ${pw}\n${lines}\n`;
@@ -236,8 +236,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     a = parseArgs(argv, BOOLEANS);
   } catch (e) {
-    console.error((e as Error).message);
-    return 2;
+    return fail(e, false);
   }
   const config = configFromEnv();
   const cmd = a._[0];
@@ -300,23 +299,27 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      return 2;
-    }
-    const json = !!a.flags.json;
-    if (e instanceof ImportRejected) {
-      if (json) print({ error: e.message, file: e.file, total: e.total, problems: e.problems });
-      else {
-        console.error(`导入被拒绝（数据库未作任何修改）: ${e.message}`);
-        for (const p of e.problems.slice(0, 20)) console.error(`  - 要素 ${p.fid}${p.location ? ` (${p.location})` : ''}: ${p.reason}`);
-        if (e.total > 20) console.error(`  … 共 ${e.total} 个问题`);
-      }
-      return 1;
-    }
-    if (json) print({ error: (e as Error).message });
-    else console.error(`${e instanceof ImportError ? '导入失败（数据库未作任何修改）: ' : '错误: '}${(e as Error).message}`);
-    if (process.env.ONEMAP_DEBUG) console.error(e);
-    return 1;
+    return fail(e, !!a.flags.json);
   }
+}
+
+/**
+ * A command that failed: the exit status and the lines of cli/errors.ts, after the one error that
+ * gets more than a line — a rejected import lists its first problems (the database is unchanged).
+ */
+function fail(e: unknown, json: boolean): number {
+  const f = cliFailure(e);
+  if (e instanceof ImportRejected) {
+    if (json) print({ error: e.message, code: e.code, file: e.file, total: e.total, problems: e.problems });
+    else {
+      console.error(`导入被拒绝（数据库未作任何修改）: ${e.message}`);
+      for (const p of e.problems.slice(0, 20)) console.error(`  - 要素 ${p.fid}${p.location ? ` (${p.location})` : ''}: ${p.reason}`);
+      if (e.total > 20) console.error(`  … 共 ${e.total} 个问题`);
+    }
+    return f.exitCode;
+  }
+  if (json && f.exitCode !== 2) print(f.json);
+  else for (const line of f.lines) console.error(line);
+  if (process.env.ONEMAP_DEBUG) console.error(e);
+  return f.exitCode;
 }

@@ -82,6 +82,7 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
       await withDb(config, async (db) => {
         const u = await addUser(
           db,
+          config.districts,
           { username: name, role, password: pw, displayName: str(a, 'name'), districts: districtsOf(a) },
           actor(),
         );
@@ -108,7 +109,7 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
       if (!name) throw new UsageError('usage: onemap user passwd <username>');
       const pw = await password(a);
       await withDb(config, async (db) => {
-        await updateUser(db, name, { password: pw }, actor());
+        await updateUser(db, config.districts, name, { password: pw }, actor());
         console.log(`已修改 ${name} 的密码；该用户已登录的会话全部失效`);
       });
       return;
@@ -131,7 +132,7 @@ export async function cmdUser(config: Config, a: Args): Promise<void> {
       }
       if (!Object.keys(patch).length) throw new UsageError('nothing to change: give --role, --districts, --name or --active');
       await withDb(config, async (db) => {
-        const u = await updateUser(db, name, patch, actor());
+        const u = await updateUser(db, config.districts, name, patch, actor());
         if (a.flags.json) return print(u);
         console.log(`已修改 ${u.username}: ${ROLE_LABELS[u.role]} ${u.active ? '启用' : '停用'} ${u.districts.join(',')}`);
       });

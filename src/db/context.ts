@@ -4,6 +4,7 @@
 // runs on the JavaScript thread and cannot be interrupted mid-statement, the next statement of
 // the request is refused instead (decision 0005).
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Timeout } from '../errors.ts';
 
 export interface QueryContext {
   signal: AbortSignal;
@@ -14,9 +15,8 @@ export interface QueryContext {
 
 export const queryContext = new AsyncLocalStorage<QueryContext>();
 
-export class QueryTimeoutError extends Error {
-  readonly statusCode = 504;
-  readonly code = 'timeout';
+/** The request ran out of time and its database work was cancelled: code `timeout` (HTTP 504). */
+export class QueryTimeoutError extends Timeout {
   constructor(ms: number) {
     super(
       `请求超时：超过 ${Math.round(ms / 1000)} 秒，数据库查询已取消 (request timed out after ${ms} ms; the database query was cancelled)`,

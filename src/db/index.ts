@@ -2,8 +2,10 @@
 // ONEMAP_DATA_DIR (default ./data). Applies migrations before handing the handle out.
 import type { Db } from './types.ts';
 import { migrate } from './migrate.ts';
+import { createSchema, postgisAvailable, serverVersionNum } from './db.repository.ts';
 
 export type { Db, Queryable, QueryResult } from './types.ts';
+export type { DbEvents, LayerChange } from './events.ts';
 export { copyValue } from './types.ts';
 
 export interface DbConfig {
@@ -24,7 +26,7 @@ export async function openDb(cfg: DbConfig): Promise<Db> {
   if (cfg.databaseUrl) {
     const { openPostgres } = await import('./postgres.ts');
     db = await openPostgres({ url: cfg.databaseUrl, schema: cfg.schema });
-    if (cfg.schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${cfg.schema}`);
+    if (cfg.schema) await createSchema(db, cfg.schema);
     await checkPostgis(db);
   } else {
     const { openPglite } = await import('./pglite.ts');
@@ -35,9 +37,8 @@ export async function openDb(cfg: DbConfig): Promise<Db> {
 }
 
 async function checkPostgis(db: Db): Promise<void> {
-  const r = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-  if (Number(r.rows[0].v) < 150000) throw new Error(`PostgreSQL ${r.rows[0].v} is too old: onemap needs PostgreSQL >= 15`);
-  const ext = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'postgis'`);
-  if (ext.rows[0].n === 0)
+  const v = await serverVersionNum(db);
+  if (v < 150000) throw new Error(`PostgreSQL ${v} is too old: onemap needs PostgreSQL >= 15`);
+  if (!(await postgisAvailable(db)))
     throw new Error('PostGIS is not installed on this PostgreSQL server (Debian: apt-get install postgresql-15-postgis-3)');
 }

@@ -4,6 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, QueryResult } from './types.ts';
+import { DbEvents } from './events.ts';
 import { checkDeadline } from './context.ts';
 
 type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
@@ -33,6 +34,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const base = wrap(pg);
   return {
     kind: 'pglite',
+    events: new DbEvents(),
     ...base,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     close: () => pg.close(),

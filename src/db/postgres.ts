@@ -5,6 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Db, Queryable, QueryResult } from './types.ts';
+import { DbEvents } from './events.ts';
+import { cancelBackend } from './db.repository.ts';
 import { queryContext, checkDeadline, asTimeout } from './context.ts';
 
 // Return int8 and numeric as JS numbers, as PGlite does, so callers see one set of types.
@@ -28,7 +30,7 @@ async function onConnection<T>(pool: pg.Pool, c: Client, run: (client: pg.PoolCl
   let cancelled = false;
   const onAbort = () => {
     cancelled = true;
-    if (client.processID) pool.query('SELECT pg_cancel_backend($1)', [client.processID]).catch(() => {});
+    if (client.processID) cancelBackend(pool, client.processID).catch(() => {});
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -103,6 +105,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const base = wrap(pool, pool);
   return {
     kind: 'postgres',
+    events: new DbEvents(),
     ...base,
     async transaction(fn) {
       checkDeadline();

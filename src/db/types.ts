@@ -1,6 +1,7 @@
 // The only database surface the rest of the code sees: parameterised queries, multi-statement
 // scripts (migrations), bulk COPY and transactions. Two implementations: embedded PGlite+PostGIS
 // and PostgreSQL+PostGIS through `pg`. Queries must be written to run unchanged on both.
+import type { DbEvents } from './events.ts';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -24,6 +25,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** What was committed through this handle, for the caches built over it (events.ts). */
+  readonly events: DbEvents;
   /** Runs fn in one transaction; any throw rolls everything back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

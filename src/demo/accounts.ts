@@ -4,6 +4,7 @@
 // (readable by the owner only). Production databases get their users from `onemap user add`.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import type { StaffRole } from '../auth/types.ts';
 import { addUser, listUsers } from '../auth/users.service.ts';
 
@@ -18,9 +19,10 @@ export const DEMO_ACCOUNTS: { username: string; role: StaffRole; displayName: st
 /** Creates the demo accounts when the database has no users; returns the password, or null. */
 export async function ensureDemoAccounts(
   db: Db,
+  districts: DistrictLayer,
   password = process.env.ONEMAP_DEMO_PASSWORD || randomBytes(9).toString('base64url'),
 ): Promise<string | null> {
   if ((await listUsers(db)).length > 0) return null;
-  for (const a of DEMO_ACCOUNTS) await addUser(db, { ...a, password }, 'demo');
+  for (const a of DEMO_ACCOUNTS) await addUser(db, districts, { ...a, password }, 'demo');
   return password;
 }

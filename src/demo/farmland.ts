@@ -5,7 +5,7 @@
 // 耕地保护红线 (GDBHHX) = permanent farmland plus all cultivated land outside the boundaries.
 import type { City } from './classify.ts';
 import { pad } from './classify.ts';
-import type { Analysis } from './analysis.ts';
+import type { Unioned } from './analysis.repository.ts';
 import { CLASSES, isCultivated } from './classes.ts';
 import { polygon, type DemoFeature } from './features.ts';
 import { DISTRICTS } from './districts.ts';
@@ -122,7 +122,7 @@ export function* yncbq(city: City): Generator<DemoFeature> {
   }
 }
 
-export function gbznt(a: Analysis): DemoFeature[] {
+export function gbznt(a: { gbz: Unioned[]; farm: FarmGroups }): DemoFeature[] {
   const next = numberer();
   return a.gbz.map((u) => {
     const g = a.farm.gbzGroups[u.key];
@@ -136,7 +136,7 @@ export function gbznt(a: Analysis): DemoFeature[] {
   });
 }
 
-export function lsscgnq(a: Analysis): DemoFeature[] {
+export function lsscgnq(a: { lss: Unioned[]; farm: FarmGroups }): DemoFeature[] {
   const next = numberer();
   return a.lss.map((u) => {
     const g = a.farm.lssGroups[u.key];

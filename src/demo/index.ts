@@ -7,7 +7,8 @@
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { importFromReader } from '../importers/pipeline.ts';
-import { ensureDefaultCatalogue, DEFAULT_LAYER_CODES } from '../catalogue/catalogue.service.ts';
+import { ensureDefaultCatalogue, layersWithData, DEFAULT_LAYER_CODES } from '../catalogue/catalogue.service.ts';
+import { Conflict, Invalid } from '../errors.ts';
 import { City } from './classify.ts';
 import { SCALES, type Scale } from './grid.ts';
 import { analyse } from './analysis.ts';
@@ -42,15 +43,15 @@ export interface DemoResult {
   seconds: number;
 }
 
-/** The database already holds layer data: the demo only fills an empty one. */
-export class DemoDataExistsError extends Error {
+/** The database already holds layer data: the demo only fills an empty one (code `demo_data_exists`). */
+export class DemoDataExistsError extends Conflict {
   constructor(readonly codes: string[]) {
     const list = codes.length > 6 ? `${codes.slice(0, 5).join(', ')} and ${codes.length - 5} more` : codes.join(', ');
     super(
-      `the database already holds data in layer${codes.length > 1 ? 's' : ''} ${list}: ` +
-        'the demo city is only generated into an empty database. Use a fresh data directory (ONEMAP_DATA_DIR) or a new database (DATABASE_URL)',
+      `数据库中已有图层数据，演示城市只生成到空数据库中 (the database already holds data in layer${codes.length > 1 ? 's' : ''} ${list}: ` +
+        'the demo city is only generated into an empty database. Use a fresh data directory (ONEMAP_DATA_DIR) or a new database (DATABASE_URL))',
+      { code: 'demo_data_exists' },
     );
-    this.name = 'DemoDataExistsError';
   }
 }
 
@@ -60,15 +61,11 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
   const t0 = now();
   const seed = opts.seed ?? DEFAULT_SEED;
   const spec = SCALES[opts.scale];
-  if (!spec) throw new Error(`unknown demo scale "${opts.scale}": use small, demo or large`);
-  if (!Number.isInteger(seed)) throw new Error(`demo seed must be an integer, got ${seed}`);
+  if (!spec) throw new Invalid(`演示规模“${opts.scale}”不存在，可选 small、demo、large (unknown demo scale "${opts.scale}")`);
+  if (!Number.isInteger(seed)) throw new Invalid(`演示种子须为整数，收到 ${seed} (demo seed must be an integer)`);
   await ensureDefaultCatalogue(db);
-  const filled = await db.query<{ code: string }>(
-    `SELECT l.code FROM layer l WHERE l.code = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM layer_version v WHERE v.layer_id = l.id)
-      ORDER BY l.sort_order, l.code`,
-    [DEFAULT_LAYER_CODES],
-  );
-  if (filled.rows.length) throw new DemoDataExistsError(filled.rows.map((r) => r.code));
+  const filled = await layersWithData(db, DEFAULT_LAYER_CODES);
+  if (filled.length) throw new DemoDataExistsError(filled);
 
   const total = DEFAULT_LAYER_CODES.length + 1;
   const progress = (msg: string, done: number) => opts.onProgress?.(msg, done, total);

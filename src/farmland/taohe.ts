@@ -136,6 +136,7 @@ function arrayReader(features: SourceFeature[], path: string): SourceReader {
 /** The open transaction seen as a Db, so the import pipeline writes inside it instead of its own. */
 const within = (db: Db, tx: Queryable): Db => ({
   kind: db.kind,
+  events: db.events,
   query: tx.query.bind(tx),
   exec: tx.exec.bind(tx),
   copyText: tx.copyText.bind(tx),

@@ -2,15 +2,9 @@
 // what is wrong, where, and what is probably the cause (swapped axes, wrong .prj, wrong zone).
 import { zoneOfSrid } from '../crs/zones.ts';
 import type { ProblemRow } from '../store/store.repository.ts';
+import type { ImportProblem } from './importers.schemas.ts';
 
-export interface ImportProblem {
-  fid: string;
-  location: string | null;
-  kind: ProblemRow['kind'];
-  reason: string;
-  /** Where the problem is, in EPSG:4490 lon/lat when it could be computed. */
-  lonLat?: [number, number];
-}
+export type { ImportProblem };
 
 const GEOGRAPHIC = new Set([4490, 4326, 4214, 4610]);
 

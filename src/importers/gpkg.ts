@@ -2,23 +2,17 @@
 // sql.js cannot read a file in place: the whole file is loaded into memory (a Node Buffer plus
 // sql.js's in-memory file system copy, so ~2× the file size). Files above MAX_GPKG_BYTES are
 // refused with advice instead of exhausting memory; rows are then read in primary-key pages so
-// only one page of row objects exists at a time.
+// only one page of row objects exists at a time. SQL in gpkg.repository.ts.
 
 import { readFile, stat } from 'node:fs/promises';
-import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
+import * as repo from './gpkg.repository.ts';
+import type { Database, SqlValue } from './gpkg.repository.ts';
 
 /** Largest file loaded into memory; 1 GiB keeps two copies well under Node's default heap limits. */
 export const MAX_GPKG_BYTES = 1 << 30;
 const PAGE_ROWS = 1000;
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-
-// WASM compilation takes ~50 ms; one compiled module serves every database opened later.
-let sqlJs: Promise<SqlJsStatic> | undefined;
-function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJs ??= initSqlJs();
-  return sqlJs;
-}
 
 /** Bytes of envelope for GeoPackage header flag bits 1–3 (GeoPackage 1.3 §2.1.3.1.1). */
 const ENVELOPE_BYTES = [0, 32, 48, 48, 64];
@@ -44,20 +38,6 @@ export function gpkgGeometryToWkb(blob: Uint8Array): { wkb: Buffer; empty: boole
   return { wkb, empty: (flags & 0x10) !== 0, srsId };
 }
 
-const quoteId = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
-  const st = db.prepare(sql);
-  try {
-    st.bind(params);
-    const out: Record<string, SqlValue>[] = [];
-    while (st.step()) out.push(st.getAsObject() as Record<string, SqlValue>);
-    return out;
-  } finally {
-    st.free();
-  }
-}
-
 export async function openGeoPackage(path: string, opts: ReaderOptions): Promise<SourceReader> {
   const fail = (reason: string): never => {
     throw new ImportError({ file: path, reason });
@@ -77,8 +57,7 @@ export async function openGeoPackage(path: string, opts: ReaderOptions): Promise
   if (bytes.length === 0) fail('file is empty');
   if (bytes.length < 100 || !bytes.subarray(0, 16).equals(SQLITE_MAGIC)) fail('not a GeoPackage: the file is not an SQLite database');
 
-  const SQL = await loadSqlJs();
-  const db = new SQL.Database(bytes);
+  const db = await repo.openSqlite(bytes);
   try {
     return prepareReader(db, path, size, opts);
   } catch (e) {
@@ -92,12 +71,9 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
   const fail = (reason: string): never => {
     throw new ImportError({ file: path, reason });
   };
-  const hasContents = rows(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'gpkg_contents'").length > 0;
-  if (!hasContents) fail('not a GeoPackage: the SQLite database has no gpkg_contents table');
+  if (!repo.hasContents(db)) fail('not a GeoPackage: the SQLite database has no gpkg_contents table');
 
-  const layers = rows(db, "SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY table_name").map((r) =>
-    String(r.table_name),
-  );
+  const layers = repo.featureLayers(db);
   if (layers.length === 0) fail('the GeoPackage has no feature layers (gpkg_contents lists none with data_type "features")');
   let layer: string;
   if (opts.layer !== undefined) {
@@ -111,34 +87,34 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
     layer = layers[0];
   }
 
-  const geomCols = rows(db, 'SELECT column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?', [layer]);
-  if (geomCols.length === 0) fail(`layer "${layer}" has no entry in gpkg_geometry_columns`);
-  const geomCol = String(geomCols[0].column_name);
-  const srsId = Number(geomCols[0].srs_id);
+  const geom = repo.geometryColumn(db, layer);
+  if (!geom) return fail(`layer "${layer}" has no entry in gpkg_geometry_columns`);
+  const geomCol = geom.column;
+  const srsId = geom.srsId;
 
-  const info: SourceInfo = { path, format: 'gpkg', totalBytes: size, geometryType: String(geomCols[0].geometry_type_name).toUpperCase() };
-  const srs = rows(db, 'SELECT organization, organization_coordsys_id, srs_name FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [srsId])[0];
-  if (srs && String(srs.organization).toUpperCase() === 'EPSG' && Number(srs.organization_coordsys_id) > 0) {
-    info.srid = Number(srs.organization_coordsys_id);
-    info.sridSource = `GPKG srs_id=${srsId} (EPSG:${info.srid} ${srs.srs_name ?? ''})`.trim();
+  const info: SourceInfo = { path, format: 'gpkg', totalBytes: size, geometryType: geom.type.toUpperCase() };
+  const srs = repo.spatialRef(db, srsId);
+  if (srs && srs.organization.toUpperCase() === 'EPSG' && srs.code > 0) {
+    info.srid = srs.code;
+    info.sridSource = `GPKG srs_id=${srsId} (EPSG:${info.srid} ${srs.name ?? ''})`.trim();
   } else if (srsId > 0) {
     // A non-EPSG organisation (or a missing row): GDAL writes EPSG codes as srs_id, so it is the best guess.
     info.srid = srsId;
-    info.sridSource = `GPKG srs_id=${srsId} (organization ${srs ? String(srs.organization) : 'unknown'}; srs_id used as EPSG code)`;
+    info.sridSource = `GPKG srs_id=${srsId} (organization ${srs ? srs.organization : 'unknown'}; srs_id used as EPSG code)`;
   } else {
     info.sridSource = `GPKG srs_id=${srsId} (undefined ${srsId === 0 ? 'geographic' : 'Cartesian'} SRS)`;
   }
 
-  const columns = rows(db, `PRAGMA table_info(${quoteId(layer)})`);
-  const pkCols = columns.filter((c) => Number(c.pk) > 0);
-  if (pkCols.length !== 1 || !/INT/i.test(String(pkCols[0].type))) {
+  const columns = repo.columns(db, layer);
+  const pkCols = columns.filter((c) => c.pk > 0);
+  if (pkCols.length !== 1 || !/INT/i.test(pkCols[0].type)) {
     fail(`layer "${layer}" has no INTEGER PRIMARY KEY column (GeoPackage requires one for feature tables)`);
   }
-  const pk = String(pkCols[0].name);
-  const propCols = columns.map((c) => String(c.name)).filter((c) => c !== pk && c !== geomCol);
-  info.featureCount = Number(rows(db, `SELECT count(*) AS n FROM ${quoteId(layer)}`)[0].n);
+  const pk = pkCols[0].name;
+  const propCols = columns.map((c) => c.name).filter((c) => c !== pk && c !== geomCol);
+  info.featureCount = repo.countRows(db, layer);
 
-  const select = `SELECT ${[pk, geomCol, ...propCols].map(quoteId).join(', ')} FROM ${quoteId(layer)} WHERE ${quoteId(pk)} > ? ORDER BY ${quoteId(pk)} LIMIT ${PAGE_ROWS}`;
+  const readPage = repo.pageReader(db, layer, pk, geomCol, propCols, PAGE_ROWS);
   let done = 0;
   let closed = false;
 
@@ -174,18 +150,14 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
     async *features(): AsyncIterable<SourceFeature> {
       let after: SqlValue = Number.MIN_SAFE_INTEGER;
       while (!closed) {
-        const page: SqlValue[][] = [];
-        const st = db.prepare(select);
+        let page: SqlValue[][];
         try {
-          st.bind([after]);
-          while (st.step()) page.push(st.get());
+          page = readPage(after);
         } catch (e) {
           throw new ImportError({
             file: path,
             reason: `corrupt GeoPackage while reading layer "${layer}" after fid ${after}: ${(e as Error).message}`,
           });
-        } finally {
-          st.free();
         }
         if (page.length === 0) return;
         for (const r of page) {

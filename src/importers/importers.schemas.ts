@@ -1,11 +1,11 @@
 // What an import answers (the upload route, `onemap import --json`): the new version, what it
 // changed, and what the checks found. The types of importers/ derive from these schemas.
-import { Type, Obj, Str, Int, Num, Nullable, List, type Static } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Nullable, List, Enum, type Static } from '../schema.ts';
 
 export const ImportProblem = Obj({
   fid: Str({ description: 'the feature as the source names it (id, or its position in the file)' }),
   location: Nullable(Str({ description: 'file, line or record where it is' })),
-  kind: Str({ description: 'what kind of problem (invalid, empty, outside, type, duplicate, …)' }),
+  kind: Enum(['empty', 'type', 'outside', 'invalid', 'duplicate'], { description: 'what kind of problem' }),
   reason: Str({ description: 'why, in words: Chinese first' }),
   lonLat: Type.Optional(Type.Tuple([Num(), Num()], { description: 'where, EPSG:4490' })),
 });

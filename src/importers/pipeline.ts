@@ -13,8 +13,9 @@ import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } f
 import { appendAudit } from '../audit/audit.ts';
 import { assertVersionChangesInDistricts } from '../auth/districts.ts';
 import type { User } from '../auth/types.ts';
-import { layerEvents } from '../store/events.ts';
 import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
+import { Invalid } from '../errors.ts';
+import type { ImportResult } from './importers.schemas.ts';
 
 export interface ImportOptions {
   /** Target layer code in the catalogue. */
@@ -43,41 +44,23 @@ export interface ImportOptions {
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
 }
 
-export interface ImportResult {
-  layer: string;
-  version: number;
-  featureCount: number;
-  added: number;
-  removed: number;
-  changed: number;
-  sourceSrid: number;
-  sridSource: string;
-  encoding?: string;
-  areaM2: { ellipsoidal: number; planar: number };
-  invalid: ImportProblem[];
-  /** Features left out by --skip-empty. */
-  skipped: ImportProblem[];
-  /** Coordinate TXT: declared 地块面积 against computed planar area, per parcel. */
-  /** Non-blocking remarks from the reader (e.g. TXT: unclosed ring closed, point count mismatch). */
-  warnings: string[];
-  declaredAreas?: {
-    fid: string;
-    declaredM2: number | null;
-    computedPlanarM2: number;
-    differenceM2: number | null;
-    differencePercent: number | null;
-  }[];
-}
+export type { ImportResult };
 
-export class ImportRejected extends Error {
+/**
+ * Features of the file fail the import checks: nothing was written. Code `import_rejected` with
+ * every problem found (up to PROBLEM_LIMIT) in `problems` (HTTP 400; the CLI lists them).
+ */
+export class ImportRejected extends Invalid {
+  declare readonly problems: ImportProblem[];
   constructor(
     message: string,
     readonly file: string,
-    readonly problems: ImportProblem[],
+    problems: ImportProblem[],
     readonly total: number,
   ) {
-    super(message);
-    this.name = 'ImportRejected';
+    super(message, { code: 'import_rejected', problems });
+    // Set even when empty: callers read the list without a guard.
+    this.problems = problems;
   }
 }
 
@@ -233,7 +216,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       const skipped = problems.filter((p) => p.kind === 'empty');
       const version = await store.nextVersion(tx, layer.id);
       const counts = await store.applyIncoming(tx, layer.id, version, srid, !!opts.makeValid);
-      if (opts.actor) await assertVersionChangesInDistricts(tx, opts.actor, layer.id, version, layer.code);
+      if (opts.actor) await assertVersionChangesInDistricts(tx, config.districts, opts.actor, layer.id, version, layer.code);
       const totals = await store.versionTotals(tx, layer.id, version);
       await store.insertVersion(tx, {
         layerId: layer.id,
@@ -275,7 +258,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       return { result, layerId: layer.id };
     });
     // After COMMIT: caches keyed by layer version (tiles) drop the old version at once.
-    layerEvents.changed({ code: result.result.layer, layerId: result.layerId, version: result.result.version });
+    db.events.layerChanged({ code: result.result.layer, layerId: result.layerId, version: result.result.version });
     return result.result;
   } catch (e) {
     if (e instanceof DryRun) return e.result;
@@ -319,13 +302,9 @@ async function describe(
 /** Coordinate TXT: 地块面积 as declared vs the planar area computed in the file's own zone. */
 async function declaredVsComputed(tx: Parameters<typeof store.toLonLat>[0], info: SourceInfo): Promise<ImportResult['declaredAreas']> {
   const zone = info.srid ? zoneOfSrid(info.srid) : undefined;
-  const r = await tx.query<{ fid: string; planar: number }>(
-    zone
-      ? `SELECT fid, ST_Area(ST_SetSRID(geom, ${zone.srid})) AS planar FROM onemap_stage ORDER BY seq`
-      : `SELECT fid, onemap_planar_area(ST_SetSRID(geom, 4490)) AS planar FROM onemap_stage ORDER BY seq`,
-  );
+  const rows = await store.stagedPlanarAreas(tx, zone ? zone.srid : null);
   const declared = new Map(info.declared!.map((d) => [d.fid, d.declaredAreaM2]));
-  return r.rows.map((row) => {
+  return rows.map((row) => {
     const d = declared.get(row.fid) ?? null;
     const diff = d === null ? null : row.planar - d;
     return {

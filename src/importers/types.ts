@@ -1,6 +1,7 @@
 // The contract between format readers (GeoJSON, Shapefile, GeoPackage, coordinate TXT) and the
 // import pipeline. Readers only decode bytes into features; validation, reprojection and storage
 // happen in PostGIS (src/store), so every format gets the same checks.
+import { Invalid } from '../errors.ts';
 
 /** One decoded feature, geometry still in the source CRS and source axis order (x = easting/lon). */
 export interface SourceFeature {
@@ -66,9 +67,9 @@ export interface ReaderOptions {
 
 /**
  * A problem with the user's input. Always names the file, and where known the feature and line,
- * so the message is actionable without a debugger.
+ * so the message is actionable without a debugger. Code `import_error` (HTTP 400, CLI exit 1).
  */
-export class ImportError extends Error {
+export class ImportError extends Invalid {
   readonly file: string;
   readonly feature?: string;
   readonly line?: number;
@@ -81,8 +82,7 @@ export class ImportError extends Error {
     ]
       .filter(Boolean)
       .join(', ');
-    super(`${where}: ${args.reason}`);
-    this.name = 'ImportError';
+    super(`${where}: ${args.reason}`, { code: 'import_error' });
     this.file = args.file;
     this.feature = args.feature;
     this.line = args.line;

@@ -342,7 +342,7 @@ interface BoundaryBody {
 export function reviewRoutes(app: FastifyInstance, db: Db, config: Config): void {
   // A district officer's boundary must lie inside their districts (refused before anything is stored).
   const inScope = async (req: FastifyRequest, p: ProjectParcel[]) => {
-    await assertParcelsInDistricts(db, req.user, p);
+    await assertParcelsInDistricts(db, config.districts, req.user, p);
     return p;
   };
   const parcels = async (req: FastifyRequest, b: BoundaryBody) =>

@@ -1,6 +1,8 @@
 // All SQL of place search.
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
+import { aliveIn } from '../store/fragments.repository.ts';
 
 export interface HitRow {
   fid: string;
@@ -17,6 +19,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function searchLayer(
   q: Queryable,
+  d: DistrictLayer,
   scope: LayerScope,
   version: number,
   fields: string[],
@@ -31,8 +34,8 @@ export async function searchLayer(
             json_build_array(ST_XMin(f.geom), ST_YMin(f.geom), ST_XMax(f.geom), ST_YMax(f.geom)) AS bbox,
             CASE WHEN f.fid = $4 THEN 0 WHEN ${labelExpr} ILIKE $4 || '%' THEN 1 ELSE 2 END AS rank
        FROM feature f
-      WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) AND (${match})
-        AND ${districtCondition(scope, 'f.geom', dParam)}
+      WHERE ${aliveIn('f', '$1', '$2')} AND (${match})
+        AND ${districtCondition(scope, 'f.geom', dParam, d)}
       ORDER BY rank, length(${labelExpr}), f.fid LIMIT ${Math.max(1, Math.min(limit, 100))}`,
     [scope.layer.id, version, `%${likeEscape(text)}%`, text, ...fields, ...(scope.districts ? [scope.districts] : [])],
   );

@@ -9,7 +9,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.ts';
-import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { accessRoutes } from '../access/access.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
@@ -24,10 +23,11 @@ import { mapviewRoutes } from '../mapview/mapview.routes.ts';
 import { indicatorsRoutes } from '../indicators/indicators.routes.ts';
 import { webRoutes } from '../web/web.routes.ts';
 import { installAuth } from '../auth/guard.ts';
-import { readableLayers } from '../auth/layers.ts';
+import { CallerCache } from '../auth/callers.ts';
 import { installErrorHandling } from './errors.ts';
 import { installRequestDeadline } from './limits.ts';
 import { installUploads } from './upload.ts';
+import { systemRoutes } from './system.routes.ts';
 import type { AppContext } from './context.ts';
 
 export interface AppDeps {
@@ -43,7 +43,12 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 export async function buildApp({ db, config, logger = false, webDist }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: config.limits.jsonBytes, trustProxy: process.env.ONEMAP_TRUST_PROXY === '1' });
-  app.decorate('ctx', { db, config } satisfies AppContext);
+  const ctx: AppContext = { db, config, callers: new CallerCache() };
+  app.decorate('ctx', ctx);
+  // Users, sessions or tokens changed through this database handle (by this app, another app on
+  // the same handle, or a service call): forget who held which credential.
+  const forgetCallers = db.events.onUsersChanged(() => ctx.callers.clear());
+  app.addHook('onClose', async () => forgetCallers());
 
   // Routes registered by plugins (API docs, static assets) are public; every other route states
   // its own access, and one that does not is refused to all but administrators (guard.ts).
@@ -53,7 +58,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
 
   installErrorHandling(app);
   installRequestDeadline(app, config.limits);
-  await installAuth(app, db, config.limits);
+  await installAuth(app, db, config.limits, ctx.callers);
   await installUploads(app, config.limits);
 
   await app.register(swagger, {
@@ -73,55 +78,13 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
-  app.get(
-    '/health',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['system'],
-        summary: '运行状态 (health): layer and feature counts of what the caller may read',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              status: { type: 'string' },
-              database: { type: 'string' },
-              postgres: { type: 'string' },
-              postgis: { type: 'string' },
-              layers: { type: 'integer' },
-              layersWithFeatures: { type: 'integer' },
-              features: { type: 'integer' },
-              extent: { type: 'array', items: { type: 'number' } },
-            },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const pg = await db.query<{ postgis: string; pg: string }>(
-        `SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`,
-      );
-      const readable = new Set((await readableLayers(db, req.user)).map((s) => s.layer.code));
-      const layers = (await layerSummaries(db)).filter((l) => readable.has(l.code));
-      return {
-        status: 'ok',
-        database: db.kind,
-        postgres: pg.rows[0].pg,
-        postgis: pg.rows[0].postgis,
-        layers: layers.length,
-        layersWithFeatures: layers.filter((l) => l.feature_count > 0).length,
-        features: layers.reduce((s, l) => s + l.feature_count, 0),
-        extent: config.cityExtent,
-      };
-    },
-  );
-
+  systemRoutes(app);
   catalogueRoutes(app);
   reviewRoutes(app, db, config);
   accessRoutes(app, db, config);
-  authRoutes(app, db, config);
-  auditRoutes(app, db);
-  searchRoutes(app, db);
+  authRoutes(app);
+  auditRoutes(app);
+  searchRoutes(app);
   ogcapiRoutes(app, db, config);
   tileRoutes(app, db, config);
   farmlandRoutes(app, db, config);
@@ -131,6 +94,6 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   indicatorsRoutes(app, db, config);
 
   // Last: the web application's catch-all page route must not shadow an API route.
-  webRoutes(app, db, webDist);
+  webRoutes(app, webDist);
   return app;
 }

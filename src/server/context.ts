@@ -3,8 +3,11 @@
 // applications in one process (tests build many) never share state by accident.
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
+import type { CallerCache } from '../auth/callers.ts';
 
 export interface AppContext {
   db: Db;
   config: Config;
+  /** Who holds which session cookie or API token, for a few seconds (cleared on user changes). */
+  callers: CallerCache;
 }

@@ -3,13 +3,11 @@
 //   { statusCode: 404, code: "not_found", error: "human-readable message", problems?: [...] }
 // `code` is stable and machine-readable; `error` names the file, feature, parameter or rule at
 // fault. Internal errors never leak stack traces or SQL.
+// Domain errors (src/errors.ts, and the module errors that extend them: ImportRejected,
+// ImportError, UnknownLayerError, VersionError, QueryTimeoutError, …) carry their own code; this
+// module knows only their kind, so it imports no domain module.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
-import { VersionError } from '../store/store.service.ts';
-import { ImportRejected } from '../importers/pipeline.ts';
-import { ImportError } from '../importers/types.ts';
-import { QueryTimeoutError } from '../db/context.ts';
-import { DomainError, type ErrorKind } from '../errors.ts';
+import { DomainError, RateLimited, type ErrorKind } from '../errors.ts';
 
 /** The HTTP status of each kind of domain error: the only place the two meet (decision 0007). */
 export const STATUS: Record<ErrorKind, number> = {
@@ -81,10 +79,6 @@ export function apiError(err: FastifyError & { problems?: unknown[]; code?: stri
       ...(err.problems?.length ? { problems: err.problems } : {}),
     };
   }
-  if (err instanceof UnknownLayerError || err instanceof VersionError) return { statusCode: 404, code: 'not_found', error: err.message };
-  if (err instanceof ImportRejected) return { statusCode: 400, code: 'import_rejected', error: err.message, problems: err.problems };
-  if (err instanceof ImportError) return { statusCode: 400, code: 'import_error', error: err.message };
-  if (err instanceof QueryTimeoutError) return { statusCode: 504, code: 'timeout', error: err.message };
   if (err.validation) {
     // Fastify's schema validation: say which parameter and why.
     return { statusCode: 400, code: 'validation', error: `请求参数无效 (invalid request): ${err.message}`, problems: err.validation };
@@ -111,8 +105,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { problems?: unknown[] }, req: FastifyRequest, reply: FastifyReply) => {
     const e = apiError(err);
     if (e.statusCode >= 500 && e.code === 'internal') req.log.error(err);
-    if (e.statusCode === 429 && (err as { retryAfter?: number }).retryAfter)
-      reply.header('retry-after', String((err as { retryAfter?: number }).retryAfter));
+    if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));
     return reply.code(e.statusCode).type('application/json; charset=utf-8').send(e);
   });
   app.setNotFoundHandler((req, reply) => {

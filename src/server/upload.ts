@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Limits } from '../config.ts';
-import { HttpError } from './errors.ts';
+import { Invalid, TooLarge, Unsupported } from '../errors.ts';
 
 export async function installUploads(app: FastifyInstance, limits: Limits): Promise<void> {
   await app.register(multipart, { limits: { fileSize: limits.uploadBytes, files: 12, fields: 30, fieldSize: 1024 * 1024, parts: 50 } });
@@ -39,11 +39,7 @@ function safeName(n: string): string {
  */
 export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Promise<T>): Promise<T> {
   if (!req.isMultipart())
-    throw new HttpError(
-      415,
-      '上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")',
-      'unsupported_media_type',
-    );
+    throw new Unsupported('上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")');
   const dir = await mkdtemp(join(tmpdir(), 'onemap-upload-'));
   try {
     const fields: Record<string, string> = {};
@@ -52,21 +48,20 @@ export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Pro
       if (part.type === 'file') {
         const name = safeName(part.filename || part.fieldname);
         await pipeline(part.file, createWriteStream(join(dir, name)));
-        if (part.file.truncated) throw new HttpError(413, `文件 ${name} 超过上传上限 (file exceeds the upload limit)`, 'payload_too_large');
+        if (part.file.truncated) throw new TooLarge(`文件 ${name} 超过上传上限 (file exceeds the upload limit)`);
         files.push(name);
       } else {
         fields[part.fieldname] = String(part.value);
       }
     }
-    if (files.length === 0) throw new HttpError(400, '没有收到文件 (no file in the upload: put it in a field named "file")');
+    if (files.length === 0) throw new Invalid('没有收到文件 (no file in the upload: put it in a field named "file")');
     let main = files[0];
     if (files.length > 1) {
       const shp = files.filter((f) => extname(f).toLowerCase() === '.shp');
       const other = files.filter((f) => !SHP_PARTS.has(extname(f).toLowerCase()));
       if (shp.length !== 1 || other.length)
-        throw new HttpError(
-          400,
-          `several files were uploaded (${files.join(', ')}): send one file, a .zip, or the parts of one Shapefile (.shp .shx .dbf .prj .cpg)`,
+        throw new Invalid(
+          `收到多个文件（${files.join('、')}）：请上传一个文件、一个 .zip，或同一个 Shapefile 的各部分 (several files were uploaded: send one file, a .zip, or the parts of one Shapefile .shp .shx .dbf .prj .cpg)`,
         );
       main = shp[0];
     }
@@ -92,7 +87,7 @@ export function numberField(f: Record<string, string>, name: string): number | u
   const v = f[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new HttpError(400, `field ${name} must be a number, got "${v.slice(0, 50)}"`);
+  if (!Number.isFinite(n)) throw new Invalid(`字段 ${name} 须为数字，收到“${v.slice(0, 50)}” (field ${name} must be a number, got "${v.slice(0, 50)}")`);
   return n;
 }
 

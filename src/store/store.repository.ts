@@ -117,6 +117,19 @@ export async function toLonLat(tx: Queryable, srid: number, x: number, y: number
   }
 }
 
+/**
+ * Planar area (m²) of each staged feature, in file order: in the Gauss-Krüger zone `zoneSrid`
+ * the file's coordinates are in (coordinate TXT), or, with null, in each feature's own 3° zone.
+ */
+export async function stagedPlanarAreas(tx: Queryable, zoneSrid: number | null): Promise<{ fid: string; planar: number }[]> {
+  const r = await tx.query<{ fid: string; planar: number }>(
+    zoneSrid !== null
+      ? `SELECT fid, ST_Area(ST_SetSRID(geom, ${Number(zoneSrid)})) AS planar FROM ${STAGE} ORDER BY seq`
+      : `SELECT fid, onemap_planar_area(ST_SetSRID(geom, 4490)) AS planar FROM ${STAGE} ORDER BY seq`,
+  );
+  return r.rows;
+}
+
 export async function sridExists(tx: Queryable, srid: number): Promise<boolean> {
   return (await tx.query(`SELECT 1 FROM spatial_ref_sys WHERE srid = $1`, [srid])).rows.length > 0;
 }

@@ -3,23 +3,10 @@ import type { Queryable } from '../db/index.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { m2ToMu } from '../area/units.ts';
 import * as history from './history.repository.ts';
+import { NotFound } from '../errors.ts';
+import type { VersionInfo, DiffEntry, DiffResult } from '../catalogue/catalogue.schemas.ts';
 
-export interface VersionInfo {
-  version: number;
-  active: boolean;
-  createdAt: string;
-  validFrom: string;
-  source: string | null;
-  format: string | null;
-  srid: number | null;
-  featureCount: number;
-  areaM2: { ellipsoidal: number | null; planar: number | null };
-  added: number;
-  removed: number;
-  changed: number;
-  createdBy: string | null;
-  note: string | null;
-}
+export type { VersionInfo, DiffEntry, DiffResult };
 
 export async function listVersions(db: Queryable, code: string): Promise<VersionInfo[]> {
   const layer = await getLayer(db, code);
@@ -41,7 +28,8 @@ export async function listVersions(db: Queryable, code: string): Promise<Version
   }));
 }
 
-export class VersionError extends Error {}
+/** No such version of a layer (or none yet): code `not_found`. */
+export class VersionError extends NotFound {}
 
 /** Resolves "which version": an explicit number, a date (as of), or the active one. */
 export async function resolveVersion(
@@ -54,37 +42,20 @@ export async function resolveVersion(
     const all = await history.versions(db, layer.id);
     if (!all.some((v) => v.version === which.version)) {
       throw new VersionError(
-        `layer ${layer.code} has no version ${which.version} (it has ${all.map((v) => v.version).join(', ') || 'none'})`,
+        `图层 ${layer.code} 没有第 ${which.version} 版（现有版本：${all.map((v) => v.version).join('、') || '无'}） (layer ${layer.code} has no version ${which.version}; it has ${all.map((v) => v.version).join(', ') || 'none'})`,
       );
     }
     return { layerId: layer.id, version: which.version };
   }
   if (which?.asOf) {
     const v = await history.versionAsOf(db, layer.id, which.asOf);
-    if (v === null) throw new VersionError(`layer ${layer.code} had no version yet on ${which.asOf.toISOString()}`);
+    if (v === null) throw new VersionError(
+        `图层 ${layer.code} 在 ${which.asOf.toISOString()} 还没有任何版本 (layer ${layer.code} had no version yet on ${which.asOf.toISOString()})`,
+      );
     return { layerId: layer.id, version: v };
   }
-  if (layer.active_version === null) throw new VersionError(`layer ${layer.code} has no data yet: import a file first`);
+  if (layer.active_version === null) throw new VersionError(`图层 ${layer.code} 还没有数据，请先导入文件 (layer ${layer.code} has no data yet: import a file first)`);
   return { layerId: layer.id, version: layer.active_version };
-}
-
-export interface DiffEntry {
-  fid: string;
-  areaBeforeM2: number | null;
-  areaAfterM2: number | null;
-  areaChangeM2: number;
-  geometryChanged?: boolean;
-  attributesChanged?: string[];
-}
-
-export interface DiffResult {
-  layer: string;
-  from: number;
-  to: number;
-  added: DiffEntry[];
-  removed: DiffEntry[];
-  changed: DiffEntry[];
-  summary: { added: number; removed: number; changed: number; areaChangeM2: number; areaChangeMu: number };
 }
 
 function changedKeys(a: Record<string, unknown> | null, b: Record<string, unknown> | null): string[] {

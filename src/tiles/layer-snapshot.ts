@@ -1,7 +1,7 @@
 // The catalogue as the tile server sees it: every layer with its active version, read in one
 // query and reused for at most MAX_AGE_MS. A tile request answered from the tile cache therefore
 // needs no database round trip, yet a new active version becomes visible:
-//  - at once for imports in this process — the importer emits layerEvents.changed after COMMIT
+//  - at once for imports in this process — the importer emits db.events.layerChanged after COMMIT
 //    and tiles.service.ts calls invalidate();
 //  - within MAX_AGE_MS for imports or rollbacks by another process writing to the same
 //    PostgreSQL database (a second server, `onemap import` from a shell): the next request after

@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import { gzip, gzipSync, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Queryable } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
 import { scopeOf, type LayerScope } from '../auth/layers.ts';
 import type { User } from '../auth/types.ts';
-import { layerEvents, type LayerChange } from '../store/events.ts';
+import type { LayerChange } from '../db/events.ts';
 import { LayerSnapshot, MAX_AGE_MS } from './layer-snapshot.ts';
 import { TileCache, type CachedTile } from './tile-cache.ts';
 import {
@@ -94,12 +94,12 @@ export class TileService {
   private encoder: Promise<TileEncoder> | null = null;
 
   constructor(
-    private readonly db: Queryable,
+    private readonly db: Db,
     readonly options: TileOptions,
   ) {
     this.cache = new TileCache(options.cacheBytes);
     this.snapshot = new LayerSnapshot(db, options.recheckMs);
-    this.unsubscribe = layerEvents.onChanged((c) => this.layerChanged(c));
+    this.unsubscribe = db.events.onLayerChanged((c) => this.layerChanged(c));
   }
 
   close(): void {

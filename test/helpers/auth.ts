@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/index.ts';
 import type { StaffRole } from '../../src/auth/types.ts';
 import { addUser, createToken } from '../../src/auth/users.service.ts';
+import { configFromEnv } from '../../src/config.ts';
 
 export async function authHeaders(
   db: Db,
@@ -10,7 +11,7 @@ export async function authHeaders(
   opts: { districts?: string[]; username?: string } = {},
 ): Promise<Record<string, string>> {
   const username = opts.username ?? `${role}_${randomBytes(4).toString('hex')}`;
-  await addUser(db, { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined }, 'test');
+  await addUser(db, configFromEnv({}).districts, { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined }, 'test');
   const t = await createToken(db, username, 'test', 'test');
   return { authorization: `Bearer ${t.token}` };
 }

@@ -69,7 +69,7 @@ export async function startWebApp(suite: string, o: { clock?: string; scale?: 's
   await ensureDefaultCatalogue(db);
   const config: Config = { ...configFromEnv({}), db: {}, clock, limits: { ...configFromEnv({}).limits, anonymousPerMinute: 0 } };
   await generateDemo(db, config, { scale: o.scale ?? 'small' });
-  await ensureDemoAccounts(db, DEMO_PASSWORD);
+  await ensureDemoAccounts(db, config.districts, DEMO_PASSWORD);
   const app = await buildApp({ db, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

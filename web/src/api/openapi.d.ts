@@ -1536,7 +1536,6 @@ export type paths = {
                     beforeId?: number;
                     entity?: string;
                     entityId?: string;
-                    format?: "csv" | "jsonl";
                     from?: string;
                     limit?: number;
                     to?: string;
@@ -1554,17 +1553,25 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            entries?: {
-                                action?: string;
-                                actor?: string;
-                                after?: unknown;
-                                at?: string;
-                                before?: unknown;
-                                entity?: string;
-                                entity_id?: string | null;
-                                id?: number;
+                            entries: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
                             }[];
-                            next?: string | null;
+                            /** @description the URL of the next page, or null on the last */
+                            next: string | null;
                         };
                     };
                 };
@@ -1575,9 +1582,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1589,9 +1599,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1603,9 +1616,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1634,12 +1667,10 @@ export type paths = {
                     /** @description exact, or a prefix ending in * (e.g. case.*) */
                     action?: string;
                     actor?: string;
-                    beforeId?: number;
                     entity?: string;
                     entityId?: string;
                     format?: "csv" | "jsonl";
                     from?: string;
-                    limit?: number;
                     to?: string;
                 };
                 header?: never;
@@ -1665,9 +1696,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1679,9 +1713,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1693,9 +1730,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1743,16 +1800,16 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            expiresAt?: string;
-                            user?: {
-                                active?: boolean;
-                                createdAt?: string;
-                                districts?: string[];
-                                id?: number | null;
-                                name?: string;
-                                role?: string;
-                                roleLabel?: string;
-                                username?: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            user: {
+                                districts: string[];
+                                id: number | null;
+                                name: string;
+                                /** @enum {unknown} */
+                                role: "admin" | "planner" | "reviewer" | "district" | "inspector" | "anonymous";
+                                roleLabel: string;
+                                username: string;
                             };
                         };
                     };
@@ -1764,9 +1821,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1778,9 +1838,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1792,9 +1855,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1806,9 +1872,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1820,9 +1889,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1861,7 +1950,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            ok?: boolean;
+                            ok: boolean;
                         };
                     };
                 };
@@ -1872,9 +1961,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1886,9 +1978,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1900,9 +1995,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1914,9 +2012,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1928,9 +2029,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1967,14 +2088,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            districts: string[];
+                            id: number | null;
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector" | "anonymous";
+                            roleLabel: string;
+                            username: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
                         };
                     };
                 };
@@ -2020,14 +2157,19 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description GB/T 2260 codes a district officer works in; empty for other roles */
+                            districts: string[];
+                            id: number;
+                            /** @description display name (the username when none is set) */
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
+                            /** @description 管理员, 编制人员, … */
+                            roleLabel: string;
+                            username: string;
                         };
                     };
                 };
@@ -2038,9 +2180,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2052,9 +2197,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2066,9 +2214,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2080,9 +2231,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2094,9 +2248,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2133,9 +2307,27 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            label?: string;
-                            role?: string;
+                            label: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
                     };
                 };
             };
@@ -9813,8 +10005,11 @@ export type paths = {
                             invalid: {
                                 /** @description the feature as the source names it (id, or its position in the file) */
                                 fid: string;
-                                /** @description what kind of problem (invalid, empty, outside, type, duplicate, …) */
-                                kind: string;
+                                /**
+                                 * @description what kind of problem
+                                 * @enum {unknown}
+                                 */
+                                kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
                                 /** @description file, line or record where it is */
                                 location: string | null;
                                 /** @description where, EPSG:4490 */
@@ -9831,8 +10026,11 @@ export type paths = {
                             skipped: {
                                 /** @description the feature as the source names it (id, or its position in the file) */
                                 fid: string;
-                                /** @description what kind of problem (invalid, empty, outside, type, duplicate, …) */
-                                kind: string;
+                                /**
+                                 * @description what kind of problem
+                                 * @enum {unknown}
+                                 */
+                                kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
                                 /** @description file, line or record where it is */
                                 location: string | null;
                                 /** @description where, EPSG:4490 */
@@ -19943,16 +20141,18 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            hits?: {
+                            hits: {
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                bbox?: number[];
-                                center?: number[];
-                                fid?: string;
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
+                                bbox: number[];
+                                /** @description lon, lat (CGCS2000): the middle of bbox */
+                                center: number[];
+                                fid: string;
+                                /** @description the naming attribute found (name, code), or the feature id */
+                                label: string;
+                                layer: string;
+                                layerName: string;
                             }[];
-                            query?: string;
+                            query: string;
                         };
                     };
                 };
@@ -19963,9 +20163,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19977,9 +20180,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20020,16 +20226,22 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            created_at?: string;
-                            created_by?: string;
-                            expires_at?: string | null;
-                            id?: number;
-                            last_used_at?: string | null;
-                            name?: string;
-                            prefix?: string;
-                            revoked_at?: string | null;
-                            user_id?: number;
-                            username?: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string;
+                            /** Format: date-time */
+                            expires_at: string | null;
+                            id: number;
+                            /** Format: date-time */
+                            last_used_at: string | null;
+                            /** @description which system uses it */
+                            name: string;
+                            /** @description the first characters, to recognise a token */
+                            prefix: string;
+                            /** Format: date-time */
+                            revoked_at: string | null;
+                            user_id: number;
+                            username: string;
                         }[];
                     };
                 };
@@ -20040,9 +20252,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20054,9 +20269,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20068,9 +20286,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20082,9 +20303,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20096,9 +20320,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20131,10 +20375,11 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            id?: number;
-                            name?: string;
-                            token?: string;
-                            username?: string;
+                            id: number;
+                            name: string;
+                            /** @description om_… — shown this once */
+                            token: string;
+                            username: string;
                         };
                     };
                 };
@@ -20145,9 +20390,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20159,9 +20407,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20173,9 +20424,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20187,9 +20441,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20201,9 +20458,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20245,16 +20522,22 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            created_at?: string;
-                            created_by?: string;
-                            expires_at?: string | null;
-                            id?: number;
-                            last_used_at?: string | null;
-                            name?: string;
-                            prefix?: string;
-                            revoked_at?: string | null;
-                            user_id?: number;
-                            username?: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string;
+                            /** Format: date-time */
+                            expires_at: string | null;
+                            id: number;
+                            /** Format: date-time */
+                            last_used_at: string | null;
+                            /** @description which system uses it */
+                            name: string;
+                            /** @description the first characters, to recognise a token */
+                            prefix: string;
+                            /** Format: date-time */
+                            revoked_at: string | null;
+                            user_id: number;
+                            username: string;
                         };
                     };
                 };
@@ -20265,9 +20548,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20279,9 +20565,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20293,9 +20582,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20307,9 +20599,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20321,9 +20616,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20359,14 +20674,19 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description GB/T 2260 codes a district officer works in; empty for other roles */
+                            districts: string[];
+                            id: number;
+                            /** @description display name (the username when none is set) */
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
+                            /** @description 管理员, 编制人员, … */
+                            roleLabel: string;
+                            username: string;
                         }[];
                     };
                 };
@@ -20377,9 +20697,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20391,9 +20714,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20405,9 +20731,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20419,9 +20748,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20433,9 +20765,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20457,7 +20809,7 @@ export type paths = {
                         districts?: string[];
                         name?: string;
                         password?: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         role: "admin" | "planner" | "reviewer" | "district" | "inspector";
                         username: string;
                     };
@@ -20471,14 +20823,19 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description GB/T 2260 codes a district officer works in; empty for other roles */
+                            districts: string[];
+                            id: number;
+                            /** @description display name (the username when none is set) */
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
+                            /** @description 管理员, 编制人员, … */
+                            roleLabel: string;
+                            username: string;
                         };
                     };
                 };
@@ -20489,9 +20846,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20503,9 +20863,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20517,9 +20880,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20531,9 +20897,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20545,9 +20914,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20586,14 +20975,19 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description GB/T 2260 codes a district officer works in; empty for other roles */
+                            districts: string[];
+                            id: number;
+                            /** @description display name (the username when none is set) */
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
+                            /** @description 管理员, 编制人员, … */
+                            roleLabel: string;
+                            username: string;
                         };
                     };
                 };
@@ -20604,9 +20998,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20618,9 +21015,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20632,9 +21032,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20646,9 +21049,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20660,9 +21066,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20691,7 +21117,7 @@ export type paths = {
                         districts?: string[];
                         name?: string | null;
                         password?: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         role?: "admin" | "planner" | "reviewer" | "district" | "inspector";
                     };
                 };
@@ -20704,14 +21130,19 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            active?: boolean;
-                            createdAt?: string;
-                            districts?: string[];
-                            id?: number | null;
-                            name?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            username?: string;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description GB/T 2260 codes a district officer works in; empty for other roles */
+                            districts: string[];
+                            id: number;
+                            /** @description display name (the username when none is set) */
+                            name: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "planner" | "reviewer" | "district" | "inspector";
+                            /** @description 管理员, 编制人员, … */
+                            roleLabel: string;
+                            username: string;
                         };
                     };
                 };
@@ -20722,9 +21153,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20736,9 +21170,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20750,9 +21187,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20764,9 +21204,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20778,9 +21221,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20813,14 +21276,40 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            database?: string;
-                            extent?: number[];
-                            features?: number;
-                            layers?: number;
-                            layersWithFeatures?: number;
-                            postgis?: string;
-                            postgres?: string;
-                            status?: string;
+                            /**
+                             * @description embedded PGlite or a PostgreSQL server
+                             * @enum {unknown}
+                             */
+                            database: "pglite" | "postgres";
+                            /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                            extent: number[];
+                            features: number;
+                            /** @description layers this caller may read */
+                            layers: number;
+                            layersWithFeatures: number;
+                            /** @description postgis_lib_version() */
+                            postgis: string;
+                            /** @description server_version */
+                            postgres: string;
+                            /** @enum {unknown} */
+                            status: "ok";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
                         };
                     };
                 };

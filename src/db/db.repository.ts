@@ -1,0 +1,49 @@
+// The statements the database layer itself runs: server checks when opening, the migrations'
+// bookkeeping, cancelling a statement past its deadline, and the versions /health reports.
+import type { Queryable } from './types.ts';
+
+/** PostgreSQL's server_version_num (150000 = 15.0). */
+export async function serverVersionNum(q: Queryable): Promise<number> {
+  return Number((await q.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+}
+
+/** Whether the PostGIS extension is installed on the server (available to CREATE EXTENSION). */
+export async function postgisAvailable(q: Queryable): Promise<boolean> {
+  return (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'postgis'`)).rows[0].n > 0;
+}
+
+/** A schema to put first on the search_path (tests isolate themselves this way); `name` is checked by the caller. */
+export async function createSchema(q: Queryable, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`schema name "${name}" is not a plain identifier`);
+  await q.exec(`CREATE SCHEMA IF NOT EXISTS ${name}`);
+}
+
+/**
+ * PostGIS first and outside the numbered files: on a server it may already exist in `public`
+ * (shared by every schema on the search_path), which IF NOT EXISTS tolerates. Then the table
+ * that records which migrations ran.
+ */
+export async function prepareMigrations(q: Queryable): Promise<void> {
+  await q.exec('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
+  await q.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+}
+
+export async function appliedMigrations(q: Queryable): Promise<Set<number>> {
+  return new Set((await q.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+}
+
+export async function recordMigration(q: Queryable, version: number, name: string): Promise<void> {
+  await q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, name]);
+}
+
+/** Cancels the statement running on backend `pid`, from another connection of the pool. */
+export async function cancelBackend(pool: { query(sql: string, params: unknown[]): Promise<unknown> }, pid: number): Promise<void> {
+  await pool.query('SELECT pg_cancel_backend($1)', [pid]);
+}
+
+/** What /health reports of the database server. */
+export async function serverVersions(q: Queryable): Promise<{ postgres: string; postgis: string }> {
+  const r = await q.query<{ postgis: string; pg: string }>(`SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`);
+  return { postgres: r.rows[0].pg, postgis: r.rows[0].postgis };
+}
