@@ -1,20 +1,13 @@
 // Who is signed in (GET /api/auth/me; the anonymous public when nobody is), shared by every page.
 import { ref, computed } from 'vue';
-import { api } from './api.ts';
+import { GET, POST, type Ok } from './api/client.ts';
 
-export type StaffRole = 'admin' | 'planner' | 'reviewer' | 'district' | 'inspector';
-export type Role = StaffRole | 'anonymous';
+/** The caller as GET /api/auth/me answers (src/auth/auth.schemas.ts, Caller). */
+export type SessionUser = Ok<'/api/auth/me'>;
+export type Role = SessionUser['role'];
+export type StaffRole = Exclude<Role, 'anonymous'>;
 
-export interface SessionUser {
-  id: number | null;
-  username: string;
-  name: string;
-  role: Role;
-  roleLabel?: string;
-  districts: string[];
-}
-
-const ANONYMOUS: SessionUser = { id: null, username: 'anonymous', name: '公众', role: 'anonymous', districts: [] };
+const ANONYMOUS: SessionUser = { id: null, username: 'anonymous', name: '公众', role: 'anonymous', roleLabel: '公众（未登录）', districts: [] };
 
 export const user = ref<SessionUser>(ANONYMOUS);
 export const signedIn = computed(() => user.value.role !== 'anonymous');
@@ -23,7 +16,7 @@ let loaded: Promise<SessionUser> | null = null;
 /** The current user, asked of the server once per page load (and again after sign-in/out). */
 export function loadUser(force = false): Promise<SessionUser> {
   if (!loaded || force) {
-    loaded = api<SessionUser>('/api/auth/me')
+    loaded = GET('/api/auth/me')
       .then((u) => (user.value = u))
       .catch(() => (user.value = ANONYMOUS));
   }
@@ -31,14 +24,14 @@ export function loadUser(force = false): Promise<SessionUser> {
 }
 
 export async function signIn(username: string, password: string): Promise<SessionUser> {
-  const r = await api<{ user: SessionUser }>('/api/auth/login', { body: { username, password } });
+  const r = await POST('/api/auth/login', { body: { username, password } });
   user.value = r.user;
   loaded = Promise.resolve(r.user);
   return r.user;
 }
 
 export async function signOut(): Promise<void> {
-  await api('/api/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+  await POST('/api/auth/logout').catch(() => undefined);
   user.value = ANONYMOUS;
   loaded = Promise.resolve(ANONYMOUS);
 }

@@ -27,7 +27,13 @@ export type Ok<P extends keyof paths, M extends Method = 'get'> =
 
 /** The JSON body a path and method take. */
 export type Body<P extends keyof paths, M extends Method> =
-  Op<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+  Op<P, M> extends { requestBody?: infer RB }
+    ? [NonNullable<RB>] extends [never]
+      ? never // no body (`requestBody?: never`)
+      : NonNullable<RB> extends { content: { 'application/json': infer B } }
+        ? B
+        : never // not JSON (multipart: a FormData)
+    : never;
 
 /** The query parameters of a path and method. */
 export type Query<P extends keyof paths, M extends Method = 'get'> =

@@ -4,12 +4,9 @@
 // ('viewer.layers', 'review.submit', …) so two areas cannot collide.
 import { ref } from 'vue';
 import { shell } from './shell.ts';
+import type { Lang, Messages } from './types.ts';
 
-export type Lang = 'zh' | 'en';
-export interface Messages {
-  zh: Record<string, string>;
-  en: Record<string, string>;
-}
+export type { Lang, Messages };
 
 const areaFiles = import.meta.glob<{ messages: Messages }>('../pages/*/messages.ts', { eager: true });
 const all: Messages = { zh: { ...shell.zh }, en: { ...shell.en } };

@@ -1,5 +1,5 @@
 // Messages of the application shell: header, menus, sign-in, common words and errors.
-import type { Messages } from './index.ts';
+import type { Messages } from './types.ts';
 
 export const shell: Messages = {
   zh: {

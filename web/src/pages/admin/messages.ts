@@ -1,5 +1,5 @@
 // Messages of the administration pages (系统管理), keys prefixed 'admin.' (see web/README.md).
-import type { Messages } from '../../i18n/index.ts';
+import type { Messages } from '../../i18n/types.ts';
 
 // Short names of the audit actions most often read (src/**/…: appendAudit); others show their code.
 const AUDIT_ZH: Record<string, string> = {
