@@ -59,6 +59,8 @@ export async function versionChangesOutside(
 
 /** The district codes in the district layer's active version (empty when it is not loaded). */
 export async function districtCodes(q: Queryable, d: DistrictLayer): Promise<string[]> {
-  const r = await q.query<{ code: string }>(`SELECT DISTINCT ad.code FROM ${activeDistricts(d)} ad WHERE ad.code IS NOT NULL ORDER BY ad.code`);
+  const r = await q.query<{ code: string }>(
+    `SELECT DISTINCT ad.code FROM ${activeDistricts(d)} ad WHERE ad.code IS NOT NULL ORDER BY ad.code`,
+  );
   return r.rows.map((x) => x.code);
 }

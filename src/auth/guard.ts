@@ -70,7 +70,10 @@ export async function installAuth(app: FastifyInstance, db: Db, limits: Limits, 
     if (user.role === 'anonymous') {
       const wait = (req.routeOptions.url.startsWith('/tiles') ? tileLimiter : limiter).take(req.ip);
       if (wait)
-        throw new RateLimited(`请求过于频繁，请 ${wait} 秒后再试 (too many requests from this address; retry after ${wait} s, or sign in)`, wait);
+        throw new RateLimited(
+          `请求过于频繁，请 ${wait} 秒后再试 (too many requests from this address; retry after ${wait} s, or sign in)`,
+          wait,
+        );
     }
     if (!allowed(user, access)) {
       if (user.role === 'anonymous')

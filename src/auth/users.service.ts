@@ -78,7 +78,9 @@ export async function addUser(db: Db, d: DistrictLayer, u: NewUser, actor: strin
   if (u.role === 'district' && districts.length === 0)
     throw new Invalid('区县人员至少需要一个区县代码 (a district officer needs at least one district code: --districts 330106,…)');
   if (u.role !== 'district' && u.districts?.length)
-    throw new Invalid(`只有区县人员限定辖区；${ROLE_LABELS[u.role]}查看全市 (only district officers are scoped to districts; role ${u.role} sees the whole city)`);
+    throw new Invalid(
+      `只有区县人员限定辖区；${ROLE_LABELS[u.role]}查看全市 (only district officers are scoped to districts; role ${u.role} sees the whole city)`,
+    );
   await checkFields(db, d, { username: u.username, role: u.role, districts, password: u.password });
   const hash = u.password ? await hashPassword(u.password) : null;
   return db.transaction(async (tx) => {
@@ -124,7 +126,9 @@ export async function updateUser(db: Db, d: DistrictLayer, username: string, p: 
     if (role === 'district' && districts.length === 0)
       throw new Invalid('区县人员至少需要一个区县代码 (a district officer needs at least one district code)');
     if (before.role === 'admin' && before.active && (role !== 'admin' || p.active === false) && (await repo.countAdmins(tx)) <= 1) {
-      throw new Conflict('这是最后一个启用的管理员，请先添加另一个管理员 (this is the last active administrator: add another administrator first)');
+      throw new Conflict(
+        '这是最后一个启用的管理员，请先添加另一个管理员 (this is the last active administrator: add another administrator first)',
+      );
     }
     const row = await repo.update(tx, before.id, { displayName: p.displayName, role, districts, passwordHash: hash, active: p.active });
     // A role change, a deactivation or a new password ends the user's open sessions.

@@ -88,7 +88,9 @@ export async function setLayerCoverage(
     try {
       reason = await repo.setCoverage(tx, layer.id, geometry === null ? null : JSON.stringify(geometry));
     } catch (e) {
-      throw new CoverageError(`图层 ${layer.code} 的覆盖范围不是有效的 GeoJSON 几何 (coverage of ${layer.code} is not valid GeoJSON geometry): ${(e as Error).message}`);
+      throw new CoverageError(
+        `图层 ${layer.code} 的覆盖范围不是有效的 GeoJSON 几何 (coverage of ${layer.code} is not valid GeoJSON geometry): ${(e as Error).message}`,
+      );
     }
     if (reason) throw new CoverageError(`图层 ${layer.code} 的覆盖范围被拒绝 (coverage of ${layer.code} refused): ${reason}`);
     const after = await repo.coverageOf(tx, layer.id);

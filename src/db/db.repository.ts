@@ -44,6 +44,8 @@ export async function cancelBackend(pool: { query(sql: string, params: unknown[]
 
 /** What /health reports of the database server. */
 export async function serverVersions(q: Queryable): Promise<{ postgres: string; postgis: string }> {
-  const r = await q.query<{ postgis: string; pg: string }>(`SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`);
+  const r = await q.query<{ postgis: string; pg: string }>(
+    `SELECT postgis_lib_version() AS postgis, current_setting('server_version') AS pg`,
+  );
   return { postgres: r.rows[0].pg, postgis: r.rows[0].postgis };
 }

@@ -78,7 +78,11 @@ export async function farmUnions(tx: Queryable): Promise<{ gdb: Unioned[]; gbz: 
       `SELECT ${col} AS key, ST_AsBinary(ST_Union(c.geom ORDER BY c.id)) AS wkb FROM demo_farm f JOIN demo_cell c USING (id)
         WHERE ${where} GROUP BY ${col} ORDER BY ${col}`,
     );
-  return { gdb: await farmUnion('c.d', 'f.gdb'), gbz: await farmUnion('f.gbz', 'f.gbz IS NOT NULL'), lss: await farmUnion('f.lss', 'f.lss IS NOT NULL') };
+  return {
+    gdb: await farmUnion('c.d', 'f.gdb'),
+    gbz: await farmUnion('f.gbz', 'f.gbz IS NOT NULL'),
+    lss: await farmUnion('f.lss', 'f.lss IS NOT NULL'),
+  };
 }
 
 /** The parts (key = district) of the cells flagged `flag` (eco: 生态保护红线, dzx: 地质灾害), at least `minPartDeg2` each. */

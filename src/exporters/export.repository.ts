@@ -1,6 +1,6 @@
 // SQL for exports: features of one layer version, a page at a time, geometry as the format needs.
 import type { Queryable } from '../db/index.ts';
-import { aliveAt } from '../store/store.repository.ts';
+import { aliveAt } from '../store/fragments.repository.ts';
 
 export interface ExportRow {
   id: number;

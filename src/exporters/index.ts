@@ -8,6 +8,7 @@ import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { gkSrid } from '../crs/zones.ts';
 import * as repo from './export.repository.ts';
+import { NotFound } from '../errors.ts';
 
 export type ExportFormat = 'geojson' | 'shp' | 'txt';
 
@@ -66,7 +67,9 @@ export async function exportLayer(
         });
       }
       if (parcels.length === 0)
-        throw new Error(`layer ${layer.code} version ${version} has no features${opts.fids ? ` with id ${opts.fids.join(', ')}` : ''}`);
+        throw new NotFound(
+          `图层 ${layer.code} 第 ${version} 版没有${opts.fids ? `编号为 ${opts.fids.join('、')} 的` : ''}要素 (layer ${layer.code} version ${version} has no features${opts.fids ? ` with id ${opts.fids.join(', ')}` : ''})`,
+        );
       await writeFile(out, writeCoordinateTxt(parcels, { zone, encoding: opts.encoding ?? 'GBK' }));
       return { featureCount: parcels.length, files: [out] };
     }

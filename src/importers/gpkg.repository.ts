@@ -47,7 +47,13 @@ export function geometryColumn(db: Database, layer: string): { column: string; t
 /** A spatial reference system of the file, or undefined. */
 export function spatialRef(db: Database, srsId: number): { organization: string; code: number; name: string | null } | undefined {
   const r = rows(db, 'SELECT organization, organization_coordsys_id, srs_name FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [srsId])[0];
-  return r && { organization: String(r.organization), code: Number(r.organization_coordsys_id), name: r.srs_name === null ? null : String(r.srs_name) };
+  return (
+    r && {
+      organization: String(r.organization),
+      code: Number(r.organization_coordsys_id),
+      name: r.srs_name === null ? null : String(r.srs_name),
+    }
+  );
 }
 
 /** The columns of a table: name, declared type, primary-key position (0 = not in the key). */

@@ -38,7 +38,7 @@ export interface AppDeps {
   webDist?: string;
 }
 
-// One version, package.json's: the OpenAPI document and /health say the same as npm.
+// One version, package.json's: the OpenAPI document states the same version as npm.
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function buildApp({ db, config, logger = false, webDist }: AppDeps): Promise<FastifyInstance> {

@@ -39,7 +39,9 @@ function safeName(n: string): string {
  */
 export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Promise<T>): Promise<T> {
   if (!req.isMultipart())
-    throw new Unsupported('上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")');
+    throw new Unsupported(
+      '上传须为 multipart/form-data，文件放在 file 字段 (send the file as multipart/form-data in a field named "file")',
+    );
   const dir = await mkdtemp(join(tmpdir(), 'onemap-upload-'));
   try {
     const fields: Record<string, string> = {};
@@ -87,7 +89,8 @@ export function numberField(f: Record<string, string>, name: string): number | u
   const v = f[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Invalid(`字段 ${name} 须为数字，收到“${v.slice(0, 50)}” (field ${name} must be a number, got "${v.slice(0, 50)}")`);
+  if (!Number.isFinite(n))
+    throw new Invalid(`字段 ${name} 须为数字，收到“${v.slice(0, 50)}” (field ${name} must be a number, got "${v.slice(0, 50)}")`);
   return n;
 }
 

@@ -1,6 +1,6 @@
-// SQL for reading history: version lists, "as of" lookups and version diffs (对比分析).
+// SQL for reading history: version lists, "as of" lookups, version diffs (对比分析) and a version's extent.
 import type { Queryable } from '../db/index.ts';
-import { aliveAt } from './store.repository.ts';
+import { aliveAt, aliveIn } from './fragments.repository.ts';
 
 export interface VersionRow {
   version: number;
@@ -91,4 +91,21 @@ export async function featurePage(
       [layerId, v, afterId, limit],
     )
   ).rows;
+}
+
+/** [minLon, minLat, maxLon, maxLat], EPSG:4490. */
+export type Bounds = [number, number, number, number];
+
+/**
+ * Bounding box of the features of version `version` of a layer, or null when it has none. The
+ * one extent query of the store: TileJSON bounds (tiles) and collection extents (OGC API) use it.
+ */
+export async function versionExtent(db: Queryable, layerId: number, version: number): Promise<Bounds | null> {
+  const r = await db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
+    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+       FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f WHERE ${aliveIn('f', '$1::int', '$2::int')}) s`,
+    [layerId, version],
+  );
+  const e = r.rows[0];
+  return !e || e.xmin === null ? null : [e.xmin, e.ymin, e.xmax, e.ymax];
 }

@@ -49,12 +49,14 @@ export async function resolveVersion(
   }
   if (which?.asOf) {
     const v = await history.versionAsOf(db, layer.id, which.asOf);
-    if (v === null) throw new VersionError(
+    if (v === null)
+      throw new VersionError(
         `图层 ${layer.code} 在 ${which.asOf.toISOString()} 还没有任何版本 (layer ${layer.code} had no version yet on ${which.asOf.toISOString()})`,
       );
     return { layerId: layer.id, version: v };
   }
-  if (layer.active_version === null) throw new VersionError(`图层 ${layer.code} 还没有数据，请先导入文件 (layer ${layer.code} has no data yet: import a file first)`);
+  if (layer.active_version === null)
+    throw new VersionError(`图层 ${layer.code} 还没有数据，请先导入文件 (layer ${layer.code} has no data yet: import a file first)`);
   return { layerId: layer.id, version: layer.active_version };
 }
 

@@ -44,7 +44,14 @@ export function webRoutes(app: FastifyInstance, dist = WEB_DIST): void {
   // decorateReply: false on both, so several @fastify/static registrations can coexist.
   app.register(fastifyStatic, { root: MAPLIBRE_DIST, prefix: '/vendor/maplibre-gl/', decorateReply: false });
   if (built.html !== null)
-    app.register(fastifyStatic, { root: dist + 'assets', prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false });
+    app.register(fastifyStatic, {
+      root: dist + 'assets',
+      prefix: '/assets/',
+      decorateReply: false,
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+    });
 
   const page = pageHandler(built);
   const table: Route[] = [

@@ -11,7 +11,12 @@ export async function authHeaders(
   opts: { districts?: string[]; username?: string } = {},
 ): Promise<Record<string, string>> {
   const username = opts.username ?? `${role}_${randomBytes(4).toString('hex')}`;
-  await addUser(db, configFromEnv({}).districts, { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined }, 'test');
+  await addUser(
+    db,
+    configFromEnv({}).districts,
+    { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined },
+    'test',
+  );
   const t = await createToken(db, username, 'test', 'test');
   return { authorization: `Bearer ${t.token}` };
 }

@@ -7,7 +7,14 @@ export type SessionUser = Ok<'/api/auth/me'>;
 export type Role = SessionUser['role'];
 export type StaffRole = Exclude<Role, 'anonymous'>;
 
-const ANONYMOUS: SessionUser = { id: null, username: 'anonymous', name: '公众', role: 'anonymous', roleLabel: '公众（未登录）', districts: [] };
+const ANONYMOUS: SessionUser = {
+  id: null,
+  username: 'anonymous',
+  name: '公众',
+  role: 'anonymous',
+  roleLabel: '公众（未登录）',
+  districts: [],
+};
 
 export const user = ref<SessionUser>(ANONYMOUS);
 export const signedIn = computed(() => user.value.role !== 'anonymous');

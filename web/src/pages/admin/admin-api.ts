@@ -46,7 +46,15 @@ export type RuleSetVersion = {
     title?: string;
     tolerance: { areaM2: number; percent: number; basis?: string };
     projectTypes: { code: string; name: string }[];
-    rules: { id: string; kind: string; layer: string; title: string; verdict: 'fail' | 'warn'; appliesTo?: string[]; legalBasis?: string }[];
+    rules: {
+      id: string;
+      kind: string;
+      layer: string;
+      title: string;
+      verdict: 'fail' | 'warn';
+      appliesTo?: string[];
+      legalBasis?: string;
+    }[];
   };
   createdAt: string;
   createdBy: string;
@@ -66,6 +74,5 @@ export const ruleKinds = () => GET('/api/review/rule-kinds');
 
 export type AuditEntry = Ok<'/api/audit'>['entries'][number];
 export type AuditFilter = Omit<Query<'/api/audit'>, 'limit' | 'beforeId'>;
-export const searchAudit = (f: AuditFilter, page: { limit: number; beforeId?: number }) =>
-  GET('/api/audit', { query: { ...f, ...page } });
+export const searchAudit = (f: AuditFilter, page: { limit: number; beforeId?: number }) => GET('/api/audit', { query: { ...f, ...page } });
 export const exportAudit = (f: AuditFilter, format: 'csv' | 'jsonl') => GETBlob('/api/audit/export', { query: { ...f, format } });
