@@ -4,6 +4,7 @@
 // isochrones, facilities, districts). Distances are ellipsoidal (geography), in metres.
 import type { Queryable } from '../db/index.ts';
 import { copyValue } from '../db/index.ts';
+import { isGeosFailure } from '../db/geos.ts';
 import { aliveAt } from '../store/store.repository.ts';
 import type { MatchRule } from './settings.ts';
 
@@ -517,7 +518,15 @@ export async function isochronePolygons(
       ORDER BY s.grp`;
   type Row = { grp: number; g: string; area_m2: number };
   const groups = [...new Set(pieces.group)];
-  const all = (await db.query<Row>(sql, [networkId, pieces.group, pieces.edge, pieces.f0, pieces.f1, widthM, 0.1])).rows;
+  // A GEOS failure is an error on both databases (the embedded adapter turns a lost result into
+  // one, src/db/geos.ts): the batch then falls back to one group at a time.
+  const all = await db.query<Row>(sql, [networkId, pieces.group, pieces.edge, pieces.f0, pieces.f1, widthM, 0.1]).then(
+    (r) => r.rows,
+    (e: unknown) => {
+      if (isGeosFailure(e)) return [];
+      throw e;
+    },
+  );
   if (all.length === groups.length) return all;
   const out: Row[] = [];
   for (const grp of groups) {
@@ -531,7 +540,13 @@ export async function isochronePolygons(
       widthM,
     ];
     for (const grid of [0.1, 1, 5]) {
-      const r = (await db.query<Row>(sql, [...args, grid])).rows;
+      const r = await db.query<Row>(sql, [...args, grid]).then(
+        (q) => q.rows,
+        (e: unknown) => {
+          if (isGeosFailure(e)) return [];
+          throw e;
+        },
+      );
       if (r.length) {
         out.push(r[0]);
         break;
