@@ -16,6 +16,7 @@ import type { Db, Queryable, QueryResult } from './types.ts';
 import { DbEvents } from './events.ts';
 import { checkDeadline } from './context.ts';
 import { LostResult } from './geos.ts';
+import { lockDataDir } from './lock.ts';
 
 type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -51,13 +52,27 @@ function wrap(r: Runner): Queryable {
 
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { postgis } });
+  // One process per data folder (lock.ts): taken before PGlite reads the folder.
+  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { postgis } });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const base = wrap(pg);
   return {
     kind: 'pglite',
     events: new DbEvents(),
     ...base,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
-    close: () => pg.close(),
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
