@@ -34,6 +34,19 @@ for (const tdb of testDatabases()) {
       assert.equal(body.features, 2);
     });
 
+    test('every answer carries the security headers (CSP without inline script, no framing, nosniff)', async () => {
+      for (const url of ['/health', '/api/layers', '/api/layers/NOPE', '/']) {
+        const r = await app.inject({ url, headers: staff });
+        assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+        assert.equal(r.headers['x-frame-options'], 'DENY', url);
+        const csp = String(r.headers['content-security-policy'] ?? '');
+        assert.match(csp, /script-src 'self'(;|$)/, `${url}: scripts from this origin only`);
+        const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
+        assert.doesNotMatch(scriptSrc, /unsafe/, `${url}: no inline or eval script`);
+        assert.match(csp, /frame-ancestors 'none'/, url);
+      }
+    });
+
     test('layers, versions and errors', async () => {
       const layers = (await app.inject({ url: '/api/layers', headers: staff })).json() as {
         code: string;
