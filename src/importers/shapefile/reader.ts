@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
+import { archiveProblem } from '../archive.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from '../types.ts';
 import { DBF_PREFIX, DbfDecoder, dbfHeaderLength, decodeFieldNames, parseDbfHeader, textSamples, type DbfHeader } from './dbf.ts';
 import { resolveEncoding } from './encoding.ts';
@@ -151,6 +152,13 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
     let shpPath: string;
     if (st.isDirectory()) shpPath = pickShp(await findShp(path, false), path, opts.layer, 'folder');
     else if (extname(path).toLowerCase() === '.zip') {
+      let refused: string | null;
+      try {
+        refused = await archiveProblem(path);
+      } catch (e) {
+        throw new ImportError({ file: path, reason: `cannot unpack the zip: ${(e as Error).message}` });
+      }
+      if (refused) throw new ImportError({ file: path, reason: refused });
       tempDir = await mkdtemp(join(tmpdir(), 'onemap-shp-'));
       try {
         await extractShapefileZip(path, tempDir);
