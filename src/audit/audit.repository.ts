@@ -64,3 +64,52 @@ export async function search(q: Queryable, f: AuditQuery): Promise<AuditRow[]> {
     )
   ).rows;
 }
+
+export interface ChainCheck {
+  rows: number;
+  /** The newest row's id and hash (hex): record them elsewhere to detect a cut tail later. */
+  headId: number | null;
+  headHash: string | null;
+  /** The first row whose link or content does not match, or null when the chain is intact. */
+  broken: { id: number; at: string; actor: string; action: string; reason: 'link' | 'content' } | null;
+}
+
+/** Recomputes the hash chain (migration 009) over the whole trail, in id order. */
+export async function verifyChain(q: Queryable): Promise<ChainCheck> {
+  const r = await q.query<{
+    rows: number;
+    head_id: number | null;
+    head_hash: string | null;
+    bad_id: number | null;
+    bad_at: string | null;
+    bad_actor: string | null;
+    bad_action: string | null;
+    bad_link: boolean | null;
+  }>(
+    `WITH c AS (
+       SELECT id, at, actor, action,
+              prev_hash IS DISTINCT FROM lag(hash) OVER (ORDER BY id) AS bad_link,
+              hash IS DISTINCT FROM onemap_audit_hash(prev_hash, id, at, actor, action, entity, entity_id, before, after) AS bad_content,
+              hash
+         FROM audit_log),
+     bad AS (SELECT * FROM c WHERE bad_link OR bad_content ORDER BY id LIMIT 1),
+     head AS (SELECT id, hash FROM c ORDER BY id DESC LIMIT 1)
+     SELECT (SELECT count(*)::int FROM c) AS rows,
+            (SELECT id FROM head) AS head_id, (SELECT encode(hash, 'hex') FROM head) AS head_hash,
+            bad.id AS bad_id, to_char(bad.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bad_at,
+            bad.actor AS bad_actor, bad.action AS bad_action, bad.bad_link
+       FROM (SELECT 1) one LEFT JOIN bad ON true`,
+  );
+  // One row always (aggregates over a one-row left join): none would be a lost result.
+  if (r.rows.length !== 1) throw new Error(`audit verify: expected one row, got ${r.rows.length}`);
+  const x = r.rows[0];
+  return {
+    rows: x.rows,
+    headId: x.head_id,
+    headHash: x.head_hash,
+    broken:
+      x.bad_id === null
+        ? null
+        : { id: x.bad_id, at: x.bad_at!, actor: x.bad_actor!, action: x.bad_action!, reason: x.bad_link ? 'link' : 'content' },
+  };
+}

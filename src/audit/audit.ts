@@ -58,3 +58,10 @@ export async function searchAudit(q: Queryable, f: AuditFilter, page: { limit: n
     limit: page.limit,
   });
 }
+
+export type { ChainCheck } from './audit.repository.ts';
+
+/** Recomputes the trail's hash chain: the first row edited, inserted or removed behind the triggers. */
+export async function verifyAudit(q: Queryable): Promise<repo.ChainCheck> {
+  return repo.verifyChain(q);
+}

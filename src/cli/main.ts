@@ -16,6 +16,7 @@ import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
+import { cmdAudit } from './audit.ts';
 import { cmdLifecycle, cmdWarnings } from '../lifecycle/lifecycle.cli.ts';
 import { cmdFarmland } from '../farmland/farmland.cli.ts';
 import { cmdIndicators } from '../indicators/indicators.cli.ts';
@@ -51,6 +52,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap lifecycle nightly|timeline|ledgers|demo …               土地全生命周期 (onemap lifecycle: details)
   onemap farmland accounts|change|taohe|ledger|cases|projects|demo …  耕地保护 (onemap farmland: details)
   onemap indicators compute|list|targets|alerts|report …         指标监测预警与体检评估 (onemap indicators: details)
+  onemap audit verify [--json]                                     核验审计日志哈希链（被改、被删的第一条）
   onemap warnings [board] [--district D] [--kind K] [--json]     全生命周期预警 (+1/+4/+5, 闲置土地)
 
 Database: DATABASE_URL=postgres://… (PostgreSQL ≥ 15 + PostGIS ≥ 3.3), otherwise embedded in ONEMAP_DATA_DIR (default ./data).`;
@@ -287,6 +289,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'indicators':
         await cmdIndicators(config, a);
         return 0;
+      case 'audit':
+        return await cmdAudit(config, a);
       case 'warnings':
         await cmdWarnings(config, a);
         return 0;
