@@ -170,3 +170,30 @@ export async function revokeToken(q: Queryable, id: number): Promise<TokenRow | 
   await q.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
   return (await tokens(q)).find((t) => t.id === id);
 }
+
+/**
+ * Failed sign-ins in the last `minutes` (from the audit trail, so every process on the database
+ * counts the same): for the username since its last successful sign-in, and from the address.
+ */
+export async function recentLoginFailures(
+  q: Queryable,
+  username: string,
+  ip: string,
+  minutes: number,
+): Promise<{ by_user: number; by_ip: number; oldest_user: string | null; oldest_ip: string | null }> {
+  const r = await q.query<{ by_user: number; by_ip: number; oldest_user: string | null; oldest_ip: string | null }>(
+    `WITH recent AS (
+       SELECT id, at, action, entity_id, after->>'ip' AS ip FROM audit_log
+        WHERE at > clock_timestamp() - make_interval(mins => $3::int) AND action IN ('auth.login-failed', 'auth.login')),
+     since AS (SELECT coalesce(max(id), 0) AS id FROM recent WHERE action = 'auth.login' AND entity_id = $1),
+     u AS (SELECT at FROM recent WHERE action = 'auth.login-failed' AND entity_id = $1 AND id > (SELECT id FROM since)),
+     i AS (SELECT at FROM recent WHERE action = 'auth.login-failed' AND ip = $2)
+     SELECT (SELECT count(*)::int FROM u) AS by_user, (SELECT count(*)::int FROM i) AS by_ip,
+            (SELECT to_char(min(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM u) AS oldest_user,
+            (SELECT to_char(min(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM i) AS oldest_ip`,
+    [username, ip, minutes],
+  );
+  // Aggregates: one row always; none is a lost result, and a throttle must not pass on it.
+  if (r.rows.length !== 1) throw new Error(`login throttle: expected one row, got ${r.rows.length}`);
+  return r.rows[0];
+}

@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.ts
 import { STAFF_ROLES, ROLE_LABELS, type StaffRole, type User } from './types.ts';
 import type { CallerCache } from './callers.ts';
 import type { PublicUser } from './auth.schemas.ts';
-import { Conflict, Invalid, NotFound, Unauthenticated } from '../errors.ts';
+import { Conflict, Invalid, NotFound, RateLimited, Unauthenticated } from '../errors.ts';
 
 /** A working day and a bit: staff log in each morning (工作日会话). */
 export const SESSION_HOURS = 12;
@@ -154,12 +154,39 @@ export interface LoginMeta {
   userAgent: string | null;
 }
 
+// Login throttling (issue 22 item 9): guessing a password must be slow whatever the guesser's
+// address, and one address must not try many accounts. Counted before the password is checked, so
+// the right password after too many wrong ones is refused too, and argon2 is not run for nothing.
+export const LOGIN_THROTTLE = Object.freeze({ minutes: 15, perUser: 5, perAddress: 20 });
+
+async function throttleLogin(db: Db, username: string, ip: string): Promise<void> {
+  const t = LOGIN_THROTTLE;
+  const f = await repo.recentLoginFailures(db, username, ip, t.minutes);
+  const wait = (oldest: string | null) =>
+    Math.max(1, Math.ceil((Date.parse(oldest ?? '') + t.minutes * 60_000 - Date.now()) / 1000) || t.minutes * 60);
+  if (f.by_user >= t.perUser) {
+    const s = wait(f.oldest_user);
+    throw new RateLimited(
+      `账号“${username}”在 ${t.minutes} 分钟内登录失败 ${f.by_user} 次，已暂时锁定，请约 ${Math.ceil(s / 60)} 分钟后再试，或请管理员重置密码 (too many failed sign-ins for this account)`,
+      s,
+    );
+  }
+  if (f.by_ip >= t.perAddress) {
+    const s = wait(f.oldest_ip);
+    throw new RateLimited(
+      `此地址在 ${t.minutes} 分钟内登录失败 ${f.by_ip} 次，已暂时禁止登录，请约 ${Math.ceil(s / 60)} 分钟后再试 (too many failed sign-ins from this address)`,
+      s,
+    );
+  }
+}
+
 export async function login(
   db: Db,
   username: string,
   password: string,
   meta: LoginMeta,
 ): Promise<{ token: string; expiresAt: string; user: User }> {
+  await throttleLogin(db, username.slice(0, 64), meta.ip);
   const row = await repo.findByUsername(db, username);
   const ok = await verifyPassword(row?.active ? row.password_hash : null, password);
   if (!row || !ok) {
