@@ -26,6 +26,7 @@ import { installAuth } from '../auth/guard.ts';
 import { CallerCache } from '../auth/callers.ts';
 import { installErrorHandling } from './errors.ts';
 import { installSecurityHeaders } from './headers.ts';
+import { installInputChecks } from './input.ts';
 import { installRequestDeadline } from './limits.ts';
 import { installUploads } from './upload.ts';
 import { systemRoutes } from './system.routes.ts';
@@ -59,6 +60,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
 
   installErrorHandling(app);
   installSecurityHeaders(app);
+  installInputChecks(app);
   installRequestDeadline(app, config.limits);
   await installAuth(app, db, config.limits, ctx.callers);
   await installUploads(app, config.limits);

@@ -93,6 +93,16 @@ export function apiError(err: FastifyError & { problems?: unknown[]; code?: stri
   }
   if (fst === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
     return { statusCode: 415, code: 'unsupported_media_type', error: 'the upload must be multipart/form-data with the file in a field' };
+  // A value PostgreSQL could not take (SQLSTATE class 22: data exception — out of range, invalid
+  // text representation, untranslatable character, bad date): the request's fault, named as such.
+  const sqlstate = (err as { code?: unknown }).code;
+  if (typeof sqlstate === 'string' && /^22[0-9A-Z]{3}$/.test(sqlstate)) {
+    return {
+      statusCode: 400,
+      code: 'bad_value',
+      error: `参数值无效或超出范围 (a value in the request is invalid or out of range): ${err.message}`,
+    };
+  }
   const status = err.statusCode;
   if (status && status >= 400 && status < 500) {
     const code = err instanceof HttpError ? err.code : (CODES[status] ?? 'bad_request');

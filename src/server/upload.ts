@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Limits } from '../config.ts';
-import { Invalid, TooLarge, Unsupported } from '../errors.ts';
+import { DomainError, Invalid, TooLarge, Unsupported } from '../errors.ts';
 
 export async function installUploads(app: FastifyInstance, limits: Limits): Promise<void> {
   await app.register(multipart, { limits: { fileSize: limits.uploadBytes, files: 12, fields: 30, fieldSize: 1024 * 1024, parts: 50 } });
@@ -46,15 +46,24 @@ export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Pro
   try {
     const fields: Record<string, string> = {};
     const files: string[] = [];
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const name = safeName(part.filename || part.fieldname);
-        await pipeline(part.file, createWriteStream(join(dir, name)));
-        if (part.file.truncated) throw new TooLarge(`文件 ${name} 超过上传上限 (file exceeds the upload limit)`);
-        files.push(name);
-      } else {
-        fields[part.fieldname] = String(part.value);
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const name = safeName(part.filename || part.fieldname);
+          await pipeline(part.file, createWriteStream(join(dir, name)));
+          if (part.file.truncated) throw new TooLarge(`文件 ${name} 超过上传上限 (file exceeds the upload limit)`);
+          files.push(name);
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
       }
+    } catch (e) {
+      // A body cut short or without its boundaries is the sender's fault (400), not ours (500).
+      const status = (e as { statusCode?: number }).statusCode;
+      if (e instanceof DomainError || (status && status >= 400 && status < 500)) throw e;
+      throw new Invalid(`上传内容不完整或格式错误，无法按 multipart/form-data 读取 (malformed multipart body: ${(e as Error).message})`, {
+        code: 'malformed_upload',
+      });
     }
     if (files.length === 0) throw new Invalid('没有收到文件 (no file in the upload: put it in a field named "file")');
     let main = files[0];
