@@ -2,7 +2,7 @@
 // (指标模型), targets and statistics with XLSX/CSV import/export, the compute run, values with
 // provenance, the dashboard, the map by district, the five-year evaluation, alerts with
 // acknowledgement and notes, settings (bands, webhook) and the yearly check-up report as
-// HTML/PDF/XLSX. Schemas in indicators.schemas.ts.
+// HTML/PDF/XLSX. Schemas in indicators.schemas.ts and views.schemas.ts.
 //
 // The default registry (default-indicators.json) is loaded by the first request that needs it, not
 // at start, so a server on a read-only database still starts (registry.ts ensureDefaults).
@@ -23,6 +23,7 @@ import { renderReportHtml } from './report/html.ts';
 import { renderReportPdf } from './report/pdf.ts';
 import { renderReportXlsx } from './report/xlsx.ts';
 import * as s from './indicators.schemas.ts';
+import * as v from './views.schemas.ts';
 
 // Who may do what: every signed-in role reads; planners (and administrators) run the computation;
 // administrators keep the registry, targets, statistics, reported figures and settings; the
@@ -187,30 +188,30 @@ const runs = endpoint(s.runs, async (req) => listRuns((await ready(req)).db, req
 
 // ---- what the pages read --------------------------------------------------------------------
 
-const dashboardView = endpoint(s.dashboard, async (req) => {
+const dashboardView = endpoint(v.dashboard, async (req) => {
   const { db, config } = await ready(req);
   return dashboard(db, config, req.query);
 });
 
-const mapView = endpoint(s.map, async (req) => {
+const mapView = endpoint(v.map, async (req) => {
   const { db, config } = await ready(req);
   return indicatorMap(db, config, req.query);
 });
 
-const evaluation = endpoint(s.evaluation, async (req) => {
+const evaluation = endpoint(v.evaluation, async (req) => {
   const { db, config } = await ready(req);
   return evaluationView(db, config, req.query);
 });
 
 // ---- alerts ---------------------------------------------------------------------------------
 
-const alerts = endpoint(s.alerts, async (req) => listAlerts((await ready(req)).db, req.user, req.query));
+const alerts = endpoint(v.alerts, async (req) => listAlerts((await ready(req)).db, req.user, req.query));
 
-const alert = endpoint(s.alert, async (req) => getAlert(req.server.ctx.db, req.params.id, req.user));
+const alert = endpoint(v.alert, async (req) => getAlert(req.server.ctx.db, req.params.id, req.user));
 
-const acknowledge = endpoint(s.acknowledge, async (req) => acknowledgeAlert(req.server.ctx.db, req.params.id, req.body?.note, req.user));
+const acknowledge = endpoint(v.acknowledge, async (req) => acknowledgeAlert(req.server.ctx.db, req.params.id, req.body?.note, req.user));
 
-const addNote = endpoint(s.note, async (req, reply) =>
+const addNote = endpoint(v.note, async (req, reply) =>
   reply.code(201).send(await addAlertNote(req.server.ctx.db, req.params.id, req.body.body, req.user)),
 );
 
@@ -229,13 +230,13 @@ const content = async (req: FastifyRequest, year: number) => {
   return reportContent(db, config, year);
 };
 
-const report = endpoint(s.report, async (req) => content(req, req.params.year));
+const report = endpoint(v.report, async (req) => content(req, req.params.year));
 
-const reportHtml = endpoint(s.reportHtml, async (req, reply) =>
+const reportHtml = endpoint(v.reportHtml, async (req, reply) =>
   reply.type('text/html; charset=utf-8').send(renderReportHtml(await content(req, req.params.year))),
 );
 
-const reportPdf = endpoint(s.reportPdf, async (req, reply) => {
+const reportPdf = endpoint(v.reportPdf, async (req, reply) => {
   const pdf = await renderReportPdf(await content(req, req.params.year));
   return reply
     .type('application/pdf')
@@ -243,7 +244,7 @@ const reportPdf = endpoint(s.reportPdf, async (req, reply) => {
     .send(pdf);
 });
 
-const reportXlsx = endpoint(s.reportXlsx, async (req, reply) => {
+const reportXlsx = endpoint(v.reportXlsx, async (req, reply) => {
   const x = await renderReportXlsx(await content(req, req.params.year));
   return reply
     .type(XLSX)
