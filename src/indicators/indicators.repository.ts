@@ -48,6 +48,11 @@ export async function settings(q: Queryable): Promise<Map<string, unknown>> {
   );
 }
 
+/** Serialises loading the defaults: requests arriving together on a fresh database load them once. */
+export async function lockDefaults(q: Queryable): Promise<void> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext('indicator_defaults'))`);
+}
+
 export async function putSetting(q: Queryable, key: string, value: unknown, user: string): Promise<void> {
   await q.query(
     `INSERT INTO indicator_setting (key, value, updated_by) VALUES ($1, $2, $3)

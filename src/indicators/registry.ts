@@ -149,6 +149,7 @@ export async function ensureDefaults(db: Db): Promise<void> {
   if ((await seededVersion(db)) >= DEFAULTS.version) return;
   await db.transaction(async (tx) => {
     // Requests arriving together may all have found the defaults missing: the first one loads them.
+    await repo.lockDefaults(tx);
     if ((await seededVersion(tx)) >= DEFAULTS.version) return;
     let defs = 0;
     let targets = 0;
