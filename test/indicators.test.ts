@@ -22,6 +22,8 @@ import { putStatistics } from '../src/indicators/statistics.ts';
 import { putReported } from '../src/indicators/values.ts';
 import { computeYear, type RunResult } from '../src/indicators/compute.ts';
 import { DEFAULTS } from '../src/indicators/registry.ts';
+import { STATUS } from '../src/server/errors.ts';
+import type { ErrorKind } from '../src/errors.ts';
 
 const ADMIN: User = { id: null, username: '王管理', name: '王管理', role: 'admin', districts: [], via: 'cli' };
 const MU = 15 / 10000; // 亩 per m²
@@ -201,6 +203,7 @@ for (const tdb of testDatabases()) {
       );
       await putReported(
         h.db,
+        cfg.districts,
         { indicator: 'DWGDPJSYD', region: WEST, year: 2025, value: 12.5, note: '西湖区 2025 年统计公报（测试）' },
         ADMIN.username,
       );
@@ -423,8 +426,8 @@ for (const tdb of testDatabases()) {
           undefined,
           ADMIN.username,
         ),
-        (e: { statusCode: number; problems: string[] }) => {
-          assert.equal(e.statusCode, 400);
+        (e: { kind: ErrorKind; problems: string[] }) => {
+          assert.equal(STATUS[e.kind], 400);
           for (const f of ['name', 'dimension', 'params.unit', 'decimals', 'better', 'baseYear', 'warning.mode', 'definition'])
             assert.ok(
               e.problems.some((p) => p.startsWith(f)),

@@ -9,7 +9,7 @@
 // fast-json-stringify drops properties a response schema does not list and turns null into ""
 // or 0 where the schema does not allow null. A preSerialization hook records what each handler
 // returned and an onSend hook what went out: the two must be equal, for every JSON response
-// the review and access flows below produce. Embedded PGlite only: this is about the document
+// the review, access and indicator flows below produce. Embedded PGlite only: this is about the document
 // and the serialisation, not the database.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +19,7 @@ import { sq, fc } from './helpers/city.ts';
 import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { memoryReader } from './helpers/memory-reader.ts';
+import { loadIndicatorCity, WEST } from './helpers/indicators-city.ts';
 import { buildApp } from '../src/server/app.ts';
 import { importFile, importFromReader } from '../src/importers/pipeline.ts';
 
@@ -445,5 +446,76 @@ describe('access responses pass through their schemas whole', () => {
 
     assert.equal((await call('GET', '/api/access/runs/9999')).json().code, 'not_found');
     assertNothingStripped(rec.exchanges, 15);
+  });
+});
+
+// ---- indicators: real responses are not stripped ---------------------------------------------
+
+describe('indicator responses pass through their schemas whole', () => {
+  let h: Awaited<ReturnType<typeof tdb.open>>;
+  let rec: Awaited<ReturnType<typeof recordedApp>>;
+  let admin: Record<string, string>;
+  const call = async (method: InjectOptions['method'], url: string, payload?: unknown) => {
+    const r = await rec.app.inject({ method, url, payload: payload as object, headers: admin });
+    return { status: r.statusCode, json: () => r.json(), body: r.body };
+  };
+
+  before(async () => {
+    h = await tdb.open();
+    await loadIndicatorCity(h.db, h.config);
+    rec = await recordedApp(h);
+    admin = await authHeaders(h.db, 'admin');
+  });
+  after(async () => {
+    await rec.app.close();
+    await h.close();
+  });
+
+  test('registry, statistics, reported values, compute runs, dashboard, map, evaluation, alerts, settings, report', async () => {
+    const ok = async (method: InjectOptions['method'], url: string, payload?: unknown, status = 200) => {
+      const r = await call(method, url, payload);
+      assert.equal(r.status, status, `${method} ${url}: ${r.body.slice(0, 300)}`);
+      return r.json();
+    };
+    await ok('PUT', '/api/indicators/statistics', { items: [{ code: 'GDP', region: WEST, year: 2026, value: 0.3, source: null }] });
+    const reported = await ok('PUT', '/api/indicators/values/reported', {
+      indicator: 'DWGDPJSYD',
+      region: WEST,
+      year: 2025,
+      value: 12.5,
+      note: '统计公报（测试）',
+    });
+    assert.equal(reported.runId, null, 'null stays null');
+    const thisYear = Number(h.config.clock.today().slice(0, 4));
+    const run = await ok('POST', '/api/indicators/compute', { year: thisYear }, 201);
+    assert.ok(run.indicators[0].districts.length > 0, 'district values are kept');
+    assert.ok(Object.keys(run.indicators[0].city.provenance).length > 0, 'provenance is kept');
+    const def = await ok('GET', '/api/indicators/definitions/GDBYL');
+    assert.ok(def.warning.mode && Object.keys(def.params).length > 0, "a definition's warning and params are kept");
+    for (const url of [
+      '/api/indicators/kinds',
+      '/api/indicators/definitions',
+      `/api/indicators/targets?region=${WEST}`,
+      '/api/indicators/statistics',
+      '/api/indicators/values',
+      '/api/indicators/runs',
+      '/api/indicators/dashboard',
+      `/api/indicators/dashboard?region=${WEST}`,
+      '/api/indicators/map?indicator=GDBYL',
+      '/api/indicators/evaluation',
+      '/api/indicators/alerts',
+      '/api/indicators/settings',
+      `/api/indicators/reports/${thisYear}`,
+    ])
+      await ok('GET', url);
+    const map = await ok('GET', '/api/indicators/map?indicator=DTTHL');
+    assert.ok(map.features[0].geometry.coordinates, 'district outlines keep their coordinates');
+    await ok('PUT', '/api/indicators/definitions/GDBYL', { enabled: false });
+    await ok('PUT', '/api/indicators/settings/webhook', { url: null });
+    const bad = await call('PUT', '/api/indicators/targets', { indicator: 'NOPE', region: '999999', year: 2030, value: 1 });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.json().problems.length > 0);
+    assert.equal((await call('GET', '/api/indicators/alerts/9999')).json().code, 'not_found');
+    assertNothingStripped(rec.exchanges, 20);
   });
 });

@@ -159,3 +159,12 @@ export async function addNote(q: Queryable, alertId: number, author: string, bod
     ])
   ).rows[0].id;
 }
+
+/** Name and unit of every indicator in the registry, for the alert lists. */
+export async function indicatorNames(q: Queryable): Promise<{ code: string; name: string; unit: string }[]> {
+  return (
+    await q.query<{ code: string; name: string; unit: string }>(
+      `SELECT code, definition->>'name' AS name, coalesce(definition->>'unit', '') AS unit FROM indicator_def`,
+    )
+  ).rows;
+}

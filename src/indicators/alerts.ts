@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../db/index.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { IllegalTransition, Invalid, NotFound } from '../errors.ts';
 import * as repo from './alerts.repository.ts';
 import type { Evaluated } from './evaluation.ts';
 import type { IndicatorDef, Region } from './types.ts';
@@ -149,10 +149,7 @@ export async function syncAlert(
 }
 
 async function names(q: Queryable): Promise<Map<string, { name: string; unit: string }>> {
-  const r = await q.query<{ code: string; name: string; unit: string }>(
-    `SELECT code, definition->>'name' AS name, coalesce(definition->>'unit', '') AS unit FROM indicator_def`,
-  );
-  return new Map(r.rows.map((x) => [x.code, { name: x.name, unit: x.unit }]));
+  return new Map((await repo.indicatorNames(q)).map((x) => [x.code, { name: x.name, unit: x.unit }]));
 }
 
 /** District officers see the alerts of their districts only. */
@@ -173,7 +170,7 @@ export async function listAlerts(
 export async function getAlert(q: Queryable, id: number, user: User | undefined) {
   const r = await repo.alert(q, id);
   const s = scope(user);
-  if (!r || (s && !s.includes(r.region))) throw new HttpError(404, `预警 #${id} 不存在 (no such alert)`);
+  if (!r || (s && !s.includes(r.region))) throw new NotFound(`预警 #${id} 不存在 (no such alert)`);
   return {
     ...toAlert(r, await names(q)),
     noteList: (await repo.notes(q, id)).map((n) => ({ id: n.id, author: n.author, body: n.body, createdAt: n.created_at })),
@@ -184,12 +181,10 @@ export async function acknowledgeAlert(db: Db, id: number, note: string | undefi
   await db.transaction(async (tx) => {
     const r = await repo.alert(tx, id, true);
     const s = scope(user);
-    if (!r || (s && !s.includes(r.region))) throw new HttpError(404, `预警 #${id} 不存在 (no such alert)`);
+    if (!r || (s && !s.includes(r.region))) throw new NotFound(`预警 #${id} 不存在 (no such alert)`);
     if (r.status !== 'open')
-      throw new HttpError(
-        409,
+      throw new IllegalTransition(
         `预警 #${id} 当前为「${r.status === 'acknowledged' ? '已确认' : '已解除'}」，只能确认待处理的预警 (only open alerts can be acknowledged)`,
-        'illegal_transition',
       );
     await repo.acknowledge(tx, id, user.username);
     const nid = note?.trim() ? await repo.addNote(tx, id, user.username, note.trim()) : null;
@@ -207,11 +202,11 @@ export async function acknowledgeAlert(db: Db, id: number, note: string | undefi
 
 export async function addAlertNote(db: Db, id: number, body: string, user: User) {
   const text = body.trim();
-  if (!text || text.length > 2000) throw new HttpError(400, 'body: 备注为 1–2000 字 (a note of 1 to 2000 characters)');
+  if (!text || text.length > 2000) throw new Invalid('body: 备注为 1–2000 字 (a note of 1 to 2000 characters)');
   await db.transaction(async (tx) => {
     const r = await repo.alert(tx, id, true);
     const s = scope(user);
-    if (!r || (s && !s.includes(r.region))) throw new HttpError(404, `预警 #${id} 不存在 (no such alert)`);
+    if (!r || (s && !s.includes(r.region))) throw new NotFound(`预警 #${id} 不存在 (no such alert)`);
     const nid = await repo.addNote(tx, id, user.username, text);
     await appendAudit(tx, {
       actor: user.username,

@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import * as repo from './indicators.repository.ts';
 import * as alertRepo from './alerts.repository.ts';
 import * as layers from './layers.repository.ts';
@@ -31,7 +31,7 @@ async function kindContext(db: Db, config: Config, year: number, computed: Map<s
   const yearEnd = yearEndInstant(year);
   const layerCache = new Map<string, Promise<LayerAt | null>>();
   const city = await cityRegion(db);
-  const { regions } = await districtsAt(db, current ? null : yearEnd);
+  const { regions } = await districtsAt(db, config.districts, current ? null : yearEnd);
   const additive = new Set(DEFAULTS.statistics.filter((s) => s.additive).map((s) => s.code));
   const memo = new Map<string, Promise<unknown>>();
   return {
@@ -76,8 +76,7 @@ function ordered(all: DefRecord[], wanted: string[] | undefined): DefRecord[] {
   if (wanted) {
     const unknown = wanted.filter((c) => !byCode.has(c));
     if (unknown.length)
-      throw new HttpError(
-        404,
+      throw new NotFound(
         `指标 ${unknown.join('、')} 不存在或已停用 (unknown or disabled indicators; known: ${[...byCode.keys()].join(', ')})`,
       );
   }
@@ -86,7 +85,7 @@ function ordered(all: DefRecord[], wanted: string[] | undefined): DefRecord[] {
   const visit = (code: string, path: string[]) => {
     const d = byCode.get(code);
     if (!d || state.get(code) === 'done') return;
-    if (state.get(code) === 'visiting') throw new HttpError(400, `指标依赖成环 (circular dependency): ${[...path, code].join(' → ')}`);
+    if (state.get(code) === 'visiting') throw new Invalid(`指标依赖成环 (circular dependency): ${[...path, code].join(' → ')}`);
     state.set(code, 'visiting');
     for (const dep of indicatorKind(d.kind)?.dependsOn?.(d.params) ?? []) visit(dep, [...path, code]);
     state.set(code, 'done');
@@ -139,7 +138,7 @@ export interface RegionValue {
   level: 'green' | 'yellow' | 'red' | null;
   status: string;
   reason: string;
-  target: { year: number; value: number; bound: string; hard: boolean } | null;
+  target: { year: number; value: number; bound: 'min' | 'max'; hard: boolean } | null;
   provenance: Record<string, unknown>;
 }
 
@@ -175,8 +174,8 @@ export async function computeYear(db: Db, config: Config, year: number, o: { ind
   const t0 = performance.now();
   const today = config.clock.today();
   const clockYear = Number(today.slice(0, 4));
-  if (!Number.isInteger(year) || year < 1990) throw new HttpError(400, `year: 须为 1990 年以后的年份 (got ${year})`);
-  if (year > clockYear) throw new HttpError(400, `year: ${year} 年尚未到来，今天是 ${today} (cannot compute a future year)`);
+  if (!Number.isInteger(year) || year < 1990) throw new Invalid(`year: 须为 1990 年以后的年份 (got ${year})`);
+  if (year > clockYear) throw new Invalid(`year: ${year} 年尚未到来，今天是 ${today} (cannot compute a future year)`);
   const defs = ordered(await listDefinitions(db, { enabledOnly: true }), o.indicators);
 
   // Read everything first, outside the write transaction.
@@ -252,7 +251,7 @@ export async function computeYear(db: Db, config: Config, year: number, o: { ind
       indicators,
       alerts: { raised: count('raised'), escalated: count('escalated'), updated: count('updated'), resolved: count('resolved'), open },
     };
-    const summary = {
+    const summary: repo.RunSummary = {
       indicators: indicators.map((i) => ({ code: i.code, value: i.city.value, level: i.city.level })),
       alerts: result.alerts,
       earlierYears: earlier.map((e) => `${e.def.code}:${e.year}`),

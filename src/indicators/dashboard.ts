@@ -3,7 +3,7 @@
 // outlines), and the five-year evaluation view (一年一体检，五年一评估) comparing the years.
 import type { Config } from '../config.ts';
 import type { Queryable } from '../db/index.ts';
-import { HttpError } from '../server/errors.ts';
+import { NotFound } from '../errors.ts';
 import * as repo from './indicators.repository.ts';
 import * as layers from './layers.repository.ts';
 import { DIMENSIONS, listDefinitions } from './registry.ts';
@@ -36,9 +36,9 @@ export function rankDistricts(def: DefRecord, ev: Evaluation, districts: Region[
   return rows;
 }
 
-async function scope(q: Queryable, year: number) {
+async function scope(q: Queryable, config: Config, year: number) {
   const city = await cityRegion(q);
-  const { regions } = await districtsAt(q, null);
+  const { regions } = await districtsAt(q, config.districts, null);
   const defs = await listDefinitions(q, { enabledOnly: true });
   return { city, districts: regions, defs, year };
 }
@@ -51,9 +51,9 @@ export async function defaultYear(q: Queryable, config: Config): Promise<number>
 export async function dashboard(q: Queryable, config: Config, o: { year?: number; region?: string }) {
   const year = o.year ?? (await defaultYear(q, config));
   const today = config.clock.today();
-  const s = await scope(q, year);
+  const s = await scope(q, config, year);
   const region = !o.region || o.region === s.city.code ? s.city : s.districts.find((d) => d.code === o.region);
-  if (!region) throw new HttpError(404, `地区 ${o.region} 不是本市或其区县 (unknown region; use ${s.city.code} or a district code)`);
+  if (!region) throw new NotFound(`地区 ${o.region} 不是本市或其区县 (unknown region; use ${s.city.code} or a district code)`);
   const ev = await loadEvaluation(q, {
     indicators: s.defs.map((d) => d.code),
     regions: [s.city.code, ...s.districts.map((d) => d.code)],
@@ -116,14 +116,14 @@ export async function dashboard(q: Queryable, config: Config, o: { year?: number
   return { year, evaluatedOn: evaluationDate(year, today), region, city: s.city, districts: s.districts, years, counts, indicators };
 }
 
-/** One indicator by district as GeoJSON over the XZQ outlines (the choropleth of the map page). */
+/** One indicator by district as GeoJSON over the district outlines (the choropleth of the map page). */
 export async function indicatorMap(q: Queryable, config: Config, o: { indicator: string; year?: number }) {
   const year = o.year ?? (await defaultYear(q, config));
-  const s = await scope(q, year);
+  const s = await scope(q, config, year);
   const def = s.defs.find((d) => d.code === o.indicator);
-  if (!def) throw new HttpError(404, `指标 ${o.indicator} 不存在或已停用 (unknown or disabled indicator)`);
-  const xzq = await layers.layerAt(q, 'XZQ', null);
-  const outlines = xzq ? await layers.districtOutlines(q, xzq) : [];
+  if (!def) throw new NotFound(`指标 ${o.indicator} 不存在或已停用 (unknown or disabled indicator)`);
+  const xzq = await layers.layerAt(q, config.districts.layer, null);
+  const outlines = xzq ? await layers.districtOutlines(q, config.districts, xzq) : [];
   const ev = await loadEvaluation(q, {
     indicators: [def.code],
     regions: [s.city.code, ...s.districts.map((d) => d.code)],
@@ -155,7 +155,7 @@ export async function indicatorMap(q: Queryable, config: Config, o: { indicator:
           rank: r?.rank ?? null,
           reason: r?.reason ?? '',
         },
-        geometry: JSON.parse(o.g) as unknown,
+        geometry: JSON.parse(o.g) as { type: string; coordinates: unknown },
       };
     }),
   };
@@ -166,9 +166,9 @@ export async function evaluationView(q: Queryable, config: Config, o: { to?: num
   const to = o.to ?? (await defaultYear(q, config));
   const span = Math.min(Math.max(o.span ?? 5, 2), 15);
   const years = Array.from({ length: span }, (_, i) => to - span + 1 + i);
-  const s = await scope(q, to);
+  const s = await scope(q, config, to);
   const region = !o.region || o.region === s.city.code ? s.city : s.districts.find((d) => d.code === o.region);
-  if (!region) throw new HttpError(404, `地区 ${o.region} 不是本市或其区县 (unknown region)`);
+  if (!region) throw new NotFound(`地区 ${o.region} 不是本市或其区县 (unknown region)`);
   const ev = await loadEvaluation(q, { indicators: s.defs.map((d) => d.code), regions: [region.code], today: config.clock.today() });
   const order = (d: string) => {
     const i = DIMENSIONS.indexOf(d);

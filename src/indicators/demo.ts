@@ -22,10 +22,11 @@ const unit = (code: string, salt: string) =>
 export async function seedIndicatorDemo(db: Db, config: Config): Promise<{ statistics: number; runs: number[] }> {
   await ensureDefaults(db);
   const clockYear = Number(config.clock.today().slice(0, 4));
-  const { regions } = await districtsAt(db, null);
+  const { regions } = await districtsAt(db, config.districts, null);
   const dltb = await layers.layerAt(db, 'DLTB', null);
   const czk = await layers.layerAt(db, 'CZKFBJ', null);
-  const xzq = await layers.layerAt(db, 'XZQ', null);
+  const at = await layers.layerAt(db, config.districts.layer, null);
+  const xzq = at && { ...at, codeField: config.districts.codeField };
   if (!dltb || !regions.length) return { statistics: 0, runs: [] };
   const codes = regions.map((r) => r.code);
   // The same land classes the default definitions use (default-indicators.json).

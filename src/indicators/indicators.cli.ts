@@ -59,7 +59,7 @@ export async function cmdIndicators(config: Config, a: Args): Promise<void> {
         if (action === 'import') {
           const file = a._[3];
           if (!file) throw new UsageError('usage: onemap indicators targets import FILE.xlsx|FILE.csv');
-          const r = await importTargets(db, await readFile(file), basename(file), actor());
+          const r = await importTargets(db, config.districts, await readFile(file), basename(file), actor());
           if (a.flags.json) return print(r);
           console.log(`已导入 ${r.imported} 个目标值（新增 ${r.created}，更新 ${r.updated}）`);
           return;

@@ -48,6 +48,11 @@ export async function settings(q: Queryable): Promise<Map<string, unknown>> {
   );
 }
 
+/** Serialises loading the defaults: requests arriving together on a fresh database load them once. */
+export async function lockDefaults(q: Queryable): Promise<void> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext('indicator_defaults'))`);
+}
+
 export async function putSetting(q: Queryable, key: string, value: unknown, user: string): Promise<void> {
   await q.query(
     `INSERT INTO indicator_setting (key, value, updated_by) VALUES ($1, $2, $3)
@@ -177,7 +182,14 @@ export async function insertRun(q: Queryable, r: { year: number; asOf: string; i
   ).rows[0].id;
 }
 
-export async function finishRun(q: Queryable, id: number, summary: unknown, durationMs: number): Promise<void> {
+/** What a run wrote, as kept with it: each indicator's city value and level, the alert counts, the earlier years filled in. */
+export interface RunSummary {
+  indicators: { code: string; value: number | null; level: 'green' | 'yellow' | 'red' | null }[];
+  alerts: { raised: number; escalated: number; updated: number; resolved: number; open: number };
+  earlierYears: string[];
+}
+
+export async function finishRun(q: Queryable, id: number, summary: RunSummary, durationMs: number): Promise<void> {
   await q.query(`UPDATE indicator_run SET summary = $2, duration_ms = $3 WHERE id = $1`, [id, JSON.stringify(summary), durationMs]);
 }
 
@@ -186,7 +198,7 @@ export interface RunRow {
   year: number;
   as_of: string;
   indicators: string[];
-  summary: Record<string, unknown>;
+  summary: RunSummary;
   duration_ms: number | null;
   created_by: string;
   created_at: string;

@@ -1,308 +1,422 @@
-// Request and response schemas of /api/indicators/… (OpenAPI at /api/docs). Responses are declared
-// as open objects so nothing the services return is stripped or coerced (null stays null); their
-// shapes are the TypeScript types named in each description.
-import { errorSchema } from '../server/errors.ts';
+// Request and response schemas of /api/indicators/… (decision 0007): the registry, targets and
+// statistics, values and compute runs, settings, and the building blocks views.schemas.ts (the
+// dashboard, map and five-year view, alerts and the yearly check-up report) shares. Responses are closed and name every property the services return;
+// only a value's provenance and a definition's params (the computation kind's own parameters) are
+// free objects.
+import {
+  Type,
+  Obj,
+  Str,
+  Int,
+  Num,
+  Bool,
+  Nullable,
+  Maybe,
+  Enum,
+  List,
+  Dict,
+  Year,
+  READ_ERRORS,
+  WRITE_ERRORS,
+  UPLOAD_ERRORS,
+  type Static,
+} from '../schema.ts';
 
-const TAGS = ['indicators'];
-const loose = (description: string) => ({ type: 'object', additionalProperties: true, description }) as const;
-const list = (description: string) => ({ type: 'array', items: { type: 'object', additionalProperties: true }, description }) as const;
-const err = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, errorSchema]));
-const READ_ERRORS = err(400, 401, 403, 404);
-const WRITE_ERRORS = err(400, 401, 403, 404, 409);
+export const tags = ['indicators'];
 
-const code = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$', description: 'indicator code, e.g. GDBYL' } as const;
-const region = { type: 'string', pattern: '^[0-9]{6}$', description: 'GB/T 2260 region code: 330100 the city, or a district' } as const;
-const year = { type: 'integer', minimum: 1990, maximum: 2100 } as const;
-const format = { type: 'string', enum: ['xlsx', 'csv'], description: 'default xlsx' } as const;
-const codeParam = { type: 'object', required: ['code'], properties: { code } } as const;
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
-const yearParam = { type: 'object', required: ['year'], properties: { year } } as const;
-const keyParams = { type: 'object', required: ['indicator', 'region', 'year'], properties: { indicator: code, region, year } } as const;
-const deleted = { 200: loose('{ deleted: { indicator, region, year } }') };
+// ---- building blocks ------------------------------------------------------------------------
+
+export const IndicatorCode = Str({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$', description: 'indicator code, e.g. GDBYL' });
+export const RegionParam = Str({ pattern: '^[0-9]{6}$', description: 'GB/T 2260 region code: 330100 the city, or a district' });
+export const Level = Enum(['green', 'yellow', 'red']);
+export const AlertLevel = Enum(['yellow', 'red']);
+export const Better = Enum(['higher', 'lower']);
+export const Aggregate = Enum(['annual', 'cumulative']);
+export const Bound = Enum(['min', 'max'], { description: 'min: reach at least (≥); max: at most (≤)' });
+export const ValueSource = Enum(['computed', 'reported']);
+export const Provenance = Dict(undefined, { description: 'layer versions, ledger state, run ids and statistics the value comes from' });
+const Format = Enum(['xlsx', 'csv'], { description: 'default xlsx' });
+
+export const Region = Obj({ code: Str(), name: Str(), level: Enum(['city', 'district']) });
+export const Bands = Obj({ green: Num(), yellow: Num() });
+export const Counts = Obj({ green: Int(), yellow: Int(), red: Int(), none: Int() });
+
+export const RankedDistrict = Obj({
+  code: Str(),
+  name: Str(),
+  value: Nullable(Num()),
+  level: Nullable(Level),
+  reason: Str(),
+  rank: Nullable(Int()),
+});
+
+const Warning = Obj({
+  mode: Enum(['progress', 'annual', 'level']),
+  bands: Type.Optional(Bands),
+  floorMargin: Type.Optional(Num()),
+  baseline: Type.Optional(Enum(['zero', 'base-year-value'])),
+});
+
+/** The fields of an indicator definition (types.ts IndicatorDef), as stored and as sent. */
+const defFields = {
+  name: Str(),
+  nameEn: Type.Optional(Str()),
+  dimension: Str({ description: '安全, 创新, 协调, 绿色, 开放 or 共享' }),
+  definition: Str(),
+  basis: Type.Optional(Str()),
+  kind: Str({ description: 'a computation kind (GET /api/indicators/kinds)' }),
+  params: Dict(undefined, { description: "the kind's parameters" }),
+  unit: Str(),
+  decimals: Int(),
+  better: Better,
+  regionLevels: List(Enum(['city', 'district'])),
+  period: Enum(['year']),
+  aggregate: Aggregate,
+  baseYear: Type.Optional(Int()),
+  warning: Warning,
+  department: Type.Optional(Str()),
+  order: Type.Optional(Int()),
+};
+
+export const DefRecord = Obj({
+  code: Str(),
+  ...defFields,
+  builtin: Bool(),
+  enabled: Bool(),
+  updatedBy: Str(),
+  updatedAt: Str(),
+});
+export type DefRecord = Static<typeof DefRecord>;
+
+export const Target = Obj({
+  indicator: Str(),
+  region: Str(),
+  regionName: Str(),
+  year: Int(),
+  value: Num(),
+  bound: Bound,
+  hard: Bool(),
+  baseYear: Nullable(Int()),
+  baseline: Nullable(Num()),
+  source: Str(),
+  updatedBy: Type.Optional(Str()),
+  updatedAt: Type.Optional(Str()),
+});
+
+export const StoredValue = Obj({
+  indicator: Str(),
+  region: Str(),
+  year: Int(),
+  source: ValueSource,
+  value: Nullable(Num()),
+  note: Nullable(Str()),
+  provenance: Provenance,
+  runId: Nullable(Int()),
+  updatedBy: Str(),
+  updatedAt: Str(),
+});
+
+export const TargetBrief = Obj({ year: Int(), value: Num(), bound: Bound, hard: Bool() });
+
+export const RegionValue = Obj({
+  value: Nullable(Num()),
+  source: Nullable(ValueSource),
+  computedValue: Nullable(Num()),
+  note: Nullable(Str()),
+  cumulative: Nullable(Num()),
+  level: Nullable(Level),
+  status: Str(),
+  reason: Str(),
+  target: Nullable(TargetBrief),
+  provenance: Provenance,
+});
+
+export const RunResult = Obj({
+  runId: Int(),
+  year: Int(),
+  evaluatedOn: Str(),
+  current: Bool(),
+  city: Region,
+  districts: List(Region),
+  durationMs: Num(),
+  indicators: List(
+    Obj({
+      code: Str(),
+      name: Str(),
+      unit: Str(),
+      decimals: Int(),
+      dimension: Str(),
+      city: RegionValue,
+      districts: List(Obj({ code: Str(), name: Str(), ...RegionValue.properties })),
+    }),
+  ),
+  alerts: Obj({ raised: Int(), escalated: Int(), updated: Int(), resolved: Int(), open: Int() }),
+  webhook: List(Obj({ alertId: Int(), status: Str() })),
+});
+
+const AlertCounts = Obj({ raised: Int(), escalated: Int(), updated: Int(), resolved: Int(), open: Int() });
+export const Run = Obj({
+  runId: Int(),
+  year: Int(),
+  asOf: Str(),
+  indicators: List(Str()),
+  summary: Obj({
+    indicators: List(Obj({ code: Str(), value: Nullable(Num()), level: Nullable(Level) })),
+    alerts: AlertCounts,
+    earlierYears: List(Str()),
+  }),
+  durationMs: Nullable(Num()),
+  createdBy: Str(),
+  createdAt: Str(),
+});
+
+export const Settings = Obj({
+  city: Obj({ code: Str(), name: Str() }),
+  warning: Obj({ bands: Bands, floorMargin: Num() }),
+  webhook: Obj({ url: Nullable(Str()), enabled: Bool(), minLevel: AlertLevel, timeoutMs: Int() }),
+});
+
+const CodeParams = Obj({ code: IndicatorCode });
+const KeyParams = Obj({ indicator: IndicatorCode, region: RegionParam, year: Year });
+export const YearParams = Obj({ year: Year });
+const Deleted = Obj({ deleted: Obj({ indicator: Str(), region: Str(), year: Int() }) });
+
+export const binary = (description: string, types: Record<string, 'binary' | 'text'>) => ({
+  description,
+  content: Object.fromEntries(
+    Object.entries(types).map(([t, k]) => [t, { schema: k === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' } }]),
+  ),
+});
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+// ---- the registry ---------------------------------------------------------------------------
 
 export const kinds = {
-  tags: TAGS,
+  tags,
   summary: '计算类型与统计数 (computation kinds an indicator may name, with their parameters; statistic codes)',
-  response: { 200: loose('{ kinds: [{ name, label, description, params }], statistics: [{ code, name, unit }] }'), ...READ_ERRORS },
+  response: {
+    200: Obj({
+      kinds: List(
+        Obj({
+          name: Str(),
+          label: Str(),
+          description: Str(),
+          params: List(Obj({ name: Str(), type: Str(), required: Bool(), description: Str() })),
+        }),
+      ),
+      statistics: List(Obj({ code: Str(), name: Str(), unit: Str(), additive: Bool() })),
+    }),
+    ...READ_ERRORS,
+  },
 };
 
 export const definitions = {
-  tags: TAGS,
+  tags,
   summary: '指标模型列表 (the indicator registry: every definition)',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { enabled: { type: 'boolean', description: 'only indicators that are switched on' } },
-  },
-  response: { 200: list('DefRecord (types.ts)'), ...READ_ERRORS },
+  querystring: Obj({ enabled: Type.Optional(Bool({ description: 'only indicators that are switched on' })) }),
+  response: { 200: List(DefRecord), ...READ_ERRORS },
 };
 
 export const definition = {
-  tags: TAGS,
+  tags,
   summary: '指标定义 (one indicator definition)',
-  params: codeParam,
-  response: { 200: loose('DefRecord (types.ts)'), ...READ_ERRORS },
+  params: CodeParams,
+  response: { 200: DefRecord, ...READ_ERRORS },
 };
+
+export const DefinitionBody = Obj(
+  {
+    name: Type.Optional(defFields.name),
+    nameEn: defFields.nameEn,
+    dimension: Type.Optional(defFields.dimension),
+    definition: Type.Optional(defFields.definition),
+    basis: defFields.basis,
+    kind: Type.Optional(defFields.kind),
+    params: Type.Optional(defFields.params),
+    unit: Type.Optional(defFields.unit),
+    decimals: Type.Optional(defFields.decimals),
+    better: Type.Optional(defFields.better),
+    regionLevels: Type.Optional(defFields.regionLevels),
+    period: Type.Optional(defFields.period),
+    aggregate: Type.Optional(defFields.aggregate),
+    baseYear: defFields.baseYear,
+    warning: Type.Optional(defFields.warning),
+    department: defFields.department,
+    order: defFields.order,
+    enabled: Type.Optional(Bool({ description: 'switch the indicator on or off; sent alone it changes nothing else' })),
+  },
+  {
+    description:
+      'IndicatorDef (types.ts): name, nameEn?, dimension, definition, basis?, kind, params, unit, decimals, better, regionLevels, period, aggregate, baseYear?, warning, department?, order?; or only { enabled }. Checked as a whole: every problem names its field.',
+  },
+);
 
 export const putDefinition = {
-  tags: TAGS,
+  tags,
   summary: '新增或修改指标 (add or retune an indicator without code: name, dimension, kind, params, unit, warning; or only { enabled })',
-  params: codeParam,
-  body: {
-    type: 'object',
-    additionalProperties: true,
-    description:
-      'IndicatorDef (types.ts): name, nameEn?, dimension (安全/创新/协调/绿色/开放/共享), definition, basis?, kind (GET /api/indicators/kinds), params, unit, decimals, better (higher/lower), regionLevels, period (year), aggregate (annual/cumulative), baseYear?, warning { mode: progress/annual/level, bands?, floorMargin?, baseline? }, department?, order?; enabled?',
-    properties: { enabled: { type: 'boolean' } },
-  },
-  response: { 200: loose('DefRecord (types.ts)'), ...WRITE_ERRORS },
+  params: CodeParams,
+  body: DefinitionBody,
+  response: { 200: DefRecord, ...WRITE_ERRORS },
 };
+
+// ---- targets and statistics -----------------------------------------------------------------
 
 export const targets = {
-  tags: TAGS,
+  tags,
   summary: '目标值 (targets: the seed-003 table, Hangzhou figures, entered targets)',
-  querystring: { type: 'object', additionalProperties: false, properties: { indicator: code, region, year } },
-  response: { 200: list('Target (types.ts)'), ...READ_ERRORS },
+  querystring: Obj({ indicator: Type.Optional(IndicatorCode), region: Type.Optional(RegionParam), year: Type.Optional(Year) }),
+  response: { 200: List(Target), ...READ_ERRORS },
 };
 
+export const TargetBody = Obj({
+  indicator: IndicatorCode,
+  region: RegionParam,
+  regionName: Type.Optional(Str({ maxLength: 50 })),
+  year: Year,
+  value: Num(),
+  bound: Type.Optional(Enum(['min', 'max'], { description: 'min: reach at least (≥, default); max: at most (≤)' })),
+  hard: Type.Optional(Bool({ description: 'a floor/ceiling that is red at once when breached' })),
+  baseYear: Type.Optional(Nullable(Int({ description: 'progress counts from the end of this year' }))),
+  baseline: Type.Optional(Nullable(Num())),
+  source: Type.Optional(Str({ maxLength: 500, description: 'the document the figure comes from' })),
+});
+
 export const putTarget = {
-  tags: TAGS,
+  tags,
   summary: '录入目标值 (add or replace the target of an indicator for a region and year)',
-  body: {
-    type: 'object',
-    required: ['indicator', 'region', 'year', 'value'],
-    additionalProperties: false,
-    properties: {
-      indicator: code,
-      region,
-      regionName: { type: 'string', maxLength: 50 },
-      year,
-      value: { type: 'number' },
-      bound: { type: 'string', enum: ['min', 'max'], description: 'min: reach at least (≥, default); max: at most (≤)' },
-      hard: { type: 'boolean', description: 'a floor/ceiling that is red at once when breached' },
-      baseYear: { type: ['integer', 'null'], description: 'progress counts from the end of this year' },
-      baseline: { type: ['number', 'null'] },
-      source: { type: 'string', maxLength: 500, description: 'the document the figure comes from' },
-    },
-  },
-  response: { 200: loose('Target (types.ts)'), ...WRITE_ERRORS },
+  body: TargetBody,
+  response: { 200: Target, ...WRITE_ERRORS },
 };
 
 export const deleteTarget = {
-  tags: TAGS,
+  tags,
   summary: '删除目标值 (delete a target)',
-  params: keyParams,
-  response: { ...deleted, ...WRITE_ERRORS },
+  params: KeyParams,
+  response: { 200: Deleted, ...WRITE_ERRORS },
 };
 
-export const importTable = (summary: string) => ({
-  tags: TAGS,
-  summary,
+export const importTargets = {
+  tags,
   consumes: ['multipart/form-data'],
-  response: { 200: loose('{ imported, created, updated } or { saved }'), ...err(400, 401, 403, 413, 415) },
-});
+  summary: '目标值导入 (import targets from .xlsx or .csv; all or nothing)',
+  response: { 200: Obj({ imported: Int(), created: Int(), updated: Int() }), ...UPLOAD_ERRORS },
+};
 
-export const exportTable = (summary: string) => ({
-  tags: TAGS,
-  summary,
-  querystring: { type: 'object', additionalProperties: false, properties: { format, indicator: code, region, year } },
-  response: {
-    200: {
-      description: 'the table',
-      content: {
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
-        'text/csv': { schema: { type: 'string' } },
-      },
-    },
-    ...READ_ERRORS,
-  },
-});
+export const exportTargets = {
+  tags,
+  summary: '目标值导出 (targets as .xlsx or .csv)',
+  querystring: Obj({
+    format: Type.Optional(Format),
+    indicator: Type.Optional(IndicatorCode),
+    region: Type.Optional(RegionParam),
+    year: Type.Optional(Year),
+  }),
+  response: { 200: binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }), ...READ_ERRORS },
+};
 
 export const statistics = {
-  tags: TAGS,
+  tags,
   summary: '统计数 (statistics entered for the formulas: GDP, urban population …)',
-  querystring: { type: 'object', additionalProperties: false, properties: { code: { type: 'string', maxLength: 40 }, region, year } },
-  response: { 200: list('{ code, region, year, value, source, updatedBy }'), ...READ_ERRORS },
+  querystring: Obj({ code: Type.Optional(Str({ maxLength: 40 })), region: Type.Optional(RegionParam), year: Type.Optional(Year) }),
+  response: {
+    200: List(Obj({ code: Str(), region: Str(), year: Int(), value: Num(), source: Nullable(Str()), updatedBy: Str() })),
+    ...READ_ERRORS,
+  },
 };
 
 export const putStatistics = {
-  tags: TAGS,
+  tags,
   summary: '录入统计数 (save statistics, all or nothing)',
-  body: {
-    type: 'object',
-    required: ['items'],
-    additionalProperties: false,
-    properties: {
-      items: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 5000,
-        items: {
-          type: 'object',
-          required: ['code', 'region', 'year', 'value'],
-          additionalProperties: false,
-          properties: { code: { type: 'string' }, region, year, value: { type: 'number' }, source: { type: ['string', 'null'] } },
-        },
-      },
-    },
-  },
-  response: { 200: loose('{ saved }'), ...WRITE_ERRORS },
+  body: Obj({
+    items: Type.Array(Obj({ code: Str(), region: RegionParam, year: Year, value: Num(), source: Maybe(Str()) }), {
+      minItems: 1,
+      maxItems: 5000,
+    }),
+  }),
+  response: { 200: Obj({ saved: Int() }), ...WRITE_ERRORS },
 };
 
+export const importStatistics = {
+  tags,
+  consumes: ['multipart/form-data'],
+  summary: '统计数导入 (import statistics such as GDP from .xlsx or .csv; all or nothing)',
+  response: { 200: Obj({ saved: Int() }), ...UPLOAD_ERRORS },
+};
+
+export const exportStatistics = {
+  tags,
+  summary: '统计数导出 (statistics as .xlsx or .csv)',
+  querystring: Obj({ format: Type.Optional(Format) }),
+  response: { 200: binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }), ...READ_ERRORS },
+};
+
+// ---- values and the compute run -------------------------------------------------------------
+
 export const values = {
-  tags: TAGS,
+  tags,
   summary: '指标数值与来源 (stored values: computed and reported, with provenance)',
-  querystring: { type: 'object', additionalProperties: false, properties: { year, region, indicator: code } },
-  response: { 200: list('{ indicator, region, year, source, value, note, provenance, runId, updatedBy, updatedAt }'), ...READ_ERRORS },
+  querystring: Obj({ year: Type.Optional(Year), region: Type.Optional(RegionParam), indicator: Type.Optional(IndicatorCode) }),
+  response: { 200: List(StoredValue), ...READ_ERRORS },
 };
 
 export const putReported = {
-  tags: TAGS,
+  tags,
   summary: '录入上报值 (an official reported figure; it takes precedence over the computed value)',
-  body: {
-    type: 'object',
-    required: ['indicator', 'region', 'year', 'value', 'note'],
-    additionalProperties: false,
-    properties: { indicator: code, region, year, value: { type: 'number' }, note: { type: 'string', minLength: 1, maxLength: 500 } },
-  },
-  response: { 200: loose('the stored value'), ...WRITE_ERRORS },
+  body: Obj({ indicator: IndicatorCode, region: RegionParam, year: Year, value: Num(), note: Str({ minLength: 1, maxLength: 500 }) }),
+  response: { 200: StoredValue, ...WRITE_ERRORS },
 };
 
 export const deleteReported = {
-  tags: TAGS,
+  tags,
   summary: '删除上报值 (delete a reported figure)',
-  params: keyParams,
-  response: { ...deleted, ...WRITE_ERRORS },
+  params: KeyParams,
+  response: { 200: Deleted, ...WRITE_ERRORS },
 };
 
 export const compute = {
-  tags: TAGS,
+  tags,
   summary: '计算指标 (compute the indicators of a year for the city and every district, assess, raise alerts)',
-  body: {
-    type: 'object',
-    required: ['year'],
-    additionalProperties: false,
-    properties: {
-      year,
-      indicators: { type: 'array', items: code, description: 'only these (and what they depend on); default all enabled' },
-    },
-  },
-  response: { 201: loose('RunResult (compute.ts)'), ...WRITE_ERRORS },
+  body: Obj({
+    year: Year,
+    indicators: Type.Optional(List(IndicatorCode, { description: 'only these (and what they depend on); default all enabled' })),
+  }),
+  response: { 201: RunResult, ...WRITE_ERRORS },
 };
 
 export const runs = {
-  tags: TAGS,
+  tags,
   summary: '计算记录 (compute runs, newest first)',
-  querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
-  response: { 200: list('{ runId, year, asOf, indicators, summary, durationMs, createdBy, createdAt }'), ...READ_ERRORS },
+  querystring: Obj({ limit: Type.Optional(Int({ minimum: 1, maximum: 500 })) }),
+  response: { 200: List(Run), ...READ_ERRORS },
 };
 
-export const dashboard = {
-  tags: TAGS,
-  summary: '监测看板 (dashboard of a year for the city or a district: values, targets, levels, trends, districts ranked)',
-  querystring: { type: 'object', additionalProperties: false, properties: { year, region } },
-  response: { 200: loose('dashboard (dashboard.ts)'), ...READ_ERRORS },
-};
-
-export const map = {
-  tags: TAGS,
-  summary: '指标分区县地图 (one indicator by district as GeoJSON over the district outlines)',
-  querystring: { type: 'object', required: ['indicator'], additionalProperties: false, properties: { indicator: code, year } },
-  response: { 200: loose('GeoJSON FeatureCollection; properties: code, name, value, level, rank, reason'), ...READ_ERRORS },
-};
-
-export const evaluation = {
-  tags: TAGS,
-  summary: '五年评估 (the indicators over five years, with the change over the period)',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { to: year, span: { type: 'integer', minimum: 2, maximum: 15 }, region },
-  },
-  response: { 200: loose('evaluationView (dashboard.ts)'), ...READ_ERRORS },
-};
-
-export const alerts = {
-  tags: TAGS,
-  summary: '预警清单 (alerts with the responsible department; district officers see their districts)',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      status: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'active'], description: 'active = open or acknowledged' },
-      level: { type: 'string', enum: ['yellow', 'red'] },
-      year,
-      indicator: code,
-      region,
-      limit: { type: 'integer', minimum: 1, maximum: 1000 },
-      offset: { type: 'integer', minimum: 0 },
-    },
-  },
-  response: { 200: loose('{ total, items: Alert[] } (alerts.ts)'), ...READ_ERRORS },
-};
-
-export const alert = {
-  tags: TAGS,
-  summary: '预警详情与备注 (one alert with its notes)',
-  params: idParam,
-  response: { 200: loose('Alert with noteList'), ...READ_ERRORS },
-};
-
-export const acknowledge = {
-  tags: TAGS,
-  summary: '确认预警 (acknowledge an open alert, optionally with a note)',
-  params: idParam,
-  body: { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } },
-  response: { 200: loose('Alert with noteList'), ...WRITE_ERRORS },
-};
-
-export const note = {
-  tags: TAGS,
-  summary: '预警备注 (add a note to an alert)',
-  params: idParam,
-  body: {
-    type: 'object',
-    required: ['body'],
-    additionalProperties: false,
-    properties: { body: { type: 'string', minLength: 1, maxLength: 2000 } },
-  },
-  response: { 201: loose('Alert with noteList'), ...WRITE_ERRORS },
-};
+// ---- settings -------------------------------------------------------------------------------
 
 export const settings = {
-  tags: TAGS,
+  tags,
   summary: '预警设置 (warning bands, floor margin, webhook, city)',
-  response: { 200: loose('IndicatorSettings (settings.ts)'), ...READ_ERRORS },
+  response: { 200: Settings, ...READ_ERRORS },
 };
 
 export const putSettings = {
-  tags: TAGS,
+  tags,
   summary: '修改预警设置 (change one settings group: warning, webhook or city)',
-  params: { type: 'object', required: ['key'], properties: { key: { type: 'string', enum: ['warning', 'webhook', 'city'] } } },
-  body: {
-    type: 'object',
-    additionalProperties: true,
-    description: 'warning: { bands: { green, yellow }, floorMargin }; webhook: { url, enabled, minLevel, timeoutMs }; city: { code, name }',
-  },
-  response: { 200: loose('IndicatorSettings (settings.ts)'), ...WRITE_ERRORS },
-};
-
-export const report = {
-  tags: TAGS,
-  summary: '体检评估报告内容 (the yearly check-up report as JSON)',
-  params: yearParam,
-  response: { 200: loose('ReportContent (report/content.ts)'), ...READ_ERRORS },
-};
-
-export const reportFile = (summary: string, type: string) => ({
-  tags: TAGS,
-  summary,
-  params: yearParam,
-  response: {
-    200: {
-      description: summary,
-      content: { [type]: { schema: type === 'text/html' ? { type: 'string' } : { type: 'string', format: 'binary' } } },
+  params: Obj({ key: Enum(['warning', 'webhook', 'city']) }),
+  body: Obj(
+    {
+      bands: Type.Optional(Bands),
+      floorMargin: Type.Optional(Num()),
+      url: Type.Optional(Nullable(Str())),
+      enabled: Type.Optional(Bool()),
+      minLevel: Type.Optional(AlertLevel),
+      timeoutMs: Type.Optional(Int()),
+      code: Type.Optional(Str({ description: 'city: GB/T 2260 code such as 330100' })),
+      name: Type.Optional(Str()),
     },
-    ...READ_ERRORS,
-  },
-});
+    {
+      description:
+        'warning: { bands: { green, yellow }, floorMargin }; webhook: { url, enabled, minLevel, timeoutMs }; city: { code, name }',
+    },
+  ),
+  response: { 200: Settings, ...WRITE_ERRORS },
+};

@@ -4,6 +4,7 @@
 // Layer ids and versions are catalogue integers written into the statements as literals so the
 // planner prunes the feature partitions (as farmland.repository.ts and review.repository.ts do).
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 
 export interface LayerRef {
   id: number;
@@ -38,25 +39,39 @@ export async function layerAt(
   return x ? { code: x.code, id: x.id, version: x.version, validFrom: x.valid_from } : null;
 }
 
-/** Districts of an XZQ version: GB/T 2260 code (XZQDM) and name (XZQMC). */
-export async function districts(q: Queryable, xzq: LayerRef): Promise<{ code: string; name: string }[]> {
+// The district layer's code and name fields come from the configuration (config.districts, checked
+// as identifiers at start); XZQDM / XZQMC by default.
+const code = (field: string, t: string) => `${t}.props->>'${field}'`;
+const name = (d: DistrictLayer, t: string) => `coalesce(${t}.props->>'${d.nameField}', ${t}.props->>'${d.codeField}')`;
+
+/** Districts of a version of the district layer: GB/T 2260 code and name. */
+export async function districts(q: Queryable, d: DistrictLayer, xzq: LayerRef): Promise<{ code: string; name: string }[]> {
   return (
     await q.query<{ code: string; name: string }>(
-      `SELECT DISTINCT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name
-       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`,
+      `SELECT DISTINCT ${code(d.codeField, 'f')} AS code, ${name(d, 'f')} AS name
+       FROM feature f WHERE ${alive('f', xzq)} AND ${code(d.codeField, 'f')} ~ '^[0-9]{6}$' ORDER BY 1`,
     )
   ).rows;
 }
 
-/** District outlines as GeoJSON geometries, simplified for a city-wide thematic map (~50 m). */
-export async function districtOutlines(q: Queryable, xzq: LayerRef): Promise<{ code: string; name: string; g: string }[]> {
+/** District outlines as GeoJSON geometries (RFC 7946: no crs member), simplified for a city-wide thematic map (~50 m). */
+export async function districtOutlines(
+  q: Queryable,
+  d: DistrictLayer,
+  xzq: LayerRef,
+): Promise<{ code: string; name: string; g: string }[]> {
   return (
     await q.query<{ code: string; name: string; g: string }>(
-      `SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name,
-            ST_AsGeoJSON(ST_SimplifyPreserveTopology(f.geom, 0.0005), 6) AS g
-       FROM feature f WHERE ${alive('f', xzq)} AND f.props->>'XZQDM' ~ '^[0-9]{6}$' ORDER BY 1`,
+      `SELECT ${code(d.codeField, 'f')} AS code, ${name(d, 'f')} AS name,
+            ST_AsGeoJSON(ST_SimplifyPreserveTopology(f.geom, 0.0005), 6, 0) AS g
+       FROM feature f WHERE ${alive('f', xzq)} AND ${code(d.codeField, 'f')} ~ '^[0-9]{6}$' ORDER BY 1`,
     )
   ).rows;
+}
+
+/** A version of the district layer with the field its district codes are in. */
+export interface DistrictsRef extends LayerRef {
+  codeField: string;
 }
 
 export interface AreaFilter {
@@ -85,7 +100,7 @@ export async function areaByDistrict(
   layer: LayerRef,
   f: AreaFilter,
   within: LayerRef | null,
-  xzq: LayerRef | null,
+  xzq: DistrictsRef | null,
   codes: string[],
   grid: number | null = null,
 ): Promise<DistrictArea[]> {
@@ -97,7 +112,7 @@ export async function areaByDistrict(
     where = `AND (x.props->>$2 = ANY($3::text[]) OR EXISTS (SELECT 1 FROM unnest($4::text[]) p WHERE starts_with(x.props->>$2, p)))`;
   }
   const spatial = xzq
-    ? `(SELECT d.props->>'XZQDM' FROM feature d WHERE ${alive('d', xzq)} AND d.geom && ST_PointOnSurface(x.geom) AND ST_Intersects(d.geom, ST_PointOnSurface(x.geom)) LIMIT 1)`
+    ? `(SELECT ${code(xzq.codeField, 'd')} FROM feature d WHERE ${alive('d', xzq)} AND d.geom && ST_PointOnSurface(x.geom) AND ST_Intersects(d.geom, ST_PointOnSurface(x.geom)) LIMIT 1)`
     : 'NULL::text';
   const inside = within
     ? `CASE WHEN c.covered THEN f.a WHEN c.n = 0 THEN 0

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import * as repo from './indicators.repository.ts';
 import { indicatorKind, indicatorKinds } from './kinds/index.ts';
 import { parseSeed003 } from './targets.seed.ts';
@@ -145,9 +145,12 @@ const toRecord = (r: repo.DefRow): DefRecord => ({
  * are never overwritten.
  */
 export async function ensureDefaults(db: Db): Promise<void> {
-  const seeded = (await repo.settings(db)).get('seeded') as { version?: number } | undefined;
-  if ((seeded?.version ?? 0) >= DEFAULTS.version) return;
+  const seededVersion = async (q: Queryable) => ((await repo.settings(q)).get('seeded') as { version?: number } | undefined)?.version ?? 0;
+  if ((await seededVersion(db)) >= DEFAULTS.version) return;
   await db.transaction(async (tx) => {
+    // Requests arriving together may all have found the defaults missing: the first one loads them.
+    await repo.lockDefaults(tx);
+    if ((await seededVersion(tx)) >= DEFAULTS.version) return;
     let defs = 0;
     let targets = 0;
     let reported = 0;
@@ -203,7 +206,7 @@ export async function listDefinitions(q: Queryable, o: { enabledOnly?: boolean }
 
 export async function getDefinition(q: Queryable, code: string): Promise<DefRecord> {
   const r = await repo.def(q, code);
-  if (!r) throw new HttpError(404, `指标 ${code} 不存在 (no indicator "${code}" in the registry)`);
+  if (!r) throw new NotFound(`指标 ${code} 不存在 (no indicator "${code}" in the registry)`);
   return toRecord(r);
 }
 
@@ -220,12 +223,10 @@ export async function putDefinition(
     const known = new Set((await repo.defs(tx, false)).map((r) => r.code));
     const problems = checkDefinition(d, known);
     if (problems.length)
-      throw new HttpError(
-        400,
-        `指标定义无效 (invalid indicator definition ${code}): ${problems.join('; ')}`,
-        'invalid_definition',
+      throw new Invalid(`指标定义无效 (invalid indicator definition ${code}): ${problems.join('; ')}`, {
+        code: 'invalid_definition',
         problems,
-      );
+      });
     const before = await repo.def(tx, code, true);
     const order = (d.order as number | undefined) ?? before?.sort_order ?? 1000;
     await repo.upsertDef(tx, {
@@ -252,7 +253,7 @@ export async function putDefinition(
 export async function setEnabled(db: Db, code: string, enabled: boolean, user: string): Promise<DefRecord> {
   await db.transaction(async (tx) => {
     const before = await repo.def(tx, code, true);
-    if (!before) throw new HttpError(404, `指标 ${code} 不存在 (no indicator "${code}" in the registry)`);
+    if (!before) throw new NotFound(`指标 ${code} 不存在 (no indicator "${code}" in the registry)`);
     await repo.upsertDef(tx, { code, definition: before.definition, builtin: before.builtin, enabled, order: before.sort_order, user });
     await appendAudit(tx, {
       actor: user,

@@ -3,7 +3,7 @@
 // stored values override them key by key. Every change is audited.
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import * as repo from './indicators.repository.ts';
 import { DEFAULTS, checkBands, type WebhookSettings } from './registry.ts';
 import type { Bands } from './types.ts';
@@ -57,11 +57,11 @@ function problems(key: string, v: Record<string, unknown>): string[] {
 /** Replaces part of one settings group; refused whole when any value is wrong. */
 export async function putSettings(db: Db, key: string, value: unknown, user: string): Promise<IndicatorSettings> {
   if (!['city', 'warning', 'webhook'].includes(key))
-    throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: city, warning, webhook)`);
+    throw new NotFound(`没有这个设置组 (unknown settings group "${key}"; known: city, warning, webhook)`);
   if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
+    throw new Invalid(`设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
   const p = problems(key, value as Record<string, unknown>);
-  if (p.length) throw new HttpError(400, `设置无效 (invalid settings): ${p.join('; ')}`, 'invalid_settings', p);
+  if (p.length) throw new Invalid(`设置无效 (invalid settings): ${p.join('; ')}`, { code: 'invalid_settings', problems: p });
   await db.transaction(async (tx) => {
     const before = (await getSettings(tx))[key as keyof IndicatorSettings];
     const merged = { ...before, ...(value as object) };

@@ -2,7 +2,7 @@
 // 万人, per region and year), entered by administrators or imported from XLSX/CSV. Audited.
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
 import * as repo from './indicators.repository.ts';
 import { DEFAULTS } from './registry.ts';
 import { readTable, writeTable } from './tables.ts';
@@ -42,7 +42,7 @@ function check(s: Statistic, where: string): string[] {
 export async function putStatistics(db: Db, items: Statistic[], user: string, source = 'API'): Promise<number> {
   const problems = items.flatMap((s, i) => check(s, `items[${i}].`));
   if (problems.length)
-    throw new HttpError(400, `统计数无效 (invalid statistics): ${problems.slice(0, 5).join('; ')}`, 'invalid_statistic', problems);
+    throw new Invalid(`统计数无效 (invalid statistics): ${problems.slice(0, 5).join('; ')}`, { code: 'invalid_statistic', problems });
   await db.transaction(async (tx) => {
     for (const s of items) await repo.upsertStatistic(tx, { ...s, source: s.source ?? null }, user);
     await appendAudit(tx, {
@@ -92,12 +92,10 @@ export async function importStatistics(db: Db, buf: Buffer, name: string, user: 
     if (!p.length) items.push(s);
   }
   if (problems.length)
-    throw new HttpError(
-      400,
-      `${name}: ${problems.length} 处错误，未导入任何统计数 (nothing imported): ${problems.slice(0, 5).join('; ')}`,
-      'import_rejected',
+    throw new Invalid(`${name}: ${problems.length} 处错误，未导入任何统计数 (nothing imported): ${problems.slice(0, 5).join('; ')}`, {
+      code: 'import_rejected',
       problems,
-    );
+    });
   return putStatistics(db, items, user, name);
 }
 

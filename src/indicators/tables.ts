@@ -3,7 +3,7 @@
 // problem names the file, the line and the column.
 import ExcelJS from 'exceljs';
 import { extname } from 'node:path';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
 import { parseCsv, toCsv } from './csv.ts';
 
 export interface TableRow {
@@ -30,10 +30,10 @@ export async function readTable(buf: Buffer, name: string, aliases: Record<strin
     try {
       await wb.xlsx.load(buf as unknown as Parameters<typeof wb.xlsx.load>[0]);
     } catch (e) {
-      throw new HttpError(400, `${name}: 不是有效的 XLSX 文件 (not a readable .xlsx: ${(e as Error).message})`, 'bad_file');
+      throw new Invalid(`${name}: 不是有效的 XLSX 文件 (not a readable .xlsx: ${(e as Error).message})`, { code: 'bad_file' });
     }
     const ws = wb.worksheets[0];
-    if (!ws) throw new HttpError(400, `${name}: 没有工作表 (the workbook has no sheet)`, 'bad_file');
+    if (!ws) throw new Invalid(`${name}: 没有工作表 (the workbook has no sheet)`, { code: 'bad_file' });
     grid = [];
     ws.eachRow({ includeEmpty: false }, (row, line) => {
       const cells: string[] = [];
@@ -43,18 +43,17 @@ export async function readTable(buf: Buffer, name: string, aliases: Record<strin
   } else if (ext === '.csv' || ext === '.txt') {
     grid = parseCsv(buf.toString('utf8')).map((cells, i) => ({ line: i + 1, cells: cells.map((c) => c.trim()) }));
   } else {
-    throw new HttpError(400, `${name}: 只接受 .xlsx 或 .csv 文件 (send an .xlsx or .csv file)`, 'bad_file');
+    throw new Invalid(`${name}: 只接受 .xlsx 或 .csv 文件 (send an .xlsx or .csv file)`, { code: 'bad_file' });
   }
   grid = grid.filter((r) => r.cells.some((c) => c !== '') && !r.cells[0].startsWith('#'));
-  if (!grid.length) throw new HttpError(400, `${name}: 文件为空 (the file has no rows)`, 'bad_file');
+  if (!grid.length) throw new Invalid(`${name}: 文件为空 (the file has no rows)`, { code: 'bad_file' });
   const [head, ...body] = grid;
   const fields = head.cells.map((h) => aliases[h] ?? aliases[h.toLowerCase()] ?? null);
   const unknown = head.cells.filter((h, i) => h && !fields[i]);
   if (unknown.length) {
-    throw new HttpError(
-      400,
+    throw new Invalid(
       `${name} 第 ${head.line} 行: 不认识的列 ${unknown.map((u) => `“${u}”`).join('、')} (unknown columns; known: ${[...new Set(Object.keys(aliases))].join(', ')})`,
-      'bad_file',
+      { code: 'bad_file' },
     );
   }
   return body.map((r) => ({

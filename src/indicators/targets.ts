@@ -3,7 +3,8 @@
 // one bad line refuses the file with every problem named by line and column. Audited.
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './indicators.repository.ts';
 import { knownRegions } from './regions.ts';
 import { parseCell } from './targets.seed.ts';
@@ -73,12 +74,12 @@ const input = (t: TargetBody, regions: Map<string, string>, user: string): repo.
 });
 
 /** Adds or replaces one target. */
-export async function putTarget(db: Db, t: TargetBody, user: string): Promise<Target> {
+export async function putTarget(db: Db, districts: DistrictLayer, t: TargetBody, user: string): Promise<Target> {
   await db.transaction(async (tx) => {
     const defs = new Set((await repo.defs(tx, false)).map((d) => d.code));
-    const regions = await knownRegions(tx);
+    const regions = await knownRegions(tx, districts);
     const p = check(t, defs, regions, '');
-    if (p.length) throw new HttpError(400, `目标值无效 (invalid target): ${p.join('; ')}`, 'invalid_target', p);
+    if (p.length) throw new Invalid(`目标值无效 (invalid target): ${p.join('; ')}`, { code: 'invalid_target', problems: p });
     const before = (await repo.targets(tx, { indicator: t.indicator, region: t.region, year: t.year }))[0] ?? null;
     const row = input(t, regions, user);
     await repo.upsertTarget(tx, row, user);
@@ -97,7 +98,7 @@ export async function putTarget(db: Db, t: TargetBody, user: string): Promise<Ta
 export async function deleteTarget(db: Db, indicator: string, region: string, year: number, user: string): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await repo.deleteTarget(tx, indicator, region, year);
-    if (!before) throw new HttpError(404, `没有 ${indicator} 在 ${region} 的 ${year} 年目标 (no such target)`);
+    if (!before) throw new NotFound(`没有 ${indicator} 在 ${region} 的 ${year} 年目标 (no such target)`);
     await appendAudit(tx, {
       actor: user,
       action: 'indicators.target.delete',
@@ -155,6 +156,7 @@ const num = (v: string): number => (v === '' ? NaN : Number(v.replace(/,/g, ''))
 /** Imports targets from an .xlsx or .csv (columns TARGET_COLUMNS; 目标值 may be printed as ≥62.5%). */
 export async function importTargets(
   db: Db,
+  districts: DistrictLayer,
   buf: Buffer,
   name: string,
   user: string,
@@ -162,7 +164,7 @@ export async function importTargets(
   const rows = await readTable(buf, name, TARGET_ALIASES);
   return db.transaction(async (tx) => {
     const defs = new Set((await repo.defs(tx, false)).map((d) => d.code));
-    const regions = await knownRegions(tx);
+    const regions = await knownRegions(tx, districts);
     const problems: string[] = [];
     const parsed: repo.TargetInput[] = [];
     const seen = new Set<string>();
@@ -207,11 +209,9 @@ export async function importTargets(
       if (!p.length) parsed.push(input(t, regions, user));
     }
     if (problems.length)
-      throw new HttpError(
-        400,
+      throw new Invalid(
         `${name}: ${problems.length} 处错误，未导入任何目标 (nothing imported): ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ' …' : ''}`,
-        'import_rejected',
-        problems,
+        { code: 'import_rejected', problems },
       );
     let created = 0;
     for (const t of parsed) {

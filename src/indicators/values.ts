@@ -3,7 +3,8 @@
 // past years, e.g. seed 000's 2025 figures). A reported figure takes precedence over a computed one.
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './indicators.repository.ts';
 import { knownRegions } from './regions.ts';
 
@@ -30,16 +31,18 @@ export async function listValues(q: Queryable, f: { year?: number; region?: stri
 
 export async function putReported(
   db: Db,
+  districts: DistrictLayer,
   v: { indicator: string; region: string; year: number; value: number; note: string },
   user: string,
 ) {
   const problems: string[] = [];
   await db.transaction(async (tx) => {
     if (!(await repo.def(tx, v.indicator))) problems.push(`indicator: 指标 ${v.indicator} 不在指标模型中`);
-    if (!(await knownRegions(tx)).has(v.region)) problems.push(`region: 未知地区 ${v.region}`);
+    if (!(await knownRegions(tx, districts)).has(v.region)) problems.push(`region: 未知地区 ${v.region}`);
     if (!Number.isFinite(v.value)) problems.push('value: 须为数字');
     if (!v.note?.trim()) problems.push('note: 请注明上报来源 (the document the figure comes from)');
-    if (problems.length) throw new HttpError(400, `上报值无效 (invalid reported value): ${problems.join('; ')}`, 'invalid_value', problems);
+    if (problems.length)
+      throw new Invalid(`上报值无效 (invalid reported value): ${problems.join('; ')}`, { code: 'invalid_value', problems });
     const before =
       (await repo.values(tx, { indicators: [v.indicator], regions: [v.region], years: [v.year] })).find((r) => r.source === 'reported') ??
       null;
@@ -71,7 +74,7 @@ export async function deleteReported(db: Db, indicator: string, region: string, 
     const before = (await repo.values(tx, { indicators: [indicator], regions: [region], years: [year] })).find(
       (r) => r.source === 'reported',
     );
-    if (!before) throw new HttpError(404, `没有 ${indicator} 在 ${region} 的 ${year} 年上报值 (no such reported value)`);
+    if (!before) throw new NotFound(`没有 ${indicator} 在 ${region} 的 ${year} 年上报值 (no such reported value)`);
     await repo.deleteValue(tx, indicator, region, year, 'reported');
     await appendAudit(tx, {
       actor: user,

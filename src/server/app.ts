@@ -95,7 +95,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   portalRoutes(app, db, config);
   lifecycleRoutes(app, db, config);
   mapviewRoutes(app, db, config);
-  indicatorsRoutes(app, db, config);
+  indicatorsRoutes(app);
 
   // Last: the web application's catch-all page route must not shadow an API route.
   webRoutes(app, webDist);

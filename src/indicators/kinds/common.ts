@@ -66,7 +66,8 @@ export async function measureArea(
     return {
       note: `图层 ${p.within} 在 ${ctx.year} 年${ctx.current ? '' : '末'}没有数据版本 (layer ${p.within} had no version for ${ctx.year})`,
     };
-  const xzq = await ctx.layerAt('XZQ');
+  const at = await ctx.layerAt(ctx.config.districts.layer);
+  const xzq = at && { ...at, codeField: ctx.config.districts.codeField };
   const { rows, grid } = await areaRows(
     ctx.db,
     layer,

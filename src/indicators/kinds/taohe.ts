@@ -7,6 +7,7 @@ import { getSettings as farmlandSettings } from '../../farmland/settings.ts';
 import * as layers from '../layers.repository.ts';
 import type { Computed, IndicatorKind } from '../types.ts';
 import { missing } from './common.ts';
+import { DomainError } from '../../errors.ts';
 
 export const taoheKind: IndicatorKind = {
   name: 'taohe',
@@ -35,12 +36,15 @@ export const taoheKind: IndicatorKind = {
     try {
       r = await computeTaohe(ctx.db);
     } catch (e) {
+      // The farmland module refuses when a layer is missing or the overlay cannot run now.
       const err = e as { statusCode?: number; message: string };
-      if (err.statusCode === 409 || err.statusCode === 404) return missing(ctx, err.message);
+      const refused =
+        e instanceof DomainError ? e.kind === 'conflict' || e.kind === 'not_found' : err.statusCode === 409 || err.statusCode === 404;
+      if (refused) return missing(ctx, err.message);
       throw e;
     }
     for (const [code, version] of Object.entries(r.versions)) {
-      if (code === 'XZQ') continue;
+      if (code === ctx.config.districts.layer) continue;
       const at = await ctx.layerAt(code);
       if (!at || at.version !== version) {
         return missing(

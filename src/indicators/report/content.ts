@@ -63,7 +63,7 @@ export interface ReportContent {
 export async function reportContent(q: Queryable, config: Config, year: number): Promise<ReportContent> {
   const today = config.clock.today();
   const city = await cityRegion(q);
-  const { regions } = await districtsAt(q, null);
+  const { regions } = await districtsAt(q, config.districts, null);
   const defs = await listDefinitions(q, { enabledOnly: true });
   const ev = await loadEvaluation(q, { indicators: defs.map((d) => d.code), regions: [city.code, ...regions.map((r) => r.code)], today });
   const years = Array.from({ length: 5 }, (_, i) => year - 4 + i);

@@ -6015,14 +6015,59 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { total, items: Alert[] } (alerts.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            items: {
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                /** @description the assessment that raised or last changed the alert */
+                                assessment: {
+                                    bands?: {
+                                        green: number;
+                                        yellow: number;
+                                    };
+                                    /**
+                                     * @description min: reach at least (≥); max: at most (≤)
+                                     * @enum {unknown}
+                                     */
+                                    bound?: "min" | "max";
+                                    elapsed?: number | null;
+                                    evaluatedOn?: string;
+                                    hard?: boolean;
+                                    mode?: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                    progress?: number | null;
+                                    ratio?: number | null;
+                                };
+                                department: string | null;
+                                id: number;
+                                indicator: string;
+                                indicatorName: string | null;
+                                /** @enum {unknown} */
+                                level: "yellow" | "red";
+                                notes: number;
+                                raisedOn: string;
+                                raisedRun: number | null;
+                                reason: string;
+                                region: string;
+                                regionName: string;
+                                resolvedOn: string | null;
+                                /** @enum {unknown} */
+                                status: "open" | "acknowledged" | "resolved";
+                                target: number | null;
+                                targetYear: number | null;
+                                unit: string | null;
+                                updatedRun: number | null;
+                                value: number | null;
+                                webhookAt: string | null;
+                                webhookStatus: string | null;
+                                year: number;
+                            }[];
+                            total: number;
                         };
                     };
                 };
@@ -6033,9 +6078,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6047,9 +6095,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6061,9 +6112,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6075,9 +6129,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6111,14 +6185,62 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Alert with noteList */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @description the assessment that raised or last changed the alert */
+                            assessment: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /**
+                                 * @description min: reach at least (≥); max: at most (≤)
+                                 * @enum {unknown}
+                                 */
+                                bound?: "min" | "max";
+                                elapsed?: number | null;
+                                evaluatedOn?: string;
+                                hard?: boolean;
+                                mode?: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                progress?: number | null;
+                                ratio?: number | null;
+                            };
+                            department: string | null;
+                            id: number;
+                            indicator: string;
+                            indicatorName: string | null;
+                            /** @enum {unknown} */
+                            level: "yellow" | "red";
+                            noteList: {
+                                author: string;
+                                body: string;
+                                createdAt: string;
+                                id: number;
+                            }[];
+                            notes: number;
+                            raisedOn: string;
+                            raisedRun: number | null;
+                            reason: string;
+                            region: string;
+                            regionName: string;
+                            resolvedOn: string | null;
+                            /** @enum {unknown} */
+                            status: "open" | "acknowledged" | "resolved";
+                            target: number | null;
+                            targetYear: number | null;
+                            unit: string | null;
+                            updatedRun: number | null;
+                            value: number | null;
+                            webhookAt: string | null;
+                            webhookStatus: string | null;
+                            year: number;
                         };
                     };
                 };
@@ -6129,9 +6251,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6143,9 +6268,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6157,9 +6285,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6171,9 +6302,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6215,14 +6366,62 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description Alert with noteList */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @description the assessment that raised or last changed the alert */
+                            assessment: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /**
+                                 * @description min: reach at least (≥); max: at most (≤)
+                                 * @enum {unknown}
+                                 */
+                                bound?: "min" | "max";
+                                elapsed?: number | null;
+                                evaluatedOn?: string;
+                                hard?: boolean;
+                                mode?: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                progress?: number | null;
+                                ratio?: number | null;
+                            };
+                            department: string | null;
+                            id: number;
+                            indicator: string;
+                            indicatorName: string | null;
+                            /** @enum {unknown} */
+                            level: "yellow" | "red";
+                            noteList: {
+                                author: string;
+                                body: string;
+                                createdAt: string;
+                                id: number;
+                            }[];
+                            notes: number;
+                            raisedOn: string;
+                            raisedRun: number | null;
+                            reason: string;
+                            region: string;
+                            regionName: string;
+                            resolvedOn: string | null;
+                            /** @enum {unknown} */
+                            status: "open" | "acknowledged" | "resolved";
+                            target: number | null;
+                            targetYear: number | null;
+                            unit: string | null;
+                            updatedRun: number | null;
+                            value: number | null;
+                            webhookAt: string | null;
+                            webhookStatus: string | null;
+                            year: number;
                         };
                     };
                 };
@@ -6233,9 +6432,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6247,9 +6449,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6261,9 +6466,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6275,9 +6483,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6289,9 +6500,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6331,14 +6562,62 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description Alert with noteList */
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @description the assessment that raised or last changed the alert */
+                            assessment: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /**
+                                 * @description min: reach at least (≥); max: at most (≤)
+                                 * @enum {unknown}
+                                 */
+                                bound?: "min" | "max";
+                                elapsed?: number | null;
+                                evaluatedOn?: string;
+                                hard?: boolean;
+                                mode?: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                progress?: number | null;
+                                ratio?: number | null;
+                            };
+                            department: string | null;
+                            id: number;
+                            indicator: string;
+                            indicatorName: string | null;
+                            /** @enum {unknown} */
+                            level: "yellow" | "red";
+                            noteList: {
+                                author: string;
+                                body: string;
+                                createdAt: string;
+                                id: number;
+                            }[];
+                            notes: number;
+                            raisedOn: string;
+                            raisedRun: number | null;
+                            reason: string;
+                            region: string;
+                            regionName: string;
+                            resolvedOn: string | null;
+                            /** @enum {unknown} */
+                            status: "open" | "acknowledged" | "resolved";
+                            target: number | null;
+                            targetYear: number | null;
+                            unit: string | null;
+                            updatedRun: number | null;
+                            value: number | null;
+                            webhookAt: string | null;
+                            webhookStatus: string | null;
+                            year: number;
                         };
                     };
                 };
@@ -6349,9 +6628,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6363,9 +6645,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6377,9 +6662,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6391,9 +6679,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6405,9 +6696,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6447,14 +6758,98 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description RunResult (compute.ts) */
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: {
+                                escalated: number;
+                                open: number;
+                                raised: number;
+                                resolved: number;
+                                updated: number;
+                            };
+                            city: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            };
+                            current: boolean;
+                            districts: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            }[];
+                            durationMs: number;
+                            evaluatedOn: string;
+                            indicators: {
+                                city: {
+                                    computedValue: number | null;
+                                    cumulative: number | null;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    note: string | null;
+                                    /** @description layer versions, ledger state, run ids and statistics the value comes from */
+                                    provenance: {
+                                        [key: string]: unknown;
+                                    };
+                                    reason: string;
+                                    source: ("computed" | "reported") | (never | null);
+                                    status: string;
+                                    target: {
+                                        /**
+                                         * @description min: reach at least (≥); max: at most (≤)
+                                         * @enum {unknown}
+                                         */
+                                        bound: "min" | "max";
+                                        hard: boolean;
+                                        value: number;
+                                        year: number;
+                                    } | null;
+                                    value: number | null;
+                                };
+                                code: string;
+                                decimals: number;
+                                dimension: string;
+                                districts: {
+                                    code: string;
+                                    computedValue: number | null;
+                                    cumulative: number | null;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    name: string;
+                                    note: string | null;
+                                    /** @description layer versions, ledger state, run ids and statistics the value comes from */
+                                    provenance: {
+                                        [key: string]: unknown;
+                                    };
+                                    reason: string;
+                                    source: ("computed" | "reported") | (never | null);
+                                    status: string;
+                                    target: {
+                                        /**
+                                         * @description min: reach at least (≥); max: at most (≤)
+                                         * @enum {unknown}
+                                         */
+                                        bound: "min" | "max";
+                                        hard: boolean;
+                                        value: number;
+                                        year: number;
+                                    } | null;
+                                    value: number | null;
+                                }[];
+                                name: string;
+                                unit: string;
+                            }[];
+                            runId: number;
+                            webhook: {
+                                alertId: number;
+                                status: string;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -6465,9 +6860,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6479,9 +6877,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6493,9 +6894,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6507,9 +6911,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6521,9 +6928,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6557,14 +6984,112 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description dashboard (dashboard.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            city: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            };
+                            counts: {
+                                green: number;
+                                none: number;
+                                red: number;
+                                yellow: number;
+                            };
+                            districts: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            }[];
+                            evaluatedOn: string;
+                            indicators: {
+                                /** @enum {unknown} */
+                                aggregate: "annual" | "cumulative";
+                                basis: string | null;
+                                /** @enum {unknown} */
+                                better: "higher" | "lower";
+                                code: string;
+                                computedValue: number | null;
+                                cumulative: number | null;
+                                cumulativeYears: number[] | null;
+                                decimals: number;
+                                definition: string;
+                                department: string | null;
+                                dimension: string;
+                                districts: {
+                                    code: string;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    name: string;
+                                    rank: number | null;
+                                    reason: string;
+                                    value: number | null;
+                                }[];
+                                elapsed: number | null;
+                                level: ("green" | "yellow" | "red") | (never | null);
+                                mode: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                name: string;
+                                nameEn: string | null;
+                                note: string | null;
+                                progress: number | null;
+                                /** @description layer versions, ledger state, run ids and statistics the value comes from */
+                                provenance: {
+                                    [key: string]: unknown;
+                                } | null;
+                                provenanceText: string;
+                                ratio: number | null;
+                                reason: string;
+                                reportedValue: number | null;
+                                source: ("computed" | "reported") | (never | null);
+                                /** @enum {unknown} */
+                                status: "assessed" | "none" | "no-data" | "not-started";
+                                target: {
+                                    baseYear: number | null;
+                                    /**
+                                     * @description min: reach at least (≥); max: at most (≤)
+                                     * @enum {unknown}
+                                     */
+                                    bound: "min" | "max";
+                                    hard: boolean;
+                                    source: string;
+                                    value: number;
+                                    year: number;
+                                } | null;
+                                targets: {
+                                    /**
+                                     * @description min: reach at least (≥); max: at most (≤)
+                                     * @enum {unknown}
+                                     */
+                                    bound: "min" | "max";
+                                    hard: boolean;
+                                    value: number;
+                                    year: number;
+                                }[];
+                                trend: {
+                                    cumulative: number | null;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    source: ("computed" | "reported") | (never | null);
+                                    value: number | null;
+                                    year: number;
+                                }[];
+                                unit: string;
+                                value: number | null;
+                            }[];
+                            region: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            };
+                            year: number;
+                            years: number[];
                         };
                     };
                 };
@@ -6575,9 +7100,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6589,9 +7117,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6603,9 +7134,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6617,9 +7151,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6654,14 +7208,53 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description DefRecord (types.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @enum {unknown} */
+                            aggregate: "annual" | "cumulative";
+                            baseYear?: number;
+                            basis?: string;
+                            /** @enum {unknown} */
+                            better: "higher" | "lower";
+                            builtin: boolean;
+                            code: string;
+                            decimals: number;
+                            definition: string;
+                            department?: string;
+                            /** @description 安全, 创新, 协调, 绿色, 开放 or 共享 */
+                            dimension: string;
+                            enabled: boolean;
+                            /** @description a computation kind (GET /api/indicators/kinds) */
+                            kind: string;
+                            name: string;
+                            nameEn?: string;
+                            order?: number;
+                            /** @description the kind's parameters */
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            period: "year";
+                            regionLevels: ("city" | "district")[];
+                            unit: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            warning: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /** @enum {unknown} */
+                                baseline?: "zero" | "base-year-value";
+                                floorMargin?: number;
+                                /** @enum {unknown} */
+                                mode: "progress" | "annual" | "level";
+                            };
                         }[];
                     };
                 };
@@ -6672,9 +7265,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6686,9 +7282,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6700,9 +7299,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6714,9 +7316,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6751,14 +7373,53 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description DefRecord (types.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @enum {unknown} */
+                            aggregate: "annual" | "cumulative";
+                            baseYear?: number;
+                            basis?: string;
+                            /** @enum {unknown} */
+                            better: "higher" | "lower";
+                            builtin: boolean;
+                            code: string;
+                            decimals: number;
+                            definition: string;
+                            department?: string;
+                            /** @description 安全, 创新, 协调, 绿色, 开放 or 共享 */
+                            dimension: string;
+                            enabled: boolean;
+                            /** @description a computation kind (GET /api/indicators/kinds) */
+                            kind: string;
+                            name: string;
+                            nameEn?: string;
+                            order?: number;
+                            /** @description the kind's parameters */
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            period: "year";
+                            regionLevels: ("city" | "district")[];
+                            unit: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            warning: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /** @enum {unknown} */
+                                baseline?: "zero" | "base-year-value";
+                                floorMargin?: number;
+                                /** @enum {unknown} */
+                                mode: "progress" | "annual" | "level";
+                            };
                         };
                     };
                 };
@@ -6769,9 +7430,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6783,9 +7447,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6797,9 +7464,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6811,9 +7481,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6831,25 +7521,98 @@ export type paths = {
                 };
                 cookie?: never;
             };
-            /** @description IndicatorDef (types.ts): name, nameEn?, dimension (安全/创新/协调/绿色/开放/共享), definition, basis?, kind (GET /api/indicators/kinds), params, unit, decimals, better (higher/lower), regionLevels, period (year), aggregate (annual/cumulative), baseYear?, warning { mode: progress/annual/level, bands?, floorMargin?, baseline? }, department?, order?; enabled? */
+            /** @description IndicatorDef (types.ts): name, nameEn?, dimension, definition, basis?, kind, params, unit, decimals, better, regionLevels, period, aggregate, baseYear?, warning, department?, order?; or only { enabled }. Checked as a whole: every problem names its field. */
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @enum {unknown} */
+                        aggregate?: "annual" | "cumulative";
+                        baseYear?: number;
+                        basis?: string;
+                        /** @enum {unknown} */
+                        better?: "higher" | "lower";
+                        decimals?: number;
+                        definition?: string;
+                        department?: string;
+                        /** @description 安全, 创新, 协调, 绿色, 开放 or 共享 */
+                        dimension?: string;
+                        /** @description switch the indicator on or off; sent alone it changes nothing else */
                         enabled?: boolean;
-                    } & {
-                        [key: string]: unknown;
+                        /** @description a computation kind (GET /api/indicators/kinds) */
+                        kind?: string;
+                        name?: string;
+                        nameEn?: string;
+                        order?: number;
+                        /** @description the kind's parameters */
+                        params?: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {unknown} */
+                        period?: "year";
+                        regionLevels?: ("city" | "district")[];
+                        unit?: string;
+                        warning?: {
+                            bands?: {
+                                green: number;
+                                yellow: number;
+                            };
+                            /** @enum {unknown} */
+                            baseline?: "zero" | "base-year-value";
+                            floorMargin?: number;
+                            /** @enum {unknown} */
+                            mode: "progress" | "annual" | "level";
+                        };
                     };
                 };
             };
             responses: {
-                /** @description DefRecord (types.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @enum {unknown} */
+                            aggregate: "annual" | "cumulative";
+                            baseYear?: number;
+                            basis?: string;
+                            /** @enum {unknown} */
+                            better: "higher" | "lower";
+                            builtin: boolean;
+                            code: string;
+                            decimals: number;
+                            definition: string;
+                            department?: string;
+                            /** @description 安全, 创新, 协调, 绿色, 开放 or 共享 */
+                            dimension: string;
+                            enabled: boolean;
+                            /** @description a computation kind (GET /api/indicators/kinds) */
+                            kind: string;
+                            name: string;
+                            nameEn?: string;
+                            order?: number;
+                            /** @description the kind's parameters */
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {unknown} */
+                            period: "year";
+                            regionLevels: ("city" | "district")[];
+                            unit: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            warning: {
+                                bands?: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                /** @enum {unknown} */
+                                baseline?: "zero" | "base-year-value";
+                                floorMargin?: number;
+                                /** @enum {unknown} */
+                                mode: "progress" | "annual" | "level";
+                            };
                         };
                     };
                 };
@@ -6860,9 +7623,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6874,9 +7640,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6888,9 +7657,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6902,9 +7674,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6916,9 +7691,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6954,14 +7749,51 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description evaluationView (dashboard.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            from: number;
+                            indicators: {
+                                averageAnnualChange: number | null;
+                                /** @enum {unknown} */
+                                better: "higher" | "lower";
+                                change: number | null;
+                                changePercent: number | null;
+                                code: string;
+                                decimals: number;
+                                dimension: string;
+                                first: {
+                                    value: number | null;
+                                    year: number;
+                                } | null;
+                                improving: boolean | null;
+                                last: {
+                                    value: number | null;
+                                    year: number;
+                                } | null;
+                                name: string;
+                                unit: string;
+                                values: {
+                                    cumulative: number | null;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    source: ("computed" | "reported") | (never | null);
+                                    target: number | null;
+                                    value: number | null;
+                                    year: number;
+                                }[];
+                            }[];
+                            region: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            };
+                            to: number;
+                            years: number[];
                         };
                     };
                 };
@@ -6972,9 +7804,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -6986,9 +7821,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7000,9 +7838,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7014,9 +7855,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7048,14 +7909,30 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { kinds: [{ name, label, description, params }], statistics: [{ code, name, unit }] } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            kinds: {
+                                description: string;
+                                label: string;
+                                name: string;
+                                params: {
+                                    description: string;
+                                    name: string;
+                                    required: boolean;
+                                    type: string;
+                                }[];
+                            }[];
+                            statistics: {
+                                additive: boolean;
+                                code: string;
+                                name: string;
+                                unit: string;
+                            }[];
                         };
                     };
                 };
@@ -7066,9 +7943,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7080,9 +7960,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7094,9 +7977,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7108,9 +7994,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7146,14 +8052,52 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description GeoJSON FeatureCollection; properties: code, name, value, level, rank, reason */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            city: {
+                                code: string;
+                                level: ("green" | "yellow" | "red") | (never | null);
+                                name: string;
+                                value: number | null;
+                            };
+                            features: {
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    geometries?: unknown[];
+                                    type: string;
+                                };
+                                properties: {
+                                    code: string;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    name: string;
+                                    rank: number | null;
+                                    reason: string;
+                                    value: number | null;
+                                };
+                                /** @enum {string} */
+                                type: "Feature";
+                            }[];
+                            indicator: {
+                                /** @enum {unknown} */
+                                aggregate: "annual" | "cumulative";
+                                /** @enum {unknown} */
+                                better: "higher" | "lower";
+                                code: string;
+                                decimals: number;
+                                name: string;
+                                unit: string;
+                            };
+                            /** @description [lowest, highest] district value */
+                            range: number[] | null;
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                            year: number;
                         };
                     };
                 };
@@ -7164,9 +8108,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7178,9 +8125,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7192,9 +8142,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7206,9 +8159,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7242,14 +8215,190 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description ReportContent (report/content.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: {
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                /** @description the assessment that raised or last changed the alert */
+                                assessment: {
+                                    bands?: {
+                                        green: number;
+                                        yellow: number;
+                                    };
+                                    /**
+                                     * @description min: reach at least (≥); max: at most (≤)
+                                     * @enum {unknown}
+                                     */
+                                    bound?: "min" | "max";
+                                    elapsed?: number | null;
+                                    evaluatedOn?: string;
+                                    hard?: boolean;
+                                    mode?: ("progress" | "annual" | "level" | "floor") | (never | null);
+                                    progress?: number | null;
+                                    ratio?: number | null;
+                                };
+                                department: string | null;
+                                id: number;
+                                indicator: string;
+                                indicatorName: string | null;
+                                /** @enum {unknown} */
+                                level: "yellow" | "red";
+                                notes: number;
+                                raisedOn: string;
+                                raisedRun: number | null;
+                                reason: string;
+                                region: string;
+                                regionName: string;
+                                resolvedOn: string | null;
+                                /** @enum {unknown} */
+                                status: "open" | "acknowledged" | "resolved";
+                                target: number | null;
+                                targetYear: number | null;
+                                unit: string | null;
+                                updatedRun: number | null;
+                                value: number | null;
+                                webhookAt: string | null;
+                                webhookStatus: string | null;
+                                year: number;
+                            }[];
+                            city: {
+                                code: string;
+                                /** @enum {unknown} */
+                                level: "city" | "district";
+                                name: string;
+                            };
+                            counts: {
+                                green: number;
+                                none: number;
+                                red: number;
+                                yellow: number;
+                            };
+                            dimensions: {
+                                dimension: string;
+                                indicators: {
+                                    basis: string | null;
+                                    /** @enum {unknown} */
+                                    better: "higher" | "lower";
+                                    code: string;
+                                    cumulative: number | null;
+                                    cumulativeIndicator: boolean;
+                                    decimals: number;
+                                    definition: string;
+                                    department: string | null;
+                                    dimension: string;
+                                    districts: {
+                                        code: string;
+                                        level: ("green" | "yellow" | "red") | (never | null);
+                                        name: string;
+                                        rank: number | null;
+                                        reason: string;
+                                        value: number | null;
+                                    }[];
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    levelText: string;
+                                    name: string;
+                                    note: string | null;
+                                    provenance: string;
+                                    reason: string;
+                                    source: ("computed" | "reported") | (never | null);
+                                    targetText: string;
+                                    targetValue: number | null;
+                                    trend: {
+                                        value: number | null;
+                                        year: number;
+                                    }[];
+                                    unit: string;
+                                    value: number | null;
+                                    valueText: string;
+                                }[];
+                            }[];
+                            evaluatedOn: string;
+                            evaluation: {
+                                from: number;
+                                indicators: {
+                                    averageAnnualChange: number | null;
+                                    /** @enum {unknown} */
+                                    better: "higher" | "lower";
+                                    change: number | null;
+                                    changePercent: number | null;
+                                    code: string;
+                                    decimals: number;
+                                    dimension: string;
+                                    first: {
+                                        value: number | null;
+                                        year: number;
+                                    } | null;
+                                    improving: boolean | null;
+                                    last: {
+                                        value: number | null;
+                                        year: number;
+                                    } | null;
+                                    name: string;
+                                    unit: string;
+                                    values: {
+                                        cumulative: number | null;
+                                        level: ("green" | "yellow" | "red") | (never | null);
+                                        source: ("computed" | "reported") | (never | null);
+                                        target: number | null;
+                                        value: number | null;
+                                        year: number;
+                                    }[];
+                                }[];
+                                region: {
+                                    code: string;
+                                    /** @enum {unknown} */
+                                    level: "city" | "district";
+                                    name: string;
+                                };
+                                to: number;
+                                years: number[];
+                            };
+                            generatedOn: string;
+                            indicators: {
+                                basis: string | null;
+                                /** @enum {unknown} */
+                                better: "higher" | "lower";
+                                code: string;
+                                cumulative: number | null;
+                                cumulativeIndicator: boolean;
+                                decimals: number;
+                                definition: string;
+                                department: string | null;
+                                dimension: string;
+                                districts: {
+                                    code: string;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    name: string;
+                                    rank: number | null;
+                                    reason: string;
+                                    value: number | null;
+                                }[];
+                                level: ("green" | "yellow" | "red") | (never | null);
+                                levelText: string;
+                                name: string;
+                                note: string | null;
+                                provenance: string;
+                                reason: string;
+                                source: ("computed" | "reported") | (never | null);
+                                targetText: string;
+                                targetValue: number | null;
+                                trend: {
+                                    value: number | null;
+                                    year: number;
+                                }[];
+                                unit: string;
+                                value: number | null;
+                                valueText: string;
+                            }[];
+                            summary: string[];
+                            title: string;
+                            year: number;
                         };
                     };
                 };
@@ -7260,9 +8409,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7274,9 +8426,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7288,9 +8443,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7302,9 +8460,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7354,9 +8532,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7368,9 +8549,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7382,9 +8566,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7396,9 +8583,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7448,9 +8655,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7462,9 +8672,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7476,9 +8689,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7490,9 +8706,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7542,9 +8778,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7556,9 +8795,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7570,9 +8812,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7584,9 +8829,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7620,14 +8885,35 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { runId, year, asOf, indicators, summary, durationMs, createdBy, createdAt } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            asOf: string;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number | null;
+                            indicators: string[];
+                            runId: number;
+                            summary: {
+                                alerts: {
+                                    escalated: number;
+                                    open: number;
+                                    raised: number;
+                                    resolved: number;
+                                    updated: number;
+                                };
+                                earlierYears: string[];
+                                indicators: {
+                                    code: string;
+                                    level: ("green" | "yellow" | "red") | (never | null);
+                                    value: number | null;
+                                }[];
+                            };
+                            year: number;
                         }[];
                     };
                 };
@@ -7638,9 +8924,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7652,9 +8941,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7666,9 +8958,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7680,9 +8975,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7714,14 +9029,31 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description IndicatorSettings (settings.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            city: {
+                                code: string;
+                                name: string;
+                            };
+                            warning: {
+                                bands: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                floorMargin: number;
+                            };
+                            webhook: {
+                                enabled: boolean;
+                                /** @enum {unknown} */
+                                minLevel: "yellow" | "red";
+                                timeoutMs: number;
+                                url: string | null;
+                            };
                         };
                     };
                 };
@@ -7732,9 +9064,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7746,9 +9081,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7760,9 +9098,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7774,9 +9115,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7813,19 +9174,48 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        bands?: {
+                            green: number;
+                            yellow: number;
+                        };
+                        /** @description city: GB/T 2260 code such as 330100 */
+                        code?: string;
+                        enabled?: boolean;
+                        floorMargin?: number;
+                        /** @enum {unknown} */
+                        minLevel?: "yellow" | "red";
+                        name?: string;
+                        timeoutMs?: number;
+                        url?: string | null;
                     };
                 };
             };
             responses: {
-                /** @description IndicatorSettings (settings.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            city: {
+                                code: string;
+                                name: string;
+                            };
+                            warning: {
+                                bands: {
+                                    green: number;
+                                    yellow: number;
+                                };
+                                floorMargin: number;
+                            };
+                            webhook: {
+                                enabled: boolean;
+                                /** @enum {unknown} */
+                                minLevel: "yellow" | "red";
+                                timeoutMs: number;
+                                url: string | null;
+                            };
                         };
                     };
                 };
@@ -7836,9 +9226,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7850,9 +9243,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7864,9 +9260,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7878,9 +9277,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7892,9 +9294,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7930,14 +9352,19 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { code, region, year, value, source, updatedBy } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            region: string;
+                            source: string | null;
+                            updatedBy: string;
+                            value: number;
+                            year: number;
                         }[];
                     };
                 };
@@ -7948,9 +9375,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7962,9 +9392,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7976,9 +9409,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -7990,9 +9426,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8022,14 +9478,14 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description { saved } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            saved: number;
                         };
                     };
                 };
@@ -8040,9 +9496,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8054,9 +9513,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8068,9 +9530,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8082,9 +9547,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8096,9 +9564,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8125,11 +9613,6 @@ export type paths = {
                 query?: {
                     /** @description default xlsx */
                     format?: "xlsx" | "csv";
-                    /** @description indicator code, e.g. GDBYL */
-                    indicator?: string;
-                    /** @description GB/T 2260 region code: 330100 the city, or a district */
-                    region?: string;
-                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8154,9 +9637,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8168,9 +9654,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8182,9 +9671,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8196,9 +9688,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8232,14 +9744,14 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { imported, created, updated } or { saved } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            saved: number;
                         };
                     };
                 };
@@ -8250,9 +9762,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8264,9 +9779,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8278,9 +9796,46 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8292,9 +9847,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8306,9 +9864,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8344,14 +9922,29 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Target (types.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            baseline: number | null;
+                            baseYear: number | null;
+                            /**
+                             * @description min: reach at least (≥); max: at most (≤)
+                             * @enum {unknown}
+                             */
+                            bound: "min" | "max";
+                            hard: boolean;
+                            indicator: string;
+                            region: string;
+                            regionName: string;
+                            source: string;
+                            updatedAt?: string;
+                            updatedBy?: string;
+                            value: number;
+                            year: number;
                         }[];
                     };
                 };
@@ -8362,9 +9955,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8376,9 +9972,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8390,9 +9989,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8404,9 +10006,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8429,7 +10051,7 @@ export type paths = {
                         baseYear?: number | null;
                         /**
                          * @description min: reach at least (≥, default); max: at most (≤)
-                         * @enum {string}
+                         * @enum {unknown}
                          */
                         bound?: "min" | "max";
                         /** @description a floor/ceiling that is red at once when breached */
@@ -8447,14 +10069,29 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description Target (types.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            baseline: number | null;
+                            baseYear: number | null;
+                            /**
+                             * @description min: reach at least (≥); max: at most (≤)
+                             * @enum {unknown}
+                             */
+                            bound: "min" | "max";
+                            hard: boolean;
+                            indicator: string;
+                            region: string;
+                            regionName: string;
+                            source: string;
+                            updatedAt?: string;
+                            updatedBy?: string;
+                            value: number;
+                            year: number;
                         };
                     };
                 };
@@ -8465,9 +10102,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8479,9 +10119,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8493,9 +10136,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8507,9 +10153,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8521,9 +10170,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8563,14 +10232,18 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { deleted: { indicator, region, year } } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            deleted: {
+                                indicator: string;
+                                region: string;
+                                year: number;
+                            };
                         };
                     };
                 };
@@ -8581,9 +10254,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8595,9 +10271,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8609,9 +10288,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8623,9 +10305,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8637,9 +10322,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8693,9 +10398,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8707,9 +10415,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8721,9 +10432,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8735,9 +10449,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8771,14 +10505,16 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { imported, created, updated } or { saved } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            created: number;
+                            imported: number;
+                            updated: number;
                         };
                     };
                 };
@@ -8789,9 +10525,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8803,9 +10542,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8817,9 +10559,46 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8831,9 +10610,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8845,9 +10627,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8883,14 +10685,27 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { indicator, region, year, source, value, note, provenance, runId, updatedBy, updatedAt } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            indicator: string;
+                            note: string | null;
+                            /** @description layer versions, ledger state, run ids and statistics the value comes from */
+                            provenance: {
+                                [key: string]: unknown;
+                            };
+                            region: string;
+                            runId: number | null;
+                            /** @enum {unknown} */
+                            source: "computed" | "reported";
+                            updatedAt: string;
+                            updatedBy: string;
+                            value: number | null;
+                            year: number;
                         }[];
                     };
                 };
@@ -8901,9 +10716,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8915,9 +10733,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8929,9 +10750,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8943,9 +10767,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -8990,14 +10834,27 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description the stored value */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            indicator: string;
+                            note: string | null;
+                            /** @description layer versions, ledger state, run ids and statistics the value comes from */
+                            provenance: {
+                                [key: string]: unknown;
+                            };
+                            region: string;
+                            runId: number | null;
+                            /** @enum {unknown} */
+                            source: "computed" | "reported";
+                            updatedAt: string;
+                            updatedBy: string;
+                            value: number | null;
+                            year: number;
                         };
                     };
                 };
@@ -9008,9 +10865,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9022,9 +10882,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9036,9 +10899,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9050,9 +10916,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9064,9 +10933,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9106,14 +10995,18 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description { deleted: { indicator, region, year } } */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            deleted: {
+                                indicator: string;
+                                region: string;
+                                year: number;
+                            };
                         };
                     };
                 };
@@ -9124,9 +11017,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9138,9 +11034,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9152,9 +11051,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9166,9 +11068,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -9180,9 +11085,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
