@@ -7,7 +7,7 @@ import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Invalid } from '../errors.ts';
-import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './farmland.repository.ts';
 import { getSettings } from './settings.ts';
 import { withFallback } from './robust.ts';
@@ -232,6 +232,6 @@ export async function cultivatedChange(
 }
 
 /** The city's districts (the district layer of config.districts), code and name, in code order. */
-export async function districtList(q: Queryable, d: DistrictLayer = DEFAULT_DISTRICT_LAYER): Promise<{ code: string; name: string }[]> {
+export async function districtList(q: Queryable, d: DistrictLayer): Promise<{ code: string; name: string }[]> {
   return [...(await repo.districtNames(q, await repo.xzqRef(q, d)))].map(([code, name]) => ({ code, name }));
 }

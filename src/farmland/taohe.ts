@@ -117,7 +117,11 @@ async function figuresOf(q: Queryable, t: Layers): Promise<TaoheFiguresResult> {
   };
 }
 
-/** Rate and areas city-wide and by district over the active versions; nothing is stored. */
+/**
+ * Rate and areas city-wide and by district over the active versions; nothing is stored. The
+ * district layer defaults to the shipped one for callers without the configuration at hand (the
+ * indicators' taohe kind); the farmland routes and CLI pass config.districts.
+ */
 export async function computeTaohe(q: Queryable, d: DistrictLayer = DEFAULT_DISTRICT_LAYER): Promise<TaoheFiguresResult> {
   return figuresOf(q, await taoheLayers(q, d));
 }
