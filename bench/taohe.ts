@@ -22,7 +22,7 @@ const RUNS = Math.max(1, Number(process.env.ONEMAP_BENCH_RUNS ?? 3));
 const config = { ...configFromEnv(), db: { databaseUrl: URL_ } };
 const db = await openDb(config.db);
 await ensureDefaultCatalogue(db);
-const layers = await taoheLayers(db);
+const layers = await taoheLayers(db, config.districts);
 const count = async (id: number, v: number) =>
   (
     await db.query<{ n: number; p: number }>(

@@ -18,6 +18,7 @@ import assert from 'node:assert/strict';
 import { testDatabases } from './helpers/db.ts';
 import { WEST, EAST } from './helpers/city.ts';
 import type { Db } from '../src/db/index.ts';
+import type { Config } from '../src/config.ts';
 import {
   addCompensation,
   approveOccupation,
@@ -43,12 +44,13 @@ async function refused(p: Promise<unknown>, code: string, re?: RegExp) {
 for (const t of testDatabases()) {
   describe(`balance ledgers (${t.name})`, () => {
     let db: Db;
+    let config: Config;
     let close: () => Promise<void>;
     const audits = async (action: string) =>
       (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = $1`, [action])).rows[0].n;
     const ids: Record<string, number> = {};
     before(async () => {
-      ({ db, close } = await t.open());
+      ({ db, config, close } = await t.open());
     });
     after(async () => close());
 
@@ -133,7 +135,7 @@ for (const t of testDatabases()) {
       );
       assert.equal(await audits('farmland.ledger.agreement'), 1);
 
-      const s = await ledgerSummary(db, null);
+      const s = await ledgerSummary(db, config.districts, null);
       const east = s.balances.find((b) => b.district === EAST && b.quotaType === 'farmland')!;
       near(m2ToMu(east.creditedM2), 1800);
       near(m2ToMu(east.spentM2), 1700);
@@ -155,7 +157,7 @@ for (const t of testDatabases()) {
         'insufficient_balance',
       );
       await approveOccupation(db, { district: WEST, grade: 5, areaMu: 50, project: '西区项目', year: 2026 }, 'reviewer');
-      near((await ledgerSummary(db, [WEST])).balances[0].remainingMu, 0);
+      near((await ledgerSummary(db, config.districts, [WEST])).balances[0].remainingMu, 0);
     });
 
     test('进出平衡: "out" only up to what came "in" in the county and year', async () => {
@@ -176,7 +178,7 @@ for (const t of testDatabases()) {
         'insufficient_balance',
         /2027/,
       );
-      const row = (await ledgerSummary(db, null)).inout.find((r) => r.district === EAST && r.year === 2026)!;
+      const row = (await ledgerSummary(db, config.districts, null)).inout.find((r) => r.district === EAST && r.year === 2026)!;
       near(m2ToMu(row.inM2), 100);
       near(m2ToMu(row.outM2), 60);
       assert.equal(row.balanced, true);

@@ -56,7 +56,7 @@ for (const t of testDatabases()) {
     after(async () => close());
 
     test('rate and coinciding area city-wide and per district', async () => {
-      const r = await computeTaohe(db);
+      const r = await computeTaohe(db, config.districts);
       near(r.city.yjjbntM2, 30000);
       near(r.city.coincideM2, 12500);
       near(r.city.ratePercent!, (12500 / 30000) * 100, 1e-4);
@@ -74,7 +74,7 @@ for (const t of testDatabases()) {
     });
 
     test('the naive single-statement overlay gives the same areas', async () => {
-      const { y, g, l } = await taoheLayers(db);
+      const { y, g, l } = await taoheLayers(db, config.districts);
       const n = await taoheNaive(db, y, g, l);
       near(n.yjjbnt_m2, 30000);
       near(n.coincide_m2, 12500);
@@ -118,7 +118,7 @@ for (const t of testDatabases()) {
         { fid: 'B1', geometry: sq(-1000, 1000, -800, 2000), props: { DLBM: '0103', DLMC: '旱地' } },
         { fid: 'B2', geometry: sq(-800, 1000, 0, 2000), props: { DLBM: '0301', DLMC: '乔木林地' } },
       ]);
-      const acc = await accounts(db);
+      const acc = await accounts(db, config.districts);
       const cult = acc.city.find((c) => c.key === 'cultivated')!;
       near(cult.areaM2, 700000, 0.1);
       assert.equal(cult.version, 2);
@@ -131,7 +131,7 @@ for (const t of testDatabases()) {
       assert.equal(gd.met, false, '70 万分之一 of the target is not met');
       assert.match(gd.source, /2023/);
 
-      const c = await cultivatedChange(db, 1, 2);
+      const c = await cultivatedChange(db, config.districts, 1, 2);
       near(c.lost.areaM2, 500000, 0.1);
       near(c.gained.areaM2, 200000, 0.1);
       near(c.netMu, (-300000 * 15) / 10000, 1e-3);

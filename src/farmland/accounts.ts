@@ -6,7 +6,8 @@ import type { Queryable } from '../db/index.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './farmland.repository.ts';
 import { getSettings } from './settings.ts';
 import { withFallback } from './robust.ts';
@@ -67,10 +68,14 @@ async function versionFor(q: Queryable, code: string, year: number | undefined):
   }
 }
 
-export async function accounts(q: Queryable, opts: { year?: number; districts?: string[] | null } = {}): Promise<Accounts> {
+export async function accounts(
+  q: Queryable,
+  d: DistrictLayer,
+  opts: { year?: number; districts?: string[] | null } = {},
+): Promise<Accounts> {
   if (opts.year !== undefined && (!Number.isInteger(opts.year) || opts.year < 1990 || opts.year > 2100))
-    throw new HttpError(400, `year 必须是 1990–2100 的年份 (year must be a year, got ${opts.year})`);
-  const xzq = await repo.xzqRef(q);
+    throw new Invalid(`year 必须是 1990–2100 的年份 (year must be a year, got ${opts.year})`);
+  const xzq = await repo.xzqRef(q, d);
   const names = await repo.districtNames(q, xzq);
   const codes = [...names.keys()];
   const per = new Map<string, CategoryFigures[]>();
@@ -164,15 +169,16 @@ export interface CultivatedChange {
  */
 export async function cultivatedChange(
   q: Queryable,
+  d: DistrictLayer,
   from: number,
   to: number,
   layerCode = 'DLTB',
   districts: string[] | null = null,
 ): Promise<CultivatedChange> {
-  if (from === to) throw new HttpError(400, `from 与 to 是同一版本 ${from}：请给出两个不同的调查版本 (from and to must differ)`);
+  if (from === to) throw new Invalid(`from 与 to 是同一版本 ${from}：请给出两个不同的调查版本 (from and to must differ)`);
   const a = await resolveVersion(q, layerCode, { version: from });
   await resolveVersion(q, layerCode, { version: to });
-  const xzq = await repo.xzqRef(q);
+  const xzq = await repo.xzqRef(q, d);
   const codes = [...(await repo.districtNames(q, xzq)).keys()];
   const minM2 = (await getSettings(q)).taohe.minPatchM2;
   const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2, grid))).value.filter(
@@ -225,7 +231,7 @@ export async function cultivatedChange(
   };
 }
 
-/** The city's districts (XZQ), code and name, in code order. */
-export async function districtList(q: Queryable): Promise<{ code: string; name: string }[]> {
-  return [...(await repo.districtNames(q, await repo.xzqRef(q)))].map(([code, name]) => ({ code, name }));
+/** The city's districts (the district layer of config.districts), code and name, in code order. */
+export async function districtList(q: Queryable, d: DistrictLayer): Promise<{ code: string; name: string }[]> {
+  return [...(await repo.districtNames(q, await repo.xzqRef(q, d)))].map(([code, name]) => ({ code, name }));
 }

@@ -1,6 +1,7 @@
 // SQL of land consolidation projects (土地综合整治): projects, sub-areas, the spatial figures the
 // checks need, and stored check runs.
 import type { Queryable } from '../db/index.ts';
+import type { Finding, GeoJSONGeometry, Verdict } from '../review/types.ts';
 import { allRows, overlay } from './taohe.repository.ts';
 
 export interface ProjectRow {
@@ -100,9 +101,9 @@ export async function getProject(q: Queryable, id: number): Promise<ProjectRow |
 export async function listProjects(
   q: Queryable,
   districts: string[] | null,
-): Promise<(ProjectRow & { last_verdict: string | null; last_check_id: number | null; last_facts: Record<string, unknown> | null })[]> {
+): Promise<(ProjectRow & { last_verdict: Verdict | null; last_check_id: number | null; last_facts: Record<string, unknown> | null })[]> {
   return (
-    await q.query<ProjectRow & { last_verdict: string | null; last_check_id: number | null; last_facts: Record<string, unknown> | null }>(
+    await q.query<ProjectRow & { last_verdict: Verdict | null; last_check_id: number | null; last_facts: Record<string, unknown> | null }>(
       `SELECT ${COLS}, c.verdict AS last_verdict, c.id AS last_check_id, c.facts AS last_facts
        FROM farmland_project p
        LEFT JOIN LATERAL (SELECT id, verdict, facts FROM farmland_project_check k WHERE k.project_id = p.id ORDER BY k.id DESC LIMIT 1) c ON true
@@ -114,7 +115,7 @@ export async function listProjects(
 
 export async function areas(q: Queryable, projectId: number) {
   return (
-    await q.query<{ id: number; kind: string; name: string; area_m2: number; geometry: unknown }>(
+    await q.query<{ id: number; kind: 'project' | 'consolidation'; name: string; area_m2: number; geometry: GeoJSONGeometry }>(
       `SELECT id, kind, name, area_m2, ST_AsGeoJSON(geom, 7)::json AS geometry FROM farmland_project_area WHERE project_id = $1 ORDER BY id`,
       [projectId],
     )
@@ -179,9 +180,9 @@ export async function checks(q: Queryable, projectId: number) {
       id: number;
       ruleset_name: string;
       ruleset_version: number;
-      facts: unknown;
-      findings: unknown;
-      verdict: string;
+      facts: Record<string, unknown>;
+      findings: Finding[];
+      verdict: Verdict;
       checked_on: string;
       created_by: string;
     }>(

@@ -10,7 +10,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import type { Clock } from '../util/clock.ts';
 import { m2ToMu, muToM2 } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { currentRuleSet, saveRuleSet, type RuleSetDef } from '../review/ruleset.ts';
@@ -46,26 +46,27 @@ export async function ensureConsolidationRuleSet(q: Queryable): Promise<void> {
   try {
     await currentRuleSet(q, RULESET);
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    // Review refuses with NotFound when there is no such rule set (a 404 before issue 16).
+    if (!(e instanceof NotFound) && (e as { statusCode?: number }).statusCode !== 404) throw e;
     await saveRuleSet(q, CONSOLIDATION_RULESET, 'system', '随系统发布的土地综合整治核验规则（杭政办函〔2023〕21号）');
   }
 }
 
 export function normaliseFigures(input: unknown): Record<string, number | boolean> {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new HttpError(400, 'figures 须为对象 (figures must be an object)');
+  if (typeof input !== 'object' || Array.isArray(input)) throw new Invalid('figures 须为对象 (figures must be an object)');
   const out: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
     if (k === 'provincialApproval') {
-      if (typeof v !== 'boolean') throw new HttpError(400, `figures.provincialApproval 须为 true/false, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean') throw new Invalid(`figures.provincialApproval 须为 true/false, got ${JSON.stringify(v)}`);
       out[k] = v;
       continue;
     }
     const key = k.endsWith('Mu') ? `${k.slice(0, -2)}M2` : k;
     if (!(key in FIGURES))
-      throw new HttpError(400, `figures.${k}: 未知指标 (unknown figure; known: ${Object.keys(FIGURES).join(', ')}, provincialApproval)`);
+      throw new Invalid(`figures.${k}: 未知指标 (unknown figure; known: ${Object.keys(FIGURES).join(', ')}, provincialApproval)`);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new HttpError(400, `figures.${k}: 须为非负数 (must be a number ≥ 0), got ${JSON.stringify(v)}`);
+      throw new Invalid(`figures.${k}: 须为非负数 (must be a number ≥ 0), got ${JSON.stringify(v)}`);
     out[key] = k.endsWith('Mu') ? muToM2(v) : v;
   }
   return out;
@@ -75,7 +76,7 @@ async function layerRefInput(q: Queryable, v: unknown, name: string): Promise<{ 
   if (v === undefined || v === null) return null;
   const r = v as { layer?: unknown; version?: unknown };
   if (typeof r.layer !== 'string' || !Number.isInteger(r.version))
-    throw new HttpError(400, `${name} 须为 { layer, version } (a layer code and version)`);
+    throw new Invalid(`${name} 须为 { layer, version } (a layer code and version)`);
   await resolveVersion(q, r.layer, { version: r.version as number });
   return { layer: r.layer, version: r.version as number };
 }
@@ -95,19 +96,17 @@ export interface ProjectInput {
 
 export async function createProject(db: Db, input: ProjectInput, user: string) {
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(input.code ?? ''))
-    throw new HttpError(400, `code 须为 1–40 位字母、数字、- 或 _ (project code), got ${JSON.stringify(input.code)}`);
-  if (!input.name?.trim()) throw new HttpError(400, 'name 必填 (project name required)');
-  if (!/^\d{6}$/.test(input.district ?? ''))
-    throw new HttpError(400, `district 须为 6 位行政区代码, got ${JSON.stringify(input.district)}`);
+    throw new Invalid(`code 须为 1–40 位字母、数字、- 或 _ (project code), got ${JSON.stringify(input.code)}`);
+  if (!input.name?.trim()) throw new Invalid('name 必填 (project name required)');
+  if (!/^\d{6}$/.test(input.district ?? '')) throw new Invalid(`district 须为 6 位行政区代码, got ${JSON.stringify(input.district)}`);
   if (!Number.isInteger(input.startYear) || input.startYear < 2000 || input.startYear > 2100)
-    throw new HttpError(400, `startYear 须为年份, got ${JSON.stringify(input.startYear)}`);
-  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new HttpError(400, `status 须为 ${STATUSES.join('、')} 之一`);
+    throw new Invalid(`startYear 须为年份, got ${JSON.stringify(input.startYear)}`);
+  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new Invalid(`status 须为 ${STATUSES.join('、')} 之一`);
   if (!Array.isArray(input.areas) || !input.areas.some((a) => a.kind === 'project'))
-    throw new HttpError(400, 'areas 至少包含一个项目区 (kind "project") (at least one project area required)');
+    throw new Invalid('areas 至少包含一个项目区 (kind "project") (at least one project area required)');
   const figures = normaliseFigures(input.figures);
   return db.transaction(async (tx) => {
-    if (await repo.codeTaken(tx, input.code))
-      throw new HttpError(409, `项目编号 ${input.code} 已存在 (project code already exists)`, 'conflict');
+    if (await repo.codeTaken(tx, input.code)) throw new Conflict(`项目编号 ${input.code} 已存在 (project code already exists)`);
     const before = await layerRefInput(tx, input.before, 'before');
     const after = await layerRefInput(tx, input.after, 'after');
     const id = await repo.insertProject(
@@ -127,7 +126,7 @@ export async function createProject(db: Db, input: ProjectInput, user: string) {
     );
     for (const [i, a] of input.areas.entries()) {
       if (a.kind !== 'project' && a.kind !== 'consolidation')
-        throw new HttpError(400, `areas[${i}].kind 须为 project（项目区）或 consolidation（整治区）`);
+        throw new Invalid(`areas[${i}].kind 须为 project（项目区）或 consolidation（整治区）`);
       let r;
       try {
         r = await repo.insertArea(tx, id, {
@@ -136,9 +135,9 @@ export async function createProject(db: Db, input: ProjectInput, user: string) {
           geojson: JSON.stringify(a.geometry),
         });
       } catch (e) {
-        throw new HttpError(400, `areas[${i}].geometry 不是有效的 GeoJSON 几何: ${(e as Error).message}`);
+        throw new Invalid(`areas[${i}].geometry 不是有效的 GeoJSON 几何: ${(e as Error).message}`);
       }
-      if (r.problem) throw new HttpError(400, `areas[${i}].geometry: ${r.problem}`, 'invalid_geometry');
+      if (r.problem) throw new Invalid(`areas[${i}].geometry: ${r.problem}`, { code: 'invalid_geometry' });
     }
     const p = (await repo.getProject(tx, id))!;
     await appendAudit(tx, {
@@ -170,7 +169,7 @@ export interface ProjectUpdate {
 }
 
 export async function updateProject(db: Db, id: number, input: ProjectUpdate, user: string) {
-  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new HttpError(400, `status 须为 ${STATUSES.join('、')} 之一`);
+  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new Invalid(`status 须为 ${STATUSES.join('、')} 之一`);
   return db.transaction(async (tx) => {
     const before = await loadProject(tx, id);
     const figures = input.figures === undefined ? undefined : { ...before.figures, ...normaliseFigures(input.figures) };
@@ -208,7 +207,7 @@ export async function updateProject(db: Db, id: number, input: ProjectUpdate, us
 
 async function loadProject(q: Queryable, id: number): Promise<repo.ProjectRow> {
   const p = await repo.getProject(q, id);
-  if (!p) throw new HttpError(404, `整治项目 ${id} 不存在 (consolidation project ${id} does not exist)`);
+  if (!p) throw new NotFound(`整治项目 ${id} 不存在 (consolidation project ${id} does not exist)`);
   return p;
 }
 
@@ -274,16 +273,22 @@ export async function projectFacts(
   return { facts, sources };
 }
 
-/** Runs the consolidation rule set on a project and stores the result. */
-export async function checkProject(db: Db, clock: Clock, id: number, user: string) {
-  await ensureConsolidationRuleSet(db);
-  const p = await loadProject(db, id);
-  const rs = await currentRuleSet(db, RULESET);
-  const def = rs.definition;
-  const { facts, sources } = await projectFacts(db, p);
-  const project = await repo.areaUnion(db, p.id, 'project');
-  if (!project) throw new HttpError(409, `整治项目 ${p.code} 没有项目区范围 (the project has no project area)`);
-  const zone = (await repo.areaUnion(db, p.id, 'consolidation')) ?? project;
+// ---- the rule loop ---------------------------------------------------------------------------
+// SWAP AT MERGE (issue 16, decision 0007 §6): this is the one place consolidation runs rules. It
+// re-implements the review engine's loop over a rule set; when src/review/engine.ts exports its
+// rule evaluator (helper h1's branch), replace the body of this function with a call to it (the
+// consolidation-coverage rule is evaluated on the consolidation zone, every other rule on the
+// project area; a coverage rule whose layer has no data, or a kind not registered, gives a
+// no-data finding) and delete the imports of ruleKind, finding, RuleContext and layerStates.
+type Subject = NonNullable<Awaited<ReturnType<typeof repo.areaUnion>>>;
+
+async function evaluateRules(
+  db: Queryable,
+  def: RuleSetDef,
+  areas: { project: Subject; zone: Subject },
+  facts: ConsolidationFacts,
+): Promise<Finding[]> {
+  const { project, zone } = areas;
   const type = def.projectTypes[0];
   const findings: Finding[] = [];
   for (const rule of def.rules) {
@@ -293,7 +298,7 @@ export async function checkProject(db: Db, clock: Clock, id: number, user: strin
     const states = new Map((await layerStates(db, [rule.layer], s.ewkb)).map((l) => [l.code, l]));
     const layer = states.get(rule.layer);
     const base = {
-      q: db as Queryable,
+      q: db,
       subject,
       project: { type: type.code, typeName: type.name, indicators: {} },
       tolerance: def.tolerance,
@@ -334,6 +339,20 @@ export async function checkProject(db: Db, clock: Clock, id: number, user: strin
     };
     findings.push(await kind.evaluate({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule));
   }
+  return findings;
+}
+
+/** Runs the consolidation rule set on a project and stores the result. */
+export async function checkProject(db: Db, clock: Clock, id: number, user: string) {
+  await ensureConsolidationRuleSet(db);
+  const p = await loadProject(db, id);
+  const rs = await currentRuleSet(db, RULESET);
+  const def = rs.definition;
+  const { facts, sources } = await projectFacts(db, p);
+  const project = await repo.areaUnion(db, p.id, 'project');
+  if (!project) throw new Conflict(`整治项目 ${p.code} 没有项目区范围 (the project has no project area)`);
+  const zone = (await repo.areaUnion(db, p.id, 'consolidation')) ?? project;
+  const findings = await evaluateRules(db, def, { project, zone }, facts);
   const verdict = overallVerdict(findings);
   const checkedOn = clock.today();
   return db.transaction(async (tx) => {
@@ -415,7 +434,7 @@ export async function progress(q: Queryable, year = 2027) {
  * counts half), with projects, pilots, areas and new cultivated land beside it.
  */
 export async function evaluation(q: Queryable, year: number, districts: string[] | null) {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpError(400, `year 须为年份, got ${year}`);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new Invalid(`year 须为年份, got ${year}`);
   const projects = (await repo.listProjects(q, districts)).filter((p) => p.start_year <= year);
   const by = new Map<string, typeof projects>();
   for (const p of projects) (by.get(p.district) ?? by.set(p.district, []).get(p.district)!).push(p);

@@ -50,7 +50,7 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
   const out: FarmlandDemoResult = { targets: 0, lots: 0, occupations: 0, agreements: 0, alerts: 0, cases: 0, projects: 0 };
 
   // ---- district targets: the city's, shared by each district's cultivated land / permanent farmland
-  const acc = await accounts(db);
+  const acc = await accounts(db, config.districts);
   const cityTargets = (await farm.targets(db)).filter((t) => t.region === '3301' && (t.code === 'GDBYL' || t.code === 'YJJBNT'));
   for (const t of cityTargets) {
     const key = t.code === 'GDBYL' ? 'cultivated' : 'yjjbnt';

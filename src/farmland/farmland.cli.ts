@@ -35,7 +35,7 @@ export async function cmdFarmland(config: Config, a: Args): Promise<void> {
   await withDb(config, async (db) => {
     switch (sub) {
       case 'accounts': {
-        const r = await accounts(db, { year: int(a, 'year'), districts: districts(a) });
+        const r = await accounts(db, config.districts, { year: int(a, 'year'), districts: districts(a) });
         if (json) return print(r);
         console.log(`耕地保护台账${r.year ? `（${r.year} 年末）` : '（现势）'}，单位：万亩`);
         console.log(`  ${'区县'.padEnd(8)} ${r.city.map((c) => c.name.padStart(8)).join(' ')}`);
@@ -52,7 +52,7 @@ export async function cmdFarmland(config: Config, a: Args): Promise<void> {
         const to = Number(arg2);
         if (!Number.isInteger(from) || !Number.isInteger(to))
           throw new UsageError('usage: onemap farmland change FROM TO [--layer DLTB] [--json]');
-        const c = await cultivatedChange(db, from, to, str(a, 'layer') ?? 'DLTB', districts(a));
+        const c = await cultivatedChange(db, config.districts, from, to, str(a, 'layer') ?? 'DLTB', districts(a));
         if (json) return print(c);
         console.log(
           `耕地变化 ${c.layer} v${from} → v${to}: 减少 ${mu(c.lost.areaM2)}（${c.lost.count} 块），增加 ${mu(c.gained.areaM2)}（${c.gained.count} 块），净 ${num(c.netMu)} 亩`,
@@ -83,7 +83,7 @@ export async function cmdFarmland(config: Config, a: Args): Promise<void> {
         const r =
           arg1 === 'run'
             ? await runTaohe(db, config, user(), str(a, 'note') ?? null)
-            : { runId: null, missing: null, ...(await computeTaohe(db)) };
+            : { runId: null, missing: null, ...(await computeTaohe(db, config.districts)) };
         if (json) return print(r);
         console.log(
           `多田套合${r.runId ? `（计算记录 #${r.runId}）` : ''}: 永久基本农田 ${mu(r.city.yjjbntM2)}，三者重合 ${mu(r.city.coincideM2)}，套合率 ${num(r.city.ratePercent)}%（${Math.round(r.durationMs)} ms）`,
@@ -93,7 +93,7 @@ export async function cmdFarmland(config: Config, a: Args): Promise<void> {
         return;
       }
       case 'ledger': {
-        const s = await ledgerSummary(db, districts(a));
+        const s = await ledgerSummary(db, config.districts, districts(a));
         if (json) return print(s);
         console.log('占补平衡指标（亩）: 区县 类型 登记 调入 占用 调出 结余');
         for (const b of s.balances)

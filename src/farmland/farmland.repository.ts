@@ -3,24 +3,26 @@
 // 多田套合 has its own file (taohe.repository.ts). Layer ids and versions are catalogue integers
 // written as literals so the planner prunes the feature partitions at plan time.
 import type { Queryable } from '../db/index.ts';
-import { allRows, alive, districtOf, overlay, type LayerRef } from './taohe.repository.ts';
+import type { DistrictLayer } from '../config.ts';
+import { allRows, alive, districtOf, overlay, type DistrictRef, type LayerRef } from './taohe.repository.ts';
 
-export type { LayerRef } from './taohe.repository.ts';
+export type { LayerRef, DistrictRef } from './taohe.repository.ts';
 
 /** 三调 cultivated land (耕地): 0101 水田, 0102 水浇地, 0103 旱地 (GB/T 21010-2017 / 三调工作分类). */
 export const CULTIVATED_CODES = ['0101', '0102', '0103'];
 const CULT = `('0101', '0102', '0103')`;
 
-/** The active version of the districts layer (XZQ), or null when it has no data. */
-export async function xzqRef(q: Queryable): Promise<LayerRef | null> {
-  const r = await q.query<{ id: number; v: number | null }>(`SELECT id, active_version AS v FROM layer WHERE code = 'XZQ'`);
-  return r.rows[0]?.v ? { id: r.rows[0].id, version: r.rows[0].v } : null;
+/** The active version of the district layer (config.districts), or null when it has no data. */
+export async function xzqRef(q: Queryable, d: DistrictLayer): Promise<DistrictRef | null> {
+  const r = await q.query<{ id: number; v: number | null }>(`SELECT id, active_version AS v FROM layer WHERE code = $1`, [d.layer]);
+  return r.rows[0]?.v ? { id: r.rows[0].id, version: r.rows[0].v, code: d.layer, codeField: d.codeField, nameField: d.nameField } : null;
 }
 
-export async function districtNames(q: Queryable, xzq: LayerRef | null): Promise<Map<string, string>> {
+export async function districtNames(q: Queryable, xzq: DistrictRef | null): Promise<Map<string, string>> {
   if (!xzq) return new Map();
+  const { codeField: c, nameField: n } = xzq;
   const r = await q.query<{ code: string; name: string }>(
-    `SELECT f.props->>'XZQDM' AS code, coalesce(f.props->>'XZQMC', f.props->>'XZQDM') AS name FROM feature f WHERE ${alive('f', xzq)} ORDER BY 1`,
+    `SELECT f.props->>'${c}' AS code, coalesce(f.props->>'${n}', f.props->>'${c}') AS name FROM feature f WHERE ${alive('f', xzq)} ORDER BY 1`,
   );
   return new Map(r.rows.filter((x) => x.code).map((x) => [x.code, x.name]));
 }
@@ -35,7 +37,7 @@ export interface AreaRow {
 export async function areasByDistrict(
   q: Queryable,
   layer: LayerRef,
-  xzq: LayerRef | null,
+  xzq: DistrictRef | null,
   codes: string[],
   cultivatedOnly: boolean,
 ): Promise<AreaRow[]> {
@@ -78,7 +80,7 @@ export async function cultivatedChange(
   layerId: number,
   a: number,
   b: number,
-  xzq: LayerRef | null,
+  xzq: DistrictRef | null,
   codes: string[],
   minM2: number,
   grid: number | null = null,

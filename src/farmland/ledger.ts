@@ -8,7 +8,8 @@
 import type { Db, Queryable } from '../db/index.ts';
 import { m2ToMu, muToM2 } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Conflict, Invalid } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './ledger.repository.ts';
 import { districtList } from './accounts.ts';
 import type { QuotaType } from './ledger.repository.ts';
@@ -28,21 +29,21 @@ export interface AreaInput {
 /** Exactly one of areaM2 / areaMu, positive; returns m². */
 export function areaOf(a: AreaInput, what: string): number {
   const given = [a.areaM2, a.areaMu].filter((v) => v !== undefined && v !== null);
-  if (given.length !== 1) throw new HttpError(400, `${what}: 须给出 areaM2 或 areaMu 之一 (give exactly one of areaM2, areaMu)`);
+  if (given.length !== 1) throw new Invalid(`${what}: 须给出 areaM2 或 areaMu 之一 (give exactly one of areaM2, areaMu)`);
   const m2 = a.areaM2 ?? muToM2(a.areaMu!);
-  if (!Number.isFinite(m2) || m2 <= 0) throw new HttpError(400, `${what}: 面积必须大于 0 (area must be > 0, got ${a.areaM2 ?? a.areaMu})`);
+  if (!Number.isFinite(m2) || m2 <= 0) throw new Invalid(`${what}: 面积必须大于 0 (area must be > 0, got ${a.areaM2 ?? a.areaMu})`);
   return m2;
 }
 
 function checkCommon(x: { district?: unknown; quotaType?: unknown; grade?: unknown; year?: unknown }, what: string): void {
   if (typeof x.district !== 'string' || !/^\d{6}$/.test(x.district))
-    throw new HttpError(400, `${what}: district 须为 6 位行政区代码 (GB/T 2260), got ${JSON.stringify(x.district)}`);
+    throw new Invalid(`${what}: district 须为 6 位行政区代码 (GB/T 2260), got ${JSON.stringify(x.district)}`);
   if (x.quotaType !== undefined && !(String(x.quotaType) in QUOTA_TYPES))
-    throw new HttpError(400, `${what}: quotaType 须为 ${Object.keys(QUOTA_TYPES).join('、')} 之一, got ${JSON.stringify(x.quotaType)}`);
+    throw new Invalid(`${what}: quotaType 须为 ${Object.keys(QUOTA_TYPES).join('、')} 之一, got ${JSON.stringify(x.quotaType)}`);
   if (x.grade !== undefined && (!Number.isInteger(x.grade) || (x.grade as number) < 1 || (x.grade as number) > 15))
-    throw new HttpError(400, `${what}: grade 为耕地质量等别 1–15 (1 最好), got ${JSON.stringify(x.grade)}`);
+    throw new Invalid(`${what}: grade 为耕地质量等别 1–15 (1 最好), got ${JSON.stringify(x.grade)}`);
   if (x.year !== undefined && (!Number.isInteger(x.year) || (x.year as number) < 1990 || (x.year as number) > 2100))
-    throw new HttpError(400, `${what}: year 须为年份, got ${JSON.stringify(x.year)}`);
+    throw new Invalid(`${what}: year 须为年份, got ${JSON.stringify(x.year)}`);
 }
 
 export interface CompensationInput extends AreaInput {
@@ -59,7 +60,7 @@ export interface CompensationInput extends AreaInput {
 export async function addCompensation(db: Db, input: CompensationInput, user: string): Promise<repo.LotRow> {
   checkCommon(input, '补充指标 (compensation)');
   const m2 = areaOf(input, '补充指标 (compensation)');
-  if (!input.source?.trim()) throw new HttpError(400, '补充指标 (compensation): source 必填，写明来源项目 (source project required)');
+  if (!input.source?.trim()) throw new Invalid('补充指标 (compensation): source 必填，写明来源项目 (source project required)');
   return db.transaction(async (tx) => {
     const lot = await repo.insertLot(
       tx,
@@ -90,16 +91,15 @@ export interface OccupationInput extends AreaInput {
   year: number;
 }
 
-export class InsufficientBalance extends HttpError {
+export class InsufficientBalance extends Conflict {
   constructor(
     readonly needM2: number,
     readonly availableM2: number,
     what: string,
   ) {
     super(
-      409,
       `${what}：可用指标不足，需要 ${m2ToMu(needM2).toFixed(2)} 亩，可用 ${m2ToMu(availableM2).toFixed(2)} 亩 (insufficient balance: need ${needM2.toFixed(2)} m², available ${availableM2.toFixed(2)} m²)`,
-      'insufficient_balance',
+      { code: 'insufficient_balance' },
     );
   }
 }
@@ -140,7 +140,7 @@ export async function available(
 export async function approveOccupation(db: Db, input: OccupationInput, user: string) {
   checkCommon(input, '占用 (occupation)');
   const need = areaOf(input, '占用 (occupation)');
-  if (!input.project?.trim()) throw new HttpError(400, '占用 (occupation): project 必填 (project name required)');
+  if (!input.project?.trim()) throw new Invalid('占用 (occupation): project 必填 (project name required)');
   const quota = input.quotaType ?? 'farmland';
   return db.transaction(async (tx) => {
     const lots = await repo.lockLots(tx, input.district, quota, input.grade, !!input.paddy);
@@ -200,15 +200,14 @@ export async function signAgreement(db: Db, input: AgreementInput, user: string)
   checkCommon({ district: input.fromDistrict, quotaType: input.quotaType, grade: input.grade }, '协议 fromDistrict');
   checkCommon({ district: input.toDistrict }, '协议 toDistrict');
   if (input.fromDistrict === input.toDistrict)
-    throw new HttpError(400, `协议双方是同一区县 ${input.fromDistrict} (from and to district must differ)`);
+    throw new Invalid(`协议双方是同一区县 ${input.fromDistrict} (from and to district must differ)`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.signedOn ?? ''))
-    throw new HttpError(400, `signedOn 须为日期 YYYY-MM-DD, got ${JSON.stringify(input.signedOn)}`);
+    throw new Invalid(`signedOn 须为日期 YYYY-MM-DD, got ${JSON.stringify(input.signedOn)}`);
   for (const [k, v] of [
     ['priceWanPerMu', input.priceWanPerMu],
     ['fundsYi', input.fundsYi],
   ] as const) {
-    if (v !== undefined && v !== null && (!Number.isFinite(v) || v < 0))
-      throw new HttpError(400, `${k} 须为非负数 (must be ≥ 0), got ${v}`);
+    if (v !== undefined && v !== null && (!Number.isFinite(v) || v < 0)) throw new Invalid(`${k} 须为非负数 (must be ≥ 0), got ${v}`);
   }
   const m2 = areaOf(input, '协议 (agreement)');
   // Funds follow from the price when only the price is given: 亩 × 万元/亩 ÷ 10000 = 亿元.
@@ -293,7 +292,7 @@ export interface InOutInput extends AreaInput {
 export async function recordInOut(db: Db, input: InOutInput, user: string) {
   checkCommon(input, '进出平衡 (in-out)');
   if (input.direction !== 'in' && input.direction !== 'out')
-    throw new HttpError(400, `direction 须为 in 或 out, got ${JSON.stringify(input.direction)}`);
+    throw new Invalid(`direction 须为 in 或 out, got ${JSON.stringify(input.direction)}`);
   const m2 = areaOf(input, '进出平衡 (in-out)');
   return db.transaction(async (tx) => {
     await repo.lockInOut(tx, input.district, input.year);
@@ -326,7 +325,7 @@ export async function recordInOut(db: Db, input: InOutInput, user: string) {
   });
 }
 
-export async function ledgerSummary(q: Queryable, districts: string[] | null) {
+export async function ledgerSummary(q: Queryable, d: DistrictLayer, districts: string[] | null) {
   const bal = await repo.balances(q, districts);
   const spent = await repo.spentBy(q, districts);
   const keys = new Set([...bal.map((b) => `${b.district}|${b.quota_type}`), ...spent.map((s) => `${s.district}|${s.quota_type}`)]);
@@ -370,7 +369,7 @@ export async function ledgerSummary(q: Queryable, districts: string[] | null) {
     signedOn: a.signed_on,
     note: a.note,
   }));
-  const names = Object.fromEntries((await districtList(q)).map((d) => [d.code, d.name]));
+  const names = Object.fromEntries((await districtList(q, d)).map((d) => [d.code, d.name]));
   return { balances, inout, agreements, districts: names };
 }
 

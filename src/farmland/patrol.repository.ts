@@ -1,5 +1,8 @@
 // SQL of the patrol alerts and cases (天巡地查).
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
+import { activeDistricts } from '../store/fragments.repository.ts';
+import type { GeoJSONGeometry } from '../review/types.ts';
 
 export const OPEN_STATUSES = ['new', 'assigned', 'verified', 'rectifying'];
 
@@ -10,7 +13,12 @@ export interface GeomCheck {
 }
 
 /** Parses a GeoJSON geometry (EPSG:4490 lon/lat), checks it and finds its district. */
-export async function checkGeometry(q: Queryable, geojson: string, extent: [number, number, number, number]): Promise<GeomCheck> {
+export async function checkGeometry(
+  q: Queryable,
+  d: DistrictLayer,
+  geojson: string,
+  extent: [number, number, number, number],
+): Promise<GeomCheck> {
   return (
     await q.query<GeomCheck>(
       `WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g)
@@ -20,8 +28,7 @@ export async function checkGeometry(q: Queryable, geojson: string, extent: [numb
                  WHEN NOT ST_Within(g, ST_MakeEnvelope($2, $3, $4, $5, 4490)) THEN 'geometry lies outside the city extent (lon ' || $2 || '–' || $4 || ', lat ' || $3 || '–' || $5 || '): are the coordinates lon/lat in EPSG:4490?'
             END AS problem,
             encode(ST_AsEWKB(g), 'hex') AS ewkb,
-            (SELECT f.props->>'XZQDM' FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-              WHERE f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version) AND ST_Intersects(f.geom, ST_PointOnSurface(g)) LIMIT 1) AS district
+            (SELECT ad.code FROM ${activeDistricts(d)} ad WHERE ST_Intersects(ad.geom, ST_PointOnSurface(g)) LIMIT 1) AS district
        FROM g`,
       [geojson, ...extent],
     )
@@ -110,10 +117,10 @@ export interface CaseRow {
   opened_on: string;
   deadline: string;
   assignee: string | null;
-  verification: unknown;
+  verification: Record<string, unknown> | null;
   outcome_note: string | null;
   closed_on: string | null;
-  geometry: unknown;
+  geometry: GeoJSONGeometry;
   alert_count: number;
   sources: string[];
   area_m2: number;
@@ -154,7 +161,7 @@ export async function caseAlerts(q: Queryable, caseId: number) {
       observed_at: string;
       evidence_url: string | null;
       description: string | null;
-      geometry: unknown;
+      geometry: GeoJSONGeometry;
     }>(
       `SELECT id, source, external_id, to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS observed_at, evidence_url, description, ST_AsGeoJSON(geom, 7)::json AS geometry
        FROM farmland_alert WHERE case_id = $1 ORDER BY id`,

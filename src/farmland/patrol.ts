@@ -16,10 +16,11 @@
 // overdue, and within warnDaysBefore of it "due soon".
 import type { Db, Queryable } from '../db/index.ts';
 import type { Config } from '../config.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { assertAllowed, table } from '../workflow/machine.ts';
 import type { Clock } from '../util/clock.ts';
 import { addDays, daysBetween } from '../util/clock.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
 import * as repo from './patrol.repository.ts';
 import { getSettings, type FarmlandSettings } from './settings.ts';
 
@@ -31,7 +32,10 @@ export const SOURCES = {
 } as const;
 export type AlertSource = keyof typeof SOURCES;
 
-export const STATUS_ZH: Record<string, string> = {
+type Status = 'new' | 'assigned' | 'verified' | 'rectifying' | 'rectified' | 'violation' | 'false_alarm';
+export type Action = 'assign' | 'verify' | 'rectify' | 'complete' | 'violation' | 'false-alarm';
+
+const STATUS_NAMES: Record<Status, string> = {
   new: '待派发',
   assigned: '待核查',
   verified: '已核实待处置',
@@ -40,22 +44,32 @@ export const STATUS_ZH: Record<string, string> = {
   violation: '已立案（违法用地）',
   false_alarm: '误报已关闭',
 };
+export const STATUS_ZH: Record<string, string> = STATUS_NAMES;
 
-type Action = 'assign' | 'verify' | 'rectify' | 'complete' | 'violation' | 'false-alarm';
-
-/** Allowed transitions: action → from statuses → to status, and which deadline the new step gets. */
-const TRANSITIONS: Record<
-  Action,
-  { from: string[]; to: string; deadline: keyof FarmlandSettings['patrol']['deadlines'] | null; zh: string }
-> = {
-  assign: { from: ['new', 'assigned'], to: 'assigned', deadline: 'verify', zh: '派发' },
-  verify: { from: ['assigned'], to: 'verified', deadline: 'decide', zh: '现场核查' },
-  rectify: { from: ['verified'], to: 'rectifying', deadline: 'rectify', zh: '责令整改' },
-  complete: { from: ['rectifying'], to: 'rectified', deadline: null, zh: '整改完成' },
-  violation: { from: ['verified', 'rectifying'], to: 'violation', deadline: null, zh: '立案查处' },
-  'false-alarm': { from: ['assigned', 'verified'], to: 'false_alarm', deadline: null, zh: '误报关闭' },
+/** The patrol case workflow (src/workflow/machine.ts): action → from statuses → to status. */
+const PATROL = table<Status, Action>({
+  what: '巡查案件',
+  states: STATUS_NAMES,
+  transitions: {
+    assign: { from: ['new', 'assigned'], to: 'assigned', label: '派发' },
+    verify: { from: ['assigned'], to: 'verified', label: '现场核查' },
+    rectify: { from: ['verified'], to: 'rectifying', label: '责令整改' },
+    complete: { from: ['rectifying'], to: 'rectified', label: '整改完成' },
+    violation: { from: ['verified', 'rectifying'], to: 'violation', label: '立案查处' },
+    'false-alarm': { from: ['assigned', 'verified'], to: 'false_alarm', label: '误报关闭' },
+  },
+});
+/** Which deadline the step an action leads to gets (settings.patrol.deadlines); null: the case closes. */
+const DEADLINE: Record<Action, keyof FarmlandSettings['patrol']['deadlines'] | null> = {
+  assign: 'verify',
+  verify: 'decide',
+  rectify: 'rectify',
+  complete: null,
+  violation: null,
+  'false-alarm': null,
 };
-export const ACTIONS = Object.keys(TRANSITIONS) as Action[];
+export const ACTIONS = Object.keys(PATROL.transitions) as Action[];
+const allowedIn = (status: string): Action[] => (PATROL.isState(status) ? [...PATROL.allowed(status)] : []);
 
 export interface AlertInput {
   source: string;
@@ -76,32 +90,26 @@ export interface IntakeResult {
 
 export async function intakeAlert(db: Db, config: Config, input: AlertInput, user: string): Promise<IntakeResult> {
   if (!(input.source in SOURCES))
-    throw new HttpError(400, `source 须为 ${Object.keys(SOURCES).join('、')} 之一 (unknown alert source ${JSON.stringify(input.source)})`);
+    throw new Invalid(`source 须为 ${Object.keys(SOURCES).join('、')} 之一 (unknown alert source ${JSON.stringify(input.source)})`);
   const observed = Date.parse(input.observedAt);
   if (typeof input.observedAt !== 'string' || Number.isNaN(observed))
-    throw new HttpError(
-      400,
-      `observedAt 须为 ISO 8601 时间 (observedAt must be an ISO 8601 instant, got ${JSON.stringify(input.observedAt)})`,
-    );
+    throw new Invalid(`observedAt 须为 ISO 8601 时间 (observedAt must be an ISO 8601 instant, got ${JSON.stringify(input.observedAt)})`);
   if (observed > config.clock.now().getTime() + 3600_000)
-    throw new HttpError(400, `observedAt ${input.observedAt} 在未来 (observedAt lies in the future)`);
+    throw new Invalid(`observedAt ${input.observedAt} 在未来 (observedAt lies in the future)`);
   if (!input.geometry || typeof input.geometry !== 'object')
-    throw new HttpError(400, 'geometry 必填：GeoJSON Point / Polygon / MultiPolygon，EPSG:4490 经纬度 (geometry required)');
+    throw new Invalid('geometry 必填：GeoJSON Point / Polygon / MultiPolygon，EPSG:4490 经纬度 (geometry required)');
   if (input.evidenceUrl !== undefined && !/^https?:\/\/\S+$/.test(input.evidenceUrl))
-    throw new HttpError(
-      400,
-      `evidenceUrl 须为 http(s) 链接 (evidenceUrl must be an http(s) URL, got ${JSON.stringify(input.evidenceUrl)})`,
-    );
+    throw new Invalid(`evidenceUrl 须为 http(s) 链接 (evidenceUrl must be an http(s) URL, got ${JSON.stringify(input.evidenceUrl)})`);
   const settings = (await getSettings(db)).patrol;
   const today = config.clock.today();
   return db.transaction(async (tx) => {
     let g: repo.GeomCheck;
     try {
-      g = await repo.checkGeometry(tx, JSON.stringify(input.geometry), config.cityExtent);
+      g = await repo.checkGeometry(tx, config.districts, JSON.stringify(input.geometry), config.cityExtent);
     } catch (e) {
-      throw new HttpError(400, `geometry 不是有效的 GeoJSON 几何 (geometry is not valid GeoJSON): ${(e as Error).message}`);
+      throw new Invalid(`geometry 不是有效的 GeoJSON 几何 (geometry is not valid GeoJSON): ${(e as Error).message}`);
     }
-    if (g.problem) throw new HttpError(400, `geometry: ${g.problem}`, 'invalid_geometry');
+    if (g.problem) throw new Invalid(`geometry: ${g.problem}`, { code: 'invalid_geometry' });
     await repo.lockIntake(tx);
     if (input.externalId) {
       const dup = await repo.findDuplicate(tx, input.source, input.externalId);
@@ -176,14 +184,14 @@ export interface CaseView {
   overdue: boolean;
   dueSoon: boolean;
   assignee: string | null;
-  verification: unknown;
+  verification: Record<string, unknown> | null;
   outcomeNote: string | null;
   closedOn: string | null;
   alertCount: number;
   sources: string[];
   areaM2: number;
-  geometry: unknown;
-  allowedActions: string[];
+  geometry: repo.CaseRow['geometry'];
+  allowedActions: Action[];
 }
 
 export function caseView(r: repo.CaseRow, today: string, warnDays: number): CaseView {
@@ -208,13 +216,13 @@ export function caseView(r: repo.CaseRow, today: string, warnDays: number): Case
     sources: r.sources,
     areaM2: r.area_m2,
     geometry: r.geometry,
-    allowedActions: ACTIONS.filter((a) => TRANSITIONS[a].from.includes(r.status)),
+    allowedActions: allowedIn(r.status),
   };
 }
 
 async function loadCase(q: Queryable, id: number, lock = false): Promise<repo.CaseRow> {
   const c = await repo.getCase(q, id, lock);
-  if (!c) throw new HttpError(404, `巡查案件 ${id} 不存在 (patrol case ${id} does not exist)`);
+  if (!c) throw new NotFound(`巡查案件 ${id} 不存在 (patrol case ${id} does not exist)`);
   return c;
 }
 
@@ -233,33 +241,26 @@ export interface TransitionInput {
 }
 
 export async function transition(db: Db, clock: Clock, id: number, input: TransitionInput, user: string): Promise<CaseView> {
-  const t = TRANSITIONS[input.action as Action];
-  if (!t) throw new HttpError(400, `未知操作 ${JSON.stringify(input.action)}，可用：${ACTIONS.join('、')} (unknown action)`);
-  if (input.action === 'assign' && !input.assignee?.trim())
-    throw new HttpError(400, '派发须指定 assignee（核查人） (assign needs an assignee)');
+  if (!PATROL.isAction(input.action))
+    throw new Invalid(`未知操作 ${JSON.stringify(input.action)}，可用：${ACTIONS.join('、')} (unknown action)`);
+  const action = input.action;
+  const to = PATROL.target(action);
+  if (input.action === 'assign' && !input.assignee?.trim()) throw new Invalid('派发须指定 assignee（核查人） (assign needs an assignee)');
   if (input.action === 'verify' && !input.note?.trim() && !input.verification)
-    throw new HttpError(400, '现场核查须填写 note 或 verification（核查情况） (verify needs the on-site findings)');
+    throw new Invalid('现场核查须填写 note 或 verification（核查情况） (verify needs the on-site findings)');
   // Every decision on a case is on record with its reason (GB/T 39972 全过程留痕).
   if (['rectify', 'complete', 'violation', 'false-alarm'].includes(input.action) && !input.note?.trim())
-    throw new HttpError(400, `${t.zh}须填写理由 note (a reason is required for ${input.action})`);
+    throw new Invalid(`${PATROL.actionNames[action]}须填写理由 note (a reason is required for ${input.action})`);
   const settings = (await getSettings(db)).patrol;
   const today = clock.today();
   return db.transaction(async (tx) => {
     const before = await loadCase(tx, id, true);
-    if (!t.from.includes(before.status)) {
-      const allowed = ACTIONS.filter((a) => TRANSITIONS[a].from.includes(before.status));
-      throw new HttpError(
-        409,
-        `巡查案件 #${id} 当前状态为“${STATUS_ZH[before.status]}”，不能“${t.zh}”；当前允许：${allowed.map((a) => TRANSITIONS[a].zh).join('、') || '无（已办结）'} ` +
-          `(illegal transition: cannot ${input.action} a case in status ${before.status}; allowed: ${allowed.join(', ') || 'none'})`,
-        'illegal_transition',
-        [{ current: before.status, requested: input.action, allowed }],
-      );
-    }
-    const closed = !repo.OPEN_STATUSES.includes(t.to);
+    assertAllowed(PATROL, `#${id}`, before.status as Status, action);
+    const deadline = DEADLINE[action];
+    const closed = !repo.OPEN_STATUSES.includes(to);
     await repo.updateCase(tx, id, {
-      status: t.to,
-      deadline: t.deadline ? addDays(today, settings.deadlines[t.deadline]) : before.deadline,
+      status: to,
+      deadline: deadline ? addDays(today, settings.deadlines[deadline]) : before.deadline,
       ...(input.action === 'assign' ? { assignee: input.assignee!.trim() } : {}),
       ...(input.action === 'verify'
         ? { verification: { ...(input.verification ?? {}), note: input.note ?? null, by: user, on: today } }
@@ -273,7 +274,7 @@ export async function transition(db: Db, clock: Clock, id: number, input: Transi
       actor: user,
       action: input.action,
       from: before.status,
-      to: t.to,
+      to,
       note: input.note ?? (input.assignee ? `核查人 ${input.assignee}` : null),
     });
     const after = await loadCase(tx, id);
@@ -295,9 +296,9 @@ export async function listCases(
   f: { status?: string[]; districts?: string[] | null; source?: string; overdue?: boolean; limit?: number },
 ) {
   for (const s of f.status ?? [])
-    if (!(s in STATUS_ZH)) throw new HttpError(400, `status ${JSON.stringify(s)} 未知（可用：${Object.keys(STATUS_ZH).join('、')}）`);
+    if (!(s in STATUS_ZH)) throw new Invalid(`status ${JSON.stringify(s)} 未知（可用：${Object.keys(STATUS_ZH).join('、')}）`);
   if (f.source && !(f.source in SOURCES))
-    throw new HttpError(400, `source ${JSON.stringify(f.source)} 未知（可用：${Object.keys(SOURCES).join('、')}）`);
+    throw new Invalid(`source ${JSON.stringify(f.source)} 未知（可用：${Object.keys(SOURCES).join('、')}）`);
   const s = (await getSettings(q)).patrol;
   const today = clock.today();
   const rows = await repo.listCases(q, {

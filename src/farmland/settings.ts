@@ -2,7 +2,7 @@
 // per key in farmland_setting, defaults here. Every change is audited.
 import type { Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import * as repo from './farmland.repository.ts';
 
 export interface FarmlandSettings {
@@ -63,11 +63,11 @@ function problems(key: string, v: Record<string, unknown>): string[] {
 /** Replaces part of one settings group; refused (nothing written) when any value is wrong. */
 export async function putSettings(q: Queryable, key: string, value: unknown, user: string): Promise<FarmlandSettings> {
   if (!(key in DEFAULT_SETTINGS))
-    throw new HttpError(404, `没有这个设置组 (unknown settings group "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+    throw new NotFound(`没有这个设置组 (unknown settings group "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
   if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new HttpError(400, `设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
+    throw new Invalid(`设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
   const p = problems(key, value as Record<string, unknown>);
-  if (p.length) throw new HttpError(400, `设置无效 (invalid settings): ${p.join('; ')}`, 'invalid_settings', p);
+  if (p.length) throw new Invalid(`设置无效 (invalid settings): ${p.join('; ')}`, { code: 'invalid_settings', problems: p });
   const before = await getSettings(q);
   const merged = { ...(before as unknown as Record<string, object>)[key], ...(value as object) };
   await repo.putSetting(q, key, merged, user);

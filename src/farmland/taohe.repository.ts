@@ -69,6 +69,13 @@ export interface LayerRef {
   version: number;
 }
 
+/** The district layer's active version, with the fields that hold a district's code and name (config.districts). */
+export interface DistrictRef extends LayerRef {
+  code: string;
+  codeField: string;
+  nameField: string;
+}
+
 export const alive = (t: string, l: LayerRef) =>
   `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
 
@@ -77,18 +84,18 @@ export const alive = (t: string, l: LayerRef) =>
  * when that names a known district ($codes), otherwise the district polygon under a point on its
  * surface. CASE evaluates the spatial look-up only when the attribute does not answer.
  */
-export function districtOf(props: string, geom: string, xzq: LayerRef | null, codes: string): string {
+export function districtOf(props: string, geom: string, xzq: DistrictRef | null, codes: string): string {
   return `CASE WHEN left(${props}->>'ZLDWDM', 6) = ANY(${codes}::text[]) THEN left(${props}->>'ZLDWDM', 6) ELSE ${spatialDistrict(`ST_PointOnSurface(${geom})`, xzq)} END`;
 }
 
-export function spatialDistrict(pt: string, xzq: LayerRef | null): string {
+export function spatialDistrict(pt: string, xzq: DistrictRef | null): string {
   return xzq
-    ? `(SELECT d.props->>'XZQDM' FROM feature d WHERE ${alive('d', xzq)} AND d.geom && ${pt} AND ST_Intersects(d.geom, ${pt}) LIMIT 1)`
+    ? `(SELECT d.props->>'${xzq.codeField}' FROM feature d WHERE ${alive('d', xzq)} AND d.geom && ${pt} AND ST_Intersects(d.geom, ${pt}) LIMIT 1)`
     : 'NULL::text';
 }
 
 /** Y pieces: key, geometry, ellipsoidal area (stored at import for whole patches), district. */
-const yPieces = (y: LayerRef, xzq: LayerRef | null, withGeom: boolean) => `
+const yPieces = (y: LayerRef, xzq: DistrictRef | null, withGeom: boolean) => `
    SELECT f.id::text AS k, f.id AS feature_id, ${withGeom ? 'f.geom, ' : ''}f.area_m2 AS a, ${districtOf('f.props', 'f.geom', xzq, '$1')} AS d
      FROM feature f WHERE ${alive('f', y)} AND f.npoints <= 256
    UNION ALL
@@ -110,7 +117,7 @@ const pairs = (other: LayerRef, y: LayerRef, o: Overlay) => `
     WHERE ${alive('op', other)} AND ST_Intersects(op.geom, x.geom)`;
 
 /** Per Y piece: covered whole by G / by L, or the union of the parts covered. */
-const perPiece = (y: LayerRef, g: LayerRef, l: LayerRef, xzq: LayerRef | null, withGeom: boolean, o: Overlay) => `
+const perPiece = (y: LayerRef, g: LayerRef, l: LayerRef, xzq: DistrictRef | null, withGeom: boolean, o: Overlay) => `
    y AS (${yPieces(y, xzq, withGeom)}),
    gp AS (${pairs(g, y, o)}),
    lp AS (${pairs(l, y, o)}),
@@ -140,7 +147,7 @@ export async function taoheAreas(
   y: LayerRef,
   g: LayerRef,
   l: LayerRef,
-  xzq: LayerRef | null,
+  xzq: DistrictRef | null,
   codes: string[],
   grid: number | null = null,
 ): Promise<TaoheAreaRow[]> {
@@ -186,7 +193,7 @@ export interface MissingRow {
 }
 
 /** One missing patch per source feature, measured; pieces below $2 m² (slivers) are left out. */
-const measuredRows = (parts: string, xzq: LayerRef | null, o: Overlay) => `
+const measuredRows = (parts: string, xzq: DistrictRef | null, o: Overlay) => `
      byf AS (
        SELECT kind, layer_id, feature_id, ST_Multi(ST_CollectionExtract(CASE WHEN count(*) = 1 THEN ST_Collect(m) ELSE ${o.unary('ST_Collect(m)')} END, 3)) AS m
          FROM (${parts}) parts WHERE m IS NOT NULL AND NOT ST_IsEmpty(m) GROUP BY kind, layer_id, feature_id),
@@ -207,7 +214,7 @@ export async function missingFromY(
   kind: 'GBZNT' | 'LSSCGNQ',
   y: LayerRef,
   other: LayerRef,
-  xzq: LayerRef | null,
+  xzq: DistrictRef | null,
   codes: string[],
   minM2: number,
   grid: number | null = null,
@@ -241,7 +248,7 @@ export async function missingOutsideY(
   y: LayerRef,
   g: LayerRef,
   l: LayerRef,
-  xzq: LayerRef | null,
+  xzq: DistrictRef | null,
   codes: string[],
   minM2: number,
   grid: number | null = null,

@@ -4,14 +4,14 @@
 // each layer as a new version of a result layer (DTTH_QS by default), so the map's vector tiles draw
 // them and GET …/runs/{id}/missing serves them as GeoJSON — all in one transaction.
 import type { Db, Queryable } from '../db/index.ts';
-import type { Config } from '../config.ts';
+import { DEFAULT_DISTRICT_LAYER, type Config, type DistrictLayer } from '../config.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { insertIfMissing } from '../catalogue/catalogue.repository.ts';
 import { importFromReader } from '../importers/pipeline.ts';
 import type { SourceFeature, SourceReader } from '../importers/types.ts';
 import { m2ToMu } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import * as repo from './taohe.repository.ts';
 import { districtNames, xzqRef } from './farmland.repository.ts';
 import { getSettings } from './settings.ts';
@@ -66,7 +66,7 @@ export type TaoheFiguresResult = Pick<TaoheResult, 'versions' | 'city' | 'byDist
 async function ref(q: Queryable, code: string): Promise<repo.LayerRef & { code: string }> {
   const l = await getLayer(q, code);
   if (l.active_version === null)
-    throw new HttpError(409, `图层 ${l.code}（${l.name_zh}）还没有数据，无法计算多田套合 (layer ${l.code} has no data yet)`, 'no_data');
+    throw new Conflict(`图层 ${l.code}（${l.name_zh}）还没有数据，无法计算多田套合 (layer ${l.code} has no data yet)`, { code: 'no_data' });
   return { id: l.id, version: l.active_version, code: l.code };
 }
 
@@ -84,10 +84,10 @@ function figures(code: string | null, name: string, y: number, c: number, g: num
   };
 }
 
-/** The three layers' active versions (from the settings), the districts layer and its codes. */
-export async function taoheLayers(q: Queryable) {
+/** The three layers' active versions (from the settings), the district layer (config.districts) and its codes. */
+export async function taoheLayers(q: Queryable, d: DistrictLayer) {
   const s = (await getSettings(q)).taohe;
-  const xzq = await xzqRef(q);
+  const xzq = await xzqRef(q, d);
   const names = await districtNames(q, xzq);
   return { y: await ref(q, s.yjjbnt), g: await ref(q, s.gbznt), l: await ref(q, s.lsscgnq), xzq, names, settings: s };
 }
@@ -110,16 +110,20 @@ async function figuresOf(q: Queryable, t: Layers): Promise<TaoheFiguresResult> {
     ),
   );
   return {
-    versions: { [y.code]: y.version, [g.code]: g.version, [l.code]: l.version, ...(xzq ? { XZQ: xzq.version } : {}) },
+    versions: { [y.code]: y.version, [g.code]: g.version, [l.code]: l.version, ...(xzq ? { [xzq.code]: xzq.version } : {}) },
     city: figures('3301', '杭州市', sum('yjjbnt_m2'), sum('coincide_m2'), sum('gbznt_m2'), sum('lsscgnq_m2')),
     byDistrict,
     durationMs: performance.now() - t0,
   };
 }
 
-/** Rate and areas city-wide and by district over the active versions; nothing is stored. */
-export async function computeTaohe(q: Queryable): Promise<TaoheFiguresResult> {
-  return figuresOf(q, await taoheLayers(q));
+/**
+ * Rate and areas city-wide and by district over the active versions; nothing is stored. The
+ * district layer defaults to the shipped one for callers without the configuration at hand (the
+ * indicators' taohe kind); the farmland routes and CLI pass config.districts.
+ */
+export async function computeTaohe(q: Queryable, d: DistrictLayer = DEFAULT_DISTRICT_LAYER): Promise<TaoheFiguresResult> {
+  return figuresOf(q, await taoheLayers(q, d));
 }
 
 function arrayReader(features: SourceFeature[], path: string): SourceReader {
@@ -161,7 +165,7 @@ export async function runTaohe(db: Db, config: Config, user: string, note: strin
   const t0 = performance.now();
   // The overlays only read: they run before the transaction, so a GEOS failure on PostgreSQL
   // (which aborts a transaction) can be retried on the grid; the writes then go in one transaction.
-  const layers = await taoheLayers(db);
+  const layers = await taoheLayers(db, config.districts);
   const { y, g, l, xzq, names, settings } = layers;
   const fig = await figuresOf(db, layers);
   const codes = [...names.keys()];
@@ -268,7 +272,7 @@ export function runFromRow(r: repo.TaoheRunRow): TaoheResult {
 /** A stored run; a district officer sees only their districts' rows (the city figures stay). */
 export async function getTaoheRun(q: Queryable, id: number, districts: string[] | null = null): Promise<TaoheResult> {
   const r = await repo.taoheRun(q, id);
-  if (!r) throw new HttpError(404, `多田套合计算记录 ${id} 不存在 (taohe run ${id} does not exist)`);
+  if (!r) throw new NotFound(`多田套合计算记录 ${id} 不存在 (taohe run ${id} does not exist)`);
   const run = runFromRow(r);
   return districts ? { ...run, byDistrict: run.byDistrict.filter((d) => d.code !== null && districts.includes(d.code)) } : run;
 }
@@ -281,7 +285,7 @@ export async function listTaoheRuns(q: Queryable, districts: string[] | null = n
 
 export async function missingGeoJson(q: Queryable, id: number, kind: string | null, districts: string[] | null): Promise<string> {
   if (kind !== null && !(kind in MISSING_KINDS))
-    throw new HttpError(400, `kind 必须是 ${Object.keys(MISSING_KINDS).join('、')} 之一 (unknown missing-layer kind "${kind}")`);
+    throw new Invalid(`kind 必须是 ${Object.keys(MISSING_KINDS).join('、')} 之一 (unknown missing-layer kind "${kind}")`);
   const run = await getTaoheRun(q, id);
   if (!run.resultLayer || run.resultVersion === null) return JSON.stringify({ type: 'FeatureCollection', features: [] });
   return repo.missingGeoJson(q, run.resultLayer, run.resultVersion, kind, districts);

@@ -91,7 +91,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   searchRoutes(app);
   ogcapiRoutes(app, db, config);
   tileRoutes(app, db, config);
-  farmlandRoutes(app, db, config);
+  farmlandRoutes(app);
   portalRoutes(app, db, config);
   lifecycleRoutes(app, db, config);
   mapviewRoutes(app, db, config);

@@ -2367,42 +2367,44 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: ({
-                                categories?: ({
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaWanMu?: number;
-                                    count?: number;
-                                    key?: string;
-                                    layer?: string;
-                                    name?: string;
-                                    version?: number | null;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                code?: string | null;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            city?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaWanMu?: number;
-                                count?: number;
-                                key?: string;
-                                layer?: string;
-                                name?: string;
-                                version?: number | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            targets?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                categories: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaWanMu: number;
+                                    count: number;
+                                    key: string;
+                                    layer: string;
+                                    name: string;
+                                    version: number | null;
+                                }[];
+                                code: string | null;
+                                name: string;
                             }[];
-                            year?: number | null;
-                        } & {
-                            [key: string]: unknown;
+                            city: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaWanMu: number;
+                                count: number;
+                                key: string;
+                                layer: string;
+                                name: string;
+                                version: number | null;
+                            }[];
+                            targets: {
+                                actual: number | null;
+                                code: string;
+                                kind: string;
+                                met: boolean | null;
+                                name: string;
+                                /** @description 3301 = the city, or a GB/T 2260 district code */
+                                region: string;
+                                source: string;
+                                target: number;
+                                unit: string;
+                                year: number;
+                            }[];
+                            year: number | null;
                         };
                     };
                 };
@@ -2413,9 +2415,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2427,9 +2432,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2441,9 +2449,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2455,9 +2466,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2501,28 +2532,45 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                code: string | null;
+                                gainedM2: number;
+                                lostM2: number;
+                                netM2: number;
                             }[];
-                            byNewUse?: {
-                                [key: string]: unknown;
+                            byNewUse: {
+                                areaM2: number;
+                                areaMu: number;
+                                class: string | null;
+                                name: string | null;
                             }[];
-                            from?: number;
-                            gained?: {
-                                [key: string]: unknown;
+                            from: number;
+                            gained: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
                             };
-                            layer?: string;
-                            lost?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            lost: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
                             };
-                            netM2?: number;
-                            netMu?: number;
-                            patches?: {
-                                [key: string]: unknown;
+                            netM2: number;
+                            netMu: number;
+                            patches: {
+                                areaM2: number;
+                                areaMu: number;
+                                /** @enum {unknown} */
+                                direction: "lost" | "gained";
+                                district: string | null;
+                                newClass: string | null;
+                                newFid: string;
+                                newName: string | null;
+                                oldClass: string | null;
+                                oldFid: string;
                             }[];
-                            to?: number;
-                        } & {
-                            [key: string]: unknown;
+                            to: number;
                         };
                     };
                 };
@@ -2533,9 +2581,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2547,9 +2598,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2561,9 +2615,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2575,9 +2632,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2616,13 +2693,15 @@ export type paths = {
                         evidenceUrl?: string;
                         /** @description the source system’s id: a repeat is answered 200 duplicate */
                         externalId?: string;
-                        /** @description GeoJSON Point / Polygon / MultiPolygon, EPSG:4490 lon/lat */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         /** @description ISO 8601 instant */
                         observedAt: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         source: "camera" | "remote-sensing" | "drone" | "patrol";
                     };
                 };
@@ -2635,11 +2714,11 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            alertId?: number;
-                            caseId?: number;
-                            distanceM?: number | null;
-                            /** @enum {string} */
-                            outcome?: "new-case" | "merged" | "duplicate";
+                            alertId: number;
+                            caseId: number;
+                            distanceM: number | null;
+                            /** @enum {unknown} */
+                            outcome: "new-case" | "merged" | "duplicate";
                         };
                     };
                 };
@@ -2650,11 +2729,11 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            alertId?: number;
-                            caseId?: number;
-                            distanceM?: number | null;
-                            /** @enum {string} */
-                            outcome?: "new-case" | "merged" | "duplicate";
+                            alertId: number;
+                            caseId: number;
+                            distanceM: number | null;
+                            /** @enum {unknown} */
+                            outcome: "new-case" | "merged" | "duplicate";
                         };
                     };
                 };
@@ -2665,9 +2744,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2679,9 +2761,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2693,9 +2778,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2707,9 +2795,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2721,9 +2812,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2747,6 +2858,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description GB/T 2260 district code */
                     district?: string;
                     limit?: number;
                     overdue?: boolean;
@@ -2766,39 +2878,43 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            alertCount?: number;
-                            alerts?: {
-                                [key: string]: unknown;
-                            }[];
-                            allowedActions?: string[];
-                            areaM2?: number;
-                            assignee?: string | null;
-                            closedOn?: string | null;
-                            daysLeft?: number | null;
-                            deadline?: string;
-                            district?: string | null;
-                            dueSoon?: boolean;
-                            events?: {
-                                [key: string]: unknown;
-                            }[];
-                            geometry?: {
-                                [key: string]: unknown;
+                        "application/json": {
+                            alertCount: number;
+                            allowedActions: ("assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm")[];
+                            areaM2: number;
+                            assignee: string | null;
+                            closedOn: string | null;
+                            daysLeft: number | null;
+                            deadline: string;
+                            district: string | null;
+                            dueSoon: boolean;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates?: unknown;
+                                crs?: {
+                                    properties: {
+                                        /** @description EPSG:4490 */
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            open?: boolean;
-                            openedOn?: string;
-                            outcomeNote?: string | null;
-                            overdue?: boolean;
-                            sources?: string[];
-                            status?: string;
-                            statusZh?: string;
-                            verification?: {
+                            id: number;
+                            open: boolean;
+                            openedOn: string;
+                            outcomeNote: string | null;
+                            overdue: boolean;
+                            sources: string[];
+                            /** @description new, assigned, verified, rectifying, rectified, violation, false_alarm */
+                            status: string;
+                            statusZh: string;
+                            /** @description what was found on site, as recorded */
+                            verification: {
                                 [key: string]: unknown;
                             } | null;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -2808,9 +2924,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2822,9 +2941,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2836,9 +2958,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2850,9 +2975,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2893,37 +3038,70 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            alertCount?: number;
-                            alerts?: {
-                                [key: string]: unknown;
+                            alertCount: number;
+                            alerts: {
+                                description: string | null;
+                                evidence_url: string | null;
+                                external_id: string | null;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            /** @description EPSG:4490 */
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
+                                };
+                                id: number;
+                                observed_at: string;
+                                source: string;
                             }[];
-                            allowedActions?: string[];
-                            areaM2?: number;
-                            assignee?: string | null;
-                            closedOn?: string | null;
-                            daysLeft?: number | null;
-                            deadline?: string;
-                            district?: string | null;
-                            dueSoon?: boolean;
-                            events?: {
-                                [key: string]: unknown;
+                            allowedActions: ("assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm")[];
+                            areaM2: number;
+                            assignee: string | null;
+                            closedOn: string | null;
+                            daysLeft: number | null;
+                            deadline: string;
+                            district: string | null;
+                            dueSoon: boolean;
+                            events: {
+                                action: string;
+                                actor: string;
+                                at_date: string;
+                                from_status: string | null;
+                                note: string | null;
+                                to_status: string;
                             }[];
-                            geometry?: {
-                                [key: string]: unknown;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates?: unknown;
+                                crs?: {
+                                    properties: {
+                                        /** @description EPSG:4490 */
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            open?: boolean;
-                            openedOn?: string;
-                            outcomeNote?: string | null;
-                            overdue?: boolean;
-                            sources?: string[];
-                            status?: string;
-                            statusZh?: string;
-                            verification?: {
+                            id: number;
+                            open: boolean;
+                            openedOn: string;
+                            outcomeNote: string | null;
+                            overdue: boolean;
+                            sources: string[];
+                            /** @description new, assigned, verified, rectifying, rectified, violation, false_alarm */
+                            status: string;
+                            statusZh: string;
+                            /** @description what was found on site, as recorded */
+                            verification: {
                                 [key: string]: unknown;
                             } | null;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -2934,9 +3112,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2948,9 +3129,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2962,9 +3146,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -2976,9 +3163,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3015,11 +3222,12 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         action: "assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm";
                         assignee?: string;
                         /** @description the reason (required except for assign) */
                         note?: string;
+                        /** @description what was found on site, e.g. { landUse, areaM2, photos } */
                         verification?: {
                             [key: string]: unknown;
                         };
@@ -3034,37 +3242,41 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            alertCount?: number;
-                            alerts?: {
-                                [key: string]: unknown;
-                            }[];
-                            allowedActions?: string[];
-                            areaM2?: number;
-                            assignee?: string | null;
-                            closedOn?: string | null;
-                            daysLeft?: number | null;
-                            deadline?: string;
-                            district?: string | null;
-                            dueSoon?: boolean;
-                            events?: {
-                                [key: string]: unknown;
-                            }[];
-                            geometry?: {
-                                [key: string]: unknown;
+                            alertCount: number;
+                            allowedActions: ("assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm")[];
+                            areaM2: number;
+                            assignee: string | null;
+                            closedOn: string | null;
+                            daysLeft: number | null;
+                            deadline: string;
+                            district: string | null;
+                            dueSoon: boolean;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates?: unknown;
+                                crs?: {
+                                    properties: {
+                                        /** @description EPSG:4490 */
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            open?: boolean;
-                            openedOn?: string;
-                            outcomeNote?: string | null;
-                            overdue?: boolean;
-                            sources?: string[];
-                            status?: string;
-                            statusZh?: string;
-                            verification?: {
+                            id: number;
+                            open: boolean;
+                            openedOn: string;
+                            outcomeNote: string | null;
+                            overdue: boolean;
+                            sources: string[];
+                            /** @description new, assigned, verified, rectifying, rectified, violation, false_alarm */
+                            status: string;
+                            statusZh: string;
+                            /** @description what was found on site, as recorded */
+                            verification: {
                                 [key: string]: unknown;
                             } | null;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -3075,9 +3287,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3089,9 +3304,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3103,9 +3321,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3117,9 +3338,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3131,9 +3355,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3170,16 +3414,28 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                alerts: number;
+                                closedCases: number;
+                                district: string | null;
+                                openCases: number;
+                                overdueCases: number;
                             }[];
-                            bySource?: {
-                                [key: string]: unknown;
+                            bySource: {
+                                alerts: number;
+                                closedCases: number;
+                                openCases: number;
+                                overdueCases: number;
+                                source: string;
+                                sourceZh: string;
                             }[];
-                            byStatus?: {
-                                [key: string]: unknown;
+                            byStatus: {
+                                alerts: number;
+                                cases: number;
+                                status: string;
+                                statusZh: string;
                             }[];
-                            today?: string;
+                            today: string;
                         };
                     };
                 };
@@ -3190,9 +3446,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3204,9 +3463,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3245,73 +3524,81 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            dueSoon?: ({
-                                alertCount?: number;
-                                alerts?: {
-                                    [key: string]: unknown;
-                                }[];
-                                allowedActions?: string[];
-                                areaM2?: number;
-                                assignee?: string | null;
-                                closedOn?: string | null;
-                                daysLeft?: number | null;
-                                deadline?: string;
-                                district?: string | null;
-                                dueSoon?: boolean;
-                                events?: {
-                                    [key: string]: unknown;
-                                }[];
-                                geometry?: {
-                                    [key: string]: unknown;
+                            dueSoon: {
+                                alertCount: number;
+                                allowedActions: ("assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm")[];
+                                areaM2: number;
+                                assignee: string | null;
+                                closedOn: string | null;
+                                daysLeft: number | null;
+                                deadline: string;
+                                district: string | null;
+                                dueSoon: boolean;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            /** @description EPSG:4490 */
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                id?: number;
-                                open?: boolean;
-                                openedOn?: string;
-                                outcomeNote?: string | null;
-                                overdue?: boolean;
-                                sources?: string[];
-                                status?: string;
-                                statusZh?: string;
-                                verification?: {
+                                id: number;
+                                open: boolean;
+                                openedOn: string;
+                                outcomeNote: string | null;
+                                overdue: boolean;
+                                sources: string[];
+                                /** @description new, assigned, verified, rectifying, rectified, violation, false_alarm */
+                                status: string;
+                                statusZh: string;
+                                /** @description what was found on site, as recorded */
+                                verification: {
                                     [key: string]: unknown;
                                 } | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            overdue?: ({
-                                alertCount?: number;
-                                alerts?: {
-                                    [key: string]: unknown;
-                                }[];
-                                allowedActions?: string[];
-                                areaM2?: number;
-                                assignee?: string | null;
-                                closedOn?: string | null;
-                                daysLeft?: number | null;
-                                deadline?: string;
-                                district?: string | null;
-                                dueSoon?: boolean;
-                                events?: {
-                                    [key: string]: unknown;
-                                }[];
-                                geometry?: {
-                                    [key: string]: unknown;
+                            }[];
+                            overdue: {
+                                alertCount: number;
+                                allowedActions: ("assign" | "verify" | "rectify" | "complete" | "violation" | "false-alarm")[];
+                                areaM2: number;
+                                assignee: string | null;
+                                closedOn: string | null;
+                                daysLeft: number | null;
+                                deadline: string;
+                                district: string | null;
+                                dueSoon: boolean;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            /** @description EPSG:4490 */
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                id?: number;
-                                open?: boolean;
-                                openedOn?: string;
-                                outcomeNote?: string | null;
-                                overdue?: boolean;
-                                sources?: string[];
-                                status?: string;
-                                statusZh?: string;
-                                verification?: {
+                                id: number;
+                                open: boolean;
+                                openedOn: string;
+                                outcomeNote: string | null;
+                                overdue: boolean;
+                                sources: string[];
+                                /** @description new, assigned, verified, rectifying, rectified, violation, false_alarm */
+                                status: string;
+                                statusZh: string;
+                                /** @description what was found on site, as recorded */
+                                verification: {
                                     [key: string]: unknown;
                                 } | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            today?: string;
+                            }[];
+                            today: string;
                         };
                     };
                 };
@@ -3322,9 +3609,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3336,9 +3626,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3377,8 +3687,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            code?: string;
-                            name?: string;
+                            code: string;
+                            name: string;
                         }[];
                     };
                 };
@@ -3389,9 +3699,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3403,9 +3716,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3444,20 +3777,53 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            agreements?: {
-                                [key: string]: unknown;
+                            agreements: {
+                                areaM2: number;
+                                areaMu: number;
+                                fromDistrict: string;
+                                fundsYi: number | null;
+                                id: number;
+                                note: string | null;
+                                priceWanPerMu: number | null;
+                                quotaName: string;
+                                /**
+                                 * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                                 * @enum {unknown}
+                                 */
+                                quotaType: "farmland" | "forest" | "grain";
+                                signedOn: string;
+                                toDistrict: string;
                             }[];
-                            balances?: {
-                                [key: string]: unknown;
+                            balances: {
+                                creditedM2: number;
+                                district: string;
+                                lots: number;
+                                occupations: number;
+                                quotaName: string;
+                                /**
+                                 * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                                 * @enum {unknown}
+                                 */
+                                quotaType: "farmland" | "forest" | "grain";
+                                receivedM2: number;
+                                remainingM2: number;
+                                remainingMu: number;
+                                spentM2: number;
+                                transferredM2: number;
                             }[];
-                            districts?: {
-                                [key: string]: unknown;
+                            /** @description district code → name */
+                            districts: {
+                                [key: string]: string;
                             };
-                            inout?: {
-                                [key: string]: unknown;
+                            inout: {
+                                balanced: boolean;
+                                district: string;
+                                entries: number;
+                                inM2: number;
+                                netM2: number;
+                                outM2: number;
+                                year: number;
                             }[];
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -3468,9 +3834,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3482,9 +3851,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3536,7 +3925,7 @@ export type paths = {
                         priceWanPerMu?: number;
                         /**
                          * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
-                         * @enum {string}
+                         * @enum {unknown}
                          */
                         quotaType: "farmland" | "forest" | "grain";
                         signedOn: string;
@@ -3553,17 +3942,43 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            agreement?: {
-                                [key: string]: unknown;
+                            agreement: {
+                                area_m2: number;
+                                from_district: string;
+                                funds_yi: number | null;
+                                id: number;
+                                note: string | null;
+                                price_wan_per_mu: number | null;
+                                /**
+                                 * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                                 * @enum {unknown}
+                                 */
+                                quota_type: "farmland" | "forest" | "grain";
+                                signed_on: string;
+                                to_district: string;
                             };
-                            matches?: {
-                                [key: string]: unknown;
+                            matches: {
+                                areaM2: number;
+                                grade: number;
+                                lotId: number;
                             }[];
-                            received?: {
-                                [key: string]: unknown;
+                            received: {
+                                agreement_id: number | null;
+                                area_m2: number;
+                                district: string;
+                                grade: number;
+                                id: number;
+                                note: string | null;
+                                paddy: boolean;
+                                /**
+                                 * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                                 * @enum {unknown}
+                                 */
+                                quota_type: "farmland" | "forest" | "grain";
+                                remaining_m2: number;
+                                source: string;
+                                year: number;
                             }[];
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -3574,9 +3989,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3588,9 +4006,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3602,9 +4023,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3616,9 +4040,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3630,9 +4057,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3678,8 +4125,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            availableM2?: number;
-                            availableMu?: number;
+                            availableM2: number;
+                            availableMu: number;
                         };
                     };
                 };
@@ -3690,9 +4137,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3704,9 +4154,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3718,9 +4171,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3732,9 +4188,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3782,7 +4258,7 @@ export type paths = {
                         paddy?: boolean;
                         /**
                          * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
-                         * @enum {string}
+                         * @enum {unknown}
                          */
                         quotaType?: "farmland" | "forest" | "grain";
                         /** @description the project that produced it */
@@ -3799,7 +4275,21 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreement_id: number | null;
+                            area_m2: number;
+                            district: string;
+                            grade: number;
+                            id: number;
+                            note: string | null;
+                            paddy: boolean;
+                            /**
+                             * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                             * @enum {unknown}
+                             */
+                            quota_type: "farmland" | "forest" | "grain";
+                            remaining_m2: number;
+                            source: string;
+                            year: number;
                         };
                     };
                 };
@@ -3810,9 +4300,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3824,9 +4317,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3838,9 +4334,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3852,9 +4351,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3866,9 +4368,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3905,7 +4427,7 @@ export type paths = {
                         areaM2?: number;
                         /** @description 亩 (1 亩 = 10000/15 m²) */
                         areaMu?: number;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         direction: "in" | "out";
                         /** @description GB/T 2260 district code */
                         district: string;
@@ -3924,7 +4446,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            district: string;
+                            id: number;
+                            inM2: number;
+                            netM2: number;
+                            outM2: number;
+                            year: number;
                         };
                     };
                 };
@@ -3935,9 +4462,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3949,9 +4479,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3963,9 +4496,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3977,9 +4513,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -3991,9 +4530,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4030,7 +4589,24 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreementId: number | null;
+                            areaM2: number;
+                            areaMu: number;
+                            district: string;
+                            grade: number;
+                            id: number;
+                            note: string | null;
+                            paddy: boolean;
+                            quotaName: string;
+                            /**
+                             * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                             * @enum {unknown}
+                             */
+                            quotaType: "farmland" | "forest" | "grain";
+                            remainingM2: number;
+                            remainingMu: number;
+                            source: string;
+                            year: number;
                         }[];
                     };
                 };
@@ -4041,9 +4617,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4055,9 +4634,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4096,7 +4695,27 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreementId: number | null;
+                            areaM2: number;
+                            areaMu: number;
+                            createdBy: string;
+                            district: string;
+                            grade: number;
+                            id: number;
+                            matches: {
+                                areaM2: number;
+                                grade: number;
+                                lotId: number;
+                            }[];
+                            paddy: boolean;
+                            project: string;
+                            quotaName: string;
+                            /**
+                             * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                             * @enum {unknown}
+                             */
+                            quotaType: "farmland" | "forest" | "grain";
+                            year: number;
                         }[];
                     };
                 };
@@ -4107,9 +4726,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4121,9 +4743,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4155,7 +4797,7 @@ export type paths = {
                         project: string;
                         /**
                          * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
-                         * @enum {string}
+                         * @enum {unknown}
                          */
                         quotaType?: "farmland" | "forest" | "grain";
                         year: number;
@@ -4170,15 +4812,28 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            matches?: {
-                                [key: string]: unknown;
+                            matches: {
+                                areaM2: number;
+                                grade: number;
+                                lotId: number;
                             }[];
-                            occupation?: {
-                                [key: string]: unknown;
+                            occupation: {
+                                agreement_id: number | null;
+                                area_m2: number;
+                                created_by: string;
+                                district: string;
+                                grade: number;
+                                id: number;
+                                paddy: boolean;
+                                project: string;
+                                /**
+                                 * @description farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标
+                                 * @enum {unknown}
+                                 */
+                                quota_type: "farmland" | "forest" | "grain";
+                                year: number;
                             };
-                            remainingM2?: number;
-                        } & {
-                            [key: string]: unknown;
+                            remainingM2: number;
                         };
                     };
                 };
@@ -4189,9 +4844,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4203,9 +4861,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4217,9 +4878,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4231,9 +4895,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4245,9 +4912,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4284,7 +4971,32 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            after: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            before: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            code: string;
+                            consolidationAreaM2: number;
+                            consolidationAreaMu: number;
+                            district: string;
+                            /** @description declared figures in m² (names ending M2), and provincialApproval (true/false) */
+                            figures: {
+                                [key: string]: number | boolean;
+                            };
+                            id: number;
+                            lastCheckId: number | null;
+                            lastVerdict: ("pass" | "warn" | "fail" | "no-data") | (never | null);
+                            name: string;
+                            pilot: boolean;
+                            projectAreaM2: number;
+                            projectAreaMu: number;
+                            startYear: number;
+                            /** @enum {unknown} */
+                            status: "planned" | "implementing" | "accepted";
                         }[];
                     };
                 };
@@ -4295,9 +5007,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4309,9 +5024,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4336,12 +5071,15 @@ export type paths = {
                             version: number;
                         } | null;
                         areas: {
+                            /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                             geometry: {
-                                [key: string]: unknown;
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
                             /**
                              * @description project 项目区, consolidation 整治区
-                             * @enum {string}
+                             * @enum {unknown}
                              */
                             kind: "project" | "consolidation";
                             name?: string;
@@ -4362,7 +5100,7 @@ export type paths = {
                         /** @description 跨乡镇土地综合整治试点 */
                         pilot?: boolean;
                         startYear: number;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         status?: "planned" | "implementing" | "accepted";
                     };
                 };
@@ -4375,7 +5113,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            after: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            before: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            code: string;
+                            consolidationAreaM2: number;
+                            consolidationAreaMu: number;
+                            district: string;
+                            /** @description declared figures in m² (names ending M2), and provincialApproval (true/false) */
+                            figures: {
+                                [key: string]: number | boolean;
+                            };
+                            id: number;
+                            name: string;
+                            pilot: boolean;
+                            projectAreaM2: number;
+                            projectAreaMu: number;
+                            startYear: number;
+                            /** @enum {unknown} */
+                            status: "planned" | "implementing" | "accepted";
                         };
                     };
                 };
@@ -4386,9 +5147,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4400,9 +5164,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4414,9 +5181,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4428,9 +5198,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4442,9 +5215,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4483,7 +5276,114 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            after: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            areas: {
+                                area_m2: number;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            /** @description EPSG:4490 */
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
+                                };
+                                id: number;
+                                /** @enum {unknown} */
+                                kind: "project" | "consolidation";
+                                name: string;
+                            }[];
+                            before: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            checks: {
+                                checked_on: string;
+                                created_by: string;
+                                /** @description the figures the rules read (m²), and provincialApproval */
+                                facts: {
+                                    [key: string]: unknown;
+                                };
+                                findings: {
+                                    belowTolerance: boolean;
+                                    /** @description rule-specific figures */
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    features: {
+                                        distanceM?: number;
+                                        fid: string;
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        overlapAreaPlanarM2: number;
+                                        props: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                /** @description EPSG:4490 */
+                                                name: string;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
+                                    } | null;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    overlapPercent: number;
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                id: number;
+                                ruleset_name: string;
+                                ruleset_version: number;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            code: string;
+                            consolidationAreaM2: number;
+                            consolidationAreaMu: number;
+                            district: string;
+                            /** @description declared figures in m² (names ending M2), and provincialApproval (true/false) */
+                            figures: {
+                                [key: string]: number | boolean;
+                            };
+                            id: number;
+                            name: string;
+                            pilot: boolean;
+                            projectAreaM2: number;
+                            projectAreaMu: number;
+                            startYear: number;
+                            /** @enum {unknown} */
+                            status: "planned" | "implementing" | "accepted";
                         };
                     };
                 };
@@ -4494,9 +5394,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4508,9 +5411,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4522,9 +5428,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4536,9 +5445,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4579,7 +5508,7 @@ export type paths = {
                         };
                         name?: string;
                         pilot?: boolean;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         status?: "planned" | "implementing" | "accepted";
                     };
                 };
@@ -4592,7 +5521,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            after: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            before: {
+                                layer: string;
+                                version: number;
+                            } | null;
+                            code: string;
+                            consolidationAreaM2: number;
+                            consolidationAreaMu: number;
+                            district: string;
+                            /** @description declared figures in m² (names ending M2), and provincialApproval (true/false) */
+                            figures: {
+                                [key: string]: number | boolean;
+                            };
+                            id: number;
+                            name: string;
+                            pilot: boolean;
+                            projectAreaM2: number;
+                            projectAreaMu: number;
+                            startYear: number;
+                            /** @enum {unknown} */
+                            status: "planned" | "implementing" | "accepted";
                         };
                     };
                 };
@@ -4603,9 +5555,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4617,9 +5572,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4631,9 +5589,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4645,9 +5606,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4659,9 +5623,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4698,25 +5682,75 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            checkedOn?: string;
-                            checkId?: number;
-                            code?: string;
-                            facts?: {
+                            checkedOn: string;
+                            checkId: number;
+                            code: string;
+                            /** @description the figures the rules read (m²), and provincialApproval */
+                            facts: {
                                 [key: string]: unknown;
                             };
-                            findings?: {
-                                [key: string]: unknown;
+                            findings: {
+                                belowTolerance: boolean;
+                                /** @description rule-specific figures */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                features: {
+                                    distanceM?: number;
+                                    fid: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    props: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            /** @description EPSG:4490 */
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
+                                } | null;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                overlapPercent: number;
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
                             }[];
-                            projectId?: number;
-                            ruleset?: {
-                                [key: string]: unknown;
+                            projectId: number;
+                            ruleset: {
+                                name: string;
+                                version: number;
                             };
-                            sources?: {
-                                [key: string]: unknown;
+                            /** @description per figure: measured now, or as declared */
+                            sources: {
+                                [key: string]: "computed" | "declared";
                             };
-                            verdict?: string;
-                        } & {
-                            [key: string]: unknown;
+                            /**
+                             * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                             * @enum {unknown}
+                             */
+                            verdict: "pass" | "warn" | "fail" | "no-data";
                         };
                     };
                 };
@@ -4727,9 +5761,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4741,9 +5778,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4755,9 +5795,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4769,9 +5812,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4783,9 +5829,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4824,11 +5890,21 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            districts?: {
-                                [key: string]: unknown;
+                            districts: {
+                                checked: number;
+                                district: string;
+                                fail: number;
+                                newCultivatedMu: number;
+                                pass: number;
+                                pilots: number;
+                                projectAreaMu: number;
+                                projects: number;
+                                score: number | null;
+                                startedThisYear: number;
+                                warn: number;
                             }[];
-                            method?: string;
-                            year?: number;
+                            method: string;
+                            year: number;
                         };
                     };
                 };
@@ -4839,9 +5915,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4853,9 +5932,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4867,9 +5949,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4881,9 +5966,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4922,10 +6027,17 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            items?: {
-                                [key: string]: unknown;
+                            items: {
+                                actual: number;
+                                code: string;
+                                met: boolean;
+                                name: string;
+                                percentOfTarget: number | null;
+                                source: string;
+                                target: number;
+                                unit: string;
                             }[];
-                            year?: number;
+                            year: number;
                         };
                     };
                 };
@@ -4936,9 +6048,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4950,9 +6065,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -4991,14 +6126,23 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            patrol?: {
-                                [key: string]: unknown;
+                            patrol: {
+                                deadlines: {
+                                    assign: number;
+                                    decide: number;
+                                    rectify: number;
+                                    verify: number;
+                                };
+                                mergeDistanceM: number;
+                                warnDaysBefore: number;
                             };
-                            taohe?: {
-                                [key: string]: unknown;
+                            taohe: {
+                                gbznt: string;
+                                lsscgnq: string;
+                                minPatchM2: number;
+                                resultLayer: string;
+                                yjjbnt: string;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5009,9 +6153,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5023,9 +6170,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5058,6 +6225,7 @@ export type paths = {
                 };
                 cookie?: never;
             };
+            /** @description part of the group: e.g. { "mergeDistanceM": 30 } or { "deadlines": { … } } */
             requestBody: {
                 content: {
                     "application/json": {
@@ -5073,14 +6241,23 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            patrol?: {
-                                [key: string]: unknown;
+                            patrol: {
+                                deadlines: {
+                                    assign: number;
+                                    decide: number;
+                                    rectify: number;
+                                    verify: number;
+                                };
+                                mergeDistanceM: number;
+                                warnDaysBefore: number;
                             };
-                            taohe?: {
-                                [key: string]: unknown;
+                            taohe: {
+                                gbznt: string;
+                                lsscgnq: string;
+                                minPatchM2: number;
+                                resultLayer: string;
+                                yjjbnt: string;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5091,9 +6268,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5105,9 +6285,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5119,9 +6302,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5133,9 +6319,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5147,9 +6336,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5187,53 +6396,49 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: ({
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            city?: {
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
+                            }[];
+                            city: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
                             };
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            durationMs?: number;
-                            missing?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                count?: number;
-                                kind?: string;
-                                label?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[] | null;
-                            note?: string | null;
-                            resultLayer?: string | null;
-                            resultVersion?: number | null;
-                            runId?: number | null;
-                            versions?: {
-                                [key: string]: unknown;
+                            createdAt: string | null;
+                            createdBy: string;
+                            durationMs: number;
+                            missing: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
+                                /** @enum {unknown} */
+                                kind: "GBZNT" | "LSSCGNQ" | "YJJBNT";
+                                label: string;
+                            }[] | null;
+                            note: string | null;
+                            resultLayer: string | null;
+                            resultVersion: number | null;
+                            runId: number | null;
+                            /** @description layer code → version used */
+                            versions: {
+                                [key: string]: number;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5244,9 +6449,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5258,9 +6466,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5272,9 +6483,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5286,9 +6500,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5300,9 +6517,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5340,55 +6577,51 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            byDistrict?: ({
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            city?: {
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
+                        "application/json": {
+                            byDistrict: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
+                            }[];
+                            city: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
                             };
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            durationMs?: number;
-                            missing?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                count?: number;
-                                kind?: string;
-                                label?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[] | null;
-                            note?: string | null;
-                            resultLayer?: string | null;
-                            resultVersion?: number | null;
-                            runId?: number | null;
-                            versions?: {
-                                [key: string]: unknown;
+                            createdAt: string | null;
+                            createdBy: string;
+                            durationMs: number;
+                            missing: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
+                                /** @enum {unknown} */
+                                kind: "GBZNT" | "LSSCGNQ" | "YJJBNT";
+                                label: string;
+                            }[] | null;
+                            note: string | null;
+                            resultLayer: string | null;
+                            resultVersion: number | null;
+                            runId: number | null;
+                            /** @description layer code → version used */
+                            versions: {
+                                [key: string]: number;
                             };
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -5398,9 +6631,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5412,9 +6648,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5446,53 +6702,49 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: ({
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            city?: {
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
+                            }[];
+                            city: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
                             };
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            durationMs?: number;
-                            missing?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                count?: number;
-                                kind?: string;
-                                label?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[] | null;
-                            note?: string | null;
-                            resultLayer?: string | null;
-                            resultVersion?: number | null;
-                            runId?: number | null;
-                            versions?: {
-                                [key: string]: unknown;
+                            createdAt: string | null;
+                            createdBy: string;
+                            durationMs: number;
+                            missing: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
+                                /** @enum {unknown} */
+                                kind: "GBZNT" | "LSSCGNQ" | "YJJBNT";
+                                label: string;
+                            }[] | null;
+                            note: string | null;
+                            resultLayer: string | null;
+                            resultVersion: number | null;
+                            runId: number | null;
+                            /** @description layer code → version used */
+                            versions: {
+                                [key: string]: number;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5503,9 +6755,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5517,9 +6772,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5531,9 +6789,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5545,9 +6806,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5559,9 +6823,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5600,53 +6884,49 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: ({
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            city?: {
-                                code?: string | null;
-                                coincideM2?: number;
-                                coincideMu?: number;
-                                name?: string;
-                                ratePercent?: number | null;
-                                withGbzntM2?: number;
-                                withLsscgnqM2?: number;
-                                yjjbntM2?: number;
-                                yjjbntMu?: number;
-                            } & {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
+                            }[];
+                            city: {
+                                code: string | null;
+                                coincideM2: number;
+                                coincideMu: number;
+                                name: string;
+                                /** @description % of permanent farmland where all three coincide */
+                                ratePercent: number | null;
+                                withGbzntM2: number;
+                                withLsscgnqM2: number;
+                                yjjbntM2: number;
+                                yjjbntMu: number;
                             };
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            durationMs?: number;
-                            missing?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                count?: number;
-                                kind?: string;
-                                label?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[] | null;
-                            note?: string | null;
-                            resultLayer?: string | null;
-                            resultVersion?: number | null;
-                            runId?: number | null;
-                            versions?: {
-                                [key: string]: unknown;
+                            createdAt: string | null;
+                            createdBy: string;
+                            durationMs: number;
+                            missing: {
+                                areaM2: number;
+                                areaMu: number;
+                                count: number;
+                                /** @enum {unknown} */
+                                kind: "GBZNT" | "LSSCGNQ" | "YJJBNT";
+                                label: string;
+                            }[] | null;
+                            note: string | null;
+                            resultLayer: string | null;
+                            resultVersion: number | null;
+                            runId: number | null;
+                            /** @description layer code → version used */
+                            versions: {
+                                [key: string]: number;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -5657,9 +6937,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5671,9 +6954,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5685,9 +6971,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5699,9 +6988,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5753,9 +7062,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5767,9 +7079,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5781,9 +7096,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5795,9 +7113,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5836,7 +7174,17 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @enum {unknown} */
+                            bound: "min" | "max";
+                            code: string;
+                            /** @enum {unknown} */
+                            kind: "target" | "baseline";
+                            name_zh: string;
+                            region: string;
+                            source: string;
+                            unit: string;
+                            value: number;
+                            year: number;
                         }[];
                     };
                 };
@@ -5847,9 +7195,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5861,9 +7212,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5881,10 +7252,10 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         bound?: "min" | "max";
                         code: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         kind: "target" | "baseline";
                         name_zh: string;
                         /** @description 3301 = the city, or a district code */
@@ -5904,7 +7275,17 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @enum {unknown} */
+                            bound: "min" | "max";
+                            code: string;
+                            /** @enum {unknown} */
+                            kind: "target" | "baseline";
+                            name_zh: string;
+                            region: string;
+                            source: string;
+                            unit: string;
+                            value: number;
+                            year: number;
                         };
                     };
                 };
@@ -5915,9 +7296,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5929,9 +7313,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5943,9 +7330,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5957,9 +7347,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -5971,9 +7364,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
