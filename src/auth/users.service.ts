@@ -186,7 +186,7 @@ export async function login(
   password: string,
   meta: LoginMeta,
 ): Promise<{ token: string; expiresAt: string; user: User }> {
-  await throttleLogin(db, username.slice(0, 64), meta.ip);
+  await throttleLogin(db, username.slice(0, 64), meta.ip ?? '');
   const row = await repo.findByUsername(db, username);
   const ok = await verifyPassword(row?.active ? row.password_hash : null, password);
   if (!row || !ok) {

@@ -4,7 +4,14 @@
 // too: yauzl refuses an entry whose data is longer than its directory says (validateEntrySizes).
 import yauzl from 'yauzl';
 
-export const ARCHIVE_LIMITS = Object.freeze({
+export interface ArchiveLimits {
+  entries: number;
+  bytes: number;
+  ratio: number;
+  ratioFrom: number;
+}
+
+export const ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   /** Entries in one archive: a shapefile package has a handful, a FileGDB folder a few hundred. */
   entries: 10_000,
   /**
@@ -24,7 +31,7 @@ export const ARCHIVE_LIMITS = Object.freeze({
 const mb = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MB`;
 
 /** Reads the central directory and returns a Chinese-first reason to refuse the archive, or null. */
-export async function archiveProblem(zipPath: string, limits = ARCHIVE_LIMITS): Promise<string | null> {
+export async function archiveProblem(zipPath: string, limits: Readonly<ArchiveLimits> = ARCHIVE_LIMITS): Promise<string | null> {
   const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, decodeStrings: true, strictFileNames: false });
   try {
     if (zip.entryCount > limits.entries)
