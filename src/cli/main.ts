@@ -215,7 +215,8 @@ async function serve(config: Config, a: Args, withDemo: boolean) {
     }
   }
   const { buildApp } = await import('../server/app.ts');
-  const app = await buildApp({ db, config });
+  const { loggerOptions } = await import('../server/logging.ts');
+  const app = await buildApp({ db, config, logger: loggerOptions() });
   const port = int(a, 'port') ?? config.port;
   await app.listen({ port, host: config.host });
   const { listUsers } = await import('../auth/users.service.ts');

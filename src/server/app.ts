@@ -3,7 +3,8 @@
 // only puts the cross-cutting parts in order: errors, deadlines, who is calling, uploads, the
 // OpenAPI document, then the routes.
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { genReqId } from './logging.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Db } from '../db/index.ts';
@@ -35,7 +36,8 @@ import type { AppContext } from './context.ts';
 export interface AppDeps {
   db: Db;
   config: Config;
-  logger?: boolean;
+  /** false (tests, default), true, or logger options (serve: loggerOptions() in logging.ts). */
+  logger?: FastifyServerOptions['logger'];
   /** Folder of the built web application (default dist/web); tests point it elsewhere. */
   webDist?: string;
 }
@@ -44,7 +46,13 @@ export interface AppDeps {
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function buildApp({ db, config, logger = false, webDist }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: config.limits.jsonBytes, trustProxy: process.env.ONEMAP_TRUST_PROXY === '1' });
+  const app = Fastify({
+    logger,
+    genReqId,
+    requestIdHeader: false,
+    bodyLimit: config.limits.jsonBytes,
+    trustProxy: process.env.ONEMAP_TRUST_PROXY === '1',
+  });
   const ctx: AppContext = { db, config, callers: new CallerCache() };
   app.decorate('ctx', ctx);
   // Users, sessions or tokens changed through this database handle (by this app, another app on

@@ -114,7 +114,10 @@ export function apiError(err: FastifyError & { problems?: unknown[]; code?: stri
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { problems?: unknown[] }, req: FastifyRequest, reply: FastifyReply) => {
     const e = apiError(err);
-    if (e.statusCode >= 500 && e.code === 'internal') req.log.error(err);
+    if (e.statusCode >= 500 && e.code === 'internal') {
+      req.log.error({ err }, 'internal error');
+      e.error = `服务器内部错误，详情见服务器日志（请求编号 ${req.id}） (internal error; see the server log for request ${req.id})`;
+    }
     if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));
     return reply.code(e.statusCode).type('application/json; charset=utf-8').send(e);
   });

@@ -29,6 +29,7 @@ const INLINE_SCRIPT_PAGES = /^\/(api\/docs(\/|$)|access\/?$)/;
 
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('X-Request-Id', req.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
