@@ -89,7 +89,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   tileRoutes(app, db, config);
   farmlandRoutes(app, db, config);
   portalRoutes(app, db, config);
-  lifecycleRoutes(app, db, config);
+  lifecycleRoutes(app);
   mapviewRoutes(app, db, config);
   indicatorsRoutes(app, db, config);
 

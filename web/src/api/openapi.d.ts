@@ -10343,7 +10343,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** 页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of layer XZQ) */
+        /** 页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of the district layer) */
         get: {
             parameters: {
                 query?: never;
@@ -10360,11 +10360,11 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            districts?: {
-                                code?: string;
-                                name?: string;
+                            districts: {
+                                code: string;
+                                name: string | null;
                             }[];
-                            today?: string;
+                            today: string;
                         };
                     };
                 };
@@ -10375,9 +10375,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10389,9 +10392,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10403,9 +10409,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10417,9 +10426,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10445,7 +10474,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     landCode?: string;
                     limit?: number;
@@ -10459,14 +10488,41 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description IdleCase (idle.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
                         }[];
                     };
                 };
@@ -10477,9 +10533,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10491,9 +10550,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10505,9 +10567,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10519,9 +10584,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10562,7 +10647,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -10573,9 +10702,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10587,9 +10719,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10601,9 +10736,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10615,9 +10753,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10672,7 +10830,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -10683,9 +10885,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10697,9 +10902,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10711,9 +10919,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10725,9 +10936,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10739,9 +10953,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10765,7 +10999,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -10779,14 +11013,43 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description InefficientCase (inefficient.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            year: number;
                         }[];
                     };
                 };
@@ -10797,9 +11060,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10811,9 +11077,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10825,9 +11094,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10839,9 +11111,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10882,7 +11174,53 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -10893,9 +11231,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10907,9 +11248,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10921,9 +11265,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10935,9 +11282,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -10993,7 +11360,53 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -11004,9 +11417,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11018,9 +11434,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11032,9 +11451,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11046,9 +11468,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11060,9 +11485,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11117,7 +11562,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            saved: number;
+                            year: number;
                         };
                     };
                 };
@@ -11128,9 +11574,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11142,9 +11591,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11156,9 +11608,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11170,9 +11625,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11184,9 +11642,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11216,14 +11694,16 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description {code, name, source} */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            name: string;
+                            source: string;
                         }[];
                     };
                 };
@@ -11234,9 +11714,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11248,9 +11731,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11262,9 +11748,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11276,9 +11765,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11319,7 +11828,18 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            rules: {
+                                code: string;
+                                enabled: boolean;
+                                industrialOnly: boolean;
+                                kind: string;
+                                name: string;
+                                note: string | null;
+                                threshold: number | null;
+                            }[];
+                            /** @description the configured year in force (latest not after year) */
+                            ruleYear: number | null;
+                            year: number;
                         };
                     };
                 };
@@ -11330,9 +11850,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11344,9 +11867,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11358,9 +11884,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11372,9 +11901,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11430,7 +11979,18 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            rules: {
+                                code: string;
+                                enabled: boolean;
+                                industrialOnly: boolean;
+                                kind: string;
+                                name: string;
+                                note: string | null;
+                                threshold: number | null;
+                            }[];
+                            /** @description the configured year in force (latest not after year) */
+                            ruleYear: number | null;
+                            year: number;
                         };
                     };
                 };
@@ -11441,9 +12001,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11455,9 +12018,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11469,9 +12035,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11483,9 +12052,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11497,9 +12069,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11524,7 +12116,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                 };
                 header?: never;
@@ -11542,7 +12134,96 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            districts: string[] | null;
+                            idleDisposal: {
+                                disposed: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                disposedCases: number;
+                                waiting: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                waitingCases: number;
+                                year: number;
+                            };
+                            inefficientRedeveloped: {
+                                projects: number;
+                                redeveloped: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            newIndustrialFar: {
+                                averageFar: number | null;
+                                excludedSpecialProcess: number;
+                                parcels: number;
+                                supplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            stockRevitalised: {
+                                components: {
+                                    idleDisposed: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                    inefficientRedeveloped: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                    unsuppliedDigested: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                };
+                                total: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            stockSupplyShare: {
+                                sharePercent: number | null;
+                                standaloneExcluded: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                stockCount: number;
+                                stockSupplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                supplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                suppliedCount: number;
+                                year: number;
+                            };
+                            /** @description the whole city first, then by district */
+                            unsuppliedDigestion: {
+                                batches: number;
+                                digestedM2: number;
+                                digestedMu: number;
+                                /** @description 消化率, % */
+                                digestionRate: number | null;
+                                disposedM2: number;
+                                /** @description null: the whole city */
+                                district: string | null;
+                                stockStartM2: number;
+                                stockStartMu: number;
+                                suppliedM2: number;
+                                /** @description 年度批而未供土地消化任务完成率, % */
+                                taskCompletion: number | null;
+                                taskM2: number | null;
+                                year: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -11553,9 +12234,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11567,9 +12251,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11581,9 +12268,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11595,9 +12285,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11642,7 +12352,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            date: string;
+                            durationMs: number;
+                            idleCandidates: number;
+                            inefficient: {
+                                candidates: number;
+                                factYear: number | null;
+                                reevaluated: number;
+                                ruleYear: number | null;
+                            };
+                            /** @description how many times the run has now run on this date (1 = first) */
+                            runOfDay: number;
+                            unsupplied: {
+                                digested: number;
+                                refreshed: number;
+                            };
+                            /** @description warning kind → raised */
+                            warningsRaised: {
+                                [key: string]: number;
+                            };
+                            warningsResolved: number;
                         };
                     };
                 };
@@ -11653,9 +12382,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11667,9 +12399,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11681,9 +12416,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11695,9 +12433,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11709,9 +12450,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11735,7 +12496,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -11755,11 +12516,33 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description parcels (Parcel, landcode.ts) */
-                            items?: {
-                                [key: string]: unknown;
+                            items: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
                             }[];
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -11770,9 +12553,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11784,9 +12570,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11798,9 +12587,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11812,9 +12604,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11833,11 +12645,13 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district?: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         industrial?: boolean;
                         landCode?: string;
@@ -11858,7 +12672,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreedCompletion: string | null;
+                            agreedStart: string | null;
+                            approvedOn: string | null;
+                            areaM2: number;
+                            areaMu: number;
+                            batchId: number | null;
+                            /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                            bdcdyh: string | null;
+                            completedOn: string | null;
+                            district: string;
+                            haltedSince: string | null;
+                            industrial: boolean;
+                            landCode: string;
+                            landUse: string | null;
+                            name: string;
+                            plannedFar: number | null;
+                            priceYuan: number | null;
+                            registeredOn: string | null;
+                            stage: string;
+                            stageName: string;
+                            standaloneSite: boolean;
+                            suppliedOn: string | null;
+                            worksStartedOn: string | null;
+                            zdCode: string | null;
                         };
                     };
                 };
@@ -11869,9 +12706,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11883,9 +12723,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11897,9 +12740,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11911,9 +12757,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11925,9 +12774,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11966,7 +12835,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreedCompletion: string | null;
+                            agreedStart: string | null;
+                            approvedOn: string | null;
+                            areaM2: number;
+                            areaMu: number;
+                            batchId: number | null;
+                            /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                            bdcdyh: string | null;
+                            completedOn: string | null;
+                            district: string;
+                            haltedSince: string | null;
+                            industrial: boolean;
+                            landCode: string;
+                            landUse: string | null;
+                            name: string;
+                            plannedFar: number | null;
+                            priceYuan: number | null;
+                            registeredOn: string | null;
+                            stage: string;
+                            stageName: string;
+                            standaloneSite: boolean;
+                            suppliedOn: string | null;
+                            worksStartedOn: string | null;
+                            zdCode: string | null;
                         };
                     };
                 };
@@ -11977,9 +12869,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -11991,9 +12886,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12005,9 +12903,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12019,9 +12920,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12068,11 +12989,13 @@ export type paths = {
                             name: string;
                             url?: string;
                         }[];
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         kind: "approval" | "reserve" | "supply" | "permits" | "works_start" | "progress" | "completion" | "registration";
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
                         srid?: number;
@@ -12087,7 +13010,79 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @description events in date order, each with its geometry */
+                            events: {
+                                areaM2: number;
+                                areaMu: number;
+                                date: string;
+                                /** @description kind-specific details as recorded */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                docNo: string | null;
+                                documents: {
+                                    name: string;
+                                    url?: string;
+                                }[];
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: unknown;
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    type: string;
+                                };
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                operator: string;
+                                recordedAt: string;
+                            }[];
+                            /** @description event kinds allowed next */
+                            nextEvents: {
+                                kind: string;
+                                name: string;
+                            }[];
+                            parcel: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: unknown;
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    type: string;
+                                };
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
+                            };
                         };
                     };
                 };
@@ -12098,9 +13093,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12112,9 +13110,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12126,9 +13127,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12140,9 +13144,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12154,9 +13161,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12195,16 +13222,78 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description events in date order, each with GeoJSON geometry */
-                            events?: {
-                                [key: string]: unknown;
+                            /** @description events in date order, each with its geometry */
+                            events: {
+                                areaM2: number;
+                                areaMu: number;
+                                date: string;
+                                /** @description kind-specific details as recorded */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                docNo: string | null;
+                                documents: {
+                                    name: string;
+                                    url?: string;
+                                }[];
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: unknown;
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    type: string;
+                                };
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                operator: string;
+                                recordedAt: string;
                             }[];
                             /** @description event kinds allowed next */
-                            nextEvents?: {
-                                [key: string]: unknown;
+                            nextEvents: {
+                                kind: string;
+                                name: string;
                             }[];
-                            parcel?: {
-                                [key: string]: unknown;
+                            parcel: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: unknown;
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    type: string;
+                                };
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
                             };
                         };
                     };
@@ -12216,9 +13305,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12230,9 +13322,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12244,9 +13339,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12258,9 +13356,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12286,7 +13404,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -12299,14 +13417,36 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Project (resettlement.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         }[];
                     };
                 };
@@ -12317,9 +13457,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12331,9 +13474,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12345,9 +13491,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12359,9 +13508,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12381,17 +13550,21 @@ export type paths = {
                 content: {
                     "application/json": {
                         code: string;
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         households: number;
                         name: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         plotGeometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         plotName?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -12407,7 +13580,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -12418,9 +13613,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12432,9 +13630,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12446,9 +13647,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12460,9 +13664,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12474,9 +13681,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12515,7 +13742,78 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number | null;
+                            areaMu: number | null;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates: unknown;
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                type: string;
+                            } | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotAreaM2: number | null;
+                            plotAreaMu: number | null;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            plotGeometry: {
+                                coordinates: unknown;
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                type: string;
+                            } | null;
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            warnings: {
+                                dueOn: string;
+                                kind: string;
+                                raisedOn: string;
+                                resolvedOn: string | null;
+                            }[];
                         };
                     };
                 };
@@ -12526,9 +13824,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12540,9 +13841,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12554,9 +13858,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12568,9 +13875,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12606,9 +13933,11 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         plotName?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -12624,7 +13953,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -12635,9 +13986,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12649,9 +14003,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12663,9 +14020,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12677,9 +14037,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12691,9 +14054,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12744,7 +14127,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -12755,9 +14160,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12769,9 +14177,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12783,9 +14194,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12797,9 +14211,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12811,9 +14228,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12837,7 +14274,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -12850,14 +14287,33 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Batch (unsupplied.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         }[];
                     };
                 };
@@ -12868,9 +14324,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12882,9 +14341,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12896,9 +14358,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12910,9 +14375,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12936,11 +14421,13 @@ export type paths = {
                         approvedM2?: number;
                         approvedOn: string;
                         batchNo: string;
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         name: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -12956,7 +14443,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -12967,9 +14473,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12981,9 +14490,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -12995,9 +14507,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13009,9 +14524,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13023,9 +14541,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13064,7 +14602,63 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates: unknown;
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                type: string;
+                            } | null;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            parcels: {
+                                areaM2: number;
+                                landCode: string;
+                                name: string;
+                                stage: string;
+                                stageName: string;
+                                suppliedM2: number | null;
+                                suppliedOn: string | null;
+                            }[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -13075,9 +14669,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13089,9 +14686,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13103,9 +14703,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13117,9 +14720,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13171,7 +14794,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -13182,9 +14824,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13196,9 +14841,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13210,9 +14858,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13224,9 +14875,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13238,9 +14892,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13275,9 +14949,11 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         note?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -13295,7 +14971,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -13306,9 +15001,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13320,9 +15018,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13334,9 +15035,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13348,9 +15052,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13362,9 +15069,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13391,7 +15118,7 @@ export type paths = {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district: string;
                     year: number;
                 };
@@ -13412,7 +15139,9 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            district: string;
+                            taskM2: number;
+                            year: number;
                         };
                     };
                 };
@@ -13423,9 +15152,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13437,9 +15169,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13451,9 +15186,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13465,9 +15203,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13479,9 +15220,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13506,7 +15267,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     kind?: string;
                     limit?: number;
@@ -13528,10 +15289,20 @@ export type paths = {
                     content: {
                         "application/json": {
                             /** @description warnings by due date */
-                            items?: {
-                                [key: string]: unknown;
+                            items: {
+                                district: string;
+                                dueOn: string;
+                                entity: string;
+                                entityId: string;
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                message: string;
+                                raisedOn: string;
+                                resolvedOn: string | null;
+                                title: string;
                             }[];
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -13542,9 +15313,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13556,9 +15330,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13570,9 +15347,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13584,9 +15364,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13625,17 +15425,24 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byKind?: {
-                                [key: string]: unknown;
+                            /** @description warning kind → open warnings */
+                            byKind: {
+                                [key: string]: number;
                             };
-                            /** @description {district, name, total, byKind, oldestDue} */
-                            districts?: {
-                                [key: string]: unknown;
+                            districts: {
+                                byKind: {
+                                    [key: string]: number;
+                                };
+                                district: string;
+                                name: string | null;
+                                oldestDue: string;
+                                total: number;
                             }[];
-                            kinds?: {
-                                [key: string]: unknown;
+                            /** @description warning kind → its name */
+                            kinds: {
+                                [key: string]: string;
                             };
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -13646,9 +15453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13660,9 +15470,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13674,9 +15487,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13688,9 +15504,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
