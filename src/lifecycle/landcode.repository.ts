@@ -6,10 +6,10 @@ import { Invalid } from '../errors.ts';
 import type { DistrictLayer } from '../config.ts';
 import { activeDistricts, aliveAt } from '../store/fragments.repository.ts';
 
-/** A geometry as ST_AsGeoJSON writes it (EPSG:4490, named in a short `crs` member). */
+/** A stored area as ST_AsGeoJSON writes it: a MultiPolygon in EPSG:4490, named in a short `crs` member. */
 export interface GeoJson {
-  type: string;
-  coordinates: unknown;
+  type: 'MultiPolygon';
+  coordinates: number[][][][];
   crs?: { type: string; properties: { name: string } };
 }
 

@@ -41,11 +41,14 @@ export const LandCodeParams = Obj({ landCode: Str({ minLength: 1, maxLength: 40 
 export const GeometryIn = Geometry;
 export const Srid = Int({ description: 'CRS of the geometry (e.g. 4549); default 4490' });
 
-/** A geometry as PostGIS writes it (ST_AsGeoJSON): EPSG:4490, named in a short `crs` member. */
+/**
+ * A geometry as PostGIS writes it (ST_AsGeoJSON): the lifecycle stores every area as a
+ * MultiPolygon in EPSG:4490, named in a short `crs` member.
+ */
 export const GeometryOut = Obj(
   {
-    type: Str(),
-    coordinates: Type.Unknown(),
+    type: Type.Literal('MultiPolygon'),
+    coordinates: List(List(List(List(Num())))),
     crs: Type.Optional(Obj({ type: Str(), properties: Obj({ name: Str() }) })),
   },
   { description: 'GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490)' },

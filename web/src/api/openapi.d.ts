@@ -13026,14 +13026,15 @@ export type paths = {
                                 }[];
                                 /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: unknown;
+                                    coordinates: number[][][][];
                                     crs?: {
                                         properties: {
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    type: string;
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
                                 };
                                 id: number;
                                 kind: string;
@@ -13059,14 +13060,15 @@ export type paths = {
                                 district: string;
                                 /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: unknown;
+                                    coordinates: number[][][][];
                                     crs?: {
                                         properties: {
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    type: string;
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
                                 };
                                 haltedSince: string | null;
                                 industrial: boolean;
@@ -13238,14 +13240,15 @@ export type paths = {
                                 }[];
                                 /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: unknown;
+                                    coordinates: number[][][][];
                                     crs?: {
                                         properties: {
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    type: string;
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
                                 };
                                 id: number;
                                 kind: string;
@@ -13271,14 +13274,15 @@ export type paths = {
                                 district: string;
                                 /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: unknown;
+                                    coordinates: number[][][][];
                                     crs?: {
                                         properties: {
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    type: string;
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
                                 };
                                 haltedSince: string | null;
                                 industrial: boolean;
@@ -13755,14 +13759,15 @@ export type paths = {
                             expropriatedOn: string | null;
                             /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
-                                coordinates: unknown;
+                                coordinates: number[][][][];
                                 crs?: {
                                     properties: {
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                type: string;
+                                /** @enum {string} */
+                                type: "MultiPolygon";
                             } | null;
                             households: number;
                             householdsResettled: number;
@@ -13776,14 +13781,15 @@ export type paths = {
                             plotAreaMu: number | null;
                             /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                             plotGeometry: {
-                                coordinates: unknown;
+                                coordinates: number[][][][];
                                 crs?: {
                                     properties: {
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                type: string;
+                                /** @enum {string} */
+                                type: "MultiPolygon";
                             } | null;
                             plotLocated: boolean;
                             plotLocatedOn: string | null;
@@ -14613,14 +14619,15 @@ export type paths = {
                             district: string;
                             /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
-                                coordinates: unknown;
+                                coordinates: number[][][][];
                                 crs?: {
                                     properties: {
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                type: string;
+                                /** @enum {string} */
+                                type: "MultiPolygon";
                             } | null;
                             id: number;
                             mapped: boolean;
