@@ -67,7 +67,7 @@ const NEEDS: Record<EventKind, EventKind[]> = {
 };
 const BEFORE_SUPPLY: EventKind[] = ['approval', 'reserve'];
 
-export function allowedEvents(have: Set<string>): EventKind[] {
+export function allowedEvents(have: ReadonlySet<string>): EventKind[] {
   return EVENT_KINDS.filter((k) => {
     if (k !== 'progress' && have.has(k)) return false;
     if (BEFORE_SUPPLY.includes(k) && have.has('supply')) return false;
@@ -87,7 +87,7 @@ export const REGISTER: Workflow<RegisterState, EventKind> = {
   what: '土地码',
   actionNames: EVENT_NAMES,
   stateName: (s) => STAGE_NAMES[s.stage] ?? s.stage,
-  allowed: (s) => allowedEvents(new Set(s.have)),
+  allowed: (s) => allowedEvents(s.have),
 };
 
 export interface ParcelInput {
