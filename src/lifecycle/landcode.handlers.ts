@@ -1,10 +1,9 @@
-// Handlers of the land code register, the warnings, the yearly ledgers, the nightly run and the
-// pages' reference data (routes: lifecycle.routes.ts; schemas: lifecycle.schemas.ts).
+// Handlers of the land code register (土地码) and the pages' reference data (routes:
+// lifecycle.routes.ts; schemas: lifecycle.schemas.ts).
 import { endpoint } from '../server/route.ts';
 import { registerParcel as register, recordEvent as record, getParcel, getTimeline, listParcels as parcels } from './landcode.ts';
-import { districtList, listWarnings as warnings, runNightly, warningBoard as board } from './rules.ts';
-import { yearLedgers } from './ledgers.ts';
-import { assertDistrict, districtFilter } from './machine.ts';
+import { districtList } from './rules.ts';
+import { assertDistrict } from './machine.ts';
 import * as s from './lifecycle.schemas.ts';
 
 export const listParcels = endpoint(s.listParcels, async (req) => parcels(req.server.ctx.db, req.user, req.query));
@@ -34,17 +33,4 @@ export const recordEvent = endpoint(s.recordEvent, async (req, reply) => {
 export const context = endpoint(s.context, async (req) => {
   const { db, config } = req.server.ctx;
   return { today: config.clock.today(), districts: await districtList(db, config.districts) };
-});
-
-export const listWarnings = endpoint(s.listWarnings, async (req) => warnings(req.server.ctx.db, req.user, req.query));
-
-export const warningBoard = endpoint(s.warningBoard, async (req) => board(req.server.ctx.db, req.user, req.server.ctx.config.districts));
-
-export const ledgers = endpoint(s.ledgers, async (req) =>
-  yearLedgers(req.server.ctx.db, req.params.year, { districts: districtFilter(req.user, req.query.district) }),
-);
-
-export const nightly = endpoint(s.nightly, async (req) => {
-  const { db, config } = req.server.ctx;
-  return runNightly(db, config.clock, `nightly:${req.user.username}`);
 });
