@@ -7,6 +7,8 @@
 // Parcels are squares in EPSG:4549 next to the central meridian: 100 m × 100 m ≈ 10,000 m² = 15 亩.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { DomainError } from '../src/errors.ts';
+import { STATUS } from '../src/server/errors.ts';
 import type { FastifyInstance } from 'fastify';
 import { sq, loadCity, EAST, WEST } from './helpers/city.ts';
 import { testDatabases } from './helpers/db.ts';
@@ -26,10 +28,11 @@ import { yearLedgers } from '../src/lifecycle/ledgers.ts';
 const ADMIN: User = { id: null, username: '李管理', name: '李管理', role: 'admin', districts: [], via: 'cli' };
 const near = (a: number | null, e: number, what: string, rel = 1e-3) =>
   assert.ok(a !== null && Math.abs(a - e) <= Math.max(1e-6, Math.abs(e) * rel), `${what}: expected ≈${e}, got ${a}`);
-/** Rejects with an HttpError of this status and code. */
+/** Rejects with an error answered with this status and code. */
 const refused = async (p: Promise<unknown>, status: number, code: string, message?: RegExp) => {
   await assert.rejects(p, (e: { statusCode?: number; code?: string; message: string }) => {
-    assert.equal(e.statusCode, status, e.message);
+    // A domain error carries its kind; its HTTP status is the one the server maps it to.
+    assert.equal(e instanceof DomainError ? STATUS[e.kind] : e.statusCode, status, e.message);
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
     return true;

@@ -7,6 +7,8 @@
 // (ellipsoidal, so "≈": boundaries on areas are tested just above and just below).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { DomainError } from '../src/errors.ts';
+import { STATUS } from '../src/server/errors.ts';
 import { sq, loadCity, EAST, WEST } from './helpers/city.ts';
 import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
@@ -25,7 +27,8 @@ const ADMIN: User = { id: null, username: '王科长', name: '王科长', role: 
 const WEST_OFFICER: User = { id: null, username: '西湖区局', name: '西湖区局', role: 'district', districts: [WEST], via: 'cli' };
 const refused = async (p: Promise<unknown>, status: number, code: string, message?: RegExp) => {
   await assert.rejects(p, (e: { statusCode?: number; code?: string; message: string }) => {
-    assert.equal(e.statusCode, status, e.message);
+    // A domain error carries its kind; its HTTP status is the one the server maps it to.
+    assert.equal(e instanceof DomainError ? STATUS[e.kind] : e.statusCode, status, e.message);
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
     return true;

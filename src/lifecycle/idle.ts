@@ -11,15 +11,15 @@ import { addDays, addYears, type Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
-import { assertDistrict, assertTransition, bad, notFound, scopeOf, type Machine } from './machine.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { assertDistrict, assertStep, districtFilter, nextStates } from './machine.ts';
 import * as repo from './idle.repository.ts';
 
 export type IdleStatus =
   'supervision' | 'investigation' | 'determined' | 'not-idle' | 'resolved' | 'fee-levied' | 'reclaimed' | 'other-disposal' | 'closed';
-export const IDLE_MACHINE: Machine<IdleStatus> = {
+export const IDLE_MACHINE = nextStates<IdleStatus>({
   what: '闲置土地案件',
-  names: {
+  states: {
     supervision: '服务监管',
     investigation: '调查认定',
     determined: '已认定闲置',
@@ -41,7 +41,7 @@ export const IDLE_MACHINE: Machine<IdleStatus> = {
     resolved: [],
     closed: [],
   },
-};
+});
 /** 第十三条 (idle because of the government or force majeure): the negotiated ways of disposal. */
 export const OTHER_DISPOSALS = [
   '延长动工开发期限',
@@ -104,10 +104,10 @@ function caseOut(c: repo.IdleRow, today: string): IdleCase {
     reclaimFrom: reclaimFrom(c.base_date),
     district: c.district,
     status: s,
-    statusName: IDLE_MACHINE.names[s],
+    statusName: IDLE_MACHINE.stateName(s),
     detectedOn: c.detected_on,
     deadline: c.deadline,
-    overdue: !!c.deadline && c.deadline < today && IDLE_MACHINE.next[s].length > 0,
+    overdue: !!c.deadline && c.deadline < today && IDLE_MACHINE.allowed(s).length > 0,
     determinationNo: c.determination_no,
     disposal: c.disposal,
     feeYuan: c.fee_yuan,
@@ -119,13 +119,13 @@ function caseOut(c: repo.IdleRow, today: string): IdleCase {
     priceYuan: c.price_yuan,
     areaM2: c.area_m2,
     areaMu: m2ToMu(c.area_m2),
-    nextSteps: [...IDLE_MACHINE.next[s]],
+    nextSteps: [...IDLE_MACHINE.allowed(s)],
   };
 }
 
 export async function getIdleCase(q: Queryable, clock: Clock, id: number) {
   const c = await repo.caseRow(q, id);
-  if (!c) throw notFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
+  if (!c) throw new NotFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
   return { ...caseOut(c, clock.today()), trail: await auditFor(q, 'idle_case', id) };
 }
 
@@ -135,8 +135,7 @@ export async function listIdleCases(
   user: User | undefined,
   f: { district?: string; status?: string; landCode?: string; limit?: number; offset?: number },
 ): Promise<IdleCase[]> {
-  const scope = scopeOf(user);
-  const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
+  const districts = districtFilter(user, f.district);
   return (
     await repo.listCases(q, {
       districts,
@@ -160,9 +159,9 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
   const today = clock.today();
   await db.transaction(async (tx) => {
     const c = await repo.caseRow(tx, id, true);
-    if (!c) throw notFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
+    if (!c) throw new NotFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
     assertDistrict(user, c.district, `闲置土地案件 #${id}`);
-    const next = assertTransition(IDLE_MACHINE, id, c.status as IdleStatus, to);
+    const next = assertStep(IDLE_MACHINE, id, c.status as IdleStatus, to);
     const set: Record<string, unknown> = { status: next };
     switch (next) {
       case 'investigation':
@@ -173,10 +172,9 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
       case 'resolved': {
         const started = c.basis === 'halted' ? c.halted_since === null : c.works_started_on !== null;
         if (!started)
-          throw new HttpError(
-            409,
+          throw new Conflict(
             `土地码 ${c.land_code} 仍未${c.basis === 'halted' ? '恢复开发建设' : '动工开发'}，服务监管不能以"已督促动工"结案 (works have not ${c.basis === 'halted' ? 'resumed' : 'started'})`,
-            'not_started',
+            { code: 'not_started' },
           );
         set.deadline = null;
         set.closed_on = today;
@@ -184,24 +182,22 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
         break;
       }
       case 'determined':
-        if (!input.determinationNo?.trim()) throw bad('determinationNo: 认定闲置需要《闲置土地认定书》文号 (第十一条)');
+        if (!input.determinationNo?.trim()) throw new Invalid('determinationNo: 认定闲置需要《闲置土地认定书》文号 (第十一条)');
         set.determination_no = input.determinationNo.trim();
         set.deadline = null;
         break;
       case 'not-idle':
-        if (!input.note?.trim()) throw bad('note: 不构成闲置土地需要说明理由 (a reason is required)');
+        if (!input.note?.trim()) throw new Invalid('note: 不构成闲置土地需要说明理由 (a reason is required)');
         set.note = input.note.trim();
         set.deadline = null;
         set.closed_on = today;
         break;
       case 'fee-levied': {
-        if (!input.decisionNo?.trim()) throw bad('decisionNo: 需要《征缴土地闲置费决定书》文号 (第十四条)');
+        if (!input.decisionNo?.trim()) throw new Invalid('decisionNo: 需要《征缴土地闲置费决定书》文号 (第十四条)');
         if (c.price_yuan === null)
-          throw new HttpError(
-            409,
-            `土地码 ${c.land_code} 没有出让或划拨价款，无法计算土地闲置费 (no land price recorded in the supply event)`,
-            'no_price',
-          );
+          throw new Conflict(`土地码 ${c.land_code} 没有出让或划拨价款，无法计算土地闲置费 (no land price recorded in the supply event)`, {
+            code: 'no_price',
+          });
         // 第十四条(一): 按照土地出让或者划拨价款的百分之二十征缴土地闲置费.
         set.fee_yuan = idleFee(c.price_yuan);
         set.decision_no = input.decisionNo.trim();
@@ -211,13 +207,12 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
         break;
       }
       case 'reclaimed': {
-        if (!input.decisionNo?.trim()) throw bad('decisionNo: 需要《收回国有建设用地使用权决定书》文号 (第十四条)');
+        if (!input.decisionNo?.trim()) throw new Invalid('decisionNo: 需要《收回国有建设用地使用权决定书》文号 (第十四条)');
         const from = reclaimFrom(c.base_date);
         if (today < from) {
-          throw new HttpError(
-            409,
+          throw new Conflict(
             `土地码 ${c.land_code} 自 ${c.base_date} 起未满两年（${from} 起方可无偿收回），只能征缴土地闲置费或其他方式处置 (闲置土地处置办法 第十四条(二): reclaim only after two full years, from ${from})`,
-            'too_early',
+            { code: 'too_early' },
           );
         }
         set.decision_no = input.decisionNo.trim();
@@ -228,7 +223,7 @@ export async function transitionIdle(db: Db, clock: Clock, id: number, to: strin
       }
       case 'other-disposal':
         if (!input.method || !(OTHER_DISPOSALS as readonly string[]).includes(input.method))
-          throw bad(`method: 处置方式必须是 ${OTHER_DISPOSALS.join('、')} (第十三条), got ${JSON.stringify(input.method)}`);
+          throw new Invalid(`method: 处置方式必须是 ${OTHER_DISPOSALS.join('、')} (第十三条), got ${JSON.stringify(input.method)}`);
         set.disposal = input.method;
         set.disposed_on = today;
         set.deadline = null;

@@ -2,6 +2,15 @@
 // re-evaluation of the inventory (动态更新).
 import type { Queryable } from '../db/index.ts';
 
+/** A rule a parcel's facts hit: the rule, its threshold and the value compared (null for yes/no rules). */
+export interface RuleHit {
+  code: string;
+  name: string;
+  kind: string;
+  threshold: number | null;
+  value: number | null;
+}
+
 export interface RuleRow {
   year: number;
   code: string;
@@ -127,7 +136,7 @@ export interface CaseRow {
   name: string;
   year: number;
   district: string;
-  hits: unknown[];
+  hits: RuleHit[];
   status: string;
   category: string | null;
   mode: string | null;

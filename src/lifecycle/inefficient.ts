@@ -13,13 +13,14 @@ import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
-import { assertDistrict, assertTransition, bad, checkDate, checkNotFuture, notFound, scopeOf, type Machine } from './machine.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
 import * as repo from './inefficient.repository.ts';
 
 export type InefficientStatus = 'identified' | 'confirmed' | 'rejected' | 'inventoried' | 'redeveloping' | 'redeveloped' | 'exited';
-export const INEFFICIENT_MACHINE: Machine<InefficientStatus> = {
+export const INEFFICIENT_MACHINE = nextStates<InefficientStatus>({
   what: '低效用地案件',
-  names: {
+  states: {
     identified: '智能识别',
     confirmed: '调查确认',
     rejected: '调查否定',
@@ -37,7 +38,7 @@ export const INEFFICIENT_MACHINE: Machine<InefficientStatus> = {
     redeveloped: [],
     exited: [],
   },
-};
+});
 export const CATEGORIES = ['低效工业用地', '低效商业用地', '低效住宅用地', '其他低效用地'] as const;
 export const RULE_KINDS = ['far-below', 'tax-per-mu-below', 'vacant', 'derelict', 'polluting'] as const;
 
@@ -47,7 +48,7 @@ export interface InefficientCase {
   name: string;
   year: number;
   district: string;
-  hits: unknown[];
+  hits: repo.RuleHit[];
   status: InefficientStatus;
   statusName: string;
   category: string | null;
@@ -76,7 +77,7 @@ function caseOut(c: repo.CaseRow): InefficientCase {
     district: c.district,
     hits: c.hits,
     status: s,
-    statusName: INEFFICIENT_MACHINE.names[s],
+    statusName: INEFFICIENT_MACHINE.stateName(s),
     category: c.category,
     mode: c.mode,
     modeName: c.mode_name,
@@ -90,13 +91,13 @@ function caseOut(c: repo.CaseRow): InefficientCase {
     stillHits: c.still_hits,
     areaM2: c.area_m2,
     areaMu: m2ToMu(c.area_m2),
-    nextSteps: [...INEFFICIENT_MACHINE.next[s]],
+    nextSteps: [...INEFFICIENT_MACHINE.allowed(s)],
   };
 }
 
 export async function getInefficientCase(q: Queryable, id: number) {
   const c = await repo.caseRow(q, id);
-  if (!c) throw notFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
+  if (!c) throw new NotFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
   return { ...caseOut(c), trail: await auditFor(q, 'inefficient_case', id) };
 }
 
@@ -105,8 +106,7 @@ export async function listInefficientCases(
   user: User | undefined,
   f: { district?: string; status?: string; year?: number; limit?: number; offset?: number },
 ): Promise<InefficientCase[]> {
-  const scope = scopeOf(user);
-  const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
+  const districts = districtFilter(user, f.district);
   return (
     await repo.listCases(q, { districts, status: f.status, year: f.year, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })
   ).map(caseOut);
@@ -143,16 +143,16 @@ export interface RuleInput {
 
 /** Administrators set a year's thresholds (local settings, domain.md §6): the year's whole rule set. */
 export async function saveRules(db: Db, year: number, list: RuleInput[], user: User) {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw bad(`year: 年份无效 (got ${year})`);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new Invalid(`year: 年份无效 (got ${year})`);
   const seen = new Set<string>();
   for (const [i, r] of list.entries()) {
-    if (!r.code?.trim() || !r.name?.trim()) throw bad(`rules[${i}]: 规则需要 code 和 name`);
-    if (seen.has(r.code)) throw bad(`rules[${i}].code: 规则编号 ${r.code} 重复 (duplicate code)`);
+    if (!r.code?.trim() || !r.name?.trim()) throw new Invalid(`rules[${i}]: 规则需要 code 和 name`);
+    if (seen.has(r.code)) throw new Invalid(`rules[${i}].code: 规则编号 ${r.code} 重复 (duplicate code)`);
     seen.add(r.code);
     if (!(RULE_KINDS as readonly string[]).includes(r.kind))
-      throw bad(`rules[${i}].kind: 未知规则类型 "${r.kind}" (kinds: ${RULE_KINDS.join(', ')})`);
+      throw new Invalid(`rules[${i}].kind: 未知规则类型 "${r.kind}" (kinds: ${RULE_KINDS.join(', ')})`);
     if ((r.kind === 'far-below' || r.kind === 'tax-per-mu-below') && (typeof r.threshold !== 'number' || !(r.threshold > 0))) {
-      throw bad(`rules[${i}].threshold: ${r.kind} 需要大于 0 的阈值 (a positive threshold is required)`);
+      throw new Invalid(`rules[${i}].threshold: ${r.kind} 需要大于 0 的阈值 (a positive threshold is required)`);
     }
   }
   await db.transaction(async (tx) => {
@@ -204,7 +204,7 @@ export async function saveFacts(
     const known = new Set(await repo.knownLandCodes(tx, codes));
     const unknown = codes.filter((c) => !known.has(c));
     if (unknown.length)
-      throw notFound(
+      throw new NotFound(
         `facts: 没有这些土地码 (unknown land codes): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` … ${unknown.length}` : ''}`,
       );
     for (const f of facts) {
@@ -243,9 +243,9 @@ export async function transitionInefficient(db: Db, clock: Clock, id: number, to
   const today = clock.today();
   await db.transaction(async (tx) => {
     const c = await repo.caseRow(tx, id, true);
-    if (!c) throw notFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
+    if (!c) throw new NotFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
     assertDistrict(user, c.district, `低效用地案件 #${id}`);
-    const next = assertTransition(INEFFICIENT_MACHINE, id, c.status as InefficientStatus, to);
+    const next = assertStep(INEFFICIENT_MACHINE, id, c.status as InefficientStatus, to);
     const set: Record<string, unknown> = { status: next };
     const date = input.date === undefined ? today : checkDate(input.date, 'date');
     checkNotFuture(date, today, 'date');
@@ -253,30 +253,33 @@ export async function transitionInefficient(db: Db, clock: Clock, id: number, to
       case 'confirmed':
       case 'rejected':
       case 'exited':
-        if (!input.note?.trim()) throw bad(`note: ${INEFFICIENT_MACHINE.names[next]}需要调查或评价说明 (a survey note is required)`);
+        if (!input.note?.trim())
+          throw new Invalid(`note: ${INEFFICIENT_MACHINE.stateName(next)}需要调查或评价说明 (a survey note is required)`);
         set.survey_note = input.note.trim();
         break;
       case 'inventoried': {
         if (!input.category || !(CATEGORIES as readonly string[]).includes(input.category))
-          throw bad(`category: 分类必须是 ${CATEGORIES.join('、')} (got ${JSON.stringify(input.category)})`);
+          throw new Invalid(`category: 分类必须是 ${CATEGORIES.join('、')} (got ${JSON.stringify(input.category)})`);
         const modes = await repo.modes(tx);
         if (!input.mode || !modes.some((m) => m.code === input.mode))
-          throw bad(`mode: 再开发模式必须是 ${modes.map((m) => `${m.code}（${m.name}）`).join('、')} (got ${JSON.stringify(input.mode)})`);
+          throw new Invalid(
+            `mode: 再开发模式必须是 ${modes.map((m) => `${m.code}（${m.name}）`).join('、')} (got ${JSON.stringify(input.mode)})`,
+          );
         set.category = input.category;
         set.mode = input.mode;
         break;
       }
       case 'redeveloping':
-        if (!input.projectName?.trim()) throw bad('projectName: 再开发项目名称不能为空');
+        if (!input.projectName?.trim()) throw new Invalid('projectName: 再开发项目名称不能为空');
         set.project_name = input.projectName.trim();
         set.started_on = date;
         break;
       case 'redeveloped':
         if (typeof input.redevelopedM2 !== 'number' || !(input.redevelopedM2 > 0))
-          throw bad('redevelopedM2: 再开发完成面积必须大于 0 (m²)');
+          throw new Invalid('redevelopedM2: 再开发完成面积必须大于 0 (m²)');
         if (input.redevelopedM2 > c.area_m2 * 1.001)
-          throw bad(`redevelopedM2: ${input.redevelopedM2} m² 超过地块面积 ${c.area_m2.toFixed(2)} m²`);
-        if (c.started_on && date < c.started_on) throw bad(`date: ${date} 早于再开发开工日期 ${c.started_on}`);
+          throw new Invalid(`redevelopedM2: ${input.redevelopedM2} m² 超过地块面积 ${c.area_m2.toFixed(2)} m²`);
+        if (c.started_on && date < c.started_on) throw new Invalid(`date: ${date} 早于再开发开工日期 ${c.started_on}`);
         set.redeveloped_on = date;
         set.redeveloped_m2 = input.redevelopedM2;
         break;

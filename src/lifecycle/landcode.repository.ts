@@ -2,7 +2,22 @@
 // Geometry arrives as GeoJSON in any CRS PostGIS knows and is stored as EPSG:4490 MultiPolygon;
 // areas are ellipsoidal (domain.md §2).
 import type { Queryable } from '../db/index.ts';
-import { bad } from './machine.ts';
+import { Invalid } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
+import { activeDistricts, aliveAt } from '../store/fragments.repository.ts';
+
+/** A stored area as ST_AsGeoJSON writes it: a MultiPolygon in EPSG:4490, named in a short `crs` member. */
+export interface GeoJson {
+  type: 'MultiPolygon';
+  coordinates: number[][][][];
+  crs?: { type: string; properties: { name: string } };
+}
+
+/** A document attached to an event: its name and, when online, where. */
+export interface EventDocument {
+  name: string;
+  url?: string;
+}
 
 export interface ParsedGeometry {
   ewkb: string;
@@ -11,10 +26,11 @@ export interface ParsedGeometry {
 
 /** GeoJSON (Polygon/MultiPolygon) in `srid` → EPSG:4490 MultiPolygon, or a 400 naming the field and the reason. */
 export async function parseGeometry(q: Queryable, geojson: unknown, srid: number, field: string): Promise<ParsedGeometry> {
-  if (!geojson || typeof geojson !== 'object') throw bad(`${field}: 需要 GeoJSON 面几何 (a GeoJSON Polygon or MultiPolygon is required)`);
+  if (!geojson || typeof geojson !== 'object')
+    throw new Invalid(`${field}: 需要 GeoJSON 面几何 (a GeoJSON Polygon or MultiPolygon is required)`);
   const type = (geojson as { type?: unknown }).type;
   if (type !== 'Polygon' && type !== 'MultiPolygon')
-    throw bad(`${field}: 几何类型必须为面 (must be a Polygon or MultiPolygon, got ${JSON.stringify(type)})`);
+    throw new Invalid(`${field}: 几何类型必须为面 (must be a Polygon or MultiPolygon, got ${JSON.stringify(type)})`);
   let r;
   try {
     r = await q.query<{ valid: boolean; reason: string; ewkb: string; area: number; empty: boolean }>(
@@ -24,19 +40,19 @@ export async function parseGeometry(q: Queryable, geojson: unknown, srid: number
       [JSON.stringify(geojson), srid],
     );
   } catch (e) {
-    throw bad(`${field}: 几何无法读取 (unreadable geometry in EPSG:${srid}: ${(e as Error).message})`);
+    throw new Invalid(`${field}: 几何无法读取 (unreadable geometry in EPSG:${srid}: ${(e as Error).message})`);
   }
   const g = r.rows[0];
-  if (g.empty) throw bad(`${field}: 几何为空 (empty geometry)`);
-  if (!g.valid) throw bad(`${field}: 几何无效 (invalid geometry: ${g.reason})`);
+  if (g.empty) throw new Invalid(`${field}: 几何为空 (empty geometry)`);
+  if (!g.valid) throw new Invalid(`${field}: 几何无效 (invalid geometry: ${g.reason})`);
   return { ewkb: g.ewkb, areaM2: g.area };
 }
 
-/** The district (XZQDM of layer XZQ) a geometry lies in, by a point on its surface. */
-export async function districtAt(q: Queryable, ewkb: string): Promise<string | null> {
+/** The district (its GB/T 2260 code in the district layer) a geometry lies in, by a point on its surface. */
+export async function districtAt(q: Queryable, d: DistrictLayer, ewkb: string): Promise<string | null> {
   const r = await q.query<{ code: string }>(
-    `SELECT f.props->>'XZQDM' AS code FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-      WHERE f.v_to IS NULL AND ST_Intersects(f.geom, ST_PointOnSurface(ST_GeomFromEWKB(decode($1, 'hex')))) LIMIT 1`,
+    `SELECT ad.code FROM ${activeDistricts(d)} ad
+      WHERE ST_Intersects(ad.geom, ST_PointOnSurface(ST_GeomFromEWKB(decode($1, 'hex')))) LIMIT 1`,
     [ewkb],
   );
   return r.rows[0]?.code ?? null;
@@ -47,7 +63,7 @@ export async function zdParcel(q: Queryable, zdCode: string): Promise<{ ewkb: st
   const r = await q.query<{ ewkb: string; area: number; use: string | null }>(
     `SELECT encode(ST_AsEWKB(ST_Multi(f.geom)), 'hex') AS ewkb, ST_Area(f.geom::geography) AS area, f.props->>'TDYT' AS use
        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD'
-      WHERE f.v_to IS NULL AND (f.fid = $1 OR f.props->>'ZDDM' = $1) LIMIT 1`,
+      WHERE l.active_version IS NOT NULL AND ${aliveAt('f', 'l.active_version')} AND (f.fid = $1 OR f.props->>'ZDDM' = $1) LIMIT 1`,
     [zdCode],
   );
   return r.rows[0] ? { ewkb: r.rows[0].ewkb, areaM2: r.rows[0].area, landUse: r.rows[0].use } : null;
@@ -145,7 +161,7 @@ export async function insertEvent(
     kind: string;
     date: string;
     docNo: string | null;
-    documents: unknown[];
+    documents: EventDocument[];
     details: Record<string, unknown>;
     operator: string;
     ewkb: string;
@@ -177,18 +193,18 @@ export async function batchIdByNo(q: Queryable, batchNo: string): Promise<number
 }
 
 export interface TimelineRow {
-  parcel: ParcelRow & { geometry: unknown };
+  parcel: ParcelRow & { geometry: GeoJson };
   events:
     | {
         id: number;
         kind: string;
         date: string;
         docNo: string | null;
-        documents: unknown[];
+        documents: EventDocument[];
         details: Record<string, unknown>;
         operator: string;
         areaM2: number;
-        geometry: unknown;
+        geometry: GeoJson;
         recordedAt: string;
       }[]
     | null;

@@ -9,8 +9,10 @@ import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
-import { assertDistrict, bad, checkDate, checkNotFuture, notFound } from './machine.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { assertAllowed, type Workflow } from '../workflow/machine.ts';
+import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
+import { assertDistrict, checkDate, checkNotFuture } from './machine.ts';
 import * as repo from './landcode.repository.ts';
 import { refreshFigures } from './unsupplied.repository.ts';
 
@@ -65,7 +67,7 @@ const NEEDS: Record<EventKind, EventKind[]> = {
 };
 const BEFORE_SUPPLY: EventKind[] = ['approval', 'reserve'];
 
-export function allowedEvents(have: Set<string>): EventKind[] {
+export function allowedEvents(have: ReadonlySet<string>): EventKind[] {
   return EVENT_KINDS.filter((k) => {
     if (k !== 'progress' && have.has(k)) return false;
     if (BEFORE_SUPPLY.includes(k) && have.has('supply')) return false;
@@ -73,6 +75,20 @@ export function allowedEvents(have: Set<string>): EventKind[] {
     return NEEDS[k].every((n) => have.has(n));
   });
 }
+
+/** Where a parcel is in the register: its stage and the kinds of event already recorded. */
+export interface RegisterState {
+  stage: string;
+  have: ReadonlySet<string>;
+}
+
+/** The register as a workflow of the one kernel (the rule form: what may follow depends on every event so far). */
+export const REGISTER: Workflow<RegisterState, EventKind> = {
+  what: '土地码',
+  actionNames: EVENT_NAMES,
+  stateName: (s) => STAGE_NAMES[s.stage] ?? s.stage,
+  allowed: (s) => allowedEvents(s.have),
+};
 
 export interface ParcelInput {
   landCode?: string;
@@ -86,29 +102,34 @@ export interface ParcelInput {
   srid?: number;
 }
 
-export async function registerParcel(db: Db, clock: Clock, input: ParcelInput, user: User): Promise<Parcel> {
-  if (!input.name?.trim()) throw bad('name: 地块名称不能为空 (a parcel needs a name)');
+export async function registerParcel(
+  db: Db,
+  clock: Clock,
+  input: ParcelInput,
+  user: User,
+  districts: DistrictLayer = DEFAULT_DISTRICT_LAYER,
+): Promise<Parcel> {
+  if (!input.name?.trim()) throw new Invalid('name: 地块名称不能为空 (a parcel needs a name)');
   const code = await db.transaction(async (tx) => {
     let geom: repo.ParsedGeometry;
     let landUse = input.landUse ?? null;
     if (input.geometry !== undefined) geom = await repo.parseGeometry(tx, input.geometry, input.srid ?? 4490, 'geometry');
     else if (input.zdCode) {
       const zd = await repo.zdParcel(tx, input.zdCode);
-      if (!zd) throw notFound(`zdCode: 宗地图层 ZD 中没有宗地代码 ${input.zdCode} (no parcel ${input.zdCode} in layer ZD)`);
+      if (!zd) throw new NotFound(`zdCode: 宗地图层 ZD 中没有宗地代码 ${input.zdCode} (no parcel ${input.zdCode} in layer ZD)`);
       geom = zd;
       landUse ??= zd.landUse;
-    } else throw bad('geometry: 需要地块几何或宗地代码 zdCode (give the geometry or the ZD parcel code)');
-    const district = input.district ?? (await repo.districtAt(tx, geom.ewkb));
+    } else throw new Invalid('geometry: 需要地块几何或宗地代码 zdCode (give the geometry or the ZD parcel code)');
+    const district = input.district ?? (await repo.districtAt(tx, districts, geom.ewkb));
     if (!district)
-      throw bad(
-        'district: 未给出行政区代码，且地块不在行政区图层 XZQ 的任何区县内 (no district given and the parcel lies in no district of layer XZQ)',
+      throw new Invalid(
+        `district: 未给出行政区代码，且地块不在行政区图层 ${districts.layer} 的任何区县内 (no district given and the parcel lies in no district of layer ${districts.layer})`,
       );
-    if (!/^\d{6}$/.test(district)) throw bad(`district: 必须是 6 位行政区划代码 (GB/T 2260), got "${district}"`);
+    if (!/^\d{6}$/.test(district)) throw new Invalid(`district: 必须是 6 位行政区划代码 (GB/T 2260), got "${district}"`);
     assertDistrict(user, district, `地块 ${input.name}`);
     const landCode = input.landCode ?? (await repo.nextLandCode(tx, district, clock.today().slice(0, 4)));
-    if (!/^[0-9A-Za-z-]{6,40}$/.test(landCode)) throw bad(`landCode: 土地码只能含字母、数字和连字符，6–40 位 (got "${landCode}")`);
-    if (await repo.parcelRow(tx, landCode))
-      throw new HttpError(409, `土地码 ${landCode} 已存在 (land code already registered)`, 'conflict');
+    if (!/^[0-9A-Za-z-]{6,40}$/.test(landCode)) throw new Invalid(`landCode: 土地码只能含字母、数字和连字符，6–40 位 (got "${landCode}")`);
+    if (await repo.parcelRow(tx, landCode)) throw new Conflict(`土地码 ${landCode} 已存在 (land code already registered)`);
     const industrial = input.industrial ?? /工业|工矿|^1001/.test(landUse ?? '');
     await repo.insertParcel(tx, {
       landCode,
@@ -138,7 +159,7 @@ export interface EventInput {
   kind: string;
   date: string;
   docNo?: string;
-  documents?: { name: string; url?: string }[];
+  documents?: repo.EventDocument[];
   details?: Record<string, unknown>;
   geometry?: unknown;
   srid?: number;
@@ -146,16 +167,16 @@ export interface EventInput {
 
 const need = (d: Record<string, unknown>, k: string, kind: string): unknown => {
   if (d[k] === undefined || d[k] === null || d[k] === '')
-    throw bad(`details.${k}: ${EVENT_NAMES[kind as EventKind]}需要填写 ${k} (required for ${kind})`);
+    throw new Invalid(`details.${k}: ${EVENT_NAMES[kind as EventKind]}需要填写 ${k} (required for ${kind})`);
   return d[k];
 };
 const num = (v: unknown, field: string, min = 0): number => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
-    throw bad(`${field}: 必须是不小于 ${min} 的数 (must be a number ≥ ${min}, got ${JSON.stringify(v)})`);
+    throw new Invalid(`${field}: 必须是不小于 ${min} 的数 (must be a number ≥ ${min}, got ${JSON.stringify(v)})`);
   return v;
 };
 const text = (v: unknown, field: string): string => {
-  if (typeof v !== 'string' || !v.trim()) throw bad(`${field}: 必须是非空文字 (must be a non-empty string)`);
+  if (typeof v !== 'string' || !v.trim()) throw new Invalid(`${field}: 必须是非空文字 (must be a non-empty string)`);
   return v.trim();
 };
 
@@ -172,12 +193,12 @@ async function eventEffects(
     case 'approval': {
       const t = text(need(d, 'approvalType', kind), 'details.approvalType');
       if (!['农转用', '征收', '农转用及征收'].includes(t))
-        throw bad(`details.approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${t}")`);
+        throw new Invalid(`details.approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${t}")`);
       const docNo = text(e.docNo, 'docNo (批复文号)');
       let batchId: number | null = null;
       if (d.batchNo !== undefined) {
         batchId = await repo.batchIdByNo(q, text(d.batchNo, 'details.batchNo'));
-        if (batchId === null) throw notFound(`details.batchNo: 没有批次 ${String(d.batchNo)} (no approval batch with that number)`);
+        if (batchId === null) throw new NotFound(`details.batchNo: 没有批次 ${String(d.batchNo)} (no approval batch with that number)`);
       }
       return { set: { approved_on: date, batch_id: batchId }, docNo };
     }
@@ -185,15 +206,15 @@ async function eventEffects(
       return { set: { reserved_on: date }, docNo: e.docNo ?? null };
     case 'supply': {
       const method = text(need(d, 'method', kind), 'details.method');
-      if (method !== '出让' && method !== '划拨') throw bad(`details.method: 供应方式必须是 出让 或 划拨 (got "${method}")`);
+      if (method !== '出让' && method !== '划拨') throw new Invalid(`details.method: 供应方式必须是 出让 或 划拨 (got "${method}")`);
       const docNo = text(e.docNo, 'docNo (出让合同或划拨决定书编号)');
       const price = num(need(d, 'priceYuan', kind), 'details.priceYuan');
       const start = checkDate(need(d, 'agreedStart', kind), 'details.agreedStart');
       const completion = checkDate(need(d, 'agreedCompletion', kind), 'details.agreedCompletion');
-      if (completion < start) throw bad(`details.agreedCompletion: 约定竣工日期 ${completion} 早于约定开工日期 ${start}`);
+      if (completion < start) throw new Invalid(`details.agreedCompletion: 约定竣工日期 ${completion} 早于约定开工日期 ${start}`);
       const pc = (d.planningConditions ?? {}) as Record<string, unknown>;
       if (typeof pc !== 'object')
-        throw bad('details.planningConditions: 规划条件必须是对象 (an object: far, density, greenRatio, heightM, landUse)');
+        throw new Invalid('details.planningConditions: 规划条件必须是对象 (an object: far, density, greenRatio, heightM, landUse)');
       const far = pc.far === undefined ? null : num(pc.far, 'details.planningConditions.far');
       const inv = d.totalInvestmentYuan === undefined ? null : num(d.totalInvestmentYuan, 'details.totalInvestmentYuan');
       return {
@@ -220,7 +241,7 @@ async function eventEffects(
       const developed = num(need(d, 'developedM2', kind), 'details.developedM2');
       const invested = num(need(d, 'investedYuan', kind), 'details.investedYuan');
       const halted = d.haltedSince === undefined || d.haltedSince === null ? null : checkDate(d.haltedSince, 'details.haltedSince');
-      if (halted && halted > date) throw bad(`details.haltedSince: 停工日期 ${halted} 晚于核查日期 ${date}`);
+      if (halted && halted > date) throw new Invalid(`details.haltedSince: 停工日期 ${halted} 晚于核查日期 ${date}`);
       return { set: { developed_m2: developed, invested_yuan: invested, halted_since: halted }, docNo: e.docNo ?? null };
     }
     case 'completion':
@@ -228,7 +249,9 @@ async function eventEffects(
     case 'registration': {
       const bdcdyh = text(need(d, 'bdcdyh', kind), 'details.bdcdyh');
       if (!/^[0-9A-Z]{28}$/.test(bdcdyh))
-        throw bad(`details.bdcdyh: 不动产单元号必须是 28 位数字或大写字母 (GB/T 37346), got "${bdcdyh}" (${bdcdyh.length} characters)`);
+        throw new Invalid(
+          `details.bdcdyh: 不动产单元号必须是 28 位数字或大写字母 (GB/T 37346), got "${bdcdyh}" (${bdcdyh.length} characters)`,
+        );
       return { set: { registered_on: date, bdcdyh }, docNo: e.docNo ?? bdcdyh };
     }
   }
@@ -237,28 +260,19 @@ async function eventEffects(
 export async function recordEvent(db: Db, clock: Clock, landCode: string, e: EventInput, user: User): Promise<Timeline> {
   await db.transaction(async (tx) => {
     const p = await repo.parcelRow(tx, landCode, true);
-    if (!p) throw notFound(`土地码 ${landCode} 不存在 (no such land code)`);
+    if (!p) throw new NotFound(`土地码 ${landCode} 不存在 (no such land code)`);
     assertDistrict(user, p.district, `土地码 ${landCode}`);
     if (!(EVENT_KINDS as readonly string[]).includes(e.kind))
-      throw bad(`kind: 未知环节 "${e.kind}" (unknown event kind; kinds: ${EVENT_KINDS.join(', ')})`);
+      throw new Invalid(`kind: 未知环节 "${e.kind}" (unknown event kind; kinds: ${EVENT_KINDS.join(', ')})`);
     const kind = e.kind as EventKind;
     const date = checkDate(e.date, 'date');
     checkNotFuture(date, clock.today(), 'date');
     const history = await repo.eventKinds(tx, landCode);
     const have = new Set(history.map((h) => h.kind));
-    const allowed = allowedEvents(have);
-    if (!allowed.includes(kind)) {
-      throw new HttpError(
-        409,
-        `土地码 ${landCode} 当前阶段为「${STAGE_NAMES[p.stage]}」(${p.stage})，不能登记「${EVENT_NAMES[kind]}」(${kind})；允许的下一步：${allowed.map((k) => `「${EVENT_NAMES[k]}」(${k})`).join('、') || '无'} ` +
-          `(illegal transition: current stage ${p.stage}, allowed next: ${allowed.join(', ') || 'none'})`,
-        'illegal_transition',
-        [{ current: p.stage, requested: kind, allowed }],
-      );
-    }
+    assertAllowed(REGISTER, landCode, { stage: p.stage, have }, kind, p.stage);
     const last = history[history.length - 1];
     if (last && date < last.date)
-      throw bad(
+      throw new Invalid(
         `date: ${date} 早于上一环节「${EVENT_NAMES[last.kind as EventKind]}」的日期 ${last.date} (events are recorded in date order)`,
       );
     const geom =
@@ -351,24 +365,24 @@ export function parcelOut(p: repo.ParcelRow): Parcel {
 
 export async function getParcel(q: Queryable, landCode: string): Promise<Parcel> {
   const p = await repo.parcelRow(q, landCode);
-  if (!p) throw notFound(`土地码 ${landCode} 不存在 (no such land code)`);
+  if (!p) throw new NotFound(`土地码 ${landCode} 不存在 (no such land code)`);
   return parcelOut(p);
 }
 
 export interface Timeline {
-  parcel: Parcel & { geometry: unknown };
+  parcel: Parcel & { geometry: repo.GeoJson };
   events: {
     id: number;
     kind: string;
     kindName: string;
     date: string;
     docNo: string | null;
-    documents: unknown[];
+    documents: repo.EventDocument[];
     details: Record<string, unknown>;
     operator: string;
     areaM2: number;
     areaMu: number;
-    geometry: unknown;
+    geometry: repo.GeoJson;
     recordedAt: string;
   }[];
   nextEvents: { kind: string; name: string }[];
@@ -376,7 +390,7 @@ export interface Timeline {
 
 export async function getTimeline(q: Queryable, landCode: string): Promise<Timeline> {
   const t = await repo.timeline(q, landCode);
-  if (!t) throw notFound(`土地码 ${landCode} 不存在 (no such land code)`);
+  if (!t) throw new NotFound(`土地码 ${landCode} 不存在 (no such land code)`);
   const events = (t.events ?? []).map((e) => ({ ...e, kindName: EVENT_NAMES[e.kind as EventKind], areaMu: m2ToMu(e.areaM2) }));
   return {
     parcel: { ...parcelOut(t.parcel), geometry: t.parcel.geometry },

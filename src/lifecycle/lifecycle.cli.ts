@@ -88,7 +88,7 @@ export async function cmdLifecycle(config: Config, a: Args): Promise<void> {
 export async function cmdWarnings(config: Config, a: Args): Promise<void> {
   await withDb(config, async (db) => {
     if (a._[1] === 'board') {
-      const b = await warningBoard(db, undefined);
+      const b = await warningBoard(db, undefined, config.districts);
       if (a.flags.json) return print(b);
       console.log(`预警看板: 共 ${b.total} 条`);
       for (const d of b.districts)

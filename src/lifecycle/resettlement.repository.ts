@@ -1,5 +1,6 @@
 // SQL of the expropriation–resettlement closed loop (征收–安置) and its +1/+4/+5 warnings.
 import type { Queryable } from '../db/index.ts';
+import type { GeoJson } from './landcode.repository.ts';
 
 export interface ProjectRow {
   id: number;
@@ -16,8 +17,8 @@ export interface ProjectRow {
   housing_completed_on: string | null;
   resettled_on: string | null;
   households_resettled: number;
-  plot_geometry?: unknown;
-  geometry?: unknown;
+  plot_geometry?: GeoJson | null;
+  geometry?: GeoJson | null;
   plot_area_m2?: number | null;
   area_m2?: number | null;
 }

@@ -10,15 +10,15 @@ import { addYears, type Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
-import { assertDistrict, assertTransition, bad, checkDate, checkNotFuture, notFound, scopeOf, type Machine } from './machine.ts';
+import { Conflict, IllegalTransition, Invalid, NotFound } from '../errors.ts';
+import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
 import * as repo from './resettlement.repository.ts';
 
 export type ProjectStatus = 'planning' | 'started' | 'housing-started' | 'housing-completed' | 'resettled';
-export const PROJECT_MACHINE: Machine<ProjectStatus> = {
+export const PROJECT_MACHINE = nextStates<ProjectStatus>({
   what: '征收安置项目',
-  names: {
+  states: {
     planning: '谋划',
     started: '征收启动',
     'housing-started': '安置房开工',
@@ -32,7 +32,7 @@ export const PROJECT_MACHINE: Machine<ProjectStatus> = {
     'housing-completed': ['resettled'],
     resettled: [],
   },
-};
+});
 const DATE_COLUMN: Record<Exclude<ProjectStatus, 'planning'>, string> = {
   started: 'expropriated_on',
   'housing-started': 'housing_started_on',
@@ -74,7 +74,7 @@ function projectOut(p: repo.ProjectRow): Project {
     plotLocated: p.plot_located,
     plotLocatedOn: p.plot_located_on,
     status: s,
-    statusName: PROJECT_MACHINE.names[s],
+    statusName: PROJECT_MACHINE.stateName(s),
     expropriatedOn: p.expropriated_on,
     housingStartedOn: p.housing_started_on,
     housingCompletedOn: p.housing_completed_on,
@@ -86,7 +86,7 @@ function projectOut(p: repo.ProjectRow): Project {
           resettlement: addYears(p.expropriated_on, 5),
         }
       : null,
-    nextSteps: [...PROJECT_MACHINE.next[s]],
+    nextSteps: [...PROJECT_MACHINE.allowed(s)],
   };
 }
 
@@ -102,14 +102,13 @@ export interface ProjectInput {
 }
 
 export async function createProject(db: Db, clock: Clock, p: ProjectInput, user: User): Promise<Project> {
-  if (!p.code?.trim() || !p.name?.trim()) throw bad('code, name: 项目编号和名称不能为空 (code and name are required)');
-  if (!/^\d{6}$/.test(p.district ?? '')) throw bad(`district: 必须是 6 位行政区划代码 (GB/T 2260), got "${p.district}"`);
+  if (!p.code?.trim() || !p.name?.trim()) throw new Invalid('code, name: 项目编号和名称不能为空 (code and name are required)');
+  if (!/^\d{6}$/.test(p.district ?? '')) throw new Invalid(`district: 必须是 6 位行政区划代码 (GB/T 2260), got "${p.district}"`);
   if (!Number.isInteger(p.households) || p.households <= 0)
-    throw bad(`households: 被征收户数必须是正整数 (got ${JSON.stringify(p.households)})`);
+    throw new Invalid(`households: 被征收户数必须是正整数 (got ${JSON.stringify(p.households)})`);
   assertDistrict(user, p.district, `征收安置项目 ${p.code}`);
   const id = await db.transaction(async (tx) => {
-    if (await repo.codeExists(tx, p.code))
-      throw new HttpError(409, `征收安置项目 ${p.code} 已存在 (project code already registered)`, 'conflict');
+    if (await repo.codeExists(tx, p.code)) throw new Conflict(`征收安置项目 ${p.code} 已存在 (project code already registered)`);
     const g = p.geometry !== undefined ? await parseGeometry(tx, p.geometry, p.srid ?? 4490, 'geometry') : null;
     const plot = p.plotGeometry !== undefined ? await parseGeometry(tx, p.plotGeometry, p.srid ?? 4490, 'plotGeometry') : null;
     const newId = await repo.insertProject(tx, {
@@ -137,13 +136,13 @@ export async function createProject(db: Db, clock: Clock, p: ProjectInput, user:
 
 export async function getProject(q: Queryable, id: number): Promise<Project> {
   const p = await repo.projectRow(q, id);
-  if (!p) throw notFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+  if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
   return projectOut(p);
 }
 
 export async function projectDetail(q: Queryable, id: number) {
   const p = await repo.projectRow(q, id, { geometry: true });
-  if (!p) throw notFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+  if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
   const warnings = (await repo.projectWarnings(q, id)).map((w) => ({
     kind: w.kind,
     dueOn: w.due_on,
@@ -171,8 +170,7 @@ export async function listProjects(
   user: User | undefined,
   f: { district?: string; status?: string; limit?: number; offset?: number },
 ): Promise<Project[]> {
-  const scope = scopeOf(user);
-  const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
+  const districts = districtFilter(user, f.district);
   return (await repo.listProjects(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 2000), offset: f.offset ?? 0 })).map(
     projectOut,
   );
@@ -188,10 +186,10 @@ export async function locatePlot(
 ): Promise<Project> {
   await db.transaction(async (tx) => {
     const p = await repo.projectRow(tx, id, { lock: true });
-    if (!p) throw notFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+    if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
     assertDistrict(user, p.district, `征收安置项目 ${p.code}`);
     if (p.status === 'resettled')
-      throw new HttpError(409, `征收安置项目 ${p.code} 已完成回迁安置，不能再改安置地块 (the project is closed)`, 'illegal_transition');
+      throw new IllegalTransition(`征收安置项目 ${p.code} 已完成回迁安置，不能再改安置地块 (the project is closed)`);
     const g = await parseGeometry(tx, input.geometry, input.srid ?? 4490, 'geometry');
     await repo.setPlot(tx, id, input.plotName ?? null, g.ewkb, clock.today());
     await appendAudit(tx, {
@@ -217,32 +215,30 @@ export async function transitionProject(
   const today = clock.today();
   await db.transaction(async (tx) => {
     const p = await repo.projectRow(tx, id, { lock: true });
-    if (!p) throw notFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+    if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
     assertDistrict(user, p.district, `征收安置项目 ${p.code}`);
-    const next = assertTransition(PROJECT_MACHINE, id, p.status as ProjectStatus, to) as Exclude<ProjectStatus, 'planning'>;
+    const next = assertStep(PROJECT_MACHINE, id, p.status as ProjectStatus, to) as Exclude<ProjectStatus, 'planning'>;
     if (next === 'started' && !p.plot_located) {
       // seed 001: 征收项目启动前先行谋划安置地块，安置地块全部落图定位.
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `征收安置项目 ${p.code}「${p.name}」的安置地块尚未落图定位，不能启动征收 (the resettlement plot must be located on the map before the project starts)`,
-        'no_resettlement_plot',
+        { code: 'no_resettlement_plot' },
       );
     }
     const date = input.date === undefined ? today : checkDate(input.date, 'date');
     checkNotFuture(date, today, 'date');
     if (next === 'started' && p.plot_located_on && date < p.plot_located_on) {
       // Backdating the start before the plot was located would undo the rule above on paper.
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `征收安置项目 ${p.code} 的安置地块于 ${p.plot_located_on} 落图定位，征收启动日期 ${date} 不能早于该日 (the project cannot start before its plot was located)`,
-        'no_resettlement_plot',
+        { code: 'no_resettlement_plot' },
       );
     }
     const prev = [p.expropriated_on, p.housing_started_on, p.housing_completed_on]
       .filter((d): d is string => !!d)
       .sort()
       .pop();
-    if (prev && date < prev) throw bad(`date: ${date} 早于上一节点日期 ${prev} (milestones are in date order)`);
+    if (prev && date < prev) throw new Invalid(`date: ${date} 早于上一节点日期 ${prev} (milestones are in date order)`);
     const set: Record<string, unknown> = { status: next, [DATE_COLUMN[next]]: date };
     if (next === 'resettled') set.households_resettled = p.households;
     await repo.updateProject(tx, id, set);

@@ -8,7 +8,8 @@ import type { Db, Queryable } from '../db/index.ts';
 import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { scopeOf } from './machine.ts';
+import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
+import { districtFilter, scopeOf } from './machine.ts';
 import * as idle from './idle.repository.ts';
 import * as ineff from './inefficient.repository.ts';
 import * as resettle from './resettlement.repository.ts';
@@ -86,8 +87,7 @@ export async function listWarnings(
   user: User | undefined,
   f: { district?: string; kind?: string; open?: boolean; limit?: number; offset?: number },
 ) {
-  const scope = scopeOf(user);
-  const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
+  const districts = districtFilter(user, f.district);
   const r = await warnings.listWarnings(q, {
     districts,
     kind: f.kind,
@@ -114,8 +114,8 @@ export async function listWarnings(
 }
 
 /** 预警看板: open warnings by district and kind. */
-export async function warningBoard(q: Queryable, user: User | undefined) {
-  const rows = await warnings.board(q, scopeOf(user));
+export async function warningBoard(q: Queryable, user: User | undefined, d: DistrictLayer = DEFAULT_DISTRICT_LAYER) {
+  const rows = await warnings.board(q, d, scopeOf(user));
   const byDistrict = new Map<
     string,
     { district: string; name: string | null; total: number; byKind: Record<string, number>; oldestDue: string }
@@ -133,4 +133,4 @@ export async function warningBoard(q: Queryable, user: User | undefined) {
 }
 
 /** District codes and names for the pages' filters. */
-export const districtList = (q: Queryable) => warnings.districts(q);
+export const districtList = (q: Queryable, d: DistrictLayer) => warnings.districts(q, d);

@@ -2,6 +2,7 @@
 // yearly digestion figures. Supplied area is the area of the supply events (出让/划拨) of the land
 // codes approved in the batch; disposals are the other ways of 处置消化 (撤回, 核减, 调整使用).
 import type { Queryable } from '../db/index.ts';
+import type { GeoJson } from './landcode.repository.ts';
 
 export interface BatchRow {
   id: number;
@@ -52,10 +53,13 @@ export async function batchDetail(
   q: Queryable,
   id: number,
 ): Promise<{
-  geometry: unknown;
+  geometry: GeoJson | null;
   parcels: { land_code: string; name: string; stage: string; area_m2: number; supplied_on: string | null; supply_m2: number | null }[];
 }> {
-  const g = await q.query<{ geometry: unknown }>(`SELECT ST_AsGeoJSON(geom, 7)::jsonb AS geometry FROM approval_batch WHERE id = $1`, [id]);
+  const g = await q.query<{ geometry: GeoJson | null }>(
+    `SELECT ST_AsGeoJSON(geom, 7)::jsonb AS geometry FROM approval_batch WHERE id = $1`,
+    [id],
+  );
   const p = await q.query<{
     land_code: string;
     name: string;

@@ -6,18 +6,18 @@ import type { Clock } from '../util/clock.ts';
 import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
-import { assertDistrict, assertTransition, bad, checkDate, checkNotFuture, notFound, scopeOf, type Machine } from './machine.ts';
+import { Conflict, IllegalTransition, Invalid, NotFound } from '../errors.ts';
+import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
 import { STAGE_NAMES } from './landcode.ts';
 import * as repo from './unsupplied.repository.ts';
 
 export type BatchStatus = 'identified' | 'mapped' | 'disposing' | 'digested';
-export const BATCH_MACHINE: Machine<BatchStatus> = {
+export const BATCH_MACHINE = nextStates<BatchStatus>({
   what: '批而未供批次',
-  names: { identified: '清理认定', mapped: '上图入库', disposing: '处置消化', digested: '已消化' },
+  states: { identified: '清理认定', mapped: '上图入库', disposing: '处置消化', digested: '已消化' },
   next: { identified: ['mapped'], mapped: ['disposing'], disposing: ['digested'], digested: [] },
-};
+});
 export const DISPOSAL_MODES = ['撤回', '核减', '调整使用', '其他'] as const;
 /** Remainders below 1 m² are digitising noise (the review engine's default tolerance). */
 const TOLERANCE_M2 = 1;
@@ -56,7 +56,7 @@ function batchOut(b: repo.BatchRow): Batch {
     approvedOn: b.approved_on,
     district: b.district,
     status: s,
-    statusName: BATCH_MACHINE.names[s],
+    statusName: BATCH_MACHINE.stateName(s),
     mapped: b.mapped,
     approvedM2: b.approved_m2,
     suppliedM2: b.supplied_m2,
@@ -66,7 +66,7 @@ function batchOut(b: repo.BatchRow): Batch {
     suppliedMu: m2ToMu(b.supplied_m2),
     disposedMu: m2ToMu(b.disposed_m2),
     remainingMu: m2ToMu(remaining),
-    nextSteps: [...BATCH_MACHINE.next[s]],
+    nextSteps: [...BATCH_MACHINE.allowed(s)],
   };
 }
 
@@ -86,15 +86,14 @@ export async function createBatch(db: Db, clock: Clock, b: BatchInput, user: Use
   const approvedOn = checkDate(b.approvedOn, 'approvedOn');
   checkNotFuture(approvedOn, clock.today(), 'approvedOn');
   if (!['农转用', '征收', '农转用及征收'].includes(b.approvalType))
-    throw bad(`approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${b.approvalType}")`);
-  if (!b.approvalNo?.trim()) throw bad('approvalNo: 批复文号不能为空 (the approval document number is required)');
+    throw new Invalid(`approvalType: 必须是 农转用、征收 或 农转用及征收 (got "${b.approvalType}")`);
+  if (!b.approvalNo?.trim()) throw new Invalid('approvalNo: 批复文号不能为空 (the approval document number is required)');
   assertDistrict(user, b.district, `批次 ${b.batchNo}`);
   const id = await db.transaction(async (tx) => {
-    if (await repo.batchNoExists(tx, b.batchNo))
-      throw new HttpError(409, `批次 ${b.batchNo} 已存在 (batch number already registered)`, 'conflict');
+    if (await repo.batchNoExists(tx, b.batchNo)) throw new Conflict(`批次 ${b.batchNo} 已存在 (batch number already registered)`);
     const geom = b.geometry !== undefined ? await parseGeometry(tx, b.geometry, b.srid ?? 4490, 'geometry') : null;
     const approvedM2 = b.approvedM2 ?? geom?.areaM2;
-    if (!approvedM2 || approvedM2 <= 0) throw bad('approvedM2: 批准面积必须大于 0 (give approvedM2 or the geometry)');
+    if (!approvedM2 || approvedM2 <= 0) throw new Invalid('approvedM2: 批准面积必须大于 0 (give approvedM2 or the geometry)');
     const newId = await repo.insertBatch(tx, { ...b, approvedOn, approvedM2, ewkb: geom?.ewkb ?? null, user: user.username });
     await appendAudit(tx, {
       actor: user.username,
@@ -110,7 +109,7 @@ export async function createBatch(db: Db, clock: Clock, b: BatchInput, user: Use
 
 export async function getBatch(q: Queryable, id: number): Promise<Batch> {
   const b = await repo.batchRow(q, id);
-  if (!b) throw notFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
+  if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
   return batchOut(b);
 }
 
@@ -139,8 +138,7 @@ export async function listBatches(
   user: User | undefined,
   f: { district?: string; status?: string; limit?: number; offset?: number },
 ): Promise<Batch[]> {
-  const scope = scopeOf(user);
-  const districts = f.district ? (scope ? scope.filter((d) => d === f.district) : [f.district]) : scope;
+  const districts = districtFilter(user, f.district);
   return (await repo.listBatches(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(
     batchOut,
   );
@@ -156,28 +154,26 @@ export async function transitionBatch(
 ): Promise<Batch> {
   await db.transaction(async (tx) => {
     const b = await repo.batchRow(tx, id, true);
-    if (!b) throw notFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
+    if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
     assertDistrict(user, b.district, `批次 ${b.batch_no}`);
-    const next = assertTransition(BATCH_MACHINE, id, b.status as BatchStatus, to);
+    const next = assertStep(BATCH_MACHINE, id, b.status as BatchStatus, to);
     let ewkb: string | null = null;
     if (next === 'mapped') {
       // 上图入库: the unsupplied remainder must be on the map.
       if (input.geometry !== undefined) ewkb = (await parseGeometry(tx, input.geometry, input.srid ?? 4490, 'geometry')).ewkb;
       else if (!b.mapped)
-        throw new HttpError(
-          409,
+        throw new Conflict(
           `批次 ${b.batch_no} 上图入库需要批而未供地块的几何 (geometry of the unsupplied land is required to map the batch)`,
-          'geometry_required',
+          { code: 'geometry_required' },
         );
     }
     await repo.refreshFigures(tx, id, clock.today());
     const fresh = (await repo.batchRow(tx, id))!;
     const remaining = fresh.approved_m2 - fresh.supplied_m2 - fresh.disposed_m2;
     if (next === 'digested' && remaining > TOLERANCE_M2) {
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `批次 ${b.batch_no} 尚余 ${remaining.toFixed(2)} m²（${m2ToMu(remaining).toFixed(2)} 亩）未供应或处置，不能标记为已消化 (remainder not digested)`,
-        'not_digested',
+        { code: 'not_digested' },
       );
     }
     await repo.setStatus(tx, id, next, ewkb);
@@ -202,25 +198,25 @@ export async function addDisposal(
 ): Promise<Batch> {
   await db.transaction(async (tx) => {
     const b = await repo.batchRow(tx, id, true);
-    if (!b) throw notFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
+    if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
     assertDistrict(user, b.district, `批次 ${b.batch_no}`);
     if (b.status !== 'disposing') {
-      throw new HttpError(
-        409,
-        `批次 ${b.batch_no} 当前状态为「${BATCH_MACHINE.names[b.status as BatchStatus]}」(${b.status})，只有「处置消化」(disposing) 阶段可以登记处置 (illegal transition: disposals are recorded in state disposing)`,
-        'illegal_transition',
-        [{ current: b.status, requested: 'disposal', allowed: BATCH_MACHINE.next[b.status as BatchStatus] }],
+      throw new IllegalTransition(
+        `批次 ${b.batch_no} 当前状态为「${BATCH_MACHINE.stateName(b.status as BatchStatus)}」(${b.status})，只有「处置消化」(disposing) 阶段可以登记处置 (illegal transition: disposals are recorded in state disposing)`,
+        { problems: [{ current: b.status, requested: 'disposal', allowed: BATCH_MACHINE.allowed(b.status as BatchStatus) }] },
       );
     }
     const date = checkDate(d.date, 'date');
     checkNotFuture(date, clock.today(), 'date');
     if (!(DISPOSAL_MODES as readonly string[]).includes(d.mode))
-      throw bad(`mode: 处置方式必须是 ${DISPOSAL_MODES.join('、')} (got "${d.mode}")`);
+      throw new Invalid(`mode: 处置方式必须是 ${DISPOSAL_MODES.join('、')} (got "${d.mode}")`);
     await repo.refreshFigures(tx, id, clock.today());
     const fresh = (await repo.batchRow(tx, id))!;
     const remaining = fresh.approved_m2 - fresh.supplied_m2 - fresh.disposed_m2;
     if (!(d.areaM2 > 0) || d.areaM2 > remaining + TOLERANCE_M2)
-      throw bad(`areaM2: 处置面积 ${d.areaM2} m² 必须大于 0 且不超过剩余 ${remaining.toFixed(2)} m² (must be within the remainder)`);
+      throw new Invalid(
+        `areaM2: 处置面积 ${d.areaM2} m² 必须大于 0 且不超过剩余 ${remaining.toFixed(2)} m² (must be within the remainder)`,
+      );
     const did = await repo.insertDisposal(tx, {
       batchId: id,
       date,
@@ -243,7 +239,7 @@ export async function addDisposal(
 }
 
 export async function setDigestionTask(db: Db, year: number, district: string, taskM2: number, user: User): Promise<void> {
-  if (!(taskM2 >= 0)) throw bad('taskM2: 消化任务面积不能为负 (must be ≥ 0)');
+  if (!(taskM2 >= 0)) throw new Invalid('taskM2: 消化任务面积不能为负 (must be ≥ 0)');
   await db.transaction(async (tx) => {
     await repo.setTask(tx, year, district, taskM2);
     await appendAudit(tx, {

@@ -1,6 +1,8 @@
 // SQL of the lifecycle warnings: idle-case deadlines, idle land that may now be reclaimed, the
 // resolution of warnings whose cause is gone, and the board by district.
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
+import { activeDistricts } from '../store/fragments.repository.ts';
 
 /**
  * Idle-land warnings due by `today`:
@@ -84,12 +86,12 @@ export async function listWarnings(
 
 export async function board(
   q: Queryable,
+  d: DistrictLayer,
   districts: string[] | null,
 ): Promise<{ district: string; name: string | null; kind: string; n: number; oldest: string }[]> {
   return (
     await q.query<{ district: string; name: string | null; kind: string; n: number; oldest: string }>(
-      `SELECT w.district, (SELECT f.props->>'XZQMC' FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-                          WHERE f.v_to IS NULL AND f.props->>'XZQDM' = w.district LIMIT 1) AS name,
+      `SELECT w.district, (SELECT ad.name FROM ${activeDistricts(d)} ad WHERE ad.code = w.district LIMIT 1) AS name,
             w.kind, count(*)::int AS n, min(w.due_on)::text AS oldest
        FROM lifecycle_warning w WHERE w.resolved_on IS NULL AND ($1::text[] IS NULL OR w.district = ANY($1))
       GROUP BY w.district, w.kind ORDER BY w.district, w.kind`,
@@ -109,12 +111,11 @@ export async function recordRun(q: Queryable, today: string, actor: string, summ
   ).rows[0].runs;
 }
 
-/** District codes and names (layer XZQ), for the pages' filters. */
-export async function districts(q: Queryable): Promise<{ code: string; name: string }[]> {
+/** District codes and names (the district layer of the configuration), for the pages' filters. */
+export async function districts(q: Queryable, d: DistrictLayer): Promise<{ code: string; name: string }[]> {
   return (
     await q.query<{ code: string; name: string }>(
-      `SELECT DISTINCT f.props->>'XZQDM' AS code, f.props->>'XZQMC' AS name FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'XZQ'
-      WHERE f.v_to IS NULL AND f.props->>'XZQDM' IS NOT NULL ORDER BY 1`,
+      `SELECT DISTINCT ad.code, ad.name FROM ${activeDistricts(d)} ad WHERE ad.code IS NOT NULL ORDER BY 1`,
     )
   ).rows;
 }

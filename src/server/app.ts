@@ -101,7 +101,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   tileRoutes(app, db, config);
   farmlandRoutes(app);
   portalRoutes(app, db, config);
-  lifecycleRoutes(app, db, config);
+  lifecycleRoutes(app);
   mapviewRoutes(app, db, config);
   indicatorsRoutes(app);
 

@@ -13681,7 +13681,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** 页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of layer XZQ) */
+        /** 页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of the district layer) */
         get: {
             parameters: {
                 query?: never;
@@ -13698,11 +13698,11 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            districts?: {
-                                code?: string;
-                                name?: string;
+                            districts: {
+                                code: string;
+                                name: string | null;
                             }[];
-                            today?: string;
+                            today: string;
                         };
                     };
                 };
@@ -13713,9 +13713,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13727,9 +13730,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13741,9 +13747,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13755,9 +13764,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13783,7 +13812,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     landCode?: string;
                     limit?: number;
@@ -13797,14 +13826,41 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description IdleCase (idle.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
                         }[];
                     };
                 };
@@ -13815,9 +13871,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13829,9 +13888,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13843,9 +13905,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13857,9 +13922,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13900,7 +13985,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -13911,9 +14040,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13925,9 +14057,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13939,9 +14074,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13953,9 +14091,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14010,7 +14168,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            baseDate: string;
+                            basis: string;
+                            basisName: string;
+                            closedOn: string | null;
+                            deadline: string | null;
+                            decisionNo: string | null;
+                            detectedOn: string;
+                            determinationNo: string | null;
+                            disposal: string | null;
+                            disposedOn: string | null;
+                            district: string;
+                            /** @description the fee 第十四条(一) would levy: 20% of the land price */
+                            feeDueYuan: number | null;
+                            feeYuan: number | null;
+                            id: number;
+                            idleFrom: string;
+                            landCode: string;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            note: string | null;
+                            overdue: boolean;
+                            priceYuan: number | null;
+                            reclaimFrom: string;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -14021,9 +14223,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14035,9 +14240,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14049,9 +14257,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14063,9 +14274,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14077,9 +14291,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14103,7 +14337,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -14117,14 +14351,43 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description InefficientCase (inefficient.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            year: number;
                         }[];
                     };
                 };
@@ -14135,9 +14398,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14149,9 +14415,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14163,9 +14432,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14177,9 +14449,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14220,7 +14512,53 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -14231,9 +14569,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14245,9 +14586,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14259,9 +14603,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14273,9 +14620,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14331,7 +14698,53 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            category: string | null;
+                            district: string;
+                            evaluatedYear: number | null;
+                            hits: {
+                                code: string;
+                                kind: string;
+                                name: string;
+                                threshold: number | null;
+                                /** @description the fact compared (FAR, tax per 亩); null for yes/no rules */
+                                value: number | null;
+                            }[];
+                            id: number;
+                            landCode: string;
+                            mode: string | null;
+                            modeName: string | null;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            projectName: string | null;
+                            redevelopedM2: number | null;
+                            redevelopedMu: number | null;
+                            redevelopedOn: string | null;
+                            startedOn: string | null;
+                            status: string;
+                            statusName: string;
+                            stillHits: boolean | null;
+                            surveyNote: string | null;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -14342,9 +14755,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14356,9 +14772,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14370,9 +14789,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14384,9 +14806,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14398,9 +14823,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14455,7 +14900,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            saved: number;
+                            year: number;
                         };
                     };
                 };
@@ -14466,9 +14912,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14480,9 +14929,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14494,9 +14946,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14508,9 +14963,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14522,9 +14980,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14554,14 +15032,16 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description {code, name, source} */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            name: string;
+                            source: string;
                         }[];
                     };
                 };
@@ -14572,9 +15052,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14586,9 +15069,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14600,9 +15086,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14614,9 +15103,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14657,7 +15166,18 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            rules: {
+                                code: string;
+                                enabled: boolean;
+                                industrialOnly: boolean;
+                                kind: string;
+                                name: string;
+                                note: string | null;
+                                threshold: number | null;
+                            }[];
+                            /** @description the configured year in force (latest not after year) */
+                            ruleYear: number | null;
+                            year: number;
                         };
                     };
                 };
@@ -14668,9 +15188,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14682,9 +15205,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14696,9 +15222,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14710,9 +15239,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14768,7 +15317,18 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            rules: {
+                                code: string;
+                                enabled: boolean;
+                                industrialOnly: boolean;
+                                kind: string;
+                                name: string;
+                                note: string | null;
+                                threshold: number | null;
+                            }[];
+                            /** @description the configured year in force (latest not after year) */
+                            ruleYear: number | null;
+                            year: number;
                         };
                     };
                 };
@@ -14779,9 +15339,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14793,9 +15356,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14807,9 +15373,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14821,9 +15390,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14835,9 +15407,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14862,7 +15454,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                 };
                 header?: never;
@@ -14880,7 +15472,96 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            districts: string[] | null;
+                            idleDisposal: {
+                                disposed: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                disposedCases: number;
+                                waiting: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                waitingCases: number;
+                                year: number;
+                            };
+                            inefficientRedeveloped: {
+                                projects: number;
+                                redeveloped: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            newIndustrialFar: {
+                                averageFar: number | null;
+                                excludedSpecialProcess: number;
+                                parcels: number;
+                                supplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            stockRevitalised: {
+                                components: {
+                                    idleDisposed: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                    inefficientRedeveloped: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                    unsuppliedDigested: {
+                                        m2: number;
+                                        mu: number;
+                                    };
+                                };
+                                total: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                year: number;
+                            };
+                            stockSupplyShare: {
+                                sharePercent: number | null;
+                                standaloneExcluded: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                stockCount: number;
+                                stockSupplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                supplied: {
+                                    m2: number;
+                                    mu: number;
+                                };
+                                suppliedCount: number;
+                                year: number;
+                            };
+                            /** @description the whole city first, then by district */
+                            unsuppliedDigestion: {
+                                batches: number;
+                                digestedM2: number;
+                                digestedMu: number;
+                                /** @description 消化率, % */
+                                digestionRate: number | null;
+                                disposedM2: number;
+                                /** @description null: the whole city */
+                                district: string | null;
+                                stockStartM2: number;
+                                stockStartMu: number;
+                                suppliedM2: number;
+                                /** @description 年度批而未供土地消化任务完成率, % */
+                                taskCompletion: number | null;
+                                taskM2: number | null;
+                                year: number;
+                            }[];
+                            year: number;
                         };
                     };
                 };
@@ -14891,9 +15572,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14905,9 +15589,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14919,9 +15606,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14933,9 +15623,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14980,7 +15690,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            date: string;
+                            durationMs: number;
+                            idleCandidates: number;
+                            inefficient: {
+                                candidates: number;
+                                factYear: number | null;
+                                reevaluated: number;
+                                ruleYear: number | null;
+                            };
+                            /** @description how many times the run has now run on this date (1 = first) */
+                            runOfDay: number;
+                            unsupplied: {
+                                digested: number;
+                                refreshed: number;
+                            };
+                            /** @description warning kind → raised */
+                            warningsRaised: {
+                                [key: string]: number;
+                            };
+                            warningsResolved: number;
                         };
                     };
                 };
@@ -14991,9 +15720,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15005,9 +15737,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15019,9 +15754,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15033,9 +15771,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15047,9 +15788,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15073,7 +15834,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -15093,11 +15854,33 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description parcels (Parcel, landcode.ts) */
-                            items?: {
-                                [key: string]: unknown;
+                            items: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
                             }[];
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -15108,9 +15891,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15122,9 +15908,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15136,9 +15925,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15150,9 +15942,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15171,11 +15983,13 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district?: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         industrial?: boolean;
                         landCode?: string;
@@ -15196,7 +16010,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreedCompletion: string | null;
+                            agreedStart: string | null;
+                            approvedOn: string | null;
+                            areaM2: number;
+                            areaMu: number;
+                            batchId: number | null;
+                            /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                            bdcdyh: string | null;
+                            completedOn: string | null;
+                            district: string;
+                            haltedSince: string | null;
+                            industrial: boolean;
+                            landCode: string;
+                            landUse: string | null;
+                            name: string;
+                            plannedFar: number | null;
+                            priceYuan: number | null;
+                            registeredOn: string | null;
+                            stage: string;
+                            stageName: string;
+                            standaloneSite: boolean;
+                            suppliedOn: string | null;
+                            worksStartedOn: string | null;
+                            zdCode: string | null;
                         };
                     };
                 };
@@ -15207,9 +16044,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15221,9 +16061,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15235,9 +16078,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15249,9 +16095,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15263,9 +16112,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15304,7 +16173,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            agreedCompletion: string | null;
+                            agreedStart: string | null;
+                            approvedOn: string | null;
+                            areaM2: number;
+                            areaMu: number;
+                            batchId: number | null;
+                            /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                            bdcdyh: string | null;
+                            completedOn: string | null;
+                            district: string;
+                            haltedSince: string | null;
+                            industrial: boolean;
+                            landCode: string;
+                            landUse: string | null;
+                            name: string;
+                            plannedFar: number | null;
+                            priceYuan: number | null;
+                            registeredOn: string | null;
+                            stage: string;
+                            stageName: string;
+                            standaloneSite: boolean;
+                            suppliedOn: string | null;
+                            worksStartedOn: string | null;
+                            zdCode: string | null;
                         };
                     };
                 };
@@ -15315,9 +16207,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15329,9 +16224,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15343,9 +16241,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15357,9 +16258,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15406,11 +16327,13 @@ export type paths = {
                             name: string;
                             url?: string;
                         }[];
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         kind: "approval" | "reserve" | "supply" | "permits" | "works_start" | "progress" | "completion" | "registration";
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
                         srid?: number;
@@ -15425,7 +16348,81 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @description events in date order, each with its geometry */
+                            events: {
+                                areaM2: number;
+                                areaMu: number;
+                                date: string;
+                                /** @description kind-specific details as recorded */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                docNo: string | null;
+                                documents: {
+                                    name: string;
+                                    url?: string;
+                                }[];
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: number[][][][];
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
+                                };
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                operator: string;
+                                recordedAt: string;
+                            }[];
+                            /** @description event kinds allowed next */
+                            nextEvents: {
+                                kind: string;
+                                name: string;
+                            }[];
+                            parcel: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: number[][][][];
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
+                                };
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
+                            };
                         };
                     };
                 };
@@ -15436,9 +16433,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15450,9 +16450,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15464,9 +16467,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15478,9 +16484,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15492,9 +16501,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15533,16 +16562,80 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description events in date order, each with GeoJSON geometry */
-                            events?: {
-                                [key: string]: unknown;
+                            /** @description events in date order, each with its geometry */
+                            events: {
+                                areaM2: number;
+                                areaMu: number;
+                                date: string;
+                                /** @description kind-specific details as recorded */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                docNo: string | null;
+                                documents: {
+                                    name: string;
+                                    url?: string;
+                                }[];
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: number[][][][];
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
+                                };
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                operator: string;
+                                recordedAt: string;
                             }[];
                             /** @description event kinds allowed next */
-                            nextEvents?: {
-                                [key: string]: unknown;
+                            nextEvents: {
+                                kind: string;
+                                name: string;
                             }[];
-                            parcel?: {
-                                [key: string]: unknown;
+                            parcel: {
+                                agreedCompletion: string | null;
+                                agreedStart: string | null;
+                                approvedOn: string | null;
+                                areaM2: number;
+                                areaMu: number;
+                                batchId: number | null;
+                                /** @description 不动产单元号 (GB/T 37346, 28 characters) */
+                                bdcdyh: string | null;
+                                completedOn: string | null;
+                                district: string;
+                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates: number[][][][];
+                                    crs?: {
+                                        properties: {
+                                            name: string;
+                                        };
+                                        type: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
+                                };
+                                haltedSince: string | null;
+                                industrial: boolean;
+                                landCode: string;
+                                landUse: string | null;
+                                name: string;
+                                plannedFar: number | null;
+                                priceYuan: number | null;
+                                registeredOn: string | null;
+                                stage: string;
+                                stageName: string;
+                                standaloneSite: boolean;
+                                suppliedOn: string | null;
+                                worksStartedOn: string | null;
+                                zdCode: string | null;
                             };
                         };
                     };
@@ -15554,9 +16647,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15568,9 +16664,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15582,9 +16681,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15596,9 +16698,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15624,7 +16746,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -15637,14 +16759,36 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Project (resettlement.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         }[];
                     };
                 };
@@ -15655,9 +16799,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15669,9 +16816,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15683,9 +16833,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15697,9 +16850,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15719,17 +16892,21 @@ export type paths = {
                 content: {
                     "application/json": {
                         code: string;
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         households: number;
                         name: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         plotGeometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         plotName?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -15745,7 +16922,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -15756,9 +16955,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15770,9 +16972,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15784,9 +16989,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15798,9 +17006,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15812,9 +17023,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15853,7 +17084,80 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            areaM2: number | null;
+                            areaMu: number | null;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates: number[][][][];
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            } | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotAreaM2: number | null;
+                            plotAreaMu: number | null;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            plotGeometry: {
+                                coordinates: number[][][][];
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            } | null;
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
+                            warnings: {
+                                dueOn: string;
+                                kind: string;
+                                raisedOn: string;
+                                resolvedOn: string | null;
+                            }[];
                         };
                     };
                 };
@@ -15864,9 +17168,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15878,9 +17185,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15892,9 +17202,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15906,9 +17219,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15944,9 +17277,11 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         plotName?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -15962,7 +17297,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -15973,9 +17330,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15987,9 +17347,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16001,9 +17364,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16015,9 +17381,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16029,9 +17398,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16082,7 +17471,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            code: string;
+                            district: string;
+                            /** @description the +1/+4/+5 warning points: anniversaries of expropriation */
+                            due: {
+                                housingCompletion: string;
+                                housingStart: string;
+                                resettlement: string;
+                            } | null;
+                            expropriatedOn: string | null;
+                            households: number;
+                            householdsResettled: number;
+                            housingCompletedOn: string | null;
+                            housingStartedOn: string | null;
+                            id: number;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            plotLocated: boolean;
+                            plotLocatedOn: string | null;
+                            plotName: string | null;
+                            resettledOn: string | null;
+                            status: string;
+                            statusName: string;
                         };
                     };
                 };
@@ -16093,9 +17504,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16107,9 +17521,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16121,9 +17538,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16135,9 +17555,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16149,9 +17572,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16175,7 +17618,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     limit?: number;
                     offset?: number;
@@ -16188,14 +17631,33 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Batch (unsupplied.ts) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         }[];
                     };
                 };
@@ -16206,9 +17668,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16220,9 +17685,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16234,9 +17702,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16248,9 +17719,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16274,11 +17765,13 @@ export type paths = {
                         approvedM2?: number;
                         approvedOn: string;
                         batchNo: string;
-                        /** @description GB/T 2260 district code */
+                        /** @description GB/T 2260 code, e.g. 330106 */
                         district: string;
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         name: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -16294,7 +17787,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -16305,9 +17817,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16319,9 +17834,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16333,9 +17851,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16347,9 +17868,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16361,9 +17885,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16402,7 +17946,64 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            geometry: {
+                                coordinates: number[][][][];
+                                crs?: {
+                                    properties: {
+                                        name: string;
+                                    };
+                                    type: string;
+                                };
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            } | null;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            parcels: {
+                                areaM2: number;
+                                landCode: string;
+                                name: string;
+                                stage: string;
+                                stageName: string;
+                                suppliedM2: number | null;
+                                suppliedOn: string | null;
+                            }[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
+                            trail: {
+                                /** @description e.g. layer.import, user.add, case.transition */
+                                action: string;
+                                actor: string;
+                                /** @description the state after, or null */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                at: string;
+                                /** @description the state before (JSON as written by the module), or null */
+                                before: unknown;
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                            }[];
                         };
                     };
                 };
@@ -16413,9 +18014,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16427,9 +18031,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16441,9 +18048,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16455,9 +18065,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16509,7 +18139,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -16520,9 +18169,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16534,9 +18186,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16548,9 +18203,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16562,9 +18220,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16576,9 +18237,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16613,9 +18294,11 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless srid says otherwise */
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
                         geometry?: {
-                            [key: string]: unknown;
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
                         };
                         note?: string;
                         /** @description CRS of the geometry (e.g. 4549); default 4490 */
@@ -16633,7 +18316,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            approvalNo: string;
+                            approvalType: string;
+                            approvedM2: number;
+                            approvedMu: number;
+                            approvedOn: string;
+                            batchNo: string;
+                            disposedM2: number;
+                            disposedMu: number;
+                            district: string;
+                            id: number;
+                            mapped: boolean;
+                            name: string;
+                            /** @description the states this one may move to next */
+                            nextSteps: string[];
+                            remainingM2: number;
+                            remainingMu: number;
+                            status: string;
+                            statusName: string;
+                            suppliedM2: number;
+                            suppliedMu: number;
                         };
                     };
                 };
@@ -16644,9 +18346,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16658,9 +18363,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16672,9 +18380,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16686,9 +18397,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16700,9 +18414,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16729,7 +18463,7 @@ export type paths = {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district: string;
                     year: number;
                 };
@@ -16750,7 +18484,9 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            district: string;
+                            taskM2: number;
+                            year: number;
                         };
                     };
                 };
@@ -16761,9 +18497,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16775,9 +18514,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16789,9 +18531,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16803,9 +18548,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16817,9 +18565,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16844,7 +18612,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description GB/T 2260 district code */
+                    /** @description GB/T 2260 code, e.g. 330106 */
                     district?: string;
                     kind?: string;
                     limit?: number;
@@ -16866,10 +18634,20 @@ export type paths = {
                     content: {
                         "application/json": {
                             /** @description warnings by due date */
-                            items?: {
-                                [key: string]: unknown;
+                            items: {
+                                district: string;
+                                dueOn: string;
+                                entity: string;
+                                entityId: string;
+                                id: number;
+                                kind: string;
+                                kindName: string;
+                                message: string;
+                                raisedOn: string;
+                                resolvedOn: string | null;
+                                title: string;
                             }[];
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -16880,9 +18658,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16894,9 +18675,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16908,9 +18692,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16922,9 +18709,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16963,17 +18770,24 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            byKind?: {
-                                [key: string]: unknown;
+                            /** @description warning kind → open warnings */
+                            byKind: {
+                                [key: string]: number;
                             };
-                            /** @description {district, name, total, byKind, oldestDue} */
-                            districts?: {
-                                [key: string]: unknown;
+                            districts: {
+                                byKind: {
+                                    [key: string]: number;
+                                };
+                                district: string;
+                                name: string | null;
+                                oldestDue: string;
+                                total: number;
                             }[];
-                            kinds?: {
-                                [key: string]: unknown;
+                            /** @description warning kind → its name */
+                            kinds: {
+                                [key: string]: string;
                             };
-                            total?: number;
+                            total: number;
                         };
                     };
                 };
@@ -16984,9 +18798,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16998,9 +18815,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17012,9 +18832,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17026,9 +18849,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };

@@ -2,310 +2,117 @@
 // the area's pages. Every area and date arrives computed by the server (ellipsoidal m², 亩, dates
 // YYYY-MM-DD); the pages only format them.
 import { ref } from 'vue';
-import { api } from '../../api.ts';
+import { GET, POST, PUT, type Body, type Ok, type Query } from '../../api/client.ts';
 
-type Q = Record<string, string | number | boolean | undefined | null>;
+/** Every area the lifecycle stores is a MultiPolygon (EPSG:4490); drawn ones may be Polygons. */
 export type Geometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
-export interface TrailEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-}
+export type Timeline = Ok<'/api/lifecycle/parcels/{landCode}/timeline'>;
+export type Parcel = Ok<'/api/lifecycle/parcels/{landCode}'>;
+export type LandEvent = Timeline['events'][number];
 
-export interface Parcel {
-  landCode: string;
-  name: string;
-  district: string;
-  zdCode: string | null;
-  bdcdyh: string | null;
-  landUse: string | null;
-  industrial: boolean;
-  standaloneSite: boolean;
-  batchId: number | null;
-  areaM2: number;
-  areaMu: number;
-  stage: string;
-  stageName: string;
-  approvedOn: string | null;
-  suppliedOn: string | null;
-  priceYuan: number | null;
-  agreedStart: string | null;
-  agreedCompletion: string | null;
-  plannedFar: number | null;
-  worksStartedOn: string | null;
-  haltedSince: string | null;
-  completedOn: string | null;
-  registeredOn: string | null;
-}
-export interface LandEvent {
-  id: number;
-  kind: string;
-  kindName: string;
-  date: string;
-  docNo: string | null;
-  documents: { name: string; url?: string }[];
-  details: Record<string, unknown>;
-  operator: string;
-  areaM2: number;
-  areaMu: number;
-  geometry: Geometry;
-  recordedAt: string;
-}
-export interface Timeline {
-  parcel: Parcel & { geometry: Geometry };
-  events: LandEvent[];
-  nextEvents: { kind: string; name: string }[];
-}
+type IdleCaseDetail = Ok<'/api/lifecycle/idle-cases/{id}'>;
+/** A case as listed, or in full with its trail (the detail and the workflow steps answer it). */
+export type IdleCase = Ok<'/api/lifecycle/idle-cases'>[number] & Partial<Pick<IdleCaseDetail, 'trail'>>;
+export type TrailEntry = IdleCaseDetail['trail'][number];
 
-export interface IdleCase {
-  id: number;
-  landCode: string;
-  name: string;
-  basis: string;
-  basisName: string;
-  baseDate: string;
-  idleFrom: string;
-  reclaimFrom: string;
-  district: string;
-  status: string;
-  statusName: string;
-  detectedOn: string;
-  deadline: string | null;
-  overdue: boolean;
-  determinationNo: string | null;
-  disposal: string | null;
-  feeYuan: number | null;
-  feeDueYuan: number | null;
-  decisionNo: string | null;
-  disposedOn: string | null;
-  closedOn: string | null;
-  note: string | null;
-  priceYuan: number | null;
-  areaM2: number;
-  areaMu: number;
-  nextSteps: string[];
-  trail?: TrailEntry[];
-}
+export type Batch = Ok<'/api/lifecycle/unsupplied/batches'>[number];
+export type BatchDetail = Ok<'/api/lifecycle/unsupplied/batches/{id}'>;
 
-export interface Batch {
-  id: number;
-  batchNo: string;
-  name: string;
-  approvalNo: string;
-  approvalType: string;
-  approvedOn: string;
-  district: string;
-  status: string;
-  statusName: string;
-  mapped: boolean;
-  approvedM2: number;
-  suppliedM2: number;
-  disposedM2: number;
-  remainingM2: number;
-  nextSteps: string[];
-}
-export interface BatchDetail extends Batch {
-  geometry: Geometry | null;
-  parcels: {
-    landCode: string;
-    name: string;
-    stage: string;
-    stageName: string;
-    areaM2: number;
-    suppliedOn: string | null;
-    suppliedM2: number | null;
-  }[];
-  trail: TrailEntry[];
-}
+export type InefficientCase = Ok<'/api/lifecycle/inefficient/cases'>[number] &
+  Partial<Pick<Ok<'/api/lifecycle/inefficient/cases/{id}'>, 'trail'>>;
+export type RuleHit = InefficientCase['hits'][number];
+export type Rule = Ok<'/api/lifecycle/inefficient/rules'>['rules'][number];
 
-export interface RuleHit {
-  code: string;
-  name: string;
-  kind: string;
-  threshold: number | null;
-  value: number | null;
-}
-export interface InefficientCase {
-  id: number;
-  landCode: string;
-  name: string;
-  year: number;
-  district: string;
-  hits: RuleHit[];
-  status: string;
-  statusName: string;
-  category: string | null;
-  mode: string | null;
-  modeName: string | null;
-  surveyNote: string | null;
-  projectName: string | null;
-  startedOn: string | null;
-  redevelopedOn: string | null;
-  redevelopedM2: number | null;
-  evaluatedYear: number | null;
-  stillHits: boolean | null;
-  areaM2: number;
-  areaMu: number;
-  nextSteps: string[];
-  trail?: TrailEntry[];
-}
-export interface Rule {
-  code: string;
-  name: string;
-  kind: string;
-  threshold: number | null;
-  industrialOnly: boolean;
-  enabled: boolean;
-  note: string | null;
-}
+export type Project = Ok<'/api/lifecycle/resettlement/projects'>[number];
+export type ProjectDetail = Ok<'/api/lifecycle/resettlement/projects/{id}'>;
 
-export interface Project {
-  id: number;
-  code: string;
-  name: string;
-  district: string;
-  households: number;
-  householdsResettled: number;
-  plotName: string | null;
-  plotLocated: boolean;
-  plotLocatedOn: string | null;
-  status: string;
-  statusName: string;
-  expropriatedOn: string | null;
-  housingStartedOn: string | null;
-  housingCompletedOn: string | null;
-  resettledOn: string | null;
-  due: { housingStart: string; housingCompletion: string; resettlement: string } | null;
-  nextSteps: string[];
-}
-export interface ProjectDetail extends Project {
-  areaM2: number | null;
-  plotAreaM2: number | null;
-  geometry: Geometry | null;
-  plotGeometry: Geometry | null;
-  warnings: { kind: string; dueOn: string; raisedOn: string; resolvedOn: string | null }[];
-  trail: TrailEntry[];
-}
+export type Warning = Ok<'/api/lifecycle/warnings'>['items'][number];
+export type Board = Ok<'/api/lifecycle/warnings/board'>;
 
-export interface Warning {
-  id: number;
-  kind: string;
-  kindName: string;
-  entity: string;
-  entityId: string;
-  district: string;
-  title: string;
-  message: string;
-  dueOn: string;
-  raisedOn: string;
-  resolvedOn: string | null;
-}
-export interface Board {
-  kinds: Record<string, string>;
-  total: number;
-  byKind: Record<string, number>;
-  districts: { district: string; name: string | null; total: number; byKind: Record<string, number>; oldestDue: string }[];
-}
+export type Ledgers = Ok<'/api/lifecycle/ledgers/{year}'>;
+export type Digestion = Ledgers['unsuppliedDigestion'][number];
+export type AreaFig = Ledgers['stockRevitalised']['total'];
+export type NightlySummary = Ok<'/api/lifecycle/nightly', 'post'>;
 
-export interface AreaFig {
-  m2: number;
-  mu: number;
-}
-export interface Digestion {
-  year: number;
-  district: string | null;
-  batches: number;
-  stockStartM2: number;
-  stockStartMu: number;
-  digestedM2: number;
-  digestedMu: number;
-  suppliedM2: number;
-  disposedM2: number;
-  digestionRate: number | null;
-  taskM2: number | null;
-  taskCompletion: number | null;
-}
-export interface Ledgers {
-  year: number;
-  stockRevitalised: { total: AreaFig; components: { unsuppliedDigested: AreaFig; idleDisposed: AreaFig; inefficientRedeveloped: AreaFig } };
-  inefficientRedeveloped: { projects: number; redeveloped: AreaFig };
-  unsuppliedDigestion: Digestion[];
-  idleDisposal: { disposedCases: number; disposed: AreaFig; waitingCases: number; waiting: AreaFig };
-  stockSupplyShare: {
-    supplied: AreaFig;
-    stockSupplied: AreaFig;
-    suppliedCount: number;
-    stockCount: number;
-    standaloneExcluded: AreaFig;
-    sharePercent: number | null;
-  };
-  newIndustrialFar: { parcels: number; supplied: AreaFig; averageFar: number | null; excludedSpecialProcess: number };
-}
-export interface NightlySummary {
-  date: string;
-  runOfDay: number;
-  idleCandidates: number;
-  inefficient: { candidates: number; reevaluated: number };
-  warningsRaised: Record<string, number>;
-  warningsResolved: number;
-  durationMs: number;
-}
-
-const L = '/api/lifecycle';
-const post = <T>(path: string, body: unknown) => api<T>(`${L}${path}`, { method: 'POST', body });
+type EventBody = Body<'/api/lifecycle/parcels/{landCode}/events', 'post'>;
+/** A step as the case pages' forms fill it in (text fields; the server checks each). */
+type StepForm = Record<string, string | number | undefined>;
+const text = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
 
 export const lc = {
-  parcels: (q: Q) => api<{ total: number; items: Parcel[] }>(`${L}/parcels`, { query: q }),
-  registerParcel: (b: { name: string; zdCode: string; landUse?: string }) => post<Parcel>('/parcels', b),
-  timeline: (code: string) => api<Timeline>(`${L}/parcels/${encodeURIComponent(code)}/timeline`),
-  recordEvent: (code: string, b: { kind: string; date: string; docNo?: string; details?: Record<string, unknown> }) =>
-    post<Timeline>(`/parcels/${encodeURIComponent(code)}/events`, b),
+  parcels: (query: Query<'/api/lifecycle/parcels'>) => GET('/api/lifecycle/parcels', { query }),
+  registerParcel: (body: Body<'/api/lifecycle/parcels', 'post'>) => POST('/api/lifecycle/parcels', { body }),
+  timeline: (landCode: string) => GET('/api/lifecycle/parcels/{landCode}/timeline', { path: { landCode } }),
+  // The kind comes from the timeline's nextEvents; the server refuses any other.
+  recordEvent: (landCode: string, body: Omit<EventBody, 'kind'> & { kind: string }) =>
+    POST('/api/lifecycle/parcels/{landCode}/events', { path: { landCode }, body: body as EventBody }),
 
-  idleCases: (q: Q) => api<IdleCase[]>(`${L}/idle-cases`, { query: q }),
-  idleCase: (id: number) => api<IdleCase>(`${L}/idle-cases/${id}`),
-  idleStep: (id: number, b: Record<string, string | undefined>) => post<IdleCase>(`/idle-cases/${id}/transition`, b),
+  idleCases: (query: Query<'/api/lifecycle/idle-cases'>) => GET('/api/lifecycle/idle-cases', { query }),
+  idleCase: (id: number) => GET('/api/lifecycle/idle-cases/{id}', { path: { id } }),
+  idleStep: (id: number, b: StepForm) =>
+    POST('/api/lifecycle/idle-cases/{id}/transition', {
+      path: { id },
+      body: {
+        to: String(b.to),
+        note: text(b.note),
+        noticeNo: text(b.noticeNo),
+        determinationNo: text(b.determinationNo),
+        decisionNo: text(b.decisionNo),
+        method: text(b.method),
+      },
+    }),
 
-  batches: (q: Q) => api<Batch[]>(`${L}/unsupplied/batches`, { query: q }),
-  batch: (id: number) => api<BatchDetail>(`${L}/unsupplied/batches/${id}`),
-  batchStep: (id: number, b: { to: string; note?: string; geometry?: unknown }) => post<Batch>(`/unsupplied/batches/${id}/transition`, b),
-  batchDisposal: (id: number, b: { date: string; mode: string; areaM2: number; docNo?: string }) =>
-    post<Batch>(`/unsupplied/batches/${id}/disposals`, b),
+  batches: (query: Query<'/api/lifecycle/unsupplied/batches'>) => GET('/api/lifecycle/unsupplied/batches', { query }),
+  batch: (id: number) => GET('/api/lifecycle/unsupplied/batches/{id}', { path: { id } }),
+  batchStep: (id: number, body: Body<'/api/lifecycle/unsupplied/batches/{id}/transition', 'post'>) =>
+    POST('/api/lifecycle/unsupplied/batches/{id}/transition', { path: { id }, body }),
+  batchDisposal: (id: number, body: Body<'/api/lifecycle/unsupplied/batches/{id}/disposals', 'post'>) =>
+    POST('/api/lifecycle/unsupplied/batches/{id}/disposals', { path: { id }, body }),
 
-  rules: (year: number) => api<{ year: number; ruleYear: number | null; rules: Rule[] }>(`${L}/inefficient/rules`, { query: { year } }),
-  saveRules: (year: number, rules: Rule[]) =>
-    api<{ year: number; ruleYear: number | null; rules: Rule[] }>(`${L}/inefficient/rules/${year}`, { method: 'PUT', body: { rules } }),
-  modes: () => api<{ code: string; name: string; source: string }[]>(`${L}/inefficient/modes`),
-  inefficientCases: (q: Q) => api<InefficientCase[]>(`${L}/inefficient/cases`, { query: q }),
-  inefficientCase: (id: number) => api<InefficientCase>(`${L}/inefficient/cases/${id}`),
-  inefficientStep: (id: number, b: Record<string, string | number | undefined>) =>
-    post<InefficientCase>(`/inefficient/cases/${id}/transition`, b),
+  rules: (year: number) => GET('/api/lifecycle/inefficient/rules', { query: { year } }),
+  saveRules: (year: number, rules: Body<'/api/lifecycle/inefficient/rules/{year}', 'put'>['rules']) =>
+    PUT('/api/lifecycle/inefficient/rules/{year}', { path: { year }, body: { rules } }),
+  modes: () => GET('/api/lifecycle/inefficient/modes'),
+  inefficientCases: (query: Query<'/api/lifecycle/inefficient/cases'>) => GET('/api/lifecycle/inefficient/cases', { query }),
+  inefficientCase: (id: number) => GET('/api/lifecycle/inefficient/cases/{id}', { path: { id } }),
+  inefficientStep: (id: number, b: StepForm) =>
+    POST('/api/lifecycle/inefficient/cases/{id}/transition', {
+      path: { id },
+      body: {
+        to: String(b.to),
+        note: text(b.note),
+        category: text(b.category),
+        mode: text(b.mode),
+        projectName: text(b.projectName),
+        date: text(b.date),
+        redevelopedM2: b.redevelopedM2 === undefined ? undefined : Number(b.redevelopedM2),
+      },
+    }),
 
-  projects: (q: Q) => api<Project[]>(`${L}/resettlement/projects`, { query: q }),
-  project: (id: number) => api<ProjectDetail>(`${L}/resettlement/projects/${id}`),
-  locatePlot: (id: number, b: { plotName?: string; geometry: unknown }) =>
-    api<Project>(`${L}/resettlement/projects/${id}/plot`, { method: 'PUT', body: b }),
-  projectStep: (id: number, b: { to: string; date?: string; note?: string }) => post<Project>(`/resettlement/projects/${id}/transition`, b),
+  projects: (query: Query<'/api/lifecycle/resettlement/projects'>) => GET('/api/lifecycle/resettlement/projects', { query }),
+  project: (id: number) => GET('/api/lifecycle/resettlement/projects/{id}', { path: { id } }),
+  locatePlot: (id: number, body: Body<'/api/lifecycle/resettlement/projects/{id}/plot', 'put'>) =>
+    PUT('/api/lifecycle/resettlement/projects/{id}/plot', { path: { id }, body }),
+  projectStep: (id: number, body: Body<'/api/lifecycle/resettlement/projects/{id}/transition', 'post'>) =>
+    POST('/api/lifecycle/resettlement/projects/{id}/transition', { path: { id }, body }),
 
-  warnings: (q: Q) => api<{ total: number; items: Warning[] }>(`${L}/warnings`, { query: q }),
-  board: () => api<Board>(`${L}/warnings/board`),
-  ledgers: (year: number, district?: string) => api<Ledgers>(`${L}/ledgers/${year}`, { query: { district } }),
-  nightly: () => post<NightlySummary>('/nightly', {}),
+  warnings: (query: Query<'/api/lifecycle/warnings'>) => GET('/api/lifecycle/warnings', { query }),
+  board: () => GET('/api/lifecycle/warnings/board'),
+  ledgers: (year: number, district?: string) => GET('/api/lifecycle/ledgers/{year}', { path: { year }, query: { district } }),
+  nightly: () => POST('/api/lifecycle/nightly', { body: {} }),
 };
 
 // Today by the platform's clock (deadlines count from it, and a step dated after it is refused) and
-// the district names (layer XZQ): asked once per page load and shared by every page of the area.
+// the district names (the configured district layer): asked once per page load and shared by every page of the area.
 const today = ref('');
 const districtNames = ref<Record<string, string>>({});
 let contextLoaded: Promise<void> | null = null;
 export function useContext() {
-  contextLoaded ??= api<{ today: string; districts: { code: string; name: string }[] }>(`${L}/context`)
+  contextLoaded ??= GET('/api/lifecycle/context')
     .then((c) => {
       today.value = c.today;
-      districtNames.value = Object.fromEntries(c.districts.map((d) => [d.code, d.name]));
+      districtNames.value = Object.fromEntries(c.districts.map((d) => [d.code, d.name ?? d.code]));
     })
     .catch(() => {
       contextLoaded = null;

@@ -1,0 +1,388 @@
+// Request and response schemas of the four case workflows of the land lifecycle: idle land
+// (闲置土地), approved-but-unsupplied batches (批而未供), inefficient land (低效用地) and
+// expropriation–resettlement projects (征收–安置).
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly } from '../schema.ts';
+import {
+  tags,
+  District,
+  Status,
+  Paging,
+  IdParams,
+  YearParams,
+  GeometryIn,
+  GeometryOut,
+  Srid,
+  Trail,
+  transitionBody,
+  READ_ERRORS,
+  WRITE_ERRORS,
+} from './lifecycle.schemas.ts';
+
+const Steps = List(Str(), { description: 'the states this one may move to next' });
+
+// ---- 闲置土地 -------------------------------------------------------------------------------------
+export const IdleCase = Obj({
+  id: Int(),
+  landCode: Str(),
+  name: Str(),
+  basis: Str(),
+  basisName: Str(),
+  baseDate: Str(),
+  idleFrom: Str(),
+  reclaimFrom: Str(),
+  district: Str(),
+  status: Str(),
+  statusName: Str(),
+  detectedOn: Str(),
+  deadline: Nullable(Str()),
+  overdue: Bool(),
+  determinationNo: Nullable(Str()),
+  disposal: Nullable(Str()),
+  feeYuan: Nullable(Num()),
+  feeDueYuan: Nullable(Num({ description: 'the fee 第十四条(一) would levy: 20% of the land price' })),
+  decisionNo: Nullable(Str()),
+  disposedOn: Nullable(Str()),
+  closedOn: Nullable(Str()),
+  note: Nullable(Str()),
+  priceYuan: Nullable(Num()),
+  areaM2: Num(),
+  areaMu: Num(),
+  nextSteps: Steps,
+});
+export const IdleCaseDetail = Obj({ ...IdleCase.properties, trail: Trail });
+
+export const listIdleCases = {
+  tags,
+  summary: '闲置土地案件 (idle-land cases, filtered by status and district)',
+  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), landCode: Type.Optional(Str()), ...Paging }),
+  response: { 200: List(IdleCase), ...READ_ERRORS },
+};
+
+export const idleCase = {
+  tags,
+  summary: '闲置土地案件详情与留痕 (idle-land case with its audit trail)',
+  params: IdParams,
+  response: { 200: IdleCaseDetail, ...READ_ERRORS },
+};
+
+export const idleStep = {
+  tags,
+  summary: '闲置土地处置流转 (idle-land workflow step: investigation, determined, fee-levied, reclaimed …)',
+  params: IdParams,
+  body: transitionBody({
+    noticeNo: Type.Optional(Str()),
+    determinationNo: Type.Optional(Str()),
+    decisionNo: Type.Optional(Str()),
+    method: Type.Optional(Str()),
+  }),
+  response: { 200: IdleCaseDetail, ...WRITE_ERRORS },
+};
+
+// ---- 批而未供 -------------------------------------------------------------------------------------
+export const Batch = Obj({
+  id: Int(),
+  batchNo: Str(),
+  name: Str(),
+  approvalNo: Str(),
+  approvalType: Str(),
+  approvedOn: Str(),
+  district: Str(),
+  status: Str(),
+  statusName: Str(),
+  mapped: Bool(),
+  approvedM2: Num(),
+  suppliedM2: Num(),
+  disposedM2: Num(),
+  remainingM2: Num(),
+  approvedMu: Num(),
+  suppliedMu: Num(),
+  disposedMu: Num(),
+  remainingMu: Num(),
+  nextSteps: Steps,
+});
+export const BatchDetail = Obj({
+  ...Batch.properties,
+  geometry: Nullable(GeometryOut),
+  parcels: List(
+    Obj({
+      landCode: Str(),
+      name: Str(),
+      stage: Str(),
+      stageName: Str(),
+      areaM2: Num(),
+      suppliedOn: Nullable(Str()),
+      suppliedM2: Nullable(Num()),
+    }),
+  ),
+  trail: Trail,
+});
+
+export const listBatches = {
+  tags,
+  summary: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
+  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
+  response: { 200: List(Batch), ...READ_ERRORS },
+};
+
+export const createBatch = {
+  tags,
+  summary: '登记批次 (register an approval batch: 清理认定)',
+  body: Obj({
+    batchNo: Str({ minLength: 1 }),
+    name: Str({ minLength: 1 }),
+    approvalNo: Str(),
+    approvalType: Str(),
+    approvedOn: DateOnly(),
+    district: District,
+    approvedM2: Type.Optional(Num()),
+    geometry: Type.Optional(GeometryIn),
+    srid: Type.Optional(Srid),
+  }),
+  response: { 201: Batch, ...WRITE_ERRORS },
+};
+
+export const batch = {
+  tags,
+  summary: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)',
+  params: IdParams,
+  response: { 200: BatchDetail, ...READ_ERRORS },
+};
+
+export const batchStep = {
+  tags,
+  summary: '批而未供流转 (clearing workflow step: mapped, disposing, digested)',
+  params: IdParams,
+  body: transitionBody({ geometry: Type.Optional(GeometryIn), srid: Type.Optional(Srid) }),
+  response: { 200: Batch, ...WRITE_ERRORS },
+};
+
+export const batchDisposal = {
+  tags,
+  summary: '登记处置消化 (record a disposal other than supply: 撤回, 核减, 调整使用)',
+  params: IdParams,
+  body: Obj({ date: DateOnly(), mode: Str(), areaM2: Num(), docNo: Type.Optional(Str()) }),
+  response: { 201: Batch, ...WRITE_ERRORS },
+};
+
+export const digestionTask = {
+  tags,
+  summary: "年度消化任务 (set a district's yearly digestion task)",
+  params: Obj({ year: Int({ minimum: 2000, maximum: 2100 }), district: District }),
+  body: Obj({ taskM2: Num({ minimum: 0 }) }),
+  response: { 200: Obj({ year: Int(), district: Str(), taskM2: Num() }), ...WRITE_ERRORS },
+};
+
+// ---- 低效用地 -------------------------------------------------------------------------------------
+export const Rule = Obj({
+  code: Str(),
+  name: Str(),
+  kind: Str(),
+  threshold: Nullable(Num()),
+  industrialOnly: Bool(),
+  enabled: Bool(),
+  note: Nullable(Str()),
+});
+const RuleSet = Obj({
+  year: Int(),
+  ruleYear: Nullable(Int({ description: 'the configured year in force (latest not after year)' })),
+  rules: List(Rule),
+});
+
+export const RuleHit = Obj({
+  code: Str(),
+  name: Str(),
+  kind: Str(),
+  threshold: Nullable(Num()),
+  value: Nullable(Num({ description: 'the fact compared (FAR, tax per 亩); null for yes/no rules' })),
+});
+
+export const InefficientCase = Obj({
+  id: Int(),
+  landCode: Str(),
+  name: Str(),
+  year: Int(),
+  district: Str(),
+  hits: List(RuleHit),
+  status: Str(),
+  statusName: Str(),
+  category: Nullable(Str()),
+  mode: Nullable(Str()),
+  modeName: Nullable(Str()),
+  surveyNote: Nullable(Str()),
+  projectName: Nullable(Str()),
+  startedOn: Nullable(Str()),
+  redevelopedOn: Nullable(Str()),
+  redevelopedM2: Nullable(Num()),
+  redevelopedMu: Nullable(Num()),
+  evaluatedYear: Nullable(Int()),
+  stillHits: Nullable(Bool()),
+  areaM2: Num(),
+  areaMu: Num(),
+  nextSteps: Steps,
+});
+export const InefficientCaseDetail = Obj({ ...InefficientCase.properties, trail: Trail });
+
+export const rules = {
+  tags,
+  summary: "低效用地认定规则 (the year's locally set thresholds)",
+  querystring: Obj({ year: Type.Optional(Int({ minimum: 2000, maximum: 2100 })) }),
+  response: { 200: RuleSet, ...READ_ERRORS },
+};
+
+export const saveRules = {
+  tags,
+  summary: "设置年度低效用地规则 (set a year's rules and thresholds)",
+  params: YearParams,
+  body: Obj({
+    rules: List(
+      Obj({
+        code: Str(),
+        name: Str(),
+        kind: Str(),
+        threshold: Type.Optional(Nullable(Num())),
+        industrialOnly: Type.Optional(Bool()),
+        enabled: Type.Optional(Bool()),
+        note: Type.Optional(Nullable(Str())),
+      }),
+    ),
+  }),
+  response: { 200: RuleSet, ...WRITE_ERRORS },
+};
+
+export const saveFacts = {
+  tags,
+  summary: "年度地块绩效数据 (a year's parcel facts: FAR, tax, vacant, derelict, polluting)",
+  params: YearParams,
+  body: Obj({
+    source: Type.Optional(Str()),
+    facts: List(
+      Obj({
+        landCode: Str(),
+        far: Type.Optional(Nullable(Num())),
+        taxYuan: Type.Optional(Nullable(Num())),
+        vacant: Type.Optional(Bool()),
+        derelict: Type.Optional(Bool()),
+        polluting: Type.Optional(Bool()),
+      }),
+      { maxItems: 100000 },
+    ),
+  }),
+  response: { 200: Obj({ year: Int(), saved: Int() }), ...WRITE_ERRORS },
+};
+
+export const modes = {
+  tags,
+  summary: '再开发模式 (redevelopment modes named in the seeds)',
+  response: { 200: List(Obj({ code: Str(), name: Str(), source: Str() })), ...READ_ERRORS },
+};
+
+export const listInefficientCases = {
+  tags,
+  summary: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
+  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), year: Type.Optional(Int()), ...Paging }),
+  response: { 200: List(InefficientCase), ...READ_ERRORS },
+};
+
+export const inefficientCase = {
+  tags,
+  summary: '低效用地案件详情与留痕 (inefficient-land case with its audit trail)',
+  params: IdParams,
+  response: { 200: InefficientCaseDetail, ...READ_ERRORS },
+};
+
+export const inefficientStep = {
+  tags,
+  summary: '低效用地流转 (workflow step: confirmed, rejected, inventoried, redeveloping, redeveloped, exited)',
+  params: IdParams,
+  body: transitionBody({
+    category: Type.Optional(Str()),
+    mode: Type.Optional(Str()),
+    projectName: Type.Optional(Str()),
+    date: Type.Optional(DateOnly()),
+    redevelopedM2: Type.Optional(Num()),
+  }),
+  response: { 200: InefficientCaseDetail, ...WRITE_ERRORS },
+};
+
+// ---- 征收–安置 ------------------------------------------------------------------------------------
+export const Project = Obj({
+  id: Int(),
+  code: Str(),
+  name: Str(),
+  district: Str(),
+  households: Int(),
+  householdsResettled: Int(),
+  plotName: Nullable(Str()),
+  plotLocated: Bool(),
+  plotLocatedOn: Nullable(Str()),
+  status: Str(),
+  statusName: Str(),
+  expropriatedOn: Nullable(Str()),
+  housingStartedOn: Nullable(Str()),
+  housingCompletedOn: Nullable(Str()),
+  resettledOn: Nullable(Str()),
+  due: Nullable(
+    Obj(
+      { housingStart: Str(), housingCompletion: Str(), resettlement: Str() },
+      { description: 'the +1/+4/+5 warning points: anniversaries of expropriation' },
+    ),
+  ),
+  nextSteps: Steps,
+});
+export const ProjectDetail = Obj({
+  ...Project.properties,
+  areaM2: Nullable(Num()),
+  areaMu: Nullable(Num()),
+  plotAreaM2: Nullable(Num()),
+  plotAreaMu: Nullable(Num()),
+  geometry: Nullable(GeometryOut),
+  plotGeometry: Nullable(GeometryOut),
+  warnings: List(Obj({ kind: Str(), dueOn: Str(), raisedOn: Str(), resolvedOn: Nullable(Str()) })),
+  trail: Trail,
+});
+
+export const listProjects = {
+  tags,
+  summary: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
+  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
+  response: { 200: List(Project), ...READ_ERRORS },
+};
+
+export const createProject = {
+  tags,
+  summary: '登记征收安置项目 (register an expropriation project, optionally with its resettlement plot)',
+  body: Obj({
+    code: Str({ minLength: 1 }),
+    name: Str({ minLength: 1 }),
+    district: District,
+    households: Int({ minimum: 1 }),
+    geometry: Type.Optional(GeometryIn),
+    plotName: Type.Optional(Str()),
+    plotGeometry: Type.Optional(GeometryIn),
+    srid: Type.Optional(Srid),
+  }),
+  response: { 201: Project, ...WRITE_ERRORS },
+};
+
+export const project = {
+  tags,
+  summary: '征收安置项目详情 (project with plot geometry, warnings and audit trail)',
+  params: IdParams,
+  response: { 200: ProjectDetail, ...READ_ERRORS },
+};
+
+export const locatePlot = {
+  tags,
+  summary: '安置地块落图定位 (locate the resettlement plot on the map)',
+  params: IdParams,
+  body: Obj({ plotName: Type.Optional(Str()), geometry: GeometryIn, srid: Type.Optional(Srid) }),
+  response: { 200: Project, ...WRITE_ERRORS },
+};
+
+export const projectStep = {
+  tags,
+  summary: '征收安置节点 (milestone: started, housing-started, housing-completed, resettled)',
+  params: IdParams,
+  body: transitionBody({ date: Type.Optional(DateOnly()) }),
+  response: { 200: Project, ...WRITE_ERRORS },
+};
