@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.ts';
 import { m2ToMu, muToM2 } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { HttpError } from '../server/errors.ts';
+import { NotFound } from '../errors.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { currentRuleSet, saveRuleSet, type RuleSetDef } from '../review/ruleset.ts';
@@ -46,7 +47,7 @@ export async function ensureConsolidationRuleSet(q: Queryable): Promise<void> {
   try {
     await currentRuleSet(q, RULESET);
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    if (!(e instanceof NotFound)) throw e;
     await saveRuleSet(q, CONSOLIDATION_RULESET, 'system', '随系统发布的土地综合整治核验规则（杭政办函〔2023〕21号）');
   }
 }
