@@ -178,7 +178,7 @@ export async function runConsistency(db: Db, config: Config, codeA: string, code
 
 export async function getConsistency(q: Queryable, id: number) {
   const r = await repo.getRun(q, id);
-  if (!r) throw new NotFound(`一致性审查记录 ${id} 不存在 (consistency run ${id} does not exist)`, { code: 'consistency_run_not_found' });
+  if (!r) throw new NotFound(`一致性审查记录 ${id} 不存在 (consistency run ${id} does not exist)`);
   return r;
 }
 

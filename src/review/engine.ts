@@ -284,13 +284,13 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
 
 export async function getRun(db: Queryable, id: number): Promise<ReviewResult> {
   const r = await repo.runResult<ReviewResult>(db, id);
-  if (!r) throw new NotFound(`审查记录 ${id} 不存在 (review run ${id} does not exist)`, { code: 'run_not_found' });
+  if (!r) throw new NotFound(`审查记录 ${id} 不存在 (review run ${id} does not exist)`);
   return r;
 }
 
 export interface RunComparison {
-  a: { runId: number; createdAt: string; verdict: string; hash: string };
-  b: { runId: number; createdAt: string; verdict: string; hash: string };
+  a: { runId: number; createdAt: string; verdict: ReviewResult['verdict']; hash: string };
+  b: { runId: number; createdAt: string; verdict: ReviewResult['verdict']; hash: string };
   sameBoundary: boolean;
   ruleset: { a: string; b: string; changed: boolean };
   layerVersions: { layer: string; a: number | null; b: number | null }[];

@@ -61,16 +61,13 @@ export async function ensureDefaultRuleSet(q: Queryable): Promise<void> {
 export async function currentRuleSet(q: Queryable, name = 'default'): Promise<RuleSetVersion> {
   if (name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
   const r = await repo.latest(q, name);
-  if (!r) throw new NotFound(`规则集 "${name}" 不存在 (rule set "${name}" does not exist)`, { code: 'ruleset_not_found' });
+  if (!r) throw new NotFound(`规则集 "${name}" 不存在 (rule set "${name}" does not exist)`);
   return toVersion(r);
 }
 
 export async function ruleSetVersion(q: Queryable, name: string, version: number): Promise<RuleSetVersion> {
   const r = await repo.version(q, name, version);
-  if (!r)
-    throw new NotFound(`规则集 "${name}" 没有第 ${version} 版 (rule set "${name}" has no version ${version})`, {
-      code: 'ruleset_not_found',
-    });
+  if (!r) throw new NotFound(`规则集 "${name}" 没有第 ${version} 版 (rule set "${name}" has no version ${version})`);
   return toVersion(r);
 }
 
@@ -94,6 +91,18 @@ export async function listRuleSetVersions(q: Queryable, name: string) {
   }));
 }
 
+/** The members a rule set has (rules keep their free params); anything else sent along is dropped. */
+function normalised(d: RuleSetDef): RuleSetDef {
+  const t = d.tolerance;
+  return {
+    name: d.name,
+    ...(typeof d.title === 'string' ? { title: d.title } : {}),
+    tolerance: { areaM2: t.areaM2, percent: t.percent, ...(typeof t.basis === 'string' ? { basis: t.basis } : {}) },
+    projectTypes: d.projectTypes.map((p) => ({ code: String(p.code), name: String(p.name) })),
+    rules: d.rules,
+  };
+}
+
 /** Saves a new version of a rule set (validated), with an audit entry; returns it. */
 export async function saveRuleSet(q: Queryable, def: unknown, user: string, note?: string): Promise<RuleSetVersion> {
   const problems = validateRuleSet(def);
@@ -102,7 +111,7 @@ export async function saveRuleSet(q: Queryable, def: unknown, user: string, note
       code: 'ruleset_invalid',
       problems,
     });
-  const d = def as RuleSetDef;
+  const d = normalised(def as RuleSetDef);
   if (d.name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
   const prev = await repo.latest(q, d.name);
   const version = (prev?.version ?? 0) + 1;

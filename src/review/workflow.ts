@@ -60,7 +60,7 @@ const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
 
 async function caseRow(q: Queryable, id: number, lock = false): Promise<repo.CaseRow> {
   const c = await repo.caseRow(q, id, lock);
-  if (!c) throw new NotFound(`审查案卷 ${id} 不存在 (review case ${id} does not exist)`, { code: 'case_not_found' });
+  if (!c) throw new NotFound(`审查案卷 ${id} 不存在 (review case ${id} does not exist)`);
   return c;
 }
 
@@ -241,7 +241,6 @@ export async function reviewFinding(db: Db, id: number, key: string, i: FindingR
     if (!f)
       throw new NotFound(
         `审查意见 "${key}" 不在案卷 ${id} 的本次机审 ${c.run_id} 中 (finding not in the current run); findings: ${run.findings.map((x) => x.key).join(', ')}`,
-        { code: 'finding_not_found' },
       );
     if (!['confirm', 'override', 'false-positive'].includes(i.action))
       throw new Invalid(`人审操作须为 confirm、override 或 false-positive (action must be confirm, override or false-positive)`);
