@@ -15925,21 +15925,20 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            applicant?: string | null;
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            decision?: string | null;
-                            id?: number;
-                            machineVerdict?: string;
-                            projectType?: string;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            applicant: string | null;
+                            createdAt: string | null;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            id: number;
+                            /** @enum {unknown} */
+                            machineVerdict: "pass" | "warn" | "fail";
+                            projectType: string;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -15949,9 +15948,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15963,9 +15965,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15977,9 +15982,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16003,11 +16028,17 @@ export type paths = {
                         coordinateTxt?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
+                        /** @description 方案指标 (scheme indicators) */
                         indicators?: {
+                            /** @description 建筑密度 % */
                             density?: number;
+                            /** @description 容积率 */
                             far?: number;
+                            /** @description 绿地率 % */
                             greenRatio?: number;
+                            /** @description 场地地面高程 m (1985 国家高程基准) */
                             groundElevation?: number;
+                            /** @description 建筑高度 m */
                             height?: number;
                         };
                         makeValid?: boolean;
@@ -16020,155 +16051,179 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -16179,9 +16234,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16193,9 +16251,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16207,9 +16268,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16221,9 +16285,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16235,9 +16302,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16249,9 +16319,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16283,155 +16373,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -16442,9 +16556,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16456,9 +16573,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16470,9 +16590,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16484,9 +16607,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16524,162 +16667,186 @@ export type paths = {
                 content: {
                     "application/json": {
                         conditions?: string[];
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         decision: "通过" | "有条件通过" | "不通过";
                         opinion?: string;
                     };
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -16690,9 +16857,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16704,9 +16874,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16718,9 +16891,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16732,9 +16908,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16746,23 +16925,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16798,164 +16983,188 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         action: "confirm" | "override" | "false-positive";
                         reason?: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         verdict?: "pass" | "warn" | "fail";
                     };
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -16966,9 +17175,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16980,9 +17192,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -16994,9 +17209,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17008,9 +17226,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17022,23 +17243,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17086,9 +17313,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17100,9 +17330,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17114,9 +17347,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17128,9 +17364,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17180,9 +17436,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17194,9 +17453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17208,9 +17470,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17222,9 +17487,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17260,155 +17545,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -17419,9 +17728,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17433,9 +17745,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17447,9 +17762,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17461,9 +17779,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17475,23 +17796,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17525,155 +17852,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -17684,9 +18035,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17698,9 +18052,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17712,9 +18069,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17726,9 +18086,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17740,23 +18103,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17794,17 +18163,15 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            action?: string;
-                            actor?: string;
+                        "application/json": {
+                            action: string;
+                            actor: string;
                             /** @description state after (any JSON) */
-                            after?: unknown;
-                            at?: string;
+                            after: unknown;
+                            at: string;
                             /** @description state before (any JSON) */
-                            before?: unknown;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            before: unknown;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -17814,9 +18181,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17828,9 +18198,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17842,9 +18215,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17856,9 +18232,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -17900,155 +18296,179 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -18059,9 +18479,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18073,9 +18496,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18087,9 +18513,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18101,9 +18530,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18115,23 +18547,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18153,7 +18591,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file) */
+        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -18163,155 +18601,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -18322,9 +18784,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18336,9 +18801,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18350,9 +18818,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18364,9 +18835,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18378,9 +18852,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18392,9 +18869,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18406,9 +18886,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18445,35 +18945,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            defaultPairs?: string[][];
-                            runs?: ({
-                                area_m2?: number;
-                                by_district?: ({
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    code?: string;
-                                    count?: number;
-                                    name?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                conflict_count?: number;
-                                created_at?: string;
-                                created_by?: string;
-                                duration_ms?: number | null;
-                                id?: number;
-                                layer_a?: string;
-                                layer_b?: string;
-                                planar_m2?: number;
-                                result_layer?: string;
-                                result_version?: number | null;
-                                version_a?: number;
-                                version_b?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            defaultPairs: string[][];
+                            runs: {
+                                area_m2: number;
+                                conflict_count: number;
+                                created_at: string;
+                                created_by: string;
+                                id: number;
+                                layer_a: string;
+                                layer_b: string;
+                                result_layer: string;
+                                result_version: number | null;
+                                version_a: number;
+                                version_b: number;
+                            }[];
                         };
                     };
                 };
@@ -18484,9 +18969,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18498,9 +18986,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18532,45 +19040,35 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            areaM2?: number;
-                            areaMu?: number;
-                            byDistrict?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                code?: string;
-                                count?: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            conflictCount?: number;
-                            createdBy?: string;
-                            durationMs?: number;
-                            id?: number;
-                            layerA?: {
-                                code?: string;
-                                name?: string;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            byDistrict: {
+                                areaM2: number;
+                                areaMu: number;
+                                code: string;
+                                count: number;
+                                name: string;
+                            }[];
+                            conflictCount: number;
+                            createdBy: string;
+                            durationMs: number;
+                            id: number;
+                            layerA: {
+                                code: string;
+                                name: string;
+                                version: number;
                             };
-                            layerB?: {
-                                code?: string;
-                                name?: string;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
+                            layerB: {
+                                code: string;
+                                name: string;
+                                version: number;
                             };
-                            planarM2?: number;
-                            resultLayer?: string;
-                            resultVersion?: number | null;
-                            tolerance?: {
-                                areaM2?: number;
-                            } & {
-                                [key: string]: unknown;
+                            planarM2: number;
+                            resultLayer: string;
+                            resultVersion: number | null;
+                            tolerance: {
+                                areaM2: number;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -18581,9 +19079,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18595,9 +19096,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18609,9 +19113,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18623,9 +19130,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18637,23 +19147,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18692,30 +19208,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            area_m2?: number;
-                            by_district?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                code?: string;
-                                count?: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            conflict_count?: number;
-                            created_at?: string;
-                            created_by?: string;
-                            duration_ms?: number | null;
-                            id?: number;
-                            layer_a?: string;
-                            layer_b?: string;
-                            planar_m2?: number;
-                            result_layer?: string;
-                            result_version?: number | null;
-                            version_a?: number;
-                            version_b?: number;
-                        } & {
-                            [key: string]: unknown;
+                            area_m2: number;
+                            by_district: {
+                                areaM2: number;
+                                areaMu: number;
+                                code: string;
+                                count: number;
+                                name: string;
+                            }[];
+                            conflict_count: number;
+                            created_at: string;
+                            created_by: string;
+                            duration_ms: number | null;
+                            id: number;
+                            layer_a: string;
+                            layer_b: string;
+                            planar_m2: number;
+                            result_layer: string;
+                            result_version: number | null;
+                            version_a: number;
+                            version_b: number;
                         };
                     };
                 };
@@ -18726,9 +19238,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18740,9 +19255,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18754,9 +19272,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18768,9 +19289,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18808,12 +19349,10 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            code?: string;
-                            name?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            code: string;
+                            name: string;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -18823,9 +19362,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18837,9 +19379,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18887,9 +19449,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18901,9 +19466,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18941,15 +19526,13 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            createdAt?: string;
-                            createdBy?: string;
-                            name?: string;
-                            version?: number;
-                            versions?: number;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            name: string;
+                            version: number;
+                            versions: number;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -18959,9 +19542,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18973,9 +19559,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19017,25 +19623,42 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                            versions?: ({
-                                createdAt?: string;
-                                createdBy?: string;
-                                note?: string | null;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
+                            versions: {
+                                createdAt: string;
+                                createdBy: string;
+                                note: string | null;
+                                version: number;
+                            }[];
                         };
                     };
                 };
@@ -19046,9 +19669,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19060,9 +19686,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19074,9 +19703,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19088,9 +19720,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19111,7 +19763,10 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        definition: Record<string, never>;
+                        /** @description the rule set: title, tolerance, projectTypes, rules (checked whole: every problem is listed) */
+                        definition: {
+                            [key: string]: unknown;
+                        };
                         note?: string;
                     };
                 };
@@ -19124,17 +19779,36 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
                         };
                     };
                 };
@@ -19145,9 +19819,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19159,9 +19836,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19173,9 +19853,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19187,9 +19870,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19230,17 +19933,36 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
                         };
                     };
                 };
@@ -19251,9 +19973,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19265,9 +19990,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19279,9 +20007,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19293,9 +20024,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19334,12 +20085,19 @@ export type paths = {
                         coordinateTxt?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
+                        /** @description false: leave overlap geometries out (large batch checks) */
                         geometry?: boolean;
+                        /** @description 方案指标 (scheme indicators) */
                         indicators?: {
+                            /** @description 建筑密度 % */
                             density?: number;
+                            /** @description 容积率 */
                             far?: number;
+                            /** @description 绿地率 % */
                             greenRatio?: number;
+                            /** @description 场地地面高程 m (1985 国家高程基准) */
                             groundElevation?: number;
+                            /** @description 建筑高度 m */
                             height?: number;
                         };
                         makeValid?: boolean;
@@ -19347,114 +20105,130 @@ export type paths = {
                         ruleset?: string;
                         /** @description source CRS when the data does not say (e.g. 4549) */
                         srid?: number;
+                        /** @description project type code, e.g. urban-construction */
                         type: string;
                     };
                 };
             };
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -19465,9 +20239,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19479,9 +20256,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19493,9 +20273,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19507,9 +20290,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19521,9 +20307,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19535,9 +20324,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19569,109 +20378,124 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -19682,9 +20506,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19696,9 +20523,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19710,9 +20540,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19724,9 +20557,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19768,52 +20621,42 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            a?: {
-                                createdAt?: string;
-                                hash?: string;
-                                runId?: number;
-                                verdict?: string;
-                            } & {
-                                [key: string]: unknown;
+                            a: {
+                                createdAt: string;
+                                hash: string;
+                                runId: number;
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
                             };
-                            b?: {
-                                createdAt?: string;
-                                hash?: string;
-                                runId?: number;
-                                verdict?: string;
-                            } & {
-                                [key: string]: unknown;
+                            b: {
+                                createdAt: string;
+                                hash: string;
+                                runId: number;
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
                             };
-                            findings?: ({
-                                areaA?: number | null;
-                                areaB?: number | null;
-                                changed?: boolean;
-                                deltaM2?: number | null;
-                                key?: string;
-                                layer?: string;
-                                title?: string;
-                                verdictA?: string | null;
-                                verdictB?: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            layerVersions?: ({
-                                a?: number | null;
-                                b?: number | null;
-                                layer?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            ruleset?: {
-                                a?: string;
-                                b?: string;
-                                changed?: boolean;
-                            } & {
-                                [key: string]: unknown;
+                            findings: {
+                                areaA: number | null;
+                                areaB: number | null;
+                                changed: boolean;
+                                deltaM2: number | null;
+                                key: string;
+                                layer: string;
+                                title: string;
+                                verdictA: ("pass" | "warn" | "fail" | "no-data") | (never | null);
+                                verdictB: ("pass" | "warn" | "fail" | "no-data") | (never | null);
+                            }[];
+                            layerVersions: {
+                                a: number | null;
+                                b: number | null;
+                                layer: string;
+                            }[];
+                            ruleset: {
+                                a: string;
+                                b: string;
+                                changed: boolean;
                             };
-                            sameBoundary?: boolean;
-                        } & {
-                            [key: string]: unknown;
+                            sameBoundary: boolean;
                         };
                     };
                 };
@@ -19824,9 +20667,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19838,9 +20684,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19852,9 +20701,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19866,9 +20718,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19892,7 +20764,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file) */
+        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -19902,109 +20774,124 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -20015,9 +20902,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20029,9 +20919,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20043,9 +20936,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20057,9 +20953,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20071,9 +20970,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20085,9 +20987,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20099,9 +21004,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
