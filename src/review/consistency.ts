@@ -83,7 +83,7 @@ export async function runConsistency(db: Db, config: Config, codeA: string, code
       { name: 'B_FID', type: 'text', label: `${lb.name_zh}要素` },
       { name: 'MJ', type: 'number', label: '重叠面积（m²，椭球）' },
       { name: 'MJ_MU', type: 'number', label: '重叠面积（亩）' },
-      { name: 'XZQDM', type: 'text', label: '行政区代码' },
+      { name: config.districts.codeField, type: 'text', label: '行政区代码' },
     ],
   });
   let resultVersion: number | null = null;
@@ -97,7 +97,7 @@ export async function runConsistency(db: Db, config: Config, codeA: string, code
         B_FID: r.b_fid,
         MJ: Math.round(r.area_m2 * 100) / 100,
         MJ_MU: Math.round(m2ToMu(r.area_m2) * 10000) / 10000,
-        XZQDM: r.district,
+        [config.districts.codeField]: r.district,
       },
     }));
     const imp = await importFromReader(db, config, arrayReader(features, `consistency:${la.code}×${lb.code}`), {
