@@ -294,7 +294,8 @@ export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<
   if (!['通过', '有条件通过', '不通过'].includes(d.decision)) throw new Invalid('审查决定须为 通过、有条件通过 或 不通过 (decision)');
   if (current.pending.length)
     throw new Conflict(
-      `${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision (待人审): ${current.pending.join(', ')}`,
+      `尚有 ${current.pending.length} 项审查意见待人审确认或改判，之后才能作出决定 (${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision): ${current.pending.join(', ')}`,
+      { code: 'findings_pending' },
     );
   const conditions = (d.conditions ?? []).map((c) => String(c).trim()).filter(Boolean);
   if (d.decision === '有条件通过' && conditions.length === 0)
@@ -304,7 +305,8 @@ export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<
   const failing = current.findings.filter((f) => f.finalVerdict === 'fail');
   if (d.decision !== '不通过' && failing.length) {
     throw new Conflict(
-      `cannot decide ${d.decision} while ${failing.length} finding(s) stand as 不通过: ${failing.map((f) => `${f.title}（${f.key}）`).join('、')}; override them with a reason or decide 不通过`,
+      `有 ${failing.length} 项审查意见仍为不通过：${failing.map((f) => `${f.title}（${f.key}）`).join('、')}，不能作出“${d.decision}”决定；请说明理由改判，或决定不通过 (cannot decide ${d.decision} while findings stand as 不通过)`,
+      { code: 'findings_failing' },
     );
   }
   await db.transaction(async (tx) => {
