@@ -46,8 +46,8 @@ export async function ensureConsolidationRuleSet(q: Queryable): Promise<void> {
   try {
     await currentRuleSet(q, RULESET);
   } catch (e) {
-    // Review refuses with NotFound when there is no such rule set (a 404 before issue 16).
-    if (!(e instanceof NotFound) && (e as { statusCode?: number }).statusCode !== 404) throw e;
+    // Review refuses with NotFound when there is no such rule set.
+    if (!(e instanceof NotFound)) throw e;
     await saveRuleSet(q, CONSOLIDATION_RULESET, 'system', '随系统发布的土地综合整治核验规则（杭政办函〔2023〕21号）');
   }
 }

@@ -6,11 +6,13 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import * as repo from './review.repository.ts';
-import { currentRuleSet, ruleSetVersion, type RuleDef } from './ruleset.ts';
+import type { LayerStateRow } from './review.repository.ts';
+import { currentRuleSet, ruleSetVersion } from './ruleset.ts';
 import { ruleKind } from './rules/registry.ts';
-import { areaText, finding, type RuleContext } from './rules/context.ts';
-import type { Finding, ReviewResult, SchemeIndicators, Verdict } from './types.ts';
+import { areaText, finding, type RuleContext, type Subject } from './rules/context.ts';
+import type { Finding, ReviewResult, RuleDef, SchemeIndicators, Tolerance, Verdict } from './types.ts';
 import type { ProjectParcel } from './input.ts';
 
 export interface ReviewInput {
@@ -27,14 +29,6 @@ export interface ReviewInput {
   geometry?: boolean;
 }
 
-export class ReviewInputError extends Error {
-  statusCode = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReviewInputError';
-  }
-}
-
 const INDICATOR_NAMES: (keyof SchemeIndicators)[] = ['far', 'height', 'density', 'greenRatio', 'groundElevation'];
 
 export function checkIndicators(ind: Record<string, unknown> = {}): SchemeIndicators {
@@ -42,12 +36,12 @@ export function checkIndicators(ind: Record<string, unknown> = {}): SchemeIndica
   for (const [k, v] of Object.entries(ind)) {
     if (v === undefined || v === null) continue;
     if (!INDICATOR_NAMES.includes(k as keyof SchemeIndicators))
-      throw new ReviewInputError(`unknown scheme indicator "${k}" (known: ${INDICATOR_NAMES.join(', ')})`);
+      throw new Invalid(`未知方案指标 "${k}" (unknown scheme indicator; known: ${INDICATOR_NAMES.join(', ')})`);
     const n = typeof v === 'number' ? v : Number(v);
     if (!Number.isFinite(n) || (k !== 'groundElevation' && n < 0))
-      throw new ReviewInputError(`scheme indicator ${k} must be a non-negative number, got ${JSON.stringify(v)}`);
+      throw new Invalid(`方案指标 ${k} 须为非负数 (scheme indicator ${k} must be a non-negative number, got ${JSON.stringify(v)})`);
     if ((k === 'density' || k === 'greenRatio') && n > 100)
-      throw new ReviewInputError(`scheme indicator ${k} is a percentage (0–100), got ${n}`);
+      throw new Invalid(`方案指标 ${k} 为百分比 0–100 (scheme indicator ${k} is a percentage, got ${n})`);
     out[k as keyof SchemeIndicators] = n;
   }
   return out;
@@ -60,68 +54,171 @@ export function overallVerdict(findings: { verdict: Verdict }[]): 'pass' | 'warn
   return worst === 2 ? 'fail' : worst === 1 ? 'warn' : 'pass';
 }
 
+/** Everything the rule evaluator needs: the rules, the subject(s) and what the rules read. */
+export interface EvaluationInput {
+  /** The rules to evaluate, in order (already chosen for the project type). */
+  rules: RuleDef[];
+  /** The project boundary the rules read. */
+  subject: Subject;
+  /** Another subject for some rules (land consolidation: the 整治区 for coverage rules). */
+  subjectFor?: (rule: RuleDef) => Subject;
+  project: RuleContext['project'];
+  tolerance: Tolerance;
+  /** Declared figures for rule kinds that read them (consolidation-ratio). */
+  facts?: Record<string, number | boolean | null | undefined>;
+}
+
+export interface Evaluation {
+  /** One finding per rule, in rule order. */
+  findings: Finding[];
+  /** The state of every layer a rule named (by code), as read for the main subject. */
+  layers: Map<string, LayerStateRow>;
+}
+
+const layersOf = (rules: RuleDef[]) => {
+  const codes = new Set<string>();
+  for (const r of rules) {
+    codes.add(r.layer);
+    if (typeof r.runwayLayer === 'string') codes.add(r.runwayLayer);
+  }
+  return [...codes];
+};
+
+const hasData = (l: LayerStateRow | undefined): l is LayerStateRow =>
+  !!l && l.version !== null && l.feature_count > 0 && l.coverage !== 'none';
+
+/**
+ * The rule evaluator of the review (decision 0007: one rule loop): each rule of `rules` over its
+ * subject, through the registry of rule kinds. Each layer's overlap with a subject is computed
+ * once for all rules that read it. A rule whose layer has no data here gives no-data (无数据 ≠ 无冲突),
+ * never a pass; a rule kind that reads only figures (needsLayerData false) runs without its
+ * layer's data; a layer whose declared coverage holds only part of the subject turns a pass into
+ * a warning naming the uncovered area. Rules run concurrently; findings keep the rule order.
+ */
+export async function evaluateRules(q: Queryable, input: EvaluationInput): Promise<Evaluation> {
+  const subjectOf = (r: RuleDef) => input.subjectFor?.(r) ?? input.subject;
+  const groups = new Map<string, { subject: Subject; rules: RuleDef[] }>();
+  for (const r of input.rules) {
+    const s = subjectOf(r);
+    (groups.get(s.ewkb) ?? groups.set(s.ewkb, { subject: s, rules: [] }).get(s.ewkb)!).rules.push(r);
+  }
+  const prepared = new Map<string, { states: Map<string, LayerStateRow>; byLayer: Map<number, repo.OverlapRow[]> }>();
+  for (const [key, g] of groups) {
+    const states = new Map((await repo.layerStates(q, layersOf(g.rules), g.subject.ewkb)).map((l) => [l.code, l]));
+    const overlapLayers = [
+      ...new Set(g.rules.filter((r) => ruleKind(r.kind)?.usesOverlap && hasData(states.get(r.layer))).map((r) => r.layer)),
+    ].map((c) => ({ id: states.get(c)!.id, version: states.get(c)!.version! }));
+    const byLayer = new Map<number, repo.OverlapRow[]>();
+    for (const r of await repo.overlaps(q, g.subject.ewkb, overlapLayers, g.subject.planarSrid))
+      (byLayer.get(r.layer_id) ?? byLayer.set(r.layer_id, []).get(r.layer_id)!).push(r);
+    prepared.set(key, { states, byLayer });
+  }
+  const findings = await Promise.all(
+    input.rules.map(async (rule) => {
+      const subject = subjectOf(rule);
+      const { states, byLayer } = prepared.get(subject.ewkb)!;
+      const layer = states.get(rule.layer);
+      const base = { q, subject, project: input.project, tolerance: input.tolerance, layers: states, facts: input.facts };
+      const kind = ruleKind(rule.kind);
+      if (!kind) return noData(base, rule, layer, `规则类型 ${rule.kind} 未注册 (unknown rule kind)`);
+      const needsData = kind.needsLayerData !== false;
+      if (needsData && !hasData(layer)) return noData(base, rule, layer);
+      const l = layer ?? stubLayer(rule);
+      const ctx: RuleContext = { ...base, layer: { ...l, version: l.version ?? 0 }, overlap: byLayer.get(l.id) ?? [] };
+      const f = await kind.evaluate(ctx, rule);
+      if (needsData && l.coverage === 'partial') {
+        f.details.noDataAreaM2 = l.outside_coverage_m2;
+        f.message += `；项目有 ${areaText(l.outside_coverage_m2)} 位于该图层数据范围之外，该部分无数据`;
+        if (f.verdict === 'pass') f.verdict = 'warn';
+      }
+      return f;
+    }),
+  );
+  const main =
+    prepared.get(input.subject.ewkb)?.states ??
+    new Map((await repo.layerStates(q, layersOf(input.rules), input.subject.ewkb)).map((l) => [l.code, l]));
+  return { findings, layers: main };
+}
+
+const stubLayer = (rule: RuleDef): LayerStateRow => ({
+  id: -1,
+  code: rule.layer,
+  name_zh: rule.layer,
+  legal_basis: null,
+  version: null,
+  feature_count: 0,
+  coverage: 'none',
+  outside_coverage_m2: 0,
+});
+
+function noData(ctx: Omit<RuleContext, 'layer' | 'overlap'>, rule: RuleDef, layer: LayerStateRow | undefined, reason?: string): Finding {
+  const l = layer ?? stubLayer(rule);
+  const why =
+    reason ??
+    (!layer
+      ? `目录中没有图层 ${rule.layer}`
+      : l.version === null || l.feature_count === 0
+        ? `${l.name_zh}图层暂无数据`
+        : `项目位于${l.name_zh}数据范围之外`);
+  return finding({ ...ctx, layer: { ...l, version: l.version ?? 0 }, overlap: [] }, rule, {
+    verdict: 'no-data',
+    message: `${why}，无法判断是否冲突（无数据 ≠ 无冲突），须人工核查`,
+    details: {
+      reason: reason
+        ? 'unknown-kind'
+        : !layer
+          ? 'unknown-layer'
+          : l.version === null || l.feature_count === 0
+            ? 'empty-layer'
+            : 'outside-coverage',
+    },
+  });
+}
+
+/** The machine review of one project: evaluated, frozen as a run (with the audit entry) and returned. */
 export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResult> {
   const t0 = performance.now();
-  if (input.parcels.length === 0) throw new ReviewInputError('no project boundary given (没有项目红线)');
+  if (input.parcels.length === 0) throw new Invalid('没有项目红线 (no project boundary given)', { code: 'boundary_missing' });
   const rs = input.rulesetVersion
     ? await ruleSetVersion(db, input.ruleset ?? 'default', input.rulesetVersion)
     : await currentRuleSet(db, input.ruleset ?? 'default');
   const def = rs.definition;
   const type = def.projectTypes.find((t) => t.code === input.type);
   if (!type)
-    throw new ReviewInputError(
-      `unknown project type "${input.type}"; known: ${def.projectTypes.map((t) => `${t.code}（${t.name}）`).join(', ')}`,
+    throw new Invalid(
+      `未知项目类型 (unknown project type "${input.type}"); known: ${def.projectTypes.map((t) => `${t.code}（${t.name}）`).join(', ')}`,
+      { code: 'unknown_project_type' },
     );
   const indicators = checkIndicators(input.indicators as Record<string, unknown>);
   const user = input.user ?? 'anonymous';
 
   const s = await repo.prepareSubject(db, input.parcels);
   if (s.invalid_reason)
-    throw new ReviewInputError(`the project boundary is not a valid polygon after merging its parcels: ${s.invalid_reason}`);
-  if (!(s.area_m2 > 0)) throw new ReviewInputError('the project boundary has no area');
+    throw new Invalid(
+      `合并后的项目红线不是有效面 (the project boundary is not a valid polygon after merging its parcels): ${s.invalid_reason}`,
+      {
+        code: 'invalid_geometry',
+      },
+    );
+  if (!(s.area_m2 > 0)) throw new Invalid('项目红线面积为 0 (the project boundary has no area)', { code: 'invalid_geometry' });
   const subject = { ewkb: s.ewkb, areaM2: s.area_m2, planarM2: s.planar_m2, planarSrid: s.planar_srid };
 
   const rules = def.rules.filter((r) => !r.appliesTo || r.appliesTo.includes(input.type));
-  const codes = new Set<string>();
-  for (const r of rules) {
-    codes.add(r.layer);
-    if (typeof r.runwayLayer === 'string') codes.add(r.runwayLayer);
-  }
-  const states = new Map((await repo.layerStates(db, [...codes], subject.ewkb)).map((l) => [l.code, l]));
-  const hasData = (code: string) => {
-    const l = states.get(code);
-    return !!l && l.version !== null && l.feature_count > 0 && l.coverage !== 'none';
-  };
-  const overlapLayers = [...new Set(rules.filter((r) => ruleKind(r.kind)?.usesOverlap && hasData(r.layer)).map((r) => r.layer))].map(
-    (c) => ({ id: states.get(c)!.id, version: states.get(c)!.version! }),
-  );
-  const overlapRows = await repo.overlaps(db, subject.ewkb, overlapLayers, subject.planarSrid);
-  const byLayer = new Map<number, repo.OverlapRow[]>();
-  for (const r of overlapRows) (byLayer.get(r.layer_id) ?? byLayer.set(r.layer_id, []).get(r.layer_id)!).push(r);
-
-  const project = { type: input.type, typeName: type.name, indicators };
-  // Rules are independent: on a server pool their statements (setbacks, outside parts, runway
-  // referral) run concurrently; PGlite serialises them. Findings keep the rule-set order.
-  const findings: Finding[] = await Promise.all(
-    rules.map(async (rule) => {
-      const layer = states.get(rule.layer);
-      const ctxBase = { q: db as Queryable, subject, project, tolerance: def.tolerance, layers: states };
-      if (!layer || !hasData(rule.layer)) return noData(ctxBase, rule, layer);
-      const ctx: RuleContext = { ...ctxBase, layer: { ...layer, version: layer.version! }, overlap: byLayer.get(layer.id) ?? [] };
-      const f = await ruleKind(rule.kind)!.evaluate(ctx, rule);
-      if (layer.coverage === 'partial') {
-        f.details.noDataAreaM2 = layer.outside_coverage_m2;
-        f.message += `；项目有 ${areaText(layer.outside_coverage_m2)} 位于该图层数据范围之外，该部分无数据`;
-        if (f.verdict === 'pass') f.verdict = 'warn';
-      }
-      return f;
-    }),
-  );
+  const { findings, layers } = await evaluateRules(db, {
+    rules,
+    subject,
+    project: { type: input.type, typeName: type.name, indicators },
+    tolerance: def.tolerance,
+  });
   if (input.geometry === false) for (const f of findings) f.geometry = null;
 
   const versions = {
     ruleset: { name: rs.name, version: rs.version },
-    layers: Object.fromEntries([...codes].sort().map((c) => [c, states.get(c)?.version ?? null])),
+    layers: Object.fromEntries(
+      layersOf(rules)
+        .sort()
+        .map((c) => [c, layers.get(c)?.version ?? null]),
+    ),
   };
   const verdict = overallVerdict(findings);
   const hash = createHash('sha256').update(Buffer.from(s.ewkb, 'hex')).digest('hex');
@@ -149,30 +246,23 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
   };
   const durationMs = performance.now() - t0;
   return await db.transaction(async (tx) => {
-    const r = await tx.query<{ id: number; created_at: string }>(
-      `INSERT INTO review_run (case_id, project_name, project_type, indicators, geom, geom_hash, area_m2, planar_m2, ruleset_name, ruleset_version,
-                               layer_versions, verdict, result, duration_ms, created_by)
-       VALUES ($1, $2, $3, $4, ST_GeomFromEWKB(decode($5, 'hex')), $6, $7, $8, $9, $10, $11, $12, '{}', $13, $14)
-       RETURNING id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`,
-      [
-        result.caseId,
-        result.project.name,
-        input.type,
-        JSON.stringify(indicators),
-        s.ewkb,
-        hash,
-        s.area_m2,
-        s.planar_m2,
-        rs.name,
-        rs.version,
-        JSON.stringify(versions.layers),
-        verdict,
-        durationMs,
-        user,
-      ],
-    );
-    const full: ReviewResult = { runId: r.rows[0].id, ...result, createdAt: r.rows[0].created_at, durationMs };
-    await tx.query(`UPDATE review_run SET result = $2 WHERE id = $1`, [full.runId, JSON.stringify(full)]);
+    const r = await repo.insertRun(tx, {
+      caseId: result.caseId,
+      projectName: result.project.name,
+      projectType: input.type,
+      indicators: indicators as Record<string, number>,
+      ewkb: s.ewkb,
+      hash,
+      areaM2: s.area_m2,
+      planarM2: s.planar_m2,
+      ruleset: versions.ruleset,
+      layerVersions: versions.layers,
+      verdict,
+      durationMs,
+      createdBy: user,
+    });
+    const full: ReviewResult = { runId: r.id, ...result, createdAt: r.created_at, durationMs };
+    await repo.setRunResult(tx, full.runId, full);
     await appendAudit(tx, {
       actor: user,
       action: 'review.run',
@@ -192,38 +282,15 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
   });
 }
 
-function noData(ctx: Omit<RuleContext, 'layer' | 'overlap'>, rule: RuleDef, layer: repo.LayerStateRow | undefined): Finding {
-  const l = layer ?? {
-    id: -1,
-    code: rule.layer,
-    name_zh: rule.layer,
-    legal_basis: null,
-    version: null,
-    feature_count: 0,
-    coverage: 'none' as const,
-    outside_coverage_m2: 0,
-  };
-  const why = !layer
-    ? `目录中没有图层 ${rule.layer}`
-    : l.version === null || l.feature_count === 0
-      ? `${l.name_zh}图层暂无数据`
-      : `项目位于${l.name_zh}数据范围之外`;
-  return finding({ ...ctx, layer: { ...l, version: l.version ?? 0 }, overlap: [] } as RuleContext, rule, {
-    verdict: 'no-data',
-    message: `${why}，无法判断是否冲突（无数据 ≠ 无冲突），须人工核查`,
-    details: { reason: !layer ? 'unknown-layer' : l.version === null || l.feature_count === 0 ? 'empty-layer' : 'outside-coverage' },
-  });
-}
-
 export async function getRun(db: Queryable, id: number): Promise<ReviewResult> {
-  const r = await db.query<{ result: ReviewResult }>(`SELECT result FROM review_run WHERE id = $1`, [id]);
-  if (r.rowCount === 0) throw Object.assign(new Error(`review run ${id} does not exist (审查记录不存在)`), { statusCode: 404 });
-  return r.rows[0].result;
+  const r = await repo.runResult<ReviewResult>(db, id);
+  if (!r) throw new NotFound(`审查记录 ${id} 不存在 (review run ${id} does not exist)`);
+  return r;
 }
 
 export interface RunComparison {
-  a: { runId: number; createdAt: string; verdict: string; hash: string };
-  b: { runId: number; createdAt: string; verdict: string; hash: string };
+  a: { runId: number; createdAt: string; verdict: ReviewResult['verdict']; hash: string };
+  b: { runId: number; createdAt: string; verdict: ReviewResult['verdict']; hash: string };
   sameBoundary: boolean;
   ruleset: { a: string; b: string; changed: boolean };
   layerVersions: { layer: string; a: number | null; b: number | null }[];

@@ -2,6 +2,7 @@
 // ST_Subdivide pieces) and cut the project boundary the same way, so the cost follows the area the
 // project touches rather than the vertex count of a control line (issue 3, decision 0003).
 import type { Queryable } from '../db/index.ts';
+import { aliveAt, aliveIn } from '../store/fragments.repository.ts';
 import { SUBDIVIDE_MAX_VERTICES } from '../store/store.repository.ts';
 
 /** Project pieces are cut like the stored pieces (≤ 256 vertices) before the overlay; 64 and 128 measured slower in bench:review. */
@@ -102,14 +103,7 @@ export async function overlaps(
   // feature_piece view it chose a plan ~30× slower on the large demo city.)
   const ids = layers.map((l) => Number(l.id)).join(', ');
   const alive = (t: string) =>
-    '(' +
-    layers
-      .map(
-        (l) =>
-          `(${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`,
-      )
-      .join(' OR ') +
-    ')';
+    '(' + layers.map((l) => `(${t}.layer_id = ${Number(l.id)} AND ${aliveAt(t, String(Number(l.version)))})`).join(' OR ') + ')';
   return (
     await q.query<OverlapRow>(
       `WITH s AS MATERIALIZED (SELECT ST_Subdivide(ST_GeomFromEWKB(decode($1, 'hex')), ${SUBJECT_PIECE_VERTICES}) AS g),
@@ -141,7 +135,7 @@ export async function outsidePart(q: Queryable, subject: string, layerId: number
           inside AS (
             SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(p.geom, s.g), 3))) AS g
               FROM feature_piece p JOIN s ON p.geom && s.g
-             WHERE p.layer_id = $2 AND p.v_from <= $3 AND (p.v_to IS NULL OR p.v_to > $3) AND ST_Intersects(p.geom, s.g))
+             WHERE ${aliveIn('p', '$2', '$3')} AND ST_Intersects(p.geom, s.g))
      SELECT ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(CASE WHEN inside.g IS NULL THEN s.g ELSE ST_Difference(s.g, inside.g) END, 3)), 7) AS geojson
        FROM s, inside`,
     [subject, layerId, version],
@@ -188,7 +182,7 @@ export async function setbackHits(
       `WITH s AS (SELECT ST_GeomFromEWKB(decode($1, 'hex')) AS g),
             cand AS (
               SELECT DISTINCT p.feature_id FROM feature_piece p, s
-               WHERE p.layer_id = $2 AND p.v_from <= $3 AND (p.v_to IS NULL OR p.v_to > $3)
+               WHERE ${aliveIn('p', '$2', '$3')}
                  AND p.geom && ST_Expand(s.g, $7::float8 / 90000)),
             f AS (
               SELECT f.fid, f.props, f.geom,
@@ -227,7 +221,7 @@ export async function runwayReferral(
     await q.query<{ fid: string; props: Record<string, unknown>; distance_m: number; in_zone: boolean }>(
       `WITH s AS (SELECT ST_Transform(ST_GeomFromEWKB(decode($1, 'hex')), $4::int) AS g),
             r AS (SELECT f.fid, f.props, ST_Transform(ST_LineMerge(f.geom), $4::int) AS g FROM feature f
-                   WHERE f.layer_id = $2 AND f.v_from <= $3 AND (f.v_to IS NULL OR f.v_to > $3)),
+                   WHERE ${aliveIn('f', '$2', '$3')}),
             e AS (SELECT fid, props, g, ST_StartPoint(g) AS a, ST_EndPoint(g) AS b, ST_Azimuth(ST_StartPoint(g), ST_EndPoint(g)) AS az FROM r
                    WHERE GeometryType(g) = 'LINESTRING')
        SELECT e.fid, e.props, ST_Distance(e.g, s.g) AS distance_m,
@@ -238,4 +232,66 @@ export async function runwayReferral(
       { prepare: true },
     )
   ).rows;
+}
+
+// The frozen runs (review_run) -------------------------------------------------------------
+
+export interface NewRun {
+  caseId: number | null;
+  projectName: string;
+  projectType: string;
+  indicators: Record<string, number>;
+  /** The boundary, hex EWKB (EPSG:4490). */
+  ewkb: string;
+  hash: string;
+  areaM2: number;
+  planarM2: number;
+  ruleset: { name: string; version: number };
+  layerVersions: Record<string, number | null>;
+  verdict: string;
+  durationMs: number;
+  createdBy: string;
+}
+
+/** Stores a run (its full result follows with setRunResult, once the id is known). */
+export async function insertRun(q: Queryable, r: NewRun): Promise<{ id: number; created_at: string }> {
+  return (
+    await q.query<{ id: number; created_at: string }>(
+      `INSERT INTO review_run (case_id, project_name, project_type, indicators, geom, geom_hash, area_m2, planar_m2, ruleset_name, ruleset_version,
+                               layer_versions, verdict, result, duration_ms, created_by)
+       VALUES ($1, $2, $3, $4, ST_GeomFromEWKB(decode($5, 'hex')), $6, $7, $8, $9, $10, $11, $12, '{}', $13, $14)
+       RETURNING id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`,
+      [
+        r.caseId,
+        r.projectName,
+        r.projectType,
+        JSON.stringify(r.indicators),
+        r.ewkb,
+        r.hash,
+        r.areaM2,
+        r.planarM2,
+        r.ruleset.name,
+        r.ruleset.version,
+        JSON.stringify(r.layerVersions),
+        r.verdict,
+        r.durationMs,
+        r.createdBy,
+      ],
+    )
+  ).rows[0];
+}
+
+export async function setRunResult(q: Queryable, id: number, result: unknown): Promise<void> {
+  await q.query(`UPDATE review_run SET result = $2 WHERE id = $1`, [id, JSON.stringify(result)]);
+}
+
+/** The stored result of a run (JSON as frozen), or undefined. */
+export async function runResult<T>(q: Queryable, id: number): Promise<T | undefined> {
+  return (await q.query<{ result: T }>(`SELECT result FROM review_run WHERE id = $1`, [id])).rows[0]?.result;
+}
+
+/** The frozen boundary of a run, hex EWKB. */
+export async function runBoundary(q: Queryable, id: number): Promise<string | undefined> {
+  return (await q.query<{ ewkb: string }>(`SELECT encode(ST_AsEWKB(geom), 'hex') AS ewkb FROM review_run WHERE id = $1`, [id])).rows[0]
+    ?.ewkb;
 }

@@ -3,58 +3,12 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import * as repo from './ruleset.repository.ts';
 import { ruleKind, ruleKindNames } from './rules/registry.ts';
 
-export interface RuleDef {
-  id: string;
-  kind: string;
-  layer: string;
-  title: string;
-  /** Verdict when the rule is broken (fail or warn). */
-  verdict: 'fail' | 'warn';
-  /** Project types the rule applies to; absent = every type. */
-  appliesTo?: string[];
-  legalBasis?: string;
-  controls?: string;
-  message?: string;
-  [param: string]: unknown;
-}
-
-export interface Tolerance {
-  /** Overlaps below this area (m², ellipsoidal) are digitising slivers. */
-  areaM2: number;
-  /** … or below this share of the project area (%). */
-  percent: number;
-  basis?: string;
-}
-
-export interface RuleSetDef {
-  name: string;
-  title?: string;
-  tolerance: Tolerance;
-  projectTypes: { code: string; name: string }[];
-  rules: RuleDef[];
-}
-
-export interface RuleSetVersion {
-  name: string;
-  version: number;
-  definition: RuleSetDef;
-  createdAt: string;
-  createdBy: string;
-  note: string | null;
-}
-
-export class RuleSetError extends Error {
-  statusCode = 400;
-  constructor(
-    message: string,
-    readonly problems: string[] = [],
-  ) {
-    super(message);
-    this.name = 'RuleSetError';
-  }
-}
+export type { RuleDef, Tolerance, RuleSetDef, RuleSetVersion } from './types.ts';
+import type { RuleSetDef, RuleSetVersion } from './types.ts';
 
 export const DEFAULT_RULESET: RuleSetDef = JSON.parse(readFileSync(new URL('./rules/default-ruleset.json', import.meta.url), 'utf8'));
 
@@ -89,16 +43,7 @@ export function validateRuleSet(def: unknown): string[] {
   return problems;
 }
 
-interface RuleSetRow {
-  name: string;
-  version: number;
-  definition: RuleSetDef;
-  created_at: string;
-  created_by: string;
-  note: string | null;
-}
-
-const toVersion = (r: RuleSetRow): RuleSetVersion => ({
+const toVersion = (r: repo.RuleSetRow): RuleSetVersion => ({
   name: r.name,
   version: r.version,
   definition: r.definition,
@@ -109,43 +54,26 @@ const toVersion = (r: RuleSetRow): RuleSetVersion => ({
 
 /** Installs the shipped default rule set as version 1 when there is none yet. */
 export async function ensureDefaultRuleSet(q: Queryable): Promise<void> {
-  const r = await q.query(`SELECT 1 FROM review_ruleset WHERE name = $1 LIMIT 1`, [DEFAULT_RULESET.name]);
-  if (r.rowCount > 0) return;
-  await q.query(
-    `INSERT INTO review_ruleset (name, version, definition, created_by, note) VALUES ($1, 1, $2, 'system', $3)
-                 ON CONFLICT DO NOTHING`,
-    [DEFAULT_RULESET.name, JSON.stringify(DEFAULT_RULESET), '随系统发布的默认规则（domain.md §4）'],
-  );
+  if (await repo.exists(q, DEFAULT_RULESET.name)) return;
+  await repo.insertFirst(q, DEFAULT_RULESET, 'system', '随系统发布的默认规则（domain.md §4）');
 }
 
 export async function currentRuleSet(q: Queryable, name = 'default'): Promise<RuleSetVersion> {
   if (name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
-  const r = await q.query<RuleSetRow>(
-    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`,
-    [name],
-  );
-  if (r.rowCount === 0) throw Object.assign(new RuleSetError(`rule set "${name}" does not exist (规则集不存在)`), { statusCode: 404 });
-  return toVersion(r.rows[0]);
+  const r = await repo.latest(q, name);
+  if (!r) throw new NotFound(`规则集 "${name}" 不存在 (rule set "${name}" does not exist)`);
+  return toVersion(r);
 }
 
 export async function ruleSetVersion(q: Queryable, name: string, version: number): Promise<RuleSetVersion> {
-  const r = await q.query<RuleSetRow>(
-    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 AND version = $2`,
-    [name, version],
-  );
-  if (r.rowCount === 0) throw Object.assign(new RuleSetError(`rule set "${name}" has no version ${version}`), { statusCode: 404 });
-  return toVersion(r.rows[0]);
+  const r = await repo.version(q, name, version);
+  if (!r) throw new NotFound(`规则集 "${name}" 没有第 ${version} 版 (rule set "${name}" has no version ${version})`);
+  return toVersion(r);
 }
 
-export async function listRuleSets(
-  q: Queryable,
-): Promise<{ name: string; version: number; versions: number; createdAt: string; createdBy: string }[]> {
+export async function listRuleSets(q: Queryable) {
   await ensureDefaultRuleSet(q);
-  const r = await q.query<{ name: string; version: number; versions: number; created_at: string; created_by: string }>(
-    `SELECT DISTINCT ON (name) name, version, count(*) OVER (PARTITION BY name)::int AS versions, created_at::text, created_by
-       FROM review_ruleset ORDER BY name, version DESC`,
-  );
-  return r.rows.map((x) => ({
+  return (await repo.listLatest(q)).map((x) => ({
     name: x.name,
     version: x.version,
     versions: x.versions,
@@ -155,11 +83,7 @@ export async function listRuleSets(
 }
 
 export async function listRuleSetVersions(q: Queryable, name: string) {
-  const r = await q.query<Omit<RuleSetRow, 'definition'>>(
-    `SELECT name, version, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version`,
-    [name],
-  );
-  return r.rows.map((x) => ({
+  return (await repo.listVersions(q, name)).map((x) => ({
     version: x.version,
     createdAt: new Date(x.created_at).toISOString(),
     createdBy: x.created_by,
@@ -167,33 +91,38 @@ export async function listRuleSetVersions(q: Queryable, name: string) {
   }));
 }
 
+/** The members a rule set has (rules keep their free params); anything else sent along is dropped. */
+function normalised(d: RuleSetDef): RuleSetDef {
+  const t = d.tolerance;
+  return {
+    name: d.name,
+    ...(typeof d.title === 'string' ? { title: d.title } : {}),
+    tolerance: { areaM2: t.areaM2, percent: t.percent, ...(typeof t.basis === 'string' ? { basis: t.basis } : {}) },
+    projectTypes: d.projectTypes.map((p) => ({ code: String(p.code), name: String(p.name) })),
+    rules: d.rules,
+  };
+}
+
 /** Saves a new version of a rule set (validated), with an audit entry; returns it. */
 export async function saveRuleSet(q: Queryable, def: unknown, user: string, note?: string): Promise<RuleSetVersion> {
   const problems = validateRuleSet(def);
   if (problems.length)
-    throw new RuleSetError(
-      `rule set rejected (规则集校验未通过): ${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`,
+    throw new Invalid(`规则集校验未通过 (rule set rejected): ${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`, {
+      code: 'ruleset_invalid',
       problems,
-    );
-  const d = def as RuleSetDef;
+    });
+  const d = normalised(def as RuleSetDef);
   if (d.name === DEFAULT_RULESET.name) await ensureDefaultRuleSet(q);
-  const prev = await q.query<RuleSetRow>(
-    `SELECT name, version, definition, created_at::text, created_by, note FROM review_ruleset WHERE name = $1 ORDER BY version DESC LIMIT 1`,
-    [d.name],
-  );
-  const version = (prev.rows[0]?.version ?? 0) + 1;
-  const r = await q.query<RuleSetRow>(
-    `INSERT INTO review_ruleset (name, version, definition, created_by, note) VALUES ($1, $2, $3, $4, $5)
-     RETURNING name, version, definition, created_at::text, created_by, note`,
-    [d.name, version, JSON.stringify(d), user, note ?? null],
-  );
+  const prev = await repo.latest(q, d.name);
+  const version = (prev?.version ?? 0) + 1;
+  const r = await repo.insert(q, d, version, user, note ?? null);
   await appendAudit(q, {
     actor: user,
     action: 'ruleset.save',
     entity: 'ruleset',
     entityId: `${d.name}`,
-    before: prev.rows[0] ? { version: prev.rows[0].version, definition: prev.rows[0].definition } : null,
+    before: prev ? { version: prev.version, definition: prev.definition } : null,
     after: { version, definition: d, note: note ?? null },
   });
-  return toVersion(r.rows[0]);
+  return toVersion(r);
 }

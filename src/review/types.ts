@@ -122,3 +122,46 @@ export interface OpinionInput {
   trail: TrailEntry[];
   generatedAt: string;
 }
+
+// Rule sets (src/review/ruleset.ts): data, versioned; here so that rule kinds (rules/) can name
+// them without importing the rule-set module (which imports the registry of kinds).
+
+export interface RuleDef {
+  id: string;
+  kind: string;
+  layer: string;
+  title: string;
+  /** Verdict when the rule is broken (fail or warn). */
+  verdict: 'fail' | 'warn';
+  /** Project types the rule applies to; absent = every type. */
+  appliesTo?: string[];
+  legalBasis?: string;
+  controls?: string;
+  message?: string;
+  [param: string]: unknown;
+}
+
+export interface Tolerance {
+  /** Overlaps below this area (m², ellipsoidal) are digitising slivers. */
+  areaM2: number;
+  /** … or below this share of the project area (%). */
+  percent: number;
+  basis?: string;
+}
+
+export interface RuleSetDef {
+  name: string;
+  title?: string;
+  tolerance: Tolerance;
+  projectTypes: { code: string; name: string }[];
+  rules: RuleDef[];
+}
+
+export interface RuleSetVersion {
+  name: string;
+  version: number;
+  definition: RuleSetDef;
+  createdAt: string;
+  createdBy: string;
+  note: string | null;
+}

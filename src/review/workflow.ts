@@ -6,8 +6,13 @@ import { appendAudit, auditFor } from '../audit/audit.ts';
 import { runReview, getRun, checkIndicators, type ReviewInput } from './engine.ts';
 import type { Decision, FindingAction, FindingReview, OpinionInput, ReviewResult, TrailEntry, Verdict } from './types.ts';
 import type { ProjectParcel } from './input.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { assertAllowed, table } from '../workflow/machine.ts';
+import { runBoundary } from './review.repository.ts';
+import * as repo from './workflow.repository.ts';
+import type { CaseStatus } from './workflow.repository.ts';
 
-export type CaseStatus = 'machine-reviewed' | 'in-review' | 'decided' | 'signed';
+export type { CaseStatus };
 export const STATUS_ZH: Record<CaseStatus, string> = {
   'machine-reviewed': '机审完成',
   'in-review': '人审中',
@@ -15,32 +20,18 @@ export const STATUS_ZH: Record<CaseStatus, string> = {
   signed: '已签发',
 };
 
-export class WorkflowError extends Error {
-  constructor(
-    message: string,
-    readonly statusCode = 409,
-  ) {
-    super(message);
-    this.name = 'WorkflowError';
-  }
-}
-
-interface CaseRow {
-  id: number;
-  title: string;
-  applicant: string | null;
-  project_type: string;
-  indicators: Record<string, number>;
-  status: CaseStatus;
-  run_id: number;
-  decision: Decision | null;
-  conditions: string[];
-  opinion: string | null;
-  signed_by: string | null;
-  signed_at: string | null;
-  created_by: string;
-  created_at: string;
-}
+/** The steps of a case (the workflow kernel refuses any other with illegal_transition). */
+export const CASE_WORKFLOW = table({
+  what: '报审案卷',
+  states: STATUS_ZH,
+  transitions: {
+    review: { from: ['machine-reviewed', 'in-review'], to: 'in-review', label: '人审意见' },
+    decide: { from: ['machine-reviewed', 'in-review', 'decided'], to: 'decided', label: '作出审查决定' },
+    withdraw: { from: ['decided'], to: 'in-review', label: '撤回决定' },
+    sign: { from: ['decided'], to: 'signed', label: '签发' },
+    rerun: { from: ['machine-reviewed', 'in-review', 'decided'], to: 'machine-reviewed', label: '重新机审' },
+  },
+});
 
 export interface ReviewCase {
   id: number;
@@ -67,31 +58,14 @@ export interface ReviewCase {
 
 const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
 
-async function caseRow(q: Queryable, id: number, lock = false): Promise<CaseRow> {
-  const r = await q.query<CaseRow>(
-    `SELECT id, title, applicant, project_type, indicators, status, run_id, decision, conditions, opinion, signed_by, signed_at::text, created_by, created_at::text
-       FROM review_case WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [id],
-  );
-  if (r.rows.length === 0) throw new WorkflowError(`review case ${id} does not exist (审查案卷不存在)`, 404);
-  return r.rows[0];
+async function caseRow(q: Queryable, id: number, lock = false): Promise<repo.CaseRow> {
+  const c = await repo.caseRow(q, id, lock);
+  if (!c) throw new NotFound(`审查案卷 ${id} 不存在 (review case ${id} does not exist)`);
+  return c;
 }
 
 async function latestReviews(q: Queryable, runId: number): Promise<FindingReview[]> {
-  const r = await q.query<{
-    finding_key: string;
-    action: FindingAction;
-    verdict_before: Verdict;
-    verdict_after: Verdict;
-    reason: string | null;
-    created_by: string;
-    created_at: string;
-  }>(
-    `SELECT DISTINCT ON (finding_key) finding_key, action, verdict_before, verdict_after, reason, created_by, created_at::text
-       FROM review_finding_review WHERE run_id = $1 ORDER BY finding_key, id DESC`,
-    [runId],
-  );
-  return r.rows.map((x) => ({
+  return (await repo.latestReviews(q, runId)).map((x) => ({
     findingKey: x.finding_key,
     action: x.action,
     verdictBefore: x.verdict_before,
@@ -142,24 +116,14 @@ export async function listCases(
   o: { status?: string; limit?: number; offset?: number; createdBy?: string; q?: string } = {},
 ) {
   const text = o.q?.trim() ? `%${o.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
-  const r = await q.query<{
-    id: number;
-    title: string;
-    applicant: string | null;
-    project_type: string;
-    status: CaseStatus;
-    decision: string | null;
-    verdict: string;
-    created_by: string;
-    created_at: string;
-  }>(
-    `SELECT c.id, c.title, c.applicant, c.project_type, c.status, c.decision, r.verdict, c.created_by, c.created_at::text
-       FROM review_case c JOIN review_run r ON r.id = c.run_id
-      WHERE ($1::text IS NULL OR c.status = $1) AND ($4::text IS NULL OR c.created_by = $4)
-        AND ($5::text IS NULL OR c.title ILIKE $5 OR c.applicant ILIKE $5) ORDER BY c.id DESC LIMIT $2 OFFSET $3`,
-    [o.status ?? null, Math.min(o.limit ?? 50, 500), o.offset ?? 0, o.createdBy ?? null, text],
-  );
-  return r.rows.map((x) => ({
+  const rows = await repo.listCases(q, {
+    status: o.status ?? null,
+    limit: Math.min(o.limit ?? 50, 500),
+    offset: o.offset ?? 0,
+    createdBy: o.createdBy ?? null,
+    text,
+  });
+  return rows.map((x) => ({
     id: x.id,
     title: x.title,
     applicant: x.applicant,
@@ -185,21 +149,24 @@ export interface SubmitInput {
 
 /** A submission: the case is created and machine-reviewed at once (one click, 一键智审). */
 export async function submitCase(db: Db, s: SubmitInput): Promise<ReviewCase> {
-  if (!s.title?.trim()) throw new WorkflowError('a submission needs a title (项目名称)', 400);
+  if (!s.title?.trim()) throw new Invalid('报审须填写项目名称 (a submission needs a title)', { code: 'title_missing' });
   const indicators = checkIndicators(s.indicators);
   const id = await db.transaction(async (tx) => {
-    const r = await tx.query<{ id: number }>(
-      `INSERT INTO review_case (title, applicant, project_type, indicators, status, created_by) VALUES ($1, $2, $3, $4, 'machine-reviewed', $5) RETURNING id`,
-      [s.title.trim(), s.applicant ?? null, s.type, JSON.stringify(indicators), s.user],
-    );
+    const id = await repo.insertCase(tx, {
+      title: s.title.trim(),
+      applicant: s.applicant ?? null,
+      type: s.type,
+      indicators: indicators as Record<string, number>,
+      user: s.user,
+    });
     await appendAudit(tx, {
       actor: s.user,
       action: 'case.submit',
       entity: 'review_case',
-      entityId: r.rows[0].id,
+      entityId: id,
       after: { title: s.title, applicant: s.applicant ?? null, type: s.type, indicators, parcels: s.parcels.length },
     });
-    return r.rows[0].id;
+    return id;
   });
   try {
     await machineReview(db, id, { parcels: s.parcels, type: s.type, indicators, user: s.user, ruleset: s.ruleset, name: s.title });
@@ -207,7 +174,7 @@ export async function submitCase(db: Db, s: SubmitInput): Promise<ReviewCase> {
     // The case row was committed first so the run can reference it; a failed machine review
     // must not leave a case without a run behind.
     await db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM review_case WHERE id = $1 AND run_id IS NULL`, [id]);
+      await repo.deleteCaseWithoutRun(tx, id);
       await appendAudit(tx, {
         actor: s.user,
         action: 'case.submit-failed',
@@ -225,10 +192,7 @@ async function machineReview(db: Db, caseId: number, input: ReviewInput): Promis
   const run = await runReview(db, { ...input, caseId });
   await db.transaction(async (tx) => {
     const before = await caseRow(tx, caseId, true);
-    await tx.query(
-      `UPDATE review_case SET run_id = $2, status = 'machine-reviewed', decision = NULL, conditions = '[]', opinion = NULL, updated_at = now() WHERE id = $1`,
-      [caseId, run.runId],
-    );
+    await repo.setRun(tx, caseId, run.runId);
     await appendAudit(tx, {
       actor: input.user ?? 'anonymous',
       action: 'case.machine-review',
@@ -247,11 +211,11 @@ async function machineReview(db: Db, caseId: number, input: ReviewInput): Promis
  */
 export async function rerunCase(db: Db, id: number, user: string): Promise<ReviewCase> {
   const c = await caseRow(db, id);
-  if (c.status === 'signed') throw new WorkflowError(`case ${id} is signed (已签发): it can no longer be re-reviewed; submit a new case`);
+  assertAllowed(CASE_WORKFLOW, id, c.status, 'rerun');
   // The frozen boundary (union of the parcels) is what gets re-reviewed.
-  const g = await db.query<{ ewkb: string }>(`SELECT encode(ST_AsEWKB(geom), 'hex') AS ewkb FROM review_run WHERE id = $1`, [c.run_id]);
+  const ewkb = (await runBoundary(db, c.run_id))!;
   await machineReview(db, id, {
-    parcels: [{ fid: 'boundary', ewkb: g.rows[0].ewkb }],
+    parcels: [{ fid: 'boundary', ewkb }],
     type: c.project_type,
     indicators: c.indicators,
     user,
@@ -271,40 +235,40 @@ export interface FindingReviewInput {
 export async function reviewFinding(db: Db, id: number, key: string, i: FindingReviewInput): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status === 'signed' || c.status === 'decided')
-      throw new WorkflowError(
-        `case ${id} is ${STATUS_ZH[c.status]}: findings can no longer be changed${c.status === 'decided' ? ' (withdraw the decision first)' : ''}`,
-      );
+    assertAllowed(CASE_WORKFLOW, id, c.status, 'review');
     const run = await getRun(tx, c.run_id);
     const f = run.findings.find((x) => x.key === key);
     if (!f)
-      throw new WorkflowError(
-        `finding "${key}" is not in the current run ${c.run_id} of case ${id}; findings: ${run.findings.map((x) => x.key).join(', ')}`,
-        404,
+      throw new NotFound(
+        `审查意见 "${key}" 不在案卷 ${id} 的本次机审 ${c.run_id} 中 (finding not in the current run); findings: ${run.findings.map((x) => x.key).join(', ')}`,
       );
     if (!['confirm', 'override', 'false-positive'].includes(i.action))
-      throw new WorkflowError(`action must be confirm, override or false-positive`, 400);
+      throw new Invalid(`人审操作须为 confirm、override 或 false-positive (action must be confirm, override or false-positive)`);
     const reason = i.reason?.trim() || null;
     if (i.action !== 'confirm' && !reason)
-      throw new WorkflowError(
-        `${i.action === 'override' ? '改判' : '误报'}必须填写理由 (a reason is required to ${i.action} a finding)`,
-        400,
-      );
+      throw new Invalid(`${i.action === 'override' ? '改判' : '误报'}必须填写理由 (a reason is required to ${i.action} a finding)`, {
+        code: 'reason_missing',
+      });
     let after: Verdict;
     if (i.action === 'confirm') after = f.verdict;
     else if (i.action === 'false-positive') after = 'pass';
     else {
       if (!i.verdict || !['pass', 'warn', 'fail'].includes(i.verdict))
-        throw new WorkflowError('override needs the new verdict: pass, warn or fail', 400);
+        throw new Invalid('改判须给出新的结论：pass、warn 或 fail (override needs the new verdict)');
       after = i.verdict;
     }
     const prev = (await latestReviews(tx, c.run_id)).find((r) => r.findingKey === key) ?? null;
-    await tx.query(
-      `INSERT INTO review_finding_review (case_id, run_id, finding_key, action, verdict_before, verdict_after, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, c.run_id, key, i.action, f.verdict, after, reason, i.user],
-    );
-    if (c.status === 'machine-reviewed')
-      await tx.query(`UPDATE review_case SET status = 'in-review', updated_at = now() WHERE id = $1`, [id]);
+    await repo.insertFindingReview(tx, {
+      caseId: id,
+      runId: c.run_id,
+      key,
+      action: i.action,
+      before: f.verdict,
+      after,
+      reason,
+      user: i.user,
+    });
+    if (c.status === 'machine-reviewed') await repo.setStatus(tx, id, CASE_WORKFLOW.target('review'));
     await appendAudit(tx, {
       actor: i.user,
       action: `finding.${i.action}`,
@@ -326,27 +290,29 @@ export interface DecisionInput {
 
 export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<ReviewCase> {
   const current = await getCase(db, id);
-  if (current.status === 'signed') throw new WorkflowError(`case ${id} is signed (已签发): the decision is final`);
-  if (!['通过', '有条件通过', '不通过'].includes(d.decision)) throw new WorkflowError('decision must be 通过, 有条件通过 or 不通过', 400);
+  assertAllowed(CASE_WORKFLOW, id, current.status, 'decide');
+  if (!['通过', '有条件通过', '不通过'].includes(d.decision)) throw new Invalid('审查决定须为 通过、有条件通过 或 不通过 (decision)');
   if (current.pending.length)
-    throw new WorkflowError(
-      `${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision (待人审): ${current.pending.join(', ')}`,
+    throw new Conflict(
+      `尚有 ${current.pending.length} 项审查意见待人审确认或改判，之后才能作出决定 (${current.pending.length} finding(s) still need the reviewer's confirmation or override before a decision): ${current.pending.join(', ')}`,
+      { code: 'findings_pending' },
     );
   const conditions = (d.conditions ?? []).map((c) => String(c).trim()).filter(Boolean);
   if (d.decision === '有条件通过' && conditions.length === 0)
-    throw new WorkflowError('有条件通过 needs at least one condition (附加条件)', 400);
+    throw new Invalid('有条件通过须至少附一项条件 (附加条件; a conditional approval needs at least one condition)', {
+      code: 'conditions_missing',
+    });
   const failing = current.findings.filter((f) => f.finalVerdict === 'fail');
   if (d.decision !== '不通过' && failing.length) {
-    throw new WorkflowError(
-      `cannot decide ${d.decision} while ${failing.length} finding(s) stand as 不通过: ${failing.map((f) => `${f.title}（${f.key}）`).join('、')}; override them with a reason or decide 不通过`,
+    throw new Conflict(
+      `有 ${failing.length} 项审查意见仍为不通过：${failing.map((f) => `${f.title}（${f.key}）`).join('、')}，不能作出“${d.decision}”决定；请说明理由改判，或决定不通过 (cannot decide ${d.decision} while findings stand as 不通过)`,
+      { code: 'findings_failing' },
     );
   }
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    await tx.query(
-      `UPDATE review_case SET decision = $2, conditions = $3, opinion = $4, status = 'decided', updated_at = now() WHERE id = $1`,
-      [id, d.decision, JSON.stringify(conditions), d.opinion?.trim() || null],
-    );
+    assertAllowed(CASE_WORKFLOW, id, c.status, 'decide');
+    await repo.setDecision(tx, id, { decision: d.decision, conditions, opinion: d.opinion?.trim() || null });
     await appendAudit(tx, {
       actor: d.user,
       action: 'case.decide',
@@ -363,10 +329,9 @@ export async function decideCase(db: Db, id: number, d: DecisionInput): Promise<
 export async function withdrawDecision(db: Db, id: number, user: string, reason: string): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status !== 'decided')
-      throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided, unsigned case can be withdrawn`);
-    if (!reason?.trim()) throw new WorkflowError('a reason is required to withdraw a decision', 400);
-    await tx.query(`UPDATE review_case SET status = 'in-review', updated_at = now() WHERE id = $1`, [id]);
+    assertAllowed(CASE_WORKFLOW, id, c.status, 'withdraw');
+    if (!reason?.trim()) throw new Invalid('撤回决定须填写理由 (a reason is required to withdraw a decision)', { code: 'reason_missing' });
+    await repo.setStatus(tx, id, CASE_WORKFLOW.target('withdraw'));
     await appendAudit(tx, {
       actor: user,
       action: 'case.withdraw',
@@ -382,12 +347,8 @@ export async function withdrawDecision(db: Db, id: number, user: string, reason:
 export async function signCase(db: Db, id: number, user: string): Promise<ReviewCase> {
   await db.transaction(async (tx) => {
     const c = await caseRow(tx, id, true);
-    if (c.status !== 'decided')
-      throw new WorkflowError(`case ${id} is ${STATUS_ZH[c.status]}: only a decided case can be signed (先作出审查结论再签发)`);
-    await tx.query(`UPDATE review_case SET status = 'signed', signed_by = $2, signed_at = now(), updated_at = now() WHERE id = $1`, [
-      id,
-      user,
-    ]);
+    assertAllowed(CASE_WORKFLOW, id, c.status, 'sign');
+    await repo.sign(tx, id, user);
     await appendAudit(tx, {
       actor: user,
       action: 'case.sign',

@@ -92,7 +92,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
 
   systemRoutes(app);
   catalogueRoutes(app);
-  reviewRoutes(app, db, config);
+  reviewRoutes(app);
   accessRoutes(app, db, config);
   authRoutes(app);
   auditRoutes(app);

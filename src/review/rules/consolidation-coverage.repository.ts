@@ -2,6 +2,7 @@
 // by another layer. Both layers are read as their subdivided pieces (feature_piece) through the
 // GiST indexes; the result is ellipsoidal (domain.md §2).
 import type { Queryable } from '../../db/index.ts';
+import { aliveAt, aliveIn } from '../../store/fragments.repository.ts';
 
 export interface CoverLayerRow {
   id: number;
@@ -16,7 +17,7 @@ export async function coverLayer(q: Queryable, code: string): Promise<CoverLayer
     (
       await q.query<CoverLayerRow>(
         `SELECT l.id, l.name_zh, l.active_version AS version,
-            (SELECT count(*)::int FROM feature f WHERE f.layer_id = l.id AND f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version)) AS features
+            (SELECT count(*)::int FROM feature f WHERE f.layer_id = l.id AND ${aliveAt('f', 'l.active_version')}) AS features
        FROM layer l WHERE upper(l.code) = upper($1)`,
         [code],
       )
@@ -51,9 +52,9 @@ export async function coverage(
     r = await q.query<CoverageRow>(
       `WITH s AS (SELECT ST_GeomFromEWKB(decode($1, 'hex')) AS g),
             b AS (SELECT ST_Union(ST_Intersection(p.geom, s.g${g})${g}) AS g FROM feature_piece p, s
-                   WHERE p.layer_id = $2 AND p.v_from <= $3 AND (p.v_to IS NULL OR p.v_to > $3) AND p.geom && s.g AND ST_Intersects(p.geom, s.g)),
+                   WHERE ${aliveIn('p', '$2', '$3')} AND p.geom && s.g AND ST_Intersects(p.geom, s.g)),
             k AS (SELECT ST_Union(ST_Intersection(p.geom, b.g${g})${g}) AS g FROM feature_piece p, b
-                   WHERE b.g IS NOT NULL AND p.layer_id = $4 AND p.v_from <= $5 AND (p.v_to IS NULL OR p.v_to > $5) AND p.geom && b.g AND ST_Intersects(p.geom, b.g))
+                   WHERE b.g IS NOT NULL AND ${aliveIn('p', '$4', '$5')} AND p.geom && b.g AND ST_Intersects(p.geom, b.g))
        SELECT ST_Area(b.g::geography) AS base_m2, coalesce(ST_Area(k.g::geography), 0) AS covered_m2,
               ST_AsGeoJSON(ST_CollectionExtract(CASE WHEN k.g IS NULL THEN b.g ELSE ST_Difference(b.g, k.g${g}) END, 3), 7) AS uncovered
          FROM b, k`,

@@ -15,6 +15,7 @@ export type ConsolidationContext = RuleContext & { facts?: ConsolidationFacts };
 export const consolidationRatio: RuleKind = {
   name: 'consolidation-ratio',
   usesOverlap: false,
+  needsLayerData: false,
   validate(rule) {
     const p: string[] = [];
     for (const k of ['numerator', 'denominator'])

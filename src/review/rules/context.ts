@@ -2,8 +2,7 @@
 // kinds share (areas in m² / 亩 / %, the sliver tolerance, Chinese messages).
 import type { Queryable } from '../../db/index.ts';
 import { m2ToMu } from '../../area/units.ts';
-import type { FeatureHit, Finding, GeoJSONGeometry, SchemeIndicators, Verdict } from '../types.ts';
-import type { RuleDef, Tolerance } from '../ruleset.ts';
+import type { FeatureHit, Finding, GeoJSONGeometry, RuleDef, SchemeIndicators, Tolerance, Verdict } from '../types.ts';
 import type { LayerStateRow, OverlapRow } from '../review.repository.ts';
 
 export interface Subject {
@@ -23,12 +22,19 @@ export interface RuleContext {
   tolerance: Tolerance;
   /** Other layers by code, e.g. the runways for airport clearance. */
   layers: Map<string, LayerStateRow>;
+  /** Declared figures (a land consolidation project's), for kinds that read them. */
+  facts?: Record<string, number | boolean | null | undefined>;
 }
 
 export interface RuleKind {
   name: string;
   /** True when the kind reads ctx.overlap (computed once per layer for every rule of a run). */
   usesOverlap: boolean;
+  /**
+   * False for kinds that read only declared figures: evaluated even when the rule's layer has no
+   * data (the layer is informational). Default true: no data in the layer gives no-data.
+   */
+  needsLayerData?: boolean;
   /** Problems of a rule definition of this kind (shown by the rule-set editor). */
   validate(rule: RuleDef, projectTypes: Set<string>): string[];
   evaluate(ctx: RuleContext, rule: RuleDef): Promise<Finding>;

@@ -21106,21 +21106,20 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            applicant?: string | null;
-                            createdAt?: string | null;
-                            createdBy?: string;
-                            decision?: string | null;
-                            id?: number;
-                            machineVerdict?: string;
-                            projectType?: string;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            applicant: string | null;
+                            createdAt: string | null;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            id: number;
+                            /** @enum {unknown} */
+                            machineVerdict: "pass" | "warn" | "fail";
+                            projectType: string;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -21130,9 +21129,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21144,9 +21146,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21158,9 +21163,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21184,11 +21209,17 @@ export type paths = {
                         coordinateTxt?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
+                        /** @description 方案指标 (scheme indicators) */
                         indicators?: {
+                            /** @description 建筑密度 % */
                             density?: number;
+                            /** @description 容积率 */
                             far?: number;
+                            /** @description 绿地率 % */
                             greenRatio?: number;
+                            /** @description 场地地面高程 m (1985 国家高程基准) */
                             groundElevation?: number;
+                            /** @description 建筑高度 m */
                             height?: number;
                         };
                         makeValid?: boolean;
@@ -21201,155 +21232,179 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -21360,9 +21415,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21374,9 +21432,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21388,9 +21449,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21402,9 +21466,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21416,9 +21483,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21430,9 +21500,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21464,155 +21554,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -21623,9 +21737,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21637,9 +21754,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21651,9 +21771,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21665,9 +21788,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21705,162 +21848,186 @@ export type paths = {
                 content: {
                     "application/json": {
                         conditions?: string[];
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         decision: "通过" | "有条件通过" | "不通过";
                         opinion?: string;
                     };
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -21871,9 +22038,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21885,9 +22055,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21899,9 +22072,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21913,9 +22089,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21927,23 +22106,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21979,164 +22164,188 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         action: "confirm" | "override" | "false-positive";
                         reason?: string;
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         verdict?: "pass" | "warn" | "fail";
                     };
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -22147,9 +22356,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22161,9 +22373,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22175,9 +22390,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22189,9 +22407,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22203,23 +22424,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22267,9 +22494,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22281,9 +22511,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22295,9 +22528,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22309,9 +22545,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22361,9 +22617,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22375,9 +22634,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22389,9 +22651,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22403,9 +22668,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22441,155 +22726,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -22600,9 +22909,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22614,9 +22926,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22628,9 +22943,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22642,9 +22960,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22656,23 +22977,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22706,155 +23033,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -22865,9 +23216,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22879,9 +23233,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22893,9 +23250,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22907,9 +23267,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22921,23 +23284,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22975,17 +23344,15 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            action?: string;
-                            actor?: string;
+                        "application/json": {
+                            action: string;
+                            actor: string;
                             /** @description state after (any JSON) */
-                            after?: unknown;
-                            at?: string;
+                            after: unknown;
+                            at: string;
                             /** @description state before (any JSON) */
-                            before?: unknown;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            before: unknown;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -22995,9 +23362,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23009,9 +23379,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23023,9 +23396,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23037,9 +23413,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23081,155 +23477,179 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -23240,9 +23660,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23254,9 +23677,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23268,9 +23694,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23282,9 +23711,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23296,23 +23728,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23334,7 +23772,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file) */
+        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -23344,155 +23782,179 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 报审案卷 (ReviewCase, src/review/workflow.ts) */
+                /** @description 报审案卷 (a review case) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            applicant?: string | null;
-                            conditions?: string[];
-                            createdAt?: string;
-                            createdBy?: string;
-                            decision?: string | null;
-                            findings?: ({
-                                /** @enum {string} */
-                                finalVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                key?: string;
-                                layer?: string;
-                                /** @enum {string} */
-                                machineVerdict?: "pass" | "warn" | "fail" | "no-data";
-                                reviewed?: boolean;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id?: number;
-                            opinion?: string | null;
+                            applicant: string | null;
+                            conditions: string[];
+                            createdAt: string;
+                            createdBy: string;
+                            decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description each finding with its verdict after human review */
+                            findings: {
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                finalVerdict: "pass" | "warn" | "fail" | "no-data";
+                                key: string;
+                                layer: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                machineVerdict: "pass" | "warn" | "fail" | "no-data";
+                                reviewed: boolean;
+                                title: string;
+                            }[];
+                            id: number;
+                            opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
-                            pending?: string[];
-                            projectType?: string;
-                            reviews?: ({
-                                action?: string;
-                                at?: string;
-                                by?: string;
-                                findingKey?: string;
-                                reason?: string | null;
-                                /** @enum {string} */
-                                verdictAfter?: "pass" | "warn" | "fail" | "no-data";
-                                /** @enum {string} */
-                                verdictBefore?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description 机审结果 (ReviewResult, src/review/types.ts) */
-                            run?: {
-                                caseId?: number | null;
-                                createdAt?: string;
-                                createdBy?: string;
-                                durationMs?: number;
-                                findings?: ({
-                                    belowTolerance?: boolean;
+                            pending: string[];
+                            projectType: string;
+                            /** @description latest reviewer's word per finding of the current run */
+                            reviews: {
+                                /** @enum {unknown} */
+                                action: "confirm" | "override" | "false-positive";
+                                at: string;
+                                by: string;
+                                findingKey: string;
+                                reason: string | null;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictAfter: "pass" | "warn" | "fail" | "no-data";
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdictBefore: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            /** @description 机审结果 (a frozen machine-review run) */
+                            run: {
+                                caseId: number | null;
+                                createdAt: string;
+                                createdBy: string;
+                                durationMs: number;
+                                findings: {
+                                    belowTolerance: boolean;
                                     /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                    details?: {
+                                    details: {
                                         [key: string]: unknown;
                                     };
-                                    features?: ({
+                                    features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
-                                        fid?: string;
-                                        overlapAreaM2?: number;
-                                        overlapAreaMu?: number;
-                                        overlapAreaPlanarM2?: number;
-                                        props?: {
+                                        fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
+                                        overlapAreaM2: number;
+                                        overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
+                                        overlapAreaPlanarM2: number;
+                                        props: {
                                             [key: string]: unknown;
                                         };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
+                                    }[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     } | null;
                                     /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                    key?: string;
-                                    layer?: string;
-                                    layerName?: string;
-                                    layerVersion?: number | null;
-                                    legalBasis?: string | null;
-                                    message?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    overlapPercent?: number;
-                                    rule?: string;
-                                    ruleId?: string;
-                                    title?: string;
-                                    /** @enum {string} */
-                                    verdict?: "pass" | "warn" | "fail" | "no-data";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                project?: {
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    areaPlanarM2?: number;
-                                    bbox?: number[];
-                                    /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    hash?: string;
-                                    indicators?: {
-                                        [key: string]: unknown;
+                                    key: string;
+                                    layer: string;
+                                    layerName: string;
+                                    layerVersion: number | null;
+                                    legalBasis: string | null;
+                                    message: string;
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
+                                    overlapPercent: number;
+                                    /** @description rule kind */
+                                    rule: string;
+                                    ruleId: string;
+                                    title: string;
+                                    /**
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "pass" | "warn" | "fail" | "no-data";
+                                }[];
+                                project: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    areaPlanarM2: number;
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[];
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        crs?: {
+                                            properties: {
+                                                [key: string]: unknown;
+                                            };
+                                            type: string;
+                                        };
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    name?: string;
-                                    parcelCount?: number;
-                                    parcels?: ({
-                                        areaM2?: number;
-                                        fid?: string;
-                                        planarM2?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    type?: string;
-                                    typeName?: string;
-                                } & {
-                                    [key: string]: unknown;
+                                    /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                    hash: string;
+                                    indicators: {
+                                        density?: number;
+                                        far?: number;
+                                        greenRatio?: number;
+                                        groundElevation?: number;
+                                        height?: number;
+                                    };
+                                    name: string;
+                                    parcelCount: number;
+                                    parcels: {
+                                        areaM2: number;
+                                        fid: string;
+                                        planarM2: number;
+                                    }[];
+                                    type: string;
+                                    typeName: string;
                                 };
-                                runId?: number;
-                                tolerance?: {
-                                    areaM2?: number;
-                                    percent?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                runId: number;
+                                tolerance: {
+                                    areaM2: number;
+                                    percent: number;
                                 };
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail";
-                                versions?: {
-                                    layers?: {
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
+                                versions: {
+                                    /** @description layer code → version read (null: no data) */
+                                    layers: {
                                         [key: string]: number | null;
                                     };
-                                    ruleset?: {
-                                        name?: string;
-                                        version?: number;
-                                    } & {
-                                        [key: string]: unknown;
+                                    ruleset: {
+                                        name: string;
+                                        version: number;
                                     };
-                                } & {
-                                    [key: string]: unknown;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                            signedAt?: string | null;
-                            signedBy?: string | null;
-                            /** @enum {string} */
-                            status?: "machine-reviewed" | "in-review" | "decided" | "signed";
-                            statusName?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            signedAt: string | null;
+                            signedBy: string | null;
+                            /** @enum {unknown} */
+                            status: "machine-reviewed" | "in-review" | "decided" | "signed";
+                            statusName: string;
+                            title: string;
                         };
                     };
                 };
@@ -23503,9 +23965,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23517,9 +23982,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23531,9 +23999,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23545,9 +24016,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23559,9 +24033,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23573,9 +24050,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23587,9 +24067,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23626,35 +24126,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            defaultPairs?: string[][];
-                            runs?: ({
-                                area_m2?: number;
-                                by_district?: ({
-                                    areaM2?: number;
-                                    areaMu?: number;
-                                    code?: string;
-                                    count?: number;
-                                    name?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                conflict_count?: number;
-                                created_at?: string;
-                                created_by?: string;
-                                duration_ms?: number | null;
-                                id?: number;
-                                layer_a?: string;
-                                layer_b?: string;
-                                planar_m2?: number;
-                                result_layer?: string;
-                                result_version?: number | null;
-                                version_a?: number;
-                                version_b?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            defaultPairs: string[][];
+                            runs: {
+                                area_m2: number;
+                                conflict_count: number;
+                                created_at: string;
+                                created_by: string;
+                                id: number;
+                                layer_a: string;
+                                layer_b: string;
+                                result_layer: string;
+                                result_version: number | null;
+                                version_a: number;
+                                version_b: number;
+                            }[];
                         };
                     };
                 };
@@ -23665,9 +24150,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23679,9 +24167,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23713,45 +24221,35 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            areaM2?: number;
-                            areaMu?: number;
-                            byDistrict?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                code?: string;
-                                count?: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            conflictCount?: number;
-                            createdBy?: string;
-                            durationMs?: number;
-                            id?: number;
-                            layerA?: {
-                                code?: string;
-                                name?: string;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
+                            areaM2: number;
+                            areaMu: number;
+                            byDistrict: {
+                                areaM2: number;
+                                areaMu: number;
+                                code: string;
+                                count: number;
+                                name: string;
+                            }[];
+                            conflictCount: number;
+                            createdBy: string;
+                            durationMs: number;
+                            id: number;
+                            layerA: {
+                                code: string;
+                                name: string;
+                                version: number;
                             };
-                            layerB?: {
-                                code?: string;
-                                name?: string;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
+                            layerB: {
+                                code: string;
+                                name: string;
+                                version: number;
                             };
-                            planarM2?: number;
-                            resultLayer?: string;
-                            resultVersion?: number | null;
-                            tolerance?: {
-                                areaM2?: number;
-                            } & {
-                                [key: string]: unknown;
+                            planarM2: number;
+                            resultLayer: string;
+                            resultVersion: number | null;
+                            tolerance: {
+                                areaM2: number;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -23762,9 +24260,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23776,9 +24277,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23790,9 +24294,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23804,9 +24311,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23818,23 +24328,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
                 /** @description Default Response */
-                413: {
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23873,30 +24389,26 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            area_m2?: number;
-                            by_district?: ({
-                                areaM2?: number;
-                                areaMu?: number;
-                                code?: string;
-                                count?: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            conflict_count?: number;
-                            created_at?: string;
-                            created_by?: string;
-                            duration_ms?: number | null;
-                            id?: number;
-                            layer_a?: string;
-                            layer_b?: string;
-                            planar_m2?: number;
-                            result_layer?: string;
-                            result_version?: number | null;
-                            version_a?: number;
-                            version_b?: number;
-                        } & {
-                            [key: string]: unknown;
+                            area_m2: number;
+                            by_district: {
+                                areaM2: number;
+                                areaMu: number;
+                                code: string;
+                                count: number;
+                                name: string;
+                            }[];
+                            conflict_count: number;
+                            created_at: string;
+                            created_by: string;
+                            duration_ms: number | null;
+                            id: number;
+                            layer_a: string;
+                            layer_b: string;
+                            planar_m2: number;
+                            result_layer: string;
+                            result_version: number | null;
+                            version_a: number;
+                            version_b: number;
                         };
                     };
                 };
@@ -23907,9 +24419,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23921,9 +24436,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23935,9 +24453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23949,9 +24470,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -23989,12 +24530,10 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            code?: string;
-                            name?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            code: string;
+                            name: string;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -24004,9 +24543,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24018,9 +24560,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24068,9 +24630,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24082,9 +24647,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24122,15 +24707,13 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            createdAt?: string;
-                            createdBy?: string;
-                            name?: string;
-                            version?: number;
-                            versions?: number;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            name: string;
+                            version: number;
+                            versions: number;
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -24140,9 +24723,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24154,9 +24740,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24198,25 +24804,42 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                            versions?: ({
-                                createdAt?: string;
-                                createdBy?: string;
-                                note?: string | null;
-                                version?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
+                            versions: {
+                                createdAt: string;
+                                createdBy: string;
+                                note: string | null;
+                                version: number;
+                            }[];
                         };
                     };
                 };
@@ -24227,9 +24850,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24241,9 +24867,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24255,9 +24884,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24269,9 +24901,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24292,7 +24944,10 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        definition: Record<string, never>;
+                        /** @description the rule set: title, tolerance, projectTypes, rules (checked whole: every problem is listed) */
+                        definition: {
+                            [key: string]: unknown;
+                        };
                         note?: string;
                     };
                 };
@@ -24305,17 +24960,36 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
                         };
                     };
                 };
@@ -24326,9 +25000,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24340,9 +25017,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24354,9 +25034,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24368,9 +25051,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24411,17 +25114,36 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            createdAt?: string;
-                            createdBy?: string;
-                            /** @description the rule set: name, title, tolerance, projectTypes, rules */
-                            definition?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            createdBy: string;
+                            definition: {
+                                name: string;
+                                projectTypes: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                rules: ({
+                                    appliesTo?: string[];
+                                    id: string;
+                                    kind: string;
+                                    layer: string;
+                                    legalBasis?: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    verdict: "fail" | "warn";
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                title?: string;
+                                tolerance: {
+                                    areaM2: number;
+                                    basis?: string;
+                                    percent: number;
+                                };
                             };
-                            name?: string;
-                            note?: string | null;
-                            version?: number;
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            note: string | null;
+                            version: number;
                         };
                     };
                 };
@@ -24432,9 +25154,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24446,9 +25171,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24460,9 +25188,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24474,9 +25205,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24515,12 +25266,19 @@ export type paths = {
                         coordinateTxt?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
+                        /** @description false: leave overlap geometries out (large batch checks) */
                         geometry?: boolean;
+                        /** @description 方案指标 (scheme indicators) */
                         indicators?: {
+                            /** @description 建筑密度 % */
                             density?: number;
+                            /** @description 容积率 */
                             far?: number;
+                            /** @description 绿地率 % */
                             greenRatio?: number;
+                            /** @description 场地地面高程 m (1985 国家高程基准) */
                             groundElevation?: number;
+                            /** @description 建筑高度 m */
                             height?: number;
                         };
                         makeValid?: boolean;
@@ -24528,114 +25286,130 @@ export type paths = {
                         ruleset?: string;
                         /** @description source CRS when the data does not say (e.g. 4549) */
                         srid?: number;
+                        /** @description project type code, e.g. urban-construction */
                         type: string;
                     };
                 };
             };
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -24646,9 +25420,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24660,9 +25437,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24674,9 +25454,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24688,9 +25471,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24702,9 +25488,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24716,9 +25505,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24750,109 +25559,124 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -24863,9 +25687,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24877,9 +25704,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24891,9 +25721,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24905,9 +25738,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -24949,52 +25802,42 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            a?: {
-                                createdAt?: string;
-                                hash?: string;
-                                runId?: number;
-                                verdict?: string;
-                            } & {
-                                [key: string]: unknown;
+                            a: {
+                                createdAt: string;
+                                hash: string;
+                                runId: number;
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
                             };
-                            b?: {
-                                createdAt?: string;
-                                hash?: string;
-                                runId?: number;
-                                verdict?: string;
-                            } & {
-                                [key: string]: unknown;
+                            b: {
+                                createdAt: string;
+                                hash: string;
+                                runId: number;
+                                /** @enum {unknown} */
+                                verdict: "pass" | "warn" | "fail";
                             };
-                            findings?: ({
-                                areaA?: number | null;
-                                areaB?: number | null;
-                                changed?: boolean;
-                                deltaM2?: number | null;
-                                key?: string;
-                                layer?: string;
-                                title?: string;
-                                verdictA?: string | null;
-                                verdictB?: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            layerVersions?: ({
-                                a?: number | null;
-                                b?: number | null;
-                                layer?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            ruleset?: {
-                                a?: string;
-                                b?: string;
-                                changed?: boolean;
-                            } & {
-                                [key: string]: unknown;
+                            findings: {
+                                areaA: number | null;
+                                areaB: number | null;
+                                changed: boolean;
+                                deltaM2: number | null;
+                                key: string;
+                                layer: string;
+                                title: string;
+                                verdictA: ("pass" | "warn" | "fail" | "no-data") | (never | null);
+                                verdictB: ("pass" | "warn" | "fail" | "no-data") | (never | null);
+                            }[];
+                            layerVersions: {
+                                a: number | null;
+                                b: number | null;
+                                layer: string;
+                            }[];
+                            ruleset: {
+                                a: string;
+                                b: string;
+                                changed: boolean;
                             };
-                            sameBoundary?: boolean;
-                        } & {
-                            [key: string]: unknown;
+                            sameBoundary: boolean;
                         };
                     };
                 };
@@ -25005,9 +25848,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25019,9 +25865,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25033,9 +25882,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25047,9 +25899,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25073,7 +25945,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file) */
+        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -25083,109 +25955,124 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 机审结果 (ReviewResult, src/review/types.ts) */
+                /** @description 机审结果 (a frozen machine-review run) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId?: number | null;
-                            createdAt?: string;
-                            createdBy?: string;
-                            durationMs?: number;
-                            findings?: ({
-                                belowTolerance?: boolean;
+                            caseId: number | null;
+                            createdAt: string;
+                            createdBy: string;
+                            durationMs: number;
+                            findings: {
+                                belowTolerance: boolean;
                                 /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
-                                details?: {
+                                details: {
                                     [key: string]: unknown;
                                 };
-                                features?: ({
+                                features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
-                                    fid?: string;
-                                    overlapAreaM2?: number;
-                                    overlapAreaMu?: number;
-                                    overlapAreaPlanarM2?: number;
-                                    props?: {
+                                    fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
+                                    overlapAreaM2: number;
+                                    overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
+                                    overlapAreaPlanarM2: number;
+                                    props: {
                                         [key: string]: unknown;
                                     };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                }[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 } | null;
                                 /** @description ${ruleId}:${layer}; human review refers to findings by key */
-                                key?: string;
-                                layer?: string;
-                                layerName?: string;
-                                layerVersion?: number | null;
-                                legalBasis?: string | null;
-                                message?: string;
-                                overlapAreaM2?: number;
-                                overlapAreaMu?: number;
-                                overlapAreaPlanarM2?: number;
-                                overlapPercent?: number;
-                                rule?: string;
-                                ruleId?: string;
-                                title?: string;
-                                /** @enum {string} */
-                                verdict?: "pass" | "warn" | "fail" | "no-data";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            project?: {
-                                areaM2?: number;
-                                areaMu?: number;
-                                areaPlanarM2?: number;
-                                bbox?: number[];
-                                /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                hash?: string;
-                                indicators?: {
-                                    [key: string]: unknown;
+                                key: string;
+                                layer: string;
+                                layerName: string;
+                                layerVersion: number | null;
+                                legalBasis: string | null;
+                                message: string;
+                                overlapAreaM2: number;
+                                overlapAreaMu: number;
+                                overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
+                                overlapPercent: number;
+                                /** @description rule kind */
+                                rule: string;
+                                ruleId: string;
+                                title: string;
+                                /**
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
+                                 * @enum {unknown}
+                                 */
+                                verdict: "pass" | "warn" | "fail" | "no-data";
+                            }[];
+                            project: {
+                                areaM2: number;
+                                areaMu: number;
+                                areaPlanarM2: number;
+                                /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                bbox: number[];
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    crs?: {
+                                        properties: {
+                                            [key: string]: unknown;
+                                        };
+                                        type: string;
+                                    };
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                name?: string;
-                                parcelCount?: number;
-                                parcels?: ({
-                                    areaM2?: number;
-                                    fid?: string;
-                                    planarM2?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                type?: string;
-                                typeName?: string;
-                            } & {
-                                [key: string]: unknown;
+                                /** @description sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon) */
+                                hash: string;
+                                indicators: {
+                                    density?: number;
+                                    far?: number;
+                                    greenRatio?: number;
+                                    groundElevation?: number;
+                                    height?: number;
+                                };
+                                name: string;
+                                parcelCount: number;
+                                parcels: {
+                                    areaM2: number;
+                                    fid: string;
+                                    planarM2: number;
+                                }[];
+                                type: string;
+                                typeName: string;
                             };
-                            runId?: number;
-                            tolerance?: {
-                                areaM2?: number;
-                                percent?: number;
-                            } & {
-                                [key: string]: unknown;
+                            runId: number;
+                            tolerance: {
+                                areaM2: number;
+                                percent: number;
                             };
-                            /** @enum {string} */
-                            verdict?: "pass" | "warn" | "fail";
-                            versions?: {
-                                layers?: {
+                            /** @enum {unknown} */
+                            verdict: "pass" | "warn" | "fail";
+                            versions: {
+                                /** @description layer code → version read (null: no data) */
+                                layers: {
                                     [key: string]: number | null;
                                 };
-                                ruleset?: {
-                                    name?: string;
-                                    version?: number;
-                                } & {
-                                    [key: string]: unknown;
+                                ruleset: {
+                                    name: string;
+                                    version: number;
                                 };
-                            } & {
-                                [key: string]: unknown;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -25196,9 +26083,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25210,9 +26100,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25224,9 +26117,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25238,9 +26134,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25252,9 +26151,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25266,9 +26168,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -25280,9 +26185,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };

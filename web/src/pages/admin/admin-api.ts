@@ -34,42 +34,17 @@ export const listLayers = () => GET('/api/layers');
 export const layerMeta = (code: string) => GET('/api/layers/{code}', { path: { code } });
 export const patchLayer = (code: string, b: LayerPatch) => PATCH('/api/layers/{code}', { path: { code }, body: b });
 
-// Rule sets (review). TEMPORARY (issue 16): review's response schemas are still loose here (every
-// field optional), so the answers are typed as review's RuleSetVersion schema describes them. When
-// review's schemas are exact, delete RuleSetVersion below and alias
-// Ok<'/api/review/rulesets/{name}/versions/{version}'> (and drop the casts).
-export type RuleSetVersion = {
-  name: string;
-  version: number;
-  definition: {
-    name: string;
-    title?: string;
-    tolerance: { areaM2: number; percent: number; basis?: string };
-    projectTypes: { code: string; name: string }[];
-    rules: {
-      id: string;
-      kind: string;
-      layer: string;
-      title: string;
-      verdict: 'fail' | 'warn';
-      appliesTo?: string[];
-      legalBasis?: string;
-    }[];
-  };
-  createdAt: string;
-  createdBy: string;
-  note: string | null;
-};
-export type RuleSetVersionInfo = Pick<RuleSetVersion, 'version' | 'createdAt' | 'createdBy' | 'note'>;
-export type RuleSetCurrent = RuleSetVersion & { versions: RuleSetVersionInfo[] };
-export type RuleSetSummary = Pick<RuleSetVersion, 'name' | 'version' | 'createdAt' | 'createdBy'> & { versions: number };
-export const listRuleSets = () => GET('/api/review/rulesets') as Promise<unknown> as Promise<RuleSetSummary[]>;
-export const currentRuleSet = (name: string) =>
-  GET('/api/review/rulesets/{name}', { path: { name } }) as Promise<unknown> as Promise<RuleSetCurrent>;
+// Rule sets (review).
+export type RuleSetVersion = Ok<'/api/review/rulesets/{name}/versions/{version}'>;
+export type RuleSetCurrent = Ok<'/api/review/rulesets/{name}'>;
+export type RuleSetVersionInfo = RuleSetCurrent['versions'][number];
+export type RuleSetSummary = Ok<'/api/review/rulesets'>[number];
+export const listRuleSets = () => GET('/api/review/rulesets');
+export const currentRuleSet = (name: string) => GET('/api/review/rulesets/{name}', { path: { name } });
 export const ruleSetVersion = (name: string, version: number) =>
-  GET('/api/review/rulesets/{name}/versions/{version}', { path: { name, version } }) as Promise<unknown> as Promise<RuleSetVersion>;
+  GET('/api/review/rulesets/{name}/versions/{version}', { path: { name, version } });
 export const saveRuleSet = (name: string, definition: Body<'/api/review/rulesets/{name}', 'put'>['definition'], note?: string) =>
-  PUT('/api/review/rulesets/{name}', { path: { name }, body: { definition, note } }) as Promise<unknown> as Promise<RuleSetVersion>;
+  PUT('/api/review/rulesets/{name}', { path: { name }, body: { definition, note } });
 export const ruleKinds = () => GET('/api/review/rule-kinds');
 
 export type AuditEntry = Ok<'/api/audit'>['entries'][number];

@@ -1,169 +1,80 @@
-// The review API as the workbench uses it (src/review/review.routes.ts; shapes from
-// src/review/types.ts and workflow.ts). Uploads go through XMLHttpRequest because fetch cannot
-// report upload progress, and a large zipped Shapefile takes a while on a slow office network.
-import { api, apiBlob, ApiError, url } from '../../api.ts';
+// The review API as the workbench uses it (src/review/review.routes.ts). Every type comes from the
+// generated client (web/src/api/openapi.d.ts). Uploads go through XMLHttpRequest because fetch
+// cannot report upload progress, and a large zipped Shapefile takes a while on a slow office network.
+import { ApiError, url } from '../../api.ts';
+import { GET, GETBlob, POST, type Body, type Ok, type Query } from '../../api/client.ts';
 import { t } from '../../i18n/index.ts';
 
-export type Verdict = 'pass' | 'warn' | 'fail' | 'no-data';
-export type CaseStatus = 'machine-reviewed' | 'in-review' | 'decided' | 'signed';
-export type Decision = '通过' | '有条件通过' | '不通过';
-export type FindingAction = 'confirm' | 'override' | 'false-positive';
+// The schemas type a GeoJSON geometry loosely ({ type, coordinates, crs }); the map reads it as
+// GeoJSON.Geometry. Geo<T> is T with every such geometry typed so (nothing else changes).
+type GeoKeys = 'type' | 'coordinates' | 'geometries' | 'crs';
+type Geo<T> = T extends object
+  ? [Exclude<keyof T, GeoKeys>] extends [never]
+    ? 'type' extends keyof T
+      ? GeoJSON.Geometry
+      : T
+    : { [K in keyof T]: Geo<T[K]> }
+  : T;
+
+export type ReviewCase = Geo<Ok<'/api/review/cases/{id}'>>;
+export type ReviewRun = Geo<Ok<'/api/review/runs/{id}'>>;
+export type Finding = ReviewRun['findings'][number];
+export type FeatureHit = Finding['features'][number];
+export type FindingReview = ReviewCase['reviews'][number];
+export type CaseListItem = Ok<'/api/review/cases'>[number];
+export type TrailEntry = Ok<'/api/review/cases/{id}/trail'>[number];
+export type ProjectType = Ok<'/api/review/project-types'>[number];
+export type Verdict = Finding['verdict'];
+export type CaseStatus = ReviewCase['status'];
+export type Decision = Body<'/api/review/cases/{id}/decision', 'post'>['decision'];
+export type FindingAction = Body<'/api/review/cases/{id}/findings/{key}/review', 'post'>['action'];
 
 export const STATUSES: CaseStatus[] = ['machine-reviewed', 'in-review', 'decided', 'signed'];
 export const DECISIONS: Decision[] = ['通过', '有条件通过', '不通过'];
-
-export interface FeatureHit {
-  fid: string;
-  props: Record<string, unknown>;
-  overlapAreaM2: number;
-  overlapAreaPlanarM2: number;
-  overlapAreaMu: number;
-  distanceM?: number;
-}
-
-export interface Finding {
-  key: string;
-  ruleId: string;
-  rule: string;
-  title: string;
-  layer: string;
-  layerName: string;
-  layerVersion: number | null;
-  verdict: Verdict;
-  message: string;
-  legalBasis: string | null;
-  overlapAreaM2: number;
-  overlapAreaPlanarM2: number;
-  overlapAreaMu: number;
-  overlapPercent: number;
-  belowTolerance: boolean;
-  features: FeatureHit[];
-  geometry: GeoJSON.Geometry | null;
-  details: Record<string, unknown>;
-}
-
-export interface ReviewRun {
-  runId: number;
-  caseId: number | null;
-  verdict: 'pass' | 'warn' | 'fail';
-  project: {
-    name: string;
-    type: string;
-    typeName: string;
-    indicators: Record<string, number>;
-    parcelCount: number;
-    parcels: { fid: string; areaM2: number; planarM2: number }[];
-    areaM2: number;
-    areaPlanarM2: number;
-    areaMu: number;
-    geometry: GeoJSON.Geometry;
-    bbox: number[];
-    hash: string;
-  };
-  findings: Finding[];
-  versions: { ruleset: { name: string; version: number }; layers: Record<string, number | null> };
-  tolerance: { areaM2: number; percent: number };
-  createdAt: string;
-  createdBy: string;
-  durationMs: number;
-}
-
-export interface FindingReview {
-  findingKey: string;
-  action: FindingAction;
-  verdictBefore: Verdict;
-  verdictAfter: Verdict;
-  reason: string | null;
-  by: string;
-  at: string;
-}
-
-export interface ReviewCase {
-  id: number;
-  title: string;
-  applicant: string | null;
-  projectType: string;
-  status: CaseStatus;
-  statusName: string;
-  decision: Decision | null;
-  conditions: string[];
-  opinion: string | null;
-  signedBy: string | null;
-  signedAt: string | null;
-  createdBy: string;
-  createdAt: string;
-  run: ReviewRun;
-  reviews: FindingReview[];
-  findings: { key: string; title: string; layer: string; machineVerdict: Verdict; finalVerdict: Verdict; reviewed: boolean }[];
-  pending: string[];
-}
-
-export interface CaseListItem {
-  id: number;
-  title: string;
-  applicant: string | null;
-  projectType: string;
-  status: CaseStatus;
-  statusName: string;
-  decision: Decision | null;
-  machineVerdict: 'pass' | 'warn' | 'fail';
-  createdBy: string;
-  createdAt: string | null;
-}
-
-export interface TrailEntry {
-  at: string;
-  actor: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-}
-export interface ProjectType {
-  code: string;
-  name: string;
-}
 
 /** Scheme indicators (方案指标) the rules read; names as the API takes them. */
 export const INDICATORS = ['far', 'height', 'density', 'greenRatio', 'groundElevation'] as const;
 export type IndicatorName = (typeof INDICATORS)[number];
 
-export const listCases = (o: { status?: string; q?: string; limit: number; offset: number }) =>
-  api<CaseListItem[]>('/api/review/cases', { query: o });
-export const getCase = (id: number) => api<ReviewCase>(`/api/review/cases/${id}`);
-export const caseTrail = (id: number) => api<TrailEntry[]>(`/api/review/cases/${id}/trail`);
-export const projectTypes = () => api<ProjectType[]>('/api/review/project-types');
+/** A status from the address that is not one of the API's lists every case. */
+export const listCases = (o: Omit<Query<'/api/review/cases'>, 'status'> & { status?: string }) =>
+  GET('/api/review/cases', { query: { ...o, status: STATUSES.find((s) => s === o.status) } });
+const asCase = (p: Promise<Ok<'/api/review/cases/{id}'>>) => p as Promise<ReviewCase>;
+export const getCase = (id: number) => asCase(GET('/api/review/cases/{id}', { path: { id } }));
+export const caseTrail = (id: number) => GET('/api/review/cases/{id}/trail', { path: { id } });
+export const projectTypes = () => GET('/api/review/project-types');
 
-export const reviewFinding = (id: number, key: string, body: { action: FindingAction; verdict?: Verdict; reason: string }) =>
-  api<ReviewCase>(`/api/review/cases/${id}/findings/${encodeURIComponent(key)}/review`, { body });
-export const decide = (id: number, body: { decision: Decision; conditions: string[]; opinion?: string }) =>
-  api<ReviewCase>(`/api/review/cases/${id}/decision`, { body });
-export const sign = (id: number) => api<ReviewCase>(`/api/review/cases/${id}/sign`, { method: 'POST' });
-export const withdraw = (id: number, reason: string) => api<ReviewCase>(`/api/review/cases/${id}/withdraw`, { body: { reason } });
-export const rerun = (id: number) => api<ReviewCase>(`/api/review/cases/${id}/rerun`, { method: 'POST' });
-export const opinionPdf = (id: number) => apiBlob(`/api/review/cases/${id}/opinion.pdf`);
+export const reviewFinding = (id: number, key: string, body: Body<'/api/review/cases/{id}/findings/{key}/review', 'post'>) =>
+  asCase(POST('/api/review/cases/{id}/findings/{key}/review', { path: { id, key }, body }));
+export const decide = (id: number, body: Body<'/api/review/cases/{id}/decision', 'post'>) =>
+  asCase(POST('/api/review/cases/{id}/decision', { path: { id }, body }));
+export const sign = (id: number) => asCase(POST('/api/review/cases/{id}/sign', { path: { id } }));
+export const withdraw = (id: number, reason: string) => asCase(POST('/api/review/cases/{id}/withdraw', { path: { id }, body: { reason } }));
+export const rerun = (id: number) => asCase(POST('/api/review/cases/{id}/rerun', { path: { id } }));
+export const opinionPdf = (id: number) => GETBlob('/api/review/cases/{id}/opinion.pdf', { path: { id } });
 export const opinionHtmlUrl = (id: number) => `/api/review/cases/${id}/opinion.html`;
 
-export interface SubmitFields {
-  title: string;
-  applicant?: string;
-  type: string;
-  indicators?: Partial<Record<IndicatorName, number>>;
-  /** Source CRS when the file does not say (e.g. 4549). */
-  srid?: number;
+/**
+ * What a submission says besides its boundary (the JSON body's members; a file upload sends the
+ * same as form fields, plus the attribute encoding of a Shapefile or TXT).
+ */
+export type SubmitFields = Pick<Body<'/api/review/cases', 'post'>, 'title' | 'applicant' | 'type' | 'indicators' | 'srid'> & {
   encoding?: string;
-}
+};
 
 /** A drawn boundary (lon/lat, CGCS2000) as a JSON submission. */
 export const submitDrawn = (f: SubmitFields, polygon: GeoJSON.Polygon) =>
-  api<ReviewCase>('/api/review/cases', {
-    body: {
-      title: f.title,
-      applicant: f.applicant || undefined,
-      type: f.type,
-      indicators: f.indicators,
-      geojson: { type: 'Feature', properties: { DKBH: 'DK-01' }, geometry: polygon },
-    },
-  });
+  asCase(
+    POST('/api/review/cases', {
+      body: {
+        title: f.title,
+        applicant: f.applicant || undefined,
+        type: f.type,
+        indicators: f.indicators,
+        geojson: { type: 'Feature', properties: { DKBH: 'DK-01' }, geometry: polygon },
+      },
+    }),
+  );
 
 /**
  * Uploads a boundary file (one file, a .zip, or the parts of one Shapefile) and submits the case;
