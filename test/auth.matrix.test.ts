@@ -305,6 +305,30 @@ for (const tdb of testDatabases()) {
       assert.ok(list.length >= 1 && list.every((c) => c.createdBy === 'u_district'), JSON.stringify(list));
       assert.equal((await app.inject({ url: `/api/review/cases/${caseId}`, headers: d })).statusCode, 403, "another user's case");
       assert.equal((await app.inject({ url: `/api/review/cases/${own.json().id}`, headers: d })).statusCode, 200);
+      // Runs: another user's run is refused whole, and so is a comparison that includes it (issue 22).
+      const mine = await app.inject({
+        method: 'POST',
+        url: '/api/review/runs',
+        headers: d,
+        payload: { type: 'urban-construction', geojson: inWest },
+      });
+      const theirs = await app.inject({
+        method: 'POST',
+        url: '/api/review/runs',
+        headers: hdr.planner,
+        payload: { type: 'urban-construction', geojson: inWest },
+      });
+      assert.deepEqual([mine.statusCode, theirs.statusCode], [201, 201], mine.body + theirs.body);
+      const [a, b] = [mine.json().runId as number, theirs.json().runId as number];
+      assert.equal((await app.inject({ url: `/api/review/runs/${b}`, headers: d })).statusCode, 403, "another user's run");
+      assert.equal((await app.inject({ url: `/api/review/runs/${a}/compare/${b}`, headers: d })).statusCode, 403, 'compare with it');
+      assert.equal((await app.inject({ url: `/api/review/runs/${b}/compare/${a}`, headers: d })).statusCode, 403, 'either way round');
+      assert.equal((await app.inject({ url: `/api/review/runs/${a}/compare/${a}`, headers: d })).statusCode, 200, 'own runs compare');
+      assert.equal(
+        (await app.inject({ url: `/api/review/runs/${a}/compare/${b}`, headers: hdr.planner })).statusCode,
+        200,
+        'staff compare any',
+      );
     });
 
     test('district officers write only inside their districts; a refused write changes nothing', async () => {

@@ -99,14 +99,22 @@ export const runReviewFile = endpoint(s.runReviewFile, async (req, reply) => {
   return reply.code(201).send(r);
 });
 
-export const getRun = endpoint(s.getRun, async (req) => {
-  const run = await engine.getRun(req.server.ctx.db, req.params.id);
+/** District officers read their own runs; other staff read all (the same rule for a run and a comparison). */
+async function readableRun(req: FastifyRequest, id: number) {
+  const run = await engine.getRun(req.server.ctx.db, id);
   if (req.user.role === 'district' && run.createdBy !== req.user.username)
-    throw new Forbidden(`区县人员只能查看本人的审查记录 (run ${req.params.id} is someone else's)`);
+    throw new Forbidden(`区县人员只能查看本人的审查记录 (run ${id} is someone else's)`);
   return run;
-});
+}
 
-export const compareRuns = endpoint(s.compareRuns, async (req) => engine.compareRuns(req.server.ctx.db, req.params.id, req.params.other));
+export const getRun = endpoint(s.getRun, async (req) => readableRun(req, req.params.id));
+
+export const compareRuns = endpoint(s.compareRuns, async (req) => {
+  // A comparison shows both runs' findings: the caller must be able to read each (issue 22 item 5).
+  await readableRun(req, req.params.id);
+  await readableRun(req, req.params.other);
+  return engine.compareRuns(req.server.ctx.db, req.params.id, req.params.other);
+});
 
 // Cases and human review (人审) ---------------------------------------------------------------
 
