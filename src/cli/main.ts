@@ -17,6 +17,7 @@ import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
 import { cmdAudit } from './audit.ts';
+import { cmdBackup, cmdRestore } from './backup.ts';
 import { cmdLifecycle, cmdWarnings } from '../lifecycle/lifecycle.cli.ts';
 import { cmdFarmland } from '../farmland/farmland.cli.ts';
 import { cmdIndicators } from '../indicators/indicators.cli.ts';
@@ -52,6 +53,8 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap lifecycle nightly|timeline|ledgers|demo …               土地全生命周期 (onemap lifecycle: details)
   onemap farmland accounts|change|taohe|ledger|cases|projects|demo …  耕地保护 (onemap farmland: details)
   onemap indicators compute|list|targets|alerts|report …         指标监测预警与体检评估 (onemap indicators: details)
+  onemap backup <file> [--json]                                     备份整个数据库（内置数据目录或 PostgreSQL）
+  onemap restore <file> [--json]                                    从备份恢复到一个空数据库
   onemap audit verify [--json]                                     核验审计日志哈希链（被改、被删的第一条）
   onemap warnings [board] [--district D] [--kind K] [--json]     全生命周期预警 (+1/+4/+5, 闲置土地)
 
@@ -289,6 +292,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'indicators':
         await cmdIndicators(config, a);
+        return 0;
+      case 'backup':
+        await cmdBackup(config, a);
+        return 0;
+      case 'restore':
+        await cmdRestore(config, a);
         return 0;
       case 'audit':
         return await cmdAudit(config, a);

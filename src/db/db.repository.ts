@@ -49,3 +49,11 @@ export async function serverVersions(q: Queryable): Promise<{ postgres: string; 
   );
   return { postgres: r.rows[0].pg, postgis: r.rows[0].postgis };
 }
+
+/** Whether onemap's tables exist on the search path (a restore goes only into an empty database). */
+export async function onemapTablesPresent(q: Pick<Queryable, 'query'>): Promise<boolean> {
+  const r = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('layer', 'audit_log') AND schemaname = ANY (current_schemas(false))`,
+  );
+  return r.rows[0].n > 0;
+}

@@ -50,6 +50,18 @@ function wrap(r: Runner): Queryable {
   };
 }
 
+/** Creates a data folder from a dump (onemap restore); the folder must not hold a database yet. */
+export async function restorePglite(dataDir: string, dump: Blob): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const release = lockDataDir(dataDir);
+  try {
+    const pg = await PGlite.create({ dataDir, loadDataDir: dump, extensions: { postgis } });
+    await pg.close();
+  } finally {
+    release();
+  }
+}
+
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // One process per data folder (lock.ts): taken before PGlite reads the folder.
@@ -67,6 +79,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     events: new DbEvents(),
     ...base,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    dumpDataDir: () => pg.dumpDataDir('gzip'),
     close: async () => {
       try {
         await pg.close();

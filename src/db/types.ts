@@ -29,6 +29,8 @@ export interface Db extends Queryable {
   readonly events: DbEvents;
   /** Runs fn in one transaction; any throw rolls everything back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Embedded only: the whole data folder as a gzipped tar, consistent (taken between statements). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
