@@ -59,6 +59,19 @@ export const Geometry = Type.Object(
   { type: Str(), coordinates: Type.Optional(Type.Unknown()), geometries: Type.Optional(Type.Array(Type.Unknown())) },
   { description: 'GeoJSON geometry (RFC 7946), CGCS2000 lon/lat' },
 );
+/**
+ * A geometry as PostGIS writes it (ST_AsGeoJSON(geom, n)): GeoJSON in EPSG:4490 lon/lat, with the
+ * short `crs` member PostGIS adds for a CRS other than WGS 84. Closed: what the server answers.
+ */
+export const StoredGeometry = Obj(
+  {
+    type: Str(),
+    coordinates: Type.Optional(Type.Unknown()),
+    geometries: Type.Optional(Type.Array(Type.Unknown())),
+    crs: Type.Optional(Obj({ type: Str(), properties: Obj({ name: Str({ description: 'EPSG:4490' }) }) })),
+  },
+  { description: 'GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490)' },
+);
 export const Feature = Type.Object({
   type: Type.Literal('Feature'),
   id: Type.Optional(Type.Union([Type.String(), Type.Number()])),

@@ -1,8 +1,24 @@
 // Request and response schemas of land consolidation projects (/api/farmland/projects…): projects
 // with sub-areas and declared figures, their checks (findings of the review engine's rules),
 // progress against the 2027 targets and the yearly evaluation.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Geometry, IdParams, READ_ERRORS, WRITE_ERRORS } from '../schema.ts';
-import { tags, LIST_ERRORS, District, StoredGeometry } from './farmland.schemas.ts';
+import {
+  Type,
+  Obj,
+  Str,
+  Int,
+  Num,
+  Bool,
+  Nullable,
+  Enum,
+  List,
+  Dict,
+  Geometry,
+  StoredGeometry,
+  IdParams,
+  READ_ERRORS,
+  WRITE_ERRORS,
+} from '../schema.ts';
+import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
 
 const Status = Enum(['planned', 'implementing', 'accepted']);
 const Verdict = Enum(['pass', 'warn', 'fail', 'no-data'], { description: 'pass 通过 · warn 提示 · fail 不通过 · no-data 无数据' });

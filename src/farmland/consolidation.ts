@@ -14,11 +14,9 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { currentRuleSet, saveRuleSet, type RuleSetDef } from '../review/ruleset.ts';
-import { ruleKind } from '../review/rules/registry.ts';
-import { finding, type RuleContext } from '../review/rules/context.ts';
+import type { Subject } from '../review/rules/context.ts';
 import type { ConsolidationFacts } from '../review/rules/consolidation-ratio.ts';
-import { layerStates } from '../review/review.repository.ts';
-import { overallVerdict } from '../review/engine.ts';
+import { evaluateRules, overallVerdict } from '../review/engine.ts';
 import type { Finding } from '../review/types.ts';
 import * as repo from './consolidation.repository.ts';
 import { withFallback } from './robust.ts';
@@ -274,71 +272,31 @@ export async function projectFacts(
 }
 
 // ---- the rule loop ---------------------------------------------------------------------------
-// SWAP AT MERGE (issue 16, decision 0007 §6): this is the one place consolidation runs rules. It
-// re-implements the review engine's loop over a rule set; when src/review/engine.ts exports its
-// rule evaluator (helper h1's branch), replace the body of this function with a call to it (the
-// consolidation-coverage rule is evaluated on the consolidation zone, every other rule on the
-// project area; a coverage rule whose layer has no data, or a kind not registered, gives a
-// no-data finding) and delete the imports of ruleKind, finding, RuleContext and layerStates.
-type Subject = NonNullable<Awaited<ReturnType<typeof repo.areaUnion>>>;
+type Area = NonNullable<Awaited<ReturnType<typeof repo.areaUnion>>>;
+const subjectOf = (a: Area): Subject => ({ ewkb: a.ewkb, areaM2: a.area_m2, planarM2: a.planar_m2, planarSrid: a.srid });
 
-async function evaluateRules(
+/**
+ * The consolidation rule set over a project, through the review engine's rule evaluator (decision
+ * 0007 §6): consolidation-coverage rules on the consolidation zone (整治区), every other rule on the
+ * project area; a rule whose layer has no data, or a kind not registered, gives no-data.
+ */
+async function evaluate(
   db: Queryable,
   def: RuleSetDef,
-  areas: { project: Subject; zone: Subject },
+  areas: { project: Area; zone: Area },
   facts: ConsolidationFacts,
 ): Promise<Finding[]> {
-  const { project, zone } = areas;
   const type = def.projectTypes[0];
-  const findings: Finding[] = [];
-  for (const rule of def.rules) {
-    if (rule.appliesTo && !rule.appliesTo.includes(type.code)) continue;
-    const s = rule.kind === 'consolidation-coverage' ? zone : project;
-    const subject = { ewkb: s.ewkb, areaM2: s.area_m2, planarM2: s.planar_m2, planarSrid: s.srid };
-    const states = new Map((await layerStates(db, [rule.layer], s.ewkb)).map((l) => [l.code, l]));
-    const layer = states.get(rule.layer);
-    const base = {
-      q: db,
-      subject,
-      project: { type: type.code, typeName: type.name, indicators: {} },
-      tolerance: def.tolerance,
-      layers: states,
-      overlap: [],
-      facts,
-    };
-    const kind = ruleKind(rule.kind);
-    // A spatial rule needs its layer's data; a figures-only rule does not (its layer is informational).
-    if (!kind || (rule.kind === 'consolidation-coverage' && (!layer || layer.version === null || layer.feature_count === 0))) {
-      const l = layer ?? {
-        id: -1,
-        code: rule.layer,
-        name_zh: rule.layer,
-        legal_basis: null,
-        version: null,
-        feature_count: 0,
-        coverage: 'none' as const,
-        outside_coverage_m2: 0,
-      };
-      findings.push(
-        finding({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule, {
-          verdict: 'no-data',
-          message: !kind ? `规则类型 ${rule.kind} 未注册` : `${l.name_zh}图层暂无数据，无法核验（无数据 ≠ 合规），须人工核查`,
-        }),
-      );
-      continue;
-    }
-    const l = layer ?? {
-      id: -1,
-      code: rule.layer,
-      name_zh: rule.layer,
-      legal_basis: null,
-      version: 0,
-      feature_count: 0,
-      coverage: 'none' as const,
-      outside_coverage_m2: 0,
-    };
-    findings.push(await kind.evaluate({ ...base, layer: { ...l, version: l.version ?? 0 } } as RuleContext, rule));
-  }
+  const project = subjectOf(areas.project);
+  const zone = subjectOf(areas.zone);
+  const { findings } = await evaluateRules(db, {
+    rules: def.rules.filter((r) => !r.appliesTo || r.appliesTo.includes(type.code)),
+    subject: project,
+    subjectFor: (r) => (r.kind === 'consolidation-coverage' ? zone : project),
+    project: { type: type.code, typeName: type.name, indicators: {} },
+    tolerance: def.tolerance,
+    facts,
+  });
   return findings;
 }
 
@@ -352,7 +310,7 @@ export async function checkProject(db: Db, clock: Clock, id: number, user: strin
   const project = await repo.areaUnion(db, p.id, 'project');
   if (!project) throw new Conflict(`整治项目 ${p.code} 没有项目区范围 (the project has no project area)`);
   const zone = (await repo.areaUnion(db, p.id, 'consolidation')) ?? project;
-  const findings = await evaluateRules(db, def, { project, zone }, facts);
+  const findings = await evaluate(db, def, { project, zone }, facts);
   const verdict = overallVerdict(findings);
   const checkedOn = clock.today();
   return db.transaction(async (tx) => {

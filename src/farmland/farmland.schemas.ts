@@ -13,7 +13,6 @@ import {
   Enum,
   List,
   Dict,
-  Geometry,
   IdParams,
   Year,
   READ_ERRORS,
@@ -32,17 +31,6 @@ export const AreaInput = {
   areaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'm² (ellipsoidal)' })),
   areaMu: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: '亩 (1 亩 = 10000/15 m²)' })),
 };
-/**
- * A geometry as PostGIS writes it (ST_AsGeoJSON): GeoJSON in EPSG:4490 lon/lat, with the short
- * CRS member PostGIS adds for a CRS other than WGS 84.
- */
-export const StoredGeometry = Type.Object(
-  {
-    ...Geometry.properties,
-    crs: Type.Optional(Obj({ type: Str(), properties: Obj({ name: Str({ description: 'EPSG:4490' }) }) })),
-  },
-  { description: 'GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490)' },
-);
 export const District = Str({ pattern: '^\\d{6}$', description: 'GB/T 2260 district code' });
 
 // ---- accounts and targets ------------------------------------------------------------------

@@ -1,7 +1,23 @@
 // Request and response schemas of patrol alerts and cases (/api/farmland/alerts,
 // /api/farmland/cases…).
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Geometry, IdParams, READ_ERRORS, WRITE_ERRORS } from '../schema.ts';
-import { tags, LIST_ERRORS, District, StoredGeometry } from './farmland.schemas.ts';
+import {
+  Type,
+  Obj,
+  Str,
+  Int,
+  Num,
+  Bool,
+  Nullable,
+  Enum,
+  List,
+  Dict,
+  Geometry,
+  StoredGeometry,
+  IdParams,
+  READ_ERRORS,
+  WRITE_ERRORS,
+} from '../schema.ts';
+import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
 import { ACTIONS, SOURCES, STATUS_ZH } from './patrol.ts';
 
 const Source = Enum(Object.keys(SOURCES) as (keyof typeof SOURCES)[]);

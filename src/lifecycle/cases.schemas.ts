@@ -1,7 +1,7 @@
 // Request and response schemas of the four case workflows of the land lifecycle: idle land
 // (闲置土地), approved-but-unsupplied batches (批而未供), inefficient land (低效用地) and
 // expropriation–resettlement projects (征收–安置).
-import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry } from '../schema.ts';
 import {
   tags,
   District,
@@ -10,7 +10,6 @@ import {
   IdParams,
   YearParams,
   GeometryIn,
-  GeometryOut,
   Srid,
   Trail,
   transitionBody,
@@ -102,7 +101,7 @@ export const Batch = Obj({
 });
 export const BatchDetail = Obj({
   ...Batch.properties,
-  geometry: Nullable(GeometryOut),
+  geometry: Nullable(StoredGeometry),
   parcels: List(
     Obj({
       landCode: Str(),
@@ -335,8 +334,8 @@ export const ProjectDetail = Obj({
   areaMu: Nullable(Num()),
   plotAreaM2: Nullable(Num()),
   plotAreaMu: Nullable(Num()),
-  geometry: Nullable(GeometryOut),
-  plotGeometry: Nullable(GeometryOut),
+  geometry: Nullable(StoredGeometry),
+  plotGeometry: Nullable(StoredGeometry),
   warnings: List(Obj({ kind: Str(), dueOn: Str(), raisedOn: Str(), resolvedOn: Nullable(Str()) })),
   trail: Trail,
 });

@@ -15,6 +15,7 @@ import {
   Dict,
   DateOnly,
   Geometry,
+  StoredGeometry,
   RegionCode,
   READ_ERRORS,
   WRITE_ERRORS,
@@ -40,19 +41,6 @@ export const LandCodeParams = Obj({ landCode: Str({ minLength: 1, maxLength: 40 
 /** A polygon as sent: GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless `srid` says otherwise. */
 export const GeometryIn = Geometry;
 export const Srid = Int({ description: 'CRS of the geometry (e.g. 4549); default 4490' });
-
-/**
- * A geometry as PostGIS writes it (ST_AsGeoJSON): the lifecycle stores every area as a
- * MultiPolygon in EPSG:4490, named in a short `crs` member.
- */
-export const GeometryOut = Obj(
-  {
-    type: Type.Literal('MultiPolygon'),
-    coordinates: List(List(List(List(Num())))),
-    crs: Type.Optional(Obj({ type: Str(), properties: Obj({ name: Str() }) })),
-  },
-  { description: 'GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490)' },
-);
 
 /** The audit trail of a case, oldest first. */
 export const Trail = List(AuditEntry);
@@ -105,12 +93,12 @@ export const LandEvent = Obj({
   operator: Str(),
   areaM2: Num(),
   areaMu: Num(),
-  geometry: GeometryOut,
+  geometry: StoredGeometry,
   recordedAt: Str(),
 });
 
 export const Timeline = Obj({
-  parcel: Obj({ ...Parcel.properties, geometry: GeometryOut }),
+  parcel: Obj({ ...Parcel.properties, geometry: StoredGeometry }),
   events: List(LandEvent, { description: 'events in date order, each with its geometry' }),
   nextEvents: List(Obj({ kind: Str(), name: Str() }), { description: 'event kinds allowed next' }),
 });

@@ -13,6 +13,7 @@ import {
   Dict,
   List,
   Bbox,
+  StoredGeometry,
   IdParams,
   errors,
   READ_ERRORS,
@@ -59,17 +60,6 @@ const boundary = {
 
 // ---- responses ------------------------------------------------------------------------------
 
-/** A GeoJSON geometry as PostGIS writes it for EPSG:4490: with its short crs member. */
-const Geom = Type.Object(
-  {
-    type: Str(),
-    coordinates: Type.Optional(Type.Unknown()),
-    geometries: Type.Optional(List(Type.Unknown())),
-    crs: Type.Optional(Obj({ type: Str(), properties: Dict() })),
-  },
-  { additionalProperties: false, description: 'GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490)' },
-);
-
 const Indicators = Obj({
   far: Type.Optional(Num()),
   height: Type.Optional(Num()),
@@ -104,7 +94,7 @@ export const Finding = Obj({
   overlapPercent: Num({ description: 'share of the project area, 0–100' }),
   belowTolerance: Bool(),
   features: List(FeatureHit),
-  geometry: Nullable(Geom),
+  geometry: Nullable(StoredGeometry),
   details: Dict(Type.Unknown(), { description: 'rule-specific figures: share outside, indicator comparisons, limit elevations …' }),
 });
 
@@ -123,7 +113,7 @@ export const ReviewResult = Obj(
       areaM2: Num(),
       areaPlanarM2: Num(),
       areaMu: Num(),
-      geometry: Geom,
+      geometry: StoredGeometry,
       bbox: Bbox,
       hash: Str({ description: 'sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon)' }),
     }),

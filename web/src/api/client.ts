@@ -25,6 +25,20 @@ export type Ok<P extends keyof paths, M extends Method = 'get'> =
           : undefined
     : never;
 
+/**
+ * T with every geometry the server sends (StoredGeometry of src/schema.ts: `{ type, coordinates?,
+ * geometries?, crs? }`, loosely typed) read as G — GeoJSON.Geometry unless a page knows better
+ * (the lifecycle stores only (Multi)Polygons). Nothing else in T changes.
+ */
+type GeoKeys = 'type' | 'coordinates' | 'geometries' | 'crs';
+export type Geo<T, G = GeoJSON.Geometry> = T extends object
+  ? [Exclude<keyof T, GeoKeys>] extends [never]
+    ? 'type' extends keyof T
+      ? G
+      : T
+    : { [K in keyof T]: Geo<T[K], G> }
+  : T;
+
 /** The JSON body a path and method take. */
 export type Body<P extends keyof paths, M extends Method> =
   Op<P, M> extends { requestBody?: infer RB }

@@ -2888,7 +2888,7 @@ export type paths = {
                             deadline: string;
                             district: string | null;
                             dueSoon: boolean;
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
                                 coordinates?: unknown;
                                 crs?: {
@@ -3043,7 +3043,7 @@ export type paths = {
                                 description: string | null;
                                 evidence_url: string | null;
                                 external_id: string | null;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
@@ -3076,7 +3076,7 @@ export type paths = {
                                 note: string | null;
                                 to_status: string;
                             }[];
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
                                 coordinates?: unknown;
                                 crs?: {
@@ -3251,7 +3251,7 @@ export type paths = {
                             deadline: string;
                             district: string | null;
                             dueSoon: boolean;
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
                                 coordinates?: unknown;
                                 crs?: {
@@ -3534,7 +3534,7 @@ export type paths = {
                                 deadline: string;
                                 district: string | null;
                                 dueSoon: boolean;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
@@ -3571,7 +3571,7 @@ export type paths = {
                                 deadline: string;
                                 district: string | null;
                                 dueSoon: boolean;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
@@ -5282,7 +5282,7 @@ export type paths = {
                             } | null;
                             areas: {
                                 area_m2: number;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
@@ -5327,7 +5327,7 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
@@ -5705,7 +5705,7 @@ export type paths = {
                                         [key: string]: unknown;
                                     };
                                 }[];
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
@@ -16362,17 +16362,18 @@ export type paths = {
                                     name: string;
                                     url?: string;
                                 }[];
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: number[][][][];
+                                    coordinates?: unknown;
                                     crs?: {
                                         properties: {
+                                            /** @description EPSG:4490 */
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    /** @enum {string} */
-                                    type: "MultiPolygon";
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
                                 id: number;
                                 kind: string;
@@ -16396,17 +16397,18 @@ export type paths = {
                                 bdcdyh: string | null;
                                 completedOn: string | null;
                                 district: string;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: number[][][][];
+                                    coordinates?: unknown;
                                     crs?: {
                                         properties: {
+                                            /** @description EPSG:4490 */
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    /** @enum {string} */
-                                    type: "MultiPolygon";
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
                                 haltedSince: string | null;
                                 industrial: boolean;
@@ -16576,17 +16578,18 @@ export type paths = {
                                     name: string;
                                     url?: string;
                                 }[];
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: number[][][][];
+                                    coordinates?: unknown;
                                     crs?: {
                                         properties: {
+                                            /** @description EPSG:4490 */
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    /** @enum {string} */
-                                    type: "MultiPolygon";
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
                                 id: number;
                                 kind: string;
@@ -16610,17 +16613,18 @@ export type paths = {
                                 bdcdyh: string | null;
                                 completedOn: string | null;
                                 district: string;
-                                /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
-                                    coordinates: number[][][][];
+                                    coordinates?: unknown;
                                     crs?: {
                                         properties: {
+                                            /** @description EPSG:4490 */
                                             name: string;
                                         };
                                         type: string;
                                     };
-                                    /** @enum {string} */
-                                    type: "MultiPolygon";
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
                                 haltedSince: string | null;
                                 industrial: boolean;
@@ -17095,17 +17099,18 @@ export type paths = {
                                 resettlement: string;
                             } | null;
                             expropriatedOn: string | null;
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
-                                coordinates: number[][][][];
+                                coordinates?: unknown;
                                 crs?: {
                                     properties: {
+                                        /** @description EPSG:4490 */
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                /** @enum {string} */
-                                type: "MultiPolygon";
+                                geometries?: unknown[];
+                                type: string;
                             } | null;
                             households: number;
                             householdsResettled: number;
@@ -17117,17 +17122,18 @@ export type paths = {
                             nextSteps: string[];
                             plotAreaM2: number | null;
                             plotAreaMu: number | null;
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             plotGeometry: {
-                                coordinates: number[][][][];
+                                coordinates?: unknown;
                                 crs?: {
                                     properties: {
+                                        /** @description EPSG:4490 */
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                /** @enum {string} */
-                                type: "MultiPolygon";
+                                geometries?: unknown[];
+                                type: string;
                             } | null;
                             plotLocated: boolean;
                             plotLocatedOn: string | null;
@@ -17955,17 +17961,18 @@ export type paths = {
                             disposedM2: number;
                             disposedMu: number;
                             district: string;
-                            /** @description GeoJSON geometry, CGCS2000 lon/lat (EPSG:4490) */
+                            /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                             geometry: {
-                                coordinates: number[][][][];
+                                coordinates?: unknown;
                                 crs?: {
                                     properties: {
+                                        /** @description EPSG:4490 */
                                         name: string;
                                     };
                                     type: string;
                                 };
-                                /** @enum {string} */
-                                type: "MultiPolygon";
+                                geometries?: unknown[];
+                                type: string;
                             } | null;
                             id: number;
                             mapped: boolean;
@@ -21310,12 +21317,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -21350,12 +21358,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -21632,12 +21641,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -21672,12 +21682,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -21933,12 +21944,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -21973,12 +21985,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -22251,12 +22264,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -22291,12 +22305,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -22804,12 +22819,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -22844,12 +22860,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23111,12 +23128,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23151,12 +23169,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23555,12 +23574,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23595,12 +23615,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23860,12 +23881,13 @@ export type paths = {
                                             [key: string]: unknown;
                                         };
                                     }[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -23900,12 +23922,13 @@ export type paths = {
                                     areaPlanarM2: number;
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                     bbox: number[];
-                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                    /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                     geometry: {
                                         coordinates?: unknown;
                                         crs?: {
                                             properties: {
-                                                [key: string]: unknown;
+                                                /** @description EPSG:4490 */
+                                                name: string;
                                             };
                                             type: string;
                                         };
@@ -25322,12 +25345,13 @@ export type paths = {
                                         [key: string]: unknown;
                                     };
                                 }[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };
@@ -25362,12 +25386,13 @@ export type paths = {
                                 areaPlanarM2: number;
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                 bbox: number[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };
@@ -25589,12 +25614,13 @@ export type paths = {
                                         [key: string]: unknown;
                                     };
                                 }[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };
@@ -25629,12 +25655,13 @@ export type paths = {
                                 areaPlanarM2: number;
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                 bbox: number[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };
@@ -25985,12 +26012,13 @@ export type paths = {
                                         [key: string]: unknown;
                                     };
                                 }[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };
@@ -26025,12 +26053,13 @@ export type paths = {
                                 areaPlanarM2: number;
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
                                 bbox: number[];
-                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat (EPSG:4490) */
+                                /** @description GeoJSON geometry (RFC 7946) as stored, CGCS2000 lon/lat (EPSG:4490) */
                                 geometry: {
                                     coordinates?: unknown;
                                     crs?: {
                                         properties: {
-                                            [key: string]: unknown;
+                                            /** @description EPSG:4490 */
+                                            name: string;
                                         };
                                         type: string;
                                     };

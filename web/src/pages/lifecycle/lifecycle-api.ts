@@ -2,12 +2,15 @@
 // the area's pages. Every area and date arrives computed by the server (ellipsoidal m², 亩, dates
 // YYYY-MM-DD); the pages only format them.
 import { ref } from 'vue';
-import { GET, POST, PUT, type Body, type Ok, type Query } from '../../api/client.ts';
+import { GET, POST, PUT, type Body, type Geo, type Ok, type Query } from '../../api/client.ts';
 
 /** Every area the lifecycle stores is a MultiPolygon (EPSG:4490); drawn ones may be Polygons. */
 export type Geometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
+/** An answer with its geometries typed as lifecycle areas. */
+type Geoms<T> = Geo<T, Geometry>;
+const geoms = <T>(p: Promise<T>) => p as Promise<Geoms<T>>;
 
-export type Timeline = Ok<'/api/lifecycle/parcels/{landCode}/timeline'>;
+export type Timeline = Geoms<Ok<'/api/lifecycle/parcels/{landCode}/timeline'>>;
 export type Parcel = Ok<'/api/lifecycle/parcels/{landCode}'>;
 export type LandEvent = Timeline['events'][number];
 
@@ -17,7 +20,7 @@ export type IdleCase = Ok<'/api/lifecycle/idle-cases'>[number] & Partial<Pick<Id
 export type TrailEntry = IdleCaseDetail['trail'][number];
 
 export type Batch = Ok<'/api/lifecycle/unsupplied/batches'>[number];
-export type BatchDetail = Ok<'/api/lifecycle/unsupplied/batches/{id}'>;
+export type BatchDetail = Geoms<Ok<'/api/lifecycle/unsupplied/batches/{id}'>>;
 
 export type InefficientCase = Ok<'/api/lifecycle/inefficient/cases'>[number] &
   Partial<Pick<Ok<'/api/lifecycle/inefficient/cases/{id}'>, 'trail'>>;
@@ -25,7 +28,7 @@ export type RuleHit = InefficientCase['hits'][number];
 export type Rule = Ok<'/api/lifecycle/inefficient/rules'>['rules'][number];
 
 export type Project = Ok<'/api/lifecycle/resettlement/projects'>[number];
-export type ProjectDetail = Ok<'/api/lifecycle/resettlement/projects/{id}'>;
+export type ProjectDetail = Geoms<Ok<'/api/lifecycle/resettlement/projects/{id}'>>;
 
 export type Warning = Ok<'/api/lifecycle/warnings'>['items'][number];
 export type Board = Ok<'/api/lifecycle/warnings/board'>;
@@ -43,10 +46,10 @@ const text = (v: string | number | undefined) => (v === undefined ? undefined : 
 export const lc = {
   parcels: (query: Query<'/api/lifecycle/parcels'>) => GET('/api/lifecycle/parcels', { query }),
   registerParcel: (body: Body<'/api/lifecycle/parcels', 'post'>) => POST('/api/lifecycle/parcels', { body }),
-  timeline: (landCode: string) => GET('/api/lifecycle/parcels/{landCode}/timeline', { path: { landCode } }),
+  timeline: (landCode: string) => geoms(GET('/api/lifecycle/parcels/{landCode}/timeline', { path: { landCode } })),
   // The kind comes from the timeline's nextEvents; the server refuses any other.
   recordEvent: (landCode: string, body: Omit<EventBody, 'kind'> & { kind: string }) =>
-    POST('/api/lifecycle/parcels/{landCode}/events', { path: { landCode }, body: body as EventBody }),
+    geoms(POST('/api/lifecycle/parcels/{landCode}/events', { path: { landCode }, body: body as EventBody })),
 
   idleCases: (query: Query<'/api/lifecycle/idle-cases'>) => GET('/api/lifecycle/idle-cases', { query }),
   idleCase: (id: number) => GET('/api/lifecycle/idle-cases/{id}', { path: { id } }),
@@ -64,7 +67,7 @@ export const lc = {
     }),
 
   batches: (query: Query<'/api/lifecycle/unsupplied/batches'>) => GET('/api/lifecycle/unsupplied/batches', { query }),
-  batch: (id: number) => GET('/api/lifecycle/unsupplied/batches/{id}', { path: { id } }),
+  batch: (id: number) => geoms(GET('/api/lifecycle/unsupplied/batches/{id}', { path: { id } })),
   batchStep: (id: number, body: Body<'/api/lifecycle/unsupplied/batches/{id}/transition', 'post'>) =>
     POST('/api/lifecycle/unsupplied/batches/{id}/transition', { path: { id }, body }),
   batchDisposal: (id: number, body: Body<'/api/lifecycle/unsupplied/batches/{id}/disposals', 'post'>) =>
@@ -91,7 +94,7 @@ export const lc = {
     }),
 
   projects: (query: Query<'/api/lifecycle/resettlement/projects'>) => GET('/api/lifecycle/resettlement/projects', { query }),
-  project: (id: number) => GET('/api/lifecycle/resettlement/projects/{id}', { path: { id } }),
+  project: (id: number) => geoms(GET('/api/lifecycle/resettlement/projects/{id}', { path: { id } })),
   locatePlot: (id: number, body: Body<'/api/lifecycle/resettlement/projects/{id}/plot', 'put'>) =>
     PUT('/api/lifecycle/resettlement/projects/{id}/plot', { path: { id }, body }),
   projectStep: (id: number, body: Body<'/api/lifecycle/resettlement/projects/{id}/transition', 'post'>) =>

@@ -2,19 +2,8 @@
 // generated client (web/src/api/openapi.d.ts). Uploads go through XMLHttpRequest because fetch
 // cannot report upload progress, and a large zipped Shapefile takes a while on a slow office network.
 import { ApiError, url } from '../../api.ts';
-import { GET, GETBlob, POST, type Body, type Ok, type Query } from '../../api/client.ts';
+import { GET, GETBlob, POST, type Body, type Geo, type Ok, type Query } from '../../api/client.ts';
 import { t } from '../../i18n/index.ts';
-
-// The schemas type a GeoJSON geometry loosely ({ type, coordinates, crs }); the map reads it as
-// GeoJSON.Geometry. Geo<T> is T with every such geometry typed so (nothing else changes).
-type GeoKeys = 'type' | 'coordinates' | 'geometries' | 'crs';
-type Geo<T> = T extends object
-  ? [Exclude<keyof T, GeoKeys>] extends [never]
-    ? 'type' extends keyof T
-      ? GeoJSON.Geometry
-      : T
-    : { [K in keyof T]: Geo<T[K]> }
-  : T;
 
 export type ReviewCase = Geo<Ok<'/api/review/cases/{id}'>>;
 export type ReviewRun = Geo<Ok<'/api/review/runs/{id}'>>;
