@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/index.ts';
 import type { User } from '../auth/types.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
 import * as repo from './mapview.repository.ts';
 import { layerVersion } from './mapview.service.ts';
 
@@ -93,7 +93,7 @@ export async function thematicClasses(
   const layer = scope.layer.code;
   const label = scope.layer.attr_schema?.find((a) => a.name === o.field)?.label ?? o.field;
   const k = o.classes ?? 5;
-  if (!Number.isInteger(k) || k < 2 || k > 12) throw new HttpError(400, `classes must be an integer from 2 to 12, got ${o.classes}`);
+  if (!Number.isInteger(k) || k < 2 || k > 12) throw new Invalid(`classes must be an integer from 2 to 12, got ${o.classes}`);
   const fractions = o.method === 'quantile' ? Array.from({ length: k - 1 }, (_, i) => (i + 1) / k) : null;
   const stats = await repo.numericStats(db, scope, version, o.field, fractions);
   const base = { layer, version, field: o.field, label, method: o.method, features: stats.features, numeric: stats.numeric };
@@ -101,7 +101,7 @@ export async function thematicClasses(
   if (o.method === 'categories') {
     const { rows, distinct, count, areaM2 } = await repo.categories(db, scope, version, o.field, MAX_CATEGORIES);
     if (rows.length === 0 || (rows.length === 1 && rows[0].value === null && stats.features > 0)) {
-      throw new HttpError(400, `no feature of ${layer} version ${version} has the attribute "${o.field}"`, 'unknown_field');
+      throw new Invalid(`no feature of ${layer} version ${version} has the attribute "${o.field}"`, { code: 'unknown_field' });
     }
     const listed = rows.reduce((s, r) => s + r.count, 0);
     const listedArea = rows.reduce((s, r) => s + (r.area_m2 ?? 0), 0);
@@ -117,7 +117,7 @@ export async function thematicClasses(
   }
 
   if (stats.numeric === 0) {
-    throw new HttpError(400, `attribute "${o.field}" of ${layer} holds no numbers: use method=categories`, 'not_numeric');
+    throw new Invalid(`attribute "${o.field}" of ${layer} holds no numbers: use method=categories`, { code: 'not_numeric' });
   }
   const min = stats.min!;
   const max = stats.max!;

@@ -90,7 +90,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   farmlandRoutes(app, db, config);
   portalRoutes(app, db, config);
   lifecycleRoutes(app, db, config);
-  mapviewRoutes(app, db, config);
+  mapviewRoutes(app);
   indicatorsRoutes(app, db, config);
 
   // Last: the web application's catch-all page route must not shadow an API route.
