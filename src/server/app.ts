@@ -85,7 +85,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   authRoutes(app);
   auditRoutes(app);
   searchRoutes(app);
-  ogcapiRoutes(app, db, config);
+  ogcapiRoutes(app);
   tileRoutes(app, db, config);
   farmlandRoutes(app, db, config);
   portalRoutes(app, db, config);
