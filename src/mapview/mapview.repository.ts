@@ -280,7 +280,7 @@ export async function changes(q: Queryable, scope: LayerScope, a: number, b: num
                   FROM va FULL JOIN vb ON va.fid = vb.fid
                  WHERE va.id IS DISTINCT FROM vb.id ${f.sql})
      SELECT status, fid, area_before, area_after, geometry_changed, props_before, props_after,
-            ST_AsGeoJSON(ST_SimplifyPreserveTopology(g, 0.00001), 7) AS geom,
+            ST_AsGeoJSON(ST_SimplifyPreserveTopology(g, 0.00001), 7, 0) AS geom,
             json_build_array(ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g)) AS bbox,
             count(*) OVER ()::int AS total
        FROM d ORDER BY status, fid LIMIT ${Math.max(1, Math.min(limit, 20000))}`,

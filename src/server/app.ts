@@ -88,7 +88,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   ogcapiRoutes(app);
   tileRoutes(app, db, config);
   farmlandRoutes(app, db, config);
-  portalRoutes(app, db, config);
+  portalRoutes(app);
   lifecycleRoutes(app, db, config);
   mapviewRoutes(app);
   indicatorsRoutes(app, db, config);
