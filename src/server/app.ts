@@ -81,7 +81,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   systemRoutes(app);
   catalogueRoutes(app);
   reviewRoutes(app, db, config);
-  accessRoutes(app, db, config);
+  accessRoutes(app);
   authRoutes(app);
   auditRoutes(app);
   searchRoutes(app);
