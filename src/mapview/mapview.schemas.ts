@@ -88,7 +88,7 @@ export const IdentifyAnswer = Obj({
 });
 
 export const MeasureBody = Obj({
-  geometry: Type.Object({}, { description: 'GeoJSON geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon' }),
+  geometry: Geometry,
   srid: Type.Optional(Int({ minimum: 1, description: 'EPSG code of the coordinates (default 4490: CGCS2000 longitude/latitude)' })),
 });
 
@@ -189,6 +189,7 @@ export const identify = {
 export const measure = {
   tags,
   summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
+  description: 'geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)',
   body: MeasureBody,
   response: { 200: Measurement, ...READ_ERRORS },
 };

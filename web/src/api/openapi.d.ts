@@ -35,9 +35,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -76,23 +79,21 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    code: string | null;
+                                    name: string | null;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                                type: "Feature";
+                            }[];
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -103,9 +104,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -117,9 +121,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -145,6 +169,7 @@ export type paths = {
         get: {
             parameters: {
                 query: {
+                    /** @description minLon,minLat,maxLon,maxLat (CGCS2000) */
                     bbox?: string;
                     facility?: string;
                     limit?: number;
@@ -168,26 +193,27 @@ export type paths = {
                             budgetM?: number;
                             budgetMinutes?: number;
                             facilityType?: string;
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    areaM2: number;
+                                    budgetM: number;
+                                    fid: string;
+                                    name: string | null;
+                                    type: string;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            runId?: number;
-                            truncated?: boolean;
+                                type: "Feature";
+                            }[];
+                            runId: number;
+                            truncated: boolean;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
+                            type: "FeatureCollection";
                             widthM?: number;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -198,9 +224,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -212,9 +241,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -226,9 +258,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -240,9 +275,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -277,48 +332,52 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
@@ -329,9 +388,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -343,9 +405,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -357,9 +422,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -371,9 +439,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -400,93 +488,101 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
@@ -497,9 +593,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -511,9 +610,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -525,9 +627,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -539,9 +644,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -553,9 +661,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -579,6 +707,7 @@ export type paths = {
         get: {
             parameters: {
                 query: {
+                    /** @description minLon,minLat,maxLon,maxLat (CGCS2000) */
                     bbox: string;
                     id?: number;
                     limit?: number;
@@ -596,24 +725,23 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    /** @description connected component; null when not walkable */
+                                    component: number | null;
+                                    id: number;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            networkVersion?: number;
+                                type: "Feature";
+                            }[];
+                            networkVersion: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -624,9 +752,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -638,9 +769,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -652,9 +786,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -666,9 +803,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -708,19 +865,17 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            coveragePercent?: number;
-                            createdAt?: string;
-                            networkVersion?: number;
-                            runId?: number;
-                            types?: string[];
+                        "application/json": {
+                            coveragePercent: number;
+                            createdAt: string;
+                            networkVersion: number;
+                            runId: number;
+                            types: string[];
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -730,9 +885,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -744,9 +902,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -758,9 +919,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -779,6 +960,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description type name → minutes */
                         budgets?: {
                             [key: string]: number;
                         };
@@ -795,15 +977,20 @@ export type paths = {
                             populationField?: string | null;
                         };
                         typeDefs?: {
+                            /** @description the standard the budget follows */
                             basis?: string;
+                            /** @description wins over budgetMinutes */
                             budgetM?: number;
                             budgetMinutes?: number;
                             code?: string;
+                            /** @description layer holding the facilities */
                             layer: string;
+                            /** @description a feature is of this type when any rule matches */
                             match?: {
                                 field: string;
                                 values: string[];
                             }[];
+                            /** @description 小学, 公园, … */
                             type: string;
                         }[];
                         types?: string[];
@@ -815,38 +1002,87 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 覆盖率计算结果 (RunSummary, src/access/access.service.ts) */
+                /** @description 覆盖率计算结果 (a coverage run: by facility type and district) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                byType: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    type: string;
+                                }[];
+                                code: string;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                name: string | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
                             }[];
-                            byType?: {
-                                [key: string]: unknown;
+                            byType: {
+                                budgetM: number;
+                                budgetMinutes: number;
+                                code: string | null;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                facilities: number;
+                                layer: string;
+                                populationCoveragePercent: number | null;
+                                snappedFacilities: number;
+                                type: string;
                             }[];
-                            /** @description all types together: residential area, covered area and percent, parcels, population */
-                            city?: {
-                                [key: string]: unknown;
+                            /** @description all types together */
+                            city: {
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
+                                residentialAreaMu: number;
                             };
-                            createdAt?: string;
-                            networkVersion?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            networkVersion: number;
+                            params: {
+                                districts: {
+                                    codeField: string;
+                                    layer: string;
+                                    nameField: string;
+                                };
+                                maxSnapM: number;
+                                residential: {
+                                    field: string | null;
+                                    layer: string;
+                                    pattern: string | null;
+                                    populationField: string | null;
+                                };
+                                walkSpeedKmH: number;
+                                walkSpeedMPerMin: number;
+                                water: {
+                                    layer: string;
+                                } | null;
                             };
-                            runId?: number;
-                            seconds?: number;
-                            uncoveredCount?: number;
-                            unsnappedParcels?: number;
+                            runId: number;
+                            seconds: number;
+                            uncoveredCount: number;
+                            unsnappedParcels: number;
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -857,9 +1093,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -871,9 +1110,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -885,9 +1127,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -899,9 +1144,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -913,9 +1161,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -941,44 +1209,94 @@ export type paths = {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description 覆盖率计算结果 (RunSummary, src/access/access.service.ts) */
+                /** @description 覆盖率计算结果 (a coverage run: by facility type and district) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                byType: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    type: string;
+                                }[];
+                                code: string;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                name: string | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
                             }[];
-                            byType?: {
-                                [key: string]: unknown;
+                            byType: {
+                                budgetM: number;
+                                budgetMinutes: number;
+                                code: string | null;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                facilities: number;
+                                layer: string;
+                                populationCoveragePercent: number | null;
+                                snappedFacilities: number;
+                                type: string;
                             }[];
-                            /** @description all types together: residential area, covered area and percent, parcels, population */
-                            city?: {
-                                [key: string]: unknown;
+                            /** @description all types together */
+                            city: {
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
+                                residentialAreaMu: number;
                             };
-                            createdAt?: string;
-                            networkVersion?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            networkVersion: number;
+                            params: {
+                                districts: {
+                                    codeField: string;
+                                    layer: string;
+                                    nameField: string;
+                                };
+                                maxSnapM: number;
+                                residential: {
+                                    field: string | null;
+                                    layer: string;
+                                    pattern: string | null;
+                                    populationField: string | null;
+                                };
+                                walkSpeedKmH: number;
+                                walkSpeedMPerMin: number;
+                                water: {
+                                    layer: string;
+                                } | null;
                             };
-                            runId?: number;
-                            seconds?: number;
-                            uncoveredCount?: number;
-                            unsnappedParcels?: number;
+                            runId: number;
+                            seconds: number;
+                            uncoveredCount: number;
+                            unsnappedParcels: number;
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -989,9 +1307,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1003,9 +1324,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1017,9 +1341,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1031,9 +1358,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1063,6 +1410,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
@@ -1077,24 +1425,24 @@ export type paths = {
                     content: {
                         "application/json": {
                             facilityType?: string;
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    fid: string;
+                                    legM: number | null;
+                                    name: string | null;
+                                    snapped: boolean;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                                type: "Feature";
+                            }[];
                             runId?: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -1105,9 +1453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1119,9 +1470,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1133,9 +1487,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1147,9 +1504,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1180,6 +1557,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
@@ -1193,25 +1571,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            facilityType?: string | null;
-                            features?: ({
+                            facilityType: string | null;
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    district: string | null;
+                                    fid: string;
+                                    legM: number | null;
+                                    /** @description facility types that do not reach the parcel */
+                                    missing: string[];
+                                    population: number | null;
+                                    unsnapped: boolean;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            runId?: number;
+                                type: "Feature";
+                            }[];
+                            runId: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -1222,9 +1605,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1236,9 +1622,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1250,9 +1639,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1264,9 +1656,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1305,22 +1717,41 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            maxSnapM?: number;
-                            network?: {
-                                [key: string]: unknown;
+                            maxSnapM: number;
+                            network: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
-                            residential?: {
-                                [key: string]: unknown;
+                            residential: {
+                                field: string | null;
+                                layer: string;
+                                pattern: string | null;
+                                populationField: string | null;
                             };
-                            types?: {
-                                [key: string]: unknown;
+                            types: {
+                                /** @description the standard the budget follows */
+                                basis?: string;
+                                /** @description wins over budgetMinutes */
+                                budgetM?: number;
+                                budgetMinutes?: number;
+                                code?: string;
+                                /** @description layer holding the facilities */
+                                layer: string;
+                                /** @description a feature is of this type when any rule matches */
+                                match?: {
+                                    field: string;
+                                    values: string[];
+                                }[];
+                                /** @description 小学, 公园, … */
+                                type: string;
                             }[];
-                            walkSpeedKmH?: number;
-                            water?: {
-                                [key: string]: unknown;
+                            walkSpeedKmH: number;
+                            water: {
+                                layer: string;
                             } | null;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -1331,9 +1762,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1345,9 +1779,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1382,6 +1836,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description [lon, lat] (CGCS2000) of each proposed facility */
                         points: number[][];
                         runId?: number;
                         type: string;
@@ -1396,48 +1851,106 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            after?: {
-                                [key: string]: unknown;
+                            after: {
+                                all: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
+                                type: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
                             };
-                            before?: {
-                                [key: string]: unknown;
+                            before: {
+                                all: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
+                                type: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
                             };
-                            budgetM?: number;
-                            budgetMinutes?: number;
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            budgetM: number;
+                            budgetMinutes: number;
+                            byDistrict: {
+                                after: number;
+                                before: number;
+                                code: string;
+                                gain: {
+                                    allTypesAreaM2: number;
+                                    allTypesPercentPoints: number;
+                                    areaM2: number;
+                                    areaMu: number;
+                                    parcels: number;
+                                    percentPoints: number;
+                                    population: number | null;
+                                };
+                                name: string | null;
                             }[];
-                            gain?: {
-                                [key: string]: unknown;
+                            gain: {
+                                allTypesAreaM2: number;
+                                allTypesPercentPoints: number;
+                                areaM2: number;
+                                areaMu: number;
+                                parcels: number;
+                                percentPoints: number;
+                                population: number | null;
                             };
-                            networkVersion?: number;
+                            networkVersion: number;
                             /** @description parcels newly covered (first 5,000) */
-                            newlyCovered?: {
-                                features?: ({
+                            newlyCovered: {
+                                features: {
                                     /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    properties?: {
-                                        [key: string]: unknown;
+                                    geometry: {
+                                        coordinates: unknown;
+                                        type: string;
+                                    };
+                                    properties: {
+                                        fid: string;
                                     };
                                     /** @enum {string} */
-                                    type?: "Feature";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
+                                    type: "Feature";
+                                }[];
                                 /** @enum {string} */
-                                type?: "FeatureCollection";
-                            } & {
-                                [key: string]: unknown;
+                                type: "FeatureCollection";
                             };
-                            proposed?: {
-                                [key: string]: unknown;
+                            proposed: {
+                                lat: number;
+                                legM: number | null;
+                                lon: number;
+                                snapped: boolean;
                             }[];
-                            runId?: number;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            runId: number;
+                            type: string;
                         };
                     };
                 };
@@ -1448,9 +1961,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1462,9 +1978,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1476,9 +1995,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1490,9 +2012,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1504,9 +2029,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13738,34 +14283,35 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            featureCount?: number;
-                            layers?: {
-                                class?: string;
-                                code?: string;
-                                features?: {
-                                    areaM2?: number | null;
-                                    areaMu?: number | null;
-                                    attributes?: {
-                                        field?: string;
-                                        label?: string;
-                                        value?: unknown;
+                            featureCount: number;
+                            layers: {
+                                class: string;
+                                code: string;
+                                features: {
+                                    areaM2: number | null;
+                                    areaMu: number | null;
+                                    attributes: {
+                                        field: string;
+                                        label: string;
+                                        value: unknown;
                                     }[];
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                    bbox?: number[];
-                                    distanceM?: number;
-                                    fid?: string;
-                                    label?: string;
-                                    lengthM?: number | null;
-                                    planarAreaM2?: number | null;
+                                    bbox: number[];
+                                    /** @description 0 inside a polygon; metres to a line or point within the tolerance */
+                                    distanceM: number;
+                                    fid: string;
+                                    label: string;
+                                    lengthM: number | null;
+                                    planarAreaM2: number | null;
                                 }[];
-                                geometryType?: string;
-                                legalBasis?: string | null;
-                                name?: string;
-                                ownerDept?: string | null;
-                                version?: number;
+                                geometryType: string;
+                                legalBasis: string | null;
+                                name: string;
+                                ownerDept: string | null;
+                                version: number;
                             }[];
-                            point?: number[];
-                            toleranceM?: number;
+                            point: number[];
+                            toleranceM: number;
                         };
                     };
                 };
@@ -13776,9 +14322,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13790,9 +14339,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13804,9 +14356,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13818,9 +14373,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13832,9 +14390,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13873,47 +14434,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            classOrder?: string[];
-                            layers?: {
-                                attributes?: {
+                            classOrder: string[];
+                            layers: {
+                                attributes: {
                                     label?: string;
-                                    name?: string;
-                                    type?: string;
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    type: "text" | "number" | "boolean" | "date";
                                 }[];
-                                class?: string;
-                                code?: string;
-                                dataDate?: string | null;
-                                featureCount?: number;
-                                geometryType?: string;
-                                legalBasis?: string | null;
-                                name?: string;
-                                nameEn?: string | null;
-                                ownerDept?: string | null;
-                                public?: boolean;
-                                scope?: string;
-                                source?: string | null;
-                                statutory?: boolean;
-                                style?: {
+                                class: string;
+                                code: string;
+                                dataDate: string | null;
+                                featureCount: number;
+                                geometryType: string;
+                                legalBasis: string | null;
+                                name: string;
+                                nameEn: string | null;
+                                ownerDept: string | null;
+                                public: boolean;
+                                /** @enum {unknown} */
+                                scope: "all" | "districts";
+                                source: string | null;
+                                statutory: boolean;
+                                style: {
                                     categories?: {
-                                        colors?: {
+                                        /** @description category code → colour */
+                                        colors: {
                                             [key: string]: string;
                                         };
-                                        field?: string;
+                                        field: string;
                                         labelField?: string;
+                                        /** @description category code → name */
                                         labels?: {
                                             [key: string]: string;
                                         };
-                                        prefix?: number;
+                                        prefix: number;
                                     };
                                     circleRadius?: number;
-                                    color?: string;
+                                    color: string;
                                     fill?: boolean;
                                     lineWidth?: number;
                                     opacity?: number;
                                 };
-                                version?: number | null;
-                                versions?: number;
-                                visible?: boolean;
+                                version: number | null;
+                                versions: number;
+                                visible: boolean;
                             }[];
                         };
                     };
@@ -13925,9 +14490,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -13972,40 +14540,46 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description GeoJSON FeatureCollection (EPSG:4490): properties status (added | removed | changed), fid, label, areaBeforeM2, areaAfterM2, areaChangeM2, geometryChanged, attributesChanged, bbox */
-                            features?: {
-                                features?: {
-                                    geometry?: {
-                                        [key: string]: unknown;
+                            /** @description GeoJSON FeatureCollection (EPSG:4490) of the added, removed and changed features */
+                            features: {
+                                features: {
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    properties?: {
-                                        areaAfterM2?: number | null;
-                                        areaBeforeM2?: number | null;
-                                        areaChangeM2?: number;
-                                        attributesChanged?: string[];
+                                    properties: {
+                                        areaAfterM2: number | null;
+                                        areaBeforeM2: number | null;
+                                        areaChangeM2: number;
+                                        attributesChanged: string[];
                                         /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                        bbox?: number[];
-                                        fid?: string;
-                                        geometryChanged?: boolean | null;
-                                        label?: string;
-                                        status?: string;
+                                        bbox: number[];
+                                        fid: string;
+                                        geometryChanged: boolean | null;
+                                        label: string;
+                                        /** @enum {unknown} */
+                                        status: "added" | "removed" | "changed";
                                     };
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type: "Feature";
                                 }[];
-                                type?: string;
+                                /** @enum {string} */
+                                type: "FeatureCollection";
                             };
-                            from?: number;
-                            layer?: string;
-                            summary?: {
-                                added?: number;
-                                areaChangeM2?: number;
-                                areaChangeMu?: number;
-                                changed?: number;
-                                removed?: number;
+                            from: number;
+                            layer: string;
+                            summary: {
+                                added: number;
+                                areaChangeM2: number;
+                                areaChangeMu: number;
+                                changed: number;
+                                removed: number;
                             };
-                            to?: number;
-                            total?: number;
-                            truncated?: boolean;
+                            to: number;
+                            total: number;
+                            truncated: boolean;
                         };
                     };
                 };
@@ -14016,9 +14590,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14030,9 +14607,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14044,9 +14624,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14058,9 +14641,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14072,9 +14658,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14125,27 +14714,28 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            breaks?: number[] | null;
-                            classes?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                count?: number;
+                            breaks: number[] | null;
+                            classes: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                count: number;
                                 from?: number;
                                 to?: number;
                                 value?: string | null;
                             }[];
-                            features?: number;
-                            field?: string;
-                            label?: string;
-                            layer?: string;
-                            method?: string;
-                            numeric?: number;
-                            other?: {
-                                areaM2?: number | null;
-                                count?: number;
-                                values?: number;
+                            features: number;
+                            field: string;
+                            label: string;
+                            layer: string;
+                            /** @enum {unknown} */
+                            method: "categories" | "equal" | "quantile";
+                            numeric: number;
+                            other: {
+                                areaM2: number | null;
+                                count: number;
+                                values: number;
                             } | null;
-                            version?: number;
+                            version: number;
                         };
                     };
                 };
@@ -14156,9 +14746,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14170,9 +14763,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14184,9 +14780,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14198,9 +14797,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14212,9 +14814,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14256,14 +14861,15 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            fields?: {
-                                count?: number;
-                                label?: string;
-                                name?: string;
-                                type?: string;
+                            fields: {
+                                count: number;
+                                label: string;
+                                name: string;
+                                /** @enum {unknown} */
+                                type: "text" | "number" | "boolean";
                             }[];
-                            layer?: string;
-                            version?: number;
+                            layer: string;
+                            version: number;
                         };
                     };
                 };
@@ -14274,9 +14880,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14288,9 +14897,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14302,9 +14914,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14316,9 +14931,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14330,9 +14948,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14376,13 +14997,13 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            labels?: {
-                                fid?: string;
-                                label?: string;
-                                lat?: number;
-                                lon?: number;
+                            labels: {
+                                fid: string;
+                                label: string;
+                                lat: number;
+                                lon: number;
                             }[];
-                            layer?: string;
+                            layer: string;
                         };
                     };
                 };
@@ -14393,9 +15014,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14407,9 +15031,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14421,9 +15048,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14435,9 +15065,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14449,9 +15082,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14475,7 +15111,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩) */
+        /**
+         * 量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)
+         * @description geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)
+         */
         post: {
             parameters: {
                 query?: never;
@@ -14486,8 +15125,12 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon */
-                        geometry: Record<string, never>;
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                        geometry: {
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
+                        };
                         /** @description EPSG code of the coordinates (default 4490: CGCS2000 longitude/latitude) */
                         srid?: number;
                     };
@@ -14501,27 +15144,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            areaM2?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            areaM2: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            areaMu?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            areaMu: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            lengthM?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            lengthM: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            planarSrid?: number;
-                            point?: {
-                                lat?: number;
-                                lon?: number;
-                                x?: number;
-                                y?: number;
+                            /** @description Gauss-Krüger zone (EPSG code) of the planar figures */
+                            planarSrid: number;
+                            point: {
+                                lat: number;
+                                lon: number;
+                                x: number;
+                                y: number;
                             } | null;
-                            type?: string;
-                            vertices?: number;
+                            /** @enum {unknown} */
+                            type: "Point" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon";
+                            vertices: number;
                         };
                     };
                 };
@@ -14532,9 +15177,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14546,9 +15194,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14560,9 +15211,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14574,9 +15228,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14588,9 +15245,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14634,129 +15294,136 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultations?: {
-                                approvedComments?: number;
+                            consultations: {
+                                approvedComments: number;
                                 /** @description 椭球面积 m² */
-                                areaM2?: number;
-                                areaMu?: number;
+                                areaM2: number;
+                                areaMu: number;
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                bbox?: number[];
+                                bbox: number[];
+                                /** @description planners and administrators only */
                                 createdAt?: string;
+                                /** @description planners and administrators only */
                                 createdBy?: string;
-                                daysLeft?: number | null;
-                                documents?: {
+                                /** @description days left including today while open; null otherwise */
+                                daysLeft: number | null;
+                                documents: {
                                     title: string;
                                     url?: string;
                                 }[];
-                                endDate?: string;
-                                id?: number;
-                                organiser?: string | null;
+                                endDate: string;
+                                id: number;
+                                organiser: string | null;
+                                /** @description planners and administrators only */
                                 pendingComments?: number;
-                                planType?: string | null;
+                                planType: string | null;
+                                /** @description planners and administrators only */
                                 rejectedComments?: number;
-                                startDate?: string;
-                                /** @enum {string} */
-                                state?: "upcoming" | "open" | "closed";
-                                stateName?: string;
-                                summary?: string;
-                                title?: string;
+                                startDate: string;
+                                /** @enum {unknown} */
+                                state: "upcoming" | "open" | "closed";
+                                stateName: string;
+                                summary: string;
+                                title: string;
+                                /** @description planners and administrators only */
                                 updatedAt?: string;
                             }[];
                             /** @description public control lines (管控) containing the point, with legal basis */
-                            controls?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            controls: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                fid?: string;
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
+                                fid: string;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
                             }[];
-                            district?: {
-                                code?: string;
-                                name?: string;
+                            district: {
+                                code: string;
+                                name: string;
                             } | null;
                             /** @description 规划用地 (GHYD): class and the indicator limits that apply (its own, else the unit's) */
-                            landUse?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            landUse: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                code?: string | null;
-                                fid?: string;
-                                indicators?: {
-                                    field?: string;
-                                    /** @enum {string} */
-                                    kind?: "max" | "min";
-                                    label?: string;
-                                    unit?: string;
-                                    value?: number;
+                                code: string | null;
+                                fid: string;
+                                indicators: {
+                                    field: string;
+                                    /** @enum {unknown} */
+                                    kind: "max" | "min";
+                                    label: string;
+                                    unit: string;
+                                    value: number;
                                 }[];
-                                indicatorSource?: string | null;
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
-                                name?: string | null;
+                                indicatorSource: string | null;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
+                                name: string | null;
                             } | null;
-                            nearby?: {
-                                facilities?: {
-                                    distanceM?: number;
-                                    fid?: string;
-                                    lat?: number;
-                                    lon?: number;
-                                    name?: string;
-                                    type?: string | null;
-                                    typeCode?: string | null;
+                            nearby: {
+                                facilities: {
+                                    distanceM: number;
+                                    fid: string;
+                                    lat: number;
+                                    lon: number;
+                                    name: string;
+                                    type: string | null;
+                                    typeCode: string | null;
                                 }[];
-                                parks?: {
-                                    areaM2?: number | null;
-                                    areaMu?: number | null;
-                                    distanceM?: number;
-                                    fid?: string;
-                                    lat?: number;
-                                    lon?: number;
-                                    name?: string;
-                                    type?: string | null;
+                                parks: {
+                                    areaM2: number | null;
+                                    areaMu: number | null;
+                                    distanceM: number;
+                                    fid: string;
+                                    lat: number;
+                                    lon: number;
+                                    name: string;
+                                    type: string | null;
                                 }[];
-                                radiusM?: number;
+                                radiusM: number;
                             };
-                            point?: number[];
+                            point: number[];
                             /** @description 详细规划单元 (XXGHDY) and its indicator limits */
-                            unit?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            unit: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                fid?: string;
-                                indicators?: {
-                                    field?: string;
-                                    /** @enum {string} */
-                                    kind?: "max" | "min";
-                                    label?: string;
-                                    unit?: string;
-                                    value?: number;
+                                fid: string;
+                                indicators: {
+                                    field: string;
+                                    /** @enum {unknown} */
+                                    kind: "max" | "min";
+                                    label: string;
+                                    unit: string;
+                                    value: number;
                                 }[];
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
                             } | null;
-                            versions?: {
+                            /** @description layer code → the version the answer was read from */
+                            versions: {
                                 [key: string]: number;
                             };
                         };
@@ -14769,9 +15436,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14783,9 +15453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14829,20 +15502,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            consultationTitle?: string;
-                            contact?: string | null;
-                            createdAt?: string;
-                            id?: number;
-                            moderatedAt?: string | null;
-                            moderatedBy?: string | null;
-                            name?: string | null;
-                            reason?: string | null;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
-                            text?: string;
+                            consultationId: number;
+                            consultationTitle: string;
+                            contact: string | null;
+                            createdAt: string;
+                            id: number;
+                            moderatedAt: string | null;
+                            moderatedBy: string | null;
+                            name: string | null;
+                            reason: string | null;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
+                            text: string;
                         }[];
                     };
                 };
@@ -14853,9 +15526,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14867,9 +15543,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14881,9 +15560,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14920,7 +15602,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         decision: "approved" | "rejected";
                         reason?: string;
                     };
@@ -14934,20 +15616,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            consultationTitle?: string;
-                            contact?: string | null;
-                            createdAt?: string;
-                            id?: number;
-                            moderatedAt?: string | null;
-                            moderatedBy?: string | null;
-                            name?: string | null;
-                            reason?: string | null;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
-                            text?: string;
+                            consultationId: number;
+                            consultationTitle: string;
+                            contact: string | null;
+                            createdAt: string;
+                            id: number;
+                            moderatedAt: string | null;
+                            moderatedBy: string | null;
+                            name: string | null;
+                            reason: string | null;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
+                            text: string;
                         };
                     };
                 };
@@ -14958,9 +15640,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14972,9 +15657,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -14986,9 +15674,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15000,9 +15691,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15014,9 +15708,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15056,27 +15753,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: {
+                            features: {
                                 /** @description GeoJSON MultiPolygon */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates?: unknown;
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                id?: number;
-                                properties?: {
-                                    daysLeft?: number | null;
-                                    endDate?: string;
-                                    id?: number;
-                                    startDate?: string;
-                                    /** @enum {string} */
-                                    state?: "upcoming" | "open" | "closed";
-                                    stateName?: string;
-                                    title?: string;
+                                id: number;
+                                properties: {
+                                    daysLeft: number | null;
+                                    endDate: string;
+                                    id: number;
+                                    startDate: string;
+                                    /** @enum {unknown} */
+                                    state: "upcoming" | "open" | "closed";
+                                    stateName: string;
+                                    title: string;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
+                                type: "Feature";
                             }[];
                             /** @enum {string} */
-                            type?: "FeatureCollection";
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -15087,9 +15786,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15101,9 +15803,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15145,31 +15850,37 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
-                            id?: number;
-                            organiser?: string | null;
+                            endDate: string;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         }[];
                     };
@@ -15181,9 +15892,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15195,9 +15909,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15241,42 +15958,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -15288,9 +16013,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15302,9 +16030,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15316,9 +16047,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15330,9 +16064,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15371,42 +16108,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -15418,9 +16163,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15432,9 +16180,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15446,9 +16197,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15476,7 +16230,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            deleted?: number;
+                            deleted: number;
                         };
                     };
                 };
@@ -15487,9 +16241,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15501,9 +16258,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15515,9 +16275,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15529,9 +16292,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15543,9 +16309,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15592,42 +16361,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -15639,9 +16416,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15653,9 +16433,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15667,9 +16450,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15681,9 +16467,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15695,9 +16484,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15745,13 +16537,13 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            id?: number;
-                            message?: string;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
+                            consultationId: number;
+                            id: number;
+                            message: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
                         };
                     };
                 };
@@ -15762,9 +16554,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15776,9 +16571,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15790,9 +16588,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15804,9 +16605,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15848,13 +16652,13 @@ export type paths = {
                     content: {
                         "application/json": {
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description a point inside the parcel (lon, lat) */
-                            center?: number[];
-                            fid?: string;
-                            label?: string;
-                            layer?: string;
-                            layerName?: string;
+                            center: number[];
+                            fid: string;
+                            label: string;
+                            layer: string;
+                            layerName: string;
                         }[];
                     };
                 };
@@ -15865,9 +16669,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -15879,9 +16686,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21350,46 +22160,65 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            description?: string;
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            description: string;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            title: string;
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21431,67 +22260,90 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            collections?: ({
-                                crs?: string[];
-                                description?: string;
-                                extent?: {
-                                    [key: string]: unknown;
+                            collections: {
+                                crs: string[];
+                                description: string;
+                                extent: {
+                                    spatial?: {
+                                        bbox: number[][];
+                                        crs: string;
+                                    };
+                                    temporal?: {
+                                        interval: (string | null)[][];
+                                        trs: string;
+                                    };
                                 };
-                                id?: string;
-                                itemType?: string;
-                                keywords?: string[];
-                                links?: ({
-                                    href?: string;
-                                    rel?: string;
-                                    title?: string;
-                                    type?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                storageCrs?: string;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            crs?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                                id: string;
+                                /** @enum {string} */
+                                itemType: "feature";
+                                keywords: string[];
+                                links: {
+                                    href: string;
+                                    rel: string;
+                                    title: string;
+                                    type: string;
+                                }[];
+                                storageCrs: string;
+                                title: string;
+                            }[];
+                            crs: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21536,54 +22388,81 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            crs?: string[];
-                            description?: string;
-                            extent?: {
-                                [key: string]: unknown;
+                            crs: string[];
+                            description: string;
+                            extent: {
+                                spatial?: {
+                                    bbox: number[][];
+                                    crs: string;
+                                };
+                                temporal?: {
+                                    interval: (string | null)[][];
+                                    trs: string;
+                                };
                             };
-                            id?: string;
-                            itemType?: string;
-                            keywords?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            storageCrs?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            id: string;
+                            /** @enum {string} */
+                            itemType: "feature";
+                            keywords: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            storageCrs: string;
+                            title: string;
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21648,51 +22527,84 @@ export type paths = {
                     };
                     content: {
                         "application/geo+json": {
-                            features?: {
-                                [key: string]: unknown;
+                            features: {
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    geometries?: unknown[];
+                                    type: string;
+                                } | null;
+                                /** @description feature id as imported */
+                                id: string;
+                                /** @description the feature's attributes as imported */
+                                properties: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @enum {string} */
+                                type: "Feature";
                             }[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            numberMatched?: number;
-                            numberReturned?: number;
-                            timeStamp?: string;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            numberMatched: number;
+                            numberReturned: number;
+                            timeStamp: string;
+                            /** @enum {string} */
+                            type: "FeatureCollection";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21741,52 +22653,77 @@ export type paths = {
                     };
                     content: {
                         "application/geo+json": {
-                            geometry?: {
+                            /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
+                            } | null;
+                            /** @description feature id as imported */
+                            id: string;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            /** @description the feature's attributes as imported */
+                            properties: {
                                 [key: string]: unknown;
-                            };
-                            id?: string;
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            properties?: {
-                                [key: string]: unknown;
-                            };
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            type: "Feature";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21831,41 +22768,67 @@ export type paths = {
                     };
                     content: {
                         "application/schema+json": {
-                            properties?: {
-                                [key: string]: unknown;
+                            additionalProperties: boolean;
+                            /** @description queryable name → JSON Schema of its values */
+                            properties: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
                             };
-                            title?: string;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            title: string;
+                            /** @enum {string} */
+                            type: "object";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21907,45 +22870,64 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            conformsTo?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            conformsTo: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21984,14 +22966,31 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            layers?: {
-                                code?: string;
-                                name?: string;
-                                public?: boolean;
-                                /** Format: uri */
-                                tilejson?: string;
-                                version?: number | null;
+                            layers: {
+                                code: string;
+                                name: string;
+                                public: boolean;
+                                /** @description absolute URL of the TileJSON */
+                                tilejson: string;
+                                version: number | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
                         };
                     };
                 };
@@ -22033,25 +23032,26 @@ export type paths = {
                     content: {
                         "application/json": {
                             attribution?: string;
-                            bounds?: number[];
-                            center?: number[];
+                            bounds: number[];
+                            center: number[];
                             description?: string;
-                            maxzoom?: number;
-                            minzoom?: number;
-                            name?: string;
-                            scheme?: string;
-                            tilejson?: string;
-                            tiles?: string[];
-                            vector_layers?: {
-                                description?: string;
-                                fields?: {
+                            maxzoom: number;
+                            minzoom: number;
+                            name: string;
+                            scheme: string;
+                            tilejson: string;
+                            tiles: string[];
+                            vector_layers: {
+                                description: string;
+                                /** @description attribute name → description and type */
+                                fields: {
                                     [key: string]: string;
                                 };
-                                id?: string;
-                                maxzoom?: number;
-                                minzoom?: number;
+                                id: string;
+                                maxzoom: number;
+                                minzoom: number;
                             }[];
-                            version?: string;
+                            version: string;
                         };
                     };
                 };
@@ -22062,9 +23062,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22076,9 +23079,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22155,9 +23178,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -22169,9 +23195,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
