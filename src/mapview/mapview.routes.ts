@@ -53,17 +53,23 @@ const measure = endpoint(s.measure, async (req) => measureGeometry(req.server.ct
 
 const fields = endpoint(s.fields, async (req) => layerFields(req.server.ctx.db, req.user, req.params.code));
 
-const classes = endpoint(s.classes, async (req) =>
-  thematicClasses(req.server.ctx.db, req.user, req.params.code, {
-    field: req.query.field,
-    method: req.query.method ?? 'categories',
-    classes: req.query.classes,
-    version: req.query.version,
-  }),
-);
+const classes = endpoint(s.classes, async (req) => {
+  const { db, config } = req.server.ctx;
+  return thematicClasses(
+    db,
+    req.user,
+    req.params.code,
+    { field: req.query.field, method: req.query.method ?? 'categories', classes: req.query.classes, version: req.query.version },
+    config.districts,
+  );
+});
 
-const changes = endpoint(s.changes, async (req) =>
-  versionChanges(req.server.ctx.db, req.user, req.params.code, req.query.from, req.query.to),
-);
+const changes = endpoint(s.changes, async (req) => {
+  const { db, config } = req.server.ctx;
+  return versionChanges(db, config.districts, req.user, req.params.code, req.query.from, req.query.to);
+});
 
-const labels = endpoint(s.labels, async (req) => labelPoints(req.server.ctx.db, req.user, req.params.code, req.query.limit ?? 200));
+const labels = endpoint(s.labels, async (req) => {
+  const { db, config } = req.server.ctx;
+  return labelPoints(db, config.districts, req.user, req.params.code, req.query.limit ?? 200);
+});

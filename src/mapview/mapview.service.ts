@@ -8,7 +8,7 @@
 // get restricted layers inside their districts only.
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/index.ts';
-import type { Config } from '../config.ts';
+import type { Config, DistrictLayer } from '../config.ts';
 import type { User } from '../auth/types.ts';
 import type { AttrField, LayerRow } from '../catalogue/catalogue.service.ts';
 import { layerSummaries, UnknownLayerError } from '../catalogue/catalogue.service.ts';
@@ -212,6 +212,7 @@ export async function identify(
     toleranceM,
     districts,
     PER_LAYER,
+    config.districts,
   );
   const layers: IdentifiedLayer[] = [];
   for (const s of scopes) {
@@ -272,11 +273,18 @@ export async function layerVersion(
  * get the differences inside their districts (the city-wide /api/layers/:code/diff is refused to
  * them).
  */
-export async function versionChanges(db: Queryable, user: User, code: string, from: number, to: number): Promise<ChangesAnswer> {
+export async function versionChanges(
+  db: Queryable,
+  d: DistrictLayer,
+  user: User,
+  code: string,
+  from: number,
+  to: number,
+): Promise<ChangesAnswer> {
   const a = await layerVersion(db, user, code, from);
   await layerVersion(db, user, code, to);
   if (from === to) throw new Invalid(`compare two different versions of ${a.scope.layer.code}: from and to are both ${from}`);
-  const rows = await repo.changes(db, a.scope, from, to, MAX_CHANGES);
+  const rows = await repo.changes(db, a.scope, from, to, MAX_CHANGES, d);
   const summary = { added: 0, removed: 0, changed: 0, areaChangeM2: 0, areaChangeMu: 0 };
   const features: ChangeFeature[] = rows.map((r) => {
     const change = (r.area_after ?? 0) - (r.area_before ?? 0);
@@ -323,12 +331,13 @@ export interface LabelPoint {
 /** Name points of a layer's features (district names on the map), at most `limit`, largest first. */
 export async function labelPoints(
   db: Queryable,
+  d: DistrictLayer,
   user: User,
   code: string,
   limit: number,
 ): Promise<{ layer: string; labels: LabelPoint[] }> {
   const { scope, version } = await layerVersion(db, user, code);
-  const rows = await repo.labelPoints(db, scope, version, limit);
+  const rows = await repo.labelPoints(db, scope, version, limit, d);
   return {
     layer: scope.layer.code,
     labels: rows.map((r) => ({ fid: r.fid, label: labelOf(scope.layer, r.fid, r.props), lon: r.lon, lat: r.lat })),
