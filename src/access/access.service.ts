@@ -2,6 +2,8 @@
 // PostGIS snaps facilities and parcels to the network and draws polygons; the graph search runs
 // over typed arrays (dijkstra.ts). A run stores its parameters, the network version and every
 // layer version it read, the per-parcel result and the figures, so its numbers can be explained later.
+import type { Static } from '../schema.ts';
+import type * as s from './access.schemas.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
@@ -371,25 +373,21 @@ async function runType(db: Queryable, run: repo.RunRow, type: string): Promise<r
   return { ...t, all };
 }
 
-export interface FeatureCollection {
-  type: 'FeatureCollection';
-  features: { type: 'Feature'; properties: Record<string, unknown>; geometry: unknown }[];
-  [k: string]: unknown;
-}
+/** The GeoJSON answers, as their schemas say (access.schemas.ts). */
+export type UncoveredAnswer = Static<typeof s.UncoveredAnswer>;
+export type FacilitiesAnswer = Static<typeof s.FacilitiesAnswer>;
+export type IsochronesAnswer = Static<typeof s.IsochronesAnswer>;
+export type DistrictsAnswer = Static<typeof s.DistrictsAnswer>;
+export type WhatIfAnswer = Static<typeof s.WhatIfAnswer>;
 
-const feature = (properties: Record<string, unknown>, g: string) => ({
+const feature = <P extends Record<string, unknown>>(properties: P, g: string) => ({
   type: 'Feature' as const,
   properties,
   geometry: JSON.parse(g) as unknown,
 });
 
 /** Uncovered residential parcels of a run as GeoJSON: missing one type, or (default) any type. */
-export async function uncoveredGeoJson(
-  db: Queryable,
-  runId: number | undefined,
-  type?: string,
-  limit = 50_000,
-): Promise<FeatureCollection> {
+export async function uncoveredGeoJson(db: Queryable, runId: number | undefined, type?: string, limit = 50_000): Promise<UncoveredAnswer> {
   const run = await getRunRow(db, runId);
   const all = await repo.runTypes(db, run.id);
   let mask = fullMask(all.length);
@@ -437,7 +435,7 @@ export interface WhatIfInput {
 }
 
 /** "What if": the coverage gain of adding proposed facilities of one type to a run's situation. */
-export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<Record<string, unknown>> {
+export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<WhatIfAnswer> {
   if (!input.points.length) throw new AccessInputError('give at least one proposed facility location');
   for (const [lon, lat] of input.points) {
     if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90)
@@ -533,7 +531,7 @@ export interface IsochroneQuery {
  * Isochrones: per facility, the streets reachable within the type's budget (partial edges
  * included), buffered into a polygon in PostGIS.
  */
-export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise<FeatureCollection> {
+export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise<IsochronesAnswer> {
   const db = ctx.db;
   const run = await getRunRow(db, q.runId);
   const t = await runType(db, run, q.type);
@@ -584,7 +582,7 @@ export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise
 }
 
 /** Facilities of a run's type as points, with whether and how far they were snapped. */
-export async function facilitiesGeoJson(db: Queryable, runId: number | undefined, type: string): Promise<FeatureCollection> {
+export async function facilitiesGeoJson(db: Queryable, runId: number | undefined, type: string): Promise<FacilitiesAnswer> {
   const run = await getRunRow(db, runId);
   const t = await runType(db, run, type);
   const layer = await repo.layerRef(db, t.layer_code);
@@ -603,7 +601,7 @@ export async function facilitiesGeoJson(db: Queryable, runId: number | undefined
 }
 
 /** District outlines for the map (the configured district layer's active version). */
-export async function districtsGeoJson(db: Queryable): Promise<FeatureCollection> {
+export async function districtsGeoJson(db: Queryable): Promise<DistrictsAnswer> {
   const d = accessDefaults().districts;
   const ref = await repo.layerRef(db, d.layer);
   if (!ref || ref.active_version === null) return { type: 'FeatureCollection', features: [] };

@@ -286,6 +286,24 @@ export interface IslandRow {
 }
 
 /** Components other than the largest, biggest first: parts of the network nobody can walk to from the rest. */
+/** Size of one connected component of a network (the main one, for the summary), or undefined. */
+export async function component(
+  db: Queryable,
+  networkId: number,
+  componentId: number | null,
+): Promise<{ nodes: number; edges: number; length_m: number } | undefined> {
+  const r = await db.query<{ nodes: number; edges: number; length_m: number }>(
+    `SELECT nodes, edges, length_m FROM access_component WHERE network_id = $1 AND id = $2`,
+    [networkId, componentId],
+  );
+  return r.rows[0];
+}
+
+/** The code of the layer a network was built from. */
+export async function layerCode(db: Queryable, layerId: number): Promise<string> {
+  return (await db.query<{ code: string }>(`SELECT code FROM layer WHERE id = $1`, [layerId])).rows[0].code;
+}
+
 export async function islands(db: Queryable, networkId: number, limit: number): Promise<IslandRow[]> {
   return (
     await db.query<IslandRow>(

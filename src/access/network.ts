@@ -2,6 +2,7 @@
 // noding, snapping and lengths), computes connectivity on the graph, reports islands, and keeps
 // loaded graphs so repeated searches do not reload them.
 import { appendAudit } from '../audit/audit.ts';
+import { NotFound } from '../errors.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { resolveVersion } from '../store/store.service.ts';
@@ -9,9 +10,8 @@ import { Graph, components } from './graph.ts';
 import * as repo from './network.repository.ts';
 import { accessDefaults, AccessInputError, defined, type NetworkParams } from './settings.ts';
 
-export class AccessNotFoundError extends Error {
-  readonly statusCode = 404;
-}
+/** No such network, run, facility type or facility (404). */
+export class AccessNotFoundError extends NotFound {}
 
 export interface IslandInfo {
   component: number;
@@ -121,12 +121,7 @@ export async function buildNetwork(db: Db, opts: BuildOptions = {}): Promise<Net
 
 async function summarise(db: Queryable, n: repo.NetworkRow, layerCode: string): Promise<NetworkSummary> {
   const all = await repo.islands(db, n.id, 1_000_000);
-  const main = (
-    await db.query<{ nodes: number; edges: number; length_m: number }>(
-      `SELECT nodes, edges, length_m FROM access_component WHERE network_id = $1 AND id = $2`,
-      [n.id, n.largest_component],
-    )
-  ).rows[0];
+  const main = await repo.component(db, n.id, n.largest_component);
   const island = (r: repo.IslandRow): IslandInfo => ({
     component: r.id,
     nodes: r.nodes,
@@ -161,8 +156,7 @@ async function summarise(db: Queryable, n: repo.NetworkRow, layerCode: string): 
 /** The network a request means: an explicit version, else the newest built from the layer's active version. */
 export async function networkSummary(db: Queryable, which: { id?: number; layer?: string } = {}): Promise<NetworkSummary> {
   const n = await findNetworkRow(db, which);
-  const layer = (await db.query<{ code: string }>(`SELECT code FROM layer WHERE id = $1`, [n.layer_id])).rows[0];
-  return summarise(db, n, layer.code);
+  return summarise(db, n, await repo.layerCode(db, n.layer_id));
 }
 
 export async function findNetworkRow(db: Queryable, which: { id?: number; layer?: string } = {}): Promise<repo.NetworkRow> {

@@ -2,6 +2,7 @@
 // walk speed, snap distance and which layers hold the network, residential land, districts and
 // water (default-facility-types.json; GB 50180-2018). Callers override any of it per run.
 import { readFileSync } from 'node:fs';
+import { Invalid } from '../errors.ts';
 
 export interface MatchRule {
   field: string;
@@ -99,9 +100,8 @@ export interface CoverageParams {
   types: ResolvedType[];
 }
 
-export class AccessInputError extends Error {
-  readonly statusCode = 400;
-}
+/** A coverage input that cannot be used (400), saying which and why. */
+export class AccessInputError extends Invalid {}
 
 /** The keys of an override that are actually set (`{ a: undefined }` must not erase a default). */
 export function defined<T extends object>(o: T | undefined): Partial<T> {

@@ -5,15 +5,17 @@
 // Read scopes come from auth/layers.ts: every feature query takes the caller's district codes and
 // applies districtCondition() when the layer is limited to them.
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { aliveAt } from '../store/store.repository.ts';
 
-/** The EXISTS(…) limiting `geomExpr` to the districts in `$param` (same text as auth/layers.ts). */
-const inDistricts = (geomExpr: string, param: number) => districtCondition({ layer: undefined as never, districts: [] }, geomExpr, param);
+/** The EXISTS(…) limiting `geomExpr` to the districts in `$param` of district layer `d` (same text as auth/layers.ts). */
+const inDistricts = (d: DistrictLayer, geomExpr: string, param: number) =>
+  districtCondition({ layer: undefined as never, districts: [] }, geomExpr, param, d);
 
-/** Extra WHERE condition and parameters for one layer's scope (params start at `next`). */
-function scopeFilter(scope: LayerScope, geomExpr: string, next: number): { sql: string; params: unknown[] } {
-  return scope.districts ? { sql: `AND ${inDistricts(geomExpr, next)}`, params: [scope.districts] } : { sql: '', params: [] };
+/** Extra WHERE condition and parameters for one layer's scope (params start at `next`); `d` is config.districts. */
+function scopeFilter(scope: LayerScope, d: DistrictLayer, geomExpr: string, next: number): { sql: string; params: unknown[] } {
+  return scope.districts ? { sql: `AND ${inDistricts(d, geomExpr, next)}`, params: [scope.districts] } : { sql: '', params: [] };
 }
 
 // ---------------------------------------------------------------- identify
@@ -54,6 +56,7 @@ export async function featuresAtPoint(
   toleranceM: number,
   districts: string[] | null,
   perLayer: number,
+  d: DistrictLayer,
 ): Promise<IdentifyRow[]> {
   if (!targets.length) return [];
   const r = await q.query<IdentifyRow>(
@@ -71,7 +74,7 @@ export async function featuresAtPoint(
         WHERE f.geom && k.box
           AND CASE WHEN ST_Dimension(f.geom) = 2 THEN ST_Intersects(f.geom, k.pt)
                    ELSE ST_DWithin(ST_Transform(f.geom, k.srid), ST_Transform(k.pt, k.srid), $6::float8) END
-          AND (NOT s.scoped OR ${inDistricts('f.geom', 7)})
+          AND (NOT s.scoped OR ${inDistricts(d, 'f.geom', 7)})
      ) x WHERE rn <= ${Math.max(1, Math.min(perLayer, 200))}
      ORDER BY layer_id, rn`,
     [lon, lat, targets.map((t) => t.layerId), targets.map((t) => t.version), targets.map((t) => t.scoped), toleranceM, districts ?? []],
@@ -156,8 +159,9 @@ export async function categories(
   version: number,
   field: string,
   limit: number,
+  d: DistrictLayer,
 ): Promise<{ rows: CategoryRow[]; distinct: number; count: number; areaM2: number | null }> {
-  const f = scopeFilter(scope, 'f.geom', 4);
+  const f = scopeFilter(scope, d, 'f.geom', 4);
   const r = await q.query<CategoryRow & { distinct: number; total_count: number; total_area: number | null }>(
     `SELECT value, count, area_m2, count(*) OVER ()::int AS distinct, (sum(count) OVER ())::int AS total_count, sum(area_m2) OVER () AS total_area FROM (
        SELECT f.props->>$3 AS value, count(*)::int AS count, sum(f.area_m2) AS area_m2
@@ -191,8 +195,9 @@ export async function numericStats(
   version: number,
   field: string,
   fractions: number[] | null,
+  d: DistrictLayer,
 ): Promise<NumericStats> {
-  const f = scopeFilter(scope, 'f.geom', 5);
+  const f = scopeFilter(scope, d, 'f.geom', 5);
   const v = `CASE WHEN jsonb_typeof(f.props->$3) = 'number' THEN (f.props->>$3)::float8 END`;
   const r = await q.query<NumericStats>(
     `SELECT count(*)::int AS features, count(${v})::int AS numeric, min(${v}) AS min, max(${v}) AS max,
@@ -214,8 +219,15 @@ export interface BucketRow {
  * is everything below breaks[0]) — width_bucket, the same rule as MapLibre's `step` expression
  * the map draws with, so the legend counts what the map colours. Non-numbers are left out.
  */
-export async function buckets(q: Queryable, scope: LayerScope, version: number, field: string, breaks: number[]): Promise<BucketRow[]> {
-  const f = scopeFilter(scope, 'f.geom', 5);
+export async function buckets(
+  q: Queryable,
+  scope: LayerScope,
+  version: number,
+  field: string,
+  breaks: number[],
+  d: DistrictLayer,
+): Promise<BucketRow[]> {
+  const f = scopeFilter(scope, d, 'f.geom', 5);
   const r = await q.query<BucketRow>(
     `SELECT width_bucket(v, $4::float8[]) AS bucket, count(*)::int AS count, sum(area_m2) AS area_m2 FROM (
        SELECT (f.props->>$3)::float8 AS v, f.area_m2 FROM feature f
@@ -267,8 +279,15 @@ export interface ChangeRow {
  * feature — simplified to 1e-5° (≈ 1 m) and the bounding box to fly to. Limited to the scope's
  * districts for a district officer; `total` counts every difference before the limit.
  */
-export async function changes(q: Queryable, scope: LayerScope, a: number, b: number, limit: number): Promise<ChangeRow[]> {
-  const f = scopeFilter(scope, 'coalesce(vb.geom, va.geom)', 4);
+export async function changes(
+  q: Queryable,
+  scope: LayerScope,
+  a: number,
+  b: number,
+  limit: number,
+  d: DistrictLayer,
+): Promise<ChangeRow[]> {
+  const f = scopeFilter(scope, d, 'coalesce(vb.geom, va.geom)', 4);
   return (
     await q.query<ChangeRow>(
       `WITH va AS (SELECT f.id, f.fid, f.props, f.geom, f.area_m2 FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')}),
@@ -280,7 +299,7 @@ export async function changes(q: Queryable, scope: LayerScope, a: number, b: num
                   FROM va FULL JOIN vb ON va.fid = vb.fid
                  WHERE va.id IS DISTINCT FROM vb.id ${f.sql})
      SELECT status, fid, area_before, area_after, geometry_changed, props_before, props_after,
-            ST_AsGeoJSON(ST_SimplifyPreserveTopology(g, 0.00001), 7) AS geom,
+            ST_AsGeoJSON(ST_SimplifyPreserveTopology(g, 0.00001), 7, 0) AS geom,
             json_build_array(ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g)) AS bbox,
             count(*) OVER ()::int AS total
        FROM d ORDER BY status, fid LIMIT ${Math.max(1, Math.min(limit, 20000))}`,
@@ -319,8 +338,8 @@ export interface LabelRow {
 }
 
 /** A point inside each feature (ST_PointOnSurface) to hang its name on, largest features first. */
-export async function labelPoints(q: Queryable, scope: LayerScope, version: number, limit: number): Promise<LabelRow[]> {
-  const f = scopeFilter(scope, 'f.geom', 3);
+export async function labelPoints(q: Queryable, scope: LayerScope, version: number, limit: number, d: DistrictLayer): Promise<LabelRow[]> {
+  const f = scopeFilter(scope, d, 'f.geom', 3);
   return (
     await q.query<LabelRow>(
       `SELECT f.fid, f.props, ST_X(p) AS lon, ST_Y(p) AS lat

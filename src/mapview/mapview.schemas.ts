@@ -1,265 +1,226 @@
 // Request and response schemas of the viewer routes (mapview.routes.ts), kept apart so the route
-// table stays on one screen. Response schemas list every property the handlers return: Fastify's
-// serialiser drops what a schema does not name (test/openapi.test.ts checks nothing is dropped).
-import { errorSchema } from '../server/errors.ts';
+// table stays on one screen. Response schemas are closed and list every property the handlers
+// return (test/openapi.test.ts checks the serialiser drops nothing).
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Bbox, Geometry, CodeParams, READ_ERRORS, errors } from '../schema.ts';
+import { AttrField } from '../catalogue/catalogue.schemas.ts';
 
-const str = { type: 'string' } as const;
-const strN = { type: ['string', 'null'] } as const;
-const num = { type: 'number' } as const;
-const numN = { type: ['number', 'null'] } as const;
-const int = { type: 'integer' } as const;
-const bbox = { type: 'array', items: num, description: 'minLon, minLat, maxLon, maxLat (CGCS2000)' } as const;
-const anyValue = {} as const;
-export const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema } as const;
-export const codeParam = {
-  type: 'object',
-  required: ['code'],
-  properties: { code: { type: 'string', minLength: 1, maxLength: 64, description: 'layer code, e.g. GHYD' } },
-} as const;
+const tags = ['map'];
 
-const attrField = { type: 'object', properties: { name: str, type: str, label: str } } as const;
-const style = {
-  type: 'object',
-  properties: {
-    color: str,
-    opacity: num,
-    fill: { type: 'boolean' },
-    lineWidth: num,
-    circleRadius: num,
-    categories: {
-      type: 'object',
-      properties: {
-        field: str,
-        prefix: int,
-        labelField: str,
-        colors: { type: 'object', additionalProperties: str },
-        labels: { type: 'object', additionalProperties: str },
-      },
-    },
-  },
-} as const;
+export const LayerStyle = Obj({
+  color: Str(),
+  opacity: Type.Optional(Num()),
+  fill: Type.Optional(Bool()),
+  lineWidth: Type.Optional(Num()),
+  circleRadius: Type.Optional(Num()),
+  categories: Type.Optional(
+    Obj({
+      field: Str(),
+      prefix: Int(),
+      labelField: Type.Optional(Str()),
+      colors: Dict(Str(), { description: 'category code → colour' }),
+      labels: Type.Optional(Dict(Str(), { description: 'category code → name' })),
+    }),
+  ),
+});
 
-export const catalogueResponse = {
-  type: 'object',
-  properties: {
-    classOrder: { type: 'array', items: str },
-    layers: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          code: str,
-          name: str,
-          nameEn: strN,
-          class: str,
-          geometryType: str,
-          public: { type: 'boolean' },
-          scope: str,
-          version: { type: ['integer', 'null'] },
-          versions: int,
-          featureCount: int,
-          statutory: { type: 'boolean' },
-          legalBasis: strN,
-          source: strN,
-          ownerDept: strN,
-          dataDate: strN,
-          attributes: { type: 'array', items: attrField },
-          style,
-          visible: { type: 'boolean' },
-        },
-      },
-    },
-  },
-} as const;
+export const ViewerLayer = Obj({
+  code: Str(),
+  name: Str(),
+  nameEn: Nullable(Str()),
+  class: Str(),
+  geometryType: Str(),
+  public: Bool(),
+  scope: Enum(['all', 'districts']),
+  version: Nullable(Int()),
+  versions: Int(),
+  featureCount: Int(),
+  statutory: Bool(),
+  legalBasis: Nullable(Str()),
+  source: Nullable(Str()),
+  ownerDept: Nullable(Str()),
+  dataDate: Nullable(Str()),
+  attributes: List(AttrField),
+  style: LayerStyle,
+  visible: Bool(),
+});
 
-export const identifyQuery = {
-  type: 'object',
-  required: ['lon', 'lat'],
-  additionalProperties: false,
-  properties: {
-    lon: { type: 'number', description: 'longitude, CGCS2000 (EPSG:4490) degrees' },
-    lat: { type: 'number', description: 'latitude, CGCS2000 (EPSG:4490) degrees' },
-    tolerance: {
-      type: 'number',
-      minimum: 0,
-      description: 'metres: lines and points this close count as hit (polygons: exactly under the point). Default 0',
-    },
-    layers: { type: 'string', maxLength: 2000, description: 'comma-separated layer codes (default: every layer the caller may read)' },
-  },
-} as const;
+export const ViewerCatalogue = Obj({ classOrder: List(Str()), layers: List(ViewerLayer) });
 
-const attribute = { type: 'object', properties: { field: str, label: str, value: anyValue } } as const;
-export const identifyResponse = {
-  type: 'object',
-  properties: {
-    point: { type: 'array', items: num },
-    toleranceM: num,
-    featureCount: int,
-    layers: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          code: str,
-          name: str,
-          class: str,
-          geometryType: str,
-          version: int,
-          legalBasis: strN,
-          ownerDept: strN,
-          features: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                fid: str,
-                label: str,
-                attributes: { type: 'array', items: attribute },
-                areaM2: numN,
-                planarAreaM2: numN,
-                areaMu: numN,
-                lengthM: numN,
-                distanceM: num,
-                bbox,
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
+export const IdentifyQuery = Obj({
+  lon: Num({ description: 'longitude, CGCS2000 (EPSG:4490) degrees' }),
+  lat: Num({ description: 'latitude, CGCS2000 (EPSG:4490) degrees' }),
+  tolerance: Type.Optional(
+    Num({ minimum: 0, description: 'metres: lines and points this close count as hit (polygons: exactly under the point). Default 0' }),
+  ),
+  layers: Type.Optional(Str({ maxLength: 2000, description: 'comma-separated layer codes (default: every layer the caller may read)' })),
+});
 
-export const measureBody = {
-  type: 'object',
-  required: ['geometry'],
-  additionalProperties: false,
-  properties: {
-    geometry: { type: 'object', description: 'GeoJSON geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon' },
-    srid: { type: 'integer', minimum: 1, description: 'EPSG code of the coordinates (default 4490: CGCS2000 longitude/latitude)' },
-  },
-} as const;
+export const Attribute = Obj({ field: Str(), label: Str(), value: Type.Unknown() });
 
-const pair = { type: ['object', 'null'], properties: { ellipsoidal: num, planar: num } } as const;
-export const measureResponse = {
-  type: 'object',
-  properties: {
-    type: str,
-    vertices: int,
-    planarSrid: int,
-    lengthM: pair,
-    areaM2: pair,
-    areaMu: pair,
-    point: { type: ['object', 'null'], properties: { lon: num, lat: num, x: num, y: num } },
-  },
-} as const;
+export const IdentifiedFeature = Obj({
+  fid: Str(),
+  label: Str(),
+  attributes: List(Attribute),
+  areaM2: Nullable(Num()),
+  planarAreaM2: Nullable(Num()),
+  areaMu: Nullable(Num()),
+  lengthM: Nullable(Num()),
+  distanceM: Num({ description: '0 inside a polygon; metres to a line or point within the tolerance' }),
+  bbox: Bbox,
+});
 
-export const fieldsResponse = {
-  type: 'object',
-  properties: {
-    layer: str,
-    version: int,
-    fields: { type: 'array', items: { type: 'object', properties: { name: str, label: str, type: str, count: int } } },
-  },
-} as const;
+export const IdentifiedLayer = Obj({
+  code: Str(),
+  name: Str(),
+  class: Str(),
+  geometryType: Str(),
+  version: Int(),
+  legalBasis: Nullable(Str()),
+  ownerDept: Nullable(Str()),
+  features: List(IdentifiedFeature),
+});
 
-export const classesQuery = {
-  type: 'object',
-  required: ['field'],
-  additionalProperties: false,
-  properties: {
-    field: { type: 'string', minLength: 1, maxLength: 64, description: 'attribute name, e.g. YDYHFLDM or RJLSX' },
-    method: {
-      type: 'string',
-      enum: ['categories', 'equal', 'quantile'],
+export const IdentifyAnswer = Obj({
+  point: List(Num()),
+  toleranceM: Num(),
+  featureCount: Int(),
+  layers: List(IdentifiedLayer),
+});
+
+export const MeasureBody = Obj({
+  geometry: Geometry,
+  srid: Type.Optional(Int({ minimum: 1, description: 'EPSG code of the coordinates (default 4490: CGCS2000 longitude/latitude)' })),
+});
+
+const Pair = Nullable(Obj({ ellipsoidal: Num(), planar: Num() }));
+export const Measurement = Obj({
+  type: Enum(['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']),
+  vertices: Int(),
+  planarSrid: Int({ description: 'Gauss-Krüger zone (EPSG code) of the planar figures' }),
+  lengthM: Pair,
+  areaM2: Pair,
+  areaMu: Pair,
+  point: Nullable(Obj({ lon: Num(), lat: Num(), x: Num(), y: Num() })),
+});
+
+export const FieldInfo = Obj({ name: Str(), label: Str(), type: Enum(['text', 'number', 'boolean']), count: Int() });
+export const LayerFields = Obj({ layer: Str(), version: Int(), fields: List(FieldInfo) });
+
+export const ClassesQuery = Obj({
+  field: Str({ minLength: 1, maxLength: 64, description: 'attribute name, e.g. YDYHFLDM or RJLSX' }),
+  method: Type.Optional(
+    Type.Enum(['categories', 'equal', 'quantile'], {
       default: 'categories',
       description: 'categories (分类), equal intervals or quantiles (分级)',
+    }),
+  ),
+  classes: Type.Optional(Type.Integer({ minimum: 2, maximum: 12, default: 5, description: 'number of classes for equal / quantile' })),
+  version: Type.Optional(Int({ minimum: 1, description: 'layer version (default: the active one)' })),
+});
+
+export const ThematicClass = Obj({
+  value: Type.Optional(Nullable(Str())),
+  from: Type.Optional(Num()),
+  to: Type.Optional(Num()),
+  count: Int(),
+  areaM2: Nullable(Num()),
+  areaMu: Nullable(Num()),
+});
+
+export const ThematicAnswer = Obj({
+  layer: Str(),
+  version: Int(),
+  field: Str(),
+  label: Str(),
+  method: Enum(['categories', 'equal', 'quantile']),
+  features: Int(),
+  numeric: Int(),
+  classes: List(ThematicClass),
+  breaks: Nullable(List(Num())),
+  other: Nullable(Obj({ values: Int(), count: Int(), areaM2: Nullable(Num()) })),
+});
+
+export const ChangesQuery = Obj({ from: Int({ minimum: 1 }), to: Int({ minimum: 1 }) });
+
+export const ChangeProperties = Obj({
+  status: Enum(['added', 'removed', 'changed']),
+  fid: Str(),
+  label: Str(),
+  areaBeforeM2: Nullable(Num()),
+  areaAfterM2: Nullable(Num()),
+  areaChangeM2: Num(),
+  geometryChanged: Nullable(Bool()),
+  attributesChanged: List(Str()),
+  bbox: Bbox,
+});
+
+export const ChangesAnswer = Obj({
+  layer: Str(),
+  from: Int(),
+  to: Int(),
+  total: Int(),
+  truncated: Bool(),
+  summary: Obj({ added: Int(), removed: Int(), changed: Int(), areaChangeM2: Num(), areaChangeMu: Num() }),
+  features: Obj(
+    {
+      type: Type.Literal('FeatureCollection'),
+      features: List(Obj({ type: Type.Literal('Feature'), geometry: Geometry, properties: ChangeProperties })),
     },
-    classes: { type: 'integer', minimum: 2, maximum: 12, default: 5, description: 'number of classes for equal / quantile' },
-    version: { type: 'integer', minimum: 1, description: 'layer version (default: the active one)' },
-  },
-} as const;
+    { description: 'GeoJSON FeatureCollection (EPSG:4490) of the added, removed and changed features' },
+  ),
+});
 
-export const classesResponse = {
-  type: 'object',
-  properties: {
-    layer: str,
-    version: int,
-    field: str,
-    label: str,
-    method: str,
-    features: int,
-    numeric: int,
-    classes: {
-      type: 'array',
-      items: { type: 'object', properties: { value: strN, from: num, to: num, count: int, areaM2: numN, areaMu: numN } },
-    },
-    breaks: { type: ['array', 'null'], items: num },
-    other: { type: ['object', 'null'], properties: { values: int, count: int, areaM2: numN } },
-  },
-} as const;
+export const LabelsQuery = Obj({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) });
+export const LabelsAnswer = Obj({ layer: Str(), labels: List(Obj({ fid: Str(), label: Str(), lon: Num(), lat: Num() })) });
 
-export const changesQuery = {
-  type: 'object',
-  required: ['from', 'to'],
-  additionalProperties: false,
-  properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
-} as const;
+export const catalogue = {
+  tags,
+  summary: '一张图图层目录 (the layers this caller may read, with class, style, versions and legal basis)',
+  response: { 200: ViewerCatalogue, ...errors(429) },
+};
 
-export const changesResponse = {
-  type: 'object',
-  properties: {
-    layer: str,
-    from: int,
-    to: int,
-    total: int,
-    truncated: { type: 'boolean' },
-    summary: { type: 'object', properties: { added: int, removed: int, changed: int, areaChangeM2: num, areaChangeMu: num } },
-    features: {
-      type: 'object',
-      description:
-        'GeoJSON FeatureCollection (EPSG:4490): properties status (added | removed | changed), fid, label, areaBeforeM2, areaAfterM2, areaChangeM2, geometryChanged, attributesChanged, bbox',
-      properties: {
-        type: str,
-        features: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              type: str,
-              geometry: { type: 'object', additionalProperties: true },
-              properties: {
-                type: 'object',
-                properties: {
-                  status: str,
-                  fid: str,
-                  label: str,
-                  areaBeforeM2: numN,
-                  areaAfterM2: numN,
-                  areaChangeM2: num,
-                  geometryChanged: { type: ['boolean', 'null'] },
-                  attributesChanged: { type: 'array', items: str },
-                  bbox,
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
+export const identify = {
+  tags,
+  summary: '点选查询 (identify: features of every readable layer at a point, with attributes and legal basis)',
+  querystring: IdentifyQuery,
+  response: { 200: IdentifyAnswer, ...READ_ERRORS },
+};
 
-export const labelsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
-} as const;
+export const measure = {
+  tags,
+  summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
+  description: 'geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)',
+  body: MeasureBody,
+  response: { 200: Measurement, ...READ_ERRORS },
+};
 
-export const labelsResponse = {
-  type: 'object',
-  properties: {
-    layer: str,
-    labels: { type: 'array', items: { type: 'object', properties: { fid: str, label: str, lon: num, lat: num } } },
-  },
-} as const;
+export const fields = {
+  tags,
+  summary: '图层字段 (attributes of a layer with their types)',
+  params: CodeParams,
+  response: { 200: LayerFields, ...READ_ERRORS },
+};
+
+export const classes = {
+  tags,
+  summary: '专题图分类 (thematic map classes of an attribute: categories or class breaks, with counts and areas)',
+  params: CodeParams,
+  querystring: ClassesQuery,
+  response: { 200: ThematicAnswer, ...READ_ERRORS },
+};
+
+export const changes = {
+  tags,
+  summary: '版本变化 (what changed between two versions of a layer, with geometry, for the compare view)',
+  params: CodeParams,
+  querystring: ChangesQuery,
+  response: { 200: ChangesAnswer, ...READ_ERRORS },
+};
+
+export const labels = {
+  tags,
+  summary: '注记点 (label points: a point inside each feature with its name)',
+  params: CodeParams,
+  querystring: LabelsQuery,
+  response: { 200: LabelsAnswer, ...READ_ERRORS },
+};

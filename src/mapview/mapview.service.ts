@@ -8,14 +8,16 @@
 // get restricted layers inside their districts only.
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/index.ts';
-import type { Config } from '../config.ts';
+import type { Config, DistrictLayer } from '../config.ts';
 import type { User } from '../auth/types.ts';
 import type { AttrField, LayerRow } from '../catalogue/catalogue.service.ts';
 import { layerSummaries, UnknownLayerError } from '../catalogue/catalogue.service.ts';
 import { readableLayer, readableLayers, type LayerScope } from '../auth/layers.ts';
 import { resolveVersion } from '../store/store.service.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
+import type { Static } from '../schema.ts';
+import type { ChangesAnswer as ChangesSchema } from './mapview.schemas.ts';
 import * as repo from './mapview.repository.ts';
 
 // ---------------------------------------------------------------- styles registry
@@ -170,10 +172,9 @@ export function checkPoint(config: Config, lon: number, lat: number): void {
   const [x0, y0, x1, y1] = config.cityExtent;
   const m = config.extentMargin;
   if (!(lon >= x0 - m && lon <= x1 + m && lat >= y0 - m && lat <= y1 + m)) {
-    throw new HttpError(
-      400,
+    throw new Invalid(
       `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`,
-      'outside_extent',
+      { code: 'outside_extent' },
     );
   }
 }
@@ -192,7 +193,7 @@ export async function identify(
   checkPoint(config, o.lon, o.lat);
   const toleranceM = o.toleranceM ?? 0;
   if (!(toleranceM >= 0 && toleranceM <= MAX_TOLERANCE_M))
-    throw new HttpError(400, `tolerance must be between 0 and ${MAX_TOLERANCE_M} m, got ${toleranceM}`);
+    throw new Invalid(`tolerance must be between 0 and ${MAX_TOLERANCE_M} m, got ${toleranceM}`);
   let scopes = await readableLayers(db, user);
   if (o.codes?.length) {
     const wanted = new Set(o.codes.map((c) => c.toUpperCase()));
@@ -211,6 +212,7 @@ export async function identify(
     toleranceM,
     districts,
     PER_LAYER,
+    config.districts,
   );
   const layers: IdentifiedLayer[] = [];
   for (const s of scopes) {
@@ -242,15 +244,9 @@ export async function identify(
 
 // ---------------------------------------------------------------- compare versions
 
-export interface ChangesAnswer {
-  layer: string;
-  from: number;
-  to: number;
-  summary: { added: number; removed: number; changed: number; areaChangeM2: number; areaChangeMu: number };
-  total: number;
-  truncated: boolean;
-  features: GeoJSON.FeatureCollection;
-}
+/** What changed between two versions, with a GeoJSON FeatureCollection of the changed features. */
+export type ChangesAnswer = Static<typeof ChangesSchema>;
+type ChangeFeature = ChangesAnswer['features']['features'][number];
 
 const MAX_CHANGES = 5000;
 
@@ -277,13 +273,20 @@ export async function layerVersion(
  * get the differences inside their districts (the city-wide /api/layers/:code/diff is refused to
  * them).
  */
-export async function versionChanges(db: Queryable, user: User, code: string, from: number, to: number): Promise<ChangesAnswer> {
+export async function versionChanges(
+  db: Queryable,
+  d: DistrictLayer,
+  user: User,
+  code: string,
+  from: number,
+  to: number,
+): Promise<ChangesAnswer> {
   const a = await layerVersion(db, user, code, from);
   await layerVersion(db, user, code, to);
-  if (from === to) throw new HttpError(400, `compare two different versions of ${a.scope.layer.code}: from and to are both ${from}`);
-  const rows = await repo.changes(db, a.scope, from, to, MAX_CHANGES);
+  if (from === to) throw new Invalid(`compare two different versions of ${a.scope.layer.code}: from and to are both ${from}`);
+  const rows = await repo.changes(db, a.scope, from, to, MAX_CHANGES, d);
   const summary = { added: 0, removed: 0, changed: 0, areaChangeM2: 0, areaChangeMu: 0 };
-  const features: GeoJSON.Feature[] = rows.map((r) => {
+  const features: ChangeFeature[] = rows.map((r) => {
     const change = (r.area_after ?? 0) - (r.area_before ?? 0);
     summary[r.status]++;
     summary.areaChangeM2 += change;
@@ -328,12 +331,13 @@ export interface LabelPoint {
 /** Name points of a layer's features (district names on the map), at most `limit`, largest first. */
 export async function labelPoints(
   db: Queryable,
+  d: DistrictLayer,
   user: User,
   code: string,
   limit: number,
 ): Promise<{ layer: string; labels: LabelPoint[] }> {
   const { scope, version } = await layerVersion(db, user, code);
-  const rows = await repo.labelPoints(db, scope, version, limit);
+  const rows = await repo.labelPoints(db, scope, version, limit, d);
   return {
     layer: scope.layer.code,
     labels: rows.map((r) => ({ fid: r.fid, label: labelOf(scope.layer, r.fid, r.props), lon: r.lon, lat: r.lat })),

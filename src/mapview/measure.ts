@@ -4,7 +4,7 @@
 // zone — what submission files use — in m² and 亩 (1 亩 = 10000/15 m²).
 import type { Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
 import * as repo from './mapview.repository.ts';
 
 /** Most vertices measured in one request (a hand-drawn shape has tens; an imported red line thousands). */
@@ -34,16 +34,16 @@ const TYPES: Record<string, Measurement['type']> = {
 /** Measures a GeoJSON geometry given in `srid` (default EPSG:4490 lon/lat, what the map draws in). */
 export async function measureGeometry(db: Queryable, geometry: unknown, srid = 4490): Promise<Measurement> {
   if (!geometry || typeof geometry !== 'object' || typeof (geometry as { type?: unknown }).type !== 'string') {
-    throw new HttpError(400, 'geometry must be a GeoJSON geometry object such as {"type": "Polygon", "coordinates": [...]}');
+    throw new Invalid('geometry must be a GeoJSON geometry object such as {"type": "Polygon", "coordinates": [...]}');
   }
   let r: repo.MeasureRow;
   try {
     r = await repo.measure(db, JSON.stringify(geometry), srid, MAX_MEASURE_POINTS);
   } catch (e) {
     // ST_GeomFromGeoJSON / ST_Transform refusing the input: say so as a bad request, with PostGIS's words.
-    throw new HttpError(400, `geometry could not be read as GeoJSON in EPSG:${srid}: ${(e as Error).message}`);
+    throw new Invalid(`geometry could not be read as GeoJSON in EPSG:${srid}: ${(e as Error).message}`);
   }
-  if (r.problem) throw new HttpError(400, `无法量算 (cannot measure): ${r.problem}`);
+  if (r.problem) throw new Invalid(`无法量算 (cannot measure): ${r.problem}`);
   const type = TYPES[r.type ?? ''];
   const pair = (a: number | null, b: number | null) => (a == null || b == null ? null : { ellipsoidal: a, planar: b });
   const area = pair(r.area_m2, r.planar_m2);

@@ -7,7 +7,8 @@
 import type { Queryable } from '../db/index.ts';
 import type { User } from '../auth/types.ts';
 import { m2ToMu } from '../area/units.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
+import type { DistrictLayer } from '../config.ts';
 import * as repo from './mapview.repository.ts';
 import { layerVersion } from './mapview.service.ts';
 
@@ -88,20 +89,21 @@ export async function thematicClasses(
   user: User,
   code: string,
   o: { field: string; method: ThematicMethod; classes?: number; version?: number },
+  d: DistrictLayer,
 ): Promise<ThematicAnswer> {
   const { scope, version } = await layerVersion(db, user, code, o.version);
   const layer = scope.layer.code;
   const label = scope.layer.attr_schema?.find((a) => a.name === o.field)?.label ?? o.field;
   const k = o.classes ?? 5;
-  if (!Number.isInteger(k) || k < 2 || k > 12) throw new HttpError(400, `classes must be an integer from 2 to 12, got ${o.classes}`);
+  if (!Number.isInteger(k) || k < 2 || k > 12) throw new Invalid(`classes must be an integer from 2 to 12, got ${o.classes}`);
   const fractions = o.method === 'quantile' ? Array.from({ length: k - 1 }, (_, i) => (i + 1) / k) : null;
-  const stats = await repo.numericStats(db, scope, version, o.field, fractions);
+  const stats = await repo.numericStats(db, scope, version, o.field, fractions, d);
   const base = { layer, version, field: o.field, label, method: o.method, features: stats.features, numeric: stats.numeric };
 
   if (o.method === 'categories') {
-    const { rows, distinct, count, areaM2 } = await repo.categories(db, scope, version, o.field, MAX_CATEGORIES);
+    const { rows, distinct, count, areaM2 } = await repo.categories(db, scope, version, o.field, MAX_CATEGORIES, d);
     if (rows.length === 0 || (rows.length === 1 && rows[0].value === null && stats.features > 0)) {
-      throw new HttpError(400, `no feature of ${layer} version ${version} has the attribute "${o.field}"`, 'unknown_field');
+      throw new Invalid(`no feature of ${layer} version ${version} has the attribute "${o.field}"`, { code: 'unknown_field' });
     }
     const listed = rows.reduce((s, r) => s + r.count, 0);
     const listedArea = rows.reduce((s, r) => s + (r.area_m2 ?? 0), 0);
@@ -117,14 +119,14 @@ export async function thematicClasses(
   }
 
   if (stats.numeric === 0) {
-    throw new HttpError(400, `attribute "${o.field}" of ${layer} holds no numbers: use method=categories`, 'not_numeric');
+    throw new Invalid(`attribute "${o.field}" of ${layer} holds no numbers: use method=categories`, { code: 'not_numeric' });
   }
   const min = stats.min!;
   const max = stats.max!;
   const raw = o.method === 'equal' ? Array.from({ length: k - 1 }, (_, i) => min + ((i + 1) * (max - min)) / k) : (stats.quantiles ?? []);
   // Equal values collapse breaks (a field where most features hold 0): keep each break once, strictly inside (min, max].
   const breaks = [...new Set(raw)].filter((b) => b > min && b <= max).sort((a, b) => a - b);
-  const counts = new Map((await repo.buckets(db, scope, version, o.field, breaks)).map((b) => [b.bucket, b]));
+  const counts = new Map((await repo.buckets(db, scope, version, o.field, breaks, d)).map((b) => [b.bucket, b]));
   const classes: ThematicClass[] = [];
   for (let i = 0; i <= breaks.length; i++) {
     const b = counts.get(i);

@@ -3,6 +3,7 @@
 // expression from crs.ts, comparison operators from a closed list, $n placeholders).
 // Features of version v are the rows alive at v: v_from <= v AND (v_to IS NULL OR v_to > v).
 import type { Queryable } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { aliveAt } from '../store/store.repository.ts';
 import { geoJsonExpr, type OgcCrs } from './crs.ts';
@@ -27,6 +28,8 @@ export interface FeatureSelection {
   bbox: BboxFilter | null;
   properties: { name: string; value: string }[];
   filter: CqlNode | null;
+  /** The district layer (config.districts) limiting a district officer's scope. */
+  districts: DistrictLayer;
 }
 
 /** A geometry given in `srid` (x/y order) as EPSG:4490, densified first so straight edges in a projected CRS stay edges on the ground. */
@@ -80,7 +83,7 @@ function where(s: FeatureSelection, b: Binder): string {
   for (const p of s.properties) conds.push(`f.props->>${b.add(p.name)}::text = ${b.add(p.value)}::text`);
   if (s.filter) conds.push(cqlSql(s.filter, b));
   // District officers read restricted layers only inside their districts (src/auth/layers.ts).
-  if (s.scope.districts) conds.push(districtCondition(s.scope, 'f.geom', b.push(s.scope.districts)));
+  if (s.scope.districts) conds.push(districtCondition(s.scope, 'f.geom', b.push(s.scope.districts), s.districts));
   return conds.join('\n   AND ');
 }
 
@@ -127,9 +130,16 @@ export async function pageFeatures(
 }
 
 /** One feature of a version by its feature id, as GeoJSON text, or null. */
-export async function featureById(db: Queryable, scope: LayerScope, version: number, fid: string, crs: OgcCrs): Promise<string | null> {
+export async function featureById(
+  db: Queryable,
+  scope: LayerScope,
+  districts: DistrictLayer,
+  version: number,
+  fid: string,
+  crs: OgcCrs,
+): Promise<string | null> {
   const b = new Binder();
-  const w = where({ scope, version, bbox: null, properties: [], filter: null }, b);
+  const w = where({ scope, version, bbox: null, properties: [], filter: null, districts }, b);
   const r = await db.query<{ json: string }>(
     `SELECT ${featureJson(crs)} AS json FROM feature f WHERE ${w} AND f.fid = ${b.add(fid)}::text LIMIT 1`,
     b.values,

@@ -3,6 +3,7 @@
 // Which layers a caller sees comes from src/auth/layers.ts only: a restricted layer is, for the
 // public, indistinguishable from a code that does not exist (same 404, same message).
 import type { Db } from '../db/index.ts';
+import type { DistrictLayer } from '../config.ts';
 import { UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
 import { resolveVersion, VersionError } from '../store/store.service.ts';
 import { readableLayer, readableLayers, type LayerScope } from '../auth/layers.ts';
@@ -119,8 +120,8 @@ function describe(l: LayerRow): string {
   return parts.join('；');
 }
 
-/** Services built over one database, with caches keyed by immutable (layer, version) pairs. */
-export function createOgcService(db: Db) {
+/** Services built over one database (and its district layer, config.districts), with caches keyed by immutable (layer, version) pairs. */
+export function createOgcService(db: Db, districts: DistrictLayer) {
   // A layer version never changes once written, so its extent and attribute names can be kept.
   const extents = new Map<string, repo.Extent | null>();
   const keys = new Map<string, string[]>();
@@ -240,7 +241,7 @@ export function createOgcService(db: Db) {
     let matched = 0;
     let page = { json: '', count: 0 };
     if (version !== null) {
-      const sel: repo.FeatureSelection = { scope, version, bbox: q.bbox, properties: q.properties, filter: q.filter };
+      const sel: repo.FeatureSelection = { scope, version, bbox: q.bbox, properties: q.properties, filter: q.filter, districts };
       [matched, page] = [await repo.countFeatures(db, sel), await repo.pageFeatures(db, sel, q.crs, q.limit, q.offset)];
     }
     return {
@@ -279,7 +280,7 @@ export function createOgcService(db: Db) {
     const notFound = () => new OgcRequestError(404, `feature "${fid}" is not in collection ${l.code}`);
     // Feature ids are text; NUL cannot be stored, and no id is this long.
     if (fid.includes('\u0000') || fid.length > 1000 || l.active_version === null) throw notFound();
-    const json = await repo.featureById(db, scope, l.active_version, fid, crs);
+    const json = await repo.featureById(db, scope, districts, l.active_version, fid, crs);
     if (json === null) throw notFound();
     const path = `/collections/${encodeURIComponent(l.code)}/items/${encodeURIComponent(fid)}`;
     const links = [

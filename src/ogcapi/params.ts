@@ -2,17 +2,14 @@
 // Part 3 §8). Everything a caller sends is checked here, before any SQL is built: numbers must be
 // numbers, CRSs must be on the list, names must be known. What reaches the repository is typed
 // values that are bound as parameters, never text spliced into SQL.
+import { DomainError } from '../errors.ts';
 import { CRS84, crsByUri, defaultCrs, SUPPORTED_CRS, bboxToXY, type OgcCrs } from './crs.ts';
 import { parseCql2, type CqlNode } from './cql2.ts';
 
-/** A 4xx answer whose message names the parameter at fault. */
-export class OgcRequestError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OgcRequestError';
+/** A refused request (400) or a feature not there (404), whose message names the parameter or feature at fault. */
+export class OgcRequestError extends DomainError {
+  constructor(status: 400 | 404, message: string) {
+    super(status === 404 ? 'not_found' : 'invalid', message);
   }
 }
 

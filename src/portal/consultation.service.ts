@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../util/clock.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { HttpError } from '../server/errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { m2ToMu } from '../area/units.ts';
 import { daysBetween } from '../util/clock.ts';
 import { parcelsFromBody } from '../review/input.ts';
@@ -92,7 +92,7 @@ export async function listConsultations(db: Queryable, clock: Clock, f: { state?
 
 async function mustFind(q: Queryable, id: number, lock = false) {
   const c = await repo.findConsultation(q, id, { lock });
-  if (!c) throw new HttpError(404, `征求意见项目 ${id} 不存在 (consultation ${id} does not exist)`);
+  if (!c) throw new NotFound(`征求意见项目 ${id} 不存在 (consultation ${id} does not exist)`);
   return c;
 }
 
@@ -168,17 +168,20 @@ function checkWrite(c: repo.ConsultationWrite): void {
     if (!d?.title?.trim()) problems.push(`documents[${i}].title must not be empty`);
   });
   if (problems.length)
-    throw new HttpError(400, `征求意见项目无效 (invalid consultation): ${problems.join('; ')}`, 'invalid_consultation', problems);
+    throw new Invalid(`征求意见项目无效 (invalid consultation): ${problems.join('; ')}`, {
+      code: 'invalid_consultation',
+      problems: problems,
+    });
 }
 
 async function geometryParts(db: Db, config: Config, input: ConsultationInput): Promise<string[]> {
   const parcels = await parcelsFromBody(db, config, { geojson: input.geojson }, { srid: input.srid });
-  if (!parcels.length) throw new HttpError(400, 'geojson: the consultation area needs at least one polygon');
+  if (!parcels.length) throw new Invalid('geojson: the consultation area needs at least one polygon');
   return parcels.map((p) => p.ewkb);
 }
 
 export async function createConsultation(db: Db, config: Config, input: ConsultationInput, user: string) {
-  if (input.geojson === undefined) throw new HttpError(400, 'geojson: the consultation area (公示范围) is required');
+  if (input.geojson === undefined) throw new Invalid('geojson: the consultation area (公示范围) is required');
   const w: repo.ConsultationWrite = {
     title: (input.title ?? '').trim(),
     summary: input.summary ?? '',
@@ -246,8 +249,7 @@ export async function deleteConsultation(db: Db, id: number, user: string): Prom
     const c = await mustFind(tx, id, true);
     const n = await repo.commentCount(tx, id);
     if (n > 0)
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `征求意见项目 ${id} 已有 ${n} 条公众意见，不能删除 (consultation ${id} has ${n} comments and cannot be deleted; change its dates to close it instead)`,
       );
     await repo.deleteConsultation(tx, id);
@@ -277,32 +279,28 @@ export async function submitComment(db: Db, clock: Clock, consultationId: number
   const text = (input.text ?? '').trim();
   const n = chars(text);
   if (n < COMMENT_MIN || n > COMMENT_MAX) {
-    throw new HttpError(
-      400,
-      `意见内容须为 ${COMMENT_MIN}–${COMMENT_MAX} 个字 (text must be ${COMMENT_MIN}–${COMMENT_MAX} characters, got ${n})`,
-      'invalid_comment',
-    );
+    throw new Invalid(`意见内容须为 ${COMMENT_MIN}–${COMMENT_MAX} 个字 (text must be ${COMMENT_MIN}–${COMMENT_MAX} characters, got ${n})`, {
+      code: 'invalid_comment',
+    });
   }
   const name = blankToNull(input.name);
   const contact = blankToNull(input.contact);
-  if (name && chars(name) > 50) throw new HttpError(400, `name must be at most 50 characters, got ${chars(name)}`, 'invalid_comment');
+  if (name && chars(name) > 50) throw new Invalid(`name must be at most 50 characters, got ${chars(name)}`, { code: 'invalid_comment' });
   if (contact && chars(contact) > 100)
-    throw new HttpError(400, `contact must be at most 100 characters, got ${chars(contact)}`, 'invalid_comment');
+    throw new Invalid(`contact must be at most 100 characters, got ${chars(contact)}`, { code: 'invalid_comment' });
   const today = clock.today();
   return db.transaction(async (tx) => {
     const c = await mustFind(tx, consultationId);
     const state = consultationState(c.start_date, c.end_date, today);
     if (state === 'closed')
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `“${c.title}”的公示已于${zhDate(c.end_date)}结束，不再接收意见 (the consultation closed on ${c.end_date}; comments are no longer accepted)`,
-        'consultation_closed',
+        { code: 'consultation_closed' },
       );
     if (state === 'upcoming')
-      throw new HttpError(
-        409,
+      throw new Conflict(
         `“${c.title}”的公示将于${zhDate(c.start_date)}开始，届时方可提交意见 (the consultation opens on ${c.start_date})`,
-        'consultation_not_open',
+        { code: 'consultation_not_open' },
       );
     const row = await repo.insertComment(tx, { consultationId, name, contact, body: text, today });
     // Contact details are personal information (个人信息保护法 第六条, minimum necessary): the
@@ -356,11 +354,11 @@ export async function listComments(db: Queryable, f: { status?: CommentStatus; c
 export async function moderateComment(db: Db, id: number, m: { decision: 'approved' | 'rejected'; reason?: string }, user: string) {
   const reason = blankToNull(m.reason);
   if (m.decision === 'rejected' && (!reason || chars(reason) < 2))
-    throw new HttpError(400, `reason: rejecting comment ${id} needs a reason (不予公开须说明理由)`, 'reason_required');
+    throw new Invalid(`reason: rejecting comment ${id} needs a reason (不予公开须说明理由)`, { code: 'reason_required' });
   return db.transaction(async (tx) => {
     const c = await repo.findComment(tx, id, { lock: true });
-    if (!c) throw new HttpError(404, `公众意见 ${id} 不存在 (comment ${id} does not exist)`);
-    if (c.status === m.decision) throw new HttpError(409, `comment ${id} is already ${m.decision} (${COMMENT_STATUS_ZH[c.status]})`);
+    if (!c) throw new NotFound(`公众意见 ${id} 不存在 (comment ${id} does not exist)`);
+    if (c.status === m.decision) throw new Conflict(`comment ${id} is already ${m.decision} (${COMMENT_STATUS_ZH[c.status]})`);
     await repo.setCommentStatus(tx, id, m.decision, user, reason);
     await appendAudit(tx, {
       actor: user,

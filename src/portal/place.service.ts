@@ -10,15 +10,14 @@ import type { Config } from '../config.ts';
 import type { AttrField, LayerRow } from '../catalogue/catalogue.service.ts';
 import { readableLayers } from '../auth/layers.ts';
 import { ANONYMOUS } from '../auth/types.ts';
-import { HttpError } from '../server/errors.ts';
+import { Invalid } from '../errors.ts';
 import { m2ToMu } from '../area/units.ts';
 import { featuresAt, featuresNear, findByCode, listConsultations } from './portal.repository.ts';
 import { type ConsultationSummary, toSummary } from './consultation.service.ts';
 
-/** Layers the answer is built from (domain.md §3 default codes). */
+/** Layers the answer is built from (domain.md §3 default codes); the district layer is config.districts. */
 export const UNIT_LAYER = 'XXGHDY';
 export const LAND_USE_LAYER = 'GHYD';
-export const DISTRICT_LAYER = 'XZQ';
 export const FACILITY_LAYER = 'GGFWSS';
 export const PARK_LAYER = 'GYLD';
 
@@ -126,17 +125,16 @@ export function checkPoint(config: Config, lon: number, lat: number): void {
   const [x0, y0, x1, y1] = config.cityExtent;
   const m = config.extentMargin;
   if (!(lon >= x0 - m && lon <= x1 + m && lat >= y0 - m && lat <= y1 + m)) {
-    throw new HttpError(
-      400,
+    throw new Invalid(
       `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`,
-      'outside_extent',
+      { code: 'outside_extent' },
     );
   }
 }
 
 export async function placeAt(db: Db, config: Config, lon: number, lat: number, radiusM = DEFAULT_RADIUS_M): Promise<PlaceAnswer> {
   checkPoint(config, lon, lat);
-  if (!(radiusM > 0 && radiusM <= MAX_RADIUS_M)) throw new HttpError(400, `radius must be between 1 and ${MAX_RADIUS_M} m, got ${radiusM}`);
+  if (!(radiusM > 0 && radiusM <= MAX_RADIUS_M)) throw new Invalid(`radius must be between 1 and ${MAX_RADIUS_M} m, got ${radiusM}`);
   const layers = new Map(
     (await readableLayers(db, ANONYMOUS)).filter((s) => s.layer.active_version !== null).map((s) => [s.layer.code, s.layer]),
   );
@@ -157,10 +155,12 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
   });
 
   let district: PlaceAnswer['district'] = null;
-  const xzq = layers.get(DISTRICT_LAYER);
+  // The district layer and its code and name fields come from the configuration (config.districts).
+  const d = config.districts;
+  const xzq = layers.get(d.layer);
   if (xzq) {
     const r = (await at(xzq))[0];
-    if (r) district = { code: String(r.props.XZQDM ?? r.fid), name: String(r.props.XZQMC ?? r.fid) };
+    if (r) district = { code: String(r.props[d.codeField] ?? r.fid), name: String(r.props[d.nameField] ?? r.fid) };
   }
 
   let unit: PlaceAnswer['unit'] = null;

@@ -169,7 +169,7 @@ export async function consultationAreas(
 ): Promise<(ConsultationRow & { geometry: unknown })[]> {
   return (
     await q.query<ConsultationRow & { geometry: unknown }>(
-      `SELECT ${CONSULTATION_COLS}, ST_AsGeoJSON(c.geom, 7)::json AS geometry FROM consultation c
+      `SELECT ${CONSULTATION_COLS}, ST_AsGeoJSON(c.geom, 7, 0)::json AS geometry FROM consultation c
       WHERE ($2::text IS NULL
              OR ($2 = 'open' AND c.start_date <= $1::date AND c.end_date >= $1::date)
              OR ($2 = 'upcoming' AND c.start_date > $1::date)
@@ -187,7 +187,7 @@ export async function findConsultation(
 ): Promise<(ConsultationRow & { geometry: unknown }) | undefined> {
   return (
     await q.query<ConsultationRow & { geometry: unknown }>(
-      `SELECT ${CONSULTATION_COLS}, ST_AsGeoJSON(c.geom, 7)::json AS geometry FROM consultation c WHERE c.id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
+      `SELECT ${CONSULTATION_COLS}, ST_AsGeoJSON(c.geom, 7, 0)::json AS geometry FROM consultation c WHERE c.id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
       [id],
     )
   ).rows[0];

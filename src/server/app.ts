@@ -93,16 +93,16 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   systemRoutes(app);
   catalogueRoutes(app);
   reviewRoutes(app);
-  accessRoutes(app, db, config);
+  accessRoutes(app);
   authRoutes(app);
   auditRoutes(app);
   searchRoutes(app);
-  ogcapiRoutes(app, db, config);
+  ogcapiRoutes(app);
   tileRoutes(app, db, config);
   farmlandRoutes(app);
-  portalRoutes(app, db, config);
+  portalRoutes(app);
   lifecycleRoutes(app);
-  mapviewRoutes(app, db, config);
+  mapviewRoutes(app);
   indicatorsRoutes(app);
 
   // Last: the web application's catch-all page route must not shadow an API route.

@@ -10,7 +10,7 @@ export interface CachedTile {
   body: Buffer;
   gzip: boolean;
   layerId: number;
-  /** Built for a district scope: depends on the district layer (XZQ) too. */
+  /** Built for a district scope: depends on the district layer (config.districts) too. */
   scoped: boolean;
 }
 

@@ -3,6 +3,7 @@
 //
 // Units: a tile is EXTENT × EXTENT "tile pixels" (MVT integer coordinates); MapLibre draws a
 // tile 512 screen pixels wide, so one screen pixel is 8 tile pixels.
+import { Invalid } from '../errors.ts';
 
 /** Highest zoom served (≈ 2 cm per tile pixel at 30°N). */
 export const MAX_ZOOM = 22;
@@ -27,13 +28,7 @@ export interface TileCoord {
 }
 
 /** A bad tile address: answered 400 with the message. */
-export class TileRequestError extends Error {
-  readonly statusCode = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'TileRequestError';
-  }
-}
+export class TileRequestError extends Invalid {}
 
 // Digits only: "1 OR 1=1", "-1", "1e3", "0x10" and quotes never reach Number().
 const INT = /^\d{1,8}$/;

@@ -3,6 +3,7 @@
 // TileJSON document reports. bench/tiles.ts runs tileSql() directly as its baseline, so what it
 // measures is exactly what the server runs.
 import type { Queryable } from '../db/index.ts';
+import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
 import type { LayerRow } from '../catalogue/catalogue.service.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { BUFFER, CLIP_MARGIN, EXTENT, tileSizes, type TileCoord } from './tile-math.ts';
@@ -95,7 +96,7 @@ export async function tileEncoder(db: Queryable): Promise<TileEncoder> {
  *   custom plans, the index order later), and the same tile version would come out in different
  *   bytes under the same strong ETag. Overlapping features also draw in one stable order.
  */
-export function tileSql(q: TileQuery, scope: LayerScope, encoder: TileEncoder): string {
+export function tileSql(q: TileQuery, scope: LayerScope, encoder: TileEncoder, d: DistrictLayer = DEFAULT_DISTRICT_LAYER): string {
   const id = Number(q.layerId);
   if (!Number.isSafeInteger(id)) throw new Error(`layer id must be an integer, got ${q.layerId}`);
   const small = `ST_XMax(f.geom) - ST_XMin(f.geom) < $6::float8 AND ST_YMax(f.geom) - ST_YMin(f.geom) < $7::float8`;
@@ -106,7 +107,7 @@ export function tileSql(q: TileQuery, scope: LayerScope, encoder: TileEncoder): 
         ? `AND NOT (ST_Dimension(f.geom) = 2 AND ${small})`
         : `AND $6::float8 IS NOT NULL AND $7::float8 IS NOT NULL`; // lines and points: unused, but typed
   // A district officer's scope (auth/layers.ts): only features inside their districts.
-  const districts = scope.districts ? `AND ${districtCondition(scope, 'f.geom', 10)}` : '';
+  const districts = scope.districts ? `AND ${districtCondition(scope, 'f.geom', 10, d)}` : '';
   const simplified = `ST_Simplify(ST_Transform(CASE WHEN f.geom @ b.clip THEN f.geom ELSE ST_ClipByBox2D(f.geom, b.clip) END, 3857), $5::float8)`;
   const candidates = `SELECT f.id, f.fid,
          CASE WHEN $9::text[] IS NULL THEN f.props - 'fid'

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { gzip, gzipSync, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Db } from '../db/index.ts';
+import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
 import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
 import { scopeOf, type LayerScope } from '../auth/layers.ts';
 import type { User } from '../auth/types.ts';
@@ -33,9 +34,6 @@ import type { TileCoord } from './tile-math.ts';
 
 /** Bump when tileSql() changes what a tile contains: every ETag changes with it. */
 export const TILE_REVISION = 1;
-
-/** The district layer whose outlines limit a district officer's tiles (auth/layers.ts). */
-const DISTRICT_LAYER = 'XZQ';
 
 // Compression. gzip level 1: on a 470 KB low-zoom parcel tile it takes half the time of the
 // default level 6 for a body 7 % larger (7 ms → 156 KB against 13 ms → 146 KB). Tiles up to
@@ -96,6 +94,8 @@ export class TileService {
   constructor(
     private readonly db: Db,
     readonly options: TileOptions,
+    /** The district layer whose outlines limit a district officer's tiles (config.districts, auth/layers.ts). */
+    private readonly districts: DistrictLayer = DEFAULT_DISTRICT_LAYER,
   ) {
     this.cache = new TileCache(options.cacheBytes);
     this.snapshot = new LayerSnapshot(db, options.recheckMs);
@@ -233,7 +233,7 @@ export class TileService {
     const k = `${t.layer.id}:${t.layer.geometry_type}:${scoped}`;
     let s = this.sql.get(k);
     if (!s) {
-      s = tileSql({ layerId: t.layer.id, geometryType: t.layer.geometry_type }, t.scope, encoder);
+      s = tileSql({ layerId: t.layer.id, geometryType: t.layer.geometry_type }, t.scope, encoder, this.districts);
       this.sql.set(k, s);
     }
     return s;
@@ -243,7 +243,7 @@ export class TileService {
     if (!scope.districts) return 'all';
     // A scoped tile shows the features inside the caller's districts as the district layer
     // draws them now, so it depends on that layer's version too.
-    const xzq = this.snapshot.layer(DISTRICT_LAYER);
+    const xzq = this.snapshot.layer(this.districts.layer);
     const basis = `${xzq?.active_version ?? 0}.${xzq?.version_stamp ?? ''}|${[...scope.districts].sort().join(',')}`;
     return `d${createHash('sha1').update(basis).digest('base64url').slice(0, 16)}`;
   }
@@ -254,7 +254,7 @@ export class TileService {
     this.snapshot.invalidate();
     this.extents.delete(c.layerId);
     for (const k of this.stamps.keys()) if (k.startsWith(`${c.layerId}:`)) this.stamps.delete(k);
-    const districts = c.code.toUpperCase() === DISTRICT_LAYER;
+    const districts = c.code.toUpperCase() === this.districts.layer.toUpperCase();
     this.cache.dropWhere((e) => e.layerId === c.layerId || (districts && e.scoped));
   }
 }

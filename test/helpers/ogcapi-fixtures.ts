@@ -22,7 +22,7 @@ import { ogcapiRoutes } from '../../src/ogcapi/ogcapi.routes.ts';
 /** The app with /ogcapi: wired by buildApp once the lead adds it, registered here until then. */
 export async function ogcApp(db: Db, config: Config): Promise<FastifyInstance> {
   const app = await buildApp({ db, config });
-  if (!app.hasRoute({ method: 'GET', url: '/ogcapi' })) ogcapiRoutes(app, db, config);
+  if (!app.hasRoute({ method: 'GET', url: '/ogcapi' })) ogcapiRoutes(app);
   return app;
 }
 

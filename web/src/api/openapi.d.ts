@@ -35,9 +35,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -76,23 +79,21 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    code: string | null;
+                                    name: string | null;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                                type: "Feature";
+                            }[];
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -103,9 +104,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -117,9 +121,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -145,6 +169,7 @@ export type paths = {
         get: {
             parameters: {
                 query: {
+                    /** @description minLon,minLat,maxLon,maxLat (CGCS2000) */
                     bbox?: string;
                     facility?: string;
                     limit?: number;
@@ -168,26 +193,27 @@ export type paths = {
                             budgetM?: number;
                             budgetMinutes?: number;
                             facilityType?: string;
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    areaM2: number;
+                                    budgetM: number;
+                                    fid: string;
+                                    name: string | null;
+                                    type: string;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            runId?: number;
-                            truncated?: boolean;
+                                type: "Feature";
+                            }[];
+                            runId: number;
+                            truncated: boolean;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
+                            type: "FeatureCollection";
                             widthM?: number;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -198,9 +224,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -212,9 +241,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -226,9 +258,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -240,9 +275,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -277,48 +332,52 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
@@ -329,9 +388,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -343,9 +405,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -357,9 +422,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -371,9 +439,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -400,93 +488,101 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
-                /** @description 步行路网摘要 (NetworkSummary, src/access/network.ts) */
+                /** @description 步行路网摘要 (the walking network: nodes, edges, components, islands) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            buildSeconds?: number | null;
-                            builtAt?: string;
-                            components?: number;
-                            deadEnds?: number;
-                            edges?: number;
-                            islands?: {
-                                count?: number;
-                                largest?: {
-                                    [key: string]: unknown;
+                            buildSeconds: number | null;
+                            builtAt: string;
+                            components: number;
+                            deadEnds: number;
+                            edges: number;
+                            islands: {
+                                count: number;
+                                largest: {
+                                    /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
+                                    bbox: number[] | null;
+                                    centre: number[] | null;
+                                    component: number;
+                                    edges: number;
+                                    lengthM: number;
+                                    nodes: number;
                                 }[];
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
+                                lengthM: number;
+                                nodes: number;
                             };
-                            layer?: string;
-                            layerVersion?: number;
-                            mainComponent?: ({
-                                edges?: number;
-                                lengthM?: number;
-                                nodes?: number;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            networkVersion?: number;
-                            nodes?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            layer: string;
+                            layerVersion: number;
+                            mainComponent: {
+                                edges: number;
+                                lengthM: number;
+                                nodes: number;
+                            } | null;
+                            networkVersion: number;
+                            nodes: number;
+                            params: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
                             /** @description POST only: true when an existing network was returned */
                             reused?: boolean;
-                            walkableEdges?: number;
-                            walkableLengthM?: number;
-                        } & {
-                            [key: string]: unknown;
+                            walkableEdges: number;
+                            walkableLengthM: number;
                         };
                     };
                 };
@@ -497,9 +593,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -511,9 +610,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -525,9 +627,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -539,9 +644,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -553,9 +661,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -579,6 +707,7 @@ export type paths = {
         get: {
             parameters: {
                 query: {
+                    /** @description minLon,minLat,maxLon,maxLat (CGCS2000) */
                     bbox: string;
                     id?: number;
                     limit?: number;
@@ -596,24 +725,23 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    /** @description connected component; null when not walkable */
+                                    component: number | null;
+                                    id: number;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            networkVersion?: number;
+                                type: "Feature";
+                            }[];
+                            networkVersion: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -624,9 +752,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -638,9 +769,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -652,9 +786,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -666,9 +803,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -708,19 +865,17 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
-                            coveragePercent?: number;
-                            createdAt?: string;
-                            networkVersion?: number;
-                            runId?: number;
-                            types?: string[];
+                        "application/json": {
+                            coveragePercent: number;
+                            createdAt: string;
+                            networkVersion: number;
+                            runId: number;
+                            types: string[];
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                        }[];
                     };
                 };
                 /** @description Default Response */
@@ -730,9 +885,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -744,9 +902,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -758,9 +919,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -779,6 +960,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description type name → minutes */
                         budgets?: {
                             [key: string]: number;
                         };
@@ -795,15 +977,20 @@ export type paths = {
                             populationField?: string | null;
                         };
                         typeDefs?: {
+                            /** @description the standard the budget follows */
                             basis?: string;
+                            /** @description wins over budgetMinutes */
                             budgetM?: number;
                             budgetMinutes?: number;
                             code?: string;
+                            /** @description layer holding the facilities */
                             layer: string;
+                            /** @description a feature is of this type when any rule matches */
                             match?: {
                                 field: string;
                                 values: string[];
                             }[];
+                            /** @description 小学, 公园, … */
                             type: string;
                         }[];
                         types?: string[];
@@ -815,38 +1002,87 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description 覆盖率计算结果 (RunSummary, src/access/access.service.ts) */
+                /** @description 覆盖率计算结果 (a coverage run: by facility type and district) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                byType: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    type: string;
+                                }[];
+                                code: string;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                name: string | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
                             }[];
-                            byType?: {
-                                [key: string]: unknown;
+                            byType: {
+                                budgetM: number;
+                                budgetMinutes: number;
+                                code: string | null;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                facilities: number;
+                                layer: string;
+                                populationCoveragePercent: number | null;
+                                snappedFacilities: number;
+                                type: string;
                             }[];
-                            /** @description all types together: residential area, covered area and percent, parcels, population */
-                            city?: {
-                                [key: string]: unknown;
+                            /** @description all types together */
+                            city: {
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
+                                residentialAreaMu: number;
                             };
-                            createdAt?: string;
-                            networkVersion?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            networkVersion: number;
+                            params: {
+                                districts: {
+                                    codeField: string;
+                                    layer: string;
+                                    nameField: string;
+                                };
+                                maxSnapM: number;
+                                residential: {
+                                    field: string | null;
+                                    layer: string;
+                                    pattern: string | null;
+                                    populationField: string | null;
+                                };
+                                walkSpeedKmH: number;
+                                walkSpeedMPerMin: number;
+                                water: {
+                                    layer: string;
+                                } | null;
                             };
-                            runId?: number;
-                            seconds?: number;
-                            uncoveredCount?: number;
-                            unsnappedParcels?: number;
+                            runId: number;
+                            seconds: number;
+                            uncoveredCount: number;
+                            unsnappedParcels: number;
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -857,9 +1093,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -871,9 +1110,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -885,9 +1127,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -899,9 +1144,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -913,9 +1161,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -941,44 +1209,94 @@ export type paths = {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description 覆盖率计算结果 (RunSummary, src/access/access.service.ts) */
+                /** @description 覆盖率计算结果 (a coverage run: by facility type and district) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            byDistrict: {
+                                byType: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    type: string;
+                                }[];
+                                code: string;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                name: string | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
                             }[];
-                            byType?: {
-                                [key: string]: unknown;
+                            byType: {
+                                budgetM: number;
+                                budgetMinutes: number;
+                                code: string | null;
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                facilities: number;
+                                layer: string;
+                                populationCoveragePercent: number | null;
+                                snappedFacilities: number;
+                                type: string;
                             }[];
-                            /** @description all types together: residential area, covered area and percent, parcels, population */
-                            city?: {
-                                [key: string]: unknown;
+                            /** @description all types together */
+                            city: {
+                                coveragePercent: number;
+                                coveredAreaM2: number;
+                                coveredParcels: number;
+                                coveredPopulation: number | null;
+                                parcels: number;
+                                /** @description null when the residential layer has no population field */
+                                population: number | null;
+                                populationCoveragePercent: number | null;
+                                residentialAreaM2: number;
+                                residentialAreaMu: number;
                             };
-                            createdAt?: string;
-                            networkVersion?: number;
-                            params?: {
-                                [key: string]: unknown;
+                            createdAt: string;
+                            networkVersion: number;
+                            params: {
+                                districts: {
+                                    codeField: string;
+                                    layer: string;
+                                    nameField: string;
+                                };
+                                maxSnapM: number;
+                                residential: {
+                                    field: string | null;
+                                    layer: string;
+                                    pattern: string | null;
+                                    populationField: string | null;
+                                };
+                                walkSpeedKmH: number;
+                                walkSpeedMPerMin: number;
+                                water: {
+                                    layer: string;
+                                } | null;
                             };
-                            runId?: number;
-                            seconds?: number;
-                            uncoveredCount?: number;
-                            unsnappedParcels?: number;
+                            runId: number;
+                            seconds: number;
+                            uncoveredCount: number;
+                            unsnappedParcels: number;
                             /** @description layer code → version used (null: no data) */
-                            versions?: {
+                            versions: {
                                 [key: string]: number | null;
                             };
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -989,9 +1307,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1003,9 +1324,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1017,9 +1341,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1031,9 +1358,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1063,6 +1410,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
@@ -1077,24 +1425,24 @@ export type paths = {
                     content: {
                         "application/json": {
                             facilityType?: string;
-                            features?: ({
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    fid: string;
+                                    legM: number | null;
+                                    name: string | null;
+                                    snapped: boolean;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                                type: "Feature";
+                            }[];
                             runId?: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -1105,9 +1453,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1119,9 +1470,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1133,9 +1487,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1147,9 +1504,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1180,6 +1557,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
+                    /** @description a run id, or "latest" */
                     id: number | "latest";
                 };
                 cookie?: never;
@@ -1193,25 +1571,30 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            facilityType?: string | null;
-                            features?: ({
+                            facilityType: string | null;
+                            features: {
                                 /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                geometry?: {
-                                    [key: string]: unknown;
-                                } | null;
-                                properties?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates: unknown;
+                                    type: string;
+                                };
+                                properties: {
+                                    areaM2: number;
+                                    areaMu: number;
+                                    district: string | null;
+                                    fid: string;
+                                    legM: number | null;
+                                    /** @description facility types that do not reach the parcel */
+                                    missing: string[];
+                                    population: number | null;
+                                    unsnapped: boolean;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            runId?: number;
+                                type: "Feature";
+                            }[];
+                            runId: number;
                             /** @enum {string} */
-                            type?: "FeatureCollection";
-                        } & {
-                            [key: string]: unknown;
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -1222,9 +1605,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1236,9 +1622,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1250,9 +1639,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1264,9 +1656,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1305,22 +1717,41 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            maxSnapM?: number;
-                            network?: {
-                                [key: string]: unknown;
+                            maxSnapM: number;
+                            network: {
+                                excludeField: string | null;
+                                excludeValues: string[];
+                                layer: string;
+                                toleranceM: number;
+                                walkableField: string | null;
                             };
-                            residential?: {
-                                [key: string]: unknown;
+                            residential: {
+                                field: string | null;
+                                layer: string;
+                                pattern: string | null;
+                                populationField: string | null;
                             };
-                            types?: {
-                                [key: string]: unknown;
+                            types: {
+                                /** @description the standard the budget follows */
+                                basis?: string;
+                                /** @description wins over budgetMinutes */
+                                budgetM?: number;
+                                budgetMinutes?: number;
+                                code?: string;
+                                /** @description layer holding the facilities */
+                                layer: string;
+                                /** @description a feature is of this type when any rule matches */
+                                match?: {
+                                    field: string;
+                                    values: string[];
+                                }[];
+                                /** @description 小学, 公园, … */
+                                type: string;
                             }[];
-                            walkSpeedKmH?: number;
-                            water?: {
-                                [key: string]: unknown;
+                            walkSpeedKmH: number;
+                            water: {
+                                layer: string;
                             } | null;
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -1331,9 +1762,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1345,9 +1779,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1382,6 +1836,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description [lon, lat] (CGCS2000) of each proposed facility */
                         points: number[][];
                         runId?: number;
                         type: string;
@@ -1396,48 +1851,106 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            after?: {
-                                [key: string]: unknown;
+                            after: {
+                                all: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
+                                type: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
                             };
-                            before?: {
-                                [key: string]: unknown;
+                            before: {
+                                all: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
+                                type: {
+                                    coveragePercent: number;
+                                    coveredAreaM2: number;
+                                    coveredParcels: number;
+                                    coveredPopulation: number | null;
+                                    parcels: number;
+                                    /** @description null when the residential layer has no population field */
+                                    population: number | null;
+                                    populationCoveragePercent: number | null;
+                                    residentialAreaM2: number;
+                                };
                             };
-                            budgetM?: number;
-                            budgetMinutes?: number;
-                            byDistrict?: {
-                                [key: string]: unknown;
+                            budgetM: number;
+                            budgetMinutes: number;
+                            byDistrict: {
+                                after: number;
+                                before: number;
+                                code: string;
+                                gain: {
+                                    allTypesAreaM2: number;
+                                    allTypesPercentPoints: number;
+                                    areaM2: number;
+                                    areaMu: number;
+                                    parcels: number;
+                                    percentPoints: number;
+                                    population: number | null;
+                                };
+                                name: string | null;
                             }[];
-                            gain?: {
-                                [key: string]: unknown;
+                            gain: {
+                                allTypesAreaM2: number;
+                                allTypesPercentPoints: number;
+                                areaM2: number;
+                                areaMu: number;
+                                parcels: number;
+                                percentPoints: number;
+                                population: number | null;
                             };
-                            networkVersion?: number;
+                            networkVersion: number;
                             /** @description parcels newly covered (first 5,000) */
-                            newlyCovered?: {
-                                features?: ({
+                            newlyCovered: {
+                                features: {
                                     /** @description GeoJSON geometry, EPSG:4490 lon/lat */
-                                    geometry?: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    properties?: {
-                                        [key: string]: unknown;
+                                    geometry: {
+                                        coordinates: unknown;
+                                        type: string;
+                                    };
+                                    properties: {
+                                        fid: string;
                                     };
                                     /** @enum {string} */
-                                    type?: "Feature";
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
+                                    type: "Feature";
+                                }[];
                                 /** @enum {string} */
-                                type?: "FeatureCollection";
-                            } & {
-                                [key: string]: unknown;
+                                type: "FeatureCollection";
                             };
-                            proposed?: {
-                                [key: string]: unknown;
+                            proposed: {
+                                lat: number;
+                                legM: number | null;
+                                lon: number;
+                                snapped: boolean;
                             }[];
-                            runId?: number;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            runId: number;
+                            type: string;
                         };
                     };
                 };
@@ -1448,9 +1961,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1462,9 +1978,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1476,9 +1995,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1490,9 +2012,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -1504,9 +2029,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18926,34 +19471,35 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            featureCount?: number;
-                            layers?: {
-                                class?: string;
-                                code?: string;
-                                features?: {
-                                    areaM2?: number | null;
-                                    areaMu?: number | null;
-                                    attributes?: {
-                                        field?: string;
-                                        label?: string;
-                                        value?: unknown;
+                            featureCount: number;
+                            layers: {
+                                class: string;
+                                code: string;
+                                features: {
+                                    areaM2: number | null;
+                                    areaMu: number | null;
+                                    attributes: {
+                                        field: string;
+                                        label: string;
+                                        value: unknown;
                                     }[];
                                     /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                    bbox?: number[];
-                                    distanceM?: number;
-                                    fid?: string;
-                                    label?: string;
-                                    lengthM?: number | null;
-                                    planarAreaM2?: number | null;
+                                    bbox: number[];
+                                    /** @description 0 inside a polygon; metres to a line or point within the tolerance */
+                                    distanceM: number;
+                                    fid: string;
+                                    label: string;
+                                    lengthM: number | null;
+                                    planarAreaM2: number | null;
                                 }[];
-                                geometryType?: string;
-                                legalBasis?: string | null;
-                                name?: string;
-                                ownerDept?: string | null;
-                                version?: number;
+                                geometryType: string;
+                                legalBasis: string | null;
+                                name: string;
+                                ownerDept: string | null;
+                                version: number;
                             }[];
-                            point?: number[];
-                            toleranceM?: number;
+                            point: number[];
+                            toleranceM: number;
                         };
                     };
                 };
@@ -18964,9 +19510,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18978,9 +19527,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -18992,9 +19544,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19006,9 +19561,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19020,9 +19578,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19061,47 +19622,51 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            classOrder?: string[];
-                            layers?: {
-                                attributes?: {
+                            classOrder: string[];
+                            layers: {
+                                attributes: {
                                     label?: string;
-                                    name?: string;
-                                    type?: string;
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    type: "text" | "number" | "boolean" | "date";
                                 }[];
-                                class?: string;
-                                code?: string;
-                                dataDate?: string | null;
-                                featureCount?: number;
-                                geometryType?: string;
-                                legalBasis?: string | null;
-                                name?: string;
-                                nameEn?: string | null;
-                                ownerDept?: string | null;
-                                public?: boolean;
-                                scope?: string;
-                                source?: string | null;
-                                statutory?: boolean;
-                                style?: {
+                                class: string;
+                                code: string;
+                                dataDate: string | null;
+                                featureCount: number;
+                                geometryType: string;
+                                legalBasis: string | null;
+                                name: string;
+                                nameEn: string | null;
+                                ownerDept: string | null;
+                                public: boolean;
+                                /** @enum {unknown} */
+                                scope: "all" | "districts";
+                                source: string | null;
+                                statutory: boolean;
+                                style: {
                                     categories?: {
-                                        colors?: {
+                                        /** @description category code → colour */
+                                        colors: {
                                             [key: string]: string;
                                         };
-                                        field?: string;
+                                        field: string;
                                         labelField?: string;
+                                        /** @description category code → name */
                                         labels?: {
                                             [key: string]: string;
                                         };
-                                        prefix?: number;
+                                        prefix: number;
                                     };
                                     circleRadius?: number;
-                                    color?: string;
+                                    color: string;
                                     fill?: boolean;
                                     lineWidth?: number;
                                     opacity?: number;
                                 };
-                                version?: number | null;
-                                versions?: number;
-                                visible?: boolean;
+                                version: number | null;
+                                versions: number;
+                                visible: boolean;
                             }[];
                         };
                     };
@@ -19113,9 +19678,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19160,40 +19728,46 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description GeoJSON FeatureCollection (EPSG:4490): properties status (added | removed | changed), fid, label, areaBeforeM2, areaAfterM2, areaChangeM2, geometryChanged, attributesChanged, bbox */
-                            features?: {
-                                features?: {
-                                    geometry?: {
-                                        [key: string]: unknown;
+                            /** @description GeoJSON FeatureCollection (EPSG:4490) of the added, removed and changed features */
+                            features: {
+                                features: {
+                                    /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                                    geometry: {
+                                        coordinates?: unknown;
+                                        geometries?: unknown[];
+                                        type: string;
                                     };
-                                    properties?: {
-                                        areaAfterM2?: number | null;
-                                        areaBeforeM2?: number | null;
-                                        areaChangeM2?: number;
-                                        attributesChanged?: string[];
+                                    properties: {
+                                        areaAfterM2: number | null;
+                                        areaBeforeM2: number | null;
+                                        areaChangeM2: number;
+                                        attributesChanged: string[];
                                         /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                        bbox?: number[];
-                                        fid?: string;
-                                        geometryChanged?: boolean | null;
-                                        label?: string;
-                                        status?: string;
+                                        bbox: number[];
+                                        fid: string;
+                                        geometryChanged: boolean | null;
+                                        label: string;
+                                        /** @enum {unknown} */
+                                        status: "added" | "removed" | "changed";
                                     };
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type: "Feature";
                                 }[];
-                                type?: string;
+                                /** @enum {string} */
+                                type: "FeatureCollection";
                             };
-                            from?: number;
-                            layer?: string;
-                            summary?: {
-                                added?: number;
-                                areaChangeM2?: number;
-                                areaChangeMu?: number;
-                                changed?: number;
-                                removed?: number;
+                            from: number;
+                            layer: string;
+                            summary: {
+                                added: number;
+                                areaChangeM2: number;
+                                areaChangeMu: number;
+                                changed: number;
+                                removed: number;
                             };
-                            to?: number;
-                            total?: number;
-                            truncated?: boolean;
+                            to: number;
+                            total: number;
+                            truncated: boolean;
                         };
                     };
                 };
@@ -19204,9 +19778,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19218,9 +19795,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19232,9 +19812,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19246,9 +19829,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19260,9 +19846,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19313,27 +19902,28 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            breaks?: number[] | null;
-                            classes?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                count?: number;
+                            breaks: number[] | null;
+                            classes: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                count: number;
                                 from?: number;
                                 to?: number;
                                 value?: string | null;
                             }[];
-                            features?: number;
-                            field?: string;
-                            label?: string;
-                            layer?: string;
-                            method?: string;
-                            numeric?: number;
-                            other?: {
-                                areaM2?: number | null;
-                                count?: number;
-                                values?: number;
+                            features: number;
+                            field: string;
+                            label: string;
+                            layer: string;
+                            /** @enum {unknown} */
+                            method: "categories" | "equal" | "quantile";
+                            numeric: number;
+                            other: {
+                                areaM2: number | null;
+                                count: number;
+                                values: number;
                             } | null;
-                            version?: number;
+                            version: number;
                         };
                     };
                 };
@@ -19344,9 +19934,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19358,9 +19951,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19372,9 +19968,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19386,9 +19985,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19400,9 +20002,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19444,14 +20049,15 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            fields?: {
-                                count?: number;
-                                label?: string;
-                                name?: string;
-                                type?: string;
+                            fields: {
+                                count: number;
+                                label: string;
+                                name: string;
+                                /** @enum {unknown} */
+                                type: "text" | "number" | "boolean";
                             }[];
-                            layer?: string;
-                            version?: number;
+                            layer: string;
+                            version: number;
                         };
                     };
                 };
@@ -19462,9 +20068,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19476,9 +20085,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19490,9 +20102,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19504,9 +20119,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19518,9 +20136,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19564,13 +20185,13 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            labels?: {
-                                fid?: string;
-                                label?: string;
-                                lat?: number;
-                                lon?: number;
+                            labels: {
+                                fid: string;
+                                label: string;
+                                lat: number;
+                                lon: number;
                             }[];
-                            layer?: string;
+                            layer: string;
                         };
                     };
                 };
@@ -19581,9 +20202,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19595,9 +20219,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19609,9 +20236,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19623,9 +20253,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19637,9 +20270,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19663,7 +20299,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩) */
+        /**
+         * 量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)
+         * @description geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)
+         */
         post: {
             parameters: {
                 query?: never;
@@ -19674,8 +20313,12 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description GeoJSON geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon */
-                        geometry: Record<string, never>;
+                        /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                        geometry: {
+                            coordinates?: unknown;
+                            geometries?: unknown[];
+                            type: string;
+                        };
                         /** @description EPSG code of the coordinates (default 4490: CGCS2000 longitude/latitude) */
                         srid?: number;
                     };
@@ -19689,27 +20332,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            areaM2?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            areaM2: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            areaMu?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            areaMu: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            lengthM?: {
-                                ellipsoidal?: number;
-                                planar?: number;
+                            lengthM: {
+                                ellipsoidal: number;
+                                planar: number;
                             } | null;
-                            planarSrid?: number;
-                            point?: {
-                                lat?: number;
-                                lon?: number;
-                                x?: number;
-                                y?: number;
+                            /** @description Gauss-Krüger zone (EPSG code) of the planar figures */
+                            planarSrid: number;
+                            point: {
+                                lat: number;
+                                lon: number;
+                                x: number;
+                                y: number;
                             } | null;
-                            type?: string;
-                            vertices?: number;
+                            /** @enum {unknown} */
+                            type: "Point" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon";
+                            vertices: number;
                         };
                     };
                 };
@@ -19720,9 +20365,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19734,9 +20382,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19748,9 +20399,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19762,9 +20416,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19776,9 +20433,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19822,129 +20482,136 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultations?: {
-                                approvedComments?: number;
+                            consultations: {
+                                approvedComments: number;
                                 /** @description 椭球面积 m² */
-                                areaM2?: number;
-                                areaMu?: number;
+                                areaM2: number;
+                                areaMu: number;
                                 /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                                bbox?: number[];
+                                bbox: number[];
+                                /** @description planners and administrators only */
                                 createdAt?: string;
+                                /** @description planners and administrators only */
                                 createdBy?: string;
-                                daysLeft?: number | null;
-                                documents?: {
+                                /** @description days left including today while open; null otherwise */
+                                daysLeft: number | null;
+                                documents: {
                                     title: string;
                                     url?: string;
                                 }[];
-                                endDate?: string;
-                                id?: number;
-                                organiser?: string | null;
+                                endDate: string;
+                                id: number;
+                                organiser: string | null;
+                                /** @description planners and administrators only */
                                 pendingComments?: number;
-                                planType?: string | null;
+                                planType: string | null;
+                                /** @description planners and administrators only */
                                 rejectedComments?: number;
-                                startDate?: string;
-                                /** @enum {string} */
-                                state?: "upcoming" | "open" | "closed";
-                                stateName?: string;
-                                summary?: string;
-                                title?: string;
+                                startDate: string;
+                                /** @enum {unknown} */
+                                state: "upcoming" | "open" | "closed";
+                                stateName: string;
+                                summary: string;
+                                title: string;
+                                /** @description planners and administrators only */
                                 updatedAt?: string;
                             }[];
                             /** @description public control lines (管控) containing the point, with legal basis */
-                            controls?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            controls: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                fid?: string;
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
+                                fid: string;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
                             }[];
-                            district?: {
-                                code?: string;
-                                name?: string;
+                            district: {
+                                code: string;
+                                name: string;
                             } | null;
                             /** @description 规划用地 (GHYD): class and the indicator limits that apply (its own, else the unit's) */
-                            landUse?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            landUse: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                code?: string | null;
-                                fid?: string;
-                                indicators?: {
-                                    field?: string;
-                                    /** @enum {string} */
-                                    kind?: "max" | "min";
-                                    label?: string;
-                                    unit?: string;
-                                    value?: number;
+                                code: string | null;
+                                fid: string;
+                                indicators: {
+                                    field: string;
+                                    /** @enum {unknown} */
+                                    kind: "max" | "min";
+                                    label: string;
+                                    unit: string;
+                                    value: number;
                                 }[];
-                                indicatorSource?: string | null;
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
-                                name?: string | null;
+                                indicatorSource: string | null;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
+                                name: string | null;
                             } | null;
-                            nearby?: {
-                                facilities?: {
-                                    distanceM?: number;
-                                    fid?: string;
-                                    lat?: number;
-                                    lon?: number;
-                                    name?: string;
-                                    type?: string | null;
-                                    typeCode?: string | null;
+                            nearby: {
+                                facilities: {
+                                    distanceM: number;
+                                    fid: string;
+                                    lat: number;
+                                    lon: number;
+                                    name: string;
+                                    type: string | null;
+                                    typeCode: string | null;
                                 }[];
-                                parks?: {
-                                    areaM2?: number | null;
-                                    areaMu?: number | null;
-                                    distanceM?: number;
-                                    fid?: string;
-                                    lat?: number;
-                                    lon?: number;
-                                    name?: string;
-                                    type?: string | null;
+                                parks: {
+                                    areaM2: number | null;
+                                    areaMu: number | null;
+                                    distanceM: number;
+                                    fid: string;
+                                    lat: number;
+                                    lon: number;
+                                    name: string;
+                                    type: string | null;
                                 }[];
-                                radiusM?: number;
+                                radiusM: number;
                             };
-                            point?: number[];
+                            point: number[];
                             /** @description 详细规划单元 (XXGHDY) and its indicator limits */
-                            unit?: {
-                                areaM2?: number | null;
-                                areaMu?: number | null;
-                                attributes?: {
-                                    field?: string;
-                                    label?: string;
+                            unit: {
+                                areaM2: number | null;
+                                areaMu: number | null;
+                                attributes: {
+                                    field: string;
+                                    label: string;
                                     /** @description attribute value (any JSON) */
-                                    value?: unknown;
+                                    value: unknown;
                                 }[];
-                                fid?: string;
-                                indicators?: {
-                                    field?: string;
-                                    /** @enum {string} */
-                                    kind?: "max" | "min";
-                                    label?: string;
-                                    unit?: string;
-                                    value?: number;
+                                fid: string;
+                                indicators: {
+                                    field: string;
+                                    /** @enum {unknown} */
+                                    kind: "max" | "min";
+                                    label: string;
+                                    unit: string;
+                                    value: number;
                                 }[];
-                                label?: string;
-                                layer?: string;
-                                layerName?: string;
-                                legalBasis?: string | null;
+                                label: string;
+                                layer: string;
+                                layerName: string;
+                                legalBasis: string | null;
                             } | null;
-                            versions?: {
+                            /** @description layer code → the version the answer was read from */
+                            versions: {
                                 [key: string]: number;
                             };
                         };
@@ -19957,9 +20624,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -19971,9 +20641,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20017,20 +20690,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            consultationTitle?: string;
-                            contact?: string | null;
-                            createdAt?: string;
-                            id?: number;
-                            moderatedAt?: string | null;
-                            moderatedBy?: string | null;
-                            name?: string | null;
-                            reason?: string | null;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
-                            text?: string;
+                            consultationId: number;
+                            consultationTitle: string;
+                            contact: string | null;
+                            createdAt: string;
+                            id: number;
+                            moderatedAt: string | null;
+                            moderatedBy: string | null;
+                            name: string | null;
+                            reason: string | null;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
+                            text: string;
                         }[];
                     };
                 };
@@ -20041,9 +20714,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20055,9 +20731,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20069,9 +20748,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20108,7 +20790,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /** @enum {unknown} */
                         decision: "approved" | "rejected";
                         reason?: string;
                     };
@@ -20122,20 +20804,20 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            consultationTitle?: string;
-                            contact?: string | null;
-                            createdAt?: string;
-                            id?: number;
-                            moderatedAt?: string | null;
-                            moderatedBy?: string | null;
-                            name?: string | null;
-                            reason?: string | null;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
-                            text?: string;
+                            consultationId: number;
+                            consultationTitle: string;
+                            contact: string | null;
+                            createdAt: string;
+                            id: number;
+                            moderatedAt: string | null;
+                            moderatedBy: string | null;
+                            name: string | null;
+                            reason: string | null;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
+                            text: string;
                         };
                     };
                 };
@@ -20146,9 +20828,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20160,9 +20845,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20174,9 +20862,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20188,9 +20879,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20202,9 +20896,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20244,27 +20941,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            features?: {
+                            features: {
                                 /** @description GeoJSON MultiPolygon */
-                                geometry?: {
-                                    [key: string]: unknown;
+                                geometry: {
+                                    coordinates?: unknown;
+                                    geometries?: unknown[];
+                                    type: string;
                                 };
-                                id?: number;
-                                properties?: {
-                                    daysLeft?: number | null;
-                                    endDate?: string;
-                                    id?: number;
-                                    startDate?: string;
-                                    /** @enum {string} */
-                                    state?: "upcoming" | "open" | "closed";
-                                    stateName?: string;
-                                    title?: string;
+                                id: number;
+                                properties: {
+                                    daysLeft: number | null;
+                                    endDate: string;
+                                    id: number;
+                                    startDate: string;
+                                    /** @enum {unknown} */
+                                    state: "upcoming" | "open" | "closed";
+                                    stateName: string;
+                                    title: string;
                                 };
                                 /** @enum {string} */
-                                type?: "Feature";
+                                type: "Feature";
                             }[];
                             /** @enum {string} */
-                            type?: "FeatureCollection";
+                            type: "FeatureCollection";
                         };
                     };
                 };
@@ -20275,9 +20974,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20289,9 +20991,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20333,31 +21038,37 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
-                            id?: number;
-                            organiser?: string | null;
+                            endDate: string;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         }[];
                     };
@@ -20369,9 +21080,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20383,9 +21097,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20429,42 +21146,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -20476,9 +21201,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20490,9 +21218,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20504,9 +21235,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20518,9 +21252,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20559,42 +21296,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -20606,9 +21351,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20620,9 +21368,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20634,9 +21385,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20664,7 +21418,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            deleted?: number;
+                            deleted: number;
                         };
                     };
                 };
@@ -20675,9 +21429,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20689,9 +21446,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20703,9 +21463,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20717,9 +21480,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20731,9 +21497,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20780,42 +21549,50 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            approvedComments?: number;
+                            approvedComments: number;
                             /** @description 椭球面积 m² */
-                            areaM2?: number;
-                            areaMu?: number;
+                            areaM2: number;
+                            areaMu: number;
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description approved comments only */
-                            comments?: {
-                                id?: number;
-                                name?: string | null;
-                                submittedOn?: string;
-                                text?: string;
+                            comments: {
+                                id: number;
+                                name: string | null;
+                                submittedOn: string;
+                                text: string;
                             }[];
+                            /** @description planners and administrators only */
                             createdAt?: string;
+                            /** @description planners and administrators only */
                             createdBy?: string;
-                            daysLeft?: number | null;
-                            documents?: {
+                            /** @description days left including today while open; null otherwise */
+                            daysLeft: number | null;
+                            documents: {
                                 title: string;
                                 url?: string;
                             }[];
-                            endDate?: string;
+                            endDate: string;
                             /** @description GeoJSON MultiPolygon, EPSG:4490 lon/lat */
-                            geometry?: {
-                                [key: string]: unknown;
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
                             };
-                            id?: number;
-                            organiser?: string | null;
+                            id: number;
+                            organiser: string | null;
+                            /** @description planners and administrators only */
                             pendingComments?: number;
-                            planType?: string | null;
+                            planType: string | null;
+                            /** @description planners and administrators only */
                             rejectedComments?: number;
-                            startDate?: string;
-                            /** @enum {string} */
-                            state?: "upcoming" | "open" | "closed";
-                            stateName?: string;
-                            summary?: string;
-                            title?: string;
+                            startDate: string;
+                            /** @enum {unknown} */
+                            state: "upcoming" | "open" | "closed";
+                            stateName: string;
+                            summary: string;
+                            title: string;
+                            /** @description planners and administrators only */
                             updatedAt?: string;
                         };
                     };
@@ -20827,9 +21604,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20841,9 +21621,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20855,9 +21638,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20869,9 +21655,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20883,9 +21672,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20933,13 +21725,13 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            consultationId?: number;
-                            id?: number;
-                            message?: string;
-                            /** @enum {string} */
-                            status?: "pending" | "approved" | "rejected";
-                            statusName?: string;
-                            submittedOn?: string;
+                            consultationId: number;
+                            id: number;
+                            message: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "rejected";
+                            statusName: string;
+                            submittedOn: string;
                         };
                     };
                 };
@@ -20950,9 +21742,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20964,9 +21759,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20978,9 +21776,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -20992,9 +21793,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21036,13 +21840,13 @@ export type paths = {
                     content: {
                         "application/json": {
                             /** @description minLon, minLat, maxLon, maxLat (CGCS2000) */
-                            bbox?: number[];
+                            bbox: number[];
                             /** @description a point inside the parcel (lon, lat) */
-                            center?: number[];
-                            fid?: string;
-                            label?: string;
-                            layer?: string;
-                            layerName?: string;
+                            center: number[];
+                            fid: string;
+                            label: string;
+                            layer: string;
+                            layerName: string;
                         }[];
                     };
                 };
@@ -21053,9 +21857,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -21067,9 +21874,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27485,46 +28295,65 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            description?: string;
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            description: string;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            title: string;
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27566,67 +28395,90 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            collections?: ({
-                                crs?: string[];
-                                description?: string;
-                                extent?: {
-                                    [key: string]: unknown;
+                            collections: {
+                                crs: string[];
+                                description: string;
+                                extent: {
+                                    spatial?: {
+                                        bbox: number[][];
+                                        crs: string;
+                                    };
+                                    temporal?: {
+                                        interval: (string | null)[][];
+                                        trs: string;
+                                    };
                                 };
-                                id?: string;
-                                itemType?: string;
-                                keywords?: string[];
-                                links?: ({
-                                    href?: string;
-                                    rel?: string;
-                                    title?: string;
-                                    type?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                storageCrs?: string;
-                                title?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            crs?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                                id: string;
+                                /** @enum {string} */
+                                itemType: "feature";
+                                keywords: string[];
+                                links: {
+                                    href: string;
+                                    rel: string;
+                                    title: string;
+                                    type: string;
+                                }[];
+                                storageCrs: string;
+                                title: string;
+                            }[];
+                            crs: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27671,54 +28523,81 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            crs?: string[];
-                            description?: string;
-                            extent?: {
-                                [key: string]: unknown;
+                            crs: string[];
+                            description: string;
+                            extent: {
+                                spatial?: {
+                                    bbox: number[][];
+                                    crs: string;
+                                };
+                                temporal?: {
+                                    interval: (string | null)[][];
+                                    trs: string;
+                                };
                             };
-                            id?: string;
-                            itemType?: string;
-                            keywords?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            storageCrs?: string;
-                            title?: string;
-                        } & {
-                            [key: string]: unknown;
+                            id: string;
+                            /** @enum {string} */
+                            itemType: "feature";
+                            keywords: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            storageCrs: string;
+                            title: string;
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27783,51 +28662,84 @@ export type paths = {
                     };
                     content: {
                         "application/geo+json": {
-                            features?: {
-                                [key: string]: unknown;
+                            features: {
+                                /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                                geometry: {
+                                    coordinates?: unknown;
+                                    geometries?: unknown[];
+                                    type: string;
+                                } | null;
+                                /** @description feature id as imported */
+                                id: string;
+                                /** @description the feature's attributes as imported */
+                                properties: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @enum {string} */
+                                type: "Feature";
                             }[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            numberMatched?: number;
-                            numberReturned?: number;
-                            timeStamp?: string;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            numberMatched: number;
+                            numberReturned: number;
+                            timeStamp: string;
+                            /** @enum {string} */
+                            type: "FeatureCollection";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27876,52 +28788,77 @@ export type paths = {
                     };
                     content: {
                         "application/geo+json": {
-                            geometry?: {
+                            /** @description GeoJSON geometry (RFC 7946), CGCS2000 lon/lat */
+                            geometry: {
+                                coordinates?: unknown;
+                                geometries?: unknown[];
+                                type: string;
+                            } | null;
+                            /** @description feature id as imported */
+                            id: string;
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
+                            /** @description the feature's attributes as imported */
+                            properties: {
                                 [key: string]: unknown;
-                            };
-                            id?: string;
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            properties?: {
-                                [key: string]: unknown;
-                            };
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            type: "Feature";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -27966,41 +28903,67 @@ export type paths = {
                     };
                     content: {
                         "application/schema+json": {
-                            properties?: {
-                                [key: string]: unknown;
+                            additionalProperties: boolean;
+                            /** @description queryable name → JSON Schema of its values */
+                            properties: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
                             };
-                            title?: string;
-                            type?: string;
-                        } & {
-                            [key: string]: unknown;
+                            title: string;
+                            /** @enum {string} */
+                            type: "object";
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -28042,45 +29005,64 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            conformsTo?: string[];
-                            links?: ({
-                                href?: string;
-                                rel?: string;
-                                title?: string;
-                                type?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                            conformsTo: string[];
+                            links: {
+                                href: string;
+                                rel: string;
+                                title: string;
+                                type: string;
+                            }[];
                         };
                         "text/html": string;
                     };
                 };
-                /** @description 参数无效 (invalid parameter): the message names it */
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
                 };
-                /** @description 没有这个图层或要素 (no such collection or feature; restricted layers answer the same) */
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -28119,14 +29101,31 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            layers?: {
-                                code?: string;
-                                name?: string;
-                                public?: boolean;
-                                /** Format: uri */
-                                tilejson?: string;
-                                version?: number | null;
+                            layers: {
+                                code: string;
+                                name: string;
+                                public: boolean;
+                                /** @description absolute URL of the TileJSON */
+                                tilejson: string;
+                                version: number | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
                         };
                     };
                 };
@@ -28168,25 +29167,26 @@ export type paths = {
                     content: {
                         "application/json": {
                             attribution?: string;
-                            bounds?: number[];
-                            center?: number[];
+                            bounds: number[];
+                            center: number[];
                             description?: string;
-                            maxzoom?: number;
-                            minzoom?: number;
-                            name?: string;
-                            scheme?: string;
-                            tilejson?: string;
-                            tiles?: string[];
-                            vector_layers?: {
-                                description?: string;
-                                fields?: {
+                            maxzoom: number;
+                            minzoom: number;
+                            name: string;
+                            scheme: string;
+                            tilejson: string;
+                            tiles: string[];
+                            vector_layers: {
+                                description: string;
+                                /** @description attribute name → description and type */
+                                fields: {
                                     [key: string]: string;
                                 };
-                                id?: string;
-                                maxzoom?: number;
-                                minzoom?: number;
+                                id: string;
+                                maxzoom: number;
+                                minzoom: number;
                             }[];
-                            version?: string;
+                            version: string;
                         };
                     };
                 };
@@ -28197,9 +29197,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -28211,9 +29214,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -28290,9 +29313,12 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };
@@ -28304,9 +29330,29 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
                             code: string;
+                            /** @description what went wrong, Chinese first */
                             error: string;
                             problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
                             statusCode: number;
                         };
                     };

@@ -1,141 +1,28 @@
-// Shapes of the portal API answers (src/portal/portal.routes.ts), as the pages read them.
+// Shapes of the portal API answers (src/portal/portal.routes.ts), as the pages read them: aliases
+// of the generated client's types (web/src/api/openapi.d.ts, from src/portal/portal.schemas.ts).
+import type { Ok, Query } from '../../api/client.ts';
 
-export interface Indicator {
-  field: string;
-  label: string;
-  value: number;
-  unit: string;
-  kind: 'max' | 'min';
-}
-export interface Attribute {
-  field: string;
-  label: string;
-  value: unknown;
-}
+/** The point as [lon, lat] (a pair, as MapLibre takes it). */
+export type PlaceAnswer = Omit<Ok<'/api/portal/at'>, 'point'> & { point: [number, number] };
+export type PlaceFeature = PlaceAnswer['controls'][number];
+export type Attribute = PlaceFeature['attributes'][number];
+export type Indicator = NonNullable<PlaceAnswer['unit']>['indicators'][number];
+export type Facility = PlaceAnswer['nearby']['facilities'][number];
+export type Park = PlaceAnswer['nearby']['parks'][number];
 
-export interface PlaceFeature {
-  layer: string;
-  layerName: string;
-  legalBasis: string | null;
-  fid: string;
-  label: string;
-  attributes: Attribute[];
-  areaM2: number | null;
-  areaMu: number | null;
-}
-
-export interface Facility {
-  fid: string;
-  name: string;
-  type: string | null;
-  typeCode: string | null;
-  distanceM: number;
-  lon: number;
-  lat: number;
-}
-export interface Park {
-  fid: string;
-  name: string;
-  type: string | null;
-  distanceM: number;
-  areaM2: number | null;
-  areaMu: number | null;
-  lon: number;
-  lat: number;
-}
-
-export type ConsultationState = 'upcoming' | 'open' | 'closed';
-
-export interface ConsultationSummary {
-  id: number;
-  title: string;
-  summary: string;
-  planType: string | null;
-  organiser: string | null;
-  startDate: string;
-  endDate: string;
-  state: ConsultationState;
-  stateName: string;
-  daysLeft: number | null;
-  documents: { title: string; url?: string }[];
-  bbox: [number, number, number, number];
-  areaM2: number;
-  areaMu: number;
-  approvedComments: number;
-  // Staff only.
-  pendingComments?: number;
-  rejectedComments?: number;
-  createdBy?: string;
-  createdAt?: string;
-  updatedAt?: string;
-}
-
-export interface PublicComment {
-  id: number;
-  name: string | null;
-  text: string;
-  submittedOn: string;
-}
-
-export interface ConsultationDetail extends ConsultationSummary {
-  geometry: GeoJSON.MultiPolygon;
-  comments: PublicComment[];
-}
-
-export interface PlaceAnswer {
-  point: [number, number];
-  district: { code: string; name: string } | null;
-  unit: (PlaceFeature & { indicators: Indicator[] }) | null;
-  landUse: (PlaceFeature & { code: string | null; name: string | null; indicators: Indicator[]; indicatorSource: string | null }) | null;
-  controls: PlaceFeature[];
-  nearby: { radiusM: number; facilities: Facility[]; parks: Park[] };
-  consultations: ConsultationSummary[];
-  versions: Record<string, number>;
-}
+export type ConsultationSummary = Ok<'/api/portal/consultations'>[number];
+export type ConsultationState = ConsultationSummary['state'];
+/** The consultation with its area read as GeoJSON (the schema says "GeoJSON MultiPolygon"). */
+export type ConsultationDetail = Omit<Ok<'/api/portal/consultations/{id}'>, 'geometry'> & { geometry: GeoJSON.MultiPolygon };
+export type PublicComment = ConsultationDetail['comments'][number];
 
 /** A search hit (GET /api/search and GET /api/portal/parcels). */
-export interface SearchHit {
-  layer: string;
-  layerName: string;
-  fid: string;
-  label: string;
-  bbox: number[];
-  center: number[];
-}
+export type SearchHit = Ok<'/api/search'>['hits'][number] | Ok<'/api/portal/parcels'>[number];
 
-export interface CommentReceipt {
-  id: number;
-  consultationId: number;
-  status: string;
-  statusName: string;
-  submittedOn: string;
-  message: string;
-}
+export type CommentReceipt = Ok<'/api/portal/consultations/{id}/comments', 'post'>;
 
-export type CommentStatus = 'pending' | 'approved' | 'rejected';
-
-export interface StaffComment {
-  id: number;
-  consultationId: number;
-  consultationTitle: string;
-  name: string | null;
-  contact: string | null;
-  text: string;
-  status: CommentStatus;
-  statusName: string;
-  submittedOn: string;
-  createdAt: string;
-  moderatedBy: string | null;
-  moderatedAt: string | null;
-  reason: string | null;
-}
+export type StaffComment = Ok<'/api/portal/comments'>[number];
+export type CommentStatus = NonNullable<Query<'/api/portal/comments'>['status']>;
 
 /** A catalogue entry as GET /api/layers lists it (only the layers the caller may read). */
-export interface LayerEntry {
-  code: string;
-  name: string;
-  class: string;
-  version: number | null;
-  featureCount: number;
-  public: boolean;
-}
+export type LayerEntry = Ok<'/api/layers'>[number];

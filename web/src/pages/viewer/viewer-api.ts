@@ -1,190 +1,62 @@
-// The viewer's calls to the platform (src/mapview/mapview.routes.ts, /api/search, /api/layers/…)
-// and the shapes of their answers. Geometry work is the server's: the browser only draws.
-import { api } from '../../api.ts';
+// The viewer's calls to the platform (src/mapview/mapview.routes.ts, /api/search, /api/layers/…).
+// Every answer's type comes from the generated client (web/src/api/openapi.d.ts, built from the
+// server's schemas in src/mapview/mapview.schemas.ts). Geometry work is the server's: the browser
+// only draws.
+import { GET, POST, type Ok, type Query } from '../../api/client.ts';
 import { hasMessage, lang, t } from '../../i18n/index.ts';
 
-export interface LayerStyle {
-  color: string;
-  opacity?: number;
-  fill?: boolean;
-  lineWidth?: number;
-  circleRadius?: number;
-  categories?: { field: string; prefix: number; labelField?: string; colors: Record<string, string>; labels?: Record<string, string> };
-}
-
-export interface ViewerLayer {
-  code: string;
-  name: string;
-  nameEn: string | null;
-  class: string;
-  geometryType: string;
-  public: boolean;
-  scope: 'all' | 'districts';
-  version: number | null;
-  versions: number;
-  featureCount: number;
-  statutory: boolean;
-  legalBasis: string | null;
-  source: string | null;
-  ownerDept: string | null;
-  dataDate: string | null;
-  attributes: { name: string; type: string; label?: string }[];
-  style: LayerStyle;
-  visible: boolean;
-}
-
-export interface Catalogue {
-  classOrder: string[];
-  layers: ViewerLayer[];
-}
+export type Catalogue = Ok<'/api/map/layers'>;
+export type ViewerLayer = Catalogue['layers'][number];
+export type LayerStyle = ViewerLayer['style'];
 
 /** A layer's name in the current language (the catalogue's English name when there is one). */
 export const layerName = (l: Pick<ViewerLayer, 'name' | 'nameEn'>): string => (lang.value === 'en' && l.nameEn ? l.nameEn : l.name);
 /** A layer class (基础, 管控, …) in the current language. */
 export const className = (c: string): string => (hasMessage(`viewer.class.${c}`) ? t(`viewer.class.${c}`) : c);
 
-export const catalogue = () => api<Catalogue>('/api/map/layers');
+export const catalogue = () => GET('/api/map/layers');
 
-export interface IdentifiedFeature {
-  fid: string;
-  label: string;
-  attributes: { field: string; label: string; value: unknown }[];
-  areaM2: number | null;
-  planarAreaM2: number | null;
-  areaMu: number | null;
-  lengthM: number | null;
-  distanceM: number;
-  bbox: [number, number, number, number];
-}
-
-export interface IdentifiedLayer {
-  code: string;
-  name: string;
-  class: string;
-  geometryType: string;
-  version: number;
-  legalBasis: string | null;
-  ownerDept: string | null;
-  features: IdentifiedFeature[];
-}
-
-export interface IdentifyAnswer {
-  point: [number, number];
-  toleranceM: number;
-  layers: IdentifiedLayer[];
-  featureCount: number;
-}
+export type IdentifyAnswer = Ok<'/api/map/identify'>;
+export type IdentifiedLayer = IdentifyAnswer['layers'][number];
+export type IdentifiedFeature = IdentifiedLayer['features'][number];
 
 export const identify = (lon: number, lat: number, toleranceM: number, layers?: string[], signal?: AbortSignal) =>
-  api<IdentifyAnswer>('/api/map/identify', {
+  GET('/api/map/identify', {
     query: { lon, lat, tolerance: Math.round(toleranceM * 100) / 100, layers: layers?.join(',') },
     signal,
   });
 
-export interface Measurement {
-  type: string;
-  vertices: number;
-  planarSrid: number;
-  lengthM: { ellipsoidal: number; planar: number } | null;
-  areaM2: { ellipsoidal: number; planar: number } | null;
-  areaMu: { ellipsoidal: number; planar: number } | null;
-  point: { lon: number; lat: number; x: number; y: number } | null;
-}
+export type Measurement = Ok<'/api/map/measure', 'post'>;
 
-export const measure = (geometry: GeoJSON.Geometry, signal?: AbortSignal) =>
-  api<Measurement>('/api/map/measure', { body: { geometry }, signal });
+export const measure = (geometry: GeoJSON.Geometry, signal?: AbortSignal) => POST('/api/map/measure', { body: { geometry }, signal });
 
-export interface FieldInfo {
-  name: string;
-  label: string;
-  type: 'text' | 'number' | 'boolean';
-  count: number;
-}
-export const fields = (code: string) =>
-  api<{ layer: string; version: number; fields: FieldInfo[] }>(`/api/map/layers/${encodeURIComponent(code)}/fields`);
+export type FieldInfo = Ok<'/api/map/layers/{code}/fields'>['fields'][number];
+export const fields = (code: string) => GET('/api/map/layers/{code}/fields', { path: { code } });
 
-export type ThematicMethod = 'categories' | 'equal' | 'quantile';
-export interface ThematicClass {
-  value?: string | null;
-  from?: number;
-  to?: number;
-  count: number;
-  areaM2: number | null;
-  areaMu: number | null;
-}
-export interface ThematicAnswer {
-  layer: string;
-  version: number;
-  field: string;
-  label: string;
-  method: ThematicMethod;
-  features: number;
-  numeric: number;
-  classes: ThematicClass[];
-  breaks: number[] | null;
-  other: { values: number; count: number; areaM2: number | null } | null;
-}
+export type ThematicMethod = NonNullable<Query<'/api/map/layers/{code}/classes'>['method']>;
+export type ThematicAnswer = Ok<'/api/map/layers/{code}/classes'>;
+export type ThematicClass = ThematicAnswer['classes'][number];
 export const classes = (code: string, field: string, method: ThematicMethod, n: number) =>
-  api<ThematicAnswer>(`/api/map/layers/${encodeURIComponent(code)}/classes`, {
+  GET('/api/map/layers/{code}/classes', {
+    path: { code },
     query: { field, method, classes: method === 'categories' ? undefined : n },
   });
 
-export interface VersionInfo {
-  version: number;
-  active: boolean;
-  createdAt: string;
-  validFrom: string;
-  featureCount: number;
-  note: string | null;
-  createdBy: string | null;
-}
-export const versions = (code: string) => api<VersionInfo[]>(`/api/layers/${encodeURIComponent(code)}/versions`);
+export type VersionInfo = Ok<'/api/layers/{code}/versions'>[number];
+export const versions = (code: string) => GET('/api/layers/{code}/versions', { path: { code } });
 
-export interface ChangeProps {
-  status: 'added' | 'removed' | 'changed';
-  fid: string;
-  label: string;
-  areaBeforeM2: number | null;
-  areaAfterM2: number | null;
-  areaChangeM2: number;
-  geometryChanged: boolean | null;
-  attributesChanged: string[];
-  bbox: [number, number, number, number];
-}
-export interface ChangesAnswer {
-  layer: string;
-  from: number;
-  to: number;
-  summary: { added: number; removed: number; changed: number; areaChangeM2: number; areaChangeMu: number };
-  total: number;
-  truncated: boolean;
-  features: GeoJSON.FeatureCollection<GeoJSON.Geometry, ChangeProps>;
-}
-export interface CompareParams {
-  code: string;
-  from: number;
-  to: number;
-  mode: 'swipe' | 'side';
-}
+type ChangesOk = Ok<'/api/map/layers/{code}/changes'>;
+export type ChangeProps = ChangesOk['features']['features'][number]['properties'];
+/** The changes, their FeatureCollection read as GeoJSON (the schema says "a GeoJSON geometry"; MapLibre wants its type). */
+export type ChangesAnswer = Omit<ChangesOk, 'features'> & { features: GeoJSON.FeatureCollection<GeoJSON.Geometry, ChangeProps> };
+/** What the compare view shows: the changes query (from, to) of a layer, and how. */
+export type CompareParams = Required<Query<'/api/map/layers/{code}/changes'>> & { code: string; mode: 'swipe' | 'side' };
 
 export const changes = (code: string, from: number, to: number) =>
-  api<ChangesAnswer>(`/api/map/layers/${encodeURIComponent(code)}/changes`, { query: { from, to } });
+  GET('/api/map/layers/{code}/changes', { path: { code }, query: { from, to } }) as Promise<ChangesAnswer>;
 
-export interface LabelPoint {
-  fid: string;
-  label: string;
-  lon: number;
-  lat: number;
-}
-export const labels = (code: string) => api<{ layer: string; labels: LabelPoint[] }>(`/api/map/layers/${encodeURIComponent(code)}/labels`);
+export type LabelPoint = Ok<'/api/map/layers/{code}/labels'>['labels'][number];
+export const labels = (code: string) => GET('/api/map/layers/{code}/labels', { path: { code } });
 
-export interface SearchHit {
-  layer: string;
-  layerName: string;
-  fid: string;
-  label: string;
-  bbox: number[];
-  center: number[];
-}
-export const search = (q: string, signal?: AbortSignal) =>
-  api<{ query: string; hits: SearchHit[] }>('/api/search', { query: { q, limit: 12 }, signal });
+export type SearchHit = Ok<'/api/search'>['hits'][number];
+export const search = (q: string, signal?: AbortSignal) => GET('/api/search', { query: { q, limit: 12 }, signal });
