@@ -48,10 +48,7 @@ function codeLines(text: string): { line: number; text: string }[] {
 const SQL =
   /\b(SELECT\s+(DISTINCT\s+|count|coalesce|\*|[a-z_]+[.(,\s])|INSERT\s+INTO|UPDATE\s+[\w."]+\s+SET|DELETE\s+FROM|CREATE\s+(OR\s+REPLACE\s+|UNIQUE\s+|TEMP(ORARY)?\s+|UNLOGGED\s+)*(TABLE|INDEX|SCHEMA|EXTENSION|FUNCTION|VIEW|TRIGGER|ROLE|SEQUENCE)\b|ALTER\s+(TABLE|ROLE|SCHEMA|SEQUENCE)\b|DROP\s+(TABLE|SCHEMA|INDEX|VIEW|FUNCTION|TRIGGER)\b|TRUNCATE\s+\w|ANALYZE\s+\w|VACUUM\b|LOCK\s+TABLE|SET\s+(LOCAL\s+)?search_path|WITH\s+(RECURSIVE\s+)?\w+\s+AS\s*\(|ON\s+CONFLICT)/;
 
-// TODO(issue 16): the `todo` marks come off when the last module is converted.
-const todo = 'issue 16: modules are being converted';
-
-test('SQL only in *.repository.ts and .sql files', { todo }, () => {
+test('SQL only in *.repository.ts and .sql files', () => {
   const offenders: string[] = [];
   for (const f of files('src', (n) => n.endsWith('.ts') && !n.endsWith('.repository.ts'))) {
     for (const { line, text } of codeLines(readFileSync(join(ROOT, f), 'utf8'))) {
@@ -61,7 +58,7 @@ test('SQL only in *.repository.ts and .sql files', { todo }, () => {
   assert.deepEqual(offenders, [], `SQL outside repositories:\n${offenders.join('\n')}`);
 });
 
-test('only the HTTP edge imports the server module', { todo }, () => {
+test('only the HTTP edge imports the server module', () => {
   const edge = (f: string) => f.startsWith('src/server/') || /\.(routes|handlers|http)\.ts$/.test(f);
   const offenders = files('src', (n) => n.endsWith('.ts'))
     .filter((f) => !edge(f))
@@ -69,7 +66,7 @@ test('only the HTTP edge imports the server module', { todo }, () => {
   assert.deepEqual(offenders, [], `domain modules importing src/server/: ${offenders.join(', ')}`);
 });
 
-test('the web app writes no API types by hand', { todo }, () => {
+test('the web app writes no API types by hand', () => {
   const offenders: string[] = [];
   for (const f of files('web/src', (n) => /-api\.ts$/.test(n))) {
     for (const { line, text } of codeLines(readFileSync(join(ROOT, f), 'utf8'))) {
