@@ -4,8 +4,8 @@
 import { ref, watch, type Ref } from 'vue';
 import { errorText } from '../api.ts';
 
-export function usePagedList<T>(fetch: (limit: number, offset: number) => Promise<T[]>, size = 20) {
-  const page = ref(1);
+export function usePagedList<T>(fetch: (limit: number, offset: number) => Promise<T[]>, size = 20, first = 1) {
+  const page = ref(first);
   const rows = ref([]) as Ref<T[]>;
   const hasNext = ref(false);
   const loading = ref(false);
