@@ -26,5 +26,9 @@ export function usePagedList<T>(fetch: (limit: number, offset: number) => Promis
   }
   watch(page, load);
   const reload = () => (page.value === 1 ? load() : (page.value = 1));
-  return { page, rows, hasNext, loading, error, load, reload };
+  /** To page `p` (loads it). */
+  const go = (p: number) => (page.value = p);
+  return { page, rows, hasNext, loading, error, load, reload, go };
 }
+
+export type PagedList = ReturnType<typeof usePagedList<unknown>>;
