@@ -11,6 +11,7 @@ import { routes as admin } from './pages/admin/routes.ts';
 import { routes as farmland } from './pages/farmland/routes.ts';
 import { routes as lifecycle } from './pages/lifecycle/routes.ts';
 import { routes as indicators } from './pages/indicators/routes.ts';
+import { routes as access } from './pages/access/routes.ts';
 
 /** Menu groups of the header, in display order; a group shows when one of its pages is allowed. */
 export const MENU_GROUPS = ['map', 'review', 'monitor', 'portal', 'admin'] as const;
@@ -49,7 +50,7 @@ const shellRoutes: RouteRecordRaw[] = [
 
 export const router = createRouter({
   history: createWebHistory(),
-  routes: [...viewer, ...review, ...portal, ...admin, ...farmland, ...lifecycle, ...indicators, ...shellRoutes],
+  routes: [...viewer, ...review, ...portal, ...admin, ...farmland, ...lifecycle, ...indicators, ...access, ...shellRoutes],
 });
 
 router.beforeEach(async (to) => {

@@ -30,6 +30,12 @@ export interface LegendItem {
   kind: 'fill' | 'outline' | 'line' | 'circle';
   /** Right-aligned figure, e.g. "12 个". */
   note?: string;
+  /** The swatch's own border (CSS), e.g. a dashed outline over a light fill. */
+  border?: string;
+  /** A layer switch: the item gets a checkbox (MapLegend emits `toggle`). */
+  checked?: boolean;
+  /** data-test of the item. */
+  test?: string;
 }
 
 export interface LegendSection {

@@ -2,7 +2,7 @@
 // districts ranked as horizontal bars coloured by warning level.
 import { t } from '../../i18n/index.ts';
 import { num } from '../../format.ts';
-import { FONT } from './echarts.ts';
+import { FONT } from '../../components/echarts.ts';
 import { LEVEL_COLOR, fmtValue, type DashboardIndicator } from './indicators-api.ts';
 
 const axisLabel = (d: number) => ({ fontFamily: FONT, color: '#6b7280', formatter: (v: number) => num(v, Math.min(d, 2)) });

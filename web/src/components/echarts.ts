@@ -1,5 +1,5 @@
-// ECharts for the indicators area, with only the parts the pages use (line, bar, grid, tooltip,
-// mark lines), drawn in the page's own fonts so Chinese labels match the rest of the UI.
+// ECharts with only the parts the pages use (line, bar, grid, tooltip, legend, mark lines), drawn
+// in the page's own fonts so Chinese labels match the rest of the UI. Shared by EChart.vue.
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';

@@ -1,0 +1,21 @@
+// A form's submission state: busy while the request runs, the server's refusal as text. `run`
+// clears the error, runs the request and keeps its error (a dialog, a step form).
+import { ref } from 'vue';
+import { errorText } from '../api.ts';
+
+export function useSubmit() {
+  const busy = ref(false);
+  const error = ref('');
+  async function run(request: () => Promise<void>) {
+    busy.value = true;
+    error.value = '';
+    try {
+      await request();
+    } catch (e) {
+      error.value = errorText(e);
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { busy, error, run };
+}
