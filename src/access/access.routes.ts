@@ -7,7 +7,6 @@ import { buildNetwork as build, networkSummary, findNetworkRow, GraphCache } fro
 import { edgesInBox } from './network.repository.ts';
 import * as service from './access.service.ts';
 import { accessDefaults, AccessInputError } from './settings.ts';
-import { accessPage } from './access-page.ts';
 import * as s from './access.schemas.ts';
 
 declare module 'fastify' {
@@ -20,8 +19,6 @@ declare module 'fastify' {
 export function accessRoutes(app: FastifyInstance): void {
   app.decorate('accessGraphs', new GraphCache());
   const table: Route[] = [
-    // The map page; MapLibre GL JS (/vendor/maplibre-gl/) is served by the web module (src/web/web.routes.ts).
-    get('/access', 'public', page),
     get('/api/access/types', 'staff', types),
     post('/api/access/network', ['planner'], buildNetwork),
     get('/api/access/network', 'staff', network),
@@ -50,8 +47,6 @@ const runId = (id: number | string) => (id === 'latest' ? undefined : Number(id)
 
 /** The database and this application's graphs, as the services take them. */
 const accessContext = (app: FastifyInstance): service.AccessContext => ({ db: app.ctx.db, graphs: app.accessGraphs });
-
-const page = endpoint(s.page, async (_req, reply) => reply.type('text/html; charset=utf-8').send(accessPage()));
 
 const types = endpoint(s.types, async () => {
   const d = accessDefaults();

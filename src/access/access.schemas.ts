@@ -244,15 +244,6 @@ const RunParams = Obj({
   id: Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('latest')], { description: 'a run id, or "latest"' }),
 });
 
-export const page = {
-  tags,
-  summary: '15分钟生活圈地图页 (the 15-minute life circle map page)',
-  response: {
-    200: { description: 'HTML page (MapLibre served from /vendor/maplibre-gl/)', content: { 'text/html': { schema: { type: 'string' } } } },
-    ...errors(429),
-  },
-};
-
 export const types = {
   tags,
   summary: '设施类型与默认参数 (facility types with walking budgets, and the default parameters)',

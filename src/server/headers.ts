@@ -23,9 +23,7 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-// TEMPORARY: the life-circle page of src/access is still an HTML string with an inline module
-// script; it goes when the page is part of the web app (issue 16).
-const INLINE_SCRIPT_PAGES = /^\/(api\/docs(\/|$)|access\/?$)/;
+const INLINE_SCRIPT_PAGES = /^\/api\/docs(\/|$)/;
 
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {

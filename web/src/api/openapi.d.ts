@@ -2,59 +2,6 @@
 // change the schema in src/<module>/<module>.schemas.ts and generate again.
 /* eslint-disable */
 export type paths = {
-    "/access": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 15分钟生活圈地图页 (the 15-minute life circle map page) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description HTML page (MapLibre served from /vendor/maplibre-gl/) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
-                            code: string;
-                            /** @description what went wrong, Chinese first */
-                            error: string;
-                            problems?: unknown[];
-                            requestId?: string;
-                            statusCode: number;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/access/districts": {
         parameters: {
             query?: never;
