@@ -58,7 +58,7 @@ function memoryReader(info: SourceInfo, features: SourceFeature[]): SourceReader
 /** A GeoJSON value of a request (FeatureCollection, Feature or bare geometry), read like a .geojson file. */
 export function geojsonReader(value: unknown, name = '请求中的 geojson'): SourceReader {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new ImportError({ file: name, reason: 'not a JSON object (expected FeatureCollection, Feature or a geometry)' });
+    throw new ImportError({ file: name, reason: 'geometry is not an object (expected a FeatureCollection, a Feature or a geometry)' });
   const o = value as { type?: unknown; features?: unknown; crs?: unknown };
   const info: SourceInfo = { path: name, format: 'geojson' };
   try {
