@@ -57,3 +57,8 @@ export async function onemapTablesPresent(q: Pick<Queryable, 'query'>): Promise<
   );
   return r.rows[0].n > 0;
 }
+
+/** Sends a notice to every process listening on `channel` (delivered at once: not in a transaction). */
+export async function notify(q: Pick<Queryable, 'query'>, channel: string, payload: string): Promise<void> {
+  await q.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+}

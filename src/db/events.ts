@@ -6,8 +6,10 @@
 //    caller cache of every application on this handle forgets who was signed in.
 // The notices belong to the handle (openDb makes one per handle), not to the process: two
 // applications on two databases in one process (tests build many) never hear each other, and
-// every application on the same handle hears the writes made through it. Other processes writing
-// to the same PostgreSQL database are caught by those caches' short re-check intervals instead.
+// every application on the same handle hears the writes made through it. On PostgreSQL the
+// notices also travel between processes on the same database (LISTEN/NOTIFY, postgres.ts): a
+// second application server drops its tile cache and forgets signed-in callers at once (issue 22
+// item 10); the caches' short re-check intervals remain as a safety net.
 
 export interface LayerChange {
   code: string;
@@ -29,13 +31,26 @@ class Channel<T> {
   }
 }
 
+/** A notice as it travels between processes. */
+export type Notice = { kind: 'layer'; change: LayerChange } | { kind: 'users' };
+
 export class DbEvents {
   private readonly layers = new Channel<LayerChange>();
   private readonly users = new Channel<void>();
 
+  /** `publish`: sends this handle's notices to other processes (PostgreSQL), fire and forget. */
+  constructor(private readonly publish?: (n: Notice) => void) {}
+
+  /** A notice from another process: heard like a local one, not sent on again. */
+  receive(n: Notice): void {
+    if (n.kind === 'layer') this.layers.emit(n.change);
+    else this.users.emit();
+  }
+
   /** After COMMIT of a new active version of a layer. */
   layerChanged(c: LayerChange): void {
     this.layers.emit(c);
+    this.publish?.({ kind: 'layer', change: c });
   }
   onLayerChanged(fn: (c: LayerChange) => void): () => void {
     return this.layers.on(fn);
@@ -44,6 +59,7 @@ export class DbEvents {
   /** After COMMIT of a change to users, sessions or API tokens. */
   usersChanged(): void {
     this.users.emit();
+    this.publish?.({ kind: 'users' });
   }
   onUsersChanged(fn: () => void): () => void {
     return this.users.on(fn);

@@ -1,12 +1,12 @@
 // Server mode: PostgreSQL >= 15 with PostGIS >= 3.3 through a `pg` pool.
 import pg from 'pg';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Db, Queryable, QueryResult } from './types.ts';
-import { DbEvents } from './events.ts';
-import { cancelBackend } from './db.repository.ts';
+import { DbEvents, type Notice } from './events.ts';
+import { cancelBackend, notify } from './db.repository.ts';
 import { queryContext, checkDeadline, asTimeout } from './context.ts';
 
 // Return int8 and numeric as JS numbers, as PGlite does, so callers see one set of types.
@@ -103,9 +103,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`, { cause: e });
   }
   const base = wrap(pool, pool);
+  const bus = await noticeBus(opts);
+  const events = new DbEvents((n) => bus.publish(pool, n));
+  bus.onNotice((n) => events.receive(n));
   return {
     kind: 'postgres',
-    events: new DbEvents(),
+    events,
     ...base,
     async transaction(fn) {
       checkDeadline();
@@ -123,10 +126,49 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         client.release((client as pg.PoolClient & { onemapCancelled?: boolean }).onemapCancelled ? true : undefined);
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await bus.close();
+      await pool.end();
+    },
   };
 }
 
 export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * Notices between processes on one database (issue 22 item 10): one LISTEN connection per handle
+ * on a channel named after the schema, so tests isolated in schemas never hear each other. A
+ * handle ignores its own notices (it has already heard them locally).
+ */
+async function noticeBus(opts: PostgresOptions) {
+  const channel = `onemap_events_${(opts.schema ?? 'public').toLowerCase()}`.slice(0, 63);
+  const me = randomBytes(8).toString('hex');
+  const listener = new pg.Client({ connectionString: opts.url });
+  let handler: ((n: Notice) => void) | null = null;
+  let closed = false;
+  listener.on('notification', (m) => {
+    if (m.channel !== channel || !m.payload) return;
+    try {
+      const { from, notice } = JSON.parse(m.payload) as { from: string; notice: Notice };
+      if (from !== me) handler?.(notice);
+    } catch {
+      // not ours
+    }
+  });
+  // A lost LISTEN connection only delays other processes' notices to the caches' re-check.
+  listener.on('error', () => {});
+  await listener.connect();
+  await listener.query(`LISTEN ${channel}`);
+  return {
+    onNotice: (fn: (n: Notice) => void) => (handler = fn),
+    publish: (q: pg.Pool, n: Notice) => {
+      if (!closed) notify(q, channel, JSON.stringify({ from: me, notice: n })).catch(() => {});
+    },
+    close: async () => {
+      closed = true;
+      await listener.end().catch(() => {});
+    },
+  };
 }
