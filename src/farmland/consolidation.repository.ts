@@ -3,6 +3,7 @@
 import type { Queryable } from '../db/index.ts';
 import type { Finding, GeoJSONGeometry, Verdict } from '../review/types.ts';
 import { allRows, overlay } from './taohe.repository.ts';
+import { aliveIn } from '../store/fragments.repository.ts';
 
 export interface ProjectRow {
   id: number;
@@ -153,7 +154,7 @@ export async function areaWithin(
     `WITH s AS (SELECT ST_GeomFromEWKB(decode($1, 'hex')) AS g)
      SELECT sum(ST_Area(${overlay(grid).inter('f.geom', 's.g')}::geography)) AS m2
        FROM feature f, s
-      WHERE f.layer_id = $2 AND f.v_from <= $3 AND (f.v_to IS NULL OR f.v_to > $3) AND f.geom && s.g AND ST_Intersects(f.geom, s.g)
+      WHERE ${aliveIn('f', '$2', '$3')} AND f.geom && s.g AND ST_Intersects(f.geom, s.g)
         AND (NOT $4::boolean OR f.props->>'DLBM' IN ('0101', '0102', '0103'))`,
     [ewkb, layerId, version, cultivatedOnly],
   );

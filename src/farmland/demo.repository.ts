@@ -1,6 +1,7 @@
 // SQL of the farmland demo data: deterministic picks from the generated layers (md5 of the fid and
 // a salt orders them, the same on every PostgreSQL), and what exists already.
 import type { Queryable } from '../db/index.ts';
+import { aliveAt } from '../store/fragments.repository.ts';
 
 export async function hasFarmlandDemo(q: Queryable): Promise<boolean> {
   return (
@@ -32,7 +33,7 @@ export async function pickCultivated(q: Queryable, n: number): Promise<PickedPat
     await q.query<PickedPatch>(
       `SELECT f.fid, left(coalesce(f.props->>'ZLDWDM', ''), 6) AS district, ST_AsGeoJSON(ST_PointOnSurface(f.geom), 9) AS point,
             ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(f.geom), onemap_planar_srid(f.geom)), 20), 4490), 9) AS polygon, f.area_m2
-       FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'DLTB' AND f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version)
+       FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'DLTB' AND ${aliveAt('f', 'l.active_version')}
       WHERE f.props->>'DLBM' IN ('0101', '0102', '0103')
       ORDER BY md5(f.fid || ':farmland-alert') LIMIT $1`,
       [n],
@@ -55,7 +56,7 @@ export async function pickProjectSites(q: Queryable, n: number, halfSideM: numbe
       `WITH p AS (
        SELECT f.fid, left(coalesce(f.props->>'ZLDWDM', ''), 6) AS district, ST_PointOnSurface(f.geom) AS pt, onemap_planar_srid(f.geom) AS srid,
               row_number() OVER (PARTITION BY left(coalesce(f.props->>'ZLDWDM', ''), 6) ORDER BY md5(f.fid || ':farmland-project')) AS k
-         FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'YJJBNT' AND f.v_from <= l.active_version AND (f.v_to IS NULL OR f.v_to > l.active_version))
+         FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'YJJBNT' AND ${aliveAt('f', 'l.active_version')})
      SELECT fid, district,
             ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(pt, srid), $2), 4490), 9) AS project,
             ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(pt, srid), $2 / 2.0), 4490), 9) AS zone

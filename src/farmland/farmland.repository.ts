@@ -5,6 +5,7 @@
 import type { Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
 import { allRows, alive, districtOf, overlay, type DistrictRef, type LayerRef } from './taohe.repository.ts';
+import { aliveAt } from '../store/fragments.repository.ts';
 
 export type { LayerRef, DistrictRef } from './taohe.repository.ts';
 
@@ -87,8 +88,7 @@ export async function cultivatedChange(
 ): Promise<ChangeRow[]> {
   const A = { id: layerId, version: a };
   const B = { id: layerId, version: b };
-  const notAlive = (t: string, l: LayerRef) =>
-    `NOT (${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)}))`;
+  const notAlive = (t: string, l: LayerRef) => `NOT (${aliveAt(t, String(Number(l.version)))})`;
   return allRows<ChangeRow>(
     q,
     '耕地变化',

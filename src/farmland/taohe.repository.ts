@@ -25,6 +25,7 @@
 // and the service runs the statement again in fixed precision (grid, snap-rounding: robust, about
 // three times slower), see withFallback in taohe.ts.
 import type { Queryable } from '../db/index.ts';
+import { aliveAt, aliveIn } from '../store/fragments.repository.ts';
 
 /** A result PostGIS lost (PGlite) or refused (TopologyException): run again on a precision grid. */
 export class LostResult extends Error {
@@ -76,8 +77,7 @@ export interface DistrictRef extends LayerRef {
   nameField: string;
 }
 
-export const alive = (t: string, l: LayerRef) =>
-  `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
+export const alive = (t: string, l: LayerRef) => aliveIn(t, String(Number(l.id)), String(Number(l.version)));
 
 /**
  * The district of a feature: its 坐落单位代码 (三调 ZLDWDM starts with the GB/T 2260 county code)
@@ -354,7 +354,7 @@ export async function missingGeoJson(
     `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
               'type', 'Feature', 'id', f.fid, 'properties', f.props, 'geometry', ST_AsGeoJSON(f.geom, 7)::json) ORDER BY f.fid), '[]'::json))::text AS fc
        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = $1
-      WHERE f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2)
+      WHERE ${aliveAt('f', '$2')}
         AND ($3::text IS NULL OR f.props->>'QSTC' = $3) AND ($4::text[] IS NULL OR f.props->>'XZQDM' = ANY($4::text[]))`,
     [layerCode, version, kind, districts],
   );

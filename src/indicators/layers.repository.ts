@@ -5,14 +5,14 @@
 // planner prunes the feature partitions (as farmland.repository.ts and review.repository.ts do).
 import type { Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
+import { aliveIn } from '../store/fragments.repository.ts';
 
 export interface LayerRef {
   id: number;
   version: number;
 }
 
-const alive = (t: string, l: LayerRef) =>
-  `${t}.layer_id = ${Number(l.id)} AND ${t}.v_from <= ${Number(l.version)} AND (${t}.v_to IS NULL OR ${t}.v_to > ${Number(l.version)})`;
+const alive = (t: string, l: LayerRef) => aliveIn(t, String(Number(l.id)), String(Number(l.version)));
 
 /**
  * The version of a layer in force for a year: the newest one valid before `before` (a past year's

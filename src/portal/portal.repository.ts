@@ -3,6 +3,7 @@
 // layers the caller (the portal always asks as the anonymous public) may read; the service picks
 // which layers.
 import type { Queryable } from '../db/index.ts';
+import { aliveAt } from '../store/fragments.repository.ts';
 
 export interface FeatureAtRow {
   fid: string;
@@ -10,7 +11,7 @@ export interface FeatureAtRow {
   area_m2: number | null;
 }
 
-const alive = (alias: string, version: string) => `${alias}.v_from <= ${version} AND (${alias}.v_to IS NULL OR ${alias}.v_to > ${version})`;
+const alive = aliveAt;
 const POINT = `ST_SetSRID(ST_MakePoint($3::float8, $4::float8), 4490)`;
 
 /** Features of one layer version containing the point (lon/lat, EPSG:4490), smallest first. */
