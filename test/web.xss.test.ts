@@ -247,7 +247,7 @@ describe('output encoding: planted markup shows as text on every page (browser, 
     await w.shot(page, 'admin-audit');
   });
 
-  test('farmland: accounts, 踏勘 taohe, ledger, cases, projects', async () => {
+  test('farmland: accounts, 套合 (taohe), ledger, cases (one opened), projects', async () => {
     for (const p of ['accounts', 'taohe', 'ledger', 'cases', 'projects']) await visit(`/farmland/${p}`, null, ['XZQMC']);
     await visit('/farmland/projects', null, ['farmland_project.name']);
     // A case opened: its alert's description and the notes of its steps.
