@@ -53,7 +53,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
     bodyLimit: config.limits.jsonBytes,
     trustProxy: process.env.ONEMAP_TRUST_PROXY === '1',
   });
-  const ctx: AppContext = { db, config, callers: new CallerCache() };
+  const ctx: AppContext = { db, config, callers: new CallerCache(), routes: [] };
   app.decorate('ctx', ctx);
   // Users, sessions or tokens changed through this database handle (by this app, another app on
   // the same handle, or a service call): forget who held which credential.
@@ -64,6 +64,8 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   // its own access, and one that does not is refused to all but administrators (guard.ts).
   app.addHook('onRoute', (r) => {
     if (/^\/(api\/docs|vendor\/|assets\/)/.test(r.url) && !r.config?.access) r.config = { ...(r.config ?? {}), access: 'public' };
+    // The route list the authorization matrix is generated from (test/auth.routes.test.ts).
+    for (const m of [r.method].flat()) ctx.routes.push({ method: String(m), url: r.url, access: r.config?.access });
   });
 
   installErrorHandling(app);

@@ -4,10 +4,13 @@
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { CallerCache } from '../auth/callers.ts';
+import type { Access } from '../auth/types.ts';
 
 export interface AppContext {
   db: Db;
   config: Config;
   /** Who holds which session cookie or API token, for a few seconds (cleared on user changes). */
   callers: CallerCache;
+  /** Every route the application serves and who may call it (filled as routes register). */
+  routes: { method: string; url: string; access: Access | undefined }[];
 }
