@@ -12,6 +12,7 @@ import { testDatabases } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { buildApp } from '../src/server/app.ts';
 import { importFile } from '../src/importers/pipeline.ts';
+import { loadCity, sq, WEST } from './helpers/city.ts';
 
 const TOWN = 'fixtures/access/town';
 const fids = (fc: { features: { properties: { fid: string } }[] }) => fc.features.map((f) => f.properties.fid);
@@ -121,6 +122,73 @@ for (const tdb of testDatabases()) {
       const w = await ask(west);
       assert.equal(w.statusCode, 200, w.body);
       assert.deepEqual(fids(w.json().newlyCovered), [], 'the parcel of 拱墅区 is not listed to an officer of 上城区');
+    });
+  });
+}
+
+// The two-district city of test/helpers/city.ts: the restricted layer DLTB has DL-W in 西湖区
+// (x, y ∈ [-3000, -2000] m from the central meridian 120°E) and DL-E in 余杭区 (x ∈ [2000, 3000]).
+for (const tdb of testDatabases()) {
+  describe(`district scope of layer metadata on ${tdb.name}`, () => {
+    let h: Awaited<ReturnType<typeof tdb.open>>;
+    let app: FastifyInstance;
+    let inspector: Record<string, string>;
+    let west: Record<string, string>;
+    /** Extent in EPSG:4490 of squares given in the city's metres. */
+    const extentOf = async (...squares: [number, number, number, number][]) => {
+      const r = await h.db.query<{ b: number[] }>(
+        `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b FROM (
+           SELECT ST_Extent(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(g), 4549), 4490))::geometry AS e FROM unnest($1::text[]) g) s`,
+        [squares.map((q) => JSON.stringify(sq(...q)))],
+      );
+      return r.rows[0].b.map(Number);
+    };
+    /** Bounds equal to `want` within `tol` degrees (TileJSON rounds outwards to 1e-7°). */
+    const near = (got: number[], want: number[], tol: number, what: string) =>
+      assert.ok(
+        got.length === 4 && got.every((v, i) => Math.abs(v - want[i]) <= tol),
+        `${what}: ${JSON.stringify(got)} is not ${JSON.stringify(want)}`,
+      );
+
+    before(async () => {
+      h = await tdb.open();
+      await loadCity(h.db, h.config);
+      app = await buildApp({ db: h.db, config: h.config });
+      inspector = await authHeaders(h.db, 'inspector');
+      west = await authHeaders(h.db, 'district', { districts: [WEST] });
+    });
+    after(async () => {
+      await app.close();
+      await h.close();
+    });
+
+    test('TileJSON bounds of a restricted layer: the extent of the features the officer gets', async () => {
+      const dlW = await extentOf([-3000, -3000, -2000, -2000]);
+      const both = await extentOf([-3000, -3000, -2000, -2000], [2000, -3000, 3000, -2000]);
+      const all = (await app.inject({ url: '/tiles/DLTB.json', headers: inspector })).json();
+      near(all.bounds, both, 2e-7, 'inspector: both patches');
+      const mine = await app.inject({ url: '/tiles/DLTB.json', headers: west });
+      assert.equal(mine.statusCode, 200, mine.body);
+      near(mine.json().bounds, dlW, 2e-7, '西湖区 officer: DL-W only');
+      assert.ok(mine.json().bounds[2] < 120, 'nothing east of the meridian, where 余杭区 lies');
+      // The inspector's document, asked again, is still city-wide (no shared cache entry).
+      near((await app.inject({ url: '/tiles/DLTB.json', headers: inspector })).json().bounds, both, 2e-7, 'inspector again');
+      // A public layer is city-wide for the officer too: GH-W and GH-E.
+      const gh = (await app.inject({ url: '/tiles/GHYD.json', headers: west })).json();
+      near(gh.bounds, await extentOf([-2000, 0, -1000, 1000], [1000, 0, 2000, 1000]), 2e-7, 'GHYD');
+    });
+
+    test('OGC collection extent of a restricted layer: the extent of the features the officer reads', async () => {
+      const dlW = await extentOf([-3000, -3000, -2000, -2000]);
+      const both = await extentOf([-3000, -3000, -2000, -2000], [2000, -3000, 3000, -2000]);
+      const bbox = (doc: { extent: { spatial: { bbox: number[][] } } }) => doc.extent.spatial.bbox[0];
+      near(bbox((await app.inject({ url: '/ogcapi/collections/DLTB?f=json', headers: inspector })).json()), both, 1e-9, 'inspector');
+      const mine = await app.inject({ url: '/ogcapi/collections/DLTB?f=json', headers: west });
+      assert.equal(mine.statusCode, 200, mine.body);
+      near(bbox(mine.json()), dlW, 1e-9, '西湖区 officer');
+      const list = (await app.inject({ url: '/ogcapi/collections?f=json', headers: west })).json();
+      near(bbox(list.collections.find((c: { id: string }) => c.id === 'DLTB')), dlW, 1e-9, 'in the collection list');
+      near(bbox((await app.inject({ url: '/ogcapi/collections/DLTB?f=json', headers: inspector })).json()), both, 1e-9, 'inspector again');
     });
   });
 }
