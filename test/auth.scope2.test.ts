@@ -178,6 +178,16 @@ for (const tdb of testDatabases()) {
       near(gh.bounds, await extentOf([-2000, 0, -1000, 1000], [1000, 0, 2000, 1000]), 2e-7, 'GHYD');
     });
 
+    test('attribute counts of a restricted layer (thematic map fields): the officer’s features only', async () => {
+      type Fields = { fields: { name: string; count: number }[] };
+      const count = (doc: Fields, name: string) => doc.fields.find((f) => f.name === name)?.count;
+      const all = (await app.inject({ url: '/api/map/layers/DLTB/fields', headers: inspector })).json() as Fields;
+      assert.equal(count(all, 'DLBM'), 2, 'DL-W and DL-E');
+      const mine = await app.inject({ url: '/api/map/layers/DLTB/fields', headers: west });
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.equal(count(mine.json() as Fields, 'DLBM'), 1, 'DL-W only');
+    });
+
     test('OGC collection extent of a restricted layer: the extent of the features the officer reads', async () => {
       const dlW = await extentOf([-3000, -3000, -2000, -2000]);
       const both = await extentOf([-3000, -3000, -2000, -2000], [2000, -3000, 3000, -2000]);
