@@ -7,6 +7,24 @@ import { copyValue } from '../db/index.ts';
 import { isGeosFailure } from '../db/geos.ts';
 import { aliveAt } from '../store/store.repository.ts';
 import type { MatchRule } from './settings.ts';
+import { districtCondition, type LayerScope } from '../auth/layers.ts';
+import type { DistrictLayer } from '../config.ts';
+
+/**
+ * A reader limited to their districts (auth/layers.ts): the scope of the layer the features come
+ * from and the configured district layer. null: the whole layer.
+ */
+export interface Within {
+  scope: LayerScope;
+  districts: DistrictLayer;
+}
+
+/** SQL condition keeping the features `geomExpr` inside `w` (the codes go in as the next parameter). */
+function withinSql(w: Within | null, geomExpr: string, params: unknown[]): string {
+  if (!w?.scope.districts) return 'true';
+  params.push(w.scope.districts);
+  return districtCondition(w.scope, geomExpr, params.length, w.districts);
+}
 
 /** Collects positional parameters while a query is assembled. */
 class Params {
@@ -435,14 +453,21 @@ export interface UncoveredRow {
 }
 
 /** Parcels of a run missing at least one bit of `mask` (a type's bit, or every type's). */
-export async function uncoveredParcels(db: Queryable, run: RunRow, mask: number, limit: number): Promise<UncoveredRow[]> {
+export async function uncoveredParcels(
+  db: Queryable,
+  run: RunRow,
+  mask: number,
+  limit: number,
+  within: Within | null = null,
+): Promise<UncoveredRow[]> {
+  const params: unknown[] = [run.id, run.residential_layer_id, mask, limit];
   return (
     await db.query<UncoveredRow>(
       `SELECT p.fid, p.district_code, p.area_m2, p.population, p.covered_mask, p.edge_id IS NULL AS unsnapped, p.leg_m, ST_AsGeoJSON(f.geom, 7, 0) AS g
          FROM access_run_parcel p JOIN feature f ON f.layer_id = $2 AND f.id = p.feature_id
-        WHERE p.run_id = $1 AND (p.covered_mask & $3) <> $3
+        WHERE p.run_id = $1 AND (p.covered_mask & $3) <> $3 AND ${withinSql(within, 'f.geom', params)}
         ORDER BY p.feature_id LIMIT $4`,
-      [run.id, run.residential_layer_id, mask, limit],
+      params,
     )
   ).rows;
 }
@@ -451,12 +476,15 @@ export async function parcelGeoJson(
   db: Queryable,
   run: RunRow,
   featureIds: number[],
+  within: Within | null = null,
 ): Promise<{ feature_id: number; fid: string; g: string }[]> {
   if (featureIds.length === 0) return [];
+  const params: unknown[] = [run.residential_layer_id, featureIds];
   return (
     await db.query<{ feature_id: number; fid: string; g: string }>(
-      `SELECT f.id AS feature_id, f.fid, ST_AsGeoJSON(f.geom, 7, 0) AS g FROM feature f WHERE f.layer_id = $1 AND f.id = ANY ($2::bigint[]) ORDER BY f.id`,
-      [run.residential_layer_id, featureIds],
+      `SELECT f.id AS feature_id, f.fid, ST_AsGeoJSON(f.geom, 7, 0) AS g FROM feature f
+        WHERE f.layer_id = $1 AND f.id = ANY ($2::bigint[]) AND ${withinSql(within, 'f.geom', params)} ORDER BY f.id`,
+      params,
     )
   ).rows;
 }
@@ -479,7 +507,9 @@ export async function facilityPoints(
   typeIdx: number,
   layer: LayerVersionRef,
   bbox: [number, number, number, number] | null,
+  within: Within | null = null,
 ): Promise<FacilityPointRow[]> {
+  const params: unknown[] = [runId, typeIdx, layer.layerId, ...(bbox ?? [null, null, null, null])];
   return (
     await db.query<FacilityPointRow>(
       `SELECT f.id AS feature_id, f.fid, coalesce(f.props->>'SSMC', f.props->>'GYMC', f.props->>'NAME', f.props->>'MC') AS name,
@@ -488,8 +518,9 @@ export async function facilityPoints(
          FROM (SELECT DISTINCT ON (feature_id) feature_id, edge_id, leg_m FROM access_run_facility
                 WHERE run_id = $1 AND type_idx = $2 ORDER BY feature_id, node_id NULLS FIRST) s
          JOIN feature f ON f.layer_id = $3 AND f.id = s.feature_id
+        WHERE ${withinSql(within, 'f.geom', params)}
         ORDER BY f.id`,
-      [runId, typeIdx, layer.layerId, ...(bbox ?? [null, null, null, null])],
+      params,
     )
   ).rows;
 }

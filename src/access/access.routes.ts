@@ -98,12 +98,18 @@ const listRuns = endpoint(s.listRuns, async (req) => service.listRuns(req.server
 
 const getRun = endpoint(s.getRun, async (req) => service.getRun(req.server.ctx.db, runId(req.params.id)));
 
+/** The caller, whose layer scope limits the parcels and facilities answered (auth/layers.ts). */
+const readerOf = (req: { user: service.Reader['user']; server: FastifyInstance }): service.Reader => ({
+  user: req.user,
+  districts: req.server.ctx.config.districts,
+});
+
 const uncovered = endpoint(s.uncovered, async (req) =>
-  service.uncoveredGeoJson(req.server.ctx.db, runId(req.params.id), req.query.type, req.query.limit),
+  service.uncoveredGeoJson(req.server.ctx.db, runId(req.params.id), req.query.type, req.query.limit, readerOf(req)),
 );
 
 const facilities = endpoint(s.facilities, async (req) =>
-  service.facilitiesGeoJson(req.server.ctx.db, runId(req.params.id), req.query.type),
+  service.facilitiesGeoJson(req.server.ctx.db, runId(req.params.id), req.query.type, readerOf(req)),
 );
 
 const isochrones = endpoint(s.isochrones, async (req) =>
@@ -114,11 +120,12 @@ const isochrones = endpoint(s.isochrones, async (req) =>
     bbox: parseBbox(req.query.bbox),
     widthM: req.query.width,
     limit: req.query.limit,
+    reader: readerOf(req),
   }),
 );
 
 const whatIf = endpoint(s.whatIf, async (req) =>
-  service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][] }),
+  service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][], reader: readerOf(req) }),
 );
 
 const districts = endpoint(s.districts, async (req) => service.districtsGeoJson(req.server.ctx.db));

@@ -12,6 +12,9 @@ import * as repo from './access.repository.ts';
 import { resolveCoverageParams, accessDefaults, AccessInputError, type CoverageInput, type CoverageParams } from './settings.ts';
 import { Dijkstra } from './dijkstra.ts';
 import type { Graph } from './graph.ts';
+import { readableLayer } from '../auth/layers.ts';
+import type { User } from '../auth/types.ts';
+import type { DistrictLayer } from '../config.ts';
 import {
   facilitySources,
   mergeSources,
@@ -373,6 +376,27 @@ async function runType(db: Queryable, run: repo.RunRow, type: string): Promise<r
   return { ...t, all };
 }
 
+/**
+ * Who reads a run over HTTP: parcels and facilities of a restricted layer reach a district officer
+ * only inside their districts, like every other read of that layer (auth/layers.ts, issue 22
+ * item 5). Without a reader (the CLI, run on the server by its operator) a run is read whole.
+ */
+export interface Reader {
+  user: User;
+  /** The configured district layer (config.districts). */
+  districts: DistrictLayer;
+}
+
+/** The reader's limit on features of layer `code`; null for the whole layer. */
+async function within(db: Queryable, reader: Reader | undefined, code: string): Promise<repo.Within | null> {
+  if (!reader) return null;
+  const scope = await readableLayer(db, reader.user, code);
+  return scope.districts ? { scope, districts: reader.districts } : null;
+}
+
+/** The residential layer a run read (its code as stored in the run's parameters). */
+const residentialCode = (run: repo.RunRow) => (run.params as { residential: { layer: string } }).residential.layer;
+
 /** The GeoJSON answers, as their schemas say (access.schemas.ts). */
 export type UncoveredAnswer = Static<typeof s.UncoveredAnswer>;
 export type FacilitiesAnswer = Static<typeof s.FacilitiesAnswer>;
@@ -387,12 +411,18 @@ const feature = <P extends Record<string, unknown>>(properties: P, g: string) =>
 });
 
 /** Uncovered residential parcels of a run as GeoJSON: missing one type, or (default) any type. */
-export async function uncoveredGeoJson(db: Queryable, runId: number | undefined, type?: string, limit = 50_000): Promise<UncoveredAnswer> {
+export async function uncoveredGeoJson(
+  db: Queryable,
+  runId: number | undefined,
+  type?: string,
+  limit = 50_000,
+  reader?: Reader,
+): Promise<UncoveredAnswer> {
   const run = await getRunRow(db, runId);
   const all = await repo.runTypes(db, run.id);
   let mask = fullMask(all.length);
   if (type) mask = 1 << (await runType(db, run, type)).idx;
-  const rows = await repo.uncoveredParcels(db, run, mask, limit);
+  const rows = await repo.uncoveredParcels(db, run, mask, limit, await within(db, reader, residentialCode(run)));
   return {
     type: 'FeatureCollection',
     runId: run.id,
@@ -432,6 +462,8 @@ export interface WhatIfInput {
   type: string;
   /** Proposed facility locations, [lon, lat] in EPSG:4490. */
   points: [number, number][];
+  /** Who asks: the newly covered parcels listed are those they may read. */
+  reader?: Reader;
 }
 
 /** "What if": the coverage gain of adding proposed facilities of one type to a run's situation. */
@@ -489,6 +521,7 @@ export async function whatIf(ctx: AccessContext, input: WhatIfInput): Promise<Wh
     db,
     run,
     newly.slice(0, 5000).map((p) => p.feature_id),
+    await within(db, input.reader, residentialCode(run)),
   );
   return {
     runId: run.id,
@@ -525,6 +558,8 @@ export interface IsochroneQuery {
   /** Half-width of the band drawn around reached streets, metres (default 50). */
   widthM?: number;
   limit?: number;
+  /** Who asks: only the facilities they may read are drawn. */
+  reader?: Reader;
 }
 
 /**
@@ -537,7 +572,14 @@ export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise
   const t = await runType(db, run, q.type);
   const layer = await repo.layerRef(db, t.layer_code);
   if (!layer || t.layer_version === null) return { type: 'FeatureCollection', features: [], runId: run.id, truncated: false };
-  const points = await repo.facilityPoints(db, run.id, t.idx, { layerId: layer.id, version: t.layer_version }, q.bbox ?? null);
+  const points = await repo.facilityPoints(
+    db,
+    run.id,
+    t.idx,
+    { layerId: layer.id, version: t.layer_version },
+    q.bbox ?? null,
+    await within(db, q.reader, layer.code),
+  );
   let chosen = q.facility !== undefined ? points.filter((p) => p.fid === q.facility) : points.filter((p) => p.in_box);
   if (q.facility !== undefined && chosen.length === 0)
     throw new AccessNotFoundError(`facility "${q.facility}" is not a ${t.type} of coverage run ${run.id}`);
@@ -582,12 +624,24 @@ export async function isochrones(ctx: AccessContext, q: IsochroneQuery): Promise
 }
 
 /** Facilities of a run's type as points, with whether and how far they were snapped. */
-export async function facilitiesGeoJson(db: Queryable, runId: number | undefined, type: string): Promise<FacilitiesAnswer> {
+export async function facilitiesGeoJson(
+  db: Queryable,
+  runId: number | undefined,
+  type: string,
+  reader?: Reader,
+): Promise<FacilitiesAnswer> {
   const run = await getRunRow(db, runId);
   const t = await runType(db, run, type);
   const layer = await repo.layerRef(db, t.layer_code);
   if (!layer || t.layer_version === null) return { type: 'FeatureCollection', features: [] };
-  const rows = await repo.facilityPoints(db, run.id, t.idx, { layerId: layer.id, version: t.layer_version }, null);
+  const rows = await repo.facilityPoints(
+    db,
+    run.id,
+    t.idx,
+    { layerId: layer.id, version: t.layer_version },
+    null,
+    await within(db, reader, layer.code),
+  );
   return {
     type: 'FeatureCollection',
     runId: run.id,

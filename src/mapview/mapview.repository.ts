@@ -244,16 +244,26 @@ export interface FieldRow {
   count: number;
 }
 
-/** Attribute keys found in a sample of a layer version, with their JSON types and counts. */
-export async function sampleFields(q: Queryable, layerId: number, version: number, sample: number): Promise<FieldRow[]> {
+/**
+ * Attribute keys found in a sample of a layer version, with their JSON types and counts — of the
+ * features inside the scope's districts when it is limited to them.
+ */
+export async function sampleFields(
+  q: Queryable,
+  scope: LayerScope,
+  version: number,
+  sample: number,
+  d: DistrictLayer,
+): Promise<FieldRow[]> {
+  const f = scopeFilter(scope, d, 'f.geom', 3);
   return (
     await q.query<FieldRow>(
       `SELECT e.key AS name, jsonb_typeof(e.value) AS json_type, count(*)::int AS count
-       FROM (SELECT f.props FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} LIMIT ${Math.max(1, Math.min(sample, 10000))}) s,
+       FROM (SELECT f.props FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} ${f.sql} LIMIT ${Math.max(1, Math.min(sample, 10000))}) s,
             jsonb_each(s.props) e
       WHERE jsonb_typeof(e.value) IN ('string', 'number', 'boolean')
       GROUP BY 1, 2 ORDER BY 1, 3 DESC`,
-      [layerId, version],
+      [scope.layer.id, version, ...f.params],
     )
   ).rows;
 }

@@ -51,7 +51,9 @@ const identify = endpoint(s.identify, async (req) => {
 
 const measure = endpoint(s.measure, async (req) => measureGeometry(req.server.ctx.db, req.body.geometry, req.body.srid));
 
-const fields = endpoint(s.fields, async (req) => layerFields(req.server.ctx.db, req.user, req.params.code));
+const fields = endpoint(s.fields, async (req) =>
+  layerFields(req.server.ctx.db, req.user, req.params.code, req.server.ctx.config.districts),
+);
 
 const classes = endpoint(s.classes, async (req) => {
   const { db, config } = req.server.ctx;

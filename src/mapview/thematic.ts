@@ -60,9 +60,10 @@ export async function layerFields(
   db: Queryable,
   user: User,
   code: string,
+  d: DistrictLayer,
 ): Promise<{ layer: string; version: number; fields: FieldInfo[] }> {
   const { scope, version } = await layerVersion(db, user, code);
-  const rows = await repo.sampleFields(db, scope.layer.id, version, SAMPLE);
+  const rows = await repo.sampleFields(db, scope, version, SAMPLE, d);
   const byName = new Map<string, { type: FieldInfo['type']; count: number }>();
   for (const r of rows) {
     const type = r.json_type === 'number' ? 'number' : r.json_type === 'boolean' ? 'boolean' : 'text';

@@ -4,7 +4,7 @@
 // public, indistinguishable from a code that does not exist (same 404, same message).
 import type { Db } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
-import { UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
+import { findLayer, UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
 import { resolveVersion, VersionError } from '../store/store.service.ts';
 import { readableLayer, readableLayers, type LayerScope } from '../auth/layers.ts';
 import type { User } from '../auth/types.ts';
@@ -126,10 +126,23 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
   const extents = new Map<string, repo.Extent | null>();
   const keys = new Map<string, string[]>();
 
-  async function extentOf(l: LayerRow): Promise<repo.Extent | null> {
+  /**
+   * The extent of the layer's active version as this scope reads it: a district officer's extent
+   * of a restricted layer is that of the features inside their districts, and depends on the
+   * district layer's version too.
+   */
+  async function extentOf(s: LayerScope): Promise<repo.Extent | null> {
+    const l = s.layer;
     if (l.active_version === null) return null;
-    const k = `${l.id}/${l.active_version}`;
-    if (!extents.has(k)) extents.set(k, await repo.versionExtent(db, l.id, l.active_version));
+    let k = `${l.id}/${l.active_version}`;
+    if (s.districts) {
+      const xzq = await findLayer(db, districts.layer);
+      k += `/${xzq?.id ?? 0}.${xzq?.active_version ?? 0}/${[...s.districts].sort().join(',')}`;
+    }
+    if (!extents.has(k)) {
+      if (extents.size >= 1000) extents.clear(); // a bound: scoped entries multiply with district sets
+      extents.set(k, await repo.versionExtent(db, l.id, l.active_version, s, districts));
+    }
     return extents.get(k) ?? null;
   }
 
@@ -181,14 +194,14 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
     const scopes = await readableLayers(db, ctx.user);
     const first = await repo.firstValidFrom(db);
     const docs: CollectionDoc[] = [];
-    for (const s of scopes) docs.push(collectionDoc(ctx, s.layer, await extentOf(s.layer), first.get(s.layer.id)));
+    for (const s of scopes) docs.push(collectionDoc(ctx, s.layer, await extentOf(s), first.get(s.layer.id)));
     return { links: selfLinks(ctx, '/collections', MEDIA.json, '图层（要素集合）'), crs: [...SUPPORTED_CRS], collections: docs };
   }
 
   async function collection(ctx: Ctx, code: string): Promise<CollectionDoc> {
     const s = await scopeOf(ctx.user, code);
     const first = await repo.firstValidFrom(db);
-    return collectionDoc(ctx, s.layer, await extentOf(s.layer), first.get(s.layer.id));
+    return collectionDoc(ctx, s.layer, await extentOf(s), first.get(s.layer.id));
   }
 
   async function queryables(ctx: Ctx, code: string) {

@@ -188,16 +188,29 @@ export interface VersionExtent {
   keys: string[];
 }
 
-/** Extent (EPSG:4490 lon/lat) of a layer version, and the attribute keys of a sample of it. */
-export async function versionExtent(db: Queryable, layerId: number, version: number): Promise<VersionExtent> {
+/**
+ * Extent (EPSG:4490 lon/lat) of a layer version, and the attribute keys of a sample of it — of
+ * the features inside the scope's districts when the scope is limited to them (a district
+ * officer's TileJSON describes the tiles they get, not the city-wide layer).
+ */
+export async function versionExtent(
+  db: Queryable,
+  layerId: number,
+  version: number,
+  scope: LayerScope | null = null,
+  d: DistrictLayer = DEFAULT_DISTRICT_LAYER,
+): Promise<VersionExtent> {
+  const params: unknown[] = [layerId, version];
+  if (scope?.districts) params.push(scope.districts);
+  const within = scope?.districts ? `AND ${districtCondition(scope, 'f.geom', 3, d)}` : '';
   const r = await db.query<{ xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null; keys: string[] | null }>(
     `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax,
             (SELECT array_agg(DISTINCT k ORDER BY k) FROM (
                SELECT jsonb_object_keys(s.props) AS k FROM (
-                 SELECT f.props FROM feature f WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) LIMIT 1000) s) ks) AS keys
+                 SELECT f.props FROM feature f WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) ${within} LIMIT 1000) s) ks) AS keys
        FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f
-              WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2)) x`,
-    [layerId, version],
+              WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) ${within}) x`,
+    params,
   );
   const b = r.rows[0];
   const bounds = b && b.xmin !== null ? ([b.xmin, b.ymin!, b.xmax!, b.ymax!] as [number, number, number, number]) : null;

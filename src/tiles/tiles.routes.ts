@@ -74,7 +74,7 @@ const layerTileJson = endpoint(s.tileJson, async (req, reply) => {
       `no such tile resource "${req.params.file}": a layer's TileJSON is /tiles/{layer}.json, its tiles /tiles/{layer}/{z}/{x}/{y}.mvt`,
     );
   const t = await service.target(userOf(req), m[1]);
-  const doc = tileJsonOf(t.layer, await service.extent(t.layer), baseUrl(req), cityExtent);
+  const doc = tileJsonOf(t.layer, await service.extent(t), baseUrl(req), cityExtent);
   return reply.header('cache-control', cacheControl(req, t.layer)).send(doc);
 });
 

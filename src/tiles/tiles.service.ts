@@ -85,7 +85,8 @@ export class TileService {
   readonly snapshot: LayerSnapshot;
   private readonly inflight = new Map<string, Promise<CachedTile>>();
   private readonly sql = new Map<string, string>();
-  private readonly extents = new Map<number, { version: number; extent: Promise<VersionExtent> }>();
+  /** Extents by layer id and scope tag (a district officer's TileJSON has the extent of their features). */
+  private readonly extents = new Map<string, { version: number; extent: Promise<VersionExtent> }>();
   /** Stamps of versions asked for by number, keyed `layerId:activeStamp:version` (see target()). */
   private readonly stamps = new Map<string, Promise<string | null>>();
   private readonly unsubscribe: () => void;
@@ -184,15 +185,22 @@ export class TileService {
     return e.gzip ? gunzipAsync(e.body) : e.body;
   }
 
-  /** Extent and attribute keys of the layer's active version (TileJSON), computed once per version. */
-  async extent(layer: TileLayer): Promise<VersionExtent | null> {
+  /**
+   * Extent and attribute keys of the layer's active version as the target's caller reads it
+   * (TileJSON), computed once per version and scope.
+   */
+  async extent(t: TileTarget): Promise<VersionExtent | null> {
+    const layer = t.layer;
     const v = layer.active_version;
     if (v === null) return null;
-    let e = this.extents.get(layer.id);
+    const key = `${layer.id}:${t.scopeTag}`;
+    let e = this.extents.get(key);
     if (!e || e.version !== v) {
-      e = { version: v, extent: versionExtent(this.db, layer.id, v) };
-      this.extents.set(layer.id, e);
-      e.extent.catch(() => this.extents.delete(layer.id)); // do not keep a failure
+      // A bound, not an LRU: scoped entries multiply with district sets and district layer versions.
+      if (this.extents.size >= 1000) this.extents.clear();
+      e = { version: v, extent: versionExtent(this.db, layer.id, v, t.scope.districts ? t.scope : null, this.districts) };
+      this.extents.set(key, e);
+      e.extent.catch(() => this.extents.delete(key)); // do not keep a failure
     }
     return e.extent;
   }
@@ -252,7 +260,7 @@ export class TileService {
     // In-process import or rollback (announced after COMMIT): re-read the catalogue on the next
     // request and free the layer's tiles now rather than when the LRU gets to them.
     this.snapshot.invalidate();
-    this.extents.delete(c.layerId);
+    for (const k of this.extents.keys()) if (k.startsWith(`${c.layerId}:`)) this.extents.delete(k);
     for (const k of this.stamps.keys()) if (k.startsWith(`${c.layerId}:`)) this.stamps.delete(k);
     const districts = c.code.toUpperCase() === this.districts.layer.toUpperCase();
     this.cache.dropWhere((e) => e.layerId === c.layerId || (districts && e.scoped));
