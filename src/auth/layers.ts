@@ -7,7 +7,7 @@ import type { Queryable } from '../db/index.ts';
 import { findLayer, listLayers, UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
 import type { User } from './types.ts';
 import type { DistrictLayer } from '../config.ts';
-import { activeDistricts } from '../store/fragments.repository.ts';
+import { withinDistricts } from '../store/fragments.repository.ts';
 
 export interface LayerScope {
   layer: LayerRow;
@@ -49,23 +49,8 @@ export async function readableLayers(db: Queryable, user: User): Promise<LayerSc
  * geometry expression of the feature, `param` the $n placeholder that will carry
  * `scope.districts` as a text[], `d` the district layer (config.districts). Returns 'true' for a
  * whole-layer scope (pass the param anyway or not at all — the caller decides).
- *
- * `d` defaults to the configuration's default district layer only for the callers not yet given
- * the configuration (tiles, OGC API, map view): pass config.districts.
+ * The filter itself is `withinDistricts` in store/fragments.repository.ts.
  */
-/** m² / m: what a feature must share with the districts to be inside them (the review tolerance). */
-const SCOPE_TOLERANCE = 1;
-
 export function districtCondition(scope: LayerScope, geomExpr: string, param: number, d: DistrictLayer): string {
-  if (!scope.districts) return 'true';
-  // Inside the districts means sharing more than the tolerance with them (1 m² of area, 1 m of
-  // line, as the district write check): a parcel of the neighbouring district that only touches the
-  // border, or overlaps it by a digitising sliver, is not the officer's (issue 22 item 5). Features
-  // wholly inside pass on ST_Covers; only those on the border pay for the intersection.
-  const g = geomExpr;
-  return `EXISTS (SELECT 1 FROM ${activeDistricts(d)} zq WHERE zq.code = ANY($${param}::text[]) AND ST_Intersects(zq.geom, ${g})
-            AND (ST_Covers(zq.geom, ${g}) OR CASE ST_Dimension(${g})
-                   WHEN 2 THEN ST_Area(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
-                   WHEN 1 THEN ST_Length(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
-                   ELSE true END))`;
+  return scope.districts ? withinDistricts(geomExpr, param, d) : 'true';
 }

@@ -167,29 +167,6 @@ export interface Extent {
   ymax: number;
 }
 
-/**
- * Bounding box (EPSG:4490 lon/lat) of a version's features, or null when it has none; with a
- * scope limited to districts, of the features inside them (what the caller can read).
- */
-export async function versionExtent(
-  db: Queryable,
-  layerId: number,
-  version: number,
-  scope: LayerScope | null = null,
-  d?: DistrictLayer,
-): Promise<Extent | null> {
-  const b = new Binder();
-  const conds = [`f.layer_id = ${b.add(layerId)}`, aliveAt('f', `${b.add(version)}::int`)];
-  if (scope?.districts && d) conds.push(districtCondition(scope, 'f.geom', b.push(scope.districts), d));
-  const r = await db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
-    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
-       FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f WHERE ${conds.join(' AND ')}) s`,
-    b.values,
-  );
-  const e = r.rows[0];
-  return e.xmin === null ? null : { xmin: e.xmin, ymin: e.ymin, xmax: e.xmax, ymax: e.ymax };
-}
-
 /** When each layer's history begins: the earliest valid_from of its versions. */
 export async function firstValidFrom(db: Queryable): Promise<Map<number, Date>> {
   const r = await db.query<{ layer_id: number; first: Date | string }>(

@@ -22,6 +22,7 @@ import {
   type ItemsQuery,
 } from './params.ts';
 import { GEOMETRY_QUERYABLE, spatialLiterals } from './cql2.ts';
+import { versionExtent } from '../store/history.repository.ts';
 
 export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
@@ -141,7 +142,8 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
     }
     if (!extents.has(k)) {
       if (extents.size >= 1000) extents.clear(); // a bound: scoped entries multiply with district sets
-      extents.set(k, await repo.versionExtent(db, l.id, l.active_version, s, districts));
+      const b = await versionExtent(db, l.id, l.active_version, s.districts ? { codes: s.districts, layer: districts } : null);
+      extents.set(k, b && { xmin: b[0], ymin: b[1], xmax: b[2], ymax: b[3] });
     }
     return extents.get(k) ?? null;
   }

@@ -25,3 +25,22 @@ export const activeDistricts = (d: DistrictLayer) =>
 /** The union of the districts whose codes are in the text[] parameter `codesParam` (NULL when none matches). */
 export const districtUnion = (d: DistrictLayer, codesParam: string) =>
   `(SELECT ST_Union(ad.geom) AS geom FROM ${activeDistricts(d)} ad WHERE ad.code = ANY(${codesParam}::text[]))`;
+
+/** m² / m: what a feature must share with the districts to be inside them (the review tolerance). */
+export const SCOPE_TOLERANCE = 1;
+
+/**
+ * Geometry `geomExpr` lies in the districts whose codes are in the text[] parameter `$param`:
+ * covered by them, or sharing more than the tolerance (1 m² of area, 1 m of line) — a parcel of the
+ * neighbouring district that only touches the border, or overlaps it by a digitising sliver, is not
+ * in (issue 22 item 5). Features wholly inside pass on ST_Covers; only those on the border pay for
+ * the intersection.
+ */
+export function withinDistricts(geomExpr: string, param: number, d: DistrictLayer): string {
+  const g = geomExpr;
+  return `EXISTS (SELECT 1 FROM ${activeDistricts(d)} zq WHERE zq.code = ANY($${param}::text[]) AND ST_Intersects(zq.geom, ${g})
+            AND (ST_Covers(zq.geom, ${g}) OR CASE ST_Dimension(${g})
+                   WHEN 2 THEN ST_Area(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
+                   WHEN 1 THEN ST_Length(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
+                   ELSE true END))`;
+}

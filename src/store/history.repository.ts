@@ -1,6 +1,7 @@
 // SQL for reading history: version lists, "as of" lookups, version diffs (对比分析) and a version's extent.
 import type { Queryable } from '../db/index.ts';
-import { aliveAt, aliveIn } from './fragments.repository.ts';
+import { aliveAt, aliveIn, withinDistricts } from './fragments.repository.ts';
+import type { DistrictLayer } from '../config.ts';
 
 export interface VersionRow {
   version: number;
@@ -97,15 +98,24 @@ export async function featurePage(
 export type Bounds = [number, number, number, number];
 
 /**
- * Bounding box of the features of version `version` of a layer, or null when it has none. The
- * one extent query of the store: TileJSON bounds (tiles) and collection extents (OGC API) use it.
+ * Bounding box of the features of version `version` of a layer — only of those inside the given
+ * districts when a reader is limited to them — or null when there are none. The one extent query of
+ * the store: TileJSON bounds (tiles) and collection extents (OGC API) use it.
  */
-export async function versionExtent(db: Queryable, layerId: number, version: number): Promise<Bounds | null> {
+export async function versionExtent(
+  db: Queryable,
+  layerId: number,
+  version: number,
+  within?: { codes: string[]; layer: DistrictLayer } | null,
+): Promise<Bounds | null> {
+  const filter = within ? `AND ${withinDistricts('f.geom', 3, within.layer)}` : '';
   const r = await db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
     `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
-       FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f WHERE ${aliveIn('f', '$1::int', '$2::int')}) s`,
-    [layerId, version],
+       FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f WHERE ${aliveIn('f', '$1::int', '$2::int')} ${filter}) s`,
+    within ? [layerId, version, within.codes] : [layerId, version],
   );
+  // Aggregates: one row always; none would be a lost result, not "no features".
+  if (r.rows.length !== 1) throw new Error(`versionExtent: expected one row, got ${r.rows.length}`);
   const e = r.rows[0];
-  return !e || e.xmin === null ? null : [e.xmin, e.ymin, e.xmax, e.ymax];
+  return e.xmin === null ? null : [e.xmin, e.ymin, e.xmax, e.ymax];
 }

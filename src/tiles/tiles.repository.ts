@@ -8,6 +8,8 @@ import type { LayerRow } from '../catalogue/catalogue.service.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { BUFFER, CLIP_MARGIN, EXTENT, tileSizes, type TileCoord } from './tile-math.ts';
 import { encodeMvt, type TileGeometry } from './mvt.ts';
+import { versionExtent as storeExtent } from '../store/history.repository.ts';
+import { aliveAt, aliveIn, withinDistricts } from '../store/fragments.repository.ts';
 
 /** A catalogue row as the tile server needs it, with the identity of its active version. */
 export interface TileLayer extends LayerRow {
@@ -118,7 +120,7 @@ export function tileSql(q: TileQuery, scope: LayerScope, encoder: TileEncoder, d
             SELECT ST_TileEnvelope($1, $2, $3) AS env,
                    ST_Transform(ST_TileEnvelope($1, $2, $3, margin => ${CLIP_MARGIN}), 4490) AS clip) e) b
    WHERE f.layer_id = ${id}
-     AND f.v_from <= $4::int AND (f.v_to IS NULL OR f.v_to > $4::int)
+     AND ${aliveAt('f', '$4::int')}
      AND f.geom && b.clip
      ${dropSmall}
      ${districts}`;
@@ -191,28 +193,25 @@ export interface VersionExtent {
 /**
  * Extent (EPSG:4490 lon/lat) of a layer version, and the attribute keys of a sample of it — of
  * the features inside the scope's districts when the scope is limited to them (a district
- * officer's TileJSON describes the tiles they get, not the city-wide layer).
+ * officer's TileJSON describes the tiles they get, not the city-wide layer). The extent is the
+ * store's one extent query (history.repository.ts).
  */
 export async function versionExtent(
   db: Queryable,
   layerId: number,
   version: number,
-  scope: LayerScope | null = null,
-  d: DistrictLayer = DEFAULT_DISTRICT_LAYER,
+  scope: LayerScope | null,
+  d: DistrictLayer,
 ): Promise<VersionExtent> {
-  const params: unknown[] = [layerId, version];
-  if (scope?.districts) params.push(scope.districts);
-  const within = scope?.districts ? `AND ${districtCondition(scope, 'f.geom', 3, d)}` : '';
-  const r = await db.query<{ xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null; keys: string[] | null }>(
-    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax,
-            (SELECT array_agg(DISTINCT k ORDER BY k) FROM (
-               SELECT jsonb_object_keys(s.props) AS k FROM (
-                 SELECT f.props FROM feature f WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) ${within} LIMIT 1000) s) ks) AS keys
-       FROM (SELECT ST_Extent(f.geom)::geometry AS e FROM feature f
-              WHERE f.layer_id = $1 AND f.v_from <= $2 AND (f.v_to IS NULL OR f.v_to > $2) ${within}) x`,
-    params,
+  const within = scope?.districts ? { codes: scope.districts, layer: d } : null;
+  const bounds = await storeExtent(db, layerId, version, within);
+  const filter = within ? `AND ${withinDistricts('f.geom', 3, d)}` : '';
+  const r = await db.query<{ keys: string[] | null }>(
+    `SELECT array_agg(DISTINCT k ORDER BY k) AS keys FROM (
+       SELECT jsonb_object_keys(s.props) AS k FROM (
+         SELECT f.props FROM feature f WHERE ${aliveIn('f', '$1', '$2')} ${filter} LIMIT 1000) s) ks`,
+    within ? [layerId, version, within.codes] : [layerId, version],
   );
-  const b = r.rows[0];
-  const bounds = b && b.xmin !== null ? ([b.xmin, b.ymin!, b.xmax!, b.ymax!] as [number, number, number, number]) : null;
-  return { bounds, keys: (b?.keys ?? []).filter((k) => k !== 'fid') };
+  if (r.rows.length !== 1) throw new Error(`attribute keys: expected one row, got ${r.rows.length}`);
+  return { bounds, keys: (r.rows[0].keys ?? []).filter((k) => k !== 'fid') };
 }
