@@ -6,7 +6,7 @@ import { createSchema, postgisAvailable, serverVersionNum } from './db.repositor
 
 export type { Db, Queryable, QueryResult } from './types.ts';
 export type { DbEvents, LayerChange } from './events.ts';
-export { copyValue } from './types.ts';
+export { copyValue, within } from './types.ts';
 
 export interface DbConfig {
   databaseUrl?: string;

@@ -34,6 +34,20 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * An open transaction seen as a Db, so that code written against a Db (the import pipeline, the
+ * services' steps) runs inside it instead of opening its own; a nested transaction is the same one.
+ */
+export const within = (db: Db, tx: Queryable): Db => ({
+  kind: db.kind,
+  events: db.events,
+  query: tx.query.bind(tx),
+  exec: tx.exec.bind(tx),
+  copyText: tx.copyText.bind(tx),
+  transaction: (fn) => fn(tx),
+  close: async () => {},
+});
+
 /** Escape one value for COPY text format. */
 export function copyValue(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '\\N';

@@ -19,6 +19,8 @@ import {
   WRITE_ERRORS,
 } from '../schema.ts';
 import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
+/** A check's findings are the review engine's (src/review/types.ts Finding), with the same contract. */
+import { Finding } from '../review/review.schemas.ts';
 
 const Status = Enum(['planned', 'implementing', 'accepted']);
 const Verdict = Enum(['pass', 'warn', 'fail', 'no-data'], { description: 'pass 通过 · warn 提示 · fail 不通过 · no-data 无数据' });
@@ -55,37 +57,6 @@ const projectFields = {
 };
 export const Project = Obj(projectFields);
 export const ProjectItem = Obj({ ...projectFields, lastVerdict: Nullable(Verdict), lastCheckId: Nullable(Int()) });
-
-/** A finding of a review rule (src/review/types.ts Finding). */
-export const Finding = Obj({
-  key: Str(),
-  ruleId: Str(),
-  rule: Str(),
-  title: Str(),
-  layer: Str(),
-  layerName: Str(),
-  layerVersion: Nullable(Int()),
-  verdict: Verdict,
-  message: Str(),
-  legalBasis: Nullable(Str()),
-  overlapAreaM2: Num(),
-  overlapAreaPlanarM2: Num(),
-  overlapAreaMu: Num(),
-  overlapPercent: Num(),
-  belowTolerance: Bool(),
-  features: List(
-    Obj({
-      fid: Str(),
-      props: Dict(),
-      overlapAreaM2: Num(),
-      overlapAreaPlanarM2: Num(),
-      overlapAreaMu: Num(),
-      distanceM: Type.Optional(Num()),
-    }),
-  ),
-  geometry: Nullable(StoredGeometry),
-  details: Dict(Type.Unknown(), { description: 'rule-specific figures' }),
-});
 
 const Facts = Dict(Type.Unknown(), { description: 'the figures the rules read (m²), and provincialApproval' });
 export const Check = Obj({

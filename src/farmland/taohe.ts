@@ -3,12 +3,12 @@
 // (Hangzhou 2025: 90.14%, seed 000 一（五）二). A stored run also writes the patches missing from
 // each layer as a new version of a result layer (DTTH_QS by default), so the map's vector tiles draw
 // them and GET …/runs/{id}/missing serves them as GeoJSON — all in one transaction.
-import type { Db, Queryable } from '../db/index.ts';
+import { within, type Db, type Queryable } from '../db/index.ts';
 import { DEFAULT_DISTRICT_LAYER, type Config, type DistrictLayer } from '../config.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { insertIfMissing } from '../catalogue/catalogue.repository.ts';
 import { importFromReader } from '../importers/pipeline.ts';
-import type { SourceFeature, SourceReader } from '../importers/types.ts';
+import { memoryReader, type SourceFeature, type SourceReader } from '../importers/types.ts';
 import { m2ToMu } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
@@ -126,27 +126,8 @@ export async function computeTaohe(q: Queryable, d: DistrictLayer = DEFAULT_DIST
   return figuresOf(q, await taoheLayers(q, d));
 }
 
-function arrayReader(features: SourceFeature[], path: string): SourceReader {
-  return {
-    info: { path, format: 'geojson', srid: 4490, sridSource: '多田套合 (EPSG:4490)' },
-    async *features() {
-      yield* features;
-    },
-    bytesRead: () => 0,
-    close: async () => {},
-  };
-}
-
-/** The open transaction seen as a Db, so the import pipeline writes inside it instead of its own. */
-const within = (db: Db, tx: Queryable): Db => ({
-  kind: db.kind,
-  events: db.events,
-  query: tx.query.bind(tx),
-  exec: tx.exec.bind(tx),
-  copyText: tx.copyText.bind(tx),
-  transaction: (fn) => fn(tx),
-  close: async () => {},
-});
+const arrayReader = (features: SourceFeature[], path: string): SourceReader =>
+  memoryReader({ path, format: 'geojson', srid: 4490, sridSource: '多田套合 (EPSG:4490)' }, features);
 
 const RESULT_ATTRS = [
   { name: 'QSTC', type: 'text' as const, label: '缺失图层' },

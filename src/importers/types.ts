@@ -56,6 +56,18 @@ export interface SourceReader {
   close(): Promise<void>;
 }
 
+/** Features already in memory (generated, or from a request body) read like a file. */
+export function memoryReader(info: SourceInfo, features: SourceFeature[]): SourceReader {
+  return {
+    info,
+    bytesRead: () => info.totalBytes ?? 0,
+    async *features() {
+      yield* features;
+    },
+    close: async () => {},
+  };
+}
+
 export interface ReaderOptions {
   /** Override of the attribute encoding (shapefile without .cpg, GBK vs GB18030, TXT). */
   encoding?: string;

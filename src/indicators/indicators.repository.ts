@@ -1,6 +1,7 @@
 // SQL of the indicator registry, targets, statistics, runs and values (migration 008). Spatial SQL
 // lives in layers.repository.ts, alerts in alerts.repository.ts.
 import type { Queryable } from '../db/index.ts';
+import type { Target } from './types.ts';
 
 // ---- definitions ---------------------------------------------------------------------------
 
@@ -97,18 +98,8 @@ export async function targets(q: Queryable, f: TargetFilter = {}): Promise<Targe
   ).rows;
 }
 
-export interface TargetInput {
-  indicator: string;
-  region: string;
-  regionName: string;
-  year: number;
-  value: number;
-  bound: 'min' | 'max';
-  hard: boolean;
-  baseYear: number | null;
-  baseline: number | null;
-  source: string;
-}
+/** A target as written: the fields of a stored one without who changed it last and when. */
+export type TargetInput = Omit<Target, 'updatedBy' | 'updatedAt'>;
 
 /** Inserts or replaces; `onlyNew` keeps an existing row (defaults never overwrite an administrator's edit). */
 export async function upsertTarget(q: Queryable, t: TargetInput, user: string, onlyNew = false): Promise<boolean> {

@@ -6,7 +6,7 @@
 // The history is written set-based (demo.repository.ts); the cases move through the same services
 // as a user's steps — the workflow kernel checks each step and each is audited — all inside one
 // transaction, as the actor 'demo'.
-import type { Db, Queryable } from '../db/index.ts';
+import { within, type Db } from '../db/index.ts';
 import type { Scale } from '../demo/grid.ts';
 import type { User } from '../auth/types.ts';
 import { addDays, fixedClock } from '../util/clock.ts';
@@ -33,17 +33,6 @@ export interface LifecycleDemoResult {
 }
 
 export const hasLifecycleDemo = (db: Db): Promise<boolean> => repo.hasParcels(db);
-
-/** The open transaction seen as a Db, so the services' steps run inside it instead of their own. */
-const within = (db: Db, tx: Queryable): Db => ({
-  kind: db.kind,
-  events: db.events,
-  query: tx.query.bind(tx),
-  exec: tx.exec.bind(tx),
-  copyText: tx.copyText.bind(tx),
-  transaction: (fn) => fn(tx),
-  close: async () => {},
-});
 
 export async function generateLifecycleDemo(db: Db, today: string, opts: { scale: Scale }): Promise<LifecycleDemoResult> {
   return db.transaction(async (tx) => {

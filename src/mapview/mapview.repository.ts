@@ -8,6 +8,7 @@ import type { Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import { aliveAt } from '../store/store.repository.ts';
+import type { DiffRow } from '../store/history.repository.ts';
 
 /** The EXISTS(…) limiting `geomExpr` to the districts in `$param` of district layer `d` (same text as auth/layers.ts). */
 const inDistricts = (d: DistrictLayer, geomExpr: string, param: number) =>
@@ -270,14 +271,8 @@ export async function sampleFields(
 
 // ---------------------------------------------------------------- compare versions
 
-export interface ChangeRow {
-  status: 'added' | 'removed' | 'changed';
-  fid: string;
-  area_before: number | null;
-  area_after: number | null;
-  geometry_changed: boolean;
-  props_before: Record<string, unknown> | null;
-  props_after: Record<string, unknown> | null;
+/** A difference between two versions (as the layer history lists it), with its outline for the map. */
+export interface ChangeRow extends DiffRow {
   geom: string;
   bbox: [number, number, number, number];
   total: number;

@@ -12,6 +12,7 @@ import { readableLayers } from '../auth/layers.ts';
 import { ANONYMOUS } from '../auth/types.ts';
 import { Invalid } from '../errors.ts';
 import { m2ToMu } from '../area/units.ts';
+import { attributesOf, checkPoint, type Attribute } from '../mapview/mapview.service.ts';
 import { featuresAt, featuresNear, findByCode, listConsultations } from './portal.repository.ts';
 import { type ConsultationSummary, toSummary } from './consultation.service.ts';
 
@@ -41,11 +42,6 @@ export const INDICATOR_FIELDS: { field: string; label: string; unit: string; kin
   { field: 'JZXG', label: '建筑限高', unit: 'm', kind: 'max' },
 ];
 
-export interface Attribute {
-  field: string;
-  label: string;
-  value: unknown;
-}
 export interface Indicator {
   field: string;
   label: string;
@@ -96,16 +92,6 @@ const labelOf = (layer: LayerRow, fid: string, props: Record<string, unknown>): 
   return f ? String(props[f.name]) : fid;
 };
 
-/** Attributes in the layer's schema order with their Chinese labels, then any others. */
-function attributes(schema: AttrField[], props: Record<string, unknown>): Attribute[] {
-  const known = schema.filter((a) => a.name in props).map((a) => ({ field: a.name, label: a.label ?? a.name, value: props[a.name] }));
-  const extra = Object.keys(props)
-    .filter((k) => !schema.some((a) => a.name === k))
-    .sort()
-    .map((k) => ({ field: k, label: k, value: props[k] }));
-  return [...known, ...extra];
-}
-
 function indicators(schema: AttrField[], props: Record<string, unknown>): Indicator[] {
   const out: Indicator[] = [];
   for (const d of INDICATOR_FIELDS) {
@@ -120,17 +106,6 @@ function indicators(schema: AttrField[], props: Record<string, unknown>): Indica
 }
 
 const mu = (m2: number | null) => (m2 == null ? null : m2ToMu(m2));
-
-export function checkPoint(config: Config, lon: number, lat: number): void {
-  const [x0, y0, x1, y1] = config.cityExtent;
-  const m = config.extentMargin;
-  if (!(lon >= x0 - m && lon <= x1 + m && lat >= y0 - m && lat <= y1 + m)) {
-    throw new Invalid(
-      `点位不在本市范围内 (the point lon=${lon}, lat=${lat} is outside the city extent ${x0}–${x1}°E, ${y0}–${y1}°N): give CGCS2000 longitude and latitude in degrees`,
-      { code: 'outside_extent' },
-    );
-  }
-}
 
 export async function placeAt(db: Db, config: Config, lon: number, lat: number, radiusM = DEFAULT_RADIUS_M): Promise<PlaceAnswer> {
   checkPoint(config, lon, lat);
@@ -149,7 +124,7 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
     legalBasis: layer.legal_basis,
     fid: r.fid,
     label: labelOf(layer, r.fid, r.props),
-    attributes: attributes(layer.attr_schema, r.props),
+    attributes: attributesOf(layer.attr_schema, r.props),
     areaM2: r.area_m2,
     areaMu: mu(r.area_m2),
   });

@@ -6,7 +6,7 @@
 import type { Db, Queryable } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { importFromReader } from '../importers/pipeline.ts';
-import type { SourceFeature, SourceReader } from '../importers/types.ts';
+import { memoryReader, type SourceFeature, type SourceReader } from '../importers/types.ts';
 import { getLayer } from '../catalogue/catalogue.service.ts';
 import { m2ToMu } from '../area/units.ts';
 import { appendAudit } from '../audit/audit.ts';
@@ -38,16 +38,8 @@ export const DEFAULT_PAIRS: [string, string][] = [
   ['GYYDKZX', 'STBHHX'],
 ];
 
-function arrayReader(features: SourceFeature[], path: string): SourceReader {
-  return {
-    info: { path, format: 'geojson', srid: 4490, sridSource: 'consistency review (EPSG:4490)' },
-    async *features() {
-      yield* features;
-    },
-    bytesRead: () => 0,
-    close: async () => {},
-  };
-}
+const arrayReader = (features: SourceFeature[], path: string): SourceReader =>
+  memoryReader({ path, format: 'geojson', srid: 4490, sridSource: 'consistency review (EPSG:4490)' }, features);
 
 export async function runConsistency(db: Db, config: Config, codeA: string, codeB: string, user = 'system'): Promise<ConsistencyResult> {
   const t0 = performance.now();

@@ -8,7 +8,7 @@ import { Invalid } from '../errors.ts';
 import { openReader, stageAndCheck } from '../importers/pipeline.ts';
 import { sridFromCrs, toSourceFeature } from '../importers/geojson.ts';
 import { parseCoordinateTxt } from '../importers/coordtxt.ts';
-import { ImportError, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
+import { ImportError, memoryReader, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
 import { stagedGeometries } from '../store/store.repository.ts';
 
 export interface ProjectParcel {
@@ -42,17 +42,6 @@ async function parcelsFromReader(db: Db, config: Config, reader: SourceReader, o
 export async function parcelsFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<ProjectParcel[]> {
   const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid });
   return parcelsFromReader(db, config, reader, opts);
-}
-
-function memoryReader(info: SourceInfo, features: SourceFeature[]): SourceReader {
-  return {
-    info,
-    bytesRead: () => info.totalBytes ?? 0,
-    async *features() {
-      yield* features;
-    },
-    close: async () => {},
-  };
 }
 
 /** A GeoJSON value of a request (FeatureCollection, Feature or bare geometry), read like a .geojson file. */

@@ -3,6 +3,7 @@
 // the same way; tables wrap their cells and repeat the header on a new page.
 import type { FontBook } from '../../review/opinion/pdf-fonts.ts';
 import { ASCENT, LINE, Typesetter, type Line } from '../../review/opinion/typesetter.ts';
+import { PageFlow } from '../../review/opinion/page-flow.ts';
 
 export const PAGE = { margin: 48, top: 56, bottom: 56 };
 export interface CellSpec {
@@ -13,31 +14,12 @@ export interface CellSpec {
   fill?: string;
 }
 
-export class Writer {
-  y = PAGE.top;
-  readonly left = PAGE.margin;
-  readonly width: number;
+export class Writer extends PageFlow {
   private ts: Typesetter;
 
-  constructor(
-    readonly doc: PDFKit.PDFDocument,
-    book: FontBook,
-  ) {
-    this.width = doc.page.width - 2 * PAGE.margin;
+  constructor(doc: PDFKit.PDFDocument, book: FontBook) {
+    super(doc, PAGE);
     this.ts = new Typesetter(doc, book);
-  }
-
-  get bottom() {
-    return this.doc.page.height - PAGE.bottom;
-  }
-
-  newPage() {
-    this.doc.addPage();
-    this.y = PAGE.top;
-  }
-
-  ensure(h: number) {
-    if (this.y + h > this.bottom && this.y > PAGE.top) this.newPage();
   }
 
   lines(text: string, size: number, bold: boolean, max: number): Line[] {

@@ -8,6 +8,7 @@ import { FINDING_COLUMNS, opinionContent, REVIEW_COLUMNS, type Column } from './
 import { pathData, type MapDrawing, type MapPath, type MapText } from './map.ts';
 import { FontBook, pdfOptionsFromEnv, type PdfOptions } from './pdf-fonts.ts';
 import { ASCENT, LINE, Typesetter, type Line } from './typesetter.ts';
+import { PageFlow } from './page-flow.ts';
 
 export { pdfOptionsFromEnv, woffToSfnt, type PdfOptions, type PdfFontOptions } from './pdf-fonts.ts';
 
@@ -26,31 +27,12 @@ interface Cell {
   fill?: string;
 }
 
-class Flow {
-  y: number;
-  readonly left = PAGE.margin;
-  readonly width: number;
-
+class Flow extends PageFlow {
   constructor(
-    private doc: PDFKit.PDFDocument,
+    doc: PDFKit.PDFDocument,
     readonly ts: Typesetter,
   ) {
-    this.y = PAGE.top;
-    this.width = doc.page.width - 2 * PAGE.margin;
-  }
-
-  get bottom() {
-    return this.doc.page.height - PAGE.bottom;
-  }
-
-  newPage() {
-    this.doc.addPage();
-    this.y = PAGE.top;
-  }
-
-  /** Starts a new page unless `h` points still fit on this one. */
-  ensure(h: number) {
-    if (this.y + h > this.bottom && this.y > PAGE.top) this.newPage();
+    super(doc, PAGE);
   }
 
   gap(h: number) {

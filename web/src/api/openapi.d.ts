@@ -5805,15 +5805,18 @@ export type paths = {
                                 };
                                 findings: {
                                     belowTolerance: boolean;
-                                    /** @description rule-specific figures */
+                                    /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
                                     details: {
                                         [key: string]: unknown;
                                     };
                                     features: {
+                                        /** @description setback rules: distance in metres (0 when overlapping) */
                                         distanceM?: number;
                                         fid: string;
+                                        /** @description ellipsoidal (椭球面积) */
                                         overlapAreaM2: number;
                                         overlapAreaMu: number;
+                                        /** @description Gauss-Krüger planar (投影面积) */
                                         overlapAreaPlanarM2: number;
                                         props: {
                                             [key: string]: unknown;
@@ -5832,6 +5835,7 @@ export type paths = {
                                         geometries?: unknown[];
                                         type: string;
                                     } | null;
+                                    /** @description ${ruleId}:${layer}; human review refers to findings by key */
                                     key: string;
                                     layer: string;
                                     layerName: string;
@@ -5841,12 +5845,14 @@ export type paths = {
                                     overlapAreaM2: number;
                                     overlapAreaMu: number;
                                     overlapAreaPlanarM2: number;
+                                    /** @description share of the project area, 0–100 */
                                     overlapPercent: number;
+                                    /** @description rule kind */
                                     rule: string;
                                     ruleId: string;
                                     title: string;
                                     /**
-                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                                     * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
                                      * @enum {unknown}
                                      */
                                     verdict: "pass" | "warn" | "fail" | "no-data";
@@ -6183,15 +6189,18 @@ export type paths = {
                             };
                             findings: {
                                 belowTolerance: boolean;
-                                /** @description rule-specific figures */
+                                /** @description rule-specific figures: share outside, indicator comparisons, limit elevations … */
                                 details: {
                                     [key: string]: unknown;
                                 };
                                 features: {
+                                    /** @description setback rules: distance in metres (0 when overlapping) */
                                     distanceM?: number;
                                     fid: string;
+                                    /** @description ellipsoidal (椭球面积) */
                                     overlapAreaM2: number;
                                     overlapAreaMu: number;
+                                    /** @description Gauss-Krüger planar (投影面积) */
                                     overlapAreaPlanarM2: number;
                                     props: {
                                         [key: string]: unknown;
@@ -6210,6 +6219,7 @@ export type paths = {
                                     geometries?: unknown[];
                                     type: string;
                                 } | null;
+                                /** @description ${ruleId}:${layer}; human review refers to findings by key */
                                 key: string;
                                 layer: string;
                                 layerName: string;
@@ -6219,12 +6229,14 @@ export type paths = {
                                 overlapAreaM2: number;
                                 overlapAreaMu: number;
                                 overlapAreaPlanarM2: number;
+                                /** @description share of the project area, 0–100 */
                                 overlapPercent: number;
+                                /** @description rule kind */
                                 rule: string;
                                 ruleId: string;
                                 title: string;
                                 /**
-                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据
+                                 * @description pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (not "no conflict")
                                  * @enum {unknown}
                                  */
                                 verdict: "pass" | "warn" | "fail" | "no-data";
