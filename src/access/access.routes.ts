@@ -8,6 +8,7 @@ import { edgesInBox } from './network.repository.ts';
 import * as service from './access.service.ts';
 import { accessDefaults, AccessInputError } from './settings.ts';
 import * as s from './access.schemas.ts';
+import { assertCount } from '../util/bounds.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -124,8 +125,10 @@ const isochrones = endpoint(s.isochrones, async (req) =>
   }),
 );
 
-const whatIf = endpoint(s.whatIf, async (req) =>
-  service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][], reader: readerOf(req) }),
-);
+const whatIf = endpoint(s.whatIf, async (req) => {
+  // The walking search runs once per proposed point: their number is an input bound (config.ts).
+  assertCount(req.body.points.length, req.server.ctx.config.limits.bounds.whatIfPoints, '假设新增设施', '设施点', 'too_many_points');
+  return service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][], reader: readerOf(req) });
+});
 
 const districts = endpoint(s.districts, async (req) => service.districtsGeoJson(req.server.ctx.db));
