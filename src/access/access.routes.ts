@@ -95,9 +95,9 @@ const runCoverage = endpoint(s.runCoverage, async (req, reply) => {
   return reply.code(201).send(summary);
 });
 
-const listRuns = endpoint(s.listRuns, async (req) => service.listRuns(req.server.ctx.db, req.query.limit));
+const listRuns = endpoint(s.listRuns, async (req) => service.listRuns(req.server.ctx.db, req.query.limit, readerOf(req)));
 
-const getRun = endpoint(s.getRun, async (req) => service.getRun(req.server.ctx.db, runId(req.params.id)));
+const getRun = endpoint(s.getRun, async (req) => service.getRun(req.server.ctx.db, runId(req.params.id), readerOf(req)));
 
 /** The caller, whose layer scope limits the parcels and facilities answered (auth/layers.ts). */
 const readerOf = (req: { user: service.Reader['user']; server: FastifyInstance }): service.Reader => ({
