@@ -43,7 +43,66 @@ export interface Limits {
   anonymousPerMinute: number;
   /** Mark the session cookie Secure (set when served over HTTPS behind a proxy). */
   secureCookies: boolean;
+  /** Sizes of the content of one request: vertices, parcels, attributes, ids (INPUT_BOUNDS). */
+  bounds: InputBounds;
 }
+
+/**
+ * How much one request may carry, counted in the units the work grows with (issue 22 item 2: a
+ * 10,000-vertex polygon sent to the measure endpoint held the embedded server for 17 s, a 20 MB
+ * attribute and a 10 KB id were accepted). Byte caps (uploadBytes, jsonBytes) do not bound these:
+ * 50 MB of JSON is 2 million vertices. Over a count → 413; a value too long → 400; each message
+ * names the bound and the value received (util/bounds.ts, which every endpoint's check uses).
+ */
+export interface InputBounds {
+  /** Vertices of one geometry sent or imported (a boundary, a parcel, a coverage outline). */
+  geometryVertices: number;
+  /** Vertices of all geometries of one request or review (a review's parcels together). */
+  requestVertices: number;
+  /** Vertices of a geometry drawn on the map (measure, draw): each one is a click. */
+  drawnVertices: number;
+  /** Parcels of one review (runs and cases, JSON or file) and features of one JSON body. */
+  reviewParcels: number;
+  /** Proposed facilities of one what-if. */
+  whatIfPoints: number;
+  /** Attributes of one feature (imports, review parcels, JSON features). */
+  attributesPerFeature: number;
+  /** Characters of one attribute value (as text; a nested value as its JSON). */
+  attributeChars: number;
+  /** Characters of an id or code: path parameters, id-like query parameters, feature ids. */
+  idChars: number;
+}
+
+export const INPUT_BOUNDS: Readonly<InputBounds> = Object.freeze({
+  /**
+   * A county-level plan boundary (县级国土空间总体规划 规划范围) traced at 1:2000 has at most a few
+   * hundred thousand vertices; 500,000 leaves room above that.
+   */
+  geometryVertices: 500_000,
+  /** A review of a whole 控制性详细规划 (a few thousand plots of a few hundred vertices each) fits. */
+  requestVertices: 1_000_000,
+  /**
+   * A hand-drawn line or polygon has tens of vertices (one click each); a parcel picked from the map
+   * a few hundred. Measuring is synchronous work for PostGIS: 10,000 vertices took 17 s (issue 22).
+   */
+  drawnVertices: 10_000,
+  /** A submission has one to a few dozen parcels; a whole 控规 reviewed at once a few thousand plots. */
+  reviewParcels: 10_000,
+  /** A planner compares a handful of candidate sites; the walking search runs once per point. */
+  whatIfPoints: 100,
+  /**
+   * dBASE allows 255 fields and the layers of the planning database have a few dozen; GeoPackage
+   * or GeoJSON may carry more, but not thousands.
+   */
+  attributesPerFeature: 500,
+  /** dBASE caps a field at 254 bytes; a 备注 or 批文 text of a few pages is under 10,000 characters. */
+  attributeChars: 10_000,
+  /**
+   * Layer codes are at most 64 characters (schema LayerCode), 宗地代码 19 (GB/T 13923) and a 土地码
+   * not much more, rule-set and user names short words: 128 is twice the longest.
+   */
+  idChars: 128,
+});
 
 const num = (v: string | undefined, d: number, name: string): number => {
   if (v === undefined || v === '') return d;
@@ -60,6 +119,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv): Limits {
     uploadTimeoutMs: num(env.ONEMAP_UPLOAD_TIMEOUT_S, 1800, 'ONEMAP_UPLOAD_TIMEOUT_S') * 1000,
     anonymousPerMinute: num(env.ONEMAP_ANON_RATE, 1200, 'ONEMAP_ANON_RATE'),
     secureCookies: env.ONEMAP_SECURE_COOKIES === '1' || env.ONEMAP_SECURE_COOKIES === 'true',
+    bounds: { ...INPUT_BOUNDS },
   };
 }
 

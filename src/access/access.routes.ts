@@ -8,6 +8,7 @@ import { edgesInBox } from './network.repository.ts';
 import * as service from './access.service.ts';
 import { accessDefaults, AccessInputError } from './settings.ts';
 import * as s from './access.schemas.ts';
+import { assertCount } from '../util/bounds.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,9 +95,9 @@ const runCoverage = endpoint(s.runCoverage, async (req, reply) => {
   return reply.code(201).send(summary);
 });
 
-const listRuns = endpoint(s.listRuns, async (req) => service.listRuns(req.server.ctx.db, req.query.limit));
+const listRuns = endpoint(s.listRuns, async (req) => service.listRuns(req.server.ctx.db, req.query.limit, readerOf(req)));
 
-const getRun = endpoint(s.getRun, async (req) => service.getRun(req.server.ctx.db, runId(req.params.id)));
+const getRun = endpoint(s.getRun, async (req) => service.getRun(req.server.ctx.db, runId(req.params.id), readerOf(req)));
 
 /** The caller, whose layer scope limits the parcels and facilities answered (auth/layers.ts). */
 const readerOf = (req: { user: service.Reader['user']; server: FastifyInstance }): service.Reader => ({
@@ -124,8 +125,10 @@ const isochrones = endpoint(s.isochrones, async (req) =>
   }),
 );
 
-const whatIf = endpoint(s.whatIf, async (req) =>
-  service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][], reader: readerOf(req) }),
-);
+const whatIf = endpoint(s.whatIf, async (req) => {
+  // The walking search runs once per proposed point: their number is an input bound (config.ts).
+  assertCount(req.body.points.length, req.server.ctx.config.limits.bounds.whatIfPoints, '假设新增设施', '设施点', 'too_many_points');
+  return service.whatIf(accessContext(req.server), { ...req.body, points: req.body.points as [number, number][], reader: readerOf(req) });
+});
 
 const districts = endpoint(s.districts, async (req) => service.districtsGeoJson(req.server.ctx.db));

@@ -359,8 +359,7 @@ export const whatIf = {
     type: Str({ minLength: 1 }),
     points: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), {
       minItems: 1,
-      maxItems: 100,
-      description: '[lon, lat] (CGCS2000) of each proposed facility',
+      description: '[lon, lat] (CGCS2000) of each proposed facility; at most 100 (config.ts INPUT_BOUNDS.whatIfPoints, 413 beyond)',
     }),
   }),
   response: { 200: WhatIfAnswer, ...WRITE },

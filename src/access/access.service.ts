@@ -9,24 +9,13 @@ import type { Db, Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
 import { buildNetwork, GraphCache, AccessNotFoundError } from './network.ts';
 import * as repo from './access.repository.ts';
-import { resolveCoverageParams, accessDefaults, AccessInputError, type CoverageInput, type CoverageParams } from './settings.ts';
+import { resolveCoverageParams, accessDefaults, AccessInputError, type CoverageInput } from './settings.ts';
 import { Dijkstra } from './dijkstra.ts';
 import type { Graph } from './graph.ts';
 import { readableLayer } from '../auth/layers.ts';
-import type { User } from '../auth/types.ts';
-import type { DistrictLayer } from '../config.ts';
-import {
-  facilitySources,
-  mergeSources,
-  parcelDistances,
-  reachedPieces,
-  tally,
-  percent,
-  type Snap,
-  type ParcelFacts,
-  type Figure,
-  type FigureSet,
-} from './coverage.ts';
+import { facilitySources, mergeSources, parcelDistances, reachedPieces, tally, type Snap, type FigureSet } from './coverage.ts';
+import { r2, coverageFigure, toFacts, fullMask, countUncovered, figuresOf, figureRows, type RunSummary } from './figures.ts';
+import { coverageFor, residentialCode, summaryFor, type Reader } from './scope.ts';
 
 /** What the services share for one app or CLI invocation: the database and loaded graphs. */
 export interface AccessContext {
@@ -36,80 +25,7 @@ export interface AccessContext {
 
 export const accessContext = (db: Db): AccessContext => ({ db, graphs: new GraphCache() });
 
-export interface CoverageFigure {
-  residentialAreaM2: number;
-  coveredAreaM2: number;
-  coveragePercent: number;
-  parcels: number;
-  coveredParcels: number;
-  /** Population-weighted figures: null when the residential layer has no population field. */
-  population: number | null;
-  coveredPopulation: number | null;
-  populationCoveragePercent: number | null;
-}
-
-export interface TypeFigure {
-  type: string;
-  code: string | null;
-  budgetMinutes: number;
-  budgetM: number;
-  layer: string;
-  facilities: number;
-  snappedFacilities: number;
-  coveredAreaM2: number;
-  coveragePercent: number;
-  coveredParcels: number;
-  coveredPopulation: number | null;
-  populationCoveragePercent: number | null;
-}
-
-export interface DistrictFigure extends CoverageFigure {
-  code: string;
-  name: string | null;
-  byType: { type: string; coveredAreaM2: number; coveragePercent: number }[];
-}
-
-/** The CLI's `onemap access coverage --json` output; also stored with the run. Keep it stable. */
-export interface RunSummary {
-  runId: number;
-  networkVersion: number;
-  versions: Record<string, number | null>;
-  createdAt: string;
-  seconds: number;
-  params: {
-    walkSpeedKmH: number;
-    walkSpeedMPerMin: number;
-    maxSnapM: number;
-    residential: CoverageParams['residential'];
-    districts: CoverageParams['districts'];
-    water: CoverageParams['water'];
-  };
-  /** "all types": a parcel counts as covered when every facility type reaches it. */
-  city: CoverageFigure & { residentialAreaMu: number };
-  byType: TypeFigure[];
-  byDistrict: DistrictFigure[];
-  uncoveredCount: number;
-  unsnappedParcels: number;
-}
-
-const r2 = (v: number) => Math.round(v * 100) / 100;
-const pct = (part: number, whole: number | null) => {
-  const p = percent(part, whole);
-  return p === null ? null : r2(p);
-};
-
-function coverageFigure(f: Figure): CoverageFigure {
-  return {
-    residentialAreaM2: r2(f.residentialAreaM2),
-    coveredAreaM2: r2(f.coveredAreaM2),
-    coveragePercent: pct(f.coveredAreaM2, f.residentialAreaM2)!,
-    parcels: f.parcels,
-    coveredParcels: f.coveredParcels,
-    population: f.population === null ? null : r2(f.population),
-    coveredPopulation: f.coveredPopulation === null ? null : r2(f.coveredPopulation),
-    populationCoveragePercent: f.population === null ? null : pct(f.coveredPopulation!, f.population),
-  };
-}
+export type { CoverageFigure, TypeFigure, DistrictFigure, RunSummary } from './figures.ts';
 
 /** Layer and active version; null when the layer has no data yet (optional layers). */
 async function activeRef(db: Queryable, code: string, required: string | null): Promise<(repo.LayerVersionRef & { code: string }) | null> {
@@ -259,75 +175,6 @@ export async function runCoverage(ctx: AccessContext, input: CoverageInput = {},
   });
 }
 
-const toFacts = (p: repo.RunParcelRow): ParcelFacts => ({
-  district: p.district_code,
-  area: p.area_m2,
-  population: p.population,
-  mask: p.covered_mask,
-});
-
-const fullMask = (n: number) => (n >= 31 ? -1 : (1 << n) - 1);
-
-const countUncovered = (facts: ParcelFacts[], n: number) => facts.filter((f) => (f.mask & fullMask(n)) !== fullMask(n)).length;
-
-function figuresOf(
-  set: FigureSet,
-  types: repo.RunTypeRow[],
-  names: Map<string, string | null>,
-): Pick<RunSummary, 'city' | 'byType' | 'byDistrict'> {
-  const city = coverageFigure(set.get('', -1));
-  return {
-    city: { ...city, residentialAreaMu: r2(m2ToMu(city.residentialAreaM2)) },
-    byType: types.map((t) => {
-      const f = coverageFigure(set.get('', t.idx));
-      return {
-        type: t.type,
-        code: (t.definition.code as string | undefined) ?? null,
-        budgetMinutes: r2(t.budget_minutes),
-        budgetM: r2(t.budget_m),
-        layer: t.layer_code,
-        facilities: t.facilities,
-        snappedFacilities: t.snapped,
-        coveredAreaM2: f.coveredAreaM2,
-        coveragePercent: f.coveragePercent,
-        coveredParcels: f.coveredParcels,
-        coveredPopulation: f.coveredPopulation,
-        populationCoveragePercent: f.populationCoveragePercent,
-      };
-    }),
-    byDistrict: set.districts.map((d) => ({
-      code: d,
-      name: names.get(d) ?? null,
-      ...coverageFigure(set.get(d, -1)),
-      byType: types.map((t) => {
-        const f = set.get(d, t.idx);
-        return { type: t.type, coveredAreaM2: r2(f.coveredAreaM2), coveragePercent: pct(f.coveredAreaM2, f.residentialAreaM2)! };
-      }),
-    })),
-  };
-}
-
-function figureRows(set: FigureSet, types: repo.RunTypeRow[], names: Map<string, string | null>): repo.FigureRow[] {
-  const rows: repo.FigureRow[] = [];
-  for (const d of ['', ...set.districts]) {
-    for (let t = -1; t < types.length; t++) {
-      const f = set.get(d, t);
-      rows.push({
-        type: t < 0 ? '' : types[t].type,
-        district_code: d,
-        district_name: d ? (names.get(d) ?? null) : null,
-        residential_area_m2: f.residentialAreaM2,
-        covered_area_m2: f.coveredAreaM2,
-        parcels: f.parcels,
-        covered_parcels: f.coveredParcels,
-        population: f.population,
-        covered_population: f.coveredPopulation,
-      });
-    }
-  }
-  return rows;
-}
-
 // ---- reading runs ----------------------------------------------------------------------------
 
 export async function getRunRow(db: Queryable, runId?: number): Promise<repo.RunRow> {
@@ -338,13 +185,15 @@ export async function getRunRow(db: Queryable, runId?: number): Promise<repo.Run
   return run;
 }
 
-export async function getRun(db: Queryable, runId?: number): Promise<RunSummary> {
-  return (await getRunRow(db, runId)).summary as unknown as RunSummary;
+/** A run's summary; a reader limited to districts gets its figures counted inside them (scope.ts). */
+export async function getRun(db: Queryable, runId?: number, reader?: Reader): Promise<RunSummary> {
+  return summaryFor(db, await getRunRow(db, runId), reader);
 }
 
 export async function listRuns(
   db: Queryable,
   limit = 50,
+  reader?: Reader,
 ): Promise<
   {
     runId: number;
@@ -355,14 +204,16 @@ export async function listRuns(
     versions: Record<string, number | null>;
   }[]
 > {
-  return (await repo.listRuns(db, limit)).map((r) => {
+  const runs = await repo.listRuns(db, limit);
+  const coverage = await coverageFor(db, runs, reader);
+  return runs.map((r) => {
     const s = r.summary as unknown as RunSummary;
     return {
       runId: r.id,
       createdAt: new Date(r.created_at).toISOString(),
       networkVersion: r.network_id,
       types: s.byType.map((t) => t.type),
-      coveragePercent: s.city.coveragePercent,
+      coveragePercent: coverage.get(r.id)!,
       versions: s.versions,
     };
   });
@@ -381,11 +232,7 @@ async function runType(db: Queryable, run: repo.RunRow, type: string): Promise<r
  * only inside their districts, like every other read of that layer (auth/layers.ts, issue 22
  * item 5). Without a reader (the CLI, run on the server by its operator) a run is read whole.
  */
-export interface Reader {
-  user: User;
-  /** The configured district layer (config.districts). */
-  districts: DistrictLayer;
-}
+export type { Reader };
 
 /** The reader's limit on features of layer `code`; null for the whole layer. */
 async function within(db: Queryable, reader: Reader | undefined, code: string): Promise<repo.Within | null> {
@@ -393,9 +240,6 @@ async function within(db: Queryable, reader: Reader | undefined, code: string): 
   const scope = await readableLayer(db, reader.user, code);
   return scope.districts ? { scope, districts: reader.districts } : null;
 }
-
-/** The residential layer a run read (its code as stored in the run's parameters). */
-const residentialCode = (run: repo.RunRow) => (run.params as { residential: { layer: string } }).residential.layer;
 
 /** The GeoJSON answers, as their schemas say (access.schemas.ts). */
 export type UncoveredAnswer = Static<typeof s.UncoveredAnswer>;

@@ -2,7 +2,7 @@
 // through the caller's layer scope (src/auth/layers.ts): the public never learns that a
 // restricted layer exists.
 import { setLayerCoverage, updateLayerMetadata, layerSummaries } from './catalogue.service.ts';
-import { listVersions, diffVersions } from '../store/store.service.ts';
+import { listVersions, diffVersions, featureCountsWithin } from '../store/store.service.ts';
 import { readableLayer, readableLayers } from '../auth/layers.ts';
 import { importFile } from '../importers/pipeline.ts';
 import { withUpload, numberField, booleanField } from '../server/upload.ts';
@@ -26,26 +26,35 @@ export function catalogueRoutes(app: FastifyInstance): void {
 }
 
 const listLayers = endpoint(s.listLayers, async (req) => {
-  const { db } = req.server.ctx;
+  const { db, config } = req.server.ctx;
   const readable = new Map((await readableLayers(db, req.user)).map((r) => [r.layer.code, r]));
-  return (await layerSummaries(db))
-    .filter((l) => readable.has(l.code))
-    .map((l) => ({
-      code: l.code,
-      name: l.name_zh,
-      class: l.class,
-      version: l.active_version,
-      featureCount: l.feature_count,
-      public: l.public,
-      scope: readable.get(l.code)!.districts ? ('districts' as const) : ('all' as const),
-    }));
+  const summaries = (await layerSummaries(db)).filter((l) => readable.has(l.code));
+  // A district officer reads restricted layers inside their districts: their counts too.
+  const scoped = summaries.filter((l) => readable.get(l.code)!.districts);
+  const inside = scoped.length
+    ? await featureCountsWithin(
+        db,
+        scoped.map((l) => ({ layerId: readable.get(l.code)!.layer.id, version: l.active_version })),
+        { codes: readable.get(scoped[0].code)!.districts!, layer: config.districts },
+      )
+    : new Map<number, number>();
+  return summaries.map((l) => ({
+    code: l.code,
+    name: l.name_zh,
+    class: l.class,
+    version: l.active_version,
+    featureCount: readable.get(l.code)!.districts ? inside.get(readable.get(l.code)!.layer.id)! : l.feature_count,
+    public: l.public,
+    scope: readable.get(l.code)!.districts ? ('districts' as const) : ('all' as const),
+  }));
 });
 
 const layerMeta = endpoint(s.layerMeta, async (req) => (await readableLayer(req.server.ctx.db, req.user, req.params.code)).layer);
 
 const versions = endpoint(s.versions, async (req) => {
-  const { db } = req.server.ctx;
-  return listVersions(db, (await readableLayer(db, req.user, req.params.code)).layer.code);
+  const { db, config } = req.server.ctx;
+  const r = await readableLayer(db, req.user, req.params.code);
+  return listVersions(db, r.layer.code, r.districts ? { codes: r.districts, layer: config.districts } : null);
 });
 
 const diff = endpoint(s.diff, async (req) => {

@@ -15,6 +15,14 @@ import { assertVersionChangesInDistricts } from '../auth/districts.ts';
 import type { User } from '../auth/types.ts';
 import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
 import { Invalid } from '../errors.ts';
+import {
+  assertAttributes,
+  assertCount,
+  assertGeometryVertices,
+  assertIdLength,
+  assertRequestVertices,
+  wkbVertices,
+} from '../util/bounds.ts';
 import type { ImportResult } from './importers.schemas.ts';
 
 export interface ImportOptions {
@@ -42,6 +50,18 @@ export interface ImportOptions {
   /** Check and measure only: everything is rolled back (onemap import --dry-run). */
   dryRun?: boolean;
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
+}
+
+/**
+ * Bounds on a whole source read for one request (a review's parcels), on top of the per-feature
+ * bounds every source is held to (config.limits.bounds): imports of whole layers have none.
+ */
+export interface SourceBounds {
+  features: number;
+  vertices: number;
+  /** What the source is and what one request is, for the message: 「边界」, 「每次审查」. */
+  what: string;
+  scope: string;
 }
 
 export type { ImportResult };
@@ -143,7 +163,7 @@ export async function stageAndCheck(
   tx: Queryable,
   config: Config,
   reader: SourceReader,
-  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress'>,
+  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress'> & { bounds?: SourceBounds },
   layerCode: string,
   geometryType: string,
 ): Promise<StagedSource> {
@@ -151,13 +171,32 @@ export async function stageAndCheck(
   const path = info.path;
   await store.createStage(tx);
   const stage = new StageWriter(tx);
+  const b = config.limits.bounds;
   let lastTick = 0;
+  let features = 0;
+  let vertices = 0;
+  // Over a request bound: the rest is only counted (not staged) so the refusal gives the totals.
+  let over = false;
   for await (const f of reader.features()) {
+    // Counted before staging: nothing over a bound reaches the database (issue 22 item 2).
+    features++;
+    const what = `文件 ${path} 第 ${features} 个要素（${f.location}）`;
+    assertIdLength(f.fid, b.idChars, `${what}的编号`);
+    assertAttributes(f.props, b, what);
+    const n = f.wkb ? wkbVertices(f.wkb) : 0;
+    assertGeometryVertices(n, b.geometryVertices, what);
+    vertices += n;
+    if (opts.bounds && (features > opts.bounds.features || vertices > opts.bounds.vertices)) over = true;
+    if (over) continue;
     await stage.add(f);
     if (opts.onProgress && stage.count - lastTick >= 2000) {
       lastTick = stage.count;
       opts.onProgress({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'read' });
     }
+  }
+  if (opts.bounds) {
+    assertCount(features, opts.bounds.features, opts.bounds.what, '地块', 'too_many_parcels', opts.bounds.scope);
+    assertRequestVertices(vertices, opts.bounds.vertices, opts.bounds.what, opts.bounds.scope);
   }
   await stage.flush();
   opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'check' });

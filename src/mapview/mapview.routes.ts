@@ -25,7 +25,7 @@ export function mapviewRoutes(app: FastifyInstance): void {
   const table: Route[] = [
     get('/api/map/layers', 'public', catalogue),
     get('/api/map/identify', 'public', identify),
-    post('/api/map/measure', 'public', measure),
+    post('/api/map/measure', 'public', measure, { drawn: true }),
     get('/api/map/layers/:code/fields', 'public', fields),
     get('/api/map/layers/:code/classes', 'public', classes),
     get('/api/map/layers/:code/changes', 'public', changes),
@@ -49,7 +49,10 @@ const identify = endpoint(s.identify, async (req) => {
   });
 });
 
-const measure = endpoint(s.measure, async (req) => measureGeometry(req.server.ctx.db, req.body.geometry, req.body.srid));
+const measure = endpoint(s.measure, async (req) => {
+  const { db, config } = req.server.ctx;
+  return measureGeometry(db, req.body.geometry, req.body.srid, config.limits.bounds.drawnVertices);
+});
 
 const fields = endpoint(s.fields, async (req) =>
   layerFields(req.server.ctx.db, req.user, req.params.code, req.server.ctx.config.districts),

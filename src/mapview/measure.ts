@@ -5,10 +5,8 @@
 import type { Queryable } from '../db/index.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Invalid } from '../errors.ts';
+import { INPUT_BOUNDS } from '../config.ts';
 import * as repo from './mapview.repository.ts';
-
-/** Most vertices measured in one request (a hand-drawn shape has tens; an imported red line thousands). */
-export const MAX_MEASURE_POINTS = 100_000;
 
 export interface Measurement {
   type: 'Point' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
@@ -32,13 +30,18 @@ const TYPES: Record<string, Measurement['type']> = {
 };
 
 /** Measures a GeoJSON geometry given in `srid` (default EPSG:4490 lon/lat, what the map draws in). */
-export async function measureGeometry(db: Queryable, geometry: unknown, srid = 4490): Promise<Measurement> {
+export async function measureGeometry(
+  db: Queryable,
+  geometry: unknown,
+  srid = 4490,
+  maxVertices = INPUT_BOUNDS.drawnVertices,
+): Promise<Measurement> {
   if (!geometry || typeof geometry !== 'object' || typeof (geometry as { type?: unknown }).type !== 'string') {
     throw new Invalid('geometry must be a GeoJSON geometry object such as {"type": "Polygon", "coordinates": [...]}');
   }
   let r: repo.MeasureRow;
   try {
-    r = await repo.measure(db, JSON.stringify(geometry), srid, MAX_MEASURE_POINTS);
+    r = await repo.measure(db, JSON.stringify(geometry), srid, maxVertices);
   } catch (e) {
     // ST_GeomFromGeoJSON / ST_Transform refusing the input: say so as a bad request, with PostGIS's words.
     throw new Invalid(`geometry could not be read as GeoJSON in EPSG:${srid}: ${(e as Error).message}`);

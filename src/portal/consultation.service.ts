@@ -12,6 +12,7 @@ import { m2ToMu } from '../area/units.ts';
 import { daysBetween } from '../util/clock.ts';
 import { parcelsFromBody } from '../review/input.ts';
 import * as repo from './portal.repository.ts';
+import { assertCommentAllowed } from './comment-limits.ts';
 
 export type ConsultationState = 'upcoming' | 'open' | 'closed';
 export const STATE_ZH: Record<ConsultationState, string> = { upcoming: '即将公示', open: '公示中', closed: '已结束' };
@@ -275,7 +276,18 @@ const chars = (s: string) => [...s].length;
 const blankToNull = (s: string | null | undefined) => (s == null || s.trim() === '' ? null : s.trim());
 
 /** A citizen's comment: stored as pending, only while the consultation is open. */
-export async function submitComment(db: Db, clock: Clock, consultationId: number, input: CommentInput, actor: string) {
+/**
+ * `ip`: the sender's address (HTTP), held to COMMENT_LIMITS (comment-limits.ts) and kept in the audit
+ * entry they are counted from; null for a comment entered by the platform itself (demo data).
+ */
+export async function submitComment(
+  db: Db,
+  clock: Clock,
+  consultationId: number,
+  input: CommentInput,
+  actor: string,
+  ip: string | null = null,
+) {
   const text = (input.text ?? '').trim();
   const n = chars(text);
   if (n < COMMENT_MIN || n > COMMENT_MAX) {
@@ -302,6 +314,7 @@ export async function submitComment(db: Db, clock: Clock, consultationId: number
         `“${c.title}”的公示将于${zhDate(c.start_date)}开始，届时方可提交意见 (the consultation opens on ${c.start_date})`,
         { code: 'consultation_not_open' },
       );
+    if (ip !== null) await assertCommentAllowed(tx, ip, consultationId, c.title);
     const row = await repo.insertComment(tx, { consultationId, name, contact, body: text, today });
     // Contact details are personal information (个人信息保护法 第六条, minimum necessary): the
     // trail records that one was given, not what it was.
@@ -310,7 +323,7 @@ export async function submitComment(db: Db, clock: Clock, consultationId: number
       action: 'consultation.comment',
       entity: 'consultation_comment',
       entityId: row.id,
-      after: { consultationId, name, contactGiven: contact !== null, text, status: 'pending' },
+      after: { consultationId, name, contactGiven: contact !== null, text, status: 'pending', ...(ip !== null ? { ip } : {}) },
     });
     return {
       id: row.id,

@@ -341,3 +341,38 @@ export async function squareAround(q: Queryable, lon: number, lat: number, halfM
     )
   ).rows[0].ewkb;
 }
+
+/**
+ * Comments sent from one address (the audit trail's `consultation.comment` rows, so every process
+ * on the database counts the same, across restarts): to this consultation in the last `dayHours`
+ * hours and to any in the last `hourMinutes` minutes, with the oldest of each window (for Retry-After).
+ * Takes a transaction-scoped lock on the address first, so two servers cannot both pass the count.
+ */
+export async function recentCommentsFrom(
+  q: Queryable,
+  ip: string,
+  consultationId: number,
+  windows: { consultationHours: number; addressMinutes: number },
+): Promise<{ to_consultation: number; from_address: number; oldest_consultation: string | null; oldest_address: string | null }> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext('onemap.comment:' || $1::text))`, [ip]);
+  const r = await q.query<{
+    to_consultation: number;
+    from_address: number;
+    oldest_consultation: string | null;
+    oldest_address: string | null;
+  }>(
+    `WITH recent AS (
+       SELECT at, (after->>'consultationId')::int AS consultation_id FROM audit_log
+        WHERE action = 'consultation.comment' AND after->>'ip' = $1
+          AND at > clock_timestamp() - greatest(make_interval(hours => $3::int), make_interval(mins => $4::int))),
+     c AS (SELECT at FROM recent WHERE consultation_id = $2 AND at > clock_timestamp() - make_interval(hours => $3::int)),
+     a AS (SELECT at FROM recent WHERE at > clock_timestamp() - make_interval(mins => $4::int))
+     SELECT (SELECT count(*)::int FROM c) AS to_consultation, (SELECT count(*)::int FROM a) AS from_address,
+            (SELECT to_char(min(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM c) AS oldest_consultation,
+            (SELECT to_char(min(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM a) AS oldest_address`,
+    [ip, consultationId, windows.consultationHours, windows.addressMinutes],
+  );
+  // Aggregates: one row always; none is a lost result, and a limit must not pass on it.
+  if (r.rows.length !== 1) throw new Error(`comment limits: expected one row, got ${r.rows.length}`);
+  return r.rows[0];
+}

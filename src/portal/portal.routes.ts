@@ -58,7 +58,7 @@ const getConsultation = endpoint(s.getConsultation, async (req) => {
 
 const submitComment = endpoint(s.submitComment, async (req, reply) => {
   const { db, config } = req.server.ctx;
-  return reply.code(201).send(await consultations.submitComment(db, config.clock, req.params.id, req.body, req.user.username));
+  return reply.code(201).send(await consultations.submitComment(db, config.clock, req.params.id, req.body, req.user.username, req.ip));
 });
 
 const createConsultation = endpoint(s.createConsultation, async (req, reply) => {

@@ -31,7 +31,9 @@ const BOUNDARY = '项目红线';
 async function parcelsFromReader(db: Db, config: Config, reader: SourceReader, opts: ParcelReadOptions): Promise<ProjectParcel[]> {
   try {
     return await db.transaction(async (tx) => {
-      const { srid } = await stageAndCheck(tx, config, reader, { srid: opts.srid, makeValid: opts.makeValid }, BOUNDARY, 'Polygon');
+      const b = config.limits.bounds;
+      const bounds = { features: b.reviewParcels, vertices: b.requestVertices, what: '边界', scope: '每次审查' };
+      const { srid } = await stageAndCheck(tx, config, reader, { srid: opts.srid, makeValid: opts.makeValid, bounds }, BOUNDARY, 'Polygon');
       return await stagedGeometries(tx, srid, !!opts.makeValid);
     });
   } finally {

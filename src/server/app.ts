@@ -28,6 +28,7 @@ import { CallerCache } from '../auth/callers.ts';
 import { installErrorHandling } from './errors.ts';
 import { installSecurityHeaders } from './headers.ts';
 import { installInputChecks } from './input.ts';
+import { installInputBounds } from './bounds.ts';
 import { installRequestDeadline } from './limits.ts';
 import { installUploads } from './upload.ts';
 import { systemRoutes } from './system.routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   installErrorHandling(app);
   installSecurityHeaders(app);
   installInputChecks(app);
+  installInputBounds(app, config.limits.bounds);
   installRequestDeadline(app, config.limits);
   await installAuth(app, db, config.limits, ctx.callers);
   await installUploads(app, config.limits);

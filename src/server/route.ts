@@ -53,6 +53,8 @@ export interface RouteOptions {
   bodyLimit?: number;
   /** A longer deadline than the default (uploads, long computations). */
   timeoutMs?: number;
+  /** The body is a geometry drawn on the map: held to the drawn-vertex bound (server/bounds.ts). */
+  drawn?: boolean;
 }
 
 export interface Route extends RouteOptions {
@@ -86,7 +88,7 @@ export function mount(app: FastifyInstance, routes: readonly Route[]): void {
       url: r.url,
       schema: r.endpoint.schema,
       handler: r.endpoint.handler as RouteHandlerMethod,
-      config: { access: r.access, ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}) },
+      config: { access: r.access, ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}), ...(r.drawn ? { drawn: true } : {}) },
       ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
     });
   }

@@ -119,3 +119,69 @@ export async function versionExtent(
   const e = r.rows[0];
   return e.xmin === null ? null : [e.xmin, e.ymin, e.xmax, e.ymax];
 }
+
+/** A reader's districts: GB/T 2260 codes and the district layer they are looked up in. */
+export interface DistrictsWithin {
+  codes: string[];
+  layer: DistrictLayer;
+}
+
+export interface ScopedVersionRow {
+  version: number;
+  feature_count: number;
+  area_m2: number | null;
+  planar_m2: number | null;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+/**
+ * The figures of each version of a layer (those layer_version stores city-wide) counted only over
+ * the features inside the districts: features and area in force at the version, and what the
+ * version added, removed and changed there (a change counts when the old or the new row is inside).
+ * A version closes the rows it removes or replaces (v_to = version) and opens their successors
+ * (v_from = version), as store.repository.ts writes them. One row per version of the layer.
+ */
+export async function scopedVersions(db: Queryable, layerId: number, within: DistrictsWithin): Promise<ScopedVersionRow[]> {
+  const r = await db.query<ScopedVersionRow>(
+    `WITH f AS (SELECT f.fid, f.v_from, f.v_to, f.area_m2, f.planar_m2 FROM feature f
+                 WHERE f.layer_id = $1 AND ${withinDistricts('f.geom', 2, within.layer)}),
+          opened AS (SELECT n.fid, n.v_from AS version FROM feature n WHERE n.layer_id = $1),
+          closed AS (SELECT o.fid, o.v_to AS version FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NOT NULL)
+     SELECT v.version,
+            (SELECT count(*)::int FROM f WHERE ${aliveAt('f', 'v.version')}) AS feature_count,
+            (SELECT sum(f.area_m2) FROM f WHERE ${aliveAt('f', 'v.version')}) AS area_m2,
+            (SELECT sum(f.planar_m2) FROM f WHERE ${aliveAt('f', 'v.version')}) AS planar_m2,
+            (SELECT count(*)::int FROM f WHERE f.v_from = v.version
+                AND NOT EXISTS (SELECT 1 FROM closed c WHERE c.fid = f.fid AND c.version = v.version)) AS added,
+            (SELECT count(*)::int FROM f WHERE f.v_to = v.version
+                AND NOT EXISTS (SELECT 1 FROM opened o WHERE o.fid = f.fid AND o.version = v.version)) AS removed,
+            (SELECT count(DISTINCT f.fid)::int FROM f
+              WHERE f.v_from = v.version AND EXISTS (SELECT 1 FROM closed c WHERE c.fid = f.fid AND c.version = v.version)
+                 OR f.v_to = v.version AND EXISTS (SELECT 1 FROM opened o WHERE o.fid = f.fid AND o.version = v.version)) AS changed
+       FROM layer_version v WHERE v.layer_id = $1 ORDER BY v.version`,
+    [layerId, within.codes],
+  );
+  return r.rows;
+}
+
+/**
+ * Features of each layer's given version inside the districts: one row per layer asked about
+ * (a layer with none inside counts 0), so a short answer is a lost result, not an empty district.
+ */
+export async function scopedFeatureCounts(
+  db: Queryable,
+  layers: { layerId: number; version: number | null }[],
+  within: DistrictsWithin,
+): Promise<Map<number, number>> {
+  if (layers.length === 0) return new Map();
+  const r = await db.query<{ layer_id: number; n: number }>(
+    `SELECT x.layer_id, (SELECT count(*)::int FROM feature f
+                          WHERE ${aliveIn('f', 'x.layer_id', 'x.version')} AND ${withinDistricts('f.geom', 3, within.layer)}) AS n
+       FROM unnest($1::int[], $2::int[]) AS x(layer_id, version)`,
+    [layers.map((l) => l.layerId), layers.map((l) => l.version ?? 0), within.codes],
+  );
+  if (r.rows.length !== layers.length) throw new Error(`scopedFeatureCounts: expected ${layers.length} rows, got ${r.rows.length}`);
+  return new Map(r.rows.map((x) => [x.layer_id, x.n]));
+}

@@ -8,24 +8,45 @@ import type { VersionInfo, DiffEntry, DiffResult } from '../catalogue/catalogue.
 
 export type { VersionInfo, DiffEntry, DiffResult };
 
-export async function listVersions(db: Queryable, code: string): Promise<VersionInfo[]> {
+/**
+ * The versions of a layer. `within`: a reader limited to districts (a district officer on a
+ * restricted layer) gets the counts and areas of the features inside them, not the city's.
+ */
+export async function listVersions(db: Queryable, code: string, within: history.DistrictsWithin | null = null): Promise<VersionInfo[]> {
   const layer = await getLayer(db, code);
-  return (await history.versions(db, layer.id)).map((v) => ({
-    version: v.version,
-    active: v.version === layer.active_version,
-    createdAt: new Date(v.created_at).toISOString(),
-    validFrom: new Date(v.valid_from).toISOString(),
-    source: v.source_path,
-    format: v.source_format,
-    srid: v.source_srid,
-    featureCount: v.feature_count,
-    areaM2: { ellipsoidal: v.area_m2, planar: v.planar_m2 },
-    added: v.added,
-    removed: v.removed,
-    changed: v.changed,
-    createdBy: v.created_by,
-    note: v.note,
-  }));
+  const all = await history.versions(db, layer.id);
+  const scoped = within ? await history.scopedVersions(db, layer.id, within) : null;
+  // Fail closed: every version must have its scoped figures, or none is answered.
+  if (scoped && (scoped.length !== all.length || scoped.some((s, i) => s.version !== all[i].version)))
+    throw new Error(`listVersions: scoped figures for ${scoped.length} of ${all.length} versions of ${layer.code}`);
+  return all.map((row, i) => {
+    const v = scoped ? { ...row, ...scoped[i] } : row;
+    return {
+      version: v.version,
+      active: v.version === layer.active_version,
+      createdAt: new Date(v.created_at).toISOString(),
+      validFrom: new Date(v.valid_from).toISOString(),
+      source: v.source_path,
+      format: v.source_format,
+      srid: v.source_srid,
+      featureCount: v.feature_count,
+      areaM2: { ellipsoidal: v.area_m2, planar: v.planar_m2 },
+      added: v.added,
+      removed: v.removed,
+      changed: v.changed,
+      createdBy: v.created_by,
+      note: v.note,
+    };
+  });
+}
+
+/** Features of each layer's version inside the districts (one figure per layer asked about). */
+export async function featureCountsWithin(
+  db: Queryable,
+  layers: { layerId: number; version: number | null }[],
+  within: history.DistrictsWithin,
+): Promise<Map<number, number>> {
+  return history.scopedFeatureCounts(db, layers, within);
 }
 
 /** No such version of a layer (or none yet): code `not_found`. */

@@ -1783,7 +1783,7 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description [lon, lat] (CGCS2000) of each proposed facility */
+                        /** @description [lon, lat] (CGCS2000) of each proposed facility; at most 100 (config.ts INPUT_BOUNDS.whatIfPoints, 413 beyond) */
                         points: number[][];
                         runId?: number;
                         type: string;
