@@ -55,6 +55,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap indicators compute|list|targets|alerts|report …         指标监测预警与体检评估 (onemap indicators: details)
   onemap backup <file> [--json]                                     备份整个数据库（内置数据目录或 PostgreSQL）
   onemap restore <file> [--json]                                    从备份恢复到一个空数据库
+  onemap migrate                                                   迁移数据库；设 ONEMAP_MIGRATE_URL 时以其角色迁移并分离审计角色
   onemap audit verify [--json]                                     核验审计日志哈希链（被改、被删的第一条）
   onemap warnings [board] [--district D] [--kind K] [--json]     全生命周期预警 (+1/+4/+5, 闲置土地)
 
@@ -301,6 +302,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'audit':
         return await cmdAudit(config, a);
+      case 'migrate': {
+        // openDb migrates (through ONEMAP_MIGRATE_URL when set) and separates the roles.
+        const db = await openDb(config.db);
+        await db.close();
+        console.log('数据库已迁移到最新 (migrations applied)');
+        return 0;
+      }
       case 'warnings':
         await cmdWarnings(config, a);
         return 0;

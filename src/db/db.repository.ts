@@ -1,6 +1,7 @@
 // The statements the database layer itself runs: server checks when opening, the migrations'
 // bookkeeping, cancelling a statement past its deadline, and the versions /health reports.
 import type { Queryable } from './types.ts';
+import { sqlFile } from './sql.ts';
 
 /** PostgreSQL's server_version_num (150000 = 15.0). */
 export async function serverVersionNum(q: Queryable): Promise<number> {
@@ -61,4 +62,21 @@ export async function onemapTablesPresent(q: Pick<Queryable, 'query'>): Promise<
 /** Sends a notice to every process listening on `channel` (delivered at once: not in a transaction). */
 export async function notify(q: Pick<Queryable, 'query'>, channel: string, payload: string): Promise<void> {
   await q.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+}
+
+/** The role this connection is logged in as. */
+export async function currentRole(q: Queryable): Promise<string> {
+  return (await q.query<{ r: string }>('SELECT current_user AS r')).rows[0].r;
+}
+
+const ROLES_SQL = sqlFile(new URL('./roles.sql', import.meta.url));
+
+/**
+ * Separates the application role from the audit trail's owner (roles.sql, decision 0009). Runs as
+ * the migration role inside one transaction; the role names travel as transaction settings
+ * because a DO block takes no parameters.
+ */
+export async function separateRoles(tx: Queryable, roles: { app: string; audit: string }): Promise<void> {
+  await tx.query(`SELECT set_config('onemap.app_role', $1, true), set_config('onemap.audit_role', $2, true)`, [roles.app, roles.audit]);
+  await tx.exec(ROLES_SQL);
 }

@@ -8,13 +8,16 @@ import { appliedMigrations, prepareMigrations, recordMigration } from './db.repo
 
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
+const files = () =>
+  readdirSync(DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+
 export async function migrate(db: Db): Promise<string[]> {
   await prepareMigrations(db);
   const done = await appliedMigrations(db);
   const applied: string[] = [];
-  for (const file of readdirSync(DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()) {
+  for (const file of files()) {
     const version = Number(file.slice(0, 3));
     if (done.has(version)) continue;
     const sql = readFileSync(join(DIR, file), 'utf8');
@@ -25,4 +28,10 @@ export async function migrate(db: Db): Promise<string[]> {
     applied.push(file);
   }
   return applied;
+}
+
+/** Migration files not yet applied (the application role, which does not migrate, checks this). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const done = await appliedMigrations(db);
+  return files().filter((f) => !done.has(Number(f.slice(0, 3))));
 }
