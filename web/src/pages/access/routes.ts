@@ -2,12 +2,8 @@
 // facilities and the residential land they cover, over the /api/access endpoints. Any signed-in
 // role reads; a new computation is for planners (the server checks again).
 import type { RouteRecordRaw } from 'vue-router';
+import { menu, page } from '../../page-route.ts';
 
 export const routes: RouteRecordRaw[] = [
-  {
-    path: '/access',
-    name: 'access-life-circle',
-    component: () => import('./LifeCirclePage.vue'),
-    meta: { titleKey: 'access.title', access: 'staff', menu: 'monitor', order: 30 },
-  },
+  page('/access', 'access-life-circle', () => import('./LifeCirclePage.vue'), 'access.title', menu('monitor', 30)),
 ];

@@ -3,37 +3,13 @@
 // (group 'monitor') lists the dashboard and the case board; the area's tab bar (FmNav.vue) reaches
 // every page. Every signed-in role reads; the server checks each write against its roles again.
 import type { RouteRecordRaw } from 'vue-router';
+import { menu, page } from '../../page-route.ts';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/farmland', redirect: '/farmland/accounts' },
-  {
-    path: '/farmland/accounts',
-    name: 'farmland-accounts',
-    component: () => import('./AccountsPage.vue'),
-    meta: { titleKey: 'farmland.accounts.title', access: 'staff', menu: 'monitor', order: 10 },
-  },
-  {
-    path: '/farmland/taohe',
-    name: 'farmland-taohe',
-    component: () => import('./TaohePage.vue'),
-    meta: { titleKey: 'farmland.taohe.title', access: 'staff' },
-  },
-  {
-    path: '/farmland/ledger',
-    name: 'farmland-ledger',
-    component: () => import('./LedgerPage.vue'),
-    meta: { titleKey: 'farmland.ledger.title', access: 'staff' },
-  },
-  {
-    path: '/farmland/cases',
-    name: 'farmland-cases',
-    component: () => import('./CasesPage.vue'),
-    meta: { titleKey: 'farmland.cases.title', access: 'staff', menu: 'monitor', order: 11 },
-  },
-  {
-    path: '/farmland/projects',
-    name: 'farmland-projects',
-    component: () => import('./ProjectsPage.vue'),
-    meta: { titleKey: 'farmland.projects.title', access: 'staff' },
-  },
+  page('/farmland/accounts', 'farmland-accounts', () => import('./AccountsPage.vue'), 'farmland.accounts.title', menu('monitor', 10)),
+  page('/farmland/taohe', 'farmland-taohe', () => import('./TaohePage.vue'), 'farmland.taohe.title'),
+  page('/farmland/ledger', 'farmland-ledger', () => import('./LedgerPage.vue'), 'farmland.ledger.title'),
+  page('/farmland/cases', 'farmland-cases', () => import('./CasesPage.vue'), 'farmland.cases.title', menu('monitor', 11)),
+  page('/farmland/projects', 'farmland-projects', () => import('./ProjectsPage.vue'), 'farmland.projects.title'),
 ];

@@ -2,37 +2,19 @@
 // district, the map of an indicator by district, the alert list, the yearly check-up report, and the
 // registry with its targets. Every signed-in role reads; the server checks writes again.
 import type { RouteRecordRaw } from 'vue-router';
+import { menu, page } from '../../page-route.ts';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/indicators', redirect: '/indicators/dashboard' },
-  {
-    path: '/indicators/dashboard',
-    name: 'indicators-dashboard',
-    component: () => import('./DashboardPage.vue'),
-    meta: { titleKey: 'indicators.dashboard.title', access: 'staff', menu: 'monitor', order: 10 },
-  },
-  {
-    path: '/indicators/map',
-    name: 'indicators-map',
-    component: () => import('./MapPage.vue'),
-    meta: { titleKey: 'indicators.map.title', access: 'staff', menu: 'monitor', order: 11 },
-  },
-  {
-    path: '/indicators/alerts',
-    name: 'indicators-alerts',
-    component: () => import('./AlertsPage.vue'),
-    meta: { titleKey: 'indicators.alerts.title', access: 'staff', menu: 'monitor', order: 12 },
-  },
-  {
-    path: '/indicators/report',
-    name: 'indicators-report',
-    component: () => import('./ReportPage.vue'),
-    meta: { titleKey: 'indicators.report.title', access: 'staff', menu: 'monitor', order: 13 },
-  },
-  {
-    path: '/indicators/registry',
-    name: 'indicators-registry',
-    component: () => import('./RegistryPage.vue'),
-    meta: { titleKey: 'indicators.registry.title', access: 'staff', menu: 'monitor', order: 14 },
-  },
+  page(
+    '/indicators/dashboard',
+    'indicators-dashboard',
+    () => import('./DashboardPage.vue'),
+    'indicators.dashboard.title',
+    menu('monitor', 10),
+  ),
+  page('/indicators/map', 'indicators-map', () => import('./MapPage.vue'), 'indicators.map.title', menu('monitor', 11)),
+  page('/indicators/alerts', 'indicators-alerts', () => import('./AlertsPage.vue'), 'indicators.alerts.title', menu('monitor', 12)),
+  page('/indicators/report', 'indicators-report', () => import('./ReportPage.vue'), 'indicators.report.title', menu('monitor', 13)),
+  page('/indicators/registry', 'indicators-registry', () => import('./RegistryPage.vue'), 'indicators.registry.title', menu('monitor', 14)),
 ];

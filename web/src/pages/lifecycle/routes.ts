@@ -4,73 +4,24 @@
 // lists the register and the warning board; the area's tab bar (LcNav.vue) reaches every page.
 // Every signed-in role reads; the server checks each write against its own role list again.
 import type { RouteRecordRaw } from 'vue-router';
+import { menu, page } from '../../page-route.ts';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/lifecycle', redirect: '/lifecycle/parcels' },
-  {
-    path: '/lifecycle/parcels',
-    name: 'lifecycle-parcels',
-    component: () => import('./ParcelsPage.vue'),
-    meta: { titleKey: 'lifecycle.area', access: 'staff', menu: 'monitor', order: 20 },
-  },
-  {
-    path: '/lifecycle/parcels/:code',
-    name: 'lifecycle-timeline',
-    component: () => import('./TimelinePage.vue'),
-    meta: { titleKey: 'lifecycle.timeline.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/warnings',
-    name: 'lifecycle-warnings',
-    component: () => import('./WarningsPage.vue'),
-    meta: { titleKey: 'lifecycle.warnings.title', access: 'staff', menu: 'monitor', order: 21 },
-  },
-  {
-    path: '/lifecycle/idle',
-    name: 'lifecycle-idle',
-    component: () => import('./IdleCasesPage.vue'),
-    meta: { titleKey: 'lifecycle.idle.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/idle/:id(\\d+)',
-    name: 'lifecycle-idle-case',
-    component: () => import('./IdleCasePage.vue'),
-    meta: { titleKey: 'lifecycle.idleCase.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/unsupplied',
-    name: 'lifecycle-unsupplied',
-    component: () => import('./UnsuppliedPage.vue'),
-    meta: { titleKey: 'lifecycle.unsupplied.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/inefficient',
-    name: 'lifecycle-inefficient',
-    component: () => import('./InefficientPage.vue'),
-    meta: { titleKey: 'lifecycle.inefficient.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/inefficient/:id(\\d+)',
-    name: 'lifecycle-inefficient-case',
-    component: () => import('./InefficientCasePage.vue'),
-    meta: { titleKey: 'lifecycle.ineffCase.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/resettlement',
-    name: 'lifecycle-resettlement',
-    component: () => import('./ResettlementPage.vue'),
-    meta: { titleKey: 'lifecycle.resettlement.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/resettlement/:id(\\d+)',
-    name: 'lifecycle-project',
-    component: () => import('./ProjectPage.vue'),
-    meta: { titleKey: 'lifecycle.project.title', access: 'staff' },
-  },
-  {
-    path: '/lifecycle/ledgers',
-    name: 'lifecycle-ledgers',
-    component: () => import('./LedgersPage.vue'),
-    meta: { titleKey: 'lifecycle.ledgers.title', access: 'staff' },
-  },
+  page('/lifecycle/parcels', 'lifecycle-parcels', () => import('./ParcelsPage.vue'), 'lifecycle.area', menu('monitor', 20)),
+  page('/lifecycle/parcels/:code', 'lifecycle-timeline', () => import('./TimelinePage.vue'), 'lifecycle.timeline.title'),
+  page('/lifecycle/warnings', 'lifecycle-warnings', () => import('./WarningsPage.vue'), 'lifecycle.warnings.title', menu('monitor', 21)),
+  page('/lifecycle/idle', 'lifecycle-idle', () => import('./IdleCasesPage.vue'), 'lifecycle.idle.title'),
+  page('/lifecycle/idle/:id(\\d+)', 'lifecycle-idle-case', () => import('./IdleCasePage.vue'), 'lifecycle.idleCase.title'),
+  page('/lifecycle/unsupplied', 'lifecycle-unsupplied', () => import('./UnsuppliedPage.vue'), 'lifecycle.unsupplied.title'),
+  page('/lifecycle/inefficient', 'lifecycle-inefficient', () => import('./InefficientPage.vue'), 'lifecycle.inefficient.title'),
+  page(
+    '/lifecycle/inefficient/:id(\\d+)',
+    'lifecycle-inefficient-case',
+    () => import('./InefficientCasePage.vue'),
+    'lifecycle.ineffCase.title',
+  ),
+  page('/lifecycle/resettlement', 'lifecycle-resettlement', () => import('./ResettlementPage.vue'), 'lifecycle.resettlement.title'),
+  page('/lifecycle/resettlement/:id(\\d+)', 'lifecycle-project', () => import('./ProjectPage.vue'), 'lifecycle.project.title'),
+  page('/lifecycle/ledgers', 'lifecycle-ledgers', () => import('./LedgersPage.vue'), 'lifecycle.ledgers.title'),
 ];

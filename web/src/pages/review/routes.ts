@@ -2,26 +2,18 @@
 // draw a boundary), and one case (results on the map and in a table, human review, decision,
 // signature, opinion document, trail). The server checks every role again.
 import type { RouteRecordRaw } from 'vue-router';
+import { menu, page } from '../../page-route.ts';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/review', redirect: '/review/cases' },
-  {
-    path: '/review/cases',
-    name: 'review-cases',
-    component: () => import('./CasesPage.vue'),
-    meta: { titleKey: 'review.cases.title', access: 'staff', menu: 'review', order: 0 },
-  },
+  page('/review/cases', 'review-cases', () => import('./CasesPage.vue'), 'review.cases.title', menu('review', 0)),
   // Planners and district officers submit (src/review/review.routes.ts SUBMIT); administrators pass every check.
-  {
-    path: '/review/new',
-    name: 'review-new',
-    component: () => import('./NewCasePage.vue'),
-    meta: { titleKey: 'review.new.title', access: ['planner', 'district'], menu: 'review', order: 1 },
-  },
-  {
-    path: '/review/cases/:id(\\d+)',
-    name: 'review-case',
-    component: () => import('./CasePage.vue'),
-    meta: { titleKey: 'review.case.title', access: 'staff' },
-  },
+  page(
+    '/review/new',
+    'review-new',
+    () => import('./NewCasePage.vue'),
+    'review.new.title',
+    menu('review', 1, { access: ['planner', 'district'] }),
+  ),
+  page('/review/cases/:id(\\d+)', 'review-case', () => import('./CasePage.vue'), 'review.case.title'),
 ];
