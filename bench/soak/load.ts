@@ -68,8 +68,8 @@ export interface LoadContext {
   cookie: string;
 }
 
-const TILE_LAYERS = ['GHYD', 'YJJBNT', 'CZKFBJ', 'XXGHDY', 'STBHHX', 'XZQ'];
-const OGC_LAYERS = ['GHYD', 'YJJBNT', 'XZQ', 'GGFWSS'];
+const TILE_LAYERS = ['GHYD', 'YJJBNT', 'CZKFBJ', 'XXGHDY', 'STBHHX', 'XZQ', 'GYLD'];
+const OGC_LAYERS = ['GHYD', 'YJJBNT', 'XZQ', 'GGFWSS', 'GYLD'];
 const REQUEST_TIMEOUT_MS = 120_000;
 
 interface Answer {
@@ -209,12 +209,12 @@ function importFile(ctx: LoadContext, layer: string, nonce: string): { text: str
   return { text: JSON.stringify({ type: 'FeatureCollection', name: layer, features }), total: base + tagged, tagged };
 }
 
-async function importLoop(ctx: LoadContext, layer: string) {
+async function importLoop(ctx: LoadContext, layer: string, worker: number) {
   let n = 0;
   while (!ctx.state.stopped) {
     await Promise.race([ctx.server.whenUp(), ctx.state.stop]);
     if (ctx.state.stopped) break;
-    const nonce = `${layer}-${n++}-${Math.floor(ctx.rand() * 1e9).toString(36)}`;
+    const nonce = `${layer}-${worker}-${n++}-${Math.floor(ctx.rand() * 1e9).toString(36)}`;
     const f = importFile(ctx, layer, nonce);
     const form = new FormData();
     form.set('note', nonce);
@@ -236,7 +236,10 @@ async function healthLoop(ctx: LoadContext) {
   }
 }
 
-export const IMPORT_LAYERS = ['SOAKA', 'SOAKB'];
+// SOAKA is created by the first import (a new partition) and gets two import loops at once (they
+// queue on the layer's row lock); GYLD is a public demo layer that tiles and OGC pages read, so its
+// new versions drop cached tiles under load.
+export const IMPORT_LAYERS = ['SOAKA', 'GYLD'];
 
 /** Starts every loop; resolves when all have seen `stopped` and finished their request. */
 export function runLoad(ctx: LoadContext): Promise<unknown> {
@@ -248,7 +251,9 @@ export function runLoad(ctx: LoadContext): Promise<unknown> {
     ogcLoop(ctx),
     reviewLoop(ctx, 1),
     reviewLoop(ctx, 2),
-    ...IMPORT_LAYERS.map((l) => importLoop(ctx, l)),
+    importLoop(ctx, 'SOAKA', 1),
+    importLoop(ctx, 'SOAKA', 2),
+    importLoop(ctx, 'GYLD', 3),
     healthLoop(ctx),
   ]);
 }
