@@ -80,3 +80,13 @@ export async function separateRoles(tx: Queryable, roles: { app: string; audit: 
   await tx.query(`SELECT set_config('onemap.app_role', $1, true), set_config('onemap.audit_role', $2, true)`, [roles.app, roles.audit]);
   await tx.exec(ROLES_SQL);
 }
+
+/** How many of these layer versions (distinct pairs) the server has: a replica that has not replayed one has fewer. */
+export async function versionsPresent(q: Queryable, versions: readonly { layerId: number; version: number }[]): Promise<number> {
+  const r = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM layer_version v
+       JOIN unnest($1::int[], $2::int[]) AS w(layer_id, version) ON v.layer_id = w.layer_id AND v.version = w.version`,
+    [versions.map((v) => v.layerId), versions.map((v) => v.version)],
+  );
+  return r.rows[0].n;
+}

@@ -6,9 +6,9 @@ import type { Db } from './types.ts';
 import { migrate, pendingMigrations } from './migrate.ts';
 import { createSchema, currentRole, postgisAvailable, separateRoles, serverVersionNum } from './db.repository.ts';
 
-export type { Db, Queryable, QueryResult } from './types.ts';
+export type { Db, Queryable, QueryResult, LayerVersionRef } from './types.ts';
 export type { DbEvents, LayerChange } from './events.ts';
-export { copyValue, within } from './types.ts';
+export { copyValue, within, readerFor } from './types.ts';
 
 export interface DbConfig {
   databaseUrl?: string;
@@ -20,6 +20,8 @@ export interface DbConfig {
   migrateUrl?: string;
   /** The role that owns audit_log when the roles are separated (default onemap_audit). */
   auditRole?: string;
+  /** PostgreSQL only: a streaming replica for reads of committed layer versions (db/replica.ts). */
+  readUrl?: string;
   dataDir?: string;
   /** PostgreSQL only: schema first on the search_path (test isolation). */
   schema?: string;
@@ -32,6 +34,7 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
     databaseUrl: env.DATABASE_URL || undefined,
     migrateUrl: env.ONEMAP_MIGRATE_URL || undefined,
     auditRole: env.ONEMAP_AUDIT_ROLE || undefined,
+    readUrl: env.DATABASE_READ_URL || undefined,
     dataDir: env.ONEMAP_DATA_DIR || './data',
   };
 }
@@ -41,7 +44,7 @@ export async function openDb(cfg: DbConfig): Promise<Db> {
   let db: Db;
   if (cfg.databaseUrl) {
     const { openPostgres } = await import('./postgres.ts');
-    db = await openPostgres({ url: cfg.databaseUrl, schema: cfg.schema });
+    db = await openPostgres({ url: cfg.databaseUrl, schema: cfg.schema, readUrl: cfg.readUrl });
     if (cfg.schema) await createSchema(db, cfg.schema);
     await checkPostgis(db);
   } else {
@@ -62,7 +65,7 @@ export const DEFAULT_AUDIT_ROLE = 'onemap_audit';
  */
 async function openSeparated(cfg: DbConfig, appUrl: string, migrateUrl: string): Promise<Db> {
   const { openPostgres, redact } = await import('./postgres.ts');
-  const db = await openPostgres({ url: appUrl, schema: cfg.schema });
+  const db = await openPostgres({ url: appUrl, schema: cfg.schema, readUrl: cfg.readUrl });
   try {
     const app = await currentRole(db);
     const owner = await openPostgres({ url: migrateUrl, schema: cfg.schema, max: 2 });

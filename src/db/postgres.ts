@@ -8,6 +8,7 @@ import type { Db, Queryable, QueryResult } from './types.ts';
 import { DbEvents, type Notice } from './events.ts';
 import { cancelBackend, notify } from './db.repository.ts';
 import { queryContext, checkDeadline, asTimeout } from './context.ts';
+import { replicaRouter } from './replica.ts';
 
 // Return int8 and numeric as JS numbers, as PGlite does, so callers see one set of types.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -82,18 +83,25 @@ export interface PostgresOptions {
   /** Schema placed first on the search_path (tests isolate themselves this way). */
   schema?: string;
   max?: number;
+  /** A streaming replica of the same database for reads of committed layer versions (replica.ts). */
+  readUrl?: string;
 }
 
-export async function openPostgres(opts: PostgresOptions): Promise<Db> {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
+function newPool(url: string, opts: PostgresOptions, connectTimeoutMs?: number): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
     max: opts.max ?? 10,
+    connectionTimeoutMillis: connectTimeoutMs,
     // JIT off: overlay statements over many partitions get cost estimates in the millions (the
     // PostGIS functions are costed high), which triggers LLVM compilation of ~1.7 s for a query
     // that runs in ~10 ms (measured on the large demo city, bench:review). Nothing here is a
     // long analytic scan that JIT would repay.
     options: ['-c jit=off', opts.schema ? `-c search_path=${opts.schema},public` : ''].join(' ').trim(),
   });
+}
+
+export async function openPostgres(opts: PostgresOptions): Promise<Db> {
+  const pool = newPool(opts.url, opts);
   // Fail fast with a readable message rather than on the first real query.
   try {
     const c = await pool.connect();
@@ -103,6 +111,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     throw new Error(`cannot connect to PostgreSQL at ${redact(opts.url)}: ${(e as Error).message}`, { cause: e });
   }
   const base = wrap(pool, pool);
+  // The replica is not checked here: while it is down, reads go to the primary (replica.ts).
+  // An unreachable replica costs a read at most 2 s before the primary answers it.
+  const replicaPool = opts.readUrl ? newPool(opts.readUrl, opts, 2000) : null;
+  replicaPool?.on('error', () => {}); // an idle connection lost to a standby restart
+  const router = replicaPool ? replicaRouter(base, wrap(replicaPool, replicaPool)) : null;
   const bus = await noticeBus(opts);
   const events = new DbEvents((n) => bus.publish(pool, n));
   bus.onNotice((n) => events.receive(n));
@@ -110,6 +123,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     kind: 'postgres',
     events,
     ...base,
+    ...(router ? { readFor: router.readFor, readStats: router.stats } : {}),
     async transaction(fn) {
       checkDeadline();
       const client = await pool.connect();
@@ -129,6 +143,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     close: async () => {
       await bus.close();
       await pool.end();
+      await replicaPool?.end();
     },
   };
 }

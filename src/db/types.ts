@@ -23,12 +23,25 @@ export interface Queryable {
   copyText(table: string, columns: string[], text: string): Promise<void>;
 }
 
+/** One version of one layer (layer_version's key). */
+export interface LayerVersionRef {
+  layerId: number;
+  version: number;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** What was committed through this handle, for the caches built over it (events.ts). */
   readonly events: DbEvents;
   /** Runs fn in one transaction; any throw rolls everything back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL with DATABASE_READ_URL only (replica.ts): where to read these layer versions — the
+   * streaming replica once it has replayed every one of them, otherwise this handle (the primary).
+   */
+  readFor?(versions: readonly LayerVersionRef[]): Promise<Queryable>;
+  /** With a replica: reads answered by the replica and by the primary since the handle opened. */
+  readonly readStats?: { replica: number; primary: number };
   /** Embedded only: the whole data folder as a gzipped tar, consistent (taken between statements). */
   dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
@@ -54,4 +67,16 @@ export function copyValue(v: string | number | null | undefined): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
   // Only these characters are special in COPY text format.
   return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+
+/**
+ * Where a read of these layer versions runs: the replica when the handle has one and it has
+ * replayed them all, else the handle itself. Versions are immutable once committed, and a version
+ * is committed in one transaction with its features (decision 0002), so a replica that has the
+ * version's row has all of it. A transaction (`within`) always reads its own writes.
+ */
+export async function readerFor(db: Queryable, versions: readonly (LayerVersionRef | null)[]): Promise<Queryable> {
+  const route = (db as Partial<Pick<Db, 'readFor'>>).readFor;
+  if (!route) return db;
+  return route(versions.filter((v): v is LayerVersionRef => v !== null));
 }

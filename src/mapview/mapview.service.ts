@@ -7,7 +7,7 @@
 // a restricted layer (an unknown code and a restricted one answer the same 404), district officers
 // get restricted layers inside their districts only.
 import { readFileSync } from 'node:fs';
-import type { Queryable } from '../db/index.ts';
+import { readerFor, type Queryable } from '../db/index.ts';
 import type { Config, DistrictLayer } from '../config.ts';
 import type { User } from '../auth/types.ts';
 import type { AttrField, LayerRow } from '../catalogue/catalogue.service.ts';
@@ -204,16 +204,11 @@ export async function identify(
   }
   scopes = scopes.filter((s) => s.layer.active_version !== null);
   const districts = scopes.find((s) => s.districts)?.districts ?? null;
-  const rows = await repo.featuresAtPoint(
-    db,
-    scopes.map((s) => ({ layerId: s.layer.id, version: s.layer.active_version!, scoped: s.districts !== null })),
-    o.lon,
-    o.lat,
-    toleranceM,
-    districts,
-    PER_LAYER,
-    config.districts,
-  );
+  const wanted = scopes.map((s) => ({ layerId: s.layer.id, version: s.layer.active_version!, scoped: s.districts !== null }));
+  // On the replica once it has every one of these versions (db/replica.ts); a district-scoped
+  // read stays on the primary (its filter reads the district layer's current version).
+  const reader = districts ? db : await readerFor(db, wanted);
+  const rows = await repo.featuresAtPoint(reader, wanted, o.lon, o.lat, toleranceM, districts, PER_LAYER, config.districts);
   const layers: IdentifiedLayer[] = [];
   for (const s of scopes) {
     const hits = rows.filter((r) => r.layer_id === s.layer.id);

@@ -2,7 +2,7 @@
 // conformance, collections (one per layer the caller may read), queryables, items, item.
 // Which layers a caller sees comes from src/auth/layers.ts only: a restricted layer is, for the
 // public, indistinguishable from a code that does not exist (same 404, same message).
-import type { Db } from '../db/index.ts';
+import { readerFor, type Db, type Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
 import { findLayer, UnknownLayerError, type LayerRow } from '../catalogue/catalogue.service.ts';
 import { resolveVersion, VersionError } from '../store/store.service.ts';
@@ -232,6 +232,15 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
     };
   }
 
+  /**
+   * Where to read a version's features: the replica once it has replayed that version
+   * (db/replica.ts); district-scoped reads on the primary (their filter reads the district layer's
+   * active version).
+   */
+  function reader(scope: LayerScope, layerId: number, version: number): Promise<Queryable> {
+    return scope.districts ? Promise.resolve(db) : readerFor(db, [{ layerId, version }]);
+  }
+
   /** The version `datetime` asks for, or null when the layer had none then (an empty answer, not an error). */
   async function versionFor(l: LayerRow, q: Record<string, unknown>): Promise<number | null> {
     const dt = parseDatetime(q);
@@ -257,7 +266,8 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
     let page = { json: '', count: 0 };
     if (version !== null) {
       const sel: repo.FeatureSelection = { scope, version, bbox: q.bbox, properties: q.properties, filter: q.filter, districts };
-      [matched, page] = [await repo.countFeatures(db, sel), await repo.pageFeatures(db, sel, q.crs, q.limit, q.offset)];
+      const r = await reader(scope, l.id, version);
+      [matched, page] = [await repo.countFeatures(r, sel), await repo.pageFeatures(r, sel, q.crs, q.limit, q.offset)];
     }
     return {
       layer: l,
@@ -295,7 +305,7 @@ export function createOgcService(db: Db, districts: DistrictLayer) {
     const notFound = () => new OgcRequestError(404, `feature "${fid}" is not in collection ${l.code}`);
     // Feature ids are text; NUL cannot be stored, and no id is this long.
     if (fid.includes('\u0000') || fid.length > 1000 || l.active_version === null) throw notFound();
-    const json = await repo.featureById(db, scope, districts, l.active_version, fid, crs);
+    const json = await repo.featureById(await reader(scope, l.id, l.active_version), scope, districts, l.active_version, fid, crs);
     if (json === null) throw notFound();
     const path = `/collections/${encodeURIComponent(l.code)}/items/${encodeURIComponent(fid)}`;
     const links = [

@@ -1,7 +1,7 @@
 // 搜索: find a place by district, detailed-plan unit (code or name), parcel code, facility or park
 // name — among the layers the caller may read, inside their scope. The public therefore never
 // gets a hit from a restricted layer.
-import type { Queryable } from '../db/index.ts';
+import { readerFor, type Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
 import type { User } from '../auth/types.ts';
 import { readableLayers } from '../auth/layers.ts';
@@ -27,7 +27,9 @@ export async function searchPlaces(q: Queryable, d: DistrictLayer, user: User, t
   for (const scope of await readableLayers(q, user)) {
     const fields = fieldsOf[scope.layer.code];
     if (!fields || scope.layer.active_version === null) continue;
-    for (const h of await searchLayer(q, d, scope, scope.layer.active_version, fields, text, limit)) {
+    // The replica once it has this version (db/replica.ts); district-scoped reads on the primary.
+    const reader = scope.districts ? q : await readerFor(q, [{ layerId: scope.layer.id, version: scope.layer.active_version }]);
+    for (const h of await searchLayer(reader, d, scope, scope.layer.active_version, fields, text, limit)) {
       hits.push({
         layer: scope.layer.code,
         layerName: scope.layer.name_zh,

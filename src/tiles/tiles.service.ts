@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { gzip, gzipSync, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Db } from '../db/index.ts';
+import { readerFor, type Db, type Queryable } from '../db/index.ts';
 import { DEFAULT_DISTRICT_LAYER, type DistrictLayer } from '../config.ts';
 import { UnknownLayerError } from '../catalogue/catalogue.service.ts';
 import { scopeOf, type LayerScope } from '../auth/layers.ts';
@@ -198,7 +198,8 @@ export class TileService {
     if (!e || e.version !== v) {
       // A bound, not an LRU: scoped entries multiply with district sets and district layer versions.
       if (this.extents.size >= 1000) this.extents.clear();
-      e = { version: v, extent: versionExtent(this.db, layer.id, v, t.scope.districts ? t.scope : null, this.districts) };
+      const scoped = t.scope.districts ? t.scope : null;
+      e = { version: v, extent: this.reader(t, v).then((q) => versionExtent(q, layer.id, v, scoped, this.districts)) };
       this.extents.set(key, e);
       e.extent.catch(() => this.extents.delete(key)); // do not keep a failure
     }
@@ -211,7 +212,7 @@ export class TileService {
       const encoder = await (this.encoder ??= tileEncoder(this.db));
       const districts = t.scope.districts ? [...t.scope.districts].sort() : null;
       raw = await buildTile(
-        this.db,
+        await this.reader(t, t.version),
         this.statement(t, encoder),
         tileParams(c, t.version, t.layer.code, attrNames(t.layer), districts),
         encoder,
@@ -228,6 +229,15 @@ export class TileService {
       );
     }
     return entry;
+  }
+
+  /**
+   * Where to read version `v` of the target's layer: the replica once it has that version
+   * (db/replica.ts). A district-scoped read stays on the primary: its filter reads the district
+   * layer's active version, which the replica may not have replayed.
+   */
+  private reader(t: TileTarget, v: number): Promise<Queryable> {
+    return t.scope.districts ? Promise.resolve(this.db) : readerFor(this.db, [{ layerId: t.layer.id, version: v }]);
   }
 
   /** Swaps a cached entry for its compressed form, unless it was evicted or dropped meanwhile. */
