@@ -23,7 +23,7 @@ import { configFromEnv } from '../src/config.ts';
 import { importFile } from '../src/importers/pipeline.ts';
 import { exportLayer } from '../src/exporters/index.ts';
 import { parcelsOutside } from '../src/auth/districts.repository.ts';
-import { activeDistricts, aliveAt } from '../src/store/fragments.repository.ts';
+import { activeDistricts, aliveAt, districtUnion } from '../src/store/fragments.repository.ts';
 import type { User } from '../src/auth/types.ts';
 
 const URL_ = process.env.ONEMAP_BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://onemap:onemap@localhost/onemap_large';
@@ -48,7 +48,7 @@ try {
     (
       await db.query<{ code: string }>(
         `SELECT l.code FROM layer l JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version
-          WHERE l.geometry_type ILIKE '%polygon%' AND l.code <> $1 ORDER BY v.feature_count DESC LIMIT 1`,
+          WHERE l.geometry_type ILIKE '%polygon%' AND l.code <> $1 ORDER BY v.feature_count DESC, l.code LIMIT 1`,
         [d.layer],
       )
     ).rows[0]?.code;
@@ -106,6 +106,18 @@ try {
       `${RUNS} runs, median wall clock, PostgreSQL ${URL_.replace(/:[^:@/]*@/, ':***@')} (export ${tExport.toFixed(1)} s)`,
   );
 
+  // The export writes coordinates to 1e-9° (about 0.1 mm), so a layer generated at full double
+  // precision comes back changed the first time: import the file once as the new version so that
+  // the timed imports below compare like with like (the large city gains that one version).
+  const first = await importFile(db, config, same, { layer: layerCode, dryRun: true, actor: planner });
+  if (first.added + first.changed + first.removed > 0) {
+    const t = await secs(() => importFile(db, config, same, { layer: layerCode, actor: planner, note: 'bench:reimport 基准版本' }));
+    console.log(
+      `the exported file differs from the stored version (${first.added} added, ${first.changed} changed, ${first.removed} removed: ` +
+        `coordinates rounded on export); imported once as the new version in ${t.toFixed(1)} s`,
+    );
+  }
+
   // 1. Second import, nothing changed, against ogr2ogr's plain load of the same file.
   const second: number[] = [];
   for (let i = 0; i < RUNS; i++)
@@ -156,10 +168,12 @@ try {
     before.push(
       await secs(async () => {
         const r = await db.query<{ outside: number }>(
-          // The form before the fix: the union is a plain subquery inside the per-parcel expression.
-          `WITH p AS (SELECT fid, ST_GeomFromEWKB(decode(ewkb, 'hex')) AS g FROM unnest($2::text[], $3::text[]) AS t(fid, ewkb))
-           SELECT fid, ST_Area(ST_Difference(p.g, (SELECT ST_Union(ad.geom) FROM ${activeDistricts(d)} ad WHERE ad.code = ANY($1::text[])))::geography) AS outside
-             FROM p`,
+          // The statement before the fix: the same CTEs without MATERIALIZED. `du` is referenced once,
+          // so PostgreSQL inlines it into the per-parcel subquery and unions the districts per parcel.
+          `WITH du AS ${districtUnion(d, '$1')},
+                p AS (SELECT fid, ST_GeomFromEWKB(decode(ewkb, 'hex')) AS g FROM unnest($2::text[], $3::text[]) AS t(fid, ewkb)),
+                outside AS (SELECT fid, (SELECT CASE WHEN du.geom IS NULL THEN NULL ELSE ST_Difference(p.g, du.geom) END FROM du) AS og FROM p)
+           SELECT fid, ST_Area(og::geography) AS outside FROM outside`,
           [[district], sample.map((p) => p.fid), sample.map((p) => p.ewkb)],
         );
         if (r.rows.length !== sample.length || r.rows.some((x) => x.outside > 1))
