@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     }
     const [w, b] = out;
     console.log(
-      `ratio worker / in-process (baseline): p50 ${(w.p50 / b.p50).toFixed(2)}, p95 ${(w.p95 / b.p95).toFixed(2)}, max ${(w.max / b.max).toFixed(2)}`,
+      `ratio worker / in-process (baseline): p50 ${(w.p50 / b.p50).toPrecision(2)}, p95 ${(w.p95 / b.p95).toPrecision(2)}, max ${(w.max / b.max).toPrecision(2)}`,
     );
     console.log(`goal health p95 < 100 ms: ${out.map((f) => `${f.mode} ${f.p95 < 100 ? 'met' : 'NOT met'}`).join(', ')}`);
   } finally {
