@@ -326,22 +326,25 @@ for (const tdb of testDatabases()) {
       // No deadline in reach (60 s): only the disconnect can stop the work.
       const slow = await buildApp({ db: h.db, config: { ...h.config, limits: { ...h.config.limits, requestTimeoutMs: 60_000 } } });
       await h.db.exec(`CREATE TABLE IF NOT EXISTS gone_t (n int)`);
+      let begun!: () => void;
+      const started = new Promise<void>((r) => (begun = r));
       slow.get('/test/slow-write', { config: { access: 'staff' } }, async () => {
-        await h.db.query(`SELECT pg_sleep(1)`);
+        begun();
+        await h.db.query(`SELECT pg_sleep(1.5)`);
         await h.db.query(`INSERT INTO gone_t VALUES (1)`);
         return { written: true };
       });
       try {
         await slow.listen({ host: '127.0.0.1', port: 0 });
         const port = (slow.server.address() as { port: number }).port;
-        await new Promise<void>((resolve) => {
-          const req = request({ host: '127.0.0.1', port, path: '/test/slow-write', headers: admin }, () => resolve());
-          req.on('error', () => resolve());
-          req.end();
-          setTimeout(() => req.destroy(), 200);
-        });
+        const req = request({ host: '127.0.0.1', port, path: '/test/slow-write', headers: admin });
+        req.on('error', () => {});
+        req.end();
+        // The client goes away while its request waits in the database.
+        await started;
+        req.destroy();
         // Past the sleep's end: the write after it would have been done by now.
-        await new Promise((r) => setTimeout(r, 1800));
+        await new Promise((r) => setTimeout(r, 2500));
         assert.equal((await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM gone_t`)).rows[0].n, 0, 'nothing written');
       } finally {
         await slow.close();
