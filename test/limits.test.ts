@@ -3,6 +3,7 @@
 // the anonymous rate limit, and the one JSON error shape.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { testDatabases, storeSnapshot } from './helpers/db.ts';
 import { authHeaders } from './helpers/auth.ts';
@@ -295,14 +296,18 @@ for (const tdb of testDatabases()) {
 
     test('a request past its deadline answers 504 and its database query is cancelled', async (t) => {
       if (h.db.kind === 'pglite') {
-        // Embedded PGlite runs on the JavaScript thread: a running statement cannot be interrupted,
-        // so the request stops at its next statement instead (decision 0005).
+        // Embedded PGlite runs in its worker thread and cannot interrupt a statement in WASM: the
+        // request gets its 504 at once, the statement ends in the thread, the request's next
+        // statement is never run, and the next caller finds the database as it was.
         const t0 = Date.now();
         const r = await app.inject({ url: '/test/slow', headers: admin });
+        const ms = Date.now() - t0;
         assert.equal(r.statusCode, 504, r.body);
-        assert.ok(Date.now() - t0 >= 2900, 'the first statement ran to its end');
         assert.equal(r.json().code, 'timeout');
-        return t.diagnostic('PGlite: statement finished, the next one refused');
+        assert.match(r.json().error, /请求超时/);
+        assert.ok(ms < 2500, `answered after ${ms} ms, before the 3 s statement ended`);
+        assert.equal((await h.db.query<{ one: number }>(`SELECT 1 AS one`)).rows[0].one, 1, 'the next caller is served');
+        return t.diagnostic(`PGlite: answered after ${ms} ms; the statement finished in the database thread`);
       }
       const t0 = Date.now();
       const r = await app.inject({ url: '/test/slow', headers: admin });
@@ -315,6 +320,35 @@ for (const tdb of testDatabases()) {
         `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%onemap-timeout-test%' AND state = 'active' AND pid <> pg_backend_pid()`,
       );
       assert.equal(running.rows.length, 0, 'the statement is no longer running on the server');
+    });
+
+    test('a client that disconnects stops the database work of its request', async () => {
+      // No deadline in reach (60 s): only the disconnect can stop the work.
+      const slow = await buildApp({ db: h.db, config: { ...h.config, limits: { ...h.config.limits, requestTimeoutMs: 60_000 } } });
+      await h.db.exec(`CREATE TABLE IF NOT EXISTS gone_t (n int)`);
+      let begun!: () => void;
+      const started = new Promise<void>((r) => (begun = r));
+      slow.get('/test/slow-write', { config: { access: 'staff' } }, async () => {
+        begun();
+        await h.db.query(`SELECT pg_sleep(1.5)`);
+        await h.db.query(`INSERT INTO gone_t VALUES (1)`);
+        return { written: true };
+      });
+      try {
+        await slow.listen({ host: '127.0.0.1', port: 0 });
+        const port = (slow.server.address() as { port: number }).port;
+        const req = request({ host: '127.0.0.1', port, path: '/test/slow-write', headers: admin });
+        req.on('error', () => {});
+        req.end();
+        // The client goes away while its request waits in the database.
+        await started;
+        req.destroy();
+        // Past the sleep's end: the write after it would have been done by now.
+        await new Promise((r) => setTimeout(r, 2500));
+        assert.equal((await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM gone_t`)).rows[0].n, 0, 'nothing written');
+      } finally {
+        await slow.close();
+      }
     });
 
     test('anonymous callers are rate-limited per address; signed-in staff are not', async () => {

@@ -27,6 +27,12 @@ export interface DbConfig {
   schema?: string;
   /** In-memory embedded database (tests). */
   memory?: boolean;
+  /**
+   * Embedded only: run PGlite on this thread instead of its worker thread (pglite-worker.ts).
+   * Every statement then blocks the event loop; kept only as the named baseline of
+   * `npm run bench:responsive` (the server, `onemap start`, always uses the worker).
+   */
+  inProcess?: boolean;
 }
 
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
@@ -48,8 +54,14 @@ export async function openDb(cfg: DbConfig): Promise<Db> {
     if (cfg.schema) await createSchema(db, cfg.schema);
     await checkPostgis(db);
   } else {
-    const { openPglite } = await import('./pglite.ts');
-    db = await openPglite(cfg.memory ? undefined : (cfg.dataDir ?? './data'));
+    const dir = cfg.memory ? undefined : (cfg.dataDir ?? './data');
+    if (cfg.inProcess) {
+      const { openPglite } = await import('./pglite.ts');
+      db = await openPglite(dir);
+    } else {
+      const { openPgliteWorker } = await import('./pglite-worker.ts');
+      db = await openPgliteWorker(dir);
+    }
   }
   await migrate(db);
   return db;

@@ -1,5 +1,9 @@
 // Embedded PostgreSQL (PGlite, WASM) with PostGIS: the zero-install default (`npm start`).
 // PGlite is a single connection; its own mutex serialises queries, and transaction() holds it.
+// Two ways to run it, one guard (below) for both:
+//  - in a worker thread (pglite-worker.ts, the default since issue 22): the WASM runs off the
+//    HTTP event loop, so a long statement no longer freezes every other request;
+//  - in this thread (`openPglite`, here): one-shot commands (restore) and the benchmark baseline.
 //
 // Fail closed (issue 22): when GEOS fails inside PostGIS on WASM (pglite-postgis 0.2.8), the
 // statement returns no error and no result at all — not even the backend's CommandComplete — and
@@ -9,7 +13,7 @@
 // answer carries no command tag, a script that stops before its last statement, or a COPY without
 // its tag raises `LostResult` — an error, as PostgreSQL raises "GEOS Error: TopologyException" — so
 // transaction() rolls back and every caller's existing GEOS error handling applies unchanged.
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, QueryResult } from './types.ts';
@@ -18,36 +22,66 @@ import { checkDeadline } from './context.ts';
 import { LostResult } from './geos.ts';
 import { lockDataDir } from './lock.ts';
 
-type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
+/** What the guard needs of a PGlite connection or transaction, here or across the thread boundary. */
+export interface Runner {
+  query<T>(
+    sql: string,
+    params?: unknown[],
+    opts?: { blob?: Blob | string },
+  ): Promise<{ rows: T[]; command?: string; affectedRows?: number }>;
+  exec(sql: string): Promise<Array<{ fields: Array<{ name: string }> }>>;
+}
 
 // Appended to every script: a script that stops early (a lost statement ends the batch) lacks it.
 const SENTINEL = 'onemap_script_complete';
 
-function wrap(r: Runner): Queryable {
+/** PGlite reads COPY input from a virtual file fed by the `blob` option. */
+export const copySql = (table: string, columns: string[]) => `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+
+/** The LostResult guard (decision 0008) over a runner; `enter` runs before each statement. */
+export function guarded(r: Runner, enter: () => void = checkDeadline): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
-      checkDeadline();
+      enter();
       const res = await r.query<T>(sql, params);
       // Every statement PostgreSQL completes ends with a command tag (SELECT 0, UPDATE 3, …);
       // PGlite leaves `command` unset only when none came back.
-      if ((res as { command?: string }).command === undefined) throw new LostResult(sql);
+      if (res.command === undefined) throw new LostResult(sql);
       // Like pg: a SELECT counts its rows (PGlite reports affectedRows = 0 for SELECT).
       return { rows: res.rows, rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0) };
     },
     async exec(sql: string): Promise<void> {
-      checkDeadline();
+      enter();
       // A newline first, so a trailing line comment cannot swallow the sentinel.
       const results = await r.exec(`${sql}\n;SELECT 1 AS ${SENTINEL}`);
       const last = results[results.length - 1];
       if (!last || !last.fields.some((f) => f.name === SENTINEL)) throw new LostResult(sql);
     },
     async copyText(table: string, columns: string[], text: string): Promise<void> {
-      // PGlite reads COPY input from a virtual file fed by the `blob` option.
-      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
-      const res = await r.query(sql, [], { blob: new Blob([text]) });
-      if ((res as { command?: string }).command === undefined) throw new LostResult(sql);
+      enter();
+      const sql = copySql(table, columns);
+      const res = await r.query(sql, [], { blob: text });
+      if (res.command === undefined) throw new LostResult(sql);
     },
   };
+}
+
+/** PGlite itself as a runner: COPY text becomes the Blob PGlite reads. */
+export function runnerOf(pg: Pick<PGlite, 'query' | 'exec'>): Runner {
+  return {
+    query: (sql, params, opts) =>
+      pg.query(
+        sql,
+        params,
+        opts?.blob === undefined ? undefined : { blob: typeof opts.blob === 'string' ? new Blob([opts.blob]) : opts.blob },
+      ),
+    exec: (sql) => pg.exec(sql),
+  };
+}
+
+/** PGlite with PostGIS, loaded the one way both modes share. */
+export function createPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create({ dataDir: dataDir ?? 'memory://', loadDataDir, extensions: { postgis } });
 }
 
 /** Creates a data folder from a dump (onemap restore); the folder must not hold a database yet. */
@@ -55,30 +89,30 @@ export async function restorePglite(dataDir: string, dump: Blob): Promise<void> 
   mkdirSync(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
   try {
-    const pg = await PGlite.create({ dataDir, loadDataDir: dump, extensions: { postgis } });
+    const pg = await createPglite(dataDir, dump);
     await pg.close();
   } finally {
     release();
   }
 }
 
+/** PGlite on this thread: every statement blocks the event loop while it runs. */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // One process per data folder (lock.ts): taken before PGlite reads the folder.
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { postgis } });
+    pg = await createPglite(dataDir);
   } catch (e) {
     release();
     throw e;
   }
-  const base = wrap(pg);
   return {
     kind: 'pglite',
     events: new DbEvents(),
-    ...base,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    ...guarded(runnerOf(pg)),
+    transaction: (fn) => pg.transaction((tx) => fn(guarded(runnerOf(tx)))),
     dumpDataDir: () => pg.dumpDataDir('gzip'),
     close: async () => {
       try {

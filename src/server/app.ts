@@ -32,6 +32,9 @@ import { installInputBounds } from './bounds.ts';
 import { installRequestDeadline } from './limits.ts';
 import { installUploads } from './upload.ts';
 import { systemRoutes } from './system.routes.ts';
+import { figures } from './health.ts';
+import { ANONYMOUS } from '../auth/types.ts';
+import { StaleWhileBusy } from '../util/stale-while-busy.ts';
 import type { AppContext } from './context.ts';
 
 export interface AppDeps {
@@ -54,8 +57,11 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
     bodyLimit: config.limits.jsonBytes,
     trustProxy: process.env.ONEMAP_TRUST_PROXY === '1',
   });
-  const ctx: AppContext = { db, config, callers: new CallerCache(), routes: [] };
+  const ctx: AppContext = { db, config, callers: new CallerCache(), routes: [], health: new StaleWhileBusy(() => figures(db, ANONYMOUS)) };
   app.decorate('ctx', ctx);
+  // A new version of a layer changes the public's feature counts.
+  const forgetHealth = db.events.onLayerChanged(() => ctx.health.clear());
+  app.addHook('onClose', async () => forgetHealth());
   // Users, sessions or tokens changed through this database handle (by this app, another app on
   // the same handle, or a service call): forget who held which credential.
   const forgetCallers = db.events.onUsersChanged(() => ctx.callers.clear());

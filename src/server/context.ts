@@ -5,6 +5,8 @@ import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import type { CallerCache } from '../auth/callers.ts';
 import type { Access } from '../auth/types.ts';
+import type { StaleWhileBusy } from '../util/stale-while-busy.ts';
+import type { HealthFigures } from './health.ts';
 
 export interface AppContext {
   db: Db;
@@ -13,4 +15,6 @@ export interface AppContext {
   callers: CallerCache;
   /** Every route the application serves and who may call it (filled as routes register). */
   routes: { method: string; url: string; access: Access | undefined }[];
+  /** /health's figures for the public, answered from the last reading while the database is busy. */
+  health: StaleWhileBusy<HealthFigures>;
 }

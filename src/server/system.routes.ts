@@ -1,10 +1,8 @@
 // The platform's own routes: /health (load balancers, monitoring, the landing page's link).
 import type { FastifyInstance } from 'fastify';
 import { endpoint, get, mount, type Route } from './route.ts';
-import { serverVersions } from '../db/db.repository.ts';
-import { readableLayers } from '../auth/layers.ts';
-import { layerSummaries } from '../catalogue/catalogue.service.ts';
 import * as s from './system.schemas.ts';
+import { figures } from './health.ts';
 
 export function systemRoutes(app: FastifyInstance): void {
   const table: Route[] = [get('/health', 'public', health)];
@@ -12,18 +10,11 @@ export function systemRoutes(app: FastifyInstance): void {
 }
 
 // Counts only what the caller may read: the public does not learn how many restricted layers exist.
+// The public's figures (monitors, load balancers) come from ctx.health: answered at once from the
+// last reading while the embedded database is busy (an import's transaction holds its one
+// session), with `checkedAt` saying when they were read (util/stale-while-busy.ts).
 const health = endpoint(s.health, async (req) => {
-  const { db, config } = req.server.ctx;
-  const versions = await serverVersions(db);
-  const readable = new Set((await readableLayers(db, req.user)).map((x) => x.layer.code));
-  const layers = (await layerSummaries(db)).filter((l) => readable.has(l.code));
-  return {
-    status: 'ok' as const,
-    database: db.kind,
-    ...versions,
-    layers: layers.length,
-    layersWithFeatures: layers.filter((l) => l.feature_count > 0).length,
-    features: layers.reduce((n, l) => n + l.feature_count, 0),
-    extent: config.cityExtent,
-  };
+  const { db, config, health: cached } = req.server.ctx;
+  const { value, at } = req.user.role === 'anonymous' ? await cached.get() : { value: await figures(db, req.user), at: Date.now() };
+  return { status: 'ok' as const, database: db.kind, ...value, extent: config.cityExtent, checkedAt: new Date(at).toISOString() };
 });

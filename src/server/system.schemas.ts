@@ -14,6 +14,10 @@ export const health = {
       layersWithFeatures: Int(),
       features: Int(),
       extent: Bbox,
+      checkedAt: Str({
+        description:
+          'when the figures were read from the database; for anonymous callers they may come from the last reading while the embedded database is busy (an import)',
+      }),
     }),
     ...errors(429),
   },

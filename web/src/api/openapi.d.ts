@@ -28180,6 +28180,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description when the figures were read from the database; for anonymous callers they may come from the last reading while the embedded database is busy (an import) */
+                            checkedAt: string;
                             /**
                              * @description embedded PGlite or a PostgreSQL server
                              * @enum {unknown}
