@@ -136,6 +136,9 @@ export const IndicatorMap = Obj({
 });
 
 const YearValue = Obj({ year: Int(), value: Nullable(Num()) });
+/** An indicator as the trend and the report name it: code, name, dimension, and how its value reads. */
+const indicatorHead = { code: Str(), name: Str(), dimension: Str(), unit: Str(), decimals: Int(), better: Better };
+
 export const EvaluationView = Obj({
   region: Region,
   from: Int(),
@@ -143,12 +146,7 @@ export const EvaluationView = Obj({
   years: List(Int()),
   indicators: List(
     Obj({
-      code: Str(),
-      name: Str(),
-      dimension: Str(),
-      unit: Str(),
-      decimals: Int(),
-      better: Better,
+      ...indicatorHead,
       values: List(
         Obj({
           year: Int(),
@@ -170,12 +168,7 @@ export const EvaluationView = Obj({
 });
 
 const ReportIndicator = Obj({
-  code: Str(),
-  name: Str(),
-  dimension: Str(),
-  unit: Str(),
-  decimals: Int(),
-  better: Better,
+  ...indicatorHead,
   cumulativeIndicator: Bool(),
   definition: Str(),
   basis: Nullable(Str()),

@@ -123,15 +123,20 @@ export const FindingReview = Obj({
   at: Str(),
 });
 
+/** What a case is, in the list and in full: who asked for what, where it stands. */
+const caseHead = {
+  id: Int(),
+  title: Str(),
+  applicant: Nullable(Str()),
+  projectType: Str(),
+  status: Enum(CASE_STATUSES),
+  statusName: Str(),
+  decision: Nullable(Enum(DECISIONS)),
+};
+
 export const ReviewCase = Obj(
   {
-    id: Int(),
-    title: Str(),
-    applicant: Nullable(Str()),
-    projectType: Str(),
-    status: Enum(CASE_STATUSES),
-    statusName: Str(),
-    decision: Nullable(Enum(DECISIONS)),
+    ...caseHead,
     conditions: List(Str()),
     opinion: Nullable(Str()),
     signedBy: Nullable(Str()),
@@ -149,13 +154,7 @@ export const ReviewCase = Obj(
 );
 
 export const CaseListItem = Obj({
-  id: Int(),
-  title: Str(),
-  applicant: Nullable(Str()),
-  projectType: Str(),
-  status: Enum(CASE_STATUSES),
-  statusName: Str(),
-  decision: Nullable(Enum(DECISIONS)),
+  ...caseHead,
   machineVerdict: Overall,
   createdBy: Str(),
   createdAt: Nullable(Str()),
