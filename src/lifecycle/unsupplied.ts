@@ -24,14 +24,8 @@ export const DISPOSAL_MODES = ['撤回', '核减', '调整使用', '其他'] as 
 /** Remainders below 1 m² are digitising noise (the review engine's default tolerance). */
 const TOLERANCE_M2 = 1;
 
-export interface Batch {
+export interface Batch extends repo.BatchHead {
   id: number;
-  batchNo: string;
-  name: string;
-  approvalNo: string;
-  approvalType: string;
-  approvedOn: string;
-  district: string;
   status: BatchStatus;
   statusName: string;
   mapped: boolean;
@@ -72,13 +66,7 @@ function batchOut(b: repo.BatchRow): Batch {
   };
 }
 
-export interface BatchInput {
-  batchNo: string;
-  name: string;
-  approvalNo: string;
-  approvalType: string;
-  approvedOn: string;
-  district: string;
+export interface BatchInput extends repo.BatchHead {
   approvedM2?: number;
   geometry?: unknown;
   srid?: number;
