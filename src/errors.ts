@@ -55,53 +55,28 @@ export class DomainError extends Error {
   }
 }
 
-export class Invalid extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('invalid', message, o);
-  }
+/**
+ * The base class of the errors of one kind. Each kind is still a class of its own (`class NotFound
+ * extends ofKind('not_found') {}`), so `instanceof`, `name` and the type tell them apart.
+ */
+function ofKind(kind: ErrorKind) {
+  return class extends DomainError {
+    constructor(message: string, o?: ErrorOptions) {
+      super(kind, message, o);
+    }
+  };
 }
 
-export class NotFound extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('not_found', message, o);
-  }
-}
-
-export class Conflict extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('conflict', message, o);
-  }
-}
-
-export class IllegalTransition extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('illegal_transition', message, o);
-  }
-}
-
-export class Forbidden extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('forbidden', message, o);
-  }
-}
-
-export class Unauthenticated extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('unauthenticated', message, o);
-  }
-}
-
-export class TooLarge extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('too_large', message, o);
-  }
-}
-
-export class Unsupported extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('unsupported', message, o);
-  }
-}
+export class Invalid extends ofKind('invalid') {}
+export class NotFound extends ofKind('not_found') {}
+export class Conflict extends ofKind('conflict') {}
+export class IllegalTransition extends ofKind('illegal_transition') {}
+export class Forbidden extends ofKind('forbidden') {}
+export class Unauthenticated extends ofKind('unauthenticated') {}
+export class TooLarge extends ofKind('too_large') {}
+export class Unsupported extends ofKind('unsupported') {}
+export class Unavailable extends ofKind('unavailable') {}
+export class Timeout extends ofKind('timeout') {}
 
 export class RateLimited extends DomainError {
   constructor(
@@ -110,18 +85,6 @@ export class RateLimited extends DomainError {
     readonly retryAfter: number,
   ) {
     super('rate_limited', message);
-  }
-}
-
-export class Unavailable extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('unavailable', message, o);
-  }
-}
-
-export class Timeout extends DomainError {
-  constructor(message: string, o?: ErrorOptions) {
-    super('timeout', message, o);
   }
 }
 

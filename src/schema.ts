@@ -112,3 +112,21 @@ export function errors<const C extends readonly ErrorStatus[]>(...codes: C): { [
 export const READ_ERRORS = errors(400, 401, 403, 404, 429);
 export const WRITE_ERRORS = errors(400, 401, 403, 404, 409, 429);
 export const UPLOAD_ERRORS = errors(400, 401, 403, 404, 409, 413, 415, 429);
+
+/**
+ * A route's schema that answers 200 with `ok` or one of the read errors; `request` is the rest of
+ * it (tags, summary, params, querystring, body), written as `{ ...request, response }` would be.
+ */
+export const reads = <R extends object, T extends TSchema>(request: R, ok: T) => ({ ...request, response: { 200: ok, ...READ_ERRORS } });
+/** As `reads`, with the write errors (409 as well). */
+export const writes = <R extends object, T extends TSchema>(request: R, ok: T) => ({ ...request, response: { 200: ok, ...WRITE_ERRORS } });
+/** A route that creates: answers 201 with what it made, or one of the write errors. */
+export const creates = <R extends object, T extends TSchema>(request: R, made: T) => ({
+  ...request,
+  response: { 201: made, ...WRITE_ERRORS },
+});
+/** As `reads`, with the upload errors (409, 413, 415 as well). */
+export const uploads = <R extends object, T extends TSchema>(request: R, ok: T) => ({
+  ...request,
+  response: { 200: ok, ...UPLOAD_ERRORS },
+});

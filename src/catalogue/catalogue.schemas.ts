@@ -1,21 +1,6 @@
 // Request and response schemas of the layer catalogue, its versions and imports (/api/layers/…).
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  List,
-  Geometry,
-  CodeParams,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  UPLOAD_ERRORS,
-  type Static,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, type Static } from '../schema.ts';
+import { Geometry, CodeParams, UPLOAD_ERRORS, reads, writes } from '../schema.ts';
 import { ImportResult } from '../importers/importers.schemas.ts';
 
 const tags = ['layers'];
@@ -92,41 +77,31 @@ export const DiffResult = Obj({
 });
 export type DiffResult = Static<typeof DiffResult>;
 
-export const listLayers = {
-  tags,
-  summary: '图层目录 (the layers this caller may read)',
-  response: { 200: List(LayerItem), ...READ_ERRORS },
-};
+export const listLayers = reads({ tags, summary: '图层目录 (the layers this caller may read)' }, List(LayerItem));
 
-export const layerMeta = {
-  tags,
-  summary: '图层元数据 (layer metadata)',
-  params: CodeParams,
-  response: { 200: LayerMeta, ...READ_ERRORS },
-};
+export const layerMeta = reads({ tags, summary: '图层元数据 (layer metadata)', params: CodeParams }, LayerMeta);
 
-export const versions = {
-  tags,
-  summary: '版本历史 (version history)',
-  params: CodeParams,
-  response: { 200: List(VersionInfo), ...READ_ERRORS },
-};
+export const versions = reads({ tags, summary: '版本历史 (version history)', params: CodeParams }, List(VersionInfo));
 
-export const diff = {
-  tags,
-  summary: '版本对比 (what changed between two versions)',
-  params: CodeParams,
-  querystring: Obj({ from: Int({ minimum: 1 }), to: Int({ minimum: 1 }) }),
-  response: { 200: DiffResult, ...READ_ERRORS },
-};
+export const diff = reads(
+  {
+    tags,
+    summary: '版本对比 (what changed between two versions)',
+    params: CodeParams,
+    querystring: Obj({ from: Int({ minimum: 1 }), to: Int({ minimum: 1 }) }),
+  },
+  DiffResult,
+);
 
-export const setCoverage = {
-  tags,
-  summary: '声明数据覆盖范围 (declare where the layer is complete; administrators)',
-  params: CodeParams,
-  body: Obj({ coverage: Nullable(Geometry) }),
-  response: { 200: Obj({ code: Str(), coverage: Nullable(Geometry) }), ...WRITE_ERRORS },
-};
+export const setCoverage = writes(
+  {
+    tags,
+    summary: '声明数据覆盖范围 (declare where the layer is complete; administrators)',
+    params: CodeParams,
+    body: Obj({ coverage: Nullable(Geometry) }),
+  },
+  Obj({ code: Str(), coverage: Nullable(Geometry) }),
+);
 
 const optText = (maxLength: number) => Type.Optional(Nullable(Str({ maxLength })));
 export const LayerPatch = Type.Object(
@@ -144,13 +119,10 @@ export const LayerPatch = Type.Object(
 );
 export type LayerPatch = Static<typeof LayerPatch>;
 
-export const patchLayer = {
-  tags,
-  summary: "修改图层元数据 (edit a layer's descriptive metadata; administrators)",
-  params: CodeParams,
-  body: LayerPatch,
-  response: { 200: LayerMeta, ...WRITE_ERRORS },
-};
+export const patchLayer = writes(
+  { tags, summary: "修改图层元数据 (edit a layer's descriptive metadata; administrators)", params: CodeParams, body: LayerPatch },
+  LayerMeta,
+);
 
 export const importLayer = {
   tags,

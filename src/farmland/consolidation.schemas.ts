@@ -1,23 +1,8 @@
 // Request and response schemas of land consolidation projects (/api/farmland/projects…): projects
 // with sub-areas and declared figures, their checks (findings of the review engine's rules),
 // progress against the 2027 targets and the yearly evaluation.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  List,
-  Dict,
-  Geometry,
-  StoredGeometry,
-  IdParams,
-  READ_ERRORS,
-  WRITE_ERRORS,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict } from '../schema.ts';
+import { Geometry, StoredGeometry, IdParams, READ_ERRORS, reads, writes, creates } from '../schema.ts';
 import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
 /** A check's findings are the review engine's (src/review/types.ts Finding), with the same contract. */
 import { Finding } from '../review/review.schemas.ts';
@@ -94,30 +79,32 @@ export const list = {
   response: { 200: List(ProjectItem), ...LIST_ERRORS },
 };
 
-export const create = {
-  tags,
-  summary: '新建整治项目 (project, sub-areas as GeoJSON in EPSG:4490, declared figures, optional before/after land-use versions)',
-  body: Obj({
-    code: Str({ minLength: 1, maxLength: 40 }),
-    name: Str({ minLength: 1, maxLength: 200 }),
-    district: District,
-    pilot: Type.Optional(Bool({ description: '跨乡镇土地综合整治试点' })),
-    startYear: Int({ minimum: 2000, maximum: 2100 }),
-    status: Type.Optional(Status),
-    figures: Type.Optional(FiguresInput),
-    before: Type.Optional(LayerRefInput),
-    after: Type.Optional(LayerRefInput),
-    areas: Type.Array(
-      Obj({
-        kind: Enum(['project', 'consolidation'], { description: 'project 项目区, consolidation 整治区' }),
-        name: Type.Optional(Str({ maxLength: 100 })),
-        geometry: Geometry,
-      }),
-      { minItems: 1, maxItems: 200 },
-    ),
-  }),
-  response: { 201: Project, ...WRITE_ERRORS },
-};
+export const create = creates(
+  {
+    tags,
+    summary: '新建整治项目 (project, sub-areas as GeoJSON in EPSG:4490, declared figures, optional before/after land-use versions)',
+    body: Obj({
+      code: Str({ minLength: 1, maxLength: 40 }),
+      name: Str({ minLength: 1, maxLength: 200 }),
+      district: District,
+      pilot: Type.Optional(Bool({ description: '跨乡镇土地综合整治试点' })),
+      startYear: Int({ minimum: 2000, maximum: 2100 }),
+      status: Type.Optional(Status),
+      figures: Type.Optional(FiguresInput),
+      before: Type.Optional(LayerRefInput),
+      after: Type.Optional(LayerRefInput),
+      areas: Type.Array(
+        Obj({
+          kind: Enum(['project', 'consolidation'], { description: 'project 项目区, consolidation 整治区' }),
+          name: Type.Optional(Str({ maxLength: 100 })),
+          geometry: Geometry,
+        }),
+        { minItems: 1, maxItems: 200 },
+      ),
+    }),
+  },
+  Project,
+);
 
 export const progress = {
   tags,
@@ -170,31 +157,26 @@ export const evaluation = {
   },
 };
 
-export const get = {
-  tags,
-  summary: '整治项目详情 (project, sub-areas and check history)',
-  params: IdParams,
-  response: { 200: ProjectDetail, ...READ_ERRORS },
-};
+export const get = reads({ tags, summary: '整治项目详情 (project, sub-areas and check history)', params: IdParams }, ProjectDetail);
 
-export const update = {
-  tags,
-  summary: '更新整治项目 (name, status, pilot, declared figures, before/after versions)',
-  params: IdParams,
-  body: Obj({
-    name: Type.Optional(Str({ minLength: 1, maxLength: 200 })),
-    status: Type.Optional(Status),
-    pilot: Type.Optional(Bool()),
-    figures: Type.Optional(FiguresInput),
-    before: Type.Optional(LayerRefInput),
-    after: Type.Optional(LayerRefInput),
-  }),
-  response: { 200: Project, ...WRITE_ERRORS },
-};
+export const update = writes(
+  {
+    tags,
+    summary: '更新整治项目 (name, status, pilot, declared figures, before/after versions)',
+    params: IdParams,
+    body: Obj({
+      name: Type.Optional(Str({ minLength: 1, maxLength: 200 })),
+      status: Type.Optional(Status),
+      pilot: Type.Optional(Bool()),
+      figures: Type.Optional(FiguresInput),
+      before: Type.Optional(LayerRefInput),
+      after: Type.Optional(LayerRefInput),
+    }),
+  },
+  Project,
+);
 
-export const check = {
-  tags,
-  summary: '整治项目核验 (run the land-consolidation rule set of the review registry on the project; stored)',
-  params: IdParams,
-  response: { 201: CheckResult, ...WRITE_ERRORS },
-};
+export const check = creates(
+  { tags, summary: '整治项目核验 (run the land-consolidation rule set of the review registry on the project; stored)', params: IdParams },
+  CheckResult,
+);

@@ -2,24 +2,8 @@
 // (/api/farmland/accounts…, /targets, /settings, /taohe…). The ledgers, patrol cases and
 // consolidation projects have their own files (ledger.schemas.ts, patrol.schemas.ts,
 // consolidation.schemas.ts); what they share is at the top here.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  List,
-  Dict,
-  IdParams,
-  Year,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  errors,
-  type Static,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static } from '../schema.ts';
+import { IdParams, Year, READ_ERRORS, errors, reads, writes, creates } from '../schema.ts';
 import type { MISSING_KINDS } from './taohe.ts';
 
 export const tags = ['farmland'];
@@ -105,31 +89,35 @@ export const Target = Obj({
 });
 export type Target = Static<typeof Target>;
 
-export const accounts = {
-  tags,
-  summary: '耕地保护台账 (farmland accounts by district and city for a survey year, against the targets)',
-  querystring: Obj({
-    year: Type.Optional(
-      Int({
-        minimum: 1990,
-        maximum: 2100,
-        description: 'survey year: the layer versions in force at its end; default the active versions',
-      }),
-    ),
-  }),
-  response: { 200: Accounts, ...READ_ERRORS },
-};
+export const accounts = reads(
+  {
+    tags,
+    summary: '耕地保护台账 (farmland accounts by district and city for a survey year, against the targets)',
+    querystring: Obj({
+      year: Type.Optional(
+        Int({
+          minimum: 1990,
+          maximum: 2100,
+          description: 'survey year: the layer versions in force at its end; default the active versions',
+        }),
+      ),
+    }),
+  },
+  Accounts,
+);
 
-export const change = {
-  tags,
-  summary: '耕地变化 (cultivated land lost and gained between two survey versions, with areas and new land use)',
-  querystring: Obj({
-    from: Int({ minimum: 1 }),
-    to: Int({ minimum: 1 }),
-    layer: Type.Optional(Str({ maxLength: 40, description: 'land-use layer (default DLTB)' })),
-  }),
-  response: { 200: Change, ...READ_ERRORS },
-};
+export const change = reads(
+  {
+    tags,
+    summary: '耕地变化 (cultivated land lost and gained between two survey versions, with areas and new land use)',
+    querystring: Obj({
+      from: Int({ minimum: 1 }),
+      to: Int({ minimum: 1 }),
+      layer: Type.Optional(Str({ maxLength: 40, description: 'land-use layer (default DLTB)' })),
+    }),
+  },
+  Change,
+);
 
 export const districts = {
   tags,
@@ -143,22 +131,24 @@ export const targets = {
   response: { 200: List(Target), ...LIST_ERRORS },
 };
 
-export const putTarget = {
-  tags,
-  summary: '设置目标 (add or change a target; the source is required)',
-  body: Obj({
-    code: Str({ pattern: '^[A-Z0-9_]{1,20}$' }),
-    region: Type.Optional(Str({ pattern: '^\\d{4,6}$', description: '3301 = the city, or a district code' })),
-    year: Year,
-    kind: Enum(['target', 'baseline']),
-    name_zh: Str({ minLength: 1, maxLength: 100 }),
-    value: Num(),
-    unit: Str({ minLength: 1, maxLength: 20 }),
-    bound: Type.Optional(Enum(['min', 'max'])),
-    source: Str({ minLength: 4, maxLength: 500 }),
-  }),
-  response: { 200: Target, ...WRITE_ERRORS },
-};
+export const putTarget = writes(
+  {
+    tags,
+    summary: '设置目标 (add or change a target; the source is required)',
+    body: Obj({
+      code: Str({ pattern: '^[A-Z0-9_]{1,20}$' }),
+      region: Type.Optional(Str({ pattern: '^\\d{4,6}$', description: '3301 = the city, or a district code' })),
+      year: Year,
+      kind: Enum(['target', 'baseline']),
+      name_zh: Str({ minLength: 1, maxLength: 100 }),
+      value: Num(),
+      unit: Str({ minLength: 1, maxLength: 20 }),
+      bound: Type.Optional(Enum(['min', 'max'])),
+      source: Str({ minLength: 4, maxLength: 500 }),
+    }),
+  },
+  Target,
+);
 
 // ---- settings ------------------------------------------------------------------------------
 
@@ -177,15 +167,17 @@ export const settings = {
   response: { 200: Settings, ...LIST_ERRORS },
 };
 
-export const putSettings = {
-  tags,
-  summary: '修改设置 (change part of a settings group: taohe or patrol)',
-  params: Obj({ key: Enum(['taohe', 'patrol']) }),
-  // Free on purpose: which keys a group takes is the service's to say (settings.ts), which lists
-  // every unknown or wrong value at once (code invalid_settings) rather than the first one.
-  body: Dict(Type.Unknown(), { description: 'part of the group: e.g. { "mergeDistanceM": 30 } or { "deadlines": { … } }' }),
-  response: { 200: Settings, ...WRITE_ERRORS },
-};
+export const putSettings = writes(
+  {
+    tags,
+    summary: '修改设置 (change part of a settings group: taohe or patrol)',
+    params: Obj({ key: Enum(['taohe', 'patrol']) }),
+    // Free on purpose: which keys a group takes is the service's to say (settings.ts), which lists
+    // every unknown or wrong value at once (code invalid_settings) rather than the first one.
+    body: Dict(Type.Unknown(), { description: 'part of the group: e.g. { "mergeDistanceM": 30 } or { "deadlines": { … } }' }),
+  },
+  Settings,
+);
 
 // ---- 多田套合 -------------------------------------------------------------------------------
 
@@ -223,12 +215,14 @@ export const taoheNow = {
   response: { 200: TaoheRun, ...READ_ERRORS, ...errors(409) },
 };
 
-export const runTaohe = {
-  tags,
-  summary: '计算并保存多田套合 (stored run; the missing patches become a new version of layer DTTH_QS for the map tiles)',
-  body: Obj({ note: Type.Optional(Str({ maxLength: 500, description: 'why this run (e.g. 2025年度变更调查入库后)' })) }),
-  response: { 201: TaoheRun, ...WRITE_ERRORS },
-};
+export const runTaohe = creates(
+  {
+    tags,
+    summary: '计算并保存多田套合 (stored run; the missing patches become a new version of layer DTTH_QS for the map tiles)',
+    body: Obj({ note: Type.Optional(Str({ maxLength: 500, description: 'why this run (e.g. 2025年度变更调查入库后)' })) }),
+  },
+  TaoheRun,
+);
 
 export const taoheRuns = {
   tags,
@@ -236,12 +230,7 @@ export const taoheRuns = {
   response: { 200: List(TaoheRun), ...LIST_ERRORS },
 };
 
-export const taoheRun = {
-  tags,
-  summary: '一次多田套合计算 (one stored run)',
-  params: IdParams,
-  response: { 200: TaoheRun, ...READ_ERRORS },
-};
+export const taoheRun = reads({ tags, summary: '一次多田套合计算 (one stored run)', params: IdParams }, TaoheRun);
 
 export const missingPatches = {
   tags,

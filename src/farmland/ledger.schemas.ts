@@ -1,6 +1,6 @@
 // Request and response schemas of the balance ledgers (/api/farmland/ledger…): 占补平衡 lots and
 // occupations, cross-district agreements and 进出平衡.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, Year, READ_ERRORS, WRITE_ERRORS } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, Year, WRITE_ERRORS, reads, creates } from '../schema.ts';
 import { tags, LIST_ERRORS, AreaInput, District } from './farmland.schemas.ts';
 
 const QuotaType = Enum(['farmland', 'forest', 'grain'], {
@@ -149,28 +149,32 @@ export const occupations = {
   response: { 200: List(Occupation), ...LIST_ERRORS },
 };
 
-export const available = {
-  tags,
-  summary: '可用指标 (balance an occupation of this quality could draw on now)',
-  querystring: Obj({ district: District, quotaType: Type.Optional(QuotaType), grade: Grade, paddy: Type.Optional(Paddy) }),
-  response: { 200: Obj({ availableM2: Num(), availableMu: Num() }), ...READ_ERRORS },
-};
+export const available = reads(
+  {
+    tags,
+    summary: '可用指标 (balance an occupation of this quality could draw on now)',
+    querystring: Obj({ district: District, quotaType: Type.Optional(QuotaType), grade: Grade, paddy: Type.Optional(Paddy) }),
+  },
+  Obj({ availableM2: Num(), availableMu: Num() }),
+);
 
-export const addCompensation = {
-  tags,
-  summary: '登记补充耕地（指标） (a compensation lot with its quality grade)',
-  body: Obj({
-    district: District,
-    quotaType: Type.Optional(QuotaType),
-    grade: Grade,
-    paddy: Type.Optional(Paddy),
-    year: Year,
-    ...AreaInput,
-    source: Str({ minLength: 1, maxLength: 200, description: 'the project that produced it' }),
-    note: Type.Optional(Str({ maxLength: 1000 })),
-  }),
-  response: { 201: LotRow, ...WRITE_ERRORS },
-};
+export const addCompensation = creates(
+  {
+    tags,
+    summary: '登记补充耕地（指标） (a compensation lot with its quality grade)',
+    body: Obj({
+      district: District,
+      quotaType: Type.Optional(QuotaType),
+      grade: Grade,
+      paddy: Type.Optional(Paddy),
+      year: Year,
+      ...AreaInput,
+      source: Str({ minLength: 1, maxLength: 200, description: 'the project that produced it' }),
+      note: Type.Optional(Str({ maxLength: 1000 })),
+    }),
+  },
+  LotRow,
+);
 
 export const approveOccupation = {
   tags,

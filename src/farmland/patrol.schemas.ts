@@ -1,22 +1,7 @@
 // Request and response schemas of patrol alerts and cases (/api/farmland/alerts,
 // /api/farmland/cases…).
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  List,
-  Dict,
-  Geometry,
-  StoredGeometry,
-  IdParams,
-  READ_ERRORS,
-  WRITE_ERRORS,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict } from '../schema.ts';
+import { Geometry, StoredGeometry, IdParams, WRITE_ERRORS, reads, writes } from '../schema.ts';
 import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
 import { ACTIONS, SOURCES, STATUS_ZH } from './patrol.ts';
 
@@ -90,18 +75,20 @@ export const intake = {
   response: { 201: Intake, 200: Intake, ...WRITE_ERRORS },
 };
 
-export const listCases = {
-  tags,
-  summary: '巡查案件 (case board: filter by status list, source, district, overdue)',
-  querystring: Obj({
-    status: Type.Optional(Str({ maxLength: 200, description: `comma-separated: ${Object.keys(STATUS_ZH).join(', ')}` })),
-    source: Type.Optional(Source),
-    district: Type.Optional(District),
-    overdue: Type.Optional(Bool()),
-    limit: Type.Optional(Int({ minimum: 1, maximum: 5000 })),
-  }),
-  response: { 200: List(Case), ...READ_ERRORS },
-};
+export const listCases = reads(
+  {
+    tags,
+    summary: '巡查案件 (case board: filter by status list, source, district, overdue)',
+    querystring: Obj({
+      status: Type.Optional(Str({ maxLength: 200, description: `comma-separated: ${Object.keys(STATUS_ZH).join(', ')}` })),
+      source: Type.Optional(Source),
+      district: Type.Optional(District),
+      overdue: Type.Optional(Bool()),
+      limit: Type.Optional(Int({ minimum: 1, maximum: 5000 })),
+    }),
+  },
+  List(Case),
+);
 
 export const warnings = {
   tags,
@@ -124,22 +111,19 @@ export const stats = {
   },
 };
 
-export const getCase = {
-  tags,
-  summary: '案件详情 (a case with its alerts and history)',
-  params: IdParams,
-  response: { 200: CaseDetail, ...READ_ERRORS },
-};
+export const getCase = reads({ tags, summary: '案件详情 (a case with its alerts and history)', params: IdParams }, CaseDetail);
 
-export const act = {
-  tags,
-  summary: '案件处置 (assign → verify → rectify / complete / violation / false-alarm, with a reason; 409 illegal_transition otherwise)',
-  params: IdParams,
-  body: Obj({
-    action: Action,
-    assignee: Type.Optional(Str({ maxLength: 100 })),
-    note: Type.Optional(Str({ maxLength: 2000, description: 'the reason (required except for assign)' })),
-    verification: Type.Optional(Dict(Type.Unknown(), { description: 'what was found on site, e.g. { landUse, areaM2, photos }' })),
-  }),
-  response: { 200: Case, ...WRITE_ERRORS },
-};
+export const act = writes(
+  {
+    tags,
+    summary: '案件处置 (assign → verify → rectify / complete / violation / false-alarm, with a reason; 409 illegal_transition otherwise)',
+    params: IdParams,
+    body: Obj({
+      action: Action,
+      assignee: Type.Optional(Str({ maxLength: 100 })),
+      note: Type.Optional(Str({ maxLength: 2000, description: 'the reason (required except for assign)' })),
+      verification: Type.Optional(Dict(Type.Unknown(), { description: 'what was found on site, e.g. { landUse, areaM2, photos }' })),
+    }),
+  },
+  Case,
+);

@@ -2,7 +2,7 @@
 // per key in farmland_setting, defaults here. Every change is audited.
 import type { Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { Invalid, NotFound } from '../errors.ts';
+import { checkSettingsPatch, unknownSettings } from '../util/settings.ts';
 import * as repo from './farmland.repository.ts';
 
 export interface FarmlandSettings {
@@ -55,19 +55,13 @@ function problems(key: string, v: Record<string, unknown>): string[] {
     for (const k of ['yjjbnt', 'gbznt', 'lsscgnq', 'resultLayer'])
       if (k in v && (typeof v[k] !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(v[k] as string))) p.push(`${key}.${k}: a layer code`);
   }
-  const known = Object.keys((DEFAULT_SETTINGS as unknown as Record<string, Record<string, unknown>>)[key] ?? {});
-  for (const k of Object.keys(v)) if (!known.includes(k)) p.push(`${key}.${k}: unknown setting (known: ${known.join(', ')})`);
+  p.push(...unknownSettings(key, v, DEFAULT_SETTINGS));
   return p;
 }
 
 /** Replaces part of one settings group; refused (nothing written) when any value is wrong. */
 export async function putSettings(q: Queryable, key: string, value: unknown, user: string): Promise<FarmlandSettings> {
-  if (!(key in DEFAULT_SETTINGS))
-    throw new NotFound(`没有这个设置组 (unknown settings group "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new Invalid(`设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
-  const p = problems(key, value as Record<string, unknown>);
-  if (p.length) throw new Invalid(`设置无效 (invalid settings): ${p.join('; ')}`, { code: 'invalid_settings', problems: p });
+  checkSettingsPatch(key, value, Object.keys(DEFAULT_SETTINGS), problems);
   const before = await getSettings(q);
   const merged = { ...(before as unknown as Record<string, object>)[key], ...(value as object) };
   await repo.putSetting(q, key, merged, user);

@@ -13,6 +13,16 @@ import { evaluationDate } from './warning.ts';
 import { provenanceText } from './provenance.ts';
 import type { DefRecord, Level, Region } from './types.ts';
 
+/** How the trend and the report name an indicator (indicatorHead in views.schemas.ts). */
+export const indicatorHead = (def: DefRecord) => ({
+  code: def.code,
+  name: def.name,
+  dimension: def.dimension,
+  unit: def.unit,
+  decimals: def.decimals,
+  better: def.better,
+});
+
 export interface RankedDistrict {
   code: string;
   name: string;
@@ -196,12 +206,7 @@ export async function evaluationView(q: Queryable, config: Config, o: { to?: num
     const yearsBetween = first && last ? last.year - first.year : 0;
     const improving = change === null || change === 0 ? null : change > 0 === (def.better === 'higher');
     return {
-      code: def.code,
-      name: def.name,
-      dimension: def.dimension,
-      unit: def.unit,
-      decimals: def.decimals,
-      better: def.better,
+      ...indicatorHead(def),
       values,
       first: first ? { year: first.year, value: first.value } : null,
       last: last ? { year: last.year, value: last.value } : null,

@@ -221,13 +221,7 @@ export interface ValueRow {
 
 export async function upsertValue(
   q: Queryable,
-  v: {
-    indicator: string;
-    region: string;
-    year: number;
-    source: 'computed' | 'reported';
-    value: number | null;
-    note: string | null;
+  v: Pick<ValueRow, 'indicator' | 'region' | 'year' | 'source' | 'value' | 'note'> & {
     provenance: unknown;
     runId: number | null;
     user: string;

@@ -3,24 +3,8 @@
 // dashboard, map and five-year view, alerts and the yearly check-up report) shares. Responses are closed and name every property the services return;
 // only a value's provenance and a definition's params (the computation kind's own parameters) are
 // free objects.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Maybe,
-  Enum,
-  List,
-  Dict,
-  Year,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  UPLOAD_ERRORS,
-  type Static,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Maybe, Enum, List, Dict, type Static } from '../schema.ts';
+import { Year, READ_ERRORS, reads, writes, uploads, creates } from '../schema.ts';
 
 export const tags = ['indicators'];
 
@@ -210,19 +194,16 @@ export const kinds = {
   },
 };
 
-export const definitions = {
-  tags,
-  summary: '指标模型列表 (the indicator registry: every definition)',
-  querystring: Obj({ enabled: Type.Optional(Bool({ description: 'only indicators that are switched on' })) }),
-  response: { 200: List(DefRecord), ...READ_ERRORS },
-};
+export const definitions = reads(
+  {
+    tags,
+    summary: '指标模型列表 (the indicator registry: every definition)',
+    querystring: Obj({ enabled: Type.Optional(Bool({ description: 'only indicators that are switched on' })) }),
+  },
+  List(DefRecord),
+);
 
-export const definition = {
-  tags,
-  summary: '指标定义 (one indicator definition)',
-  params: CodeParams,
-  response: { 200: DefRecord, ...READ_ERRORS },
-};
+export const definition = reads({ tags, summary: '指标定义 (one indicator definition)', params: CodeParams }, DefRecord);
 
 export const DefinitionBody = Obj(
   {
@@ -251,22 +232,26 @@ export const DefinitionBody = Obj(
   },
 );
 
-export const putDefinition = {
-  tags,
-  summary: '新增或修改指标 (add or retune an indicator without code: name, dimension, kind, params, unit, warning; or only { enabled })',
-  params: CodeParams,
-  body: DefinitionBody,
-  response: { 200: DefRecord, ...WRITE_ERRORS },
-};
+export const putDefinition = writes(
+  {
+    tags,
+    summary: '新增或修改指标 (add or retune an indicator without code: name, dimension, kind, params, unit, warning; or only { enabled })',
+    params: CodeParams,
+    body: DefinitionBody,
+  },
+  DefRecord,
+);
 
 // ---- targets and statistics -----------------------------------------------------------------
 
-export const targets = {
-  tags,
-  summary: '目标值 (targets: the seed-003 table, Hangzhou figures, entered targets)',
-  querystring: Obj({ indicator: Type.Optional(IndicatorCode), region: Type.Optional(RegionParam), year: Type.Optional(Year) }),
-  response: { 200: List(Target), ...READ_ERRORS },
-};
+export const targets = reads(
+  {
+    tags,
+    summary: '目标值 (targets: the seed-003 table, Hangzhou figures, entered targets)',
+    querystring: Obj({ indicator: Type.Optional(IndicatorCode), region: Type.Optional(RegionParam), year: Type.Optional(Year) }),
+  },
+  List(Target),
+);
 
 export const TargetBody = Obj({
   indicator: IndicatorCode,
@@ -281,38 +266,31 @@ export const TargetBody = Obj({
   source: Type.Optional(Str({ maxLength: 500, description: 'the document the figure comes from' })),
 });
 
-export const putTarget = {
-  tags,
-  summary: '录入目标值 (add or replace the target of an indicator for a region and year)',
-  body: TargetBody,
-  response: { 200: Target, ...WRITE_ERRORS },
-};
+export const putTarget = writes(
+  { tags, summary: '录入目标值 (add or replace the target of an indicator for a region and year)', body: TargetBody },
+  Target,
+);
 
-export const deleteTarget = {
-  tags,
-  summary: '删除目标值 (delete a target)',
-  params: KeyParams,
-  response: { 200: Deleted, ...WRITE_ERRORS },
-};
+export const deleteTarget = writes({ tags, summary: '删除目标值 (delete a target)', params: KeyParams }, Deleted);
 
-export const importTargets = {
-  tags,
-  consumes: ['multipart/form-data'],
-  summary: '目标值导入 (import targets from .xlsx or .csv; all or nothing)',
-  response: { 200: Obj({ imported: Int(), created: Int(), updated: Int() }), ...UPLOAD_ERRORS },
-};
+export const importTargets = uploads(
+  { tags, consumes: ['multipart/form-data'], summary: '目标值导入 (import targets from .xlsx or .csv; all or nothing)' },
+  Obj({ imported: Int(), created: Int(), updated: Int() }),
+);
 
-export const exportTargets = {
-  tags,
-  summary: '目标值导出 (targets as .xlsx or .csv)',
-  querystring: Obj({
-    format: Type.Optional(Format),
-    indicator: Type.Optional(IndicatorCode),
-    region: Type.Optional(RegionParam),
-    year: Type.Optional(Year),
-  }),
-  response: { 200: binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }), ...READ_ERRORS },
-};
+export const exportTargets = reads(
+  {
+    tags,
+    summary: '目标值导出 (targets as .xlsx or .csv)',
+    querystring: Obj({
+      format: Type.Optional(Format),
+      indicator: Type.Optional(IndicatorCode),
+      region: Type.Optional(RegionParam),
+      year: Type.Optional(Year),
+    }),
+  },
+  binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }),
+);
 
 export const statistics = {
   tags,
@@ -324,99 +302,94 @@ export const statistics = {
   },
 };
 
-export const putStatistics = {
-  tags,
-  summary: '录入统计数 (save statistics, all or nothing)',
-  body: Obj({
-    items: Type.Array(Obj({ code: Str(), region: RegionParam, year: Year, value: Num(), source: Maybe(Str()) }), {
-      minItems: 1,
-      maxItems: 5000,
+export const putStatistics = writes(
+  {
+    tags,
+    summary: '录入统计数 (save statistics, all or nothing)',
+    body: Obj({
+      items: Type.Array(Obj({ code: Str(), region: RegionParam, year: Year, value: Num(), source: Maybe(Str()) }), {
+        minItems: 1,
+        maxItems: 5000,
+      }),
     }),
-  }),
-  response: { 200: Obj({ saved: Int() }), ...WRITE_ERRORS },
-};
+  },
+  Obj({ saved: Int() }),
+);
 
-export const importStatistics = {
-  tags,
-  consumes: ['multipart/form-data'],
-  summary: '统计数导入 (import statistics such as GDP from .xlsx or .csv; all or nothing)',
-  response: { 200: Obj({ saved: Int() }), ...UPLOAD_ERRORS },
-};
+export const importStatistics = uploads(
+  { tags, consumes: ['multipart/form-data'], summary: '统计数导入 (import statistics such as GDP from .xlsx or .csv; all or nothing)' },
+  Obj({ saved: Int() }),
+);
 
-export const exportStatistics = {
-  tags,
-  summary: '统计数导出 (statistics as .xlsx or .csv)',
-  querystring: Obj({ format: Type.Optional(Format) }),
-  response: { 200: binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }), ...READ_ERRORS },
-};
+export const exportStatistics = reads(
+  { tags, summary: '统计数导出 (statistics as .xlsx or .csv)', querystring: Obj({ format: Type.Optional(Format) }) },
+  binary('the table', { [XLSX]: 'binary', 'text/csv': 'text' }),
+);
 
 // ---- values and the compute run -------------------------------------------------------------
 
-export const values = {
-  tags,
-  summary: '指标数值与来源 (stored values: computed and reported, with provenance)',
-  querystring: Obj({ year: Type.Optional(Year), region: Type.Optional(RegionParam), indicator: Type.Optional(IndicatorCode) }),
-  response: { 200: List(StoredValue), ...READ_ERRORS },
-};
+export const values = reads(
+  {
+    tags,
+    summary: '指标数值与来源 (stored values: computed and reported, with provenance)',
+    querystring: Obj({ year: Type.Optional(Year), region: Type.Optional(RegionParam), indicator: Type.Optional(IndicatorCode) }),
+  },
+  List(StoredValue),
+);
 
-export const putReported = {
-  tags,
-  summary: '录入上报值 (an official reported figure; it takes precedence over the computed value)',
-  body: Obj({ indicator: IndicatorCode, region: RegionParam, year: Year, value: Num(), note: Str({ minLength: 1, maxLength: 500 }) }),
-  response: { 200: StoredValue, ...WRITE_ERRORS },
-};
+export const putReported = writes(
+  {
+    tags,
+    summary: '录入上报值 (an official reported figure; it takes precedence over the computed value)',
+    body: Obj({ indicator: IndicatorCode, region: RegionParam, year: Year, value: Num(), note: Str({ minLength: 1, maxLength: 500 }) }),
+  },
+  StoredValue,
+);
 
-export const deleteReported = {
-  tags,
-  summary: '删除上报值 (delete a reported figure)',
-  params: KeyParams,
-  response: { 200: Deleted, ...WRITE_ERRORS },
-};
+export const deleteReported = writes({ tags, summary: '删除上报值 (delete a reported figure)', params: KeyParams }, Deleted);
 
-export const compute = {
-  tags,
-  summary: '计算指标 (compute the indicators of a year for the city and every district, assess, raise alerts)',
-  body: Obj({
-    year: Year,
-    indicators: Type.Optional(List(IndicatorCode, { description: 'only these (and what they depend on); default all enabled' })),
-  }),
-  response: { 201: RunResult, ...WRITE_ERRORS },
-};
+export const compute = creates(
+  {
+    tags,
+    summary: '计算指标 (compute the indicators of a year for the city and every district, assess, raise alerts)',
+    body: Obj({
+      year: Year,
+      indicators: Type.Optional(List(IndicatorCode, { description: 'only these (and what they depend on); default all enabled' })),
+    }),
+  },
+  RunResult,
+);
 
-export const runs = {
-  tags,
-  summary: '计算记录 (compute runs, newest first)',
-  querystring: Obj({ limit: Type.Optional(Int({ minimum: 1, maximum: 500 })) }),
-  response: { 200: List(Run), ...READ_ERRORS },
-};
+export const runs = reads(
+  { tags, summary: '计算记录 (compute runs, newest first)', querystring: Obj({ limit: Type.Optional(Int({ minimum: 1, maximum: 500 })) }) },
+  List(Run),
+);
 
 // ---- settings -------------------------------------------------------------------------------
 
-export const settings = {
-  tags,
-  summary: '预警设置 (warning bands, floor margin, webhook, city)',
-  response: { 200: Settings, ...READ_ERRORS },
-};
+export const settings = reads({ tags, summary: '预警设置 (warning bands, floor margin, webhook, city)' }, Settings);
 
-export const putSettings = {
-  tags,
-  summary: '修改预警设置 (change one settings group: warning, webhook or city)',
-  params: Obj({ key: Enum(['warning', 'webhook', 'city']) }),
-  body: Obj(
-    {
-      bands: Type.Optional(Bands),
-      floorMargin: Type.Optional(Num()),
-      url: Type.Optional(Nullable(Str())),
-      enabled: Type.Optional(Bool()),
-      minLevel: Type.Optional(AlertLevel),
-      timeoutMs: Type.Optional(Int()),
-      code: Type.Optional(Str({ description: 'city: GB/T 2260 code such as 330100' })),
-      name: Type.Optional(Str()),
-    },
-    {
-      description:
-        'warning: { bands: { green, yellow }, floorMargin }; webhook: { url, enabled, minLevel, timeoutMs }; city: { code, name }',
-    },
-  ),
-  response: { 200: Settings, ...WRITE_ERRORS },
-};
+export const putSettings = writes(
+  {
+    tags,
+    summary: '修改预警设置 (change one settings group: warning, webhook or city)',
+    params: Obj({ key: Enum(['warning', 'webhook', 'city']) }),
+    body: Obj(
+      {
+        bands: Type.Optional(Bands),
+        floorMargin: Type.Optional(Num()),
+        url: Type.Optional(Nullable(Str())),
+        enabled: Type.Optional(Bool()),
+        minLevel: Type.Optional(AlertLevel),
+        timeoutMs: Type.Optional(Int()),
+        code: Type.Optional(Str({ description: 'city: GB/T 2260 code such as 330100' })),
+        name: Type.Optional(Str()),
+      },
+      {
+        description:
+          'warning: { bands: { green, yellow }, floorMargin }; webhook: { url, enabled, minLevel, timeoutMs }; city: { code, name }',
+      },
+    ),
+  },
+  Settings,
+);

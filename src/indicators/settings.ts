@@ -3,7 +3,7 @@
 // stored values override them key by key. Every change is audited.
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { Invalid, NotFound } from '../errors.ts';
+import { checkSettingsPatch, unknownSettings } from '../util/settings.ts';
 import * as repo from './indicators.repository.ts';
 import { DEFAULTS, checkBands, type WebhookSettings } from './registry.ts';
 import type { Bands } from './types.ts';
@@ -49,19 +49,13 @@ function problems(key: string, v: Record<string, unknown>): string[] {
       p.push('city.code: a six-digit GB/T 2260 code such as 330100');
     if ('name' in v && !(typeof v.name === 'string' && v.name.trim())) p.push('city.name: the city name');
   }
-  const known = Object.keys((DEFAULTS.settings as unknown as Record<string, Record<string, unknown>>)[key] ?? {});
-  for (const k of Object.keys(v)) if (!known.includes(k)) p.push(`${key}.${k}: unknown setting (known: ${known.join(', ')})`);
+  p.push(...unknownSettings(key, v, DEFAULTS.settings));
   return p;
 }
 
 /** Replaces part of one settings group; refused whole when any value is wrong. */
 export async function putSettings(db: Db, key: string, value: unknown, user: string): Promise<IndicatorSettings> {
-  if (!['city', 'warning', 'webhook'].includes(key))
-    throw new NotFound(`没有这个设置组 (unknown settings group "${key}"; known: city, warning, webhook)`);
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new Invalid(`设置 ${key} 必须是 JSON 对象 (settings ${key} must be an object)`);
-  const p = problems(key, value as Record<string, unknown>);
-  if (p.length) throw new Invalid(`设置无效 (invalid settings): ${p.join('; ')}`, { code: 'invalid_settings', problems: p });
+  checkSettingsPatch(key, value, ['city', 'warning', 'webhook'], problems);
   await db.transaction(async (tx) => {
     const before = (await getSettings(tx))[key as keyof IndicatorSettings];
     const merged = { ...before, ...(value as object) };

@@ -1,23 +1,8 @@
 // Schemas of what the indicator pages read (decision 0007): the dashboard, the map by district, the
 // five-year evaluation, alerts with their notes and the yearly check-up report. Closed, like the
 // rest of indicators.schemas.ts, whose building blocks they use.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Maybe,
-  Enum,
-  List,
-  Geometry,
-  IdParams,
-  Year,
-  READ_ERRORS,
-  WRITE_ERRORS,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Maybe, Enum, List } from '../schema.ts';
+import { Geometry, IdParams, Year, READ_ERRORS, reads, writes, creates } from '../schema.ts';
 import {
   tags,
   IndicatorCode,
@@ -151,6 +136,9 @@ export const IndicatorMap = Obj({
 });
 
 const YearValue = Obj({ year: Int(), value: Nullable(Num()) });
+/** An indicator as the trend and the report name it: code, name, dimension, and how its value reads. */
+const indicatorHead = { code: Str(), name: Str(), dimension: Str(), unit: Str(), decimals: Int(), better: Better };
+
 export const EvaluationView = Obj({
   region: Region,
   from: Int(),
@@ -158,12 +146,7 @@ export const EvaluationView = Obj({
   years: List(Int()),
   indicators: List(
     Obj({
-      code: Str(),
-      name: Str(),
-      dimension: Str(),
-      unit: Str(),
-      decimals: Int(),
-      better: Better,
+      ...indicatorHead,
       values: List(
         Obj({
           year: Int(),
@@ -185,12 +168,7 @@ export const EvaluationView = Obj({
 });
 
 const ReportIndicator = Obj({
-  code: Str(),
-  name: Str(),
-  dimension: Str(),
-  unit: Str(),
-  decimals: Int(),
-  better: Better,
+  ...indicatorHead,
   cumulativeIndicator: Bool(),
   definition: Str(),
   basis: Nullable(Str()),
@@ -226,75 +204,76 @@ export const Report = Obj({
 
 // ---- what the pages read --------------------------------------------------------------------
 
-export const dashboard = {
-  tags,
-  summary: '监测看板 (dashboard of a year for the city or a district: values, targets, levels, trends, districts ranked)',
-  querystring: Obj({ year: Type.Optional(Year), region: Type.Optional(RegionParam) }),
-  response: { 200: Dashboard, ...READ_ERRORS },
-};
+export const dashboard = reads(
+  {
+    tags,
+    summary: '监测看板 (dashboard of a year for the city or a district: values, targets, levels, trends, districts ranked)',
+    querystring: Obj({ year: Type.Optional(Year), region: Type.Optional(RegionParam) }),
+  },
+  Dashboard,
+);
 
-export const map = {
-  tags,
-  summary: '指标分区县地图 (one indicator by district as GeoJSON over the district outlines)',
-  querystring: Obj({ indicator: IndicatorCode, year: Type.Optional(Year) }),
-  response: { 200: IndicatorMap, ...READ_ERRORS },
-};
+export const map = reads(
+  {
+    tags,
+    summary: '指标分区县地图 (one indicator by district as GeoJSON over the district outlines)',
+    querystring: Obj({ indicator: IndicatorCode, year: Type.Optional(Year) }),
+  },
+  IndicatorMap,
+);
 
-export const evaluation = {
-  tags,
-  summary: '五年评估 (the indicators over five years, with the change over the period)',
-  querystring: Obj({ to: Type.Optional(Year), span: Type.Optional(Int({ minimum: 2, maximum: 15 })), region: Type.Optional(RegionParam) }),
-  response: { 200: EvaluationView, ...READ_ERRORS },
-};
+export const evaluation = reads(
+  {
+    tags,
+    summary: '五年评估 (the indicators over five years, with the change over the period)',
+    querystring: Obj({
+      to: Type.Optional(Year),
+      span: Type.Optional(Int({ minimum: 2, maximum: 15 })),
+      region: Type.Optional(RegionParam),
+    }),
+  },
+  EvaluationView,
+);
 
 // ---- alerts ---------------------------------------------------------------------------------
 
-export const alerts = {
-  tags,
-  summary: '预警清单 (alerts with the responsible department; district officers see their districts)',
-  querystring: Obj({
-    status: Type.Optional(Enum(['open', 'acknowledged', 'resolved', 'active'], { description: 'active = open or acknowledged' })),
-    level: Type.Optional(AlertLevel),
-    year: Type.Optional(Year),
-    indicator: Type.Optional(IndicatorCode),
-    region: Type.Optional(RegionParam),
-    limit: Type.Optional(Int({ minimum: 1, maximum: 1000 })),
-    offset: Type.Optional(Int({ minimum: 0 })),
-  }),
-  response: { 200: Obj({ total: Int(), items: List(Alert) }), ...READ_ERRORS },
-};
+export const alerts = reads(
+  {
+    tags,
+    summary: '预警清单 (alerts with the responsible department; district officers see their districts)',
+    querystring: Obj({
+      status: Type.Optional(Enum(['open', 'acknowledged', 'resolved', 'active'], { description: 'active = open or acknowledged' })),
+      level: Type.Optional(AlertLevel),
+      year: Type.Optional(Year),
+      indicator: Type.Optional(IndicatorCode),
+      region: Type.Optional(RegionParam),
+      limit: Type.Optional(Int({ minimum: 1, maximum: 1000 })),
+      offset: Type.Optional(Int({ minimum: 0 })),
+    }),
+  },
+  Obj({ total: Int(), items: List(Alert) }),
+);
 
-export const alert = {
-  tags,
-  summary: '预警详情与备注 (one alert with its notes)',
-  params: IdParams,
-  response: { 200: AlertDetail, ...READ_ERRORS },
-};
+export const alert = reads({ tags, summary: '预警详情与备注 (one alert with its notes)', params: IdParams }, AlertDetail);
 
-export const acknowledge = {
-  tags,
-  summary: '确认预警 (acknowledge an open alert, optionally with a note)',
-  params: IdParams,
-  body: Obj({ note: Type.Optional(Str({ maxLength: 2000 })) }),
-  response: { 200: AlertDetail, ...WRITE_ERRORS },
-};
+export const acknowledge = writes(
+  {
+    tags,
+    summary: '确认预警 (acknowledge an open alert, optionally with a note)',
+    params: IdParams,
+    body: Obj({ note: Type.Optional(Str({ maxLength: 2000 })) }),
+  },
+  AlertDetail,
+);
 
-export const note = {
-  tags,
-  summary: '预警备注 (add a note to an alert)',
-  params: IdParams,
-  body: Obj({ body: Str({ minLength: 1, maxLength: 2000 }) }),
-  response: { 201: AlertDetail, ...WRITE_ERRORS },
-};
+export const note = creates(
+  { tags, summary: '预警备注 (add a note to an alert)', params: IdParams, body: Obj({ body: Str({ minLength: 1, maxLength: 2000 }) }) },
+  AlertDetail,
+);
 
 // ---- the check-up report --------------------------------------------------------------------
 
-export const report = {
-  tags,
-  summary: '体检评估报告内容 (the yearly check-up report as JSON)',
-  params: YearParams,
-  response: { 200: Report, ...READ_ERRORS },
-};
+export const report = reads({ tags, summary: '体检评估报告内容 (the yearly check-up report as JSON)', params: YearParams }, Report);
 
 const reportFile = (summary: string, type: string, kind: 'binary' | 'text') => ({
   tags,

@@ -1,21 +1,8 @@
 // Request and response schemas of the four case workflows of the land lifecycle: idle land
 // (闲置土地), approved-but-unsupplied batches (批而未供), inefficient land (低效用地) and
 // expropriation–resettlement projects (征收–安置).
-import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry } from '../schema.ts';
-import {
-  tags,
-  District,
-  Status,
-  Paging,
-  IdParams,
-  YearParams,
-  GeometryIn,
-  Srid,
-  Trail,
-  transitionBody,
-  READ_ERRORS,
-  WRITE_ERRORS,
-} from './lifecycle.schemas.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry, reads, writes, creates } from '../schema.ts';
+import { tags, District, Status, Paging, IdParams, YearParams, GeometryIn, Srid, Trail, transitionBody } from './lifecycle.schemas.ts';
 
 const Steps = List(Str(), { description: 'the states this one may move to next' });
 
@@ -50,32 +37,34 @@ export const IdleCase = Obj({
 });
 export const IdleCaseDetail = Obj({ ...IdleCase.properties, trail: Trail });
 
-export const listIdleCases = {
-  tags,
-  summary: '闲置土地案件 (idle-land cases, filtered by status and district)',
-  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), landCode: Type.Optional(Str()), ...Paging }),
-  response: { 200: List(IdleCase), ...READ_ERRORS },
-};
+export const listIdleCases = reads(
+  {
+    tags,
+    summary: '闲置土地案件 (idle-land cases, filtered by status and district)',
+    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), landCode: Type.Optional(Str()), ...Paging }),
+  },
+  List(IdleCase),
+);
 
-export const idleCase = {
-  tags,
-  summary: '闲置土地案件详情与留痕 (idle-land case with its audit trail)',
-  params: IdParams,
-  response: { 200: IdleCaseDetail, ...READ_ERRORS },
-};
+export const idleCase = reads(
+  { tags, summary: '闲置土地案件详情与留痕 (idle-land case with its audit trail)', params: IdParams },
+  IdleCaseDetail,
+);
 
-export const idleStep = {
-  tags,
-  summary: '闲置土地处置流转 (idle-land workflow step: investigation, determined, fee-levied, reclaimed …)',
-  params: IdParams,
-  body: transitionBody({
-    noticeNo: Type.Optional(Str()),
-    determinationNo: Type.Optional(Str()),
-    decisionNo: Type.Optional(Str()),
-    method: Type.Optional(Str()),
-  }),
-  response: { 200: IdleCaseDetail, ...WRITE_ERRORS },
-};
+export const idleStep = writes(
+  {
+    tags,
+    summary: '闲置土地处置流转 (idle-land workflow step: investigation, determined, fee-levied, reclaimed …)',
+    params: IdParams,
+    body: transitionBody({
+      noticeNo: Type.Optional(Str()),
+      determinationNo: Type.Optional(Str()),
+      decisionNo: Type.Optional(Str()),
+      method: Type.Optional(Str()),
+    }),
+  },
+  IdleCaseDetail,
+);
 
 // ---- 批而未供 -------------------------------------------------------------------------------------
 export const Batch = Obj({
@@ -116,60 +105,68 @@ export const BatchDetail = Obj({
   trail: Trail,
 });
 
-export const listBatches = {
-  tags,
-  summary: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
-  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
-  response: { 200: List(Batch), ...READ_ERRORS },
-};
+export const listBatches = reads(
+  {
+    tags,
+    summary: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
+    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
+  },
+  List(Batch),
+);
 
-export const createBatch = {
-  tags,
-  summary: '登记批次 (register an approval batch: 清理认定)',
-  body: Obj({
-    batchNo: Str({ minLength: 1 }),
-    name: Str({ minLength: 1 }),
-    approvalNo: Str(),
-    approvalType: Str(),
-    approvedOn: DateOnly(),
-    district: District,
-    approvedM2: Type.Optional(Num()),
-    geometry: Type.Optional(GeometryIn),
-    srid: Type.Optional(Srid),
-  }),
-  response: { 201: Batch, ...WRITE_ERRORS },
-};
+export const createBatch = creates(
+  {
+    tags,
+    summary: '登记批次 (register an approval batch: 清理认定)',
+    body: Obj({
+      batchNo: Str({ minLength: 1 }),
+      name: Str({ minLength: 1 }),
+      approvalNo: Str(),
+      approvalType: Str(),
+      approvedOn: DateOnly(),
+      district: District,
+      approvedM2: Type.Optional(Num()),
+      geometry: Type.Optional(GeometryIn),
+      srid: Type.Optional(Srid),
+    }),
+  },
+  Batch,
+);
 
-export const batch = {
-  tags,
-  summary: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)',
-  params: IdParams,
-  response: { 200: BatchDetail, ...READ_ERRORS },
-};
+export const batch = reads(
+  { tags, summary: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)', params: IdParams },
+  BatchDetail,
+);
 
-export const batchStep = {
-  tags,
-  summary: '批而未供流转 (clearing workflow step: mapped, disposing, digested)',
-  params: IdParams,
-  body: transitionBody({ geometry: Type.Optional(GeometryIn), srid: Type.Optional(Srid) }),
-  response: { 200: Batch, ...WRITE_ERRORS },
-};
+export const batchStep = writes(
+  {
+    tags,
+    summary: '批而未供流转 (clearing workflow step: mapped, disposing, digested)',
+    params: IdParams,
+    body: transitionBody({ geometry: Type.Optional(GeometryIn), srid: Type.Optional(Srid) }),
+  },
+  Batch,
+);
 
-export const batchDisposal = {
-  tags,
-  summary: '登记处置消化 (record a disposal other than supply: 撤回, 核减, 调整使用)',
-  params: IdParams,
-  body: Obj({ date: DateOnly(), mode: Str(), areaM2: Num(), docNo: Type.Optional(Str()) }),
-  response: { 201: Batch, ...WRITE_ERRORS },
-};
+export const batchDisposal = creates(
+  {
+    tags,
+    summary: '登记处置消化 (record a disposal other than supply: 撤回, 核减, 调整使用)',
+    params: IdParams,
+    body: Obj({ date: DateOnly(), mode: Str(), areaM2: Num(), docNo: Type.Optional(Str()) }),
+  },
+  Batch,
+);
 
-export const digestionTask = {
-  tags,
-  summary: "年度消化任务 (set a district's yearly digestion task)",
-  params: Obj({ year: Int({ minimum: 2000, maximum: 2100 }), district: District }),
-  body: Obj({ taskM2: Num({ minimum: 0 }) }),
-  response: { 200: Obj({ year: Int(), district: Str(), taskM2: Num() }), ...WRITE_ERRORS },
-};
+export const digestionTask = writes(
+  {
+    tags,
+    summary: "年度消化任务 (set a district's yearly digestion task)",
+    params: Obj({ year: Int({ minimum: 2000, maximum: 2100 }), district: District }),
+    body: Obj({ taskM2: Num({ minimum: 0 }) }),
+  },
+  Obj({ year: Int(), district: Str(), taskM2: Num() }),
+);
 
 // ---- 低效用地 -------------------------------------------------------------------------------------
 export const Rule = Obj({
@@ -221,87 +218,94 @@ export const InefficientCase = Obj({
 });
 export const InefficientCaseDetail = Obj({ ...InefficientCase.properties, trail: Trail });
 
-export const rules = {
-  tags,
-  summary: "低效用地认定规则 (the year's locally set thresholds)",
-  querystring: Obj({ year: Type.Optional(Int({ minimum: 2000, maximum: 2100 })) }),
-  response: { 200: RuleSet, ...READ_ERRORS },
-};
+export const rules = reads(
+  {
+    tags,
+    summary: "低效用地认定规则 (the year's locally set thresholds)",
+    querystring: Obj({ year: Type.Optional(Int({ minimum: 2000, maximum: 2100 })) }),
+  },
+  RuleSet,
+);
 
-export const saveRules = {
-  tags,
-  summary: "设置年度低效用地规则 (set a year's rules and thresholds)",
-  params: YearParams,
-  body: Obj({
-    rules: List(
-      Obj({
-        code: Str(),
-        name: Str(),
-        kind: Str(),
-        threshold: Type.Optional(Nullable(Num())),
-        industrialOnly: Type.Optional(Bool()),
-        enabled: Type.Optional(Bool()),
-        note: Type.Optional(Nullable(Str())),
-      }),
-    ),
-  }),
-  response: { 200: RuleSet, ...WRITE_ERRORS },
-};
+export const saveRules = writes(
+  {
+    tags,
+    summary: "设置年度低效用地规则 (set a year's rules and thresholds)",
+    params: YearParams,
+    body: Obj({
+      rules: List(
+        Obj({
+          code: Str(),
+          name: Str(),
+          kind: Str(),
+          threshold: Type.Optional(Nullable(Num())),
+          industrialOnly: Type.Optional(Bool()),
+          enabled: Type.Optional(Bool()),
+          note: Type.Optional(Nullable(Str())),
+        }),
+      ),
+    }),
+  },
+  RuleSet,
+);
 
-export const saveFacts = {
-  tags,
-  summary: "年度地块绩效数据 (a year's parcel facts: FAR, tax, vacant, derelict, polluting)",
-  params: YearParams,
-  body: Obj({
-    source: Type.Optional(Str()),
-    facts: List(
-      Obj({
-        landCode: Str(),
-        far: Type.Optional(Nullable(Num())),
-        taxYuan: Type.Optional(Nullable(Num())),
-        vacant: Type.Optional(Bool()),
-        derelict: Type.Optional(Bool()),
-        polluting: Type.Optional(Bool()),
-      }),
-      { maxItems: 100000 },
-    ),
-  }),
-  response: { 200: Obj({ year: Int(), saved: Int() }), ...WRITE_ERRORS },
-};
+export const saveFacts = writes(
+  {
+    tags,
+    summary: "年度地块绩效数据 (a year's parcel facts: FAR, tax, vacant, derelict, polluting)",
+    params: YearParams,
+    body: Obj({
+      source: Type.Optional(Str()),
+      facts: List(
+        Obj({
+          landCode: Str(),
+          far: Type.Optional(Nullable(Num())),
+          taxYuan: Type.Optional(Nullable(Num())),
+          vacant: Type.Optional(Bool()),
+          derelict: Type.Optional(Bool()),
+          polluting: Type.Optional(Bool()),
+        }),
+        { maxItems: 100000 },
+      ),
+    }),
+  },
+  Obj({ year: Int(), saved: Int() }),
+);
 
-export const modes = {
-  tags,
-  summary: '再开发模式 (redevelopment modes named in the seeds)',
-  response: { 200: List(Obj({ code: Str(), name: Str(), source: Str() })), ...READ_ERRORS },
-};
+export const modes = reads(
+  { tags, summary: '再开发模式 (redevelopment modes named in the seeds)' },
+  List(Obj({ code: Str(), name: Str(), source: Str() })),
+);
 
-export const listInefficientCases = {
-  tags,
-  summary: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
-  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), year: Type.Optional(Int()), ...Paging }),
-  response: { 200: List(InefficientCase), ...READ_ERRORS },
-};
+export const listInefficientCases = reads(
+  {
+    tags,
+    summary: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
+    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), year: Type.Optional(Int()), ...Paging }),
+  },
+  List(InefficientCase),
+);
 
-export const inefficientCase = {
-  tags,
-  summary: '低效用地案件详情与留痕 (inefficient-land case with its audit trail)',
-  params: IdParams,
-  response: { 200: InefficientCaseDetail, ...READ_ERRORS },
-};
+export const inefficientCase = reads(
+  { tags, summary: '低效用地案件详情与留痕 (inefficient-land case with its audit trail)', params: IdParams },
+  InefficientCaseDetail,
+);
 
-export const inefficientStep = {
-  tags,
-  summary: '低效用地流转 (workflow step: confirmed, rejected, inventoried, redeveloping, redeveloped, exited)',
-  params: IdParams,
-  body: transitionBody({
-    category: Type.Optional(Str()),
-    mode: Type.Optional(Str()),
-    projectName: Type.Optional(Str()),
-    date: Type.Optional(DateOnly()),
-    redevelopedM2: Type.Optional(Num()),
-  }),
-  response: { 200: InefficientCaseDetail, ...WRITE_ERRORS },
-};
+export const inefficientStep = writes(
+  {
+    tags,
+    summary: '低效用地流转 (workflow step: confirmed, rejected, inventoried, redeveloping, redeveloped, exited)',
+    params: IdParams,
+    body: transitionBody({
+      category: Type.Optional(Str()),
+      mode: Type.Optional(Str()),
+      projectName: Type.Optional(Str()),
+      date: Type.Optional(DateOnly()),
+      redevelopedM2: Type.Optional(Num()),
+    }),
+  },
+  InefficientCaseDetail,
+);
 
 // ---- 征收–安置 ------------------------------------------------------------------------------------
 export const Project = Obj({
@@ -340,48 +344,54 @@ export const ProjectDetail = Obj({
   trail: Trail,
 });
 
-export const listProjects = {
-  tags,
-  summary: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
-  querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
-  response: { 200: List(Project), ...READ_ERRORS },
-};
+export const listProjects = reads(
+  {
+    tags,
+    summary: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
+    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
+  },
+  List(Project),
+);
 
-export const createProject = {
-  tags,
-  summary: '登记征收安置项目 (register an expropriation project, optionally with its resettlement plot)',
-  body: Obj({
-    code: Str({ minLength: 1 }),
-    name: Str({ minLength: 1 }),
-    district: District,
-    households: Int({ minimum: 1 }),
-    geometry: Type.Optional(GeometryIn),
-    plotName: Type.Optional(Str()),
-    plotGeometry: Type.Optional(GeometryIn),
-    srid: Type.Optional(Srid),
-  }),
-  response: { 201: Project, ...WRITE_ERRORS },
-};
+export const createProject = creates(
+  {
+    tags,
+    summary: '登记征收安置项目 (register an expropriation project, optionally with its resettlement plot)',
+    body: Obj({
+      code: Str({ minLength: 1 }),
+      name: Str({ minLength: 1 }),
+      district: District,
+      households: Int({ minimum: 1 }),
+      geometry: Type.Optional(GeometryIn),
+      plotName: Type.Optional(Str()),
+      plotGeometry: Type.Optional(GeometryIn),
+      srid: Type.Optional(Srid),
+    }),
+  },
+  Project,
+);
 
-export const project = {
-  tags,
-  summary: '征收安置项目详情 (project with plot geometry, warnings and audit trail)',
-  params: IdParams,
-  response: { 200: ProjectDetail, ...READ_ERRORS },
-};
+export const project = reads(
+  { tags, summary: '征收安置项目详情 (project with plot geometry, warnings and audit trail)', params: IdParams },
+  ProjectDetail,
+);
 
-export const locatePlot = {
-  tags,
-  summary: '安置地块落图定位 (locate the resettlement plot on the map)',
-  params: IdParams,
-  body: Obj({ plotName: Type.Optional(Str()), geometry: GeometryIn, srid: Type.Optional(Srid) }),
-  response: { 200: Project, ...WRITE_ERRORS },
-};
+export const locatePlot = writes(
+  {
+    tags,
+    summary: '安置地块落图定位 (locate the resettlement plot on the map)',
+    params: IdParams,
+    body: Obj({ plotName: Type.Optional(Str()), geometry: GeometryIn, srid: Type.Optional(Srid) }),
+  },
+  Project,
+);
 
-export const projectStep = {
-  tags,
-  summary: '征收安置节点 (milestone: started, housing-started, housing-completed, resettled)',
-  params: IdParams,
-  body: transitionBody({ date: Type.Optional(DateOnly()) }),
-  response: { 200: Project, ...WRITE_ERRORS },
-};
+export const projectStep = writes(
+  {
+    tags,
+    summary: '征收安置节点 (milestone: started, housing-started, housing-completed, resettled)',
+    params: IdParams,
+    body: transitionBody({ date: Type.Optional(DateOnly()) }),
+  },
+  Project,
+);

@@ -12,8 +12,10 @@ import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { assertDistrict, assertStep, districtFilter, nextStates } from './machine.ts';
+import { assertStep, listPage, nextStates, ownCase, type CaseListQuery } from './machine.ts';
 import * as repo from './idle.repository.ts';
+
+const noSuchCase = (id: number) => `闲置土地案件 #${id} 不存在 (no such idle-land case)`;
 
 export type IdleStatus =
   'supervision' | 'investigation' | 'determined' | 'not-idle' | 'resolved' | 'fee-levied' | 'reclaimed' | 'other-disposal' | 'closed';
@@ -125,7 +127,7 @@ function caseOut(c: repo.IdleRow, today: string): IdleCase {
 
 export async function getIdleCase(q: Queryable, clock: Clock, id: number) {
   const c = await repo.caseRow(q, id);
-  if (!c) throw new NotFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
+  if (!c) throw new NotFound(noSuchCase(id));
   return { ...caseOut(c, clock.today()), trail: await auditFor(q, 'idle_case', id) };
 }
 
@@ -133,18 +135,9 @@ export async function listIdleCases(
   q: Queryable,
   clock: Clock,
   user: User | undefined,
-  f: { district?: string; status?: string; landCode?: string; limit?: number; offset?: number },
+  f: CaseListQuery & { landCode?: string },
 ): Promise<IdleCase[]> {
-  const districts = districtFilter(user, f.district);
-  return (
-    await repo.listCases(q, {
-      districts,
-      status: f.status,
-      landCode: f.landCode,
-      limit: Math.min(f.limit ?? 100, 1000),
-      offset: f.offset ?? 0,
-    })
-  ).map((c) => caseOut(c, clock.today()));
+  return (await repo.listCases(q, { ...listPage(user, f, 1000), landCode: f.landCode })).map((c) => caseOut(c, clock.today()));
 }
 
 export interface IdleStepInput {
@@ -158,9 +151,7 @@ export interface IdleStepInput {
 export async function transitionIdle(db: Db, clock: Clock, id: number, to: string, input: IdleStepInput, user: User) {
   const today = clock.today();
   await db.transaction(async (tx) => {
-    const c = await repo.caseRow(tx, id, true);
-    if (!c) throw new NotFound(`闲置土地案件 #${id} 不存在 (no such idle-land case)`);
-    assertDistrict(user, c.district, `闲置土地案件 #${id}`);
+    const c = ownCase(await repo.caseRow(tx, id, true), user, noSuchCase(id), () => `闲置土地案件 #${id}`);
     const next = assertStep(IDLE_MACHINE, id, c.status as IdleStatus, to);
     const set: Record<string, unknown> = { status: next };
     switch (next) {

@@ -14,8 +14,10 @@ import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
+import { assertStep, checkDate, checkNotFuture, listPage, nextStates, ownCase, type CaseListQuery } from './machine.ts';
 import * as repo from './inefficient.repository.ts';
+
+const noSuchCase = (id: number) => `低效用地案件 #${id} 不存在 (no such inefficient-land case)`;
 
 export type InefficientStatus = 'identified' | 'confirmed' | 'rejected' | 'inventoried' | 'redeveloping' | 'redeveloped' | 'exited';
 export const INEFFICIENT_MACHINE = nextStates<InefficientStatus>({
@@ -97,19 +99,16 @@ function caseOut(c: repo.CaseRow): InefficientCase {
 
 export async function getInefficientCase(q: Queryable, id: number) {
   const c = await repo.caseRow(q, id);
-  if (!c) throw new NotFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
+  if (!c) throw new NotFound(noSuchCase(id));
   return { ...caseOut(c), trail: await auditFor(q, 'inefficient_case', id) };
 }
 
 export async function listInefficientCases(
   q: Queryable,
   user: User | undefined,
-  f: { district?: string; status?: string; year?: number; limit?: number; offset?: number },
+  f: CaseListQuery & { year?: number },
 ): Promise<InefficientCase[]> {
-  const districts = districtFilter(user, f.district);
-  return (
-    await repo.listCases(q, { districts, status: f.status, year: f.year, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })
-  ).map(caseOut);
+  return (await repo.listCases(q, { ...listPage(user, f, 1000), year: f.year })).map(caseOut);
 }
 
 /** The rules in force for a year (the latest configured year not after it). */
@@ -242,9 +241,7 @@ export interface InefficientStepInput {
 export async function transitionInefficient(db: Db, clock: Clock, id: number, to: string, input: InefficientStepInput, user: User) {
   const today = clock.today();
   await db.transaction(async (tx) => {
-    const c = await repo.caseRow(tx, id, true);
-    if (!c) throw new NotFound(`低效用地案件 #${id} 不存在 (no such inefficient-land case)`);
-    assertDistrict(user, c.district, `低效用地案件 #${id}`);
+    const c = ownCase(await repo.caseRow(tx, id, true), user, noSuchCase(id), () => `低效用地案件 #${id}`);
     const next = assertStep(INEFFICIENT_MACHINE, id, c.status as InefficientStatus, to);
     const set: Record<string, unknown> = { status: next };
     const date = input.date === undefined ? today : checkDate(input.date, 'date');

@@ -154,20 +154,18 @@ export async function currentGeometry(q: Queryable, landCode: string): Promise<P
   return { ewkb: r.rows[0].ewkb, areaM2: r.rows[0].area };
 }
 
-export async function insertEvent(
-  q: Queryable,
-  e: {
-    landCode: string;
-    kind: string;
-    date: string;
-    docNo: string | null;
-    documents: EventDocument[];
-    details: Record<string, unknown>;
-    operator: string;
-    ewkb: string;
-    areaM2: number;
-  },
-): Promise<number> {
+/** An event of a land code's life as recorded (its geometry aside). */
+export interface LandEvent {
+  kind: string;
+  date: string;
+  docNo: string | null;
+  documents: EventDocument[];
+  details: Record<string, unknown>;
+  operator: string;
+  areaM2: number;
+}
+
+export async function insertEvent(q: Queryable, e: LandEvent & { landCode: string; ewkb: string }): Promise<number> {
   const r = await q.query<{ id: string }>(
     `INSERT INTO land_event (land_code, kind, event_date, doc_no, documents, details, operator, geom, area_m2)
      VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromEWKB(decode($8, 'hex')), $9) RETURNING id::text`,
@@ -194,20 +192,7 @@ export async function batchIdByNo(q: Queryable, batchNo: string): Promise<number
 
 export interface TimelineRow {
   parcel: ParcelRow & { geometry: GeoJson };
-  events:
-    | {
-        id: number;
-        kind: string;
-        date: string;
-        docNo: string | null;
-        documents: EventDocument[];
-        details: Record<string, unknown>;
-        operator: string;
-        areaM2: number;
-        geometry: GeoJson;
-        recordedAt: string;
-      }[]
-    | null;
+  events: (LandEvent & { id: number; geometry: GeoJson; recordedAt: string })[] | null;
 }
 
 /** The parcel and every event in order with the geometry at that step: one statement. */

@@ -2,30 +2,12 @@
 // parameters, the geometry in and out, the audit trail of a case, the land code register and its
 // timeline, the warnings and their board, the yearly ledgers, the nightly run and the pages'
 // reference data. The four case workflows are in cases.schemas.ts.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  List,
-  Dict,
-  DateOnly,
-  Geometry,
-  StoredGeometry,
-  RegionCode,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  type TSchema,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, type TSchema } from '../schema.ts';
+import { Geometry, StoredGeometry, RegionCode, READ_ERRORS, reads, writes, creates } from '../schema.ts';
 import { AuditEntry } from '../audit/audit.schemas.ts';
 import { EVENT_KINDS } from './landcode.ts';
 
 export const tags = ['lifecycle'];
-export { READ_ERRORS, WRITE_ERRORS };
 
 // ---- shared pieces ------------------------------------------------------------------------------
 export const District = RegionCode;
@@ -103,77 +85,78 @@ export const Timeline = Obj({
   nextEvents: List(Obj({ kind: Str(), name: Str() }), { description: 'event kinds allowed next' }),
 });
 
-export const listParcels = {
-  tags,
-  summary: '土地码列表 (land codes, filtered by district, stage or text)',
-  querystring: Obj({
-    district: Type.Optional(District),
-    stage: Type.Optional(Str()),
-    q: Type.Optional(Str({ maxLength: 100 })),
-    ...Paging,
-  }),
-  response: { 200: Obj({ total: Int(), items: List(Parcel) }), ...READ_ERRORS },
-};
+export const listParcels = reads(
+  {
+    tags,
+    summary: '土地码列表 (land codes, filtered by district, stage or text)',
+    querystring: Obj({
+      district: Type.Optional(District),
+      stage: Type.Optional(Str()),
+      q: Type.Optional(Str({ maxLength: 100 })),
+      ...Paging,
+    }),
+  },
+  Obj({ total: Int(), items: List(Parcel) }),
+);
 
-export const registerParcel = {
-  tags,
-  summary: '赋土地码 (register a parcel: geometry or a ZD parcel code)',
-  body: Obj({
-    landCode: Type.Optional(Str()),
-    name: Str({ minLength: 1 }),
-    district: Type.Optional(District),
-    zdCode: Type.Optional(Str()),
-    landUse: Type.Optional(Str()),
-    industrial: Type.Optional(Bool()),
-    standaloneSite: Type.Optional(Bool()),
-    geometry: Type.Optional(GeometryIn),
-    srid: Type.Optional(Srid),
-  }),
-  response: { 201: Parcel, ...WRITE_ERRORS },
-};
+export const registerParcel = creates(
+  {
+    tags,
+    summary: '赋土地码 (register a parcel: geometry or a ZD parcel code)',
+    body: Obj({
+      landCode: Type.Optional(Str()),
+      name: Str({ minLength: 1 }),
+      district: Type.Optional(District),
+      zdCode: Type.Optional(Str()),
+      landUse: Type.Optional(Str()),
+      industrial: Type.Optional(Bool()),
+      standaloneSite: Type.Optional(Bool()),
+      geometry: Type.Optional(GeometryIn),
+      srid: Type.Optional(Srid),
+    }),
+  },
+  Parcel,
+);
 
-export const parcel = {
-  tags,
-  summary: '土地码详情 (one land code)',
-  params: LandCodeParams,
-  response: { 200: Parcel, ...READ_ERRORS },
-};
+export const parcel = reads({ tags, summary: '土地码详情 (one land code)', params: LandCodeParams }, Parcel);
 
-export const timeline = {
-  tags,
-  summary: '土地码全生命周期时间轴 (timeline: every event in order with its geometry, one query)',
-  params: LandCodeParams,
-  response: { 200: Timeline, ...READ_ERRORS },
-};
+export const timeline = reads(
+  { tags, summary: '土地码全生命周期时间轴 (timeline: every event in order with its geometry, one query)', params: LandCodeParams },
+  Timeline,
+);
 
-export const recordEvent = {
-  tags,
-  summary: '登记环节 (record an event: approval, reserve, supply, permits, works_start, progress, completion, registration)',
-  params: LandCodeParams,
-  body: Obj({
-    kind: Enum(EVENT_KINDS),
-    date: DateOnly(),
-    docNo: Type.Optional(Str()),
-    documents: Type.Optional(List(Document)),
-    details: Type.Optional(
-      Dict(Type.Unknown(), {
-        description:
-          'kind-specific: approvalType/batchNo; method/priceYuan/agreedStart/agreedCompletion/planningConditions; the three permit numbers; developedM2/investedYuan/haltedSince; bdcdyh',
-      }),
-    ),
-    geometry: Type.Optional(GeometryIn),
-    srid: Type.Optional(Srid),
-  }),
-  response: { 201: Timeline, ...WRITE_ERRORS },
-};
+export const recordEvent = creates(
+  {
+    tags,
+    summary: '登记环节 (record an event: approval, reserve, supply, permits, works_start, progress, completion, registration)',
+    params: LandCodeParams,
+    body: Obj({
+      kind: Enum(EVENT_KINDS),
+      date: DateOnly(),
+      docNo: Type.Optional(Str()),
+      documents: Type.Optional(List(Document)),
+      details: Type.Optional(
+        Dict(Type.Unknown(), {
+          description:
+            'kind-specific: approvalType/batchNo; method/priceYuan/agreedStart/agreedCompletion/planningConditions; the three permit numbers; developedM2/investedYuan/haltedSince; bdcdyh',
+        }),
+      ),
+      geometry: Type.Optional(GeometryIn),
+      srid: Type.Optional(Srid),
+    }),
+  },
+  Timeline,
+);
 
 // ---- 页面参考数据 --------------------------------------------------------------------------------
-export const context = {
-  tags,
-  summary:
-    '页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of the district layer)',
-  response: { 200: Obj({ today: DateOnly(), districts: List(Obj({ code: Str(), name: Nullable(Str()) })) }), ...READ_ERRORS },
-};
+export const context = reads(
+  {
+    tags,
+    summary:
+      '页面参考数据 (today by the platform clock, from which deadlines and thresholds count; district codes and names of the district layer)',
+  },
+  Obj({ today: DateOnly(), districts: List(Obj({ code: Str(), name: Nullable(Str()) })) }),
+);
 
 // ---- 预警 --------------------------------------------------------------------------------------
 export const Warning = Obj({
@@ -190,17 +173,19 @@ export const Warning = Obj({
   resolvedOn: Nullable(Str()),
 });
 
-export const listWarnings = {
-  tags,
-  summary: '全生命周期预警 (warnings: +1/+4/+5 resettlement, idle-land deadlines)',
-  querystring: Obj({
-    district: Type.Optional(District),
-    kind: Type.Optional(Str()),
-    open: Type.Optional(Bool({ description: 'only unresolved (default true)' })),
-    ...Paging,
-  }),
-  response: { 200: Obj({ total: Int(), items: List(Warning, { description: 'warnings by due date' }) }), ...READ_ERRORS },
-};
+export const listWarnings = reads(
+  {
+    tags,
+    summary: '全生命周期预警 (warnings: +1/+4/+5 resettlement, idle-land deadlines)',
+    querystring: Obj({
+      district: Type.Optional(District),
+      kind: Type.Optional(Str()),
+      open: Type.Optional(Bool({ description: 'only unresolved (default true)' })),
+      ...Paging,
+    }),
+  },
+  Obj({ total: Int(), items: List(Warning, { description: 'warnings by due date' }) }),
+);
 
 export const warningBoard = {
   tags,
@@ -256,13 +241,15 @@ export const Ledgers = Obj({
   newIndustrialFar: Obj({ year: Int(), parcels: Int(), supplied: Area, averageFar: Nullable(Num()), excludedSpecialProcess: Int() }),
 });
 
-export const ledgers = {
-  tags,
-  summary: '年度台账 (yearly ledgers: stock revitalised, redeveloped, digestion, stock supply share, industrial FAR)',
-  params: YearParams,
-  querystring: Obj({ district: Type.Optional(District) }),
-  response: { 200: Ledgers, ...READ_ERRORS },
-};
+export const ledgers = reads(
+  {
+    tags,
+    summary: '年度台账 (yearly ledgers: stock revitalised, redeveloped, digestion, stock supply share, industrial FAR)',
+    params: YearParams,
+    querystring: Obj({ district: Type.Optional(District) }),
+  },
+  Ledgers,
+);
 
 // ---- 夜间规则 ------------------------------------------------------------------------------------
 export const NightlySummary = Obj({
@@ -276,9 +263,7 @@ export const NightlySummary = Obj({
   durationMs: Int(),
 });
 
-export const nightly = {
-  tags,
-  summary: '运行夜间规则 (run the nightly lifecycle rules now; idempotent per day)',
-  body: Obj({}),
-  response: { 200: NightlySummary, ...WRITE_ERRORS },
-};
+export const nightly = writes(
+  { tags, summary: '运行夜间规则 (run the nightly lifecycle rules now; idempotent per day)', body: Obj({}) },
+  NightlySummary,
+);

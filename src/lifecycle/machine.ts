@@ -4,7 +4,7 @@
 // `illegal_transition`, naming the current state and the steps allowed from it, so a clerk (or
 // another system) knows what to do instead. The district rule and the date checks shared by the
 // lifecycle services live here too.
-import { Forbidden, Invalid } from '../errors.ts';
+import { Forbidden, Invalid, NotFound } from '../errors.ts';
 import { assertAllowed, type Table } from '../workflow/machine.ts';
 import type { User } from '../auth/types.ts';
 
@@ -30,6 +30,21 @@ export function assertDistrict(user: User | undefined, district: string, what: s
   }
 }
 
+/**
+ * The case a step or an edit applies to (read under lock by the caller): NotFound with `missing`
+ * when there is none, Forbidden when it lies outside the caller's districts (`what` names it).
+ */
+export function ownCase<R extends { district: string }>(
+  row: R | null | undefined,
+  user: User | undefined,
+  missing: string,
+  what: (r: R) => string,
+): R {
+  if (!row) throw new NotFound(missing);
+  assertDistrict(user, row.district, what(row));
+  return row;
+}
+
 /** The districts a caller may see: null = all. */
 export const scopeOf = (user: User | undefined): string[] | null => (user && user.role === 'district' ? user.districts : null);
 
@@ -38,6 +53,22 @@ export const districtFilter = (user: User | undefined, district: string | undefi
   const scope = scopeOf(user);
   return district ? (scope ? scope.filter((d) => d === district) : [district]) : scope;
 };
+
+/** What a case list is asked for: a district, a status, a page. */
+export interface CaseListQuery {
+  district?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The filter of a page of a case list: the caller's districts, the status, at most `max` rows (100 unless asked). */
+export const listPage = (user: User | undefined, f: CaseListQuery, max: number) => ({
+  districts: districtFilter(user, f.district),
+  status: f.status,
+  limit: Math.min(f.limit ?? 100, max),
+  offset: f.offset ?? 0,
+});
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar date YYYY-MM-DD that exists, or Invalid naming the field. */

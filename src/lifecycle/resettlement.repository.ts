@@ -1,6 +1,7 @@
 // SQL of the expropriation–resettlement closed loop (征收–安置) and its +1/+4/+5 warnings.
 import type { Queryable } from '../db/index.ts';
 import type { GeoJson } from './landcode.repository.ts';
+import { raiseDue } from './warnings.repository.ts';
 
 export interface ProjectRow {
   id: number;
@@ -129,9 +130,10 @@ export async function resolveWarnings(q: Queryable, projectId: number, kinds: st
  * (the day before: no warning). Returns the warnings raised, by kind.
  */
 export async function raiseWarnings(q: Queryable, today: string, actor: string): Promise<Record<string, number>> {
-  const r = await q.query<{ kind: string; n: number }>(
-    `WITH due AS (
-       SELECT 'resettlement+1' AS kind, id, district, name, (expropriated_on + interval '1 year')::date AS due_on,
+  return raiseDue(
+    q,
+    'resettlement_project',
+    `SELECT 'resettlement+1' AS kind, id, district, name, (expropriated_on + interval '1 year')::date AS due_on,
               '征收后 1 年安置房未开工 (+1: resettlement housing not started one year after expropriation)' AS message
          FROM resettlement_project WHERE status = 'started' AND (expropriated_on + interval '1 year')::date <= $1::date
        UNION ALL
@@ -141,18 +143,8 @@ export async function raiseWarnings(q: Queryable, today: string, actor: string):
        UNION ALL
        SELECT 'resettlement+5', id, district, name, (expropriated_on + interval '5 years')::date,
               '征收后 5 年仍未完成回迁安置 (+5: households not resettled five years after expropriation)'
-         FROM resettlement_project WHERE status IN ('started', 'housing-started', 'housing-completed') AND (expropriated_on + interval '5 years')::date <= $1::date),
-     ins AS (
-       INSERT INTO lifecycle_warning (kind, entity, entity_id, district, title, message, due_on, raised_on)
-       SELECT kind, 'resettlement_project', id::text, district, name, message, due_on, $1::date FROM due
-       ON CONFLICT (kind, entity, entity_id, due_on) DO NOTHING
-       RETURNING id, kind, entity_id, due_on),
-     aud AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT $2, 'warning.raise', 'resettlement_project', entity_id, NULL, jsonb_build_object('warningId', id, 'kind', kind, 'dueOn', due_on::text) FROM ins
-       RETURNING 1)
-     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`,
-    [today, actor],
+         FROM resettlement_project WHERE status IN ('started', 'housing-started', 'housing-completed') AND (expropriated_on + interval '5 years')::date <= $1::date`,
+    today,
+    actor,
   );
-  return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
 }

@@ -11,9 +11,11 @@ import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Conflict, IllegalTransition, Invalid, NotFound } from '../errors.ts';
-import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
+import { assertDistrict, assertStep, checkDate, checkNotFuture, listPage, nextStates, ownCase, type CaseListQuery } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
 import * as repo from './resettlement.repository.ts';
+
+const noSuchProject = (id: number) => `征收安置项目 #${id} 不存在 (no such expropriation project)`;
 
 export type ProjectStatus = 'planning' | 'started' | 'housing-started' | 'housing-completed' | 'resettled';
 export const PROJECT_MACHINE = nextStates<ProjectStatus>({
@@ -136,13 +138,13 @@ export async function createProject(db: Db, clock: Clock, p: ProjectInput, user:
 
 export async function getProject(q: Queryable, id: number): Promise<Project> {
   const p = await repo.projectRow(q, id);
-  if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+  if (!p) throw new NotFound(noSuchProject(id));
   return projectOut(p);
 }
 
 export async function projectDetail(q: Queryable, id: number) {
   const p = await repo.projectRow(q, id, { geometry: true });
-  if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
+  if (!p) throw new NotFound(noSuchProject(id));
   const warnings = (await repo.projectWarnings(q, id)).map((w) => ({
     kind: w.kind,
     dueOn: w.due_on,
@@ -165,15 +167,8 @@ export async function projectDetail(q: Queryable, id: number) {
   };
 }
 
-export async function listProjects(
-  q: Queryable,
-  user: User | undefined,
-  f: { district?: string; status?: string; limit?: number; offset?: number },
-): Promise<Project[]> {
-  const districts = districtFilter(user, f.district);
-  return (await repo.listProjects(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 2000), offset: f.offset ?? 0 })).map(
-    projectOut,
-  );
+export async function listProjects(q: Queryable, user: User | undefined, f: CaseListQuery): Promise<Project[]> {
+  return (await repo.listProjects(q, listPage(user, f, 2000))).map(projectOut);
 }
 
 /** 安置地块落图定位: the plot's geometry on the map. */
@@ -185,9 +180,7 @@ export async function locatePlot(
   user: User,
 ): Promise<Project> {
   await db.transaction(async (tx) => {
-    const p = await repo.projectRow(tx, id, { lock: true });
-    if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
-    assertDistrict(user, p.district, `征收安置项目 ${p.code}`);
+    const p = ownCase(await repo.projectRow(tx, id, { lock: true }), user, noSuchProject(id), (r) => `征收安置项目 ${r.code}`);
     if (p.status === 'resettled')
       throw new IllegalTransition(`征收安置项目 ${p.code} 已完成回迁安置，不能再改安置地块 (the project is closed)`);
     const g = await parseGeometry(tx, input.geometry, input.srid ?? 4490, 'geometry');
@@ -214,9 +207,7 @@ export async function transitionProject(
 ): Promise<Project> {
   const today = clock.today();
   await db.transaction(async (tx) => {
-    const p = await repo.projectRow(tx, id, { lock: true });
-    if (!p) throw new NotFound(`征收安置项目 #${id} 不存在 (no such expropriation project)`);
-    assertDistrict(user, p.district, `征收安置项目 ${p.code}`);
+    const p = ownCase(await repo.projectRow(tx, id, { lock: true }), user, noSuchProject(id), (r) => `征收安置项目 ${r.code}`);
     const next = assertStep(PROJECT_MACHINE, id, p.status as ProjectStatus, to) as Exclude<ProjectStatus, 'planning'>;
     if (next === 'started' && !p.plot_located) {
       // seed 001: 征收项目启动前先行谋划安置地块，安置地块全部落图定位.

@@ -22,15 +22,19 @@ export interface BatchRow {
 
 const COLS = `id, batch_no, name, approval_no, approval_type, approved_on::text, district, approved_m2, supplied_m2, disposed_m2, status, geom IS NOT NULL AS mapped, refreshed_on::text`;
 
+/** What names an approval batch: its number, its approval (document, type, date) and its district. */
+export interface BatchHead {
+  batchNo: string;
+  name: string;
+  approvalNo: string;
+  approvalType: string;
+  approvedOn: string;
+  district: string;
+}
+
 export async function insertBatch(
   q: Queryable,
-  b: {
-    batchNo: string;
-    name: string;
-    approvalNo: string;
-    approvalType: string;
-    approvedOn: string;
-    district: string;
+  b: BatchHead & {
     approvedM2: number;
     ewkb: string | null;
     user: string;

@@ -7,10 +7,12 @@ import type { User } from '../auth/types.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { m2ToMu } from '../area/units.ts';
 import { Conflict, IllegalTransition, Invalid, NotFound } from '../errors.ts';
-import { assertDistrict, assertStep, checkDate, checkNotFuture, districtFilter, nextStates } from './machine.ts';
+import { assertDistrict, assertStep, checkDate, checkNotFuture, listPage, nextStates, ownCase, type CaseListQuery } from './machine.ts';
 import { parseGeometry } from './landcode.repository.ts';
 import { STAGE_NAMES } from './landcode.ts';
 import * as repo from './unsupplied.repository.ts';
+
+const noSuchBatch = (id: number) => `批而未供批次 #${id} 不存在 (no such approval batch)`;
 
 export type BatchStatus = 'identified' | 'mapped' | 'disposing' | 'digested';
 export const BATCH_MACHINE = nextStates<BatchStatus>({
@@ -22,14 +24,8 @@ export const DISPOSAL_MODES = ['撤回', '核减', '调整使用', '其他'] as 
 /** Remainders below 1 m² are digitising noise (the review engine's default tolerance). */
 const TOLERANCE_M2 = 1;
 
-export interface Batch {
+export interface Batch extends repo.BatchHead {
   id: number;
-  batchNo: string;
-  name: string;
-  approvalNo: string;
-  approvalType: string;
-  approvedOn: string;
-  district: string;
   status: BatchStatus;
   statusName: string;
   mapped: boolean;
@@ -70,13 +66,7 @@ function batchOut(b: repo.BatchRow): Batch {
   };
 }
 
-export interface BatchInput {
-  batchNo: string;
-  name: string;
-  approvalNo: string;
-  approvalType: string;
-  approvedOn: string;
-  district: string;
+export interface BatchInput extends repo.BatchHead {
   approvedM2?: number;
   geometry?: unknown;
   srid?: number;
@@ -109,7 +99,7 @@ export async function createBatch(db: Db, clock: Clock, b: BatchInput, user: Use
 
 export async function getBatch(q: Queryable, id: number): Promise<Batch> {
   const b = await repo.batchRow(q, id);
-  if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
+  if (!b) throw new NotFound(noSuchBatch(id));
   return batchOut(b);
 }
 
@@ -133,15 +123,8 @@ export async function batchDetail(q: Queryable, id: number) {
   };
 }
 
-export async function listBatches(
-  q: Queryable,
-  user: User | undefined,
-  f: { district?: string; status?: string; limit?: number; offset?: number },
-): Promise<Batch[]> {
-  const districts = districtFilter(user, f.district);
-  return (await repo.listBatches(q, { districts, status: f.status, limit: Math.min(f.limit ?? 100, 1000), offset: f.offset ?? 0 })).map(
-    batchOut,
-  );
+export async function listBatches(q: Queryable, user: User | undefined, f: CaseListQuery): Promise<Batch[]> {
+  return (await repo.listBatches(q, listPage(user, f, 1000))).map(batchOut);
 }
 
 export async function transitionBatch(
@@ -153,9 +136,7 @@ export async function transitionBatch(
   user: User,
 ): Promise<Batch> {
   await db.transaction(async (tx) => {
-    const b = await repo.batchRow(tx, id, true);
-    if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
-    assertDistrict(user, b.district, `批次 ${b.batch_no}`);
+    const b = ownCase(await repo.batchRow(tx, id, true), user, noSuchBatch(id), (r) => `批次 ${r.batch_no}`);
     const next = assertStep(BATCH_MACHINE, id, b.status as BatchStatus, to);
     let ewkb: string | null = null;
     if (next === 'mapped') {
@@ -197,9 +178,7 @@ export async function addDisposal(
   user: User,
 ): Promise<Batch> {
   await db.transaction(async (tx) => {
-    const b = await repo.batchRow(tx, id, true);
-    if (!b) throw new NotFound(`批而未供批次 #${id} 不存在 (no such approval batch)`);
-    assertDistrict(user, b.district, `批次 ${b.batch_no}`);
+    const b = ownCase(await repo.batchRow(tx, id, true), user, noSuchBatch(id), (r) => `批次 ${r.batch_no}`);
     if (b.status !== 'disposing') {
       throw new IllegalTransition(
         `批次 ${b.batch_no} 当前状态为「${BATCH_MACHINE.stateName(b.status as BatchStatus)}」(${b.status})，只有「处置消化」(disposing) 阶段可以登记处置 (illegal transition: disposals are recorded in state disposing)`,

@@ -5,6 +5,35 @@ import type { DistrictLayer } from '../config.ts';
 import { activeDistricts } from '../store/fragments.repository.ts';
 
 /**
+ * Raises the warnings a `due` query finds (columns kind, id, district, name, message, due_on; $1 is
+ * today) on rows of `entity`: each (kind, row, due date) once, with an audit row for each warning
+ * raised. Returns how many were raised, by kind.
+ */
+export async function raiseDue(
+  q: Queryable,
+  entity: 'idle_case' | 'resettlement_project',
+  due: string,
+  today: string,
+  actor: string,
+): Promise<Record<string, number>> {
+  const r = await q.query<{ kind: string; n: number }>(
+    `WITH due AS (${due}),
+     ins AS (
+       INSERT INTO lifecycle_warning (kind, entity, entity_id, district, title, message, due_on, raised_on)
+       SELECT kind, '${entity}', id::text, district, name, message, due_on, $1::date FROM due
+       ON CONFLICT (kind, entity, entity_id, due_on) DO NOTHING
+       RETURNING id, kind, entity_id, due_on),
+     aud AS (
+       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+       SELECT $2, 'warning.raise', '${entity}', entity_id, NULL, jsonb_build_object('warningId', id, 'kind', kind, 'dueOn', due_on::text) FROM ins
+       RETURNING 1)
+     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`,
+    [today, actor],
+  );
+  return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
+}
+
+/**
  * Idle-land warnings due by `today`:
  * - idle-overdue: an open case past its deadline (第九条 investigate within 30 days, 第十条 answer
  *   within 30 days, 第十七条 pay / hand back within 30 days); due the day after the deadline.
@@ -12,9 +41,10 @@ import { activeDistricts } from '../store/fragments.repository.ts';
  *   (第十四条(二)), due on addYears(agreed start, 2) + 1 day, as the first year in idle.repository.
  */
 export async function raiseIdleWarnings(q: Queryable, today: string, actor: string): Promise<Record<string, number>> {
-  const r = await q.query<{ kind: string; n: number }>(
-    `WITH due AS (
-       SELECT 'idle-overdue' AS kind, c.id, c.district, p.name, c.deadline + 1 AS due_on,
+  return raiseDue(
+    q,
+    'idle_case',
+    `SELECT 'idle-overdue' AS kind, c.id, c.district, p.name, c.deadline + 1 AS due_on,
               '闲置土地案件超过办理期限（' || c.status || '，期限 ' || c.deadline::text || '）(idle-land case past its deadline)' AS message
          FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
         WHERE c.deadline IS NOT NULL AND c.deadline < $1::date AND c.status IN ('supervision', 'investigation', 'fee-levied', 'reclaimed')
@@ -23,20 +53,10 @@ export async function raiseIdleWarnings(q: Queryable, today: string, actor: stri
               '未动工开发满两年，可依法无偿收回 (闲置土地处置办法 第十四条(二): two full years idle, may be reclaimed)'
          FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
         WHERE c.basis = 'not-started' AND c.status IN ('determined', 'fee-levied') AND p.works_started_on IS NULL
-          AND (c.base_date + interval '2 years')::date < $1::date),
-     ins AS (
-       INSERT INTO lifecycle_warning (kind, entity, entity_id, district, title, message, due_on, raised_on)
-       SELECT kind, 'idle_case', id::text, district, name, message, due_on, $1::date FROM due
-       ON CONFLICT (kind, entity, entity_id, due_on) DO NOTHING
-       RETURNING id, kind, entity_id, due_on),
-     aud AS (
-       INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-       SELECT $2, 'warning.raise', 'idle_case', entity_id, NULL, jsonb_build_object('warningId', id, 'kind', kind, 'dueOn', due_on::text) FROM ins
-       RETURNING 1)
-     SELECT kind, count(*)::int AS n FROM ins GROUP BY kind`,
-    [today, actor],
+          AND (c.base_date + interval '2 years')::date < $1::date`,
+    today,
+    actor,
   );
-  return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
 }
 
 /** Resolves open warnings whose cause is gone (the milestone was reached, the case moved on). */

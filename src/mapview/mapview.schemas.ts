@@ -1,7 +1,7 @@
 // Request and response schemas of the viewer routes (mapview.routes.ts), kept apart so the route
 // table stays on one screen. Response schemas are closed and list every property the handlers
 // return (test/openapi.test.ts checks the serialiser drops nothing).
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Bbox, Geometry, CodeParams, READ_ERRORS, errors } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Bbox, Geometry, CodeParams, errors, reads } from '../schema.ts';
 import { AttrField } from '../catalogue/catalogue.schemas.ts';
 
 const tags = ['map'];
@@ -179,48 +179,48 @@ export const catalogue = {
   response: { 200: ViewerCatalogue, ...errors(429) },
 };
 
-export const identify = {
-  tags,
-  summary: '点选查询 (identify: features of every readable layer at a point, with attributes and legal basis)',
-  querystring: IdentifyQuery,
-  response: { 200: IdentifyAnswer, ...READ_ERRORS },
-};
+export const identify = reads(
+  {
+    tags,
+    summary: '点选查询 (identify: features of every readable layer at a point, with attributes and legal basis)',
+    querystring: IdentifyQuery,
+  },
+  IdentifyAnswer,
+);
 
-export const measure = {
-  tags,
-  summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
-  description: 'geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)',
-  body: MeasureBody,
-  response: { 200: Measurement, ...READ_ERRORS },
-};
+export const measure = reads(
+  {
+    tags,
+    summary: '量算 (measure a geometry: length and area, ellipsoidal and planar, in m² and 亩)',
+    description: 'geometry: Point, LineString, MultiLineString, Polygon or MultiPolygon; srid: EPSG code of its coordinates (default 4490)',
+    body: MeasureBody,
+  },
+  Measurement,
+);
 
-export const fields = {
-  tags,
-  summary: '图层字段 (attributes of a layer with their types)',
-  params: CodeParams,
-  response: { 200: LayerFields, ...READ_ERRORS },
-};
+export const fields = reads({ tags, summary: '图层字段 (attributes of a layer with their types)', params: CodeParams }, LayerFields);
 
-export const classes = {
-  tags,
-  summary: '专题图分类 (thematic map classes of an attribute: categories or class breaks, with counts and areas)',
-  params: CodeParams,
-  querystring: ClassesQuery,
-  response: { 200: ThematicAnswer, ...READ_ERRORS },
-};
+export const classes = reads(
+  {
+    tags,
+    summary: '专题图分类 (thematic map classes of an attribute: categories or class breaks, with counts and areas)',
+    params: CodeParams,
+    querystring: ClassesQuery,
+  },
+  ThematicAnswer,
+);
 
-export const changes = {
-  tags,
-  summary: '版本变化 (what changed between two versions of a layer, with geometry, for the compare view)',
-  params: CodeParams,
-  querystring: ChangesQuery,
-  response: { 200: ChangesAnswer, ...READ_ERRORS },
-};
+export const changes = reads(
+  {
+    tags,
+    summary: '版本变化 (what changed between two versions of a layer, with geometry, for the compare view)',
+    params: CodeParams,
+    querystring: ChangesQuery,
+  },
+  ChangesAnswer,
+);
 
-export const labels = {
-  tags,
-  summary: '注记点 (label points: a point inside each feature with its name)',
-  params: CodeParams,
-  querystring: LabelsQuery,
-  response: { 200: LabelsAnswer, ...READ_ERRORS },
-};
+export const labels = reads(
+  { tags, summary: '注记点 (label points: a point inside each feature with its name)', params: CodeParams, querystring: LabelsQuery },
+  LabelsAnswer,
+);

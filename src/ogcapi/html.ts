@@ -32,6 +32,16 @@ function crumbsFor(base: string, ...rest: [string, string | null][]): [string, s
   return [['一张图要素服务', `${base}?f=html`], ...rest];
 }
 
+/** The crumbs of a page under one collection: the service, the layers, the collection, then `rest`. */
+function collectionCrumbs(base: string, code: string, title: string, ...rest: [string, string | null][]): [string, string | null][] {
+  return crumbsFor(
+    base,
+    ['图层', `${base}/collections?f=html`],
+    [title, `${base}/collections/${encodeURIComponent(code)}?f=html`],
+    ...rest,
+  );
+}
+
 export function landingHtml(base: string, doc: { title: string; description: string; links: Link[] }): string {
   return page(
     doc.title,
@@ -98,12 +108,7 @@ export function queryablesHtml(
     `${doc.title} 可查询属性`,
     [],
     `<table><tr><th>属性</th><th>名称</th><th>类型</th></tr>${rows}</table>`,
-    crumbsFor(
-      base,
-      ['图层', `${base}/collections?f=html`],
-      [doc.title, `${base}/collections/${encodeURIComponent(code)}?f=html`],
-      ['可查询属性', null],
-    ),
+    collectionCrumbs(base, code, doc.title, ['可查询属性', null]),
   );
 }
 
@@ -147,17 +152,7 @@ export function itemsHtml(
   const from = a.numberReturned ? a.offset + 1 : 0;
   const body = `<p>共 ${a.numberMatched} 个要素，本页第 ${from}–${a.offset + a.numberReturned} 个。坐标参照系：<code>${esc(a.crs)}</code></p>
 <table><tr><th>要素编号</th><th>几何类型</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table><nav class="pager">${pager}</nav>`;
-  return page(
-    `${a.title} 要素`,
-    a.links,
-    body,
-    crumbsFor(
-      base,
-      ['图层', `${base}/collections?f=html`],
-      [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`],
-      ['要素', null],
-    ),
-  );
+  return page(`${a.title} 要素`, a.links, body, collectionCrumbs(base, a.code, a.title, ['要素', null]));
 }
 
 export function itemHtml(base: string, a: { code: string; title: string; crs: string; feature: Feature; links: Link[] }): string {
@@ -168,10 +163,10 @@ export function itemHtml(base: string, a: { code: string; title: string; crs: st
     `${a.title} · ${a.feature.id}`,
     a.links,
     body,
-    crumbsFor(
+    collectionCrumbs(
       base,
-      ['图层', `${base}/collections?f=html`],
-      [a.title, `${base}/collections/${encodeURIComponent(a.code)}?f=html`],
+      a.code,
+      a.title,
       ['要素', `${base}/collections/${encodeURIComponent(a.code)}/items?f=html`],
       [String(a.feature.id), null],
     ),

@@ -1,26 +1,8 @@
 // Request and response schemas of the review (/api/review/…): rule sets, machine review runs,
 // cases with human review, the opinion document and consistency review. The JSON names of a run
 // and its findings are a contract (`onemap review --json`, other bureau systems): src/review/types.ts.
-import {
-  Type,
-  Obj,
-  Str,
-  Int,
-  Num,
-  Bool,
-  Nullable,
-  Enum,
-  Dict,
-  List,
-  Bbox,
-  StoredGeometry,
-  IdParams,
-  errors,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  UPLOAD_ERRORS,
-  type Static,
-} from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static } from '../schema.ts';
+import { Bbox, StoredGeometry, IdParams, errors, READ_ERRORS, UPLOAD_ERRORS, reads, writes, creates } from '../schema.ts';
 
 const tags = ['review'];
 const LIST_ERRORS = errors(400, 401, 403, 429);
@@ -141,15 +123,20 @@ export const FindingReview = Obj({
   at: Str(),
 });
 
+/** What a case is, in the list and in full: who asked for what, where it stands. */
+const caseHead = {
+  id: Int(),
+  title: Str(),
+  applicant: Nullable(Str()),
+  projectType: Str(),
+  status: Enum(CASE_STATUSES),
+  statusName: Str(),
+  decision: Nullable(Enum(DECISIONS)),
+};
+
 export const ReviewCase = Obj(
   {
-    id: Int(),
-    title: Str(),
-    applicant: Nullable(Str()),
-    projectType: Str(),
-    status: Enum(CASE_STATUSES),
-    statusName: Str(),
-    decision: Nullable(Enum(DECISIONS)),
+    ...caseHead,
     conditions: List(Str()),
     opinion: Nullable(Str()),
     signedBy: Nullable(Str()),
@@ -167,13 +154,7 @@ export const ReviewCase = Obj(
 );
 
 export const CaseListItem = Obj({
-  id: Int(),
-  title: Str(),
-  applicant: Nullable(Str()),
-  projectType: Str(),
-  status: Enum(CASE_STATUSES),
-  statusName: Str(),
-  decision: Nullable(Enum(DECISIONS)),
+  ...caseHead,
   machineVerdict: Overall,
   createdBy: Str(),
   createdAt: Nullable(Str()),
@@ -295,18 +276,14 @@ export const listRuleSets = {
     ...errors(401, 403, 429),
   },
 };
-export const currentRuleSet = {
-  tags,
-  summary: '规则集当前版本 (the current version of a rule set, with its version history)',
-  params: NameParams,
-  response: { 200: Obj({ ...RuleSetVersion.properties, versions: List(RuleSetVersionInfo) }), ...READ_ERRORS },
-};
-export const ruleSetVersion = {
-  tags,
-  summary: '规则集历史版本 (one version of a rule set)',
-  params: Obj({ name: Str(), version: Int({ minimum: 1 }) }),
-  response: { 200: RuleSetVersion, ...READ_ERRORS },
-};
+export const currentRuleSet = reads(
+  { tags, summary: '规则集当前版本 (the current version of a rule set, with its version history)', params: NameParams },
+  Obj({ ...RuleSetVersion.properties, versions: List(RuleSetVersionInfo) }),
+);
+export const ruleSetVersion = reads(
+  { tags, summary: '规则集历史版本 (one version of a rule set)', params: Obj({ name: Str(), version: Int({ minimum: 1 }) }) },
+  RuleSetVersion,
+);
 export const saveRuleSet = {
   tags,
   summary: '保存规则集新版本 (save a new version of a rule set; refused with every problem when invalid)',
@@ -338,18 +315,15 @@ export const runReview = {
   }),
   response: { 201: ReviewResult, ...errors(400, 401, 403, 404, 409, 413, 429) },
 };
-export const getRun = {
-  tags,
-  summary: '审查记录 (a stored machine-review run, frozen as it was)',
-  params: IdParams,
-  response: { 200: ReviewResult, ...READ_ERRORS },
-};
-export const compareRuns = {
-  tags,
-  summary: '两次审查对比 (what changed between two runs: boundary, rule set, layer versions, findings)',
-  params: Obj({ id: Int({ minimum: 1 }), other: Int({ minimum: 1 }) }),
-  response: { 200: RunComparison, ...READ_ERRORS },
-};
+export const getRun = reads({ tags, summary: '审查记录 (a stored machine-review run, frozen as it was)', params: IdParams }, ReviewResult);
+export const compareRuns = reads(
+  {
+    tags,
+    summary: '两次审查对比 (what changed between two runs: boundary, rule set, layer versions, findings)',
+    params: Obj({ id: Int({ minimum: 1 }), other: Int({ minimum: 1 }) }),
+  },
+  RunComparison,
+);
 
 export const listCases = {
   tags,
@@ -375,59 +349,50 @@ export const submitCase = {
   }),
   response: { 201: ReviewCase, ...errors(400, 401, 403, 404, 409, 413, 429) },
 };
-export const getCase = {
-  tags,
-  summary: '报审案卷 (a case: its run, reviews, findings after human review, pending findings)',
-  params: IdParams,
-  response: { 200: ReviewCase, ...READ_ERRORS },
-};
-export const caseTrail = {
-  tags,
-  summary: '案卷留痕 (the append-only audit trail of a case, with before and after)',
-  params: IdParams,
-  response: { 200: List(TrailEntry), ...READ_ERRORS },
-};
-export const rerunCase = {
-  tags,
-  summary: '重新机审 (re-run the machine review of a case on the current data)',
-  params: IdParams,
-  response: { 200: ReviewCase, ...WRITE_ERRORS },
-};
-export const reviewFinding = {
-  tags,
-  summary: '人审意见 (confirm, override or mark a finding as a false positive, with a reason)',
-  params: Obj({ id: Int({ minimum: 1 }), key: Str() }),
-  body: Obj({
-    action: Enum(FINDING_ACTIONS),
-    verdict: Type.Optional(Overall),
-    reason: Type.Optional(Str({ maxLength: 2000 })),
-  }),
-  response: { 200: ReviewCase, ...WRITE_ERRORS },
-};
-export const decideCase = {
-  tags,
-  summary: '审查决定 (decide: 通过 / 有条件通过 with conditions / 不通过)',
-  params: IdParams,
-  body: Obj({
-    decision: Enum(DECISIONS),
-    conditions: Type.Optional(List(Str({ maxLength: 2000 }), { maxItems: 50 })),
-    opinion: Type.Optional(Str({ maxLength: 10000 })),
-  }),
-  response: { 200: ReviewCase, ...WRITE_ERRORS },
-};
-export const withdrawDecision = {
-  tags,
-  summary: '撤回决定 (withdraw an unsigned decision, with a reason)',
-  params: IdParams,
-  body: Obj({ reason: Str({ minLength: 1 }) }),
-  response: { 200: ReviewCase, ...WRITE_ERRORS },
-};
-export const signCase = {
-  tags,
-  summary: '签发 (sign the decision; the case is frozen)',
-  params: IdParams,
-  response: { 200: ReviewCase, ...WRITE_ERRORS },
-};
+export const getCase = reads(
+  { tags, summary: '报审案卷 (a case: its run, reviews, findings after human review, pending findings)', params: IdParams },
+  ReviewCase,
+);
+export const caseTrail = reads(
+  { tags, summary: '案卷留痕 (the append-only audit trail of a case, with before and after)', params: IdParams },
+  List(TrailEntry),
+);
+export const rerunCase = writes(
+  { tags, summary: '重新机审 (re-run the machine review of a case on the current data)', params: IdParams },
+  ReviewCase,
+);
+export const reviewFinding = writes(
+  {
+    tags,
+    summary: '人审意见 (confirm, override or mark a finding as a false positive, with a reason)',
+    params: Obj({ id: Int({ minimum: 1 }), key: Str() }),
+    body: Obj({ action: Enum(FINDING_ACTIONS), verdict: Type.Optional(Overall), reason: Type.Optional(Str({ maxLength: 2000 })) }),
+  },
+  ReviewCase,
+);
+export const decideCase = writes(
+  {
+    tags,
+    summary: '审查决定 (decide: 通过 / 有条件通过 with conditions / 不通过)',
+    params: IdParams,
+    body: Obj({
+      decision: Enum(DECISIONS),
+      conditions: Type.Optional(List(Str({ maxLength: 2000 }), { maxItems: 50 })),
+      opinion: Type.Optional(Str({ maxLength: 10000 })),
+    }),
+  },
+  ReviewCase,
+);
+export const withdrawDecision = writes(
+  {
+    tags,
+    summary: '撤回决定 (withdraw an unsigned decision, with a reason)',
+    params: IdParams,
+    body: Obj({ reason: Str({ minLength: 1 }) }),
+  },
+  ReviewCase,
+);
+export const signCase = writes({ tags, summary: '签发 (sign the decision; the case is frozen)', params: IdParams }, ReviewCase);
 
 const FILE_FIELDS = 'fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset';
 export const runReviewFile = {
@@ -474,15 +439,12 @@ export const listConsistency = {
     ...errors(401, 403, 429),
   },
 };
-export const runConsistency = {
-  tags,
-  summary: '一致性审查 (compare two polygon layers; conflicts are stored as a layer and summed by district)',
-  body: Obj({ a: LayerCodeIn, b: LayerCodeIn }),
-  response: { 201: ConsistencyResult, ...WRITE_ERRORS },
-};
-export const getConsistency = {
-  tags,
-  summary: '一致性审查结果 (one stored consistency run)',
-  params: IdParams,
-  response: { 200: ConsistencyRow, ...READ_ERRORS },
-};
+export const runConsistency = creates(
+  {
+    tags,
+    summary: '一致性审查 (compare two polygon layers; conflicts are stored as a layer and summed by district)',
+    body: Obj({ a: LayerCodeIn, b: LayerCodeIn }),
+  },
+  ConsistencyResult,
+);
+export const getConsistency = reads({ tags, summary: '一致性审查结果 (one stored consistency run)', params: IdParams }, ConsistencyRow);

@@ -126,15 +126,7 @@ export interface DistrictsWithin {
   layer: DistrictLayer;
 }
 
-export interface ScopedVersionRow {
-  version: number;
-  feature_count: number;
-  area_m2: number | null;
-  planar_m2: number | null;
-  added: number;
-  removed: number;
-  changed: number;
-}
+export type ScopedVersionRow = Pick<VersionRow, 'version' | 'feature_count' | 'area_m2' | 'planar_m2' | 'added' | 'removed' | 'changed'>;
 
 /**
  * The figures of each version of a layer (those layer_version stores city-wide) counted only over

@@ -94,17 +94,14 @@ function write(w: Writer, g: Geometry, hasZ: boolean): void {
       for (const ring of g.coordinates) w.points(ring, hasZ);
       break;
     case 'MultiPoint':
-      w.u32(g.coordinates.length);
-      for (const p of g.coordinates) write(w, { type: 'Point', coordinates: p }, hasZ);
-      break;
     case 'MultiLineString':
+    case 'MultiPolygon': {
+      // Each part is written as a geometry of its own: MultiPolygon → Polygon, …
+      const part = g.type.slice('Multi'.length);
       w.u32(g.coordinates.length);
-      for (const l of g.coordinates) write(w, { type: 'LineString', coordinates: l }, hasZ);
+      for (const c of g.coordinates) write(w, { type: part, coordinates: c } as Geometry, hasZ);
       break;
-    case 'MultiPolygon':
-      w.u32(g.coordinates.length);
-      for (const p of g.coordinates) write(w, { type: 'Polygon', coordinates: p }, hasZ);
-      break;
+    }
     case 'GeometryCollection':
       w.u32(g.geometries.length);
       for (const c of g.geometries) write(w, c, hasZ);

@@ -6,7 +6,7 @@ import type { Queryable } from '../../db/index.ts';
 import { DIMENSIONS, listDefinitions } from '../registry.ts';
 import { cityRegion, districtsAt } from '../regions.ts';
 import { loadEvaluation } from '../evaluation.ts';
-import { evaluationView, rankDistricts, type RankedDistrict } from '../dashboard.ts';
+import { evaluationView, indicatorHead, rankDistricts, type RankedDistrict } from '../dashboard.ts';
 import { listAlerts, type Alert } from '../alerts.ts';
 import { evaluationDate } from '../warning.ts';
 import { provenanceText } from '../provenance.ts';
@@ -80,12 +80,7 @@ export async function reportContent(q: Queryable, config: Config, year: number):
     const cum = def.aggregate === 'cumulative';
     const sign = a.target?.bound === 'max' ? '≤' : '≥';
     return {
-      code: def.code,
-      name: def.name,
-      dimension: def.dimension,
-      unit: def.unit,
-      decimals: def.decimals,
-      better: def.better,
+      ...indicatorHead(def),
       cumulativeIndicator: cum,
       definition: def.definition,
       basis: def.basis ?? null,

@@ -2,7 +2,7 @@
 // construction not on land planned as 01 耕地 / 03 林地 / 17 陆地水域 (用地用海分类, 2023). Codes are
 // matched by prefix so a rule on "01" covers 0101 水田, 0102 水浇地, 0103 旱地.
 import type { RuleKind } from './context.ts';
-import { aboveTolerance, areaText, finding, fmt, hits, mergeGeometry, percentOf, sliverText, sumAreas } from './context.ts';
+import { aboveTolerance, areaText, finding, fmt, hits, mergeGeometry, percentOf, sliverPass, sumAreas } from './context.ts';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
 
@@ -42,17 +42,7 @@ export const attributeCondition: RuleKind = {
     const features = hits(offending);
     const geometry = mergeGeometry(offending.map((r) => r.geojson));
     if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目所在${ctx.layer.name_zh}的 ${field} 均符合要求`, details });
-    if (!aboveTolerance(ctx, m2))
-      return finding(ctx, rule, {
-        verdict: 'pass',
-        message: sliverText(ctx, m2),
-        areaM2: m2,
-        planarM2: planar,
-        features,
-        geometry,
-        belowTolerance: true,
-        details,
-      });
+    if (!aboveTolerance(ctx, m2)) return sliverPass(ctx, rule, m2, { planarM2: planar, features, geometry, details });
     const codes = details.byValue
       .slice(0, 5)
       .map((v) => `${v.code}${v.label ? ` ${v.label}` : ''} ${fmt(v.areaM2)} m²`)

@@ -72,20 +72,18 @@ export function aboveTolerance(ctx: RuleContext, m2: number): boolean {
   return m2 >= ctx.tolerance.areaM2 && percentOf(ctx, m2) >= ctx.tolerance.percent;
 }
 
-export function finding(
-  ctx: RuleContext,
-  rule: RuleDef,
-  f: {
-    verdict: Verdict;
-    message: string;
-    areaM2?: number;
-    planarM2?: number;
-    features?: FeatureHit[];
-    geometry?: GeoJSONGeometry | null;
-    belowTolerance?: boolean;
-    details?: Record<string, unknown>;
-  },
-): Finding {
+interface FindingFields {
+  verdict: Verdict;
+  message: string;
+  areaM2?: number;
+  planarM2?: number;
+  features?: FeatureHit[];
+  geometry?: GeoJSONGeometry | null;
+  belowTolerance?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export function finding(ctx: RuleContext, rule: RuleDef, f: FindingFields): Finding {
   const areaM2 = f.areaM2 ?? 0;
   return {
     key: `${rule.id}:${rule.layer}`,
@@ -115,6 +113,14 @@ export function sumAreas(rows: OverlapRow[]): { m2: number; planar: number } {
 
 export const sliverText = (ctx: RuleContext, m2: number) =>
   `仅有 ${fmt(m2)} m² 重叠（占项目 ${fmt(percentOf(ctx, m2), 3)}%），低于数字化误差容差（${fmt(ctx.tolerance.areaM2)} m² / ${ctx.tolerance.percent}%），不计为冲突`;
+
+/** A pass for an overlap below the tolerance, still reported with its area and features so a reviewer sees the sliver. */
+export const sliverPass = (
+  ctx: RuleContext,
+  rule: RuleDef,
+  m2: number,
+  f: Pick<FindingFields, 'planarM2' | 'features' | 'geometry' | 'details'>,
+) => finding(ctx, rule, { verdict: 'pass', message: sliverText(ctx, m2), areaM2: m2, ...f, belowTolerance: true });
 
 export const num = (v: unknown): number | null => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;

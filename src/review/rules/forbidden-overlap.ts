@@ -2,7 +2,7 @@
 // listed in allowedTypes downgrade it to a warning that states the approval still needed
 // (e.g. 土地管理法 第三十五条: national major projects on permanent farmland → State Council).
 import type { RuleKind } from './context.ts';
-import { aboveTolerance, areaText, finding, fmt, hits, mergeGeometry, percentOf, sliverText, sumAreas } from './context.ts';
+import { aboveTolerance, areaText, finding, fmt, hits, mergeGeometry, percentOf, sliverPass, sumAreas } from './context.ts';
 
 export const forbiddenOverlap: RuleKind = {
   name: 'forbidden-overlap',
@@ -22,17 +22,7 @@ export const forbiddenOverlap: RuleKind = {
     const features = hits(ctx.overlap);
     const geometry = mergeGeometry(ctx.overlap.map((r) => r.geojson));
     if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `未占用${ctx.layer.name_zh}` });
-    if (!aboveTolerance(ctx, m2)) {
-      return finding(ctx, rule, {
-        verdict: 'pass',
-        message: sliverText(ctx, m2),
-        areaM2: m2,
-        planarM2: planar,
-        features,
-        geometry,
-        belowTolerance: true,
-      });
-    }
+    if (!aboveTolerance(ctx, m2)) return sliverPass(ctx, rule, m2, { planarM2: planar, features, geometry });
     const allowed = (rule.allowedTypes as Record<string, string> | undefined)?.[ctx.project.type];
     const base = `项目占用${ctx.layer.name_zh} ${areaText(m2)}，占项目面积 ${fmt(percentOf(ctx, m2))}%，涉及 ${features.length} 个要素`;
     const controls = rule.controls ? `；管控要求：${rule.controls}` : '';
