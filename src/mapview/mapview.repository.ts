@@ -109,17 +109,20 @@ export interface MeasureRow {
  * polygon the length is its perimeter. For a point, its Gauss-Krüger coordinates (x east, y north).
  */
 export async function measure(q: Queryable, geojson: string, srid: number, maxPoints: number): Promise<MeasureRow> {
+  // MATERIALIZED: each step once. Inlined, every CASE below re-parsed the GeoJSON and re-ran the
+  // validity and range checks — about 20 times per request: 17 s for a 10,000-vertex polygon on the
+  // embedded database, during which nothing else could use it (issue 22, defect 2).
   const r = await q.query<MeasureRow>(
-    `WITH src AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), $2::int) AS g0),
-          chk AS (SELECT g0,
+    `WITH src AS MATERIALIZED (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), $2::int) AS g0),
+          chk AS MATERIALIZED (SELECT g0,
                     CASE WHEN NOT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = $2::int) THEN 'unknown srid ' || $2::text
                          WHEN ST_IsEmpty(g0) THEN 'the geometry is empty'
                          WHEN ST_NPoints(g0) > $3::int THEN 'the geometry has ' || ST_NPoints(g0) || ' vertices; at most ' || $3::text || ' are measured'
                          WHEN GeometryType(g0) NOT IN ('POINT', 'LINESTRING', 'MULTILINESTRING', 'POLYGON', 'MULTIPOLYGON') THEN 'cannot measure a ' || GeometryType(g0)
                          WHEN NOT ST_IsValid(g0) THEN 'invalid geometry: ' || ST_IsValidReason(g0) END AS problem
                     FROM src),
-          g AS (SELECT problem, CASE WHEN problem IS NULL THEN ST_Transform(g0, 4490) END AS g FROM chk),
-          out AS (SELECT problem, g,
+          g AS MATERIALIZED (SELECT problem, CASE WHEN problem IS NULL THEN ST_Transform(g0, 4490) END AS g FROM chk),
+          out AS MATERIALIZED (SELECT problem, g,
                     CASE WHEN problem IS NULL THEN
                       CASE WHEN ST_X(ST_Centroid(g)) BETWEEN -180 AND 180 AND ST_Y(ST_Centroid(g)) BETWEEN -90 AND 90 THEN NULL
                            ELSE 'coordinates outside longitude/latitude range: is the srid right?' END END AS range_problem
