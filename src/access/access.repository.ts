@@ -3,12 +3,15 @@
 // storing runs with their versions, and the GeoJSON the map reads (uncovered parcels,
 // isochrones, facilities, districts). Distances are ellipsoidal (geography), in metres.
 import type { Queryable } from '../db/index.ts';
-import { copyValue } from '../db/index.ts';
 import { isGeosFailure } from '../db/geos.ts';
 import { aliveAt } from '../store/store.repository.ts';
 import type { MatchRule } from './settings.ts';
 import { districtCondition, type LayerScope } from '../auth/layers.ts';
 import type { DistrictLayer } from '../config.ts';
+
+// Storing runs and reading them back: runs.repository.ts.
+export * from './runs.repository.ts';
+import type { RunRow } from './runs.repository.ts';
 
 /**
  * A reader limited to their districts (auth/layers.ts): the scope of the layer the features come
@@ -235,208 +238,6 @@ export async function snapParcels(db: Queryable, s: SnapContext, r: ResidentialF
       AND GeometryType(f.geom) IN ('POLYGON', 'MULTIPOLYGON')
       AND ${r.field && r.pattern ? `coalesce(f.props->>${C.add(r.field)}::text, '') ~ ${C.add(r.pattern)}::text` : 'true'}`;
   return oneRowEach<ParcelSnapRow>(db, 'residential parcels', countSql, C.values, sql, P.values);
-}
-
-// ---- runs ----------------------------------------------------------------------------------
-
-export interface RunRow {
-  id: number;
-  network_id: number;
-  params: Record<string, unknown>;
-  versions: Record<string, number | null>;
-  residential_layer_id: number;
-  residential_version: number;
-  summary: Record<string, unknown>;
-  seconds: number | null;
-  created_at: Date;
-  created_by: string | null;
-}
-
-export async function insertRun(
-  tx: Queryable,
-  r: { networkId: number; params: unknown; versions: unknown; residentialLayerId: number; residentialVersion: number; user: string | null },
-): Promise<number> {
-  const q = await tx.query<{ id: number }>(
-    `INSERT INTO access_run (network_id, params, versions, residential_layer_id, residential_version, summary, created_by)
-     VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, '{}'::json, $6) RETURNING id`,
-    [r.networkId, JSON.stringify(r.params), JSON.stringify(r.versions), r.residentialLayerId, r.residentialVersion, r.user],
-  );
-  return q.rows[0].id;
-}
-
-export async function finishRun(tx: Queryable, runId: number, summary: unknown, seconds: number): Promise<void> {
-  await tx.query(`UPDATE access_run SET summary = $2::json, seconds = $3 WHERE id = $1`, [runId, JSON.stringify(summary), seconds]);
-}
-
-export async function runById(db: Queryable, id: number): Promise<RunRow | undefined> {
-  return (await db.query<RunRow>(`SELECT * FROM access_run WHERE id = $1`, [id])).rows[0];
-}
-
-export async function latestRunId(db: Queryable): Promise<number | null> {
-  return (
-    (await db.query<{ id: number }>(`SELECT id FROM access_run WHERE seconds IS NOT NULL ORDER BY id DESC LIMIT 1`)).rows[0]?.id ?? null
-  );
-}
-
-export async function listRuns(db: Queryable, limit: number): Promise<RunRow[]> {
-  return (await db.query<RunRow>(`SELECT * FROM access_run WHERE seconds IS NOT NULL ORDER BY id DESC LIMIT $1`, [limit])).rows;
-}
-
-export interface RunTypeRow {
-  idx: number;
-  type: string;
-  definition: Record<string, unknown>;
-  budget_minutes: number;
-  budget_m: number;
-  layer_code: string;
-  layer_version: number | null;
-  facilities: number;
-  snapped: number;
-}
-
-export async function insertRunTypes(tx: Queryable, runId: number, rows: Omit<RunTypeRow, never>[]): Promise<void> {
-  for (const t of rows) {
-    await tx.query(
-      `INSERT INTO access_run_type (run_id, idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
-      [
-        runId,
-        t.idx,
-        t.type,
-        JSON.stringify(t.definition),
-        t.budget_minutes,
-        t.budget_m,
-        t.layer_code,
-        t.layer_version,
-        t.facilities,
-        t.snapped,
-      ],
-    );
-  }
-}
-
-export async function runTypes(db: Queryable, runId: number): Promise<RunTypeRow[]> {
-  return (
-    await db.query<RunTypeRow>(
-      `SELECT idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped FROM access_run_type WHERE run_id = $1 ORDER BY idx`,
-      [runId],
-    )
-  ).rows;
-}
-
-export interface RunFacilityRow {
-  type_idx: number;
-  feature_id: number;
-  fid: string;
-  edge_id: number | null;
-  offset_m: number | null;
-  node_id: number | null;
-  leg_m: number | null;
-}
-
-export async function copyRunFacilities(tx: Queryable, runId: number, rows: RunFacilityRow[]): Promise<void> {
-  const cols = ['run_id', 'type_idx', 'feature_id', 'fid', 'edge_id', 'offset_m', 'node_id', 'leg_m'];
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows
-      .slice(i, i + 20_000)
-      .map((r) => [runId, r.type_idx, r.feature_id, r.fid, r.edge_id, r.offset_m, r.node_id, r.leg_m].map(copyValue).join('\t') + '\n')
-      .join('');
-    await tx.copyText('access_run_facility', cols, text);
-  }
-}
-
-export async function runFacilities(db: Queryable, runId: number, typeIdx: number): Promise<RunFacilityRow[]> {
-  return (
-    await db.query<RunFacilityRow>(
-      `SELECT type_idx, feature_id, fid, edge_id, offset_m, node_id, leg_m FROM access_run_facility WHERE run_id = $1 AND type_idx = $2
-        ORDER BY feature_id, node_id NULLS FIRST`,
-      [runId, typeIdx],
-    )
-  ).rows;
-}
-
-export interface RunParcelRow {
-  feature_id: number;
-  fid: string;
-  district_code: string | null;
-  area_m2: number;
-  population: number | null;
-  edge_id: number | null;
-  offset_m: number | null;
-  leg_m: number | null;
-  covered_mask: number;
-}
-
-export async function copyRunParcels(tx: Queryable, runId: number, rows: RunParcelRow[]): Promise<void> {
-  const cols = ['run_id', 'feature_id', 'fid', 'district_code', 'area_m2', 'population', 'edge_id', 'offset_m', 'leg_m', 'covered_mask'];
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows
-      .slice(i, i + 20_000)
-      .map(
-        (r) =>
-          [runId, r.feature_id, r.fid, r.district_code, r.area_m2, r.population, r.edge_id, r.offset_m, r.leg_m, r.covered_mask]
-            .map(copyValue)
-            .join('\t') + '\n',
-      )
-      .join('');
-    await tx.copyText('access_run_parcel', cols, text);
-  }
-}
-
-export async function runParcels(db: Queryable, runId: number): Promise<RunParcelRow[]> {
-  return (
-    await db.query<RunParcelRow>(
-      `SELECT feature_id, fid, district_code, area_m2, population, edge_id, offset_m, leg_m, covered_mask FROM access_run_parcel WHERE run_id = $1 ORDER BY feature_id`,
-      [runId],
-    )
-  ).rows;
-}
-
-export interface FigureRow {
-  type: string;
-  district_code: string;
-  district_name: string | null;
-  residential_area_m2: number;
-  covered_area_m2: number;
-  parcels: number;
-  covered_parcels: number;
-  population: number | null;
-  covered_population: number | null;
-}
-
-export async function insertFigures(tx: Queryable, runId: number, rows: FigureRow[]): Promise<void> {
-  const cols = [
-    'run_id',
-    'type',
-    'district_code',
-    'district_name',
-    'residential_area_m2',
-    'covered_area_m2',
-    'parcels',
-    'covered_parcels',
-    'population',
-    'covered_population',
-  ];
-  const text = rows
-    .map(
-      (r) =>
-        [
-          runId,
-          r.type,
-          r.district_code,
-          r.district_name,
-          r.residential_area_m2,
-          r.covered_area_m2,
-          r.parcels,
-          r.covered_parcels,
-          r.population,
-          r.covered_population,
-        ]
-          .map(copyValue)
-          .join('\t') + '\n',
-    )
-    .join('');
-  if (text) await tx.copyText('access_run_figure', cols, text);
 }
 
 // ---- GeoJSON for the map -------------------------------------------------------------------
