@@ -106,7 +106,7 @@ for (const tdb of testDatabases()) {
           });
         }
       }
-      const fromSeed = all.filter((t) => /seed 003/.test(t.source));
+      const fromSeed = all.filter((t) => /浙江省存量空间提质增效行动主要指标表/.test(t.source));
       assert.equal(fromSeed.length, 11 * 8 * 2);
     });
 
