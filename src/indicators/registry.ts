@@ -18,7 +18,7 @@ export interface Defaults {
   statistics: { code: string; name: string; unit: string; additive: boolean }[];
   regions: Record<string, string>;
   indicators: IndicatorDef[];
-  seed003: { file: string; baseYear: number; columns: Record<string, string>; source: string };
+  provinceTargets: { file: string; baseYear: number; columns: Record<string, string>; source: string };
   targets: { indicator: string; region: string; year: number; value: number; bound: 'min' | 'max'; hard: boolean; source: string }[];
   reported: { indicator: string; region: string; year: number; value: number; note: string }[];
 }
@@ -125,8 +125,8 @@ export function checkBands(b: unknown, where: string): string[] {
 
 /** The seed-003 table (data/seed-003-targets.csv) as target rows: 11 cities × 8 indicators × 2027/2030. */
 export function seed003Targets() {
-  const text = readFileSync(new URL(`./${DEFAULTS.seed003.file}`, import.meta.url), 'utf8');
-  return parseSeed003(text, DEFAULTS.seed003, DEFAULTS.regions);
+  const text = readFileSync(new URL(`./${DEFAULTS.provinceTargets.file}`, import.meta.url), 'utf8');
+  return parseSeed003(text, DEFAULTS.provinceTargets, DEFAULTS.regions);
 }
 
 const toRecord = (r: repo.DefRow): DefRecord => ({
