@@ -13,6 +13,7 @@ import { ensureDefaultCatalogue } from '../src/catalogue/catalogue.service.ts';
 import { importFile } from '../src/importers/pipeline.ts';
 import { writeShapefile, CGCS2000_PRJ } from '../src/exporters/shapefile.ts';
 import { geometryToWkb } from '../src/util/wkb.ts';
+import { pgConn, median } from './ogr.ts';
 
 const N = Number(process.env.ONEMAP_BENCH_FEATURES ?? 200_000);
 const RUNS = Number(process.env.ONEMAP_BENCH_RUNS ?? 3);
@@ -108,16 +109,6 @@ async function makeData() {
   }
   return { shp, gj };
 }
-
-function pgConn(url: string, schema: string): string {
-  const u = new URL(url);
-  const kv = [`dbname=${u.pathname.slice(1)}`, `host=${u.hostname}`, `port=${u.port || 5432}`, `user=${decodeURIComponent(u.username)}`];
-  if (u.password) kv.push(`password=${decodeURIComponent(u.password)}`);
-  kv.push(`active_schema=${schema}`);
-  return `PG:${kv.join(' ')}`;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeOnemap(path: string): Promise<number> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;

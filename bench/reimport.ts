@@ -25,6 +25,7 @@ import { exportLayer } from '../src/exporters/index.ts';
 import { parcelsOutside } from '../src/auth/districts.repository.ts';
 import { activeDistricts, aliveAt, districtUnion } from '../src/store/fragments.repository.ts';
 import type { User } from '../src/auth/types.ts';
+import { pgConn, median } from './ogr.ts';
 
 const URL_ = process.env.ONEMAP_BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://onemap:onemap@localhost/onemap_large';
 const RUNS = Number(process.env.ONEMAP_BENCH_RUNS ?? 3);
@@ -32,7 +33,6 @@ const K = Number(process.env.ONEMAP_BENCH_CHANGED ?? 1000);
 const S = Number(process.env.ONEMAP_BENCH_SAMPLE ?? 20);
 const OUT = 'bench/out';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();
   await f();
@@ -190,21 +190,13 @@ function ogrLoad(path: string): number {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   execFileSync('psql', [URL_, '-qc', `CREATE SCHEMA ${schema}`]);
   try {
-    const u = new URL(URL_);
-    const conn = [
-      `dbname=${u.pathname.slice(1)}`,
-      `host=${u.hostname}`,
-      `port=${u.port || 5432}`,
-      `user=${decodeURIComponent(u.username)}`,
-    ];
-    if (u.password) conn.push(`password=${decodeURIComponent(u.password)}`);
     const t0 = performance.now();
     const r = spawnSync(
       'ogr2ogr',
       [
         '-f',
         'PostgreSQL',
-        `PG:${conn.join(' ')} active_schema=${schema}`,
+        pgConn(URL_, schema),
         path,
         '-nln',
         'bench',
