@@ -340,3 +340,80 @@ test('writer reproduces the [地块坐标] section of the hand-written fixture; 
   );
   assert.throws(() => writeCoordinateTxt([], { zone: 12 }), /outside/);
 });
+
+// ---- the TXT as bureaus write it (issue 18 item 5) ---------------------------------------------
+
+const PARCEL = '4,1.0000,DK-01,试验地块,面,,,,@';
+
+test('Windows Notepad "Unicode" (UTF-16 with BOM, both byte orders) reads like the UTF-8 file', async () => {
+  const text = HEADER + [PARCEL, ...SQUARE].join('\r\n') + '\r\n';
+  for (const [enc, bom] of [
+    ['utf-16le', Buffer.from([0xff, 0xfe])],
+    ['utf-16be', Buffer.from([0xfe, 0xff])],
+  ] as const) {
+    const path = join(tmp, `unicode-${enc}.txt`);
+    writeFileSync(path, Buffer.concat([bom, iconv.encode(text, enc)]));
+    const { reader, features } = await readAll(path);
+    assert.equal(reader.info.encoding, enc.toUpperCase());
+    assert.equal(reader.info.srid, 4528);
+    assert.equal(features.length, 1);
+    assert.equal(features[0].props['地块名称'], '试验地块');
+    assert.equal(area(wkbToGeometry(features[0].wkb!)), 100 * 100); // 100 m × 100 m, by hand
+  }
+});
+
+test('full-width commas, tabs and 序号-first 5-field point lines are read, with a warning', () => {
+  const fullWidth = SQUARE.map((l) => l.replaceAll(',', '，'));
+  const tabs = SQUARE.map((l) => l.replaceAll(',', '\t'));
+  // 序号,点号,圈号,X,Y and full-width digits in one line, as a spreadsheet export may write them
+  const numbered = SQUARE.map((l, i) => `${i + 1},${l}`);
+  numbered[1] = numbered[1].replace('3345778', '３３４５７７８');
+  for (const [label, lines, warned] of [
+    ['full-width', fullWidth, true],
+    ['tabs', tabs, true],
+    ['numbered', numbered, false],
+  ] as const) {
+    const { info, features } = parse(HEADER + [PARCEL.replaceAll(',', label === 'full-width' ? '，' : ','), ...lines].join('\n'));
+    assert.equal(features.length, 1, label);
+    assert.equal(area(wkbToGeometry(features[0].wkb!)), 10000, label);
+    assert.equal(features[0].props['地块名称'], '试验地块', label);
+    assert.equal(
+      info.warnings.some((w) => w.includes('全角逗号或制表符')),
+      warned,
+      `${label}: ${info.warnings.join(' | ')}`,
+    );
+  }
+});
+
+test('--srid is the last resort: only when the file has neither 带号 nor a zone prefix', () => {
+  const noZone = '[属性描述]\n坐标系=2000国家大地坐标系\n[地块坐标]\n';
+  const unprefixed = SQUARE.map((l) => l.replace(',40512', ',512'));
+  const body = [PARCEL, ...unprefixed].join('\n');
+  throwsAt(() => parse(noZone + body), undefined, /无法确定投影带.*--srid/);
+  const forced = parseCoordinateTxt('mem.txt', noZone + body, 'UTF-8', 4549);
+  assert.equal(forced.info.srid, 4549); // 3° zone 40 without prefix (domain.md §2)
+  assert.match(forced.info.sridSource!, /zone from --srid 4549/);
+  assert.equal(area(wkbToGeometry(forced.features[0].wkb!)), 10000);
+  // a prefixed code cannot describe unprefixed eastings
+  throwsAt(() => parseCoordinateTxt('mem.txt', noZone + body, 'UTF-8', 4528), undefined, /不是不带带号前缀/);
+  // the file's own zone decides; a contradicting --srid is refused rather than moving every parcel
+  throwsAt(
+    () => parseCoordinateTxt('mem.txt', HEADER + [PARCEL, ...SQUARE].join('\n'), 'UTF-8', 4549),
+    undefined,
+    /EPSG:4528.*--srid 4549 不一致/,
+  );
+  assert.equal(parseCoordinateTxt('mem.txt', HEADER + [PARCEL, ...SQUARE].join('\n'), 'UTF-8', 4528).info.srid, 4528);
+});
+
+test('the same boundary twice under two numbers is imported but warned about', () => {
+  const second = '4,1.0000,DK-02,重复地块,面,,,,@';
+  const rotated = [...SQUARE.slice(1, 4), SQUARE[0], SQUARE[1]]; // same corners, starting at J2
+  const { info, features } = parse(HEADER + [PARCEL, ...SQUARE, second, ...rotated].join('\n'));
+  assert.equal(features.length, 2);
+  assert.deepEqual(
+    info.warnings.filter((w) => w.includes('界址点坐标完全相同')),
+    [
+      '第 14 行的地块 DK-02 与第 8 行的地块 DK-01 界址点坐标完全相同，疑为重复列出，导入后面积将重复计算 (line 14: parcel DK-02 repeats the boundary of parcel DK-01)',
+    ],
+  );
+});

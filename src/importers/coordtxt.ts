@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { gkSrid } from '../crs/zones.ts';
+import { gkSrid, zoneOfSrid, type GkZone } from '../crs/zones.ts';
 import { geometryToWkb, type Geometry, type Position } from '../util/wkb.ts';
 import { ImportError, type DeclaredParcel, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
 
@@ -33,12 +33,20 @@ interface ParcelDraft {
   points: Point[];
 }
 
-/** Explicit encoding, else UTF-8 when the bytes are valid UTF-8 (BOM or not), else GBK. */
+/**
+ * Explicit encoding; else UTF-16 when the file starts with its byte-order mark (Windows Notepad's
+ * "Unicode" and "Unicode big endian" save as UTF-16 with a BOM); else UTF-8 when the bytes are
+ * valid UTF-8 (BOM or not); else GBK.
+ */
 export function decodeTxt(bytes: Buffer, override?: string): { text: string; encoding: string } {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (override && !/^utf-?8$/i.test(override)) {
     if (!iconv.encodingExists(override)) throw new Error(`unknown encoding "${override}"`);
     return { text: iconv.decode(bytes, override), encoding: override };
+  }
+  if (!override && bytes.length >= 2) {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: iconv.decode(bytes.subarray(2), 'utf-16le'), encoding: 'UTF-16LE' };
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: iconv.decode(bytes.subarray(2), 'utf-16be'), encoding: 'UTF-16BE' };
   }
   const body = bom ? bytes.subarray(3) : bytes;
   if (override) return { text: body.toString('utf8'), encoding: 'UTF-8' };
@@ -50,14 +58,29 @@ export function decodeTxt(bytes: Buffer, override?: string): { text: string; enc
   }
 }
 
+// Full-width forms that Chinese input methods type in place of the format's ASCII punctuation and
+// digits (，＝［］．－ and ０–９); the format itself is ASCII-punctuated (domain.md §10).
+const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/g;
+const toHalfWidth = (line: string) =>
+  line.replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 // China's northings lie between ~2 000 000 (Hainan) and ~5 900 000 m (Heilongjiang): seven digits.
 const isNorthing = (v: number) => v >= 1e6 && v < 1e7;
 const isPrefixedEasting = (v: number) => v >= 1e7 && v < 1e8;
 const isPlainEasting = (v: number) => v > 0 && v < 1e6;
 
-/** Parses a whole file; exported so tests can feed strings without touching the disk. */
-export function parseCoordinateTxt(path: string, text: string, encoding: string): { info: CoordTxtInfo; features: SourceFeature[] } {
+/**
+ * Parses a whole file; exported so tests can feed strings without touching the disk. `forcedSrid`
+ * (--srid) is the last resort: used only when the file states no 带号 and its eastings carry no
+ * zone prefix, so nothing in the file can say which zone it is in.
+ */
+export function parseCoordinateTxt(
+  path: string,
+  text: string,
+  encoding: string,
+  forcedSrid?: number,
+): { info: CoordTxtInfo; features: SourceFeature[] } {
   const fail = (line: number | undefined, reason: string): never => {
     throw new ImportError({ file: path, line, reason });
   };
@@ -69,11 +92,12 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
 
   let section = '';
   let sawCoordinates = false;
+  let loose: number | undefined; // first line separated by "，" or tabs
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
     const line = lines[i].replace(/^\uFEFF/, '').trim();
     if (line === '') continue;
-    const sec = /^\[(.+)\]$/.exec(line);
+    const sec = /^[[［](.+)[\]］]$/.exec(line);
     if (sec) {
       section = sec[1].trim();
       if (section === '地块坐标') sawCoordinates = true;
@@ -85,24 +109,32 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
       if (!m) fail(n, `expected key=value in [属性描述], found "${line}"`);
       else header[m[1].trim()] = m[2].trim();
     } else if (section === '地块坐标') {
-      const fields = line.split(',').map((f) => f.trim());
-      if (fields[fields.length - 1] === '@') {
+      // Separators as bureaus really write them: ",", else the full-width "，", else tabs (a table
+      // pasted from a spreadsheet). A line with any "," is split on "," alone, so a name written
+      // with "，" inside a comma-separated line (as our own writer does) stays whole.
+      const sep = line.includes(',') ? ',' : line.includes('，') ? '，' : line.includes('\t') ? '\t' : ',';
+      if (sep !== ',' && loose === undefined) loose = n;
+      const fields = line.split(sep).map((f) => f.trim());
+      if (fields[fields.length - 1] === '@' || fields[fields.length - 1] === '＠') {
         parcels.push({ line: n, fields, points: [] });
         continue;
       }
       if (parcels.length === 0) fail(n, `point line before the first parcel header line (…,@): "${line}"`);
-      parcels[parcels.length - 1].points.push(parsePoint(fields, line, n, fail));
+      parcels[parcels.length - 1].points.push(parsePoint(fields.map(toHalfWidth), line, n, fail));
     } else if (section === '') {
       warnings.push(`line ${n}: text before the first section ignored`);
     }
   }
   if (!sawCoordinates) fail(undefined, 'no [地块坐标] section: not a 建设用地报批 coordinate TXT?');
+  if (loose !== undefined)
+    warnings.push(`第 ${loose} 行起以全角逗号或制表符分隔，已按半角逗号读取 (line ${loose}: "，" or tab separators read as ",")`);
   if (parcels.length === 0) fail(undefined, 'the [地块坐标] section has no parcels (no header line ending in ",@")');
 
-  const frame = coordinateFrame(header, parcels, fail);
+  const frame = coordinateFrame(header, parcels, fail, forcedSrid);
   const noteParts = [`TXT 几度分带=${frame.width} 带号=${frame.zone}`];
   if (frame.widthInferred) noteParts.push('几度分带 not stated, inferred from 带号');
   if (frame.zoneFromPrefix) noteParts.push('带号 not stated, taken from the easting prefix');
+  if (frame.zoneFromSrid) noteParts.push(`带号 not stated and no zone prefix: zone from --srid ${forcedSrid}`);
   if (!frame.prefixed) noteParts.push('eastings written without the zone prefix');
   let srid: number;
   try {
@@ -110,12 +142,21 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
   } catch (e) {
     return fail(undefined, `带号=${frame.zone}: ${(e as Error).message}`);
   }
+  if (forcedSrid !== undefined && forcedSrid !== srid) {
+    // The file's own 带号 and prefix decide; a different --srid would move every parcel, so refuse.
+    fail(
+      undefined,
+      `文件自身声明的坐标系为 EPSG:${srid}（${noteParts.join('; ')}），与 --srid ${forcedSrid} 不一致：请去掉 --srid 或更正文件 (the file's own zone gives EPSG:${srid}, which --srid ${forcedSrid} contradicts)`,
+    );
+  }
   if (!frame.prefixed)
     warnings.push(`the eastings have no zone prefix (the format writes Y as ${frame.zone}xxxxxx.xxx); read as EPSG:${srid}`);
 
   const declared: DeclaredParcel[] = [];
   const features: SourceFeature[] = [];
   const seen = new Map<string, number>();
+  // The same boundary listed twice (copied under another number) would import at double the area.
+  const sameShape = new Map<string, { fid: string; line: number }>();
   parcels.forEach((p, idx) => {
     const f = p.fields;
     const [count, areaText, id, name, shape, sheet, use, landCode] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => (k < f.length - 1 ? f[k] : ''));
@@ -130,6 +171,13 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
     if (declaredCount !== p.points.length) {
       warnings.push(`line ${p.line}: parcel ${fid} declares 界址点数=${count} but ${p.points.length} point lines follow`);
     }
+    const shapeKey = [...new Set(p.points.map((pt) => `${pt.x},${pt.y}`))].sort().join(';');
+    const twin = sameShape.get(shapeKey);
+    if (twin) {
+      warnings.push(
+        `第 ${p.line} 行的地块 ${fid} 与第 ${twin.line} 行的地块 ${twin.fid} 界址点坐标完全相同，疑为重复列出，导入后面积将重复计算 (line ${p.line}: parcel ${fid} repeats the boundary of parcel ${twin.fid})`,
+      );
+    } else sameShape.set(shapeKey, { fid, line: p.line });
     const geometry = buildGeometry(p, fid, warnings, fail);
     declared.push({ fid, name, declaredAreaM2: areaHa === null ? null : Math.round(areaHa * 1e4 * 1e6) / 1e6, line: p.line });
     features.push({
@@ -166,12 +214,11 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
 
 function parsePoint(fields: string[], line: string, n: number, fail: (l: number, r: string) => never): Point {
   if (fields.length === 5 && fields[4] === '') fields = fields.slice(0, 4); // a trailing comma some tools write
+  // 序号,点号,圈号,X,Y: some tools number the lines first. Recognised only when the first and the
+  // third fields are both whole numbers, so a point named "1" in a 4-field line is not taken for one.
+  if (fields.length === 5 && /^\d+$/.test(fields[0]) && /^\d+$/.test(fields[2])) fields = fields.slice(1);
   if (fields.length !== 4) {
-    const hint = line.includes('，')
-      ? ' (it contains a full-width comma "，"; use ",")'
-      : fields.length >= 8
-        ? ' (a parcel header line must end with ",@")'
-        : '';
+    const hint = fields.length >= 8 ? ' (a parcel header line must end with ",@")' : '';
     fail(n, `point line must have 4 fields 点号,圈号,X,Y but has ${fields.length}${hint}: "${line}"`);
   }
   const [name, ringText, xText, yText] = fields;
@@ -199,10 +246,16 @@ interface Frame {
   prefixed: boolean;
   widthInferred: boolean;
   zoneFromPrefix: boolean;
+  zoneFromSrid: boolean;
 }
 
 /** Zone, zone width and prefix convention from the header, cross-checked against every easting. */
-function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[], fail: (l: number | undefined, r: string) => never): Frame {
+function coordinateFrame(
+  header: Record<string, string>,
+  parcels: ParcelDraft[],
+  fail: (l: number | undefined, r: string) => never,
+  forcedSrid?: number,
+): Frame {
   const crs = header['坐标系'];
   if (crs !== undefined && crs !== '' && !/2000/.test(crs)) {
     fail(undefined, `坐标系=${crs} is not CGCS2000 (2000国家大地坐标系); convert the coordinates to CGCS2000 first`);
@@ -217,6 +270,7 @@ function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[],
   const prefixed = isPrefixedEasting(first.y);
   let zone: number;
   let zoneFromPrefix = false;
+  let zoneFromSrid: GkZone | undefined;
   const zoneText = header['带号'];
   if (zoneText !== undefined && zoneText !== '') {
     if (!/^\d+$/.test(zoneText)) fail(undefined, `带号=${zoneText} is not a zone number`);
@@ -224,14 +278,27 @@ function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[],
   } else if (prefixed) {
     zone = Math.floor(first.y / 1e6);
     zoneFromPrefix = true;
+  } else if (forcedSrid !== undefined) {
+    zoneFromSrid = zoneOfSrid(forcedSrid);
+    if (!zoneFromSrid || zoneFromSrid.prefixed) {
+      return fail(
+        undefined,
+        `--srid ${forcedSrid} 不是不带带号前缀的 CGCS2000 高斯-克吕格投影（3° 带为 EPSG:4534–4554，6° 带为 EPSG:4502–4512），而本文件的横坐标没有带号前缀 (the eastings have no zone prefix, so --srid must be an unprefixed CGCS2000 GK code)`,
+      );
+    }
+    zone = zoneFromSrid.zone;
   } else {
-    return fail(undefined, '带号 is missing from [属性描述] and the eastings have no zone prefix: the zone cannot be determined');
+    return fail(
+      undefined,
+      '[属性描述] 未写带号，横坐标也没有带号前缀，无法确定投影带：请在文件中补写 带号=，或以 --srid 指定（如 EPSG:4549 为 3° 带 40 带、不带前缀） (带号 is missing and the eastings have no zone prefix: the zone cannot be determined; add 带号= or give --srid)',
+    );
   }
   const widthText = header['几度分带'];
   let width: 3 | 6;
   let widthInferred = false;
   const w = /^([36])\s*(度|°)?$/.exec(widthText ?? '');
-  if (w) width = Number(w[1]) as 3 | 6;
+  if (zoneFromSrid) width = zoneFromSrid.width;
+  else if (w) width = Number(w[1]) as 3 | 6;
   else if (widthText !== undefined && widthText !== '') return fail(undefined, `unknown 几度分带=${widthText} (expected 3 or 6)`);
   else {
     // China's 6° zones are numbered 13–23 and its 3° zones 25–45, so the number alone decides.
@@ -259,7 +326,9 @@ function coordinateFrame(header: Record<string, string>, parcels: ParcelDraft[],
       );
     }
   }
-  return { width, zone, prefixed, widthInferred, zoneFromPrefix };
+  if (zoneFromSrid && w && Number(w[1]) !== zoneFromSrid.width)
+    fail(undefined, `几度分带=${widthText} 与 --srid ${forcedSrid}（${zoneFromSrid.width}° 带）不一致 (zone width disagrees with --srid)`);
+  return { width, zone, prefixed, widthInferred: widthInferred && !zoneFromSrid, zoneFromPrefix, zoneFromSrid: zoneFromSrid !== undefined };
 }
 
 /** Rings from consecutive 圈号 runs; ring 1 is the outer ring, others are holes of the part containing them. */
@@ -337,7 +406,7 @@ export async function openCoordinateTxt(path: string, opts: ReaderOptions): Prom
   } catch (e) {
     throw new ImportError({ file: path, reason: (e as Error).message });
   }
-  const { info, features } = parseCoordinateTxt(path, decoded.text, decoded.encoding);
+  const { info, features } = parseCoordinateTxt(path, decoded.text, decoded.encoding, opts.srid);
   info.totalBytes = bytes.length;
   return {
     info,
