@@ -56,3 +56,15 @@ export function cols(prefix: string, spec: string): Column[] {
       return { key, field, kind: kind as CellKind, label: l, cls: classes.join(' ') || undefined, whole: whole.join(' ') || undefined };
     });
 }
+
+/** The props of a DataTable that stay the same from render to render, defined once in the page's script
+ * beside its columns and bound with `<DataTable v-bind="TABLE" :rows="rows">`: the columns, the area's
+ * table class (`kind`), a row's key (a field's name or a function), the table's data-test and the
+ * prefix of each row's (`lifecycle-idle-row-` → `lifecycle-idle-row-12`, the row's key after it). */
+export const tableDef = <const K>(columns: Column[], kind: string, rowKey: K, test?: string, rowTest?: string) => ({
+  columns,
+  kind,
+  rowKey,
+  test,
+  rowTest,
+});

@@ -1,7 +1,7 @@
 // The land lifecycle API (/api/lifecycle/…, src/lifecycle/lifecycle.routes.ts) as typed calls for
 // the area's pages. Every area and date arrives computed by the server (ellipsoidal m², 亩, dates
 // YYYY-MM-DD); the pages only format them.
-import { ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { GET, POST, PUT, type Body, type Geo, type Ok, type Query } from '../../api/client.ts';
 
 /** Every area the lifecycle stores is a MultiPolygon (EPSG:4490); drawn ones may be Polygons. */
@@ -126,4 +126,23 @@ export function useContext() {
     names: districtNames,
     districtName: (code: string | null | undefined) => (code ? (districtNames.value[code] ?? code) : '—'),
   };
+}
+
+/** A page's year to pick: this year by the platform's clock as soon as the context is read (0 until
+ * then; a year once chosen stays), and the `count` years offered, newest first, from `ahead` years
+ * after this one. */
+export function useYear(ctx: ReturnType<typeof useContext>, count: number, ahead = 0) {
+  const year = ref(0);
+  const years = computed(() => {
+    const y = Number(ctx.today.value.slice(0, 4)) || new Date().getFullYear();
+    return Array.from({ length: count }, (_, i) => y + ahead - i);
+  });
+  watch(
+    () => ctx.today.value,
+    (v) => {
+      if (v && !year.value) year.value = Number(v.slice(0, 4));
+    },
+    { immediate: true },
+  );
+  return { year, years };
 }
