@@ -139,6 +139,8 @@ describe('indicator pages (browser, pglite)', () => {
     await page.goto('/indicators/registry');
     await page.waitForSelector('[data-test=registry-definitions] tbody tr', WAIT);
     assert.equal((await page.$$('[data-test=registry-definitions] tbody tr')).length, 15);
+    // The page lists definitions before its targets arrive: wait for the targets themselves.
+    await page.waitForSelector('[data-test=registry-targets] tbody tr', WAIT);
     assert.match((await page.textContent('[data-test=registry-targets]')) ?? '', /47,000/);
     await w.shot(page, 'registry');
   });
