@@ -4,7 +4,8 @@
 // written as literals so the planner prunes the feature partitions at plan time.
 import type { Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
-import { allRows, alive, districtOf, overlay, type DistrictRef, type LayerRef } from './taohe.repository.ts';
+import { allRows } from '../db/geos.repository.ts';
+import { alive, districtOf, overlay, type DistrictRef, type LayerRef } from './taohe.repository.ts';
 import { aliveAt } from '../store/fragments.repository.ts';
 
 export type { LayerRef, DistrictRef } from './taohe.repository.ts';

@@ -21,34 +21,12 @@
 //
 // Robustness: GEOS may fail on nearly coincident boundaries. On PostgreSQL that is an error; in
 // PostGIS on WASM (PGlite) the whole result silently disappears (docs/decisions/0004). So every
-// statement here returns its rows as one JSON value (allRows): no row at all means a lost result,
-// and the service runs the statement again in fixed precision (grid, snap-rounding: robust, about
-// three times slower), see withFallback in taohe.ts.
+// statement here returns its rows as one JSON value (allRows, src/db/geos.repository.ts): no row at
+// all means a lost result, and the service runs the statement again in fixed precision (grid,
+// snap-rounding: robust, about three times slower), see withFallback in taohe.ts.
 import type { Queryable } from '../db/index.ts';
+import { allRows } from '../db/geos.repository.ts';
 import { aliveAt, aliveIn } from '../store/fragments.repository.ts';
-
-/** A result PostGIS lost (PGlite) or refused (TopologyException): run again on a precision grid. */
-export class LostResult extends Error {
-  constructor(what: string, cause?: unknown) {
-    super(
-      `${what}: PostGIS 几何运算失败（结果丢失），须以固定精度重算 (a GEOS failure lost the result${cause ? `: ${(cause as Error).message}` : ''})`,
-    );
-  }
-}
-
-/** The rows of a query, or LostResult when the database returned none at all. */
-export async function allRows<T>(q: Queryable, what: string, sql: string, params: unknown[]): Promise<T[]> {
-  let r;
-  try {
-    r = await q.query<{ rows: T[] }>(`SELECT coalesce(json_agg(r), '[]'::json) AS rows FROM (${sql}) r`, params);
-  } catch (e) {
-    if (/TopologyException|GEOS|side location conflict|non-noded/i.test((e as Error).message)) throw new LostResult(what, e);
-    throw e;
-  }
-  if (r.rows.length === 0) throw new LostResult(what);
-  const rows = r.rows[0].rows;
-  return typeof rows === 'string' ? JSON.parse(rows) : rows;
-}
 
 /**
  * Overlay functions, in floating precision (grid null) or snapped to a grid in degrees. 1e-9° is
