@@ -55,6 +55,17 @@ export interface DistrictRef extends LayerRef {
   nameField: string;
 }
 
+/**
+ * Which patches a statement of missing or changed land returns: in the districts of xzq with the
+ * known codes ($1), of at least minM2 ($2); grid: floating precision or a precision grid (overlay()).
+ */
+export interface PatchQuery {
+  xzq: DistrictRef | null;
+  codes: string[];
+  minM2: number;
+  grid: number | null;
+}
+
 export const alive = (t: string, l: LayerRef) => aliveIn(t, String(Number(l.id)), String(Number(l.version)));
 
 /**
@@ -192,16 +203,13 @@ export async function missingFromY(
   kind: 'GBZNT' | 'LSSCGNQ',
   y: LayerRef,
   other: LayerRef,
-  xzq: DistrictRef | null,
-  codes: string[],
-  minM2: number,
-  grid: number | null = null,
+  p: PatchQuery,
 ): Promise<MissingRow[]> {
-  const o = overlay(grid);
+  const o = overlay(p.grid);
   return allRows<MissingRow>(
     q,
     `多田套合缺失图斑（${kind}）`,
-    `WITH y AS (${yPieces(y, xzq, true)}),
+    `WITH y AS (${yPieces(y, p.xzq, true)}),
      p AS (${pairs(other, y, o)}),
      z AS (
        SELECT y.k, y.feature_id, (array_agg(y.geom))[1] AS geom, coalesce(bool_or(p.cov), false) AS cov, ${o.union('p.part')} FILTER (WHERE NOT p.cov AND NOT ST_IsEmpty(p.part)) AS part
@@ -211,8 +219,8 @@ export async function missingFromY(
               CASE WHEN cov THEN NULL WHEN part IS NULL THEN geom WHEN ST_Area(part) >= ST_Area(geom) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('geom', 'part')}, 3) END AS m
          FROM z),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`,
-    [codes, minM2],
+     ${measuredRows('SELECT * FROM r', p.xzq, o)}`,
+    [p.codes, p.minM2],
   );
 }
 
@@ -221,17 +229,8 @@ export async function missingFromY(
  * YJJBNT: candidates for 永农储备/补划), one row per high-standard project. The permanent-farmland
  * pieces inside each G∩L part are measured first: a part they cover needs no difference.
  */
-export async function missingOutsideY(
-  q: Queryable,
-  y: LayerRef,
-  g: LayerRef,
-  l: LayerRef,
-  xzq: DistrictRef | null,
-  codes: string[],
-  minM2: number,
-  grid: number | null = null,
-): Promise<MissingRow[]> {
-  const o = overlay(grid);
+export async function missingOutsideY(q: Queryable, y: LayerRef, g: LayerRef, l: LayerRef, p: PatchQuery): Promise<MissingRow[]> {
+  const o = overlay(p.grid);
   // The permanent-farmland pieces meeting a geometry, through Y's own GiST indexes.
   const yIn = (m: string) => `
     SELECT f.geom FROM feature f WHERE ${alive('f', y)} AND f.npoints <= 256 AND f.geom && ${m} AND ST_Intersects(f.geom, ${m})
@@ -251,8 +250,8 @@ export async function missingOutsideY(
               CASE WHEN c.a IS NULL THEN gl.m WHEN c.a >= ST_Area(gl.m) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('gl.m', `(SELECT ${o.union('yy.geom')} FROM (${yIn('gl.m')}) yy)`)}, 3) END AS m
          FROM gl CROSS JOIN LATERAL (SELECT sum(ST_Area(ST_CollectionExtract(${o.inter('gl.m', 'yy.geom')}, 3))) AS a FROM (${yIn('gl.m')}) yy) c),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`,
-    [codes, minM2],
+     ${measuredRows('SELECT * FROM r', p.xzq, o)}`,
+    [p.codes, p.minM2],
   );
 }
 
