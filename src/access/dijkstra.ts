@@ -28,31 +28,23 @@ class NodeHeap {
       return;
     }
     // Sift up from slot i.
-    const nodes = this.nodes;
     const keys = this.keys;
-    const pos = this.pos;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (keys[p] <= k) break;
-      nodes[i] = nodes[p];
-      keys[i] = keys[p];
-      pos[nodes[i]] = i;
+      this.put(i, this.nodes[p], keys[p]);
       i = p;
     }
-    nodes[i] = v;
-    keys[i] = k;
-    pos[v] = i;
+    this.put(i, v, k);
   }
 
   pop(): number {
-    const nodes = this.nodes;
     const keys = this.keys;
-    const pos = this.pos;
-    const top = nodes[0];
-    pos[top] = -1;
+    const top = this.nodes[0];
+    this.pos[top] = -1;
     const n = --this.size;
     if (n > 0) {
-      const v = nodes[n];
+      const v = this.nodes[n];
       const k = keys[n];
       let i = 0;
       for (;;) {
@@ -60,16 +52,19 @@ class NodeHeap {
         if (c >= n) break;
         if (c + 1 < n && keys[c + 1] < keys[c]) c++;
         if (keys[c] >= k) break;
-        nodes[i] = nodes[c];
-        keys[i] = keys[c];
-        pos[nodes[i]] = i;
+        this.put(i, this.nodes[c], keys[c]);
         i = c;
       }
-      nodes[i] = v;
-      keys[i] = k;
-      pos[v] = i;
+      this.put(i, v, k);
     }
     return top;
+  }
+
+  /** Node v with key k into heap slot i (a sift step or the final place). */
+  private put(i: number, v: number, k: number): void {
+    this.nodes[i] = v;
+    this.keys[i] = k;
+    this.pos[v] = i;
   }
 }
 

@@ -79,13 +79,31 @@ export async function insertRunTypes(tx: Queryable, runId: number, rows: Omit<Ru
   }
 }
 
+/** The rows of one run in one of its tables: columns `cols`, in `order`. */
+async function rowsOfRun<R>(db: Queryable, table: string, cols: readonly (keyof R & string)[], runId: number, order: string): Promise<R[]> {
+  return (await db.query<R>(`SELECT ${cols.join(', ')} FROM ${table} WHERE run_id = $1 ORDER BY ${order}`, [runId])).rows;
+}
+
+/** Rows of one run into one of its tables by COPY, 20,000 at a time (the row's keys are the columns). */
+async function copyRunRows<C extends string>(
+  tx: Queryable,
+  table: string,
+  cols: readonly C[],
+  runId: number,
+  rows: Record<C, string | number | null>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const text = rows
+      .slice(i, i + 20_000)
+      .map((r) => [runId, ...cols.map((c) => r[c])].map(copyValue).join('\t') + '\n')
+      .join('');
+    await tx.copyText(table, ['run_id', ...cols], text);
+  }
+}
+
 export async function runTypes(db: Queryable, runId: number): Promise<RunTypeRow[]> {
-  return (
-    await db.query<RunTypeRow>(
-      `SELECT idx, type, definition, budget_minutes, budget_m, layer_code, layer_version, facilities, snapped FROM access_run_type WHERE run_id = $1 ORDER BY idx`,
-      [runId],
-    )
-  ).rows;
+  const cols = ['idx', 'type', 'definition', 'budget_minutes', 'budget_m', 'layer_code', 'layer_version', 'facilities', 'snapped'] as const;
+  return rowsOfRun<RunTypeRow>(db, 'access_run_type', cols, runId, 'idx');
 }
 
 export interface RunFacilityRow {
@@ -98,21 +116,16 @@ export interface RunFacilityRow {
   leg_m: number | null;
 }
 
+const FACILITY_COLS = ['type_idx', 'feature_id', 'fid', 'edge_id', 'offset_m', 'node_id', 'leg_m'] as const;
+
 export async function copyRunFacilities(tx: Queryable, runId: number, rows: RunFacilityRow[]): Promise<void> {
-  const cols = ['run_id', 'type_idx', 'feature_id', 'fid', 'edge_id', 'offset_m', 'node_id', 'leg_m'];
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows
-      .slice(i, i + 20_000)
-      .map((r) => [runId, r.type_idx, r.feature_id, r.fid, r.edge_id, r.offset_m, r.node_id, r.leg_m].map(copyValue).join('\t') + '\n')
-      .join('');
-    await tx.copyText('access_run_facility', cols, text);
-  }
+  await copyRunRows(tx, 'access_run_facility', FACILITY_COLS, runId, rows);
 }
 
 export async function runFacilities(db: Queryable, runId: number, typeIdx: number): Promise<RunFacilityRow[]> {
   return (
     await db.query<RunFacilityRow>(
-      `SELECT type_idx, feature_id, fid, edge_id, offset_m, node_id, leg_m FROM access_run_facility WHERE run_id = $1 AND type_idx = $2
+      `SELECT ${FACILITY_COLS.join(', ')} FROM access_run_facility WHERE run_id = $1 AND type_idx = $2
         ORDER BY feature_id, node_id NULLS FIRST`,
       [runId, typeIdx],
     )
@@ -131,29 +144,24 @@ export interface RunParcelRow {
   covered_mask: number;
 }
 
+const PARCEL_COLS = [
+  'feature_id',
+  'fid',
+  'district_code',
+  'area_m2',
+  'population',
+  'edge_id',
+  'offset_m',
+  'leg_m',
+  'covered_mask',
+] as const;
+
 export async function copyRunParcels(tx: Queryable, runId: number, rows: RunParcelRow[]): Promise<void> {
-  const cols = ['run_id', 'feature_id', 'fid', 'district_code', 'area_m2', 'population', 'edge_id', 'offset_m', 'leg_m', 'covered_mask'];
-  for (let i = 0; i < rows.length; i += 20_000) {
-    const text = rows
-      .slice(i, i + 20_000)
-      .map(
-        (r) =>
-          [runId, r.feature_id, r.fid, r.district_code, r.area_m2, r.population, r.edge_id, r.offset_m, r.leg_m, r.covered_mask]
-            .map(copyValue)
-            .join('\t') + '\n',
-      )
-      .join('');
-    await tx.copyText('access_run_parcel', cols, text);
-  }
+  await copyRunRows(tx, 'access_run_parcel', PARCEL_COLS, runId, rows);
 }
 
 export async function runParcels(db: Queryable, runId: number): Promise<RunParcelRow[]> {
-  return (
-    await db.query<RunParcelRow>(
-      `SELECT feature_id, fid, district_code, area_m2, population, edge_id, offset_m, leg_m, covered_mask FROM access_run_parcel WHERE run_id = $1 ORDER BY feature_id`,
-      [runId],
-    )
-  ).rows;
+  return rowsOfRun<RunParcelRow>(db, 'access_run_parcel', PARCEL_COLS, runId, 'feature_id');
 }
 
 export interface FigureRow {

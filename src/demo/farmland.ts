@@ -98,12 +98,18 @@ export function numberer(): (district: number) => number {
   return (d) => ++count[d];
 }
 
-export function* yjjbnt(city: City): Generator<DemoFeature> {
+/** The cells of one farmland kind (flag), each numbered: district code, tag, running number of `digits`. */
+function* numberedCells(city: City, flag: number, tag: string, digits: number): Generator<{ id: number; bh: string }> {
   const next = numberer();
   for (const id of city.inside) {
-    if (!(city.farm[id] & FARM_YJJ)) continue;
+    if (!(city.farm[id] & flag)) continue;
     const d = city.district[id];
-    const bh = `${DISTRICTS[d].code}JB${pad(next(d), 6)}`;
+    yield { id, bh: `${DISTRICTS[d].code}${tag}${pad(next(d), digits)}` };
+  }
+}
+
+export function* yjjbnt(city: City): Generator<DemoFeature> {
+  for (const { id, bh } of numberedCells(city, FARM_YJJ, 'JB', 6)) {
     yield {
       fid: bh,
       geometry: polygon(city.grid.cellRing(city.i(id), city.j(id))),
@@ -113,35 +119,33 @@ export function* yjjbnt(city: City): Generator<DemoFeature> {
 }
 
 export function* yncbq(city: City): Generator<DemoFeature> {
-  const next = numberer();
-  for (const id of city.inside) {
-    if (!(city.farm[id] & FARM_YNCB)) continue;
-    const d = city.district[id];
-    const bh = `${DISTRICTS[d].code}CB${pad(next(d), 5)}`;
+  for (const { id, bh } of numberedCells(city, FARM_YNCB, 'CB', 5))
     yield { fid: bh, geometry: polygon(city.grid.cellRing(city.i(id), city.j(id))), props: { CBQBH: bh, ZLDWDM: city.zldwdm(id) } };
-  }
 }
 
-export function gbznt(a: { gbz: Unioned[]; farm: FarmGroups }): DemoFeature[] {
+/** One feature per unioned group: its group, district and running number within the district. */
+function numberedGroups(
+  unioned: Unioned[],
+  groups: FarmGroup[],
+  feature: (u: Unioned, g: FarmGroup, d: (typeof DISTRICTS)[number], n: number) => DemoFeature,
+): DemoFeature[] {
   const next = numberer();
-  return a.gbz.map((u) => {
-    const g = a.farm.gbzGroups[u.key];
-    const d = DISTRICTS[g.district];
-    const n = next(g.district);
-    return {
-      fid: `${d.code}GB${pad(n, 4)}`,
-      wkb: u.wkb,
-      props: { XMMC: `${d.name}${g.year}年度高标准农田建设项目（${n}号片区）`, JSND: g.year },
-    };
+  return unioned.map((u) => {
+    const g = groups[u.key];
+    return feature(u, g, DISTRICTS[g.district], next(g.district));
   });
 }
 
+export function gbznt(a: { gbz: Unioned[]; farm: FarmGroups }): DemoFeature[] {
+  return numberedGroups(a.gbz, a.farm.gbzGroups, (u, g, d, n) => ({
+    fid: `${d.code}GB${pad(n, 4)}`,
+    wkb: u.wkb,
+    props: { XMMC: `${d.name}${g.year}年度高标准农田建设项目（${n}号片区）`, JSND: g.year },
+  }));
+}
+
 export function lsscgnq(a: { lss: Unioned[]; farm: FarmGroups }): DemoFeature[] {
-  const next = numberer();
-  return a.lss.map((u) => {
-    const g = a.farm.lssGroups[u.key];
-    const d = DISTRICTS[g.district];
-    const n = next(g.district);
+  return numberedGroups(a.lss, a.farm.lssGroups, (u, _g, d, n) => {
     const bh = `${d.code}LS${pad(n, 3)}`;
     return { fid: bh, wkb: u.wkb, props: { GNQBH: bh, GNQMC: `${d.short}${n}号粮食生产功能区` } };
   });

@@ -181,7 +181,7 @@ export async function cultivatedChange(
   const xzq = await repo.xzqRef(q, d);
   const codes = [...(await repo.districtNames(q, xzq)).keys()];
   const minM2 = (await getSettings(q)).taohe.minPatchM2;
-  const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, xzq, codes, minM2, grid))).value.filter(
+  const rows = (await withFallback((grid) => repo.cultivatedChange(q, a.layerId, from, to, { xzq, codes, minM2, grid }))).value.filter(
     (r) => !districts || (r.district !== null && districts.includes(r.district)),
   );
   const tally = (d: 'lost' | 'gained') => {

@@ -2,7 +2,8 @@
 // checks need, and stored check runs.
 import type { Queryable } from '../db/index.ts';
 import type { Finding, GeoJSONGeometry, Verdict } from '../review/types.ts';
-import { allRows, overlay } from './taohe.repository.ts';
+import { allRows } from '../db/geos.repository.ts';
+import { overlay } from './taohe.repository.ts';
 import { aliveIn } from '../store/fragments.repository.ts';
 
 export interface ProjectRow {

@@ -30,6 +30,12 @@ const SIZES: Record<Scale, { alerts: number; projects: number; projectHalfSideM:
 };
 const ACTOR = 'demo';
 
+/** 进出平衡 of the year before, per district: garden land restored to farmland, and farmland turned to garden land (share of the base). */
+const INOUT = [
+  ['in', 0.1, '0201', '0103', '园地恢复为耕地'],
+  ['out', 0.08, '0103', '0201', '耕地转为园地'],
+] as const;
+
 export interface FarmlandDemoResult {
   targets: number;
   lots: number;
@@ -117,32 +123,12 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
       );
       out.occupations++;
     }
-    await recordInOut(
-      db,
-      {
-        district: d.code,
-        year: year - 1,
-        direction: 'in',
-        areaMu: Math.round(base * 0.1),
-        fromClass: '0201',
-        toClass: '0103',
-        note: '园地恢复为耕地',
-      },
-      ACTOR,
-    );
-    await recordInOut(
-      db,
-      {
-        district: d.code,
-        year: year - 1,
-        direction: 'out',
-        areaMu: Math.round(base * 0.08),
-        fromClass: '0103',
-        toClass: '0201',
-        note: '耕地转为园地',
-      },
-      ACTOR,
-    );
+    for (const [direction, share, fromClass, toClass, note] of INOUT)
+      await recordInOut(
+        db,
+        { district: d.code, year: year - 1, direction, areaMu: Math.round(base * share), fromClass, toClass, note },
+        ACTOR,
+      );
   }
   // Seeds 000 (2025: 3021 亩 耕地占补平衡指标、1200 亩 补充林地指标, 协作资金 19.8 亿元, shared here by
   // area) and 001 (1000 亩 粮食生产功能区异地代保): the western counties sell to the eastern districts.

@@ -4,7 +4,8 @@
 // written as literals so the planner prunes the feature partitions at plan time.
 import type { Queryable } from '../db/index.ts';
 import type { DistrictLayer } from '../config.ts';
-import { allRows, alive, districtOf, overlay, type DistrictRef, type LayerRef } from './taohe.repository.ts';
+import { allRows } from '../db/geos.repository.ts';
+import { alive, districtOf, overlay, type DistrictRef, type LayerRef, type PatchQuery } from './taohe.repository.ts';
 import { aliveAt } from '../store/fragments.repository.ts';
 
 export type { LayerRef, DistrictRef } from './taohe.repository.ts';
@@ -76,16 +77,7 @@ export interface ChangeRow {
  * Overlaid in lon/lat, every split patch would lose a sliver of that width (2.87 m² on a 500 m ×
  * 1000 m patch); in the plane the split lands exactly on the old boundary.
  */
-export async function cultivatedChange(
-  q: Queryable,
-  layerId: number,
-  a: number,
-  b: number,
-  xzq: DistrictRef | null,
-  codes: string[],
-  minM2: number,
-  grid: number | null = null,
-): Promise<ChangeRow[]> {
+export async function cultivatedChange(q: Queryable, layerId: number, a: number, b: number, p: PatchQuery): Promise<ChangeRow[]> {
   const A = { id: layerId, version: a };
   const B = { id: layerId, version: b };
   const notAlive = (t: string, l: LayerRef) => `NOT (${aliveAt(t, String(Number(l.version)))})`;
@@ -95,13 +87,13 @@ export async function cultivatedChange(
     `WITH o AS MATERIALIZED (SELECT f.fid, f.props, f.geom, onemap_planar_srid(f.geom) AS srid FROM feature f WHERE ${alive('f', A)} AND ${notAlive('f', B)}),
           x AS (SELECT CASE WHEN o.props->>'DLBM' IN ${CULT} THEN 'lost' ELSE 'gained' END AS direction,
                        o.fid AS old_fid, n.fid AS new_fid, o.props->>'DLBM' AS old_class, n.props->>'DLBM' AS new_class, n.props->>'DLMC' AS new_name, n.props,
-                       ST_Transform(ST_CollectionExtract(${overlay(grid).inter('ST_Transform(o.geom, o.srid)', 'ST_Transform(n.geom, o.srid)')}, 3), 4490) AS g
+                       ST_Transform(ST_CollectionExtract(${overlay(p.grid).inter('ST_Transform(o.geom, o.srid)', 'ST_Transform(n.geom, o.srid)')}, 3), 4490) AS g
                   FROM o JOIN feature n ON n.geom && o.geom AND ${alive('n', B)} AND ${notAlive('n', A)}
                  WHERE ((o.props->>'DLBM' IN ${CULT}) <> (coalesce(n.props->>'DLBM', '') IN ${CULT})) AND ST_Intersects(o.geom, n.geom)),
           m AS (SELECT x.*, ST_Area(g::geography) AS area_m2 FROM x WHERE NOT ST_IsEmpty(g))
-     SELECT direction, old_fid, new_fid, old_class, new_class, new_name, ${districtOf('m.props', 'm.g', xzq, '$1')} AS district, area_m2
+     SELECT direction, old_fid, new_fid, old_class, new_class, new_name, ${districtOf('m.props', 'm.g', p.xzq, '$1')} AS district, area_m2
        FROM m WHERE area_m2 >= $2 ORDER BY direction, area_m2 DESC, old_fid, new_fid`,
-    [codes, minM2],
+    [p.codes, p.minM2],
   );
 }
 

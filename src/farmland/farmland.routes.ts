@@ -1,19 +1,20 @@
 // HTTP routes of farmland protection (/api/farmland…): accounts and targets, 多田套合 (now, and
 // stored runs whose missing patches are served as GeoJSON and drawn by the tiles as a layer
-// version), settings; the ledgers, patrol cases and consolidation projects have their own files.
+// version), settings, the balance ledgers, patrol cases and consolidation projects (their handlers
+// in ledger/patrol/consolidation `.handlers.ts`).
 // Built for the web pages (accounts dashboard, 套合 map, ledgers, case board, project checks).
 // District officers see their own districts only (http.ts).
 import type { FastifyInstance } from 'fastify';
-import { endpoint, get, mount, put, post, type Route } from '../server/route.ts';
+import { endpoint, get, mount, patch, put, post, type Route } from '../server/route.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { accounts, cultivatedChange, districtList } from './accounts.ts';
 import { computeTaohe, runTaohe, getTaoheRun, listTaoheRuns, missingGeoJson } from './taohe.ts';
 import * as farm from './farmland.repository.ts';
 import { getSettings, putSettings, type FarmlandSettings } from './settings.ts';
 import { ACCESS, scope } from './http.ts';
-import { ledgerRoutes } from './ledger.routes.ts';
-import { patrolRoutes } from './patrol.routes.ts';
-import { consolidationRoutes } from './consolidation.routes.ts';
+import * as ledger from './ledger.handlers.ts';
+import * as patrol from './patrol.handlers.ts';
+import * as projects from './consolidation.handlers.ts';
 import * as s from './farmland.schemas.ts';
 
 export function farmlandRoutes(app: FastifyInstance): void {
@@ -32,11 +33,32 @@ export function farmlandRoutes(app: FastifyInstance): void {
     get('/api/farmland/taohe/runs', ACCESS.read, taoheRuns),
     get('/api/farmland/taohe/runs/:id', ACCESS.read, taoheRun),
     get('/api/farmland/taohe/runs/:id/missing', ACCESS.read, missingPatches),
+    // balance ledgers
+    get('/api/farmland/ledger', ACCESS.read, ledger.summary),
+    get('/api/farmland/ledger/lots', ACCESS.read, ledger.lots),
+    get('/api/farmland/ledger/occupations', ACCESS.read, ledger.occupations),
+    get('/api/farmland/ledger/available', ACCESS.read, ledger.available),
+    post('/api/farmland/ledger/compensations', ACCESS.register, ledger.addCompensation),
+    post('/api/farmland/ledger/occupations', ACCESS.approve, ledger.approveOccupation),
+    post('/api/farmland/ledger/agreements', ACCESS.planner, ledger.signAgreement),
+    post('/api/farmland/ledger/inout', ACCESS.register, ledger.recordInOut),
+    // patrol alerts and cases
+    post('/api/farmland/alerts', ACCESS.intake, patrol.intake),
+    get('/api/farmland/cases', ACCESS.read, patrol.listCases),
+    get('/api/farmland/cases/warnings', ACCESS.read, patrol.warnings),
+    get('/api/farmland/cases/stats', ACCESS.read, patrol.stats),
+    get('/api/farmland/cases/:id', ACCESS.read, patrol.getCase),
+    post('/api/farmland/cases/:id/actions', ACCESS.casework, patrol.act),
+    // consolidation projects
+    get('/api/farmland/projects', ACCESS.read, projects.list),
+    post('/api/farmland/projects', ACCESS.register, projects.create),
+    get('/api/farmland/projects/progress', ACCESS.read, projects.progress),
+    get('/api/farmland/projects/evaluation', ACCESS.read, projects.evaluation),
+    get('/api/farmland/projects/:id', ACCESS.read, projects.detail),
+    patch('/api/farmland/projects/:id', ACCESS.register, projects.update),
+    post('/api/farmland/projects/:id/checks', ACCESS.check, projects.check),
   ];
   mount(app, table);
-  ledgerRoutes(app);
-  patrolRoutes(app);
-  consolidationRoutes(app);
 }
 
 const getAccounts = endpoint(s.accounts, async (req) => {

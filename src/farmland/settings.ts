@@ -1,8 +1,7 @@
 // Farmland settings an administrator changes without code (domain.md §7 "configurable"): stored
 // per key in farmland_setting, defaults here. Every change is audited.
 import type { Queryable } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
-import { checkSettingsPatch, unknownSettings } from '../util/settings.ts';
+import { patchSettings, unknownSettings, type SettingsStore } from '../util/settings.ts';
 import * as repo from './farmland.repository.ts';
 
 export interface FarmlandSettings {
@@ -59,19 +58,16 @@ function problems(key: string, v: Record<string, unknown>): string[] {
   return p;
 }
 
+const STORE: SettingsStore<FarmlandSettings> = {
+  groups: Object.keys(DEFAULT_SETTINGS),
+  problems,
+  read: getSettings,
+  write: repo.putSetting,
+  action: 'farmland.settings',
+  entity: 'farmland_setting',
+};
+
 /** Replaces part of one settings group; refused (nothing written) when any value is wrong. */
 export async function putSettings(q: Queryable, key: string, value: unknown, user: string): Promise<FarmlandSettings> {
-  checkSettingsPatch(key, value, Object.keys(DEFAULT_SETTINGS), problems);
-  const before = await getSettings(q);
-  const merged = { ...(before as unknown as Record<string, object>)[key], ...(value as object) };
-  await repo.putSetting(q, key, merged, user);
-  await appendAudit(q, {
-    actor: user,
-    action: 'farmland.settings',
-    entity: 'farmland_setting',
-    entityId: key,
-    before: (before as unknown as Record<string, unknown>)[key],
-    after: merged,
-  });
-  return getSettings(q);
+  return patchSettings(q, STORE, key, value, user);
 }

@@ -21,34 +21,12 @@
 //
 // Robustness: GEOS may fail on nearly coincident boundaries. On PostgreSQL that is an error; in
 // PostGIS on WASM (PGlite) the whole result silently disappears (docs/decisions/0004). So every
-// statement here returns its rows as one JSON value (allRows): no row at all means a lost result,
-// and the service runs the statement again in fixed precision (grid, snap-rounding: robust, about
-// three times slower), see withFallback in taohe.ts.
+// statement here returns its rows as one JSON value (allRows, src/db/geos.repository.ts): no row at
+// all means a lost result, and the service runs the statement again in fixed precision (grid,
+// snap-rounding: robust, about three times slower), see withFallback in taohe.ts.
 import type { Queryable } from '../db/index.ts';
+import { allRows } from '../db/geos.repository.ts';
 import { aliveAt, aliveIn } from '../store/fragments.repository.ts';
-
-/** A result PostGIS lost (PGlite) or refused (TopologyException): run again on a precision grid. */
-export class LostResult extends Error {
-  constructor(what: string, cause?: unknown) {
-    super(
-      `${what}: PostGIS 几何运算失败（结果丢失），须以固定精度重算 (a GEOS failure lost the result${cause ? `: ${(cause as Error).message}` : ''})`,
-    );
-  }
-}
-
-/** The rows of a query, or LostResult when the database returned none at all. */
-export async function allRows<T>(q: Queryable, what: string, sql: string, params: unknown[]): Promise<T[]> {
-  let r;
-  try {
-    r = await q.query<{ rows: T[] }>(`SELECT coalesce(json_agg(r), '[]'::json) AS rows FROM (${sql}) r`, params);
-  } catch (e) {
-    if (/TopologyException|GEOS|side location conflict|non-noded/i.test((e as Error).message)) throw new LostResult(what, e);
-    throw e;
-  }
-  if (r.rows.length === 0) throw new LostResult(what);
-  const rows = r.rows[0].rows;
-  return typeof rows === 'string' ? JSON.parse(rows) : rows;
-}
 
 /**
  * Overlay functions, in floating precision (grid null) or snapped to a grid in degrees. 1e-9° is
@@ -75,6 +53,17 @@ export interface DistrictRef extends LayerRef {
   code: string;
   codeField: string;
   nameField: string;
+}
+
+/**
+ * Which patches a statement of missing or changed land returns: in the districts of xzq with the
+ * known codes ($1), of at least minM2 ($2); grid: floating precision or a precision grid (overlay()).
+ */
+export interface PatchQuery {
+  xzq: DistrictRef | null;
+  codes: string[];
+  minM2: number;
+  grid: number | null;
 }
 
 export const alive = (t: string, l: LayerRef) => aliveIn(t, String(Number(l.id)), String(Number(l.version)));
@@ -214,16 +203,13 @@ export async function missingFromY(
   kind: 'GBZNT' | 'LSSCGNQ',
   y: LayerRef,
   other: LayerRef,
-  xzq: DistrictRef | null,
-  codes: string[],
-  minM2: number,
-  grid: number | null = null,
+  p: PatchQuery,
 ): Promise<MissingRow[]> {
-  const o = overlay(grid);
+  const o = overlay(p.grid);
   return allRows<MissingRow>(
     q,
     `多田套合缺失图斑（${kind}）`,
-    `WITH y AS (${yPieces(y, xzq, true)}),
+    `WITH y AS (${yPieces(y, p.xzq, true)}),
      p AS (${pairs(other, y, o)}),
      z AS (
        SELECT y.k, y.feature_id, (array_agg(y.geom))[1] AS geom, coalesce(bool_or(p.cov), false) AS cov, ${o.union('p.part')} FILTER (WHERE NOT p.cov AND NOT ST_IsEmpty(p.part)) AS part
@@ -233,8 +219,8 @@ export async function missingFromY(
               CASE WHEN cov THEN NULL WHEN part IS NULL THEN geom WHEN ST_Area(part) >= ST_Area(geom) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('geom', 'part')}, 3) END AS m
          FROM z),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`,
-    [codes, minM2],
+     ${measuredRows('SELECT * FROM r', p.xzq, o)}`,
+    [p.codes, p.minM2],
   );
 }
 
@@ -243,17 +229,8 @@ export async function missingFromY(
  * YJJBNT: candidates for 永农储备/补划), one row per high-standard project. The permanent-farmland
  * pieces inside each G∩L part are measured first: a part they cover needs no difference.
  */
-export async function missingOutsideY(
-  q: Queryable,
-  y: LayerRef,
-  g: LayerRef,
-  l: LayerRef,
-  xzq: DistrictRef | null,
-  codes: string[],
-  minM2: number,
-  grid: number | null = null,
-): Promise<MissingRow[]> {
-  const o = overlay(grid);
+export async function missingOutsideY(q: Queryable, y: LayerRef, g: LayerRef, l: LayerRef, p: PatchQuery): Promise<MissingRow[]> {
+  const o = overlay(p.grid);
   // The permanent-farmland pieces meeting a geometry, through Y's own GiST indexes.
   const yIn = (m: string) => `
     SELECT f.geom FROM feature f WHERE ${alive('f', y)} AND f.npoints <= 256 AND f.geom && ${m} AND ST_Intersects(f.geom, ${m})
@@ -273,8 +250,8 @@ export async function missingOutsideY(
               CASE WHEN c.a IS NULL THEN gl.m WHEN c.a >= ST_Area(gl.m) * (1 - 1e-9) THEN NULL
                    ELSE ST_CollectionExtract(${o.diff('gl.m', `(SELECT ${o.union('yy.geom')} FROM (${yIn('gl.m')}) yy)`)}, 3) END AS m
          FROM gl CROSS JOIN LATERAL (SELECT sum(ST_Area(ST_CollectionExtract(${o.inter('gl.m', 'yy.geom')}, 3))) AS a FROM (${yIn('gl.m')}) yy) c),
-     ${measuredRows('SELECT * FROM r', xzq, o)}`,
-    [codes, minM2],
+     ${measuredRows('SELECT * FROM r', p.xzq, o)}`,
+    [p.codes, p.minM2],
   );
 }
 

@@ -149,11 +149,11 @@ export async function runTaohe(db: Db, config: Config, user: string, note: strin
   const layers = await taoheLayers(db, config.districts);
   const { y, g, l, xzq, names, settings } = layers;
   const fig = await figuresOf(db, layers);
-  const codes = [...names.keys()];
+  const at = { xzq, codes: [...names.keys()], minM2: settings.minPatchM2 };
   const rows = [
-    ...(await withFallback((grid) => repo.missingFromY(db, 'GBZNT', y, g, xzq, codes, settings.minPatchM2, grid))).value,
-    ...(await withFallback((grid) => repo.missingFromY(db, 'LSSCGNQ', y, l, xzq, codes, settings.minPatchM2, grid))).value,
-    ...(await withFallback((grid) => repo.missingOutsideY(db, y, g, l, xzq, codes, settings.minPatchM2, grid))).value,
+    ...(await withFallback((grid) => repo.missingFromY(db, 'GBZNT', y, g, { ...at, grid }))).value,
+    ...(await withFallback((grid) => repo.missingFromY(db, 'LSSCGNQ', y, l, { ...at, grid }))).value,
+    ...(await withFallback((grid) => repo.missingOutsideY(db, y, g, l, { ...at, grid }))).value,
   ];
   const missing = (Object.keys(MISSING_KINDS) as MissingKind[]).map((k) => {
     const of = rows.filter((r) => r.kind === k);

@@ -9,22 +9,15 @@ import * as repo from './alerts.repository.ts';
 import type { Evaluated } from './evaluation.ts';
 import type { IndicatorDef, Region } from './types.ts';
 
-export interface Alert {
-  id: number;
-  indicator: string;
+/** An alert as the API gives it: the stored row (camelCase names) with the indicator's name and unit. */
+export interface Alert extends Pick<
+  repo.AlertRow,
+  'id' | 'indicator' | 'region' | 'year' | 'level' | 'reason' | 'value' | 'target' | 'assessment' | 'department' | 'status' | 'notes'
+> {
   indicatorName: string | null;
   unit: string | null;
-  region: string;
   regionName: string;
-  year: number;
-  level: 'yellow' | 'red';
-  reason: string;
-  value: number | null;
-  target: number | null;
   targetYear: number | null;
-  assessment: Record<string, unknown>;
-  department: string | null;
-  status: 'open' | 'acknowledged' | 'resolved';
   raisedOn: string;
   raisedRun: number | null;
   updatedRun: number | null;
@@ -33,7 +26,6 @@ export interface Alert {
   resolvedOn: string | null;
   webhookStatus: string | null;
   webhookAt: string | null;
-  notes: number;
 }
 
 export const toAlert = (r: repo.AlertRow, names: Map<string, { name: string; unit: string }>): Alert => ({

@@ -128,12 +128,16 @@ const saveTarget = endpoint(s.putTarget, async (req) => {
   return putTarget(db, config.districts, req.body, req.user.username);
 });
 
-const removeTarget = endpoint(s.deleteTarget, async (req) => {
-  const { db } = await ready(req);
-  const { indicator, region, year } = req.params;
-  await deleteTarget(db, indicator, region, year, req.user.username);
-  return { deleted: { indicator, region, year } };
-});
+/** Deleting a target or a reported figure of an indicator, region and year answers with the key it deleted. */
+const removeByKey = (schema: typeof s.deleteTarget, remove: typeof deleteTarget) =>
+  endpoint(schema, async (req) => {
+    const { db } = await ready(req);
+    const { indicator, region, year } = req.params;
+    await remove(db, indicator, region, year, req.user.username);
+    return { deleted: { indicator, region, year } };
+  });
+
+const removeTarget = removeByKey(s.deleteTarget, deleteTarget);
 
 const importTargetFile = endpoint(s.importTargets, async (req) => {
   const { db, config } = await ready(req);
@@ -171,12 +175,7 @@ const saveReported = endpoint(s.putReported, async (req) => {
   return putReported(db, config.districts, req.body, req.user.username);
 });
 
-const removeReported = endpoint(s.deleteReported, async (req) => {
-  const { db } = await ready(req);
-  const { indicator, region, year } = req.params;
-  await deleteReported(db, indicator, region, year, req.user.username);
-  return { deleted: { indicator, region, year } };
-});
+const removeReported = removeByKey(s.deleteReported, deleteReported);
 
 const compute = endpoint(s.compute, async (req, reply) => {
   const { db, config } = await ready(req);

@@ -4,6 +4,7 @@
 // Layer ids and versions are catalogue integers written into the statements as literals so the
 // planner prunes the feature partitions (as farmland.repository.ts and review.repository.ts do).
 import type { Queryable } from '../db/index.ts';
+import { allRows } from '../db/geos.repository.ts';
 import type { DistrictLayer } from '../config.ts';
 import { aliveIn } from '../store/fragments.repository.ts';
 
@@ -130,31 +131,6 @@ export async function areaByDistrict(
      SELECT district, count(*) FILTER (WHERE inside > 0)::int AS features, coalesce(sum(inside), 0)::float8 AS area_m2
        FROM s GROUP BY district ORDER BY district`;
   return allRows<DistrictArea>(q, 'area by district', sql, params);
-}
-
-/**
- * A GEOS failure on nearly coincident boundaries is an error on PostgreSQL, but PostGIS in WASM
- * (PGlite 0.5.8) loses the whole result without one (docs/decisions/0004). The rows therefore come
- * back as one JSON value: no row at all means a lost result, and the caller runs the statement again
- * on a precision grid (kinds/common.ts), as the farmland overlay does.
- */
-export class LostResult extends Error {
-  constructor(what: string, cause?: unknown) {
-    super(`${what}: PostGIS 几何运算失败（结果丢失） (a GEOS failure lost the result${cause ? `: ${(cause as Error).message}` : ''})`);
-  }
-}
-
-async function allRows<T>(q: Queryable, what: string, sql: string, params: unknown[]): Promise<T[]> {
-  let r;
-  try {
-    r = await q.query<{ rows: T[] | string }>(`SELECT coalesce(json_agg(r), '[]'::json) AS rows FROM (${sql}) r`, params);
-  } catch (e) {
-    if (/TopologyException|GEOS|side location conflict|non-noded/i.test((e as Error).message)) throw new LostResult(what, e);
-    throw e;
-  }
-  if (r.rows.length === 0) throw new LostResult(what);
-  const rows = r.rows[0].rows;
-  return typeof rows === 'string' ? JSON.parse(rows) : rows;
 }
 
 /** The lifecycle ledgers' state: the last land event and case rows, recorded with ledger-based values. */

@@ -2,8 +2,7 @@
 // alert webhook and the city the dashboards report on. Defaults in default-indicators.json;
 // stored values override them key by key. Every change is audited.
 import type { Db, Queryable } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
-import { checkSettingsPatch, unknownSettings } from '../util/settings.ts';
+import { patchSettings, unknownSettings, type SettingsStore } from '../util/settings.ts';
 import * as repo from './indicators.repository.ts';
 import { DEFAULTS, checkBands, type WebhookSettings } from './registry.ts';
 import type { Bands } from './types.ts';
@@ -53,21 +52,16 @@ function problems(key: string, v: Record<string, unknown>): string[] {
   return p;
 }
 
+const STORE: SettingsStore<IndicatorSettings> = {
+  groups: ['city', 'warning', 'webhook'],
+  problems,
+  read: getSettings,
+  write: repo.putSetting,
+  action: 'indicators.settings',
+  entity: 'indicator_setting',
+};
+
 /** Replaces part of one settings group; refused whole when any value is wrong. */
 export async function putSettings(db: Db, key: string, value: unknown, user: string): Promise<IndicatorSettings> {
-  checkSettingsPatch(key, value, ['city', 'warning', 'webhook'], problems);
-  await db.transaction(async (tx) => {
-    const before = (await getSettings(tx))[key as keyof IndicatorSettings];
-    const merged = { ...before, ...(value as object) };
-    await repo.putSetting(tx, key, merged, user);
-    await appendAudit(tx, {
-      actor: user,
-      action: 'indicators.settings',
-      entity: 'indicator_setting',
-      entityId: key,
-      before,
-      after: merged,
-    });
-  });
-  return getSettings(db);
+  return db.transaction((tx) => patchSettings(tx, STORE, key, value, user));
 }

@@ -1,6 +1,7 @@
 // SQL of 闲置土地: the two candidate rules of 闲置土地处置办法 (2012) 第二条 as one set-based
 // statement for the nightly run, and the case rows of the workflow.
 import type { Queryable } from '../db/index.ts';
+import { pageWhere, updateRow, type ListPage } from './rows.repository.ts';
 
 /**
  * Creates the idle-land candidates of `today` with their audit entries, returns how many.
@@ -85,24 +86,15 @@ export async function caseRow(q: Queryable, id: number, lock = false): Promise<I
   );
 }
 
-export async function listCases(
-  q: Queryable,
-  f: { districts: string[] | null; status?: string; landCode?: string; limit: number; offset: number },
-): Promise<IdleRow[]> {
+export async function listCases(q: Queryable, f: ListPage & { landCode?: string }): Promise<IdleRow[]> {
   return (
     await q.query<IdleRow>(
       `SELECT ${COLS} FROM idle_case c JOIN land_parcel p ON p.land_code = c.land_code
-      WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::text IS NULL OR c.land_code = $3)
+      WHERE ${pageWhere('c.')} AND ($3::text IS NULL OR c.land_code = $3)
       ORDER BY c.id LIMIT $4 OFFSET $5`,
       [f.districts, f.status ?? null, f.landCode ?? null, f.limit, f.offset],
     )
   ).rows;
 }
 
-export async function updateCase(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(set);
-  await q.query(`UPDATE idle_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
-    id,
-    ...cols.map((c) => set[c]),
-  ]);
-}
+export const updateCase = (q: Queryable, id: number, set: Record<string, unknown>) => updateRow(q, 'idle_case', id, set);

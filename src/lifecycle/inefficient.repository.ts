@@ -1,6 +1,7 @@
 // SQL of 低效用地: the yearly rules, the parcels' yearly facts, candidates and the yearly
 // re-evaluation of the inventory (动态更新).
 import type { Queryable } from '../db/index.ts';
+import { pageWhere, updateRow, type ListPage } from './rows.repository.ts';
 
 /** A rule a parcel's facts hit: the rule, its threshold and the value compared (null for yes/no rules). */
 export interface RuleHit {
@@ -159,26 +160,17 @@ export async function caseRow(q: Queryable, id: number, lock = false): Promise<C
   return (await q.query<CaseRow>(`SELECT ${COLS} FROM ${FROM} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id])).rows[0] ?? null;
 }
 
-export async function listCases(
-  q: Queryable,
-  f: { districts: string[] | null; status?: string; year?: number; limit: number; offset: number },
-): Promise<CaseRow[]> {
+export async function listCases(q: Queryable, f: ListPage & { year?: number }): Promise<CaseRow[]> {
   return (
     await q.query<CaseRow>(
-      `SELECT ${COLS} FROM ${FROM} WHERE ($1::text[] IS NULL OR c.district = ANY($1)) AND ($2::text IS NULL OR c.status = ANY(string_to_array($2, ','))) AND ($3::int IS NULL OR c.year = $3)
+      `SELECT ${COLS} FROM ${FROM} WHERE ${pageWhere('c.')} AND ($3::int IS NULL OR c.year = $3)
       ORDER BY c.id LIMIT $4 OFFSET $5`,
       [f.districts, f.status ?? null, f.year ?? null, f.limit, f.offset],
     )
   ).rows;
 }
 
-export async function updateCase(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(set);
-  await q.query(`UPDATE inefficient_case SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
-    id,
-    ...cols.map((c) => set[c]),
-  ]);
-}
+export const updateCase = (q: Queryable, id: number, set: Record<string, unknown>) => updateRow(q, 'inefficient_case', id, set);
 
 export async function modes(q: Queryable): Promise<{ code: string; name: string; source: string }[]> {
   return (await q.query<{ code: string; name: string; source: string }>(`SELECT code, name, source FROM redevelopment_mode ORDER BY name`))

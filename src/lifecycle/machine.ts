@@ -7,6 +7,7 @@
 import { Forbidden, Invalid, NotFound } from '../errors.ts';
 import { assertAllowed, type Table } from '../workflow/machine.ts';
 import type { User } from '../auth/types.ts';
+import type { ListPage } from './rows.repository.ts';
 
 export { nextStates } from '../workflow/machine.ts';
 
@@ -63,7 +64,7 @@ export interface CaseListQuery {
 }
 
 /** The filter of a page of a case list: the caller's districts, the status, at most `max` rows (100 unless asked). */
-export const listPage = (user: User | undefined, f: CaseListQuery, max: number) => ({
+export const listPage = (user: User | undefined, f: CaseListQuery, max: number): ListPage => ({
   districts: districtFilter(user, f.district),
   status: f.status,
   limit: Math.min(f.limit ?? 100, max),

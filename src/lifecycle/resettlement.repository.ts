@@ -1,5 +1,6 @@
 // SQL of the expropriation–resettlement closed loop (征收–安置) and its +1/+4/+5 warnings.
 import type { Queryable } from '../db/index.ts';
+import { pageWhere, updateRow, type ListPage } from './rows.repository.ts';
 import type { GeoJson } from './landcode.repository.ts';
 import { raiseDue } from './warnings.repository.ts';
 
@@ -66,13 +67,10 @@ export async function projectRow(q: Queryable, id: number, opts: { lock?: boolea
   );
 }
 
-export async function listProjects(
-  q: Queryable,
-  f: { districts: string[] | null; status?: string; limit: number; offset: number },
-): Promise<ProjectRow[]> {
+export async function listProjects(q: Queryable, f: ListPage): Promise<ProjectRow[]> {
   return (
     await q.query<ProjectRow>(
-      `SELECT ${COLS} FROM resettlement_project WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
+      `SELECT ${COLS} FROM resettlement_project WHERE ${pageWhere()}
       ORDER BY id LIMIT $3 OFFSET $4`,
       [f.districts, f.status ?? null, f.limit, f.offset],
     )
@@ -86,13 +84,7 @@ export async function setPlot(q: Queryable, id: number, name: string | null, ewk
   );
 }
 
-export async function updateProject(q: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(set);
-  await q.query(`UPDATE resettlement_project SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
-    id,
-    ...cols.map((c) => set[c]),
-  ]);
-}
+export const updateProject = (q: Queryable, id: number, set: Record<string, unknown>) => updateRow(q, 'resettlement_project', id, set);
 
 /** Every warning raised for a project, open or resolved, by due date. */
 export async function projectWarnings(

@@ -2,6 +2,7 @@
 // yearly digestion figures. Supplied area is the area of the supply events (出让/划拨) of the land
 // codes approved in the batch; disposals are the other ways of 处置消化 (撤回, 核减, 调整使用).
 import type { Queryable } from '../db/index.ts';
+import { pageWhere, type ListPage } from './rows.repository.ts';
 import type { GeoJson } from './landcode.repository.ts';
 
 export interface BatchRow {
@@ -82,13 +83,10 @@ export async function batchNoExists(q: Queryable, batchNo: string): Promise<bool
   return (await q.query(`SELECT 1 FROM approval_batch WHERE batch_no = $1`, [batchNo])).rows.length > 0;
 }
 
-export async function listBatches(
-  q: Queryable,
-  f: { districts: string[] | null; status?: string; limit: number; offset: number },
-): Promise<BatchRow[]> {
+export async function listBatches(q: Queryable, f: ListPage): Promise<BatchRow[]> {
   return (
     await q.query<BatchRow>(
-      `SELECT ${COLS} FROM approval_batch WHERE ($1::text[] IS NULL OR district = ANY($1)) AND ($2::text IS NULL OR status = ANY(string_to_array($2, ',')))
+      `SELECT ${COLS} FROM approval_batch WHERE ${pageWhere()}
       ORDER BY approved_on, id LIMIT $3 OFFSET $4`,
       [f.districts, f.status ?? null, f.limit, f.offset],
     )

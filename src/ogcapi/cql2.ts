@@ -102,20 +102,19 @@ class Parser {
   }
 
   private or(depth: number): CqlNode {
-    const args = [this.and(depth)];
-    while (this.isKw('OR')) {
-      this.i++;
-      args.push(this.and(depth));
-    }
-    return args.length === 1 ? args[0] : { op: 'or', args };
+    return this.chain('or', () => this.and(depth));
   }
   private and(depth: number): CqlNode {
-    const args = [this.not(depth)];
-    while (this.isKw('AND')) {
+    return this.chain('and', () => this.not(depth));
+  }
+  /** operand (OR|AND operand)*: one operand as it is, several under one node. */
+  private chain(op: 'and' | 'or', operand: () => CqlNode): CqlNode {
+    const args = [operand()];
+    while (this.isKw(op.toUpperCase())) {
       this.i++;
-      args.push(this.not(depth));
+      args.push(operand());
     }
-    return args.length === 1 ? args[0] : { op: 'and', args };
+    return args.length === 1 ? args[0] : { op, args };
   }
   private not(depth: number): CqlNode {
     if (depth > MAX_DEPTH) throw new CqlError(`nested more than ${MAX_DEPTH} levels`);

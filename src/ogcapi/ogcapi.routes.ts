@@ -1,9 +1,9 @@
 // HTTP routes of OGC API – Features at /ogcapi. Every route is public (config.access): what a
 // caller may read is decided per layer by src/auth/layers.ts inside the service, so an anonymous
 // caller gets the public layers and nothing else, without a 401/403 that would reveal the rest.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { ANONYMOUS } from '../auth/types.ts';
-import { endpoint, get, mount, type Route } from '../server/route.ts';
+import { endpoint, get, mount, type Endpoint, type Route } from '../server/route.ts';
 import { createOgcService, landingPage, conformance as conformanceDoc, MEDIA, type Ctx, type OgcService } from './ogcapi.service.ts';
 import { parseFormat, type Format } from './params.ts';
 import * as html from './html.ts';
@@ -24,17 +24,20 @@ const API_DOC_PATH = '/api/docs/json';
  * service keeps extents and attribute names of layer versions, so it is made once per application
  * and reached by the handlers as `req.server.ogc`.
  */
+/** Every route here is a GET anyone may call. */
+const publicGet = <S extends FastifySchema>(url: string, e: Endpoint<S>): Route => get(url, 'public', e);
+
 export function ogcapiRoutes(app: FastifyInstance): void {
   app.decorate('ogc', createOgcService(app.ctx.db, app.ctx.config.districts));
   const table: Route[] = [
-    get('/ogcapi', 'public', landing),
-    get('/ogcapi/', 'public', landingSlash),
-    get('/ogcapi/conformance', 'public', conformance),
-    get('/ogcapi/collections', 'public', collections),
-    get('/ogcapi/collections/:collectionId', 'public', collection),
-    get('/ogcapi/collections/:collectionId/queryables', 'public', queryables),
-    get('/ogcapi/collections/:collectionId/items', 'public', items),
-    get('/ogcapi/collections/:collectionId/items/:featureId', 'public', item),
+    publicGet('/ogcapi', landing),
+    publicGet('/ogcapi/', landingSlash),
+    publicGet('/ogcapi/conformance', conformance),
+    publicGet('/ogcapi/collections', collections),
+    publicGet('/ogcapi/collections/:collectionId', collection),
+    publicGet('/ogcapi/collections/:collectionId/queryables', queryables),
+    publicGet('/ogcapi/collections/:collectionId/items', items),
+    publicGet('/ogcapi/collections/:collectionId/items/:featureId', item),
   ];
   mount(app, table);
 }

@@ -23,19 +23,13 @@ export const COMMENT_STATUS_ZH: Record<CommentStatus, string> = { pending: '待�
 export const COMMENT_MIN = 5;
 export const COMMENT_MAX = 2000;
 
-export interface ConsultationSummary {
+/** A consultation as everyone sees it: what staff wrote (title, dates, documents…) and its state. */
+export interface ConsultationSummary extends repo.ConsultationWrite {
   id: number;
-  title: string;
-  summary: string;
-  planType: string | null;
-  organiser: string | null;
-  startDate: string;
-  endDate: string;
   state: ConsultationState;
   stateName: string;
   /** Days left including today while open (end day counts); null otherwise. */
   daysLeft: number | null;
-  documents: { title: string; url?: string }[];
   bbox: [number, number, number, number];
   areaM2: number;
   areaMu: number;

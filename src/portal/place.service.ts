@@ -118,6 +118,14 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
     versions[layer.code] = layer.active_version!;
     return featuresAt(db, layer.id, layer.active_version!, lon, lat);
   };
+  type Near = Awaited<ReturnType<typeof featuresNear>>[number];
+  /** The nearest features of a public layer within radiusM (none when the layer is not public). */
+  const near = async <T>(code: string, limit: number, out: (layer: LayerRow, r: Near) => T): Promise<T[]> => {
+    const layer = layers.get(code);
+    if (!layer) return [];
+    versions[layer.code] = layer.active_version!;
+    return (await featuresNear(db, layer.id, layer.active_version!, lon, lat, radiusM, limit)).map((r) => out(layer, r));
+  };
   const feature = (layer: LayerRow, r: { fid: string; props: Record<string, unknown>; area_m2: number | null }): PlaceFeature => ({
     layer: layer.code,
     layerName: layer.name_zh,
@@ -169,11 +177,9 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
     for (const r of await at(layer)) controls.push(feature(layer, r));
   }
 
-  const nearby: PlaceAnswer['nearby'] = { radiusM, facilities: [], parks: [] };
-  const fac = layers.get(FACILITY_LAYER);
-  if (fac) {
-    versions[fac.code] = fac.active_version!;
-    nearby.facilities = (await featuresNear(db, fac.id, fac.active_version!, lon, lat, radiusM, 100)).map((r) => ({
+  const nearby: PlaceAnswer['nearby'] = {
+    radiusM,
+    facilities: await near(FACILITY_LAYER, 100, (fac, r) => ({
       fid: r.fid,
       name: labelOf(fac, r.fid, r.props),
       type: r.props.SSLX == null ? null : String(r.props.SSLX),
@@ -181,12 +187,8 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
       distanceM: r.distance_m,
       lon: r.lon,
       lat: r.lat,
-    }));
-  }
-  const park = layers.get(PARK_LAYER);
-  if (park) {
-    versions[park.code] = park.active_version!;
-    nearby.parks = (await featuresNear(db, park.id, park.active_version!, lon, lat, radiusM, 50)).map((r) => ({
+    })),
+    parks: await near(PARK_LAYER, 50, (park, r) => ({
       fid: r.fid,
       name: labelOf(park, r.fid, r.props),
       type: r.props.GYLX == null ? null : String(r.props.GYLX),
@@ -195,8 +197,8 @@ export async function placeAt(db: Db, config: Config, lon: number, lat: number, 
       areaMu: mu(r.area_m2),
       lon: r.lon,
       lat: r.lat,
-    }));
-  }
+    })),
+  };
 
   const today = config.clock.today();
   const consultations = (await listConsultations(db, { today, state: 'open', lon, lat, limit: 20 })).map((c) => toSummary(c, today));

@@ -17,20 +17,24 @@ export interface ShpHeader {
   bbox: [number, number, number, number];
 }
 
-const KIND: Record<number, { kind: 'point' | 'multipoint' | 'line' | 'polygon'; z: boolean; m: boolean }> = {
-  1: { kind: 'point', z: false, m: false },
-  11: { kind: 'point', z: true, m: true },
-  21: { kind: 'point', z: false, m: true },
-  8: { kind: 'multipoint', z: false, m: false },
-  18: { kind: 'multipoint', z: true, m: true },
-  28: { kind: 'multipoint', z: false, m: true },
-  3: { kind: 'line', z: false, m: false },
-  13: { kind: 'line', z: true, m: true },
-  23: { kind: 'line', z: false, m: true },
-  5: { kind: 'polygon', z: false, m: false },
-  15: { kind: 'polygon', z: true, m: true },
-  25: { kind: 'polygon', z: false, m: true },
-};
+type ShapeKind = 'point' | 'multipoint' | 'line' | 'polygon';
+const BASE_TYPES: [number, ShapeKind][] = [
+  [1, 'point'],
+  [8, 'multipoint'],
+  [3, 'line'],
+  [5, 'polygon'],
+];
+/**
+ * Shape types of the ESRI Shapefile Technical Description: each base type, its Z variant (+10, which
+ * carries M too) and its M variant (+20). MultiPatch (31) is not read.
+ */
+const KIND: Record<number, { kind: ShapeKind; z: boolean; m: boolean }> = Object.fromEntries(
+  BASE_TYPES.flatMap(([t, kind]) => [
+    [t, { kind, z: false, m: false }],
+    [t + 10, { kind, z: true, m: true }],
+    [t + 20, { kind, z: false, m: true }],
+  ]),
+);
 
 export function parseShpHeader(b: Buffer): ShpHeader {
   if (b.length < SHP_HEADER_BYTES) throw new Error(`header is ${b.length} bytes, a .shp header has 100`);

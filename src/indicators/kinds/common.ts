@@ -2,6 +2,7 @@
 // district as of the year (layer-area and area-per-statistic both measure land this way).
 import { m2ToMu } from '../../area/units.ts';
 import type { Queryable } from '../../db/index.ts';
+import { LostOverlay } from '../../db/geos.repository.ts';
 import * as layers from '../layers.repository.ts';
 import type { Computed, ComputedSet, KindContext, LayerAt } from '../types.ts';
 
@@ -104,7 +105,7 @@ export async function measureArea(
 
 /**
  * areaByDistrict, run again on a precision grid when GEOS lost the floating-point result
- * (layers.repository.ts LostResult). 1e-9° ≈ 0.1 mm: far below survey precision, so the areas agree.
+ * (LostOverlay, src/db/geos.repository.ts). 1e-9° ≈ 0.1 mm: far below survey precision, so the areas agree.
  */
 export async function areaRows(
   q: Queryable,
@@ -113,7 +114,7 @@ export async function areaRows(
   try {
     return { rows: await layers.areaByDistrict(q, ...a), grid: null };
   } catch (e) {
-    if (!(e instanceof layers.LostResult)) throw e;
+    if (!(e instanceof LostOverlay)) throw e;
     const [layer, f, within, xzq, codes] = a;
     return { rows: await layers.areaByDistrict(q, layer, f, within, xzq, codes, 1e-9), grid: 1e-9 };
   }

@@ -2,7 +2,7 @@
 // overview table, one section per indicator (value, target, level, reason, provenance, the trend
 // chart drawn as vector paths, the districts ranked), the five-year evaluation and the alert list.
 import PDFDocument from 'pdfkit';
-import { FontBook, pdfOptionsFromEnv, type PdfOptions } from '../../review/opinion/pdf-fonts.ts';
+import { FontBook, pdfBytes, pdfOptionsFromEnv, type PdfOptions } from '../../review/opinion/pdf-fonts.ts';
 import { trendChart, type ChartGeometry } from './chart.ts';
 import { fmt, LEVEL_COLOR, LEVEL_TEXT, type ReportContent, type ReportIndicator } from './content.ts';
 import { PAGE, Writer } from './pdf-layout.ts';
@@ -93,12 +93,7 @@ export async function renderReportPdf(c: ReportContent, options: PdfOptions = pd
     bufferPages: true,
     info: { Title: c.title, Author: '国土空间规划“一张图”实施监督信息系统', Subject: `${c.year}年度体检评估报告` },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const w = new Writer(doc, new FontBook(doc, options.font ?? null));
 
   w.text(c.title, { size: 17, bold: true, align: 'center', color: BLUE, gap: 4 });

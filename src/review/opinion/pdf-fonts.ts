@@ -1,5 +1,6 @@
 // Fonts of the opinion PDF: the configured system font (ONEMAP_PDF_FONT), then the Noto Sans SC
-// subsets of @fontsource/noto-sans-sc, chosen per character so nothing prints as a blank box.
+// subsets of @fontsource/noto-sans-sc, chosen per character so nothing prints as a blank box; and
+// the bytes of a finished document (the opinion and the indicators' check-up report use both).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,16 @@ export interface PdfFontOptions {
 export interface PdfOptions {
   /** Tried before the bundled Noto Sans SC subsets, which remain the fallback for missing glyphs. */
   font?: PdfFontOptions | null;
+}
+
+/** The bytes of a document (the opinion, the check-up report) once doc.end() has been called. */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
 }
 
 export function pdfOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PdfOptions {

@@ -6,7 +6,7 @@ import PDFDocument from 'pdfkit';
 import type { OpinionInput, Verdict } from '../types.ts';
 import { FINDING_COLUMNS, opinionContent, REVIEW_COLUMNS, type Column } from './html.ts';
 import { pathData, type MapDrawing, type MapPath, type MapText } from './map.ts';
-import { FontBook, pdfOptionsFromEnv, type PdfOptions } from './pdf-fonts.ts';
+import { FontBook, pdfBytes, pdfOptionsFromEnv, type PdfOptions } from './pdf-fonts.ts';
 import { ASCENT, LINE, Typesetter, type Line } from './typesetter.ts';
 import { PageFlow } from './page-flow.ts';
 
@@ -215,12 +215,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
       CreationDate: Number.isNaN(Date.parse(input.generatedAt)) ? new Date() : new Date(input.generatedAt),
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
 
   const ts = new Typesetter(doc, new FontBook(doc, options.font ?? null));
   const flow = new Flow(doc, ts);

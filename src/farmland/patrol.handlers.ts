@@ -1,32 +1,19 @@
-// HTTP routes of patrol alerts and cases (/api/farmland/alerts, /api/farmland/cases…): intake from
-// cameras, remote sensing, drones and patrols (多违合一 on the same spot), the case board with its
-// filters, overdue warnings, statistics, and the transitions of a case.
-import type { FastifyInstance } from 'fastify';
-import { endpoint, get, mount, post, type Route } from '../server/route.ts';
+// Handlers of patrol alerts and cases (/api/farmland/alerts, /api/farmland/cases…; routes:
+// farmland.routes.ts): intake from cameras, remote sensing, drones and patrols (多违合一 on the same
+// spot), the case board with its filters, overdue warnings, statistics, and the transitions of a case.
+import { endpoint } from '../server/route.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import * as patrol from './patrol.ts';
-import { ACCESS, scope } from './http.ts';
+import { scope } from './http.ts';
 import * as s from './patrol.schemas.ts';
 
-export function patrolRoutes(app: FastifyInstance): void {
-  const table: Route[] = [
-    post('/api/farmland/alerts', ACCESS.intake, intake),
-    get('/api/farmland/cases', ACCESS.read, listCases),
-    get('/api/farmland/cases/warnings', ACCESS.read, warnings),
-    get('/api/farmland/cases/stats', ACCESS.read, stats),
-    get('/api/farmland/cases/:id', ACCESS.read, getCase),
-    post('/api/farmland/cases/:id/actions', ACCESS.casework, act),
-  ];
-  mount(app, table);
-}
-
-const intake = endpoint(s.intake, async (req, reply) => {
+export const intake = endpoint(s.intake, async (req, reply) => {
   const { db, config } = req.server.ctx;
   const r = await patrol.intakeAlert(db, config, req.body, req.user.username);
   return reply.code(r.outcome === 'duplicate' ? 200 : 201).send(r);
 });
 
-const listCases = endpoint(s.listCases, async (req) => {
+export const listCases = endpoint(s.listCases, async (req) => {
   const { db, config } = req.server.ctx;
   const sc = scope(req);
   const d = req.query.district;
@@ -40,11 +27,11 @@ const listCases = endpoint(s.listCases, async (req) => {
   });
 });
 
-const warnings = endpoint(s.warnings, async (req) => patrol.warnings(req.server.ctx.db, req.server.ctx.config.clock, scope(req)));
+export const warnings = endpoint(s.warnings, async (req) => patrol.warnings(req.server.ctx.db, req.server.ctx.config.clock, scope(req)));
 
-const stats = endpoint(s.stats, async (req) => patrol.patrolStats(req.server.ctx.db, req.server.ctx.config.clock, scope(req)));
+export const stats = endpoint(s.stats, async (req) => patrol.patrolStats(req.server.ctx.db, req.server.ctx.config.clock, scope(req)));
 
-const getCase = endpoint(s.getCase, async (req) => {
+export const getCase = endpoint(s.getCase, async (req) => {
   const { db, config } = req.server.ctx;
   const c = await patrol.getCaseDetail(db, config.clock, req.params.id);
   const sc = scope(req);
@@ -54,7 +41,7 @@ const getCase = endpoint(s.getCase, async (req) => {
   return c;
 });
 
-const act = endpoint(s.act, async (req) => {
+export const act = endpoint(s.act, async (req) => {
   const { db, config } = req.server.ctx;
   const sc = scope(req);
   if (sc) {
