@@ -2,7 +2,7 @@
 // are closed and name every member the services write — figures, parameters, GeoJSON envelopes —
 // so the serialiser drops nothing (test/openapi.test.ts replays a whole session and compares).
 // Free data only where it is free: feature properties and a geometry's coordinates.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, List, Dict, Bbox, errors } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, Dict, Bbox, errors, AreaFields } from '../schema.ts';
 
 const tags = ['access'];
 const READ = errors(400, 401, 403, 404, 429);
@@ -177,8 +177,7 @@ export const UncoveredAnswer = Obj({
     featureOf({
       fid: Str(),
       district: Nullable(Str()),
-      areaM2: Num(),
-      areaMu: Num(),
+      ...AreaFields,
       population: Nullable(Num()),
       unsnapped: Bool(),
       legM: Nullable(Num()),
@@ -211,8 +210,7 @@ export const DistrictsAnswer = Obj({
 });
 
 const Gain = Obj({
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   percentPoints: Num(),
   parcels: Int(),
   population: Nullable(Num()),

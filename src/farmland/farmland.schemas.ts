@@ -2,7 +2,7 @@
 // (/api/farmland/accounts…, /targets, /settings, /taohe…). The ledgers, patrol cases and
 // consolidation projects have their own files (ledger.schemas.ts, patrol.schemas.ts,
 // consolidation.schemas.ts); what they share is at the top here.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static, AreaFields } from '../schema.ts';
 import { IdParams, Year, READ_ERRORS, errors, reads, writes, creates } from '../schema.ts';
 import type { MISSING_KINDS } from './taohe.ts';
 
@@ -25,8 +25,7 @@ export const Category = Obj({
   layer: Str(),
   version: Nullable(Int()),
   count: Int(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   areaWanMu: Num(),
 });
 
@@ -70,8 +69,7 @@ export const Change = Obj({
       newClass: Nullable(Str()),
       newName: Nullable(Str()),
       district: Nullable(Str()),
-      areaM2: Num(),
-      areaMu: Num(),
+      ...AreaFields,
     }),
   ),
 });

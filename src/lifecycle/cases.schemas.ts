@@ -2,23 +2,26 @@
 // (闲置土地), approved-but-unsupplied batches (批而未供), inefficient land (低效用地) and
 // expropriation–resettlement projects (征收–安置).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry, reads, writes, creates } from '../schema.ts';
+import { AreaFields, NullableAreaFields } from '../schema.ts';
 import { tags, District, Status, Paging, IdParams, YearParams, GeometryIn, Srid, Trail, transitionBody } from './lifecycle.schemas.ts';
+import { Stage } from './lifecycle.schemas.ts';
 
 const Steps = List(Str(), { description: 'the states this one may move to next' });
+/** Where a case stands in its workflow: the state and its Chinese name. */
+const State = { status: Str(), statusName: Str() };
+/** A case opened on one land code: its id, the land code and the parcel's name. */
+const OnLandCode = { id: Int(), landCode: Str(), name: Str() };
 
 // ---- 闲置土地 -------------------------------------------------------------------------------------
 export const IdleCase = Obj({
-  id: Int(),
-  landCode: Str(),
-  name: Str(),
+  ...OnLandCode,
   basis: Str(),
   basisName: Str(),
   baseDate: Str(),
   idleFrom: Str(),
   reclaimFrom: Str(),
   district: Str(),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   detectedOn: Str(),
   deadline: Nullable(Str()),
   overdue: Bool(),
@@ -31,8 +34,7 @@ export const IdleCase = Obj({
   closedOn: Nullable(Str()),
   note: Nullable(Str()),
   priceYuan: Nullable(Num()),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   nextSteps: Steps,
 });
 export const IdleCaseDetail = Obj({ ...IdleCase.properties, trail: Trail });
@@ -75,8 +77,7 @@ export const Batch = Obj({
   approvalType: Str(),
   approvedOn: Str(),
   district: Str(),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   mapped: Bool(),
   approvedM2: Num(),
   suppliedM2: Num(),
@@ -95,8 +96,7 @@ export const BatchDetail = Obj({
     Obj({
       landCode: Str(),
       name: Str(),
-      stage: Str(),
-      stageName: Str(),
+      ...Stage,
       areaM2: Num(),
       suppliedOn: Nullable(Str()),
       suppliedM2: Nullable(Num()),
@@ -193,14 +193,11 @@ export const RuleHit = Obj({
 });
 
 export const InefficientCase = Obj({
-  id: Int(),
-  landCode: Str(),
-  name: Str(),
+  ...OnLandCode,
   year: Int(),
   district: Str(),
   hits: List(RuleHit),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   category: Nullable(Str()),
   mode: Nullable(Str()),
   modeName: Nullable(Str()),
@@ -212,8 +209,7 @@ export const InefficientCase = Obj({
   redevelopedMu: Nullable(Num()),
   evaluatedYear: Nullable(Int()),
   stillHits: Nullable(Bool()),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   nextSteps: Steps,
 });
 export const InefficientCaseDetail = Obj({ ...InefficientCase.properties, trail: Trail });
@@ -318,8 +314,7 @@ export const Project = Obj({
   plotName: Nullable(Str()),
   plotLocated: Bool(),
   plotLocatedOn: Nullable(Str()),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   expropriatedOn: Nullable(Str()),
   housingStartedOn: Nullable(Str()),
   housingCompletedOn: Nullable(Str()),
@@ -334,8 +329,7 @@ export const Project = Obj({
 });
 export const ProjectDetail = Obj({
   ...Project.properties,
-  areaM2: Nullable(Num()),
-  areaMu: Nullable(Num()),
+  ...NullableAreaFields,
   plotAreaM2: Nullable(Num()),
   plotAreaMu: Nullable(Num()),
   geometry: Nullable(StoredGeometry),

@@ -2,7 +2,7 @@
 // parameters, the geometry in and out, the audit trail of a case, the land code register and its
 // timeline, the warnings and their board, the yearly ledgers, the nightly run and the pages'
 // reference data. The four case workflows are in cases.schemas.ts.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, type TSchema } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, type TSchema, AreaFields } from '../schema.ts';
 import { Geometry, StoredGeometry, RegionCode, READ_ERRORS, reads, writes, creates } from '../schema.ts';
 import { AuditEntry } from '../audit/audit.schemas.ts';
 import { EVENT_KINDS } from './landcode.ts';
@@ -19,6 +19,8 @@ export const Paging = {
 export const IdParams = Obj({ id: Int({ minimum: 1 }) });
 export const YearParams = Obj({ year: Int({ minimum: 2000, maximum: 2100 }) });
 export const LandCodeParams = Obj({ landCode: Str({ minLength: 1, maxLength: 40 }) });
+/** A parcel's lifecycle stage and its Chinese name. */
+export const Stage = { stage: Str(), stageName: Str() };
 
 /** A polygon as sent: GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless `srid` says otherwise. */
 export const GeometryIn = Geometry;
@@ -46,10 +48,8 @@ export const Parcel = Obj({
   industrial: Bool(),
   standaloneSite: Bool(),
   batchId: Nullable(Int()),
-  areaM2: Num(),
-  areaMu: Num(),
-  stage: Str(),
-  stageName: Str(),
+  ...AreaFields,
+  ...Stage,
   approvedOn: Nullable(Str()),
   suppliedOn: Nullable(Str()),
   priceYuan: Nullable(Num()),
@@ -73,8 +73,7 @@ export const LandEvent = Obj({
   documents: List(Document),
   details: Dict(Type.Unknown(), { description: 'kind-specific details as recorded' }),
   operator: Str(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   geometry: StoredGeometry,
   recordedAt: Str(),
 });

@@ -2,6 +2,7 @@
 // table stays on one screen. Response schemas are closed and list every property the handlers
 // return (test/openapi.test.ts checks the serialiser drops nothing).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Bbox, Geometry, CodeParams, errors, reads } from '../schema.ts';
+import { NullableAreaFields } from '../schema.ts';
 import { AttrField } from '../catalogue/catalogue.schemas.ts';
 
 const tags = ['map'];
@@ -123,8 +124,7 @@ export const ThematicClass = Obj({
   from: Type.Optional(Num()),
   to: Type.Optional(Num()),
   count: Int(),
-  areaM2: Nullable(Num()),
-  areaMu: Nullable(Num()),
+  ...NullableAreaFields,
 });
 
 export const ThematicAnswer = Obj({
