@@ -87,15 +87,18 @@ export const NetworkSummary = Obj(
 
 const Versions = Dict(Nullable(Int()), { description: 'layer code → version used (null: no data)' });
 
+/** The residential area a run covered and its share of the whole. */
+const coveredArea = { coveredAreaM2: Num(), coveragePercent: Num() };
+/** The population a run covered and its share; null when the residential layer has no population field. */
+const coveredPopulation = { coveredPopulation: Nullable(Num()), populationCoveragePercent: Nullable(Num()) };
+
 const coverageFigure = {
   residentialAreaM2: Num(),
-  coveredAreaM2: Num(),
-  coveragePercent: Num(),
+  ...coveredArea,
   parcels: Int(),
   coveredParcels: Int(),
   population: Nullable(Num({ description: 'null when the residential layer has no population field' })),
-  coveredPopulation: Nullable(Num()),
-  populationCoveragePercent: Nullable(Num()),
+  ...coveredPopulation,
 };
 export const CoverageFigure = Obj(coverageFigure);
 
@@ -107,11 +110,9 @@ export const TypeFigure = Obj({
   layer: Str(),
   facilities: Int(),
   snappedFacilities: Int(),
-  coveredAreaM2: Num(),
-  coveragePercent: Num(),
+  ...coveredArea,
   coveredParcels: Int(),
-  coveredPopulation: Nullable(Num()),
-  populationCoveragePercent: Nullable(Num()),
+  ...coveredPopulation,
 });
 
 export const DistrictFigure = Obj({
