@@ -3,7 +3,18 @@
 // expropriation–resettlement projects (征收–安置).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry, reads, writes, creates } from '../schema.ts';
 import { AreaFields, NullableAreaFields, type TSchema } from '../schema.ts';
-import { tags, District, Status, Paging, IdParams, YearParams, GeometryIn, Srid, Trail, transitionBody } from './lifecycle.schemas.ts';
+import {
+  tags,
+  District,
+  Status,
+  districtQuery,
+  IdParams,
+  YearParams,
+  GeometryIn,
+  Srid,
+  Trail,
+  transitionBody,
+} from './lifecycle.schemas.ts';
 import { Stage } from './lifecycle.schemas.ts';
 
 const Steps = List(Str(), { description: 'the states this one may move to next' });
@@ -23,7 +34,7 @@ function workflow<
   B extends Record<string, TSchema>,
   A extends TSchema,
 >(o: { list: string; filters: F; item: I; one: string; detail: D; step: string; stepBody: B; stepAnswer: A }) {
-  const query = Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...o.filters, ...Paging });
+  const query = districtQuery({ status: Type.Optional(Status), ...o.filters });
   return {
     list: reads({ tags, summary: o.list, querystring: query }, List(o.item)),
     one: reads({ tags, summary: o.one, params: IdParams }, o.detail),
