@@ -2,7 +2,7 @@
 // occupations, cross-district agreements and 进出平衡.
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, Year, WRITE_ERRORS, reads, creates } from '../schema.ts';
 import { AreaFields } from '../schema.ts';
-import { tags, LIST_ERRORS, AreaInput, District } from './farmland.schemas.ts';
+import { tags, lists, AreaInput, District } from './farmland.schemas.ts';
 
 const QuotaType = Enum(['farmland', 'forest', 'grain'], {
   description: 'farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标',
@@ -117,31 +117,19 @@ export const Occupation = Obj({
   matches: List(Match),
 });
 
-export const summary = {
-  tags,
-  summary: '占补平衡、进出平衡台账 (balances by district and quota type, in-out per county-year, cross-district agreements)',
-  response: {
-    200: Obj({
-      balances: List(Balance),
-      inout: List(InOut),
-      agreements: List(Agreement),
-      districts: Dict(Str(), { description: 'district code → name' }),
-    }),
-    ...LIST_ERRORS,
-  },
-};
+export const summary = lists(
+  '占补平衡、进出平衡台账 (balances by district and quota type, in-out per county-year, cross-district agreements)',
+  Obj({
+    balances: List(Balance),
+    inout: List(InOut),
+    agreements: List(Agreement),
+    districts: Dict(Str(), { description: 'district code → name' }),
+  }),
+);
 
-export const lots = {
-  tags,
-  summary: '补充指标明细 (compensation lots with quality grade and remaining area)',
-  response: { 200: List(Lot), ...LIST_ERRORS },
-};
+export const lots = lists('补充指标明细 (compensation lots with quality grade and remaining area)', List(Lot));
 
-export const occupations = {
-  tags,
-  summary: '占用明细 (occupations, each with the lots that compensate it)',
-  response: { 200: List(Occupation), ...LIST_ERRORS },
-};
+export const occupations = lists('占用明细 (occupations, each with the lots that compensate it)', List(Occupation));
 
 export const available = reads(
   {

@@ -181,11 +181,11 @@ export const digestionTask = writes(
 );
 
 // ---- 低效用地 -------------------------------------------------------------------------------------
+/** Which rule: its code, name, kind and the threshold set for the year (null for yes/no rules). */
+const ruleHead = { code: Str(), name: Str(), kind: Str(), threshold: Nullable(Num()) };
+
 export const Rule = Obj({
-  code: Str(),
-  name: Str(),
-  kind: Str(),
-  threshold: Nullable(Num()),
+  ...ruleHead,
   industrialOnly: Bool(),
   enabled: Bool(),
   note: Nullable(Str()),
@@ -197,10 +197,7 @@ const RuleSet = Obj({
 });
 
 export const RuleHit = Obj({
-  code: Str(),
-  name: Str(),
-  kind: Str(),
-  threshold: Nullable(Num()),
+  ...ruleHead,
   value: Nullable(Num({ description: 'the fact compared (FAR, tax per 亩); null for yes/no rules' })),
 });
 
