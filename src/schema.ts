@@ -50,6 +50,10 @@ export const DateOnly = (o: { description?: string } = {}) => Type.String({ patt
 
 /** An area in both units users read: m² (ellipsoidal unless said otherwise) and 亩 (1 亩 = 10000/15 m²). */
 export const Area = Obj({ m2: Num(), mu: Num() });
+/** The same pair as the flat properties `areaM2` and `areaMu` of a row (spread into its object). */
+export const AreaFields = { areaM2: Num(), areaMu: Num() };
+/** As AreaFields, null where there is nothing to measure (no geometry yet). */
+export const NullableAreaFields = { areaM2: Nullable(Num()), areaMu: Nullable(Num()) };
 
 /** [minLon, minLat, maxLon, maxLat] in CGCS2000 degrees. */
 export const Bbox = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'minLon, minLat, maxLon, maxLat (CGCS2000)' });

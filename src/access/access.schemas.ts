@@ -2,7 +2,7 @@
 // are closed and name every member the services write — figures, parameters, GeoJSON envelopes —
 // so the serialiser drops nothing (test/openapi.test.ts replays a whole session and compares).
 // Free data only where it is free: feature properties and a geometry's coordinates.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, List, Dict, Bbox, errors } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, Dict, Bbox, errors, AreaFields } from '../schema.ts';
 
 const tags = ['access'];
 const READ = errors(400, 401, 403, 404, 429);
@@ -87,15 +87,18 @@ export const NetworkSummary = Obj(
 
 const Versions = Dict(Nullable(Int()), { description: 'layer code → version used (null: no data)' });
 
+/** The residential area a run covered and its share of the whole. */
+const coveredArea = { coveredAreaM2: Num(), coveragePercent: Num() };
+/** The population a run covered and its share; null when the residential layer has no population field. */
+const coveredPopulation = { coveredPopulation: Nullable(Num()), populationCoveragePercent: Nullable(Num()) };
+
 const coverageFigure = {
   residentialAreaM2: Num(),
-  coveredAreaM2: Num(),
-  coveragePercent: Num(),
+  ...coveredArea,
   parcels: Int(),
   coveredParcels: Int(),
   population: Nullable(Num({ description: 'null when the residential layer has no population field' })),
-  coveredPopulation: Nullable(Num()),
-  populationCoveragePercent: Nullable(Num()),
+  ...coveredPopulation,
 };
 export const CoverageFigure = Obj(coverageFigure);
 
@@ -107,11 +110,9 @@ export const TypeFigure = Obj({
   layer: Str(),
   facilities: Int(),
   snappedFacilities: Int(),
-  coveredAreaM2: Num(),
-  coveragePercent: Num(),
+  ...coveredArea,
   coveredParcels: Int(),
-  coveredPopulation: Nullable(Num()),
-  populationCoveragePercent: Nullable(Num()),
+  ...coveredPopulation,
 });
 
 export const DistrictFigure = Obj({
@@ -177,8 +178,7 @@ export const UncoveredAnswer = Obj({
     featureOf({
       fid: Str(),
       district: Nullable(Str()),
-      areaM2: Num(),
-      areaMu: Num(),
+      ...AreaFields,
       population: Nullable(Num()),
       unsnapped: Bool(),
       legM: Nullable(Num()),
@@ -211,8 +211,7 @@ export const DistrictsAnswer = Obj({
 });
 
 const Gain = Obj({
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   percentPoints: Num(),
   parcels: Int(),
   population: Nullable(Num()),

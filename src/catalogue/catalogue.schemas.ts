@@ -56,11 +56,14 @@ export const VersionInfo = Obj({
 });
 export type VersionInfo = Static<typeof VersionInfo>;
 
+/** A feature's area in the two versions compared (null where it is not in one) and the change. */
+export const areaChange = { areaBeforeM2: Nullable(Num()), areaAfterM2: Nullable(Num()), areaChangeM2: Num() };
+/** How many features two versions differ by, and the net area change. */
+export const DiffSummary = Obj({ added: Int(), removed: Int(), changed: Int(), areaChangeM2: Num(), areaChangeMu: Num() });
+
 export const DiffEntry = Obj({
   fid: Str(),
-  areaBeforeM2: Nullable(Num()),
-  areaAfterM2: Nullable(Num()),
-  areaChangeM2: Num(),
+  ...areaChange,
   geometryChanged: Type.Optional(Bool()),
   attributesChanged: Type.Optional(List(Str())),
 });
@@ -73,7 +76,7 @@ export const DiffResult = Obj({
   added: List(DiffEntry),
   removed: List(DiffEntry),
   changed: List(DiffEntry),
-  summary: Obj({ added: Int(), removed: Int(), changed: Int(), areaChangeM2: Num(), areaChangeMu: Num() }),
+  summary: DiffSummary,
 });
 export type DiffResult = Static<typeof DiffResult>;
 

@@ -3,7 +3,7 @@
 // progress against the 2027 targets and the yearly evaluation.
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict } from '../schema.ts';
 import { Geometry, StoredGeometry, IdParams, READ_ERRORS, reads, writes, creates } from '../schema.ts';
-import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
+import { tags, lists, District } from './farmland.schemas.ts';
 /** A check's findings are the review engine's (src/review/types.ts Finding), with the same contract. */
 import { Finding } from '../review/review.schemas.ts';
 
@@ -73,11 +73,7 @@ export const CheckResult = Obj({
   findings: List(Finding),
 });
 
-export const list = {
-  tags,
-  summary: '土地综合整治项目 (projects with their latest check verdict)',
-  response: { 200: List(ProjectItem), ...LIST_ERRORS },
-};
+export const list = lists('土地综合整治项目 (projects with their latest check verdict)', List(ProjectItem));
 
 export const create = creates(
   {
@@ -106,28 +102,24 @@ export const create = creates(
   Project,
 );
 
-export const progress = {
-  tags,
-  summary: '2027 目标进度 (progress against the city’s 2027 consolidation targets)',
-  response: {
-    200: Obj({
-      year: Int(),
-      items: List(
-        Obj({
-          code: Str(),
-          name: Str(),
-          unit: Str(),
-          target: Num(),
-          actual: Num(),
-          percentOfTarget: Nullable(Num()),
-          met: Bool(),
-          source: Str(),
-        }),
-      ),
-    }),
-    ...LIST_ERRORS,
-  },
-};
+export const progress = lists(
+  '2027 目标进度 (progress against the city’s 2027 consolidation targets)',
+  Obj({
+    year: Int(),
+    items: List(
+      Obj({
+        code: Str(),
+        name: Str(),
+        unit: Str(),
+        target: Num(),
+        actual: Num(),
+        percentOfTarget: Nullable(Num()),
+        met: Bool(),
+        source: Str(),
+      }),
+    ),
+  }),
+);
 
 export const evaluation = {
   tags,

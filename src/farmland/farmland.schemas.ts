@@ -2,13 +2,15 @@
 // (/api/farmland/accounts…, /targets, /settings, /taohe…). The ledgers, patrol cases and
 // consolidation projects have their own files (ledger.schemas.ts, patrol.schemas.ts,
 // consolidation.schemas.ts); what they share is at the top here.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static } from '../schema.ts';
-import { IdParams, Year, READ_ERRORS, errors, reads, writes, creates } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, type Static, AreaFields } from '../schema.ts';
+import { IdParams, Year, READ_ERRORS, errors, reads, writes, creates, type TSchema } from '../schema.ts';
 import type { MISSING_KINDS } from './taohe.ts';
 
 export const tags = ['farmland'];
 /** Errors of a read that takes no parameter. */
-export const LIST_ERRORS = errors(401, 403, 429);
+const LIST_ERRORS = errors(401, 403, 429);
+/** A read that takes no parameter: answers `ok`, or one of the list errors. */
+export const lists = <T extends TSchema>(summary: string, ok: T) => ({ tags, summary, response: { 200: ok, ...LIST_ERRORS } });
 
 /** Exactly one of the two is given (checked by the service, which says so in Chinese). */
 export const AreaInput = {
@@ -25,8 +27,7 @@ export const Category = Obj({
   layer: Str(),
   version: Nullable(Int()),
   count: Int(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   areaWanMu: Num(),
 });
 
@@ -70,8 +71,7 @@ export const Change = Obj({
       newClass: Nullable(Str()),
       newName: Nullable(Str()),
       district: Nullable(Str()),
-      areaM2: Num(),
-      areaMu: Num(),
+      ...AreaFields,
     }),
   ),
 });
@@ -119,17 +119,12 @@ export const change = reads(
   Change,
 );
 
-export const districts = {
-  tags,
-  summary: '行政区 (districts of the city: code and name, for the pages’ filters)',
-  response: { 200: List(Obj({ code: Str(), name: Str() })), ...LIST_ERRORS },
-};
+export const districts = lists(
+  '行政区 (districts of the city: code and name, for the pages’ filters)',
+  List(Obj({ code: Str(), name: Str() })),
+);
 
-export const targets = {
-  tags,
-  summary: '耕地保护与整治目标 (targets with their sources)',
-  response: { 200: List(Target), ...LIST_ERRORS },
-};
+export const targets = lists('耕地保护与整治目标 (targets with their sources)', List(Target));
 
 export const putTarget = writes(
   {
@@ -161,11 +156,7 @@ export const Settings = Obj({
   }),
 });
 
-export const settings = {
-  tags,
-  summary: '耕地保护设置 (patrol deadlines, merge distance, 多田套合 layers)',
-  response: { 200: Settings, ...LIST_ERRORS },
-};
+export const settings = lists('耕地保护设置 (patrol deadlines, merge distance, 多田套合 layers)', Settings);
 
 export const putSettings = writes(
   {
@@ -224,11 +215,7 @@ export const runTaohe = creates(
   TaoheRun,
 );
 
-export const taoheRuns = {
-  tags,
-  summary: '多田套合计算记录 (stored runs, newest first)',
-  response: { 200: List(TaoheRun), ...LIST_ERRORS },
-};
+export const taoheRuns = lists('多田套合计算记录 (stored runs, newest first)', List(TaoheRun));
 
 export const taoheRun = reads({ tags, summary: '一次多田套合计算 (one stored run)', params: IdParams }, TaoheRun);
 

@@ -1,21 +1,25 @@
 // Request and response schemas of the balance ledgers (/api/farmland/ledger…): 占补平衡 lots and
 // occupations, cross-district agreements and 进出平衡.
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, Year, WRITE_ERRORS, reads, creates } from '../schema.ts';
-import { tags, LIST_ERRORS, AreaInput, District } from './farmland.schemas.ts';
+import { AreaFields } from '../schema.ts';
+import { tags, lists, AreaInput, District } from './farmland.schemas.ts';
 
 const QuotaType = Enum(['farmland', 'forest', 'grain'], {
   description: 'farmland 耕地占补平衡指标, forest 补充林地指标, grain 粮食生产功能区异地代保指标',
 });
 const Grade = Int({ minimum: 1, maximum: 15, description: '耕地质量等别 (GB/T 28407-2012), 1 = best' });
 const Paddy = Bool({ description: '水田' });
+/** The quality an occupation must be compensated with (等别, 水田), as a lot or occupation answers it. */
+const Quality = { grade: Int(), paddy: Bool() };
+/** The quota type of a row and its Chinese name. */
+const Quota = { quotaType: QuotaType, quotaName: Str() };
 
 /** A lot as stored (the answer of a write). */
 export const LotRow = Obj({
   id: Int(),
   district: Str(),
   quota_type: QuotaType,
-  grade: Int(),
-  paddy: Bool(),
+  ...Quality,
   area_m2: Num(),
   remaining_m2: Num(),
   source: Str(),
@@ -29,8 +33,7 @@ const OccupationRow = Obj({
   district: Str(),
   quota_type: QuotaType,
   project: Str(),
-  grade: Int(),
-  paddy: Bool(),
+  ...Quality,
   area_m2: Num(),
   year: Int(),
   agreement_id: Nullable(Int()),
@@ -54,8 +57,7 @@ const Match = Obj({ lotId: Int(), areaM2: Num(), grade: Int() });
 
 export const Balance = Obj({
   district: Str(),
-  quotaType: QuotaType,
-  quotaName: Str(),
+  ...Quota,
   creditedM2: Num(),
   receivedM2: Num(),
   spentM2: Num(),
@@ -80,10 +82,8 @@ export const Agreement = Obj({
   id: Int(),
   fromDistrict: Str(),
   toDistrict: Str(),
-  quotaType: QuotaType,
-  quotaName: Str(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...Quota,
+  ...AreaFields,
   priceWanPerMu: Nullable(Num()),
   fundsYi: Nullable(Num()),
   signedOn: Str(),
@@ -93,12 +93,9 @@ export const Agreement = Obj({
 export const Lot = Obj({
   id: Int(),
   district: Str(),
-  quotaType: QuotaType,
-  quotaName: Str(),
-  grade: Int(),
-  paddy: Bool(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...Quota,
+  ...Quality,
+  ...AreaFields,
   remainingM2: Num(),
   remainingMu: Num(),
   source: Str(),
@@ -110,44 +107,29 @@ export const Lot = Obj({
 export const Occupation = Obj({
   id: Int(),
   district: Str(),
-  quotaType: QuotaType,
-  quotaName: Str(),
+  ...Quota,
   project: Str(),
-  grade: Int(),
-  paddy: Bool(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...Quality,
+  ...AreaFields,
   year: Int(),
   agreementId: Nullable(Int()),
   createdBy: Str(),
   matches: List(Match),
 });
 
-export const summary = {
-  tags,
-  summary: '占补平衡、进出平衡台账 (balances by district and quota type, in-out per county-year, cross-district agreements)',
-  response: {
-    200: Obj({
-      balances: List(Balance),
-      inout: List(InOut),
-      agreements: List(Agreement),
-      districts: Dict(Str(), { description: 'district code → name' }),
-    }),
-    ...LIST_ERRORS,
-  },
-};
+export const summary = lists(
+  '占补平衡、进出平衡台账 (balances by district and quota type, in-out per county-year, cross-district agreements)',
+  Obj({
+    balances: List(Balance),
+    inout: List(InOut),
+    agreements: List(Agreement),
+    districts: Dict(Str(), { description: 'district code → name' }),
+  }),
+);
 
-export const lots = {
-  tags,
-  summary: '补充指标明细 (compensation lots with quality grade and remaining area)',
-  response: { 200: List(Lot), ...LIST_ERRORS },
-};
+export const lots = lists('补充指标明细 (compensation lots with quality grade and remaining area)', List(Lot));
 
-export const occupations = {
-  tags,
-  summary: '占用明细 (occupations, each with the lots that compensate it)',
-  response: { 200: List(Occupation), ...LIST_ERRORS },
-};
+export const occupations = lists('占用明细 (occupations, each with the lots that compensate it)', List(Occupation));
 
 export const available = reads(
   {

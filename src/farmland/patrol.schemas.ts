@@ -2,7 +2,7 @@
 // /api/farmland/cases…).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict } from '../schema.ts';
 import { Geometry, StoredGeometry, IdParams, WRITE_ERRORS, reads, writes } from '../schema.ts';
-import { tags, LIST_ERRORS, District } from './farmland.schemas.ts';
+import { tags, lists, District } from './farmland.schemas.ts';
 import { ACTIONS, SOURCES, STATUS_ZH } from './patrol.ts';
 
 const Source = Enum(Object.keys(SOURCES) as (keyof typeof SOURCES)[]);
@@ -90,26 +90,21 @@ export const listCases = reads(
   List(Case),
 );
 
-export const warnings = {
-  tags,
-  summary: '逾期预警 (open cases past their deadline, and due soon)',
-  response: { 200: Obj({ today: Str(), overdue: List(Case), dueSoon: List(Case) }), ...LIST_ERRORS },
-};
+export const warnings = lists(
+  '逾期预警 (open cases past their deadline, and due soon)',
+  Obj({ today: Str(), overdue: List(Case), dueSoon: List(Case) }),
+);
 
 const Counts = { alerts: Int(), openCases: Int(), closedCases: Int(), overdueCases: Int() };
-export const stats = {
-  tags,
-  summary: '巡查统计 (cases and alerts by district, source and status, with overdue counts)',
-  response: {
-    200: Obj({
-      today: Str(),
-      byDistrict: List(Obj({ district: Nullable(Str()), ...Counts })),
-      bySource: List(Obj({ source: Str(), sourceZh: Str(), ...Counts })),
-      byStatus: List(Obj({ status: Str(), statusZh: Str(), cases: Int(), alerts: Int() })),
-    }),
-    ...LIST_ERRORS,
-  },
-};
+export const stats = lists(
+  '巡查统计 (cases and alerts by district, source and status, with overdue counts)',
+  Obj({
+    today: Str(),
+    byDistrict: List(Obj({ district: Nullable(Str()), ...Counts })),
+    bySource: List(Obj({ source: Str(), sourceZh: Str(), ...Counts })),
+    byStatus: List(Obj({ status: Str(), statusZh: Str(), cases: Int(), alerts: Int() })),
+  }),
+);
 
 export const getCase = reads({ tags, summary: '案件详情 (a case with its alerts and history)', params: IdParams }, CaseDetail);
 

@@ -22,6 +22,8 @@ export const Provenance = Dict(undefined, { description: 'layer versions, ledger
 const Format = Enum(['xlsx', 'csv'], { description: 'default xlsx' });
 
 export const Region = Obj({ code: Str(), name: Str(), level: Enum(['city', 'district']) });
+/** The region a row is about (3301 = the city, or a GB/T 2260 district code) and its name. */
+export const RegionFields = { region: Str(), regionName: Str() };
 export const Bands = Obj({ green: Num(), yellow: Num() });
 export const Counts = Obj({ green: Int(), yellow: Int(), red: Int(), none: Int() });
 
@@ -74,8 +76,7 @@ export type DefRecord = Static<typeof DefRecord>;
 
 export const Target = Obj({
   indicator: Str(),
-  region: Str(),
-  regionName: Str(),
+  ...RegionFields,
   year: Int(),
   value: Num(),
   bound: Bound,

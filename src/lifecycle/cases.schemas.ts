@@ -2,23 +2,56 @@
 // (闲置土地), approved-but-unsupplied batches (批而未供), inefficient land (低效用地) and
 // expropriation–resettlement projects (征收–安置).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, List, DateOnly, StoredGeometry, reads, writes, creates } from '../schema.ts';
-import { tags, District, Status, Paging, IdParams, YearParams, GeometryIn, Srid, Trail, transitionBody } from './lifecycle.schemas.ts';
+import { AreaFields, NullableAreaFields, type TSchema } from '../schema.ts';
+import {
+  tags,
+  District,
+  Status,
+  districtQuery,
+  IdParams,
+  YearParams,
+  GeometryIn,
+  Srid,
+  Trail,
+  transitionBody,
+} from './lifecycle.schemas.ts';
+import { Stage } from './lifecycle.schemas.ts';
 
 const Steps = List(Str(), { description: 'the states this one may move to next' });
+/** Where a case stands in its workflow: the state and its Chinese name. */
+const State = { status: Str(), statusName: Str() };
+/** A case opened on one land code: its id, the land code and the parcel's name. */
+const OnLandCode = { id: Int(), landCode: Str(), name: Str() };
+
+/**
+ * The routes every case workflow has: its list filtered by district, status (and `filters`) and
+ * paged; one case with what its page shows; a workflow step, whose body is `transitionBody(stepBody)`.
+ */
+function workflow<
+  F extends Record<string, TSchema>,
+  I extends TSchema,
+  D extends TSchema,
+  B extends Record<string, TSchema>,
+  A extends TSchema,
+>(o: { list: string; filters: F; item: I; one: string; detail: D; step: string; stepBody: B; stepAnswer: A }) {
+  const query = districtQuery({ status: Type.Optional(Status), ...o.filters });
+  return {
+    list: reads({ tags, summary: o.list, querystring: query }, List(o.item)),
+    one: reads({ tags, summary: o.one, params: IdParams }, o.detail),
+    step: writes({ tags, summary: o.step, params: IdParams, body: transitionBody(o.stepBody) }, o.stepAnswer),
+  };
+}
 
 // ---- 闲置土地 -------------------------------------------------------------------------------------
 export const IdleCase = Obj({
-  id: Int(),
-  landCode: Str(),
-  name: Str(),
+  ...OnLandCode,
   basis: Str(),
   basisName: Str(),
   baseDate: Str(),
   idleFrom: Str(),
   reclaimFrom: Str(),
   district: Str(),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   detectedOn: Str(),
   deadline: Nullable(Str()),
   overdue: Bool(),
@@ -31,40 +64,30 @@ export const IdleCase = Obj({
   closedOn: Nullable(Str()),
   note: Nullable(Str()),
   priceYuan: Nullable(Num()),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   nextSteps: Steps,
 });
 export const IdleCaseDetail = Obj({ ...IdleCase.properties, trail: Trail });
 
-export const listIdleCases = reads(
-  {
-    tags,
-    summary: '闲置土地案件 (idle-land cases, filtered by status and district)',
-    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), landCode: Type.Optional(Str()), ...Paging }),
+export const {
+  list: listIdleCases,
+  one: idleCase,
+  step: idleStep,
+} = workflow({
+  list: '闲置土地案件 (idle-land cases, filtered by status and district)',
+  filters: { landCode: Type.Optional(Str()) },
+  item: IdleCase,
+  one: '闲置土地案件详情与留痕 (idle-land case with its audit trail)',
+  detail: IdleCaseDetail,
+  step: '闲置土地处置流转 (idle-land workflow step: investigation, determined, fee-levied, reclaimed …)',
+  stepBody: {
+    noticeNo: Type.Optional(Str()),
+    determinationNo: Type.Optional(Str()),
+    decisionNo: Type.Optional(Str()),
+    method: Type.Optional(Str()),
   },
-  List(IdleCase),
-);
-
-export const idleCase = reads(
-  { tags, summary: '闲置土地案件详情与留痕 (idle-land case with its audit trail)', params: IdParams },
-  IdleCaseDetail,
-);
-
-export const idleStep = writes(
-  {
-    tags,
-    summary: '闲置土地处置流转 (idle-land workflow step: investigation, determined, fee-levied, reclaimed …)',
-    params: IdParams,
-    body: transitionBody({
-      noticeNo: Type.Optional(Str()),
-      determinationNo: Type.Optional(Str()),
-      decisionNo: Type.Optional(Str()),
-      method: Type.Optional(Str()),
-    }),
-  },
-  IdleCaseDetail,
-);
+  stepAnswer: IdleCaseDetail,
+});
 
 // ---- 批而未供 -------------------------------------------------------------------------------------
 export const Batch = Obj({
@@ -75,8 +98,7 @@ export const Batch = Obj({
   approvalType: Str(),
   approvedOn: Str(),
   district: Str(),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   mapped: Bool(),
   approvedM2: Num(),
   suppliedM2: Num(),
@@ -95,8 +117,7 @@ export const BatchDetail = Obj({
     Obj({
       landCode: Str(),
       name: Str(),
-      stage: Str(),
-      stageName: Str(),
+      ...Stage,
       areaM2: Num(),
       suppliedOn: Nullable(Str()),
       suppliedM2: Nullable(Num()),
@@ -105,14 +126,20 @@ export const BatchDetail = Obj({
   trail: Trail,
 });
 
-export const listBatches = reads(
-  {
-    tags,
-    summary: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
-    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
-  },
-  List(Batch),
-);
+export const {
+  list: listBatches,
+  one: batch,
+  step: batchStep,
+} = workflow({
+  list: '批而未供台账 (approval batches: approved, supplied, remaining in m² and 亩)',
+  filters: {},
+  item: Batch,
+  one: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)',
+  detail: BatchDetail,
+  step: '批而未供流转 (clearing workflow step: mapped, disposing, digested)',
+  stepBody: { geometry: Type.Optional(GeometryIn), srid: Type.Optional(Srid) },
+  stepAnswer: Batch,
+});
 
 export const createBatch = creates(
   {
@@ -129,21 +156,6 @@ export const createBatch = creates(
       geometry: Type.Optional(GeometryIn),
       srid: Type.Optional(Srid),
     }),
-  },
-  Batch,
-);
-
-export const batch = reads(
-  { tags, summary: '批次详情 (one approval batch: ledger, mapped remainder, its land codes, audit trail)', params: IdParams },
-  BatchDetail,
-);
-
-export const batchStep = writes(
-  {
-    tags,
-    summary: '批而未供流转 (clearing workflow step: mapped, disposing, digested)',
-    params: IdParams,
-    body: transitionBody({ geometry: Type.Optional(GeometryIn), srid: Type.Optional(Srid) }),
   },
   Batch,
 );
@@ -169,11 +181,11 @@ export const digestionTask = writes(
 );
 
 // ---- 低效用地 -------------------------------------------------------------------------------------
+/** Which rule: its code, name, kind and the threshold set for the year (null for yes/no rules). */
+const ruleHead = { code: Str(), name: Str(), kind: Str(), threshold: Nullable(Num()) };
+
 export const Rule = Obj({
-  code: Str(),
-  name: Str(),
-  kind: Str(),
-  threshold: Nullable(Num()),
+  ...ruleHead,
   industrialOnly: Bool(),
   enabled: Bool(),
   note: Nullable(Str()),
@@ -185,22 +197,16 @@ const RuleSet = Obj({
 });
 
 export const RuleHit = Obj({
-  code: Str(),
-  name: Str(),
-  kind: Str(),
-  threshold: Nullable(Num()),
+  ...ruleHead,
   value: Nullable(Num({ description: 'the fact compared (FAR, tax per 亩); null for yes/no rules' })),
 });
 
 export const InefficientCase = Obj({
-  id: Int(),
-  landCode: Str(),
-  name: Str(),
+  ...OnLandCode,
   year: Int(),
   district: Str(),
   hits: List(RuleHit),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   category: Nullable(Str()),
   mode: Nullable(Str()),
   modeName: Nullable(Str()),
@@ -212,8 +218,7 @@ export const InefficientCase = Obj({
   redevelopedMu: Nullable(Num()),
   evaluatedYear: Nullable(Int()),
   stillHits: Nullable(Bool()),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   nextSteps: Steps,
 });
 export const InefficientCaseDetail = Obj({ ...InefficientCase.properties, trail: Trail });
@@ -277,35 +282,26 @@ export const modes = reads(
   List(Obj({ code: Str(), name: Str(), source: Str() })),
 );
 
-export const listInefficientCases = reads(
-  {
-    tags,
-    summary: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
-    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), year: Type.Optional(Int()), ...Paging }),
+export const {
+  list: listInefficientCases,
+  one: inefficientCase,
+  step: inefficientStep,
+} = workflow({
+  list: '低效用地案件 (inefficient-land candidates and inventory, filtered by status and district)',
+  filters: { year: Type.Optional(Int()) },
+  item: InefficientCase,
+  one: '低效用地案件详情与留痕 (inefficient-land case with its audit trail)',
+  detail: InefficientCaseDetail,
+  step: '低效用地流转 (workflow step: confirmed, rejected, inventoried, redeveloping, redeveloped, exited)',
+  stepBody: {
+    category: Type.Optional(Str()),
+    mode: Type.Optional(Str()),
+    projectName: Type.Optional(Str()),
+    date: Type.Optional(DateOnly()),
+    redevelopedM2: Type.Optional(Num()),
   },
-  List(InefficientCase),
-);
-
-export const inefficientCase = reads(
-  { tags, summary: '低效用地案件详情与留痕 (inefficient-land case with its audit trail)', params: IdParams },
-  InefficientCaseDetail,
-);
-
-export const inefficientStep = writes(
-  {
-    tags,
-    summary: '低效用地流转 (workflow step: confirmed, rejected, inventoried, redeveloping, redeveloped, exited)',
-    params: IdParams,
-    body: transitionBody({
-      category: Type.Optional(Str()),
-      mode: Type.Optional(Str()),
-      projectName: Type.Optional(Str()),
-      date: Type.Optional(DateOnly()),
-      redevelopedM2: Type.Optional(Num()),
-    }),
-  },
-  InefficientCaseDetail,
-);
+  stepAnswer: InefficientCaseDetail,
+});
 
 // ---- 征收–安置 ------------------------------------------------------------------------------------
 export const Project = Obj({
@@ -318,8 +314,7 @@ export const Project = Obj({
   plotName: Nullable(Str()),
   plotLocated: Bool(),
   plotLocatedOn: Nullable(Str()),
-  status: Str(),
-  statusName: Str(),
+  ...State,
   expropriatedOn: Nullable(Str()),
   housingStartedOn: Nullable(Str()),
   housingCompletedOn: Nullable(Str()),
@@ -334,8 +329,7 @@ export const Project = Obj({
 });
 export const ProjectDetail = Obj({
   ...Project.properties,
-  areaM2: Nullable(Num()),
-  areaMu: Nullable(Num()),
+  ...NullableAreaFields,
   plotAreaM2: Nullable(Num()),
   plotAreaMu: Nullable(Num()),
   geometry: Nullable(StoredGeometry),
@@ -344,14 +338,20 @@ export const ProjectDetail = Obj({
   trail: Trail,
 });
 
-export const listProjects = reads(
-  {
-    tags,
-    summary: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
-    querystring: Obj({ district: Type.Optional(District), status: Type.Optional(Status), ...Paging }),
-  },
-  List(Project),
-);
+export const {
+  list: listProjects,
+  one: project,
+  step: projectStep,
+} = workflow({
+  list: '征收安置项目 (expropriation–resettlement projects, filtered by status and district)',
+  filters: {},
+  item: Project,
+  one: '征收安置项目详情 (project with plot geometry, warnings and audit trail)',
+  detail: ProjectDetail,
+  step: '征收安置节点 (milestone: started, housing-started, housing-completed, resettled)',
+  stepBody: { date: Type.Optional(DateOnly()) },
+  stepAnswer: Project,
+});
 
 export const createProject = creates(
   {
@@ -371,27 +371,12 @@ export const createProject = creates(
   Project,
 );
 
-export const project = reads(
-  { tags, summary: '征收安置项目详情 (project with plot geometry, warnings and audit trail)', params: IdParams },
-  ProjectDetail,
-);
-
 export const locatePlot = writes(
   {
     tags,
     summary: '安置地块落图定位 (locate the resettlement plot on the map)',
     params: IdParams,
     body: Obj({ plotName: Type.Optional(Str()), geometry: GeometryIn, srid: Type.Optional(Srid) }),
-  },
-  Project,
-);
-
-export const projectStep = writes(
-  {
-    tags,
-    summary: '征收安置节点 (milestone: started, housing-started, housing-completed, resettled)',
-    params: IdParams,
-    body: transitionBody({ date: Type.Optional(DateOnly()) }),
   },
   Project,
 );

@@ -2,7 +2,7 @@
 // parameters, the geometry in and out, the audit trail of a case, the land code register and its
 // timeline, the warnings and their board, the yearly ledgers, the nightly run and the pages'
 // reference data. The four case workflows are in cases.schemas.ts.
-import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, type TSchema } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, DateOnly, type TSchema, AreaFields } from '../schema.ts';
 import { Geometry, StoredGeometry, RegionCode, READ_ERRORS, reads, writes, creates } from '../schema.ts';
 import { AuditEntry } from '../audit/audit.schemas.ts';
 import { EVENT_KINDS } from './landcode.ts';
@@ -12,13 +12,20 @@ export const tags = ['lifecycle'];
 // ---- shared pieces ------------------------------------------------------------------------------
 export const District = RegionCode;
 export const Status = Str({ maxLength: 200, description: 'one status, or several separated by commas' });
-export const Paging = {
+const Paging = {
   limit: Type.Optional(Int({ minimum: 1, maximum: 5000 })),
   offset: Type.Optional(Int({ minimum: 0 })),
 };
+/** A list's query: filtered by district and what `filters` name, paged. */
+export const districtQuery = <P extends Record<string, TSchema>>(filters: P) =>
+  Obj({ district: Type.Optional(District), ...filters, ...Paging });
+/** A paged list's answer: how many match, and the page. */
+const Page = <T extends TSchema>(items: T) => Obj({ total: Int(), items });
 export const IdParams = Obj({ id: Int({ minimum: 1 }) });
 export const YearParams = Obj({ year: Int({ minimum: 2000, maximum: 2100 }) });
 export const LandCodeParams = Obj({ landCode: Str({ minLength: 1, maxLength: 40 }) });
+/** A parcel's lifecycle stage and its Chinese name. */
+export const Stage = { stage: Str(), stageName: Str() };
 
 /** A polygon as sent: GeoJSON Polygon/MultiPolygon, lon/lat EPSG:4490 unless `srid` says otherwise. */
 export const GeometryIn = Geometry;
@@ -46,10 +53,8 @@ export const Parcel = Obj({
   industrial: Bool(),
   standaloneSite: Bool(),
   batchId: Nullable(Int()),
-  areaM2: Num(),
-  areaMu: Num(),
-  stage: Str(),
-  stageName: Str(),
+  ...AreaFields,
+  ...Stage,
   approvedOn: Nullable(Str()),
   suppliedOn: Nullable(Str()),
   priceYuan: Nullable(Num()),
@@ -73,8 +78,7 @@ export const LandEvent = Obj({
   documents: List(Document),
   details: Dict(Type.Unknown(), { description: 'kind-specific details as recorded' }),
   operator: Str(),
-  areaM2: Num(),
-  areaMu: Num(),
+  ...AreaFields,
   geometry: StoredGeometry,
   recordedAt: Str(),
 });
@@ -89,14 +93,9 @@ export const listParcels = reads(
   {
     tags,
     summary: '土地码列表 (land codes, filtered by district, stage or text)',
-    querystring: Obj({
-      district: Type.Optional(District),
-      stage: Type.Optional(Str()),
-      q: Type.Optional(Str({ maxLength: 100 })),
-      ...Paging,
-    }),
+    querystring: districtQuery({ stage: Type.Optional(Str()), q: Type.Optional(Str({ maxLength: 100 })) }),
   },
-  Obj({ total: Int(), items: List(Parcel) }),
+  Page(List(Parcel)),
 );
 
 export const registerParcel = creates(
@@ -177,14 +176,12 @@ export const listWarnings = reads(
   {
     tags,
     summary: '全生命周期预警 (warnings: +1/+4/+5 resettlement, idle-land deadlines)',
-    querystring: Obj({
-      district: Type.Optional(District),
+    querystring: districtQuery({
       kind: Type.Optional(Str()),
       open: Type.Optional(Bool({ description: 'only unresolved (default true)' })),
-      ...Paging,
     }),
   },
-  Obj({ total: Int(), items: List(Warning, { description: 'warnings by due date' }) }),
+  Page(List(Warning, { description: 'warnings by due date' })),
 );
 
 export const warningBoard = {

@@ -2,7 +2,8 @@
 // table stays on one screen. Response schemas are closed and list every property the handlers
 // return (test/openapi.test.ts checks the serialiser drops nothing).
 import { Type, Obj, Str, Int, Num, Bool, Nullable, Enum, List, Dict, Bbox, Geometry, CodeParams, errors, reads } from '../schema.ts';
-import { AttrField } from '../catalogue/catalogue.schemas.ts';
+import { NullableAreaFields } from '../schema.ts';
+import { AttrField, areaChange, DiffSummary } from '../catalogue/catalogue.schemas.ts';
 
 const tags = ['map'];
 
@@ -123,8 +124,7 @@ export const ThematicClass = Obj({
   from: Type.Optional(Num()),
   to: Type.Optional(Num()),
   count: Int(),
-  areaM2: Nullable(Num()),
-  areaMu: Nullable(Num()),
+  ...NullableAreaFields,
 });
 
 export const ThematicAnswer = Obj({
@@ -146,9 +146,7 @@ export const ChangeProperties = Obj({
   status: Enum(['added', 'removed', 'changed']),
   fid: Str(),
   label: Str(),
-  areaBeforeM2: Nullable(Num()),
-  areaAfterM2: Nullable(Num()),
-  areaChangeM2: Num(),
+  ...areaChange,
   geometryChanged: Nullable(Bool()),
   attributesChanged: List(Str()),
   bbox: Bbox,
@@ -160,7 +158,7 @@ export const ChangesAnswer = Obj({
   to: Int(),
   total: Int(),
   truncated: Bool(),
-  summary: Obj({ added: Int(), removed: Int(), changed: Int(), areaChangeM2: Num(), areaChangeMu: Num() }),
+  summary: DiffSummary,
   features: Obj(
     {
       type: Type.Literal('FeatureCollection'),

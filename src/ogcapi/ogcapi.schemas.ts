@@ -75,42 +75,26 @@ const CollectionId = Str({ description: '图层代码，如 GHYD' });
 const FOnly = Obj({ f: F });
 const CollectionParams = Obj({ collectionId: CollectionId });
 
-export const landing = {
-  tags,
-  summary: '服务首页 (OGC API – Features landing page)',
-  querystring: FOnly,
-  response: ok('服务首页', MEDIA.json, LandingPage),
-};
+/** A page of the service whose only query parameter is `f`: JSON (or `media`) or HTML. */
+function page<R extends object>(summary: string, description: string, schema: object, request: R, media: string = MEDIA.json) {
+  return { tags, summary, ...request, querystring: FOnly, response: ok(description, media, schema) };
+}
 
-export const conformance = {
-  tags,
-  summary: '符合的标准类 (conformance classes)',
-  querystring: FOnly,
-  response: ok('符合的标准类', MEDIA.json, Conformance),
-};
+export const landing = page('服务首页 (OGC API – Features landing page)', '服务首页', LandingPage, {});
 
-export const collections = {
-  tags,
-  summary: '图层列表 (collections): the layers the caller may read',
-  querystring: FOnly,
-  response: ok('要素集合列表', MEDIA.json, Collections),
-};
+export const conformance = page('符合的标准类 (conformance classes)', '符合的标准类', Conformance, {});
 
-export const collection = {
-  tags,
-  summary: '图层说明 (collection): extent, CRSs, links',
-  params: CollectionParams,
-  querystring: FOnly,
-  response: ok('要素集合', MEDIA.json, Collection),
-};
+export const collections = page('图层列表 (collections): the layers the caller may read', '要素集合列表', Collections, {});
 
-export const queryables = {
-  tags,
-  summary: '可查询属性 (queryables, JSON Schema)',
-  params: CollectionParams,
-  querystring: FOnly,
-  response: ok('可查询属性', MEDIA.schema, Queryables),
-};
+export const collection = page('图层说明 (collection): extent, CRSs, links', '要素集合', Collection, { params: CollectionParams });
+
+export const queryables = page(
+  '可查询属性 (queryables, JSON Schema)',
+  '可查询属性',
+  Queryables,
+  { params: CollectionParams },
+  MEDIA.schema,
+);
 
 export const items = {
   tags,

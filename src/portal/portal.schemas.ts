@@ -2,6 +2,7 @@
 // consultations and their comments. Response schemas are closed and name every member the
 // services return; attribute values are free (whatever the layer holds).
 import { Type, Obj, Str, Int, Num, Nullable, Enum, List, Dict, Bbox, Geometry, IdParams, DateOnly, errors } from '../schema.ts';
+import { NullableAreaFields } from '../schema.ts';
 import { COMMENT_MIN, COMMENT_MAX } from './consultation.service.ts';
 import { DEFAULT_RADIUS_M, MAX_RADIUS_M } from './place.service.ts';
 
@@ -20,8 +21,7 @@ const placeFeature = {
   fid: Str(),
   label: Str(),
   attributes: List(Attribute),
-  areaM2: Nullable(Num()),
-  areaMu: Nullable(Num()),
+  ...NullableAreaFields,
 };
 export const PlaceFeature = Obj(placeFeature);
 
@@ -99,8 +99,7 @@ export const PlaceAnswer = Obj(
           name: Str(),
           type: Nullable(Str()),
           distanceM: Num(),
-          areaM2: Nullable(Num()),
-          areaMu: Nullable(Num()),
+          ...NullableAreaFields,
           lon: Num(),
           lat: Num(),
         }),
