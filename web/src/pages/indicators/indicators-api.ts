@@ -55,5 +55,15 @@ export function fmtValue(v: number | null | undefined, decimals: number, unit: s
   return unit === '%' ? `${n}%` : unit ? `${n} ${unit}` : n;
 }
 
+/** The value a card shows: the cumulative one where the indicator adds up over the years. */
+export const shownValue = (i: DashboardIndicator) => (i.aggregate === 'cumulative' && i.cumulative !== null ? i.cumulative : i.value);
+/** "≥80.5 %（2035 底线）": the target, its bound and year, and whether it is a floor not to cross. */
+export const targetText = (i: DashboardIndicator) =>
+  i.target
+    ? `${i.target.bound === 'min' ? '≥' : '≤'}${fmtValue(i.target.value, i.decimals, i.unit)}（${i.target.year}${i.target.hard ? ` ${t('indicators.targetFloor')}` : ''}）`
+    : '—';
+/** A share (0..1) as a percentage with one decimal, '—' when unknown. */
+export const share = (v: number | null) => (v === null ? '—' : `${num(v * 100, 1)}%`);
+
 /** The dimensions in the order of the national check-up rules (安全, 创新, 协调, 绿色, 开放, 共享). */
 export const DIMENSIONS = ['安全', '创新', '协调', '绿色', '开放', '共享'];

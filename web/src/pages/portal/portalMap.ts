@@ -57,6 +57,10 @@ function ring(lon: number, lat: number, radiusM: number): GeoJSON.Polygon {
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
+/** The highlight of the unit an answer is about (fill, outline): its feature id, '' for none. */
+const UNIT_LAYERS = ['portal-unit-fill', 'portal-unit-line'];
+const unitFilter = (fid: string): FilterSpecification => ['==', ['get', 'fid'], fid];
+
 export function createPortalMap(el: HTMLElement, layers: LayerEntry[], onClick: (lon: number, lat: number) => void): PortalMap {
   const map = createMap(el, { bounds: MAIN_CITY });
   const has = (code: string) => layers.some((l) => l.code === code && l.public && l.version !== null);
@@ -87,23 +91,10 @@ export function createPortalMap(el: HTMLElement, layers: LayerEntry[], onClick: 
         const ids = addCatalogueLayer(map, UNITS, 'LineString', { color: UNIT_COLOR, opacity: 0.85 });
         map.setPaintProperty(`${UNITS}-line`, 'line-width', ['interpolate', ['linear'], ['zoom'], 9, 0.8, 14, 1.8]);
         // The unit the answer is about: a tinted fill and a thick outline, filtered by feature id.
-        map.addLayer({
-          id: 'portal-unit-fill',
-          type: 'fill',
-          source: UNITS,
-          'source-layer': UNITS,
-          filter: ['==', ['get', 'fid'], ''],
-          paint: { 'fill-color': POINT_COLOR, 'fill-opacity': 0.1 },
-        });
-        map.addLayer({
-          id: 'portal-unit-line',
-          type: 'line',
-          source: UNITS,
-          'source-layer': UNITS,
-          filter: ['==', ['get', 'fid'], ''],
-          paint: { 'line-color': POINT_COLOR, 'line-width': 3.5 },
-        });
-        groups.units = [...ids, 'portal-unit-fill', 'portal-unit-line'];
+        const unit = { source: UNITS, 'source-layer': UNITS, filter: unitFilter('') };
+        map.addLayer({ id: UNIT_LAYERS[0], type: 'fill', ...unit, paint: { 'fill-color': POINT_COLOR, 'fill-opacity': 0.1 } });
+        map.addLayer({ id: UNIT_LAYERS[1], type: 'line', ...unit, paint: { 'line-color': POINT_COLOR, 'line-width': 3.5 } });
+        groups.units = [...ids, ...UNIT_LAYERS];
       }
       setGeoJsonOverlay(map, 'portal-consult', EMPTY, { color: CONSULTATION_COLOR, fillOpacity: 0.1, width: 2 });
       map.setPaintProperty('portal-consult-line', 'line-dasharray', [3, 1.5]);
@@ -164,7 +155,7 @@ export function createPortalMap(el: HTMLElement, layers: LayerEntry[], onClick: 
         marker?.remove();
         marker = null;
         const fid = a?.unit?.fid ?? '';
-        for (const id of ['portal-unit-fill', 'portal-unit-line']) if (map.getLayer(id)) map.setFilter(id, ['==', ['get', 'fid'], fid]);
+        for (const id of UNIT_LAYERS) if (map.getLayer(id)) map.setFilter(id, unitFilter(fid));
         (map.getSource('portal-radius') as GeoJSONSource).setData(
           a ? { type: 'Feature', properties: {}, geometry: ring(a.point[0], a.point[1], a.nearby.radiusM) } : EMPTY,
         );
