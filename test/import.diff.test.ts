@@ -4,16 +4,20 @@
 // changed attribute (old → new) and the area change in m² and 亩.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabases } from './helpers/db.ts';
+import type { Db } from '../src/db/index.ts';
 import { importFile, importFromReader } from '../src/importers/pipeline.ts';
 import { exportLayer } from '../src/exporters/index.ts';
 import { diffVersions } from '../src/store/store.service.ts';
 import { generateDemo } from '../src/demo/index.ts';
 import { DEFAULT_LAYER_CODES } from '../src/catalogue/catalogue.service.ts';
 import { memoryReader, rect } from './helpers/memory-reader.ts';
+import { multipart } from './helpers/multipart.ts';
+import { authHeaders } from './helpers/auth.ts';
+import { buildApp } from '../src/server/app.ts';
 
 // EPSG:4549 (CGCS2000 3° GK, central meridian 120°E, no zone prefix): x = 500 000 is the central
 // meridian, where the scale factor is 1, so a 100 m × 100 m square there is 10 000 m² on the
@@ -48,9 +52,9 @@ for (const tdb of testDatabases()) {
       rmSync(tmp, { recursive: true, force: true });
     });
 
-    const versionCount = async (code: string) =>
+    const versionCount = async (db: Db, code: string) =>
       (
-        await h.db.query<{ n: number }>(
+        await db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM layer_version v JOIN layer l ON l.id = v.layer_id WHERE l.code = $1`,
           [code],
         )
@@ -70,11 +74,56 @@ for (const tdb of testDatabases()) {
       const r2 = await importFile(h.db, h.config, geojson(join(tmp, 'k2.geojson'), reordered), { layer: 'KEYED', idField: 'BSM' });
       assert.deepEqual([r2.added, r2.removed, r2.changed, r2.unchanged, r2.version], [0, 0, 0, true, 1]);
       assert.match(r2.message ?? '', /与现行版本（第 1 版）一致，未生成新版本/);
-      assert.equal(await versionCount('KEYED'), 1);
+      assert.equal(await versionCount(h.db, 'KEYED'), 1);
       // Without the key the same file matches by position, and the summary says so.
       const r3 = await importFile(h.db, h.config, join(tmp, 'k2.geojson'), { layer: 'KEYED_POS' });
       assert.equal(r3.matchedBy.kind, 'position');
       assert.match(r3.matchedBy.note, /3 个要素没有编号，按其在文件中的位置/);
+      // A key no feature fills is refused, naming the field and the first feature.
+      await assert.rejects(
+        importFile(h.db, h.config, join(tmp, 'k2.geojson'), { layer: 'KEYED', idField: 'ZDDM' }),
+        /匹配键 ZDDM（--id-field）：3 个要素没有该字段的值，第一个在 feature 1/,
+      );
+    });
+
+    test("a file without ids into DLTB matches by the catalogue's key BSM: reordered, nothing changes", async () => {
+      const r1 = await importFile(h.db, h.config, geojson(join(tmp, 'd1.geojson'), v1), { layer: 'DLTB' });
+      assert.deepEqual([r1.version, r1.matchedBy.kind, r1.matchedBy.field], [1, 'key', 'BSM']);
+      assert.match(r1.matchedBy.note, /资源目录中图层 DLTB 的标识字段 BSM/);
+      const r2 = await importFile(h.db, h.config, geojson(join(tmp, 'd2.geojson'), [v1[1], v1[2], v1[0]]), { layer: 'DLTB' });
+      assert.deepEqual([r2.added, r2.removed, r2.changed, r2.unchanged, r2.version], [0, 0, 0, true, 1]);
+      // A feature without BSM: the key is not used, and the summary says why.
+      const partial = [v1[0], { geometry: v1[1].geometry, props: { DLBM: '0103' } }];
+      const r3 = await importFile(h.db, h.config, geojson(join(tmp, 'd3.geojson'), partial), { layer: 'DLTB', dryRun: true });
+      assert.equal(r3.matchedBy.kind, 'position');
+      assert.match(r3.matchedBy.note, /标识字段 BSM 在 1 个要素中没有值/);
+    });
+
+    test('over HTTP: the idField field matches by key; the same parcels again answer unchanged, no version', async () => {
+      const app = await buildApp({ db: h.db, config: h.config });
+      try {
+        const admin = await authHeaders(h.db, 'admin');
+        const send = (features: typeof v1) => {
+          const path = geojson(join(tmp, 'http.geojson'), features);
+          const m = multipart([{ name: 'parcels.geojson', content: readFileSync(path) }], { idField: 'BSM' });
+          return app.inject({
+            method: 'POST',
+            url: '/api/layers/KEYED_HTTP/import',
+            payload: m.payload,
+            headers: { ...m.headers, ...admin },
+          });
+        };
+        const first = await send(v1);
+        assert.equal(first.statusCode, 201, first.body);
+        assert.deepEqual([first.json().version, first.json().unchanged, first.json().matchedBy.field], [1, false, 'BSM']);
+        const again = await send([v1[1], v1[2], v1[0]]);
+        assert.equal(again.statusCode, 201, again.body);
+        assert.deepEqual([again.json().version, again.json().unchanged, again.json().changed], [1, true, 0]);
+        assert.match(again.json().message, /未生成新版本/);
+        assert.equal(await versionCount(h.db, 'KEYED_HTTP'), 1);
+      } finally {
+        await app.close();
+      }
     });
 
     test('key-matched import: one attribute and one geometry change, reported with names and area', async () => {
@@ -144,29 +193,35 @@ for (const tdb of testDatabases()) {
     });
 
     test('export → import of every demo layer, as GeoJSON and as Shapefile: 0 changes, no new version', async () => {
-      await generateDemo(h.db, h.config, { scale: 'small' });
-      const formats = ['geojson', 'shp'] as const;
-      const tally: string[] = [];
-      for (const code of DEFAULT_LAYER_CODES) {
-        const versions = await versionCount(code);
-        assert.equal(versions, 1, `${code}: one demo version`);
-        for (const format of formats) {
-          const dir = join(tmp, `${code}-${format}`);
-          mkdirSync(dir);
-          const out = join(dir, `${code}.${format}`);
-          const ex = await exportLayer(h.db, code, format, out);
-          const r = await importFile(h.db, h.config, out, { layer: code });
-          assert.deepEqual(
-            [r.added, r.removed, r.changed, r.unchanged, r.featureCount],
-            [0, 0, 0, true, ex.featureCount],
-            `${code} via ${format}: ${JSON.stringify({ added: r.added, removed: r.removed, changed: r.changed, matchedBy: r.matchedBy })}`,
-          );
-          assert.notEqual(r.matchedBy.kind, 'position', `${code} via ${format}: matched by position`);
-          tally.push(`${code}/${format}:${ex.featureCount}`);
+      // A database of its own: the demo city fills only an empty one.
+      const c = await tdb.open();
+      try {
+        await generateDemo(c.db, c.config, { scale: 'small' });
+        const formats = ['geojson', 'shp'] as const;
+        const tally: string[] = [];
+        for (const code of DEFAULT_LAYER_CODES) {
+          const versions = await versionCount(c.db, code);
+          assert.equal(versions, 1, `${code}: one demo version`);
+          for (const format of formats) {
+            const dir = join(tmp, `${code}-${format}`);
+            mkdirSync(dir);
+            const out = join(dir, `${code}.${format}`);
+            const ex = await exportLayer(c.db, code, format, out);
+            const r = await importFile(c.db, c.config, out, { layer: code });
+            assert.deepEqual(
+              [r.added, r.removed, r.changed, r.unchanged, r.featureCount],
+              [0, 0, 0, true, ex.featureCount],
+              `${code} via ${format}: ${JSON.stringify({ added: r.added, removed: r.removed, changed: r.changed, matchedBy: r.matchedBy })}`,
+            );
+            assert.notEqual(r.matchedBy.kind, 'position', `${code} via ${format}: matched by position`);
+            tally.push(`${code}/${format}:${ex.featureCount}`);
+          }
+          assert.equal(await versionCount(c.db, code), 1, `${code}: no new version`);
         }
-        assert.equal(await versionCount(code), 1, `${code}: no new version`);
+        assert.equal(tally.length, DEFAULT_LAYER_CODES.length * formats.length);
+      } finally {
+        await c.close();
       }
-      assert.equal(tally.length, DEFAULT_LAYER_CODES.length * formats.length);
     });
   });
 }

@@ -146,7 +146,7 @@ export function parseCoordinateTxt(path: string, text: string, encoding: string)
         地块面积公顷: areaHa,
       },
       location: `line ${p.line}`,
-      positional: !id,
+      ...(id ? {} : { positional: true }),
     });
   });
 

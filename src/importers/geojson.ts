@@ -393,7 +393,7 @@ export function toSourceFeature(file: string, v: ScannedValue): SourceFeature {
   }
   const hasId = typeof id === 'string' || typeof id === 'number';
   const fid = hasId ? String(id) : String(v.index);
-  return { fid, wkb, props, location: `feature ${v.index} (line ${v.line})`, positional: !hasId };
+  return { fid, wkb, props, location: `feature ${v.index} (line ${v.line})`, ...(hasId ? {} : { positional: true }) };
 }
 
 export interface GeoJsonTuning {

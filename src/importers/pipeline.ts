@@ -249,10 +249,10 @@ export async function stageAndCheck(
 
 /**
  * How the staged features are matched with the version in force. --id-field F: by attribute F,
- * which every feature must fill (the staged fids become its values). Otherwise by the catalogue's
- * key for the layer when every feature has a distinct value in it; otherwise by the ids the file
- * gives — for a file without ids (a Shapefile not exported by onemap, GeoJSON without "id") that is
- * the feature's position, which the note says, since reordering the file then reads as changes.
+ * which every feature must fill (the staged fids become its values). Otherwise by the ids the file
+ * gives; where it gives none (a Shapefile not exported by onemap, GeoJSON without "id"), by the
+ * catalogue's key for the layer when every feature has a distinct value in it, else by position in
+ * the file, which the note says, since reordering the file then reads as changes.
  */
 async function chooseKey(
   tx: Queryable,
@@ -274,7 +274,9 @@ async function chooseKey(
     return { kind: 'key', field: idField, note: `按字段 ${idField} 与现行版本的要素匹配（--id-field）` };
   }
   let why = '';
-  if (defaultKey) {
+  // The catalogue's key stands in for positions only: ids the file gives (GeoJSON "id", the id column
+  // of onemap's own Shapefile exports, a GeoPackage fid, TXT 地块编号) are kept as they are.
+  if (defaultKey && positional > 0) {
     const k = await store.stagedKey(tx, defaultKey);
     if (k.missing === 0 && k.distinct === k.n) {
       await store.keyStagedFids(tx, defaultKey);

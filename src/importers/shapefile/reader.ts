@@ -380,7 +380,7 @@ async function* readFeatures(
       const own = props[EXPORT_ID_FIELD];
       delete props[EXPORT_ID_FIELD];
       const id = typeof own === 'string' || typeof own === 'number' ? String(own).trim() : '';
-      yield { fid: id || String(rec), wkb, props, location: `record ${rec}`, positional: !id };
+      yield { fid: id || String(rec), wkb, props, location: `record ${rec}`, ...(id ? {} : { positional: true }) };
     }
   }
 }
