@@ -120,7 +120,8 @@ test('single Feature with a GK zone 40 crs, and a bare geometry', async () => {
   const bare = await readAll(`${DIR}/bare_geometry.geojson`);
   assert.equal(bare.reader.info.srid, undefined);
   assert.deepEqual(plain(bare.features), [
-    { fid: '1', wkb: { type: 'Point', coordinates: [120.15, 30.25] }, props: {}, location: 'feature 1 (line 1)' },
+    // No "id": the fid is the feature's position, and the reader says so (matching by it is by order).
+    { fid: '1', wkb: { type: 'Point', coordinates: [120.15, 30.25] }, props: {}, location: 'feature 1 (line 1)', positional: true },
   ]);
 });
 

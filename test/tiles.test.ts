@@ -5,6 +5,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
@@ -383,8 +386,14 @@ for (const tdb of testDatabases()) {
         assert.deepEqual((await fids(staff)).fids, ['T-IN', 'T-OUT']);
         await assert.rejects(tiles.target(anonymous, 'DLTB'), UnknownLayerError);
         await assert.rejects(tiles.target(district([]), 'DLTB'), UnknownLayerError);
-        // A new district layer version changes the scoped tags (the outlines may have moved).
-        await importFile(h.db, h.config, `${FIX}/xzq.geojson`, { layer: 'XZQ', user: 'test', note: 'same outlines, new version' });
+        // A new district layer version changes the scoped tags (the outlines may have moved). The same
+        // file again would write no version (nothing changed), so the names carry a remark this time.
+        const xzq = JSON.parse(readFileSync(`${FIX}/xzq.geojson`, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+        for (const f of xzq.features) f.properties.BZ = '第二版';
+        const xzq2 = join(mkdtempSync(join(tmpdir(), 'onemap-tiles-')), 'xzq2.geojson');
+        writeFileSync(xzq2, JSON.stringify(xzq));
+        await importFile(h.db, h.config, xzq2, { layer: 'XZQ', user: 'test', note: 'same outlines, new version' });
+        rmSync(dirname(xzq2), { recursive: true, force: true });
         assert.notEqual((await fids(district(['330102']))).tag, shang.tag);
         assert.equal((await fids(staff)).tag, all.tag);
       } finally {

@@ -94,6 +94,7 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
       makeValid: booleanField(f, 'makeValid'),
       skipEmpty: booleanField(f, 'skipEmpty'),
       sourceLayer: f.sourceLayer || undefined,
+      idField: f.idField?.slice(0, 64) || undefined,
       validFrom: asOf?.toISOString(),
       dryRun: booleanField(f, 'dryRun'),
       note: f.note?.slice(0, 2000),

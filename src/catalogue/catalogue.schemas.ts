@@ -56,6 +56,12 @@ export const VersionInfo = Obj({
 });
 export type VersionInfo = Static<typeof VersionInfo>;
 
+export const AttributeChange = Obj({
+  name: Str({ description: 'attribute name, e.g. DLBM' }),
+  before: Type.Unknown({ description: 'value in the older version (null when absent)' }),
+  after: Type.Unknown({ description: 'value in the newer version (null when absent)' }),
+});
+
 /** A feature's area in the two versions compared (null where it is not in one) and the change. */
 export const areaChange = { areaBeforeM2: Nullable(Num()), areaAfterM2: Nullable(Num()), areaChangeM2: Num() };
 /** How many features two versions differ by, and the net area change. */
@@ -64,8 +70,10 @@ export const DiffSummary = Obj({ added: Int(), removed: Int(), changed: Int(), a
 export const DiffEntry = Obj({
   fid: Str(),
   ...areaChange,
-  geometryChanged: Type.Optional(Bool()),
+  areaChangeMu: Num({ description: 'the area change in 亩 (1 亩 = 10000/15 m²)' }),
+  geometryChanged: Type.Optional(Bool({ description: 'the geometry moved by more than the store tolerance (about 1 mm)' })),
   attributesChanged: Type.Optional(List(Str())),
+  attributeChanges: Type.Optional(List(AttributeChange, { description: 'each changed attribute, old → new' })),
 });
 export type DiffEntry = Static<typeof DiffEntry>;
 
@@ -131,7 +139,7 @@ export const importLayer = {
   tags,
   consumes: ['multipart/form-data'],
   summary:
-    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, asOf, dryRun, note)',
+    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged)',
   params: CodeParams,
   response: { 201: ImportResult, ...UPLOAD_ERRORS },
 };

@@ -9,9 +9,19 @@ import { Invalid, NotFound } from '../errors.ts';
 
 export type { LayerRow, LayerSummary, AttrField } from './catalogue.repository.ts';
 
-const DEFAULTS = JSON.parse(readFileSync(new URL('./default-catalogue.json', import.meta.url), 'utf8')) as { layers: repo.LayerInput[] };
+const DEFAULTS = JSON.parse(readFileSync(new URL('./default-catalogue.json', import.meta.url), 'utf8')) as {
+  layers: (repo.LayerInput & { id_field?: string })[];
+};
 
 export const DEFAULT_LAYER_CODES: readonly string[] = DEFAULTS.layers.map((l) => l.code);
+
+/**
+ * The attribute that identifies a feature of a catalogue layer across versions (标识码 BSM of the
+ * 三调 patches, a red line's 编号, …): imports match features by it when no --id-field is given.
+ */
+export function defaultIdField(code: string): string | undefined {
+  return DEFAULTS.layers.find((l) => l.code.toUpperCase() === code.toUpperCase())?.id_field;
+}
 
 /** Adds any default layer that is missing; never overwrites an administrator's edits. */
 export async function ensureDefaultCatalogue(db: Db): Promise<void> {

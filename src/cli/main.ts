@@ -41,7 +41,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
-  onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -91,7 +91,8 @@ async function cmdLayers(config: Config, a: Args) {
 async function cmdImport(config: Config, a: Args) {
   const path = a._[1];
   const layer = str(a, 'layer');
-  if (!path || !layer) throw new UsageError('usage: onemap import <path> --layer CODE [--encoding E] [--srid N] [--make-valid] [--json]');
+  if (!path || !layer)
+    throw new UsageError('usage: onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--make-valid] [--json]');
   const bar = progressBar();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
@@ -101,6 +102,7 @@ async function cmdImport(config: Config, a: Args) {
       makeValid: !!a.flags['make-valid'],
       skipEmpty: !!a.flags['skip-empty'],
       sourceLayer: str(a, 'source-layer'),
+      idField: str(a, 'id-field'),
       allowOutside: !!a.flags['allow-outside'],
       validFrom: parseDate(a, 'as-of')?.toISOString(),
       dryRun: !!a.flags['dry-run'],
@@ -114,9 +116,12 @@ async function cmdImport(config: Config, a: Args) {
     });
     bar.done();
     if (a.flags.json) return print(r);
-    console.log(
-      `${a.flags['dry-run'] ? '检查通过（未写入）' : '导入完成'}: ${r.layer} v${r.version}, ${r.featureCount} 个要素 (+${r.added} −${r.removed} ~${r.changed})`,
-    );
+    if (r.unchanged) console.log(`${a.flags['dry-run'] ? '检查通过（未写入）: ' : ''}${r.layer}: ${r.message}, ${r.featureCount} 个要素`);
+    else
+      console.log(
+        `${a.flags['dry-run'] ? '检查通过（未写入）' : '导入完成'}: ${r.layer} v${r.version}, ${r.featureCount} 个要素 (+${r.added} −${r.removed} ~${r.changed})`,
+      );
+    console.log(`  匹配: ${r.matchedBy.note}`);
     console.log(`  坐标系: EPSG:${r.sourceSrid} (${r.sridSource}) → EPSG:4490`);
     console.log(`  椭球面积: ${formatArea(r.areaM2.ellipsoidal)}`);
     console.log(`  投影面积: ${formatArea(r.areaM2.planar)}`);
@@ -174,6 +179,12 @@ async function cmdDiff(config: Config, a: Args) {
     console.log(
       `${d.layer} v${d.from} → v${d.to}: 新增 ${d.summary.added}, 删除 ${d.summary.removed}, 变更 ${d.summary.changed}; 面积变化 ${formatArea(d.summary.areaChangeM2)}`,
     );
+    for (const c of d.changed) {
+      const attrs = (c.attributeChanges ?? []).map((x) => `${x.name}: ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}`);
+      console.log(
+        `  ~ ${c.fid}: ${[...(c.geometryChanged ? [`图形变化，面积 ${c.areaChangeM2 >= 0 ? '+' : ''}${formatArea(c.areaChangeM2)}`] : []), ...attrs].join('；') || '无差异'}`,
+      );
+    }
   });
 }
 

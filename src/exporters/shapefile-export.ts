@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { LayerRow } from '../catalogue/catalogue.service.ts';
 import type { ExportRow } from './export.repository.ts';
 import { writeShapefile, inferFields, CGCS2000_PRJ } from './shapefile.ts';
+import { EXPORT_ID_FIELD } from '../importers/types.ts';
 
 const SHP_TYPES: Record<string, 'MultiPolygon' | 'MultiLineString' | 'MultiPoint'> = {
   Polygon: 'MultiPolygon',
@@ -26,14 +27,19 @@ export async function exportShapefile(
     head.push(n.value);
   }
   const geometryType = SHP_TYPES[layer.geometry_type] ?? guessType(head);
-  const fields = inferFields(
-    head.map((r) => r.props),
-    opts.encoding ?? 'UTF-8',
-  );
+  // The feature id goes in a text column of its own (ids up to 128 characters: INPUT_BOUNDS.idChars),
+  // so importing the export again matches each feature by its id, not by its record number.
+  const fields = [
+    ...inferFields(
+      head.map((r) => r.props),
+      opts.encoding ?? 'UTF-8',
+    ).filter((f) => f.name !== EXPORT_ID_FIELD),
+    { name: EXPORT_ID_FIELD, type: 'C' as const, length: 254 },
+  ];
   const w = await writeShapefile(base, { geometryType, fields, encoding: opts.encoding ?? 'UTF-8', prjWkt: CGCS2000_PRJ });
   let n = 0;
   const put = (r: ExportRow) => {
-    w.write(Buffer.from(r.g as string, 'hex'), r.props);
+    w.write(Buffer.from(r.g as string, 'hex'), { ...r.props, [EXPORT_ID_FIELD]: r.fid });
     if (++n % 5000 === 0) opts.onProgress?.(n);
   };
   try {

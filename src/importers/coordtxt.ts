@@ -194,6 +194,7 @@ export function parseCoordinateTxt(
         地块面积公顷: areaHa,
       },
       location: `line ${p.line}`,
+      ...(id ? {} : { positional: true }),
     });
   });
 

@@ -391,8 +391,9 @@ export function toSourceFeature(file: string, v: ScannedValue): SourceFeature {
     if (bad) fail(bad);
     wkb = geometryToWkb(geometry as Geometry);
   }
-  const fid = typeof id === 'string' || typeof id === 'number' ? String(id) : String(v.index);
-  return { fid, wkb, props, location: `feature ${v.index} (line ${v.line})` };
+  const hasId = typeof id === 'string' || typeof id === 'number';
+  const fid = hasId ? String(id) : String(v.index);
+  return { fid, wkb, props, location: `feature ${v.index} (line ${v.line})`, ...(hasId ? {} : { positional: true }) };
 }
 
 export interface GeoJsonTuning {

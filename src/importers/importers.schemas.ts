@@ -1,6 +1,6 @@
 // What an import answers (the upload route, `onemap import --json`): the new version, what it
 // changed, and what the checks found. The types of importers/ derive from these schemas.
-import { Type, Obj, Str, Int, Num, Nullable, List, Enum, type Static } from '../schema.ts';
+import { Type, Obj, Str, Int, Num, Bool, Nullable, List, Enum, type Static } from '../schema.ts';
 
 export const ImportProblem = Obj({
   fid: Str({ description: 'the feature as the source names it (id, or its position in the file)' }),
@@ -19,9 +19,22 @@ export const DeclaredArea = Obj({
   differencePercent: Nullable(Num()),
 });
 
+export const MatchedBy = Obj({
+  kind: Enum(['key', 'id', 'position'], {
+    description:
+      'key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file',
+  }),
+  field: Type.Optional(Str({ description: 'the key attribute, e.g. BSM' })),
+  note: Str({ description: 'how features were matched with the version in force, in words: Chinese first' }),
+});
+export type MatchedBy = Static<typeof MatchedBy>;
+
 export const ImportResult = Obj({
   layer: Str(),
-  version: Int(),
+  version: Int({ description: 'the version written, or the version in force when nothing changed (unchanged)' }),
+  unchanged: Bool({ description: 'the file equals the version in force: no version was written' }),
+  message: Type.Optional(Str({ description: 'what happened, in words, when it is not a new version: Chinese first' })),
+  matchedBy: MatchedBy,
   featureCount: Int(),
   added: Int(),
   removed: Int(),

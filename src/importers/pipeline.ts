@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Db, Queryable } from '../db/index.ts';
 import type { Config } from '../config.ts';
-import { layerForImport } from '../catalogue/catalogue.service.ts';
+import { defaultIdField, layerForImport } from '../catalogue/catalogue.service.ts';
 import * as store from '../store/store.repository.ts';
 import { StageWriter } from '../store/stage.ts';
 import { zoneOfSrid, gkSrid } from '../crs/zones.ts';
@@ -23,7 +23,7 @@ import {
   assertRequestVertices,
   wkbVertices,
 } from '../util/bounds.ts';
-import type { ImportResult } from './importers.schemas.ts';
+import type { ImportResult, MatchedBy } from './importers.schemas.ts';
 
 export interface ImportOptions {
   /** Target layer code in the catalogue. */
@@ -32,6 +32,11 @@ export interface ImportOptions {
   encoding?: string;
   /** Layer inside a multi-layer source (GeoPackage). */
   sourceLayer?: string;
+  /**
+   * Attribute that identifies a feature across versions (e.g. BSM): features are matched with the
+   * version in force by it (onemap import --id-field). Default: the layer's id_field in the catalogue.
+   */
+  idField?: string;
   srid?: number;
   makeValid?: boolean;
   /** Leave out features without geometry (null shapes) instead of refusing the file. */
@@ -151,6 +156,7 @@ export interface StagedSource {
   sridSource: string;
   /** Problems found; none of them blocking under the options given. */
   problems: ImportProblem[];
+  matchedBy: MatchedBy;
 }
 
 /**
@@ -163,7 +169,11 @@ export async function stageAndCheck(
   tx: Queryable,
   config: Config,
   reader: SourceReader,
-  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress'> & { bounds?: SourceBounds },
+  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress' | 'idField'> & {
+    bounds?: SourceBounds;
+    /** The layer's key in the catalogue, used when every feature has a distinct value in it. */
+    defaultIdField?: string;
+  },
   layerCode: string,
   geometryType: string,
 ): Promise<StagedSource> {
@@ -177,9 +187,11 @@ export async function stageAndCheck(
   let vertices = 0;
   // Over a request bound: the rest is only counted (not staged) so the refusal gives the totals.
   let over = false;
+  let positional = 0;
   for await (const f of reader.features()) {
     // Counted before staging: nothing over a bound reaches the database (issue 22 item 2).
     features++;
+    if (f.positional) positional++;
     const what = `文件 ${path} 第 ${features} 个要素（${f.location}）`;
     assertIdLength(f.fid, b.idChars, `${what}的编号`);
     assertAttributes(f.props, b, what);
@@ -201,6 +213,7 @@ export async function stageAndCheck(
   await stage.flush();
   opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'check' });
   if (stage.count === 0) throw new ImportError({ file: path, reason: 'the file holds no features: nothing to import' });
+  const matchedBy = await chooseKey(tx, path, layerCode, opts.idField, opts.defaultIdField, positional);
 
   const extent = await store.stageExtent(tx);
   let srid: number;
@@ -225,13 +238,61 @@ export async function stageAndCheck(
   const extentText = `${ext[0]}–${ext[2]}°E, ${ext[1]}–${ext[3]}°N`;
   const problems: ImportProblem[] = [];
   for (const p of found.rows) {
-    problems.push(await describe(tx, p, srid, srcBox, extentText, layerCode, geometryType));
+    problems.push(await describe(tx, p, srid, srcBox, extentText, layerCode, geometryType, matchedBy.field));
   }
   const blocking = problems.filter((p) => !(opts.makeValid && p.kind === 'invalid') && !(opts.skipEmpty && p.kind === 'empty'));
   if (blocking.length > 0) {
     throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
   }
-  return { stage, srid, sridSource, problems };
+  return { stage, srid, sridSource, problems, matchedBy };
+}
+
+/**
+ * How the staged features are matched with the version in force. --id-field F: by attribute F,
+ * which every feature must fill (the staged fids become its values). Otherwise by the ids the file
+ * gives; where it gives none (a Shapefile not exported by onemap, GeoJSON without "id"), by the
+ * catalogue's key for the layer when every feature has a distinct value in it, else by position in
+ * the file, which the note says, since reordering the file then reads as changes.
+ */
+async function chooseKey(
+  tx: Queryable,
+  path: string,
+  layerCode: string,
+  idField: string | undefined,
+  defaultKey: string | undefined,
+  positional: number,
+): Promise<MatchedBy> {
+  if (idField) {
+    const k = await store.stagedKey(tx, idField);
+    if (k.missing > 0)
+      throw new ImportError({
+        file: path,
+        feature: k.first_fid ?? undefined,
+        reason: `匹配键 ${idField}（--id-field）：${k.missing} 个要素没有该字段的值，第一个在 ${k.first_loc ?? '?'}；每个要素都须有唯一的 ${idField} (--id-field ${idField}: ${k.missing} of ${k.n} features have no value in it)`,
+      });
+    await store.keyStagedFids(tx, idField);
+    return { kind: 'key', field: idField, note: `按字段 ${idField} 与现行版本的要素匹配（--id-field）` };
+  }
+  let why = '';
+  // The catalogue's key stands in for positions only: ids the file gives (GeoJSON "id", the id column
+  // of onemap's own Shapefile exports, a GeoPackage fid, TXT 地块编号) are kept as they are.
+  if (defaultKey && positional > 0) {
+    const k = await store.stagedKey(tx, defaultKey);
+    if (k.missing === 0 && k.distinct === k.n) {
+      await store.keyStagedFids(tx, defaultKey);
+      return { kind: 'key', field: defaultKey, note: `按资源目录中图层 ${layerCode} 的标识字段 ${defaultKey} 与现行版本的要素匹配` };
+    }
+    why =
+      k.missing > 0
+        ? `资源目录中图层 ${layerCode} 的标识字段 ${defaultKey} 在 ${k.missing} 个要素中没有值，未用作匹配键；`
+        : `资源目录中图层 ${layerCode} 的标识字段 ${defaultKey} 有重复值（${k.n} 个要素、${k.distinct} 个不同值），未用作匹配键；`;
+  }
+  if (positional > 0)
+    return {
+      kind: 'position',
+      note: `${why}文件中 ${positional} 个要素没有编号，按其在文件中的位置（第几个要素）与现行版本匹配：要素顺序一变即算作修改，可用 --id-field 指定标识字段 (no key: features matched by their position in the file)`,
+    };
+  return { kind: 'id', note: `${why}按文件中的要素编号与现行版本的要素匹配 (matched by the ids in the file)` };
 }
 
 /** Thrown inside the transaction to roll a dry run back while keeping its result. */
@@ -248,40 +309,69 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
     const result = await db.transaction(async (tx) => {
       const info = reader.info;
       const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
-      const { stage, srid, sridSource, problems } = await stageAndCheck(tx, config, reader, opts, layer.code, layer.geometry_type);
+      const { stage, srid, sridSource, problems, matchedBy } = await stageAndCheck(
+        tx,
+        config,
+        reader,
+        { ...opts, defaultIdField: defaultIdField(layer.code) },
+        layer.code,
+        layer.geometry_type,
+      );
 
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
       const skipped = problems.filter((p) => p.kind === 'empty');
-      const version = await store.nextVersion(tx, layer.id);
-      const counts = await store.applyIncoming(tx, layer.id, version, srid, !!opts.makeValid);
-      if (opts.actor) await assertVersionChangesInDistricts(tx, config.districts, opts.actor, layer.id, version, layer.code);
+      const next = await store.nextVersion(tx, layer.id);
+      const counts = await store.applyIncoming(tx, layer.id, next, srid, !!opts.makeValid);
+      // Nothing added, removed or changed: the file is the version in force, and no version is written.
+      const unchanged = counts.added + counts.removed + counts.changed === 0;
+      const version = unchanged ? next - 1 : next;
+      if (opts.actor && !unchanged) await assertVersionChangesInDistricts(tx, config.districts, opts.actor, layer.id, version, layer.code);
       const totals = await store.versionTotals(tx, layer.id, version);
-      await store.insertVersion(tx, {
-        layerId: layer.id,
-        version,
-        validFrom: opts.validFrom ?? null,
-        sourcePath: path,
-        sourceFormat: info.format,
-        sourceSrid: srid,
-        totals,
-        counts,
-        repaired,
-        createdBy: opts.user ?? null,
-        note: opts.note ?? null,
-      });
+      if (!unchanged) {
+        await store.insertVersion(tx, {
+          layerId: layer.id,
+          version,
+          validFrom: opts.validFrom ?? null,
+          sourcePath: path,
+          sourceFormat: info.format,
+          sourceSrid: srid,
+          totals,
+          counts,
+          repaired,
+          createdBy: opts.user ?? null,
+          note: opts.note ?? null,
+        });
+      }
+      const message = unchanged
+        ? `与现行版本（第 ${version} 版）一致，未生成新版本 (the file equals version ${version} in force: no new version)`
+        : undefined;
       await appendAudit(tx, {
         actor: opts.user ?? 'system',
         action: 'layer.import',
         entity: 'layer',
         entityId: layer.code,
-        after: { version, featureCount: totals.feature_count, ...counts, source: path, format: info.format, srid, dryRun: !!opts.dryRun },
+        after: {
+          version,
+          unchanged,
+          featureCount: totals.feature_count,
+          ...counts,
+          source: path,
+          format: info.format,
+          srid,
+          matchedBy: matchedBy.kind,
+          idField: matchedBy.field ?? null,
+          dryRun: !!opts.dryRun,
+        },
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
       await store.dropStage(tx);
       const result: ImportResult = {
         layer: layer.code,
         version,
+        unchanged,
+        ...(message ? { message } : {}),
+        matchedBy,
         featureCount: totals.feature_count,
         ...counts,
         sourceSrid: srid,
@@ -297,7 +387,8 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
       return { result, layerId: layer.id };
     });
     // After COMMIT: caches keyed by layer version (tiles) drop the old version at once.
-    db.events.layerChanged({ code: result.result.layer, layerId: result.layerId, version: result.result.version });
+    if (!result.result.unchanged)
+      db.events.layerChanged({ code: result.result.layer, layerId: result.layerId, version: result.result.version });
     return result.result;
   } catch (e) {
     if (e instanceof DryRun) return e.result;
@@ -315,6 +406,7 @@ async function describe(
   extentText: string,
   layerCode: string,
   layerType: string,
+  keyField?: string,
 ): Promise<ImportProblem> {
   const base = { fid: p.fid, location: p.loc, kind: p.kind };
   switch (p.kind) {
@@ -325,7 +417,9 @@ async function describe(
     case 'duplicate':
       return {
         ...base,
-        reason: `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique`,
+        reason: keyField
+          ? `匹配键 ${keyField} 的值“${p.fid}”在文件中出现不止一次：版本之间按 ${keyField} 匹配要素，其值须唯一 (key ${keyField} = "${p.fid}" occurs more than once)`
+          : `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique`,
       };
     case 'outside':
       return { ...base, reason: explainOutside(p, srid, srcBox!, extentText) };

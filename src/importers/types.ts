@@ -12,7 +12,15 @@ export interface SourceFeature {
   props: Record<string, unknown>;
   /** Where a person finds this feature in the file, for error messages: "record 12", "line 34". */
   location: string;
+  /** The fid is the feature's position in the file (the source gives it no id): matching by it is by order. */
+  positional?: boolean;
 }
+
+/**
+ * The .dbf column onemap's Shapefile exports carry the feature id in (dBASE has no id of its own);
+ * the Shapefile reader takes it back as the id, so an export imported again matches by id.
+ */
+export const EXPORT_ID_FIELD = 'ONEMAP_ID';
 
 export type SourceFormat = 'geojson' | 'shapefile' | 'gpkg' | 'coordtxt';
 

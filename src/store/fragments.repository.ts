@@ -44,3 +44,31 @@ export function withinDistricts(geomExpr: string, param: number, d: DistrictLaye
                    WHEN 1 THEN ST_Length(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
                    ELSE true END))`;
 }
+
+/**
+ * The store's geometry tolerance, in degrees of EPSG:4490 (geographic CGCS2000): coordinates that
+ * differ by less are the same survey point. Survey coordinates are stated to the millimetre (the
+ * coordinate TXT writes 精度=0.001 m), so anything finer is representation noise — decimals cut by
+ * an exporter, round-off of a reprojection. On the CGCS2000 ellipsoid (a = 6 378 137 m) one degree
+ * of latitude is 110.57–111.69 km and one of longitude 111.32 km × cos φ, so 1e-8° is at most
+ * 1.12 mm anywhere, and at Hangzhou (φ ≈ 30°N) 1.11 mm north–south and 0.96 mm east–west:
+ * "about 1 mm". A distance in degrees of d ≤ 1e-8° is therefore never more than 1.12 mm on the ground.
+ */
+export const GEOM_TOLERANCE_DEG = 1e-8;
+
+/**
+ * Geometry `g` snapped to the tolerance grid, for the row hash. A snapped hash alone is not a test
+ * of equality: two points 0.1 mm apart on either side of a grid line snap to different nodes. A hash
+ * mismatch therefore only means "maybe changed", settled by sameGeometry.
+ */
+export const snapped = (g: string) => `ST_SnapToGrid(${g}, ${GEOM_TOLERANCE_DEG})`;
+
+/**
+ * Geometries `a` and `b` (EPSG:4490) are the same within the tolerance: same kind, same number of
+ * vertices, and no vertex of either farther than GEOM_TOLERANCE_DEG from the other (Hausdorff
+ * distance). A single part and a multi-part of that one part are the same kind: a Shapefile has one
+ * shape type per file, so a point layer goes out as MultiPoint and comes back as one-point MULTIPOINTs.
+ */
+export const sameGeometry = (a: string, b: string) =>
+  `(GeometryType(ST_Multi(${a})) = GeometryType(ST_Multi(${b})) AND ST_NPoints(${a}) = ST_NPoints(${b})
+    AND ST_HausdorffDistance(${a}, ${b}) <= ${GEOM_TOLERANCE_DEG})`;

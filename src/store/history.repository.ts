@@ -1,6 +1,6 @@
 // SQL for reading history: version lists, "as of" lookups, version diffs (对比分析) and a version's extent.
 import type { Queryable } from '../db/index.ts';
-import { aliveAt, aliveIn, withinDistricts } from './fragments.repository.ts';
+import { aliveAt, aliveIn, sameGeometry, withinDistricts } from './fragments.repository.ts';
 import type { DistrictLayer } from '../config.ts';
 
 export interface VersionRow {
@@ -50,7 +50,10 @@ export interface DiffRow {
   props_after: Record<string, unknown> | null;
 }
 
-/** Features that differ between two versions, matched by feature id. Unchanged rows are shared. */
+/**
+ * Features that differ between two versions, matched by feature id. Unchanged rows are shared. A
+ * geometry counts as changed when it moved by more than the store's tolerance (fragments.repository.ts).
+ */
 export async function diff(db: Queryable, layerId: number, a: number, b: number): Promise<DiffRow[]> {
   return (
     await db.query<DiffRow>(
@@ -58,7 +61,7 @@ export async function diff(db: Queryable, layerId: number, a: number, b: number)
             vb AS (SELECT * FROM feature f WHERE f.layer_id = $1 AND ${aliveAt('f', '$3')})
        SELECT CASE WHEN va.id IS NULL THEN 'added' WHEN vb.id IS NULL THEN 'removed' ELSE 'changed' END AS status,
               coalesce(va.fid, vb.fid) AS fid, va.area_m2 AS area_before, vb.area_m2 AS area_after,
-              (va.id IS NOT NULL AND vb.id IS NOT NULL AND NOT ST_Equals(va.geom, vb.geom)) AS geometry_changed,
+              (va.id IS NOT NULL AND vb.id IS NOT NULL AND NOT ${sameGeometry('va.geom', 'vb.geom')}) AS geometry_changed,
               va.props AS props_before, vb.props AS props_after
          FROM va FULL JOIN vb ON va.fid = vb.fid
         WHERE va.id IS DISTINCT FROM vb.id

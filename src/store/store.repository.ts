@@ -1,7 +1,7 @@
 // All SQL of the versioned feature store. A new version is written from a temporary staging
 // table (`onemap_stage`) inside the caller's transaction, so a failed import leaves nothing behind.
 import type { Queryable } from '../db/index.ts';
-import { aliveAt } from './fragments.repository.ts';
+import { aliveAt, sameGeometry, snapped } from './fragments.repository.ts';
 
 export { aliveAt };
 
@@ -104,6 +104,35 @@ export async function findProblems(
   return { rows: r.rows, total: r.rows[0]?.total ?? 0 };
 }
 
+export interface StagedKey {
+  n: number;
+  /** Features with no value (or an empty one) in the key field. */
+  missing: number;
+  distinct: number;
+  /** The first feature without a value, in file order. */
+  first_fid: string | null;
+  first_loc: string | null;
+}
+
+/** How the staged features fill attribute `field` (a matching key). */
+export async function stagedKey(tx: Queryable, field: string): Promise<StagedKey> {
+  const r = await tx.query<StagedKey>(
+    `SELECT count(*)::int AS n,
+            count(*) FILTER (WHERE coalesce(props->>$1, '') = '')::int AS missing,
+            count(DISTINCT nullif(props->>$1, ''))::int AS distinct,
+            (SELECT fid FROM ${STAGE} WHERE coalesce(props->>$1, '') = '' ORDER BY seq LIMIT 1) AS first_fid,
+            (SELECT loc FROM ${STAGE} WHERE coalesce(props->>$1, '') = '' ORDER BY seq LIMIT 1) AS first_loc
+       FROM ${STAGE}`,
+    [field],
+  );
+  return r.rows[0];
+}
+
+/** Staged features take their id from attribute `field` (matched by key, not by file id or position). */
+export async function keyStagedFids(tx: Queryable, field: string): Promise<void> {
+  await tx.query(`UPDATE ${STAGE} SET fid = props->>$1`, [field]);
+}
+
 /** Source-CRS point → EPSG:4490 lon/lat, or null when PROJ cannot (coordinates nonsensical). */
 export async function toLonLat(tx: Queryable, srid: number, x: number, y: number): Promise<[number, number] | null> {
   try {
@@ -145,6 +174,7 @@ export async function nextVersion(tx: Queryable, layerId: number): Promise<numbe
 
 /**
  * SELECT over the staging table giving finished rows in EPSG:4490 with areas and a row hash.
+ * The row hash is over the geometry snapped to the store's tolerance grid and the attributes.
  * Planar area uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the
  * CGCS2000 ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the
  * flattening's 10th digit, far below a square metre).
@@ -158,7 +188,7 @@ function incomingSelect(srid: number, makeValid: boolean): string {
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_planar_area(g) END AS planar_m2,
       CASE WHEN GeometryType(g) IN ('LINESTRING', 'MULTILINESTRING') THEN ST_Length(g::geography) END AS length_m,
       ST_NPoints(g) AS npoints,
-      md5(ST_AsBinary(g) || convert_to(props::text, 'UTF8')) AS row_hash
+      md5(ST_AsBinary(${snapped('g')}) || convert_to(props::text, 'UTF8')) AS row_hash
     FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) s`;
 }
 
@@ -217,7 +247,8 @@ const subdivideSql = (target: string, source: string) =>
  * maintaining a GiST index row by row). A CHECK on layer_id lets ATTACH skip its scan.
  *
  * Later versions: closes the rows of the newest version that are gone or changed, inserts new
- * and changed ones, and keeps identical rows (same fid and hash) untouched.
+ * and changed ones, and keeps unchanged rows (same fid and attributes, geometry within the store's
+ * tolerance: fragments.repository.ts) untouched. When nothing differs, nothing is written.
  */
 export async function applyIncoming(tx: Queryable, layerId: number, v: number, srid: number, makeValid: boolean): Promise<ApplyCounts> {
   const id = Number(layerId);
@@ -240,24 +271,37 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
     return { added: r.rowCount, removed: 0, changed: 0 };
   }
 
+  // same_id: the row in force this incoming feature repeats (same fid, same attributes, geometry
+  // within the tolerance), kept as it is. A hash match settles it at once; a mismatch is only
+  // "maybe changed" (a vertex near a grid line snaps either way), confirmed by sameGeometry.
   await tx.exec(`DROP TABLE IF EXISTS onemap_incoming;
-    CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS ${incomingSelect(srid, makeValid)};
+    CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS
+      SELECT s.*, false AS matched, NULL::bigint AS same_id FROM (${incomingSelect(srid, makeValid)}) s;
     ANALYZE onemap_incoming;`);
+  await tx.query(
+    `UPDATE onemap_incoming i SET matched = true,
+            same_id = CASE WHEN o.row_hash = i.row_hash OR (o.props = i.props AND ${sameGeometry('o.geom', 'i.geom')}) THEN o.id END
+       FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.fid = i.fid`,
+    [id],
+  );
   const counts = (
     await tx.query<ApplyCounts>(
-      `SELECT
-         count(*) FILTER (WHERE o.id IS NULL)::int AS added,
-         count(*) FILTER (WHERE o.id IS NOT NULL AND o.row_hash <> i.row_hash)::int AS changed,
-         (SELECT count(*)::int FROM feature f WHERE f.layer_id = $1 AND f.v_to IS NULL
-            AND NOT EXISTS (SELECT 1 FROM onemap_incoming x WHERE x.fid = f.fid)) AS removed
-       FROM onemap_incoming i
-       LEFT JOIN feature o ON o.layer_id = $1 AND o.v_to IS NULL AND o.fid = i.fid`,
+      `SELECT count(*) FILTER (WHERE NOT i.matched)::int AS added,
+              count(*) FILTER (WHERE i.matched AND i.same_id IS NULL)::int AS changed,
+              (SELECT count(*)::int FROM feature f WHERE f.layer_id = $1 AND f.v_to IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM onemap_incoming x WHERE x.fid = f.fid)) AS removed
+         FROM onemap_incoming i`,
       [id],
     )
   ).rows[0];
+  // Nothing differs: no row is touched, and the caller writes no version.
+  if (counts.added + counts.removed + counts.changed === 0) {
+    await tx.exec('DROP TABLE IF EXISTS onemap_incoming');
+    return counts;
+  }
   await tx.query(
     `UPDATE feature f SET v_to = $2 WHERE f.layer_id = $1 AND f.v_to IS NULL
-       AND NOT EXISTS (SELECT 1 FROM onemap_incoming i WHERE i.fid = f.fid AND i.row_hash = f.row_hash)`,
+       AND NOT EXISTS (SELECT 1 FROM onemap_incoming i WHERE i.same_id = f.id)`,
     [id, v],
   );
   await tx.query(
@@ -268,10 +312,7 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
   await tx.query(
     `INSERT INTO feature (${FEATURE_COLS})
      SELECT $1, $2, i.fid, i.props, i.geom, i.area_m2, i.planar_m2, i.length_m, i.npoints, i.row_hash
-       FROM onemap_incoming i
-      WHERE NOT EXISTS (SELECT 1 FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.v_from < $2
-                          AND o.fid = i.fid AND o.row_hash = i.row_hash)
-      ORDER BY i.seq`,
+       FROM onemap_incoming i WHERE i.same_id IS NULL ORDER BY i.seq`,
     [id, v],
   );
   await tx.query(subdivideSql('feature_part', 'feature'), [id, v]);

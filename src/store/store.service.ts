@@ -81,9 +81,16 @@ export async function resolveVersion(
   return { layerId: layer.id, version: layer.active_version };
 }
 
-function changedKeys(a: Record<string, unknown> | null, b: Record<string, unknown> | null): string[] {
+/** Attributes whose values differ (compared as the store keeps them, jsonb), old → new, by name. */
+function attributeChanges(
+  a: Record<string, unknown> | null,
+  b: Record<string, unknown> | null,
+): { name: string; before: unknown; after: unknown }[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-  return [...keys].filter((k) => JSON.stringify(a?.[k]) !== JSON.stringify(b?.[k])).sort();
+  return [...keys]
+    .filter((k) => JSON.stringify(a?.[k]) !== JSON.stringify(b?.[k]))
+    .sort()
+    .map((name) => ({ name, before: a?.[name] ?? null, after: b?.[name] ?? null }));
 }
 
 /** 对比分析: what changed from version `from` to version `to`, with the area change (ellipsoidal). */
@@ -102,10 +109,18 @@ export async function diffVersions(db: Queryable, code: string, from: number, to
   };
   for (const r of rows) {
     const change = (r.area_after ?? 0) - (r.area_before ?? 0);
-    const e: DiffEntry = { fid: r.fid, areaBeforeM2: r.area_before, areaAfterM2: r.area_after, areaChangeM2: change };
+    const e: DiffEntry = {
+      fid: r.fid,
+      areaBeforeM2: r.area_before,
+      areaAfterM2: r.area_after,
+      areaChangeM2: change,
+      areaChangeMu: m2ToMu(change),
+    };
     if (r.status === 'changed') {
+      const changes = attributeChanges(r.props_before, r.props_after);
       e.geometryChanged = r.geometry_changed;
-      e.attributesChanged = changedKeys(r.props_before, r.props_after);
+      e.attributesChanged = changes.map((c) => c.name);
+      e.attributeChanges = changes;
     }
     out[r.status].push(e);
     out.summary.areaChangeM2 += change;

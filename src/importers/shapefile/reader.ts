@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import { archiveProblem } from '../archive.ts';
-import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from '../types.ts';
+import { EXPORT_ID_FIELD, ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from '../types.ts';
 import { DBF_PREFIX, DbfDecoder, dbfHeaderLength, decodeFieldNames, parseDbfHeader, textSamples, type DbfHeader } from './dbf.ts';
 import { resolveEncoding } from './encoding.ts';
 import { prjToSrid } from './prj.ts';
@@ -375,7 +375,13 @@ async function* readFeatures(
     shp.pos += total;
     dbf.pos += recLen;
     // Deleted rows are gone for every dBASE-aware tool (GDAL, ArcGIS); they keep their number, so fids stay stable.
-    if (props) yield { fid: String(rec), wkb, props, location: `record ${rec}` };
+    if (props) {
+      // dBASE has no feature id: onemap's own exports carry it in EXPORT_ID_FIELD, taken back as the id.
+      const own = props[EXPORT_ID_FIELD];
+      delete props[EXPORT_ID_FIELD];
+      const id = typeof own === 'string' || typeof own === 'number' ? String(own).trim() : '';
+      yield { fid: id || String(rec), wkb, props, location: `record ${rec}`, ...(id ? {} : { positional: true }) };
+    }
   }
 }
 

@@ -13671,16 +13671,40 @@ export type paths = {
                                 areaAfterM2: number | null;
                                 areaBeforeM2: number | null;
                                 areaChangeM2: number;
+                                /** @description the area change in 亩 (1 亩 = 10000/15 m²) */
+                                areaChangeMu: number;
+                                /** @description each changed attribute, old → new */
+                                attributeChanges?: {
+                                    /** @description value in the newer version (null when absent) */
+                                    after: unknown;
+                                    /** @description value in the older version (null when absent) */
+                                    before: unknown;
+                                    /** @description attribute name, e.g. DLBM */
+                                    name: string;
+                                }[];
                                 attributesChanged?: string[];
                                 fid: string;
+                                /** @description the geometry moved by more than the store tolerance (about 1 mm) */
                                 geometryChanged?: boolean;
                             }[];
                             changed: {
                                 areaAfterM2: number | null;
                                 areaBeforeM2: number | null;
                                 areaChangeM2: number;
+                                /** @description the area change in 亩 (1 亩 = 10000/15 m²) */
+                                areaChangeMu: number;
+                                /** @description each changed attribute, old → new */
+                                attributeChanges?: {
+                                    /** @description value in the newer version (null when absent) */
+                                    after: unknown;
+                                    /** @description value in the older version (null when absent) */
+                                    before: unknown;
+                                    /** @description attribute name, e.g. DLBM */
+                                    name: string;
+                                }[];
                                 attributesChanged?: string[];
                                 fid: string;
+                                /** @description the geometry moved by more than the store tolerance (about 1 mm) */
                                 geometryChanged?: boolean;
                             }[];
                             from: number;
@@ -13689,8 +13713,20 @@ export type paths = {
                                 areaAfterM2: number | null;
                                 areaBeforeM2: number | null;
                                 areaChangeM2: number;
+                                /** @description the area change in 亩 (1 亩 = 10000/15 m²) */
+                                areaChangeMu: number;
+                                /** @description each changed attribute, old → new */
+                                attributeChanges?: {
+                                    /** @description value in the newer version (null when absent) */
+                                    after: unknown;
+                                    /** @description value in the older version (null when absent) */
+                                    before: unknown;
+                                    /** @description attribute name, e.g. DLBM */
+                                    name: string;
+                                }[];
                                 attributesChanged?: string[];
                                 fid: string;
+                                /** @description the geometry moved by more than the store tolerance (about 1 mm) */
                                 geometryChanged?: boolean;
                             }[];
                             summary: {
@@ -13808,7 +13844,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, asOf, dryRun, note) */
+        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged) */
         post: {
             parameters: {
                 query?: never;
@@ -13863,6 +13899,19 @@ export type paths = {
                                 reason: string;
                             }[];
                             layer: string;
+                            matchedBy: {
+                                /** @description the key attribute, e.g. BSM */
+                                field?: string;
+                                /**
+                                 * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                 * @enum {unknown}
+                                 */
+                                kind: "key" | "id" | "position";
+                                /** @description how features were matched with the version in force, in words: Chinese first */
+                                note: string;
+                            };
+                            /** @description what happened, in words, when it is not a new version: Chinese first */
+                            message?: string;
                             removed: number;
                             /** @description features left out by skipEmpty */
                             skipped: {
@@ -13886,6 +13935,9 @@ export type paths = {
                             sourceSrid: number;
                             /** @description where the coordinate system came from: .prj, 带号, --srid, … */
                             sridSource: string;
+                            /** @description the file equals the version in force: no version was written */
+                            unchanged: boolean;
+                            /** @description the version written, or the version in force when nothing changed (unchanged) */
                             version: number;
                             /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) */
                             warnings: string[];
