@@ -15,6 +15,13 @@ export interface Config {
   clock: Clock;
   /** The administrative-division layer district scopes, statistics and boundaries come from. */
   districts: DistrictLayer;
+  /**
+   * How far a coordinate TXT's declared 地块面积 may differ from the area computed from its points
+   * before the import warns, in percent (ONEMAP_DECLARED_AREA_TOLERANCE; default 1 %, issue 18
+   * item 5). The declared figure is the surveyor's planar area in the file's own zone, so it is
+   * compared with the planar area in that zone, not the ellipsoidal one.
+   */
+  declaredAreaTolerancePercent: number;
 }
 
 /**
@@ -142,12 +149,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     limits: limitsFromEnv(env),
     clock: clockFromEnv(env.ONEMAP_CLOCK),
+    declaredAreaTolerancePercent: percent(env.ONEMAP_DECLARED_AREA_TOLERANCE, 1, 'ONEMAP_DECLARED_AREA_TOLERANCE'),
     districts: {
       layer: identifier(env.ONEMAP_DISTRICT_LAYER, DEFAULT_DISTRICT_LAYER.layer, 'ONEMAP_DISTRICT_LAYER'),
       codeField: identifier(env.ONEMAP_DISTRICT_CODE_FIELD, DEFAULT_DISTRICT_LAYER.codeField, 'ONEMAP_DISTRICT_CODE_FIELD'),
       nameField: identifier(env.ONEMAP_DISTRICT_NAME_FIELD, DEFAULT_DISTRICT_LAYER.nameField, 'ONEMAP_DISTRICT_NAME_FIELD'),
     },
   };
+}
+
+function percent(v: string | undefined, d: number, name: string): number {
+  if (v === undefined || v === '') return d;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new Error(`${name} must be a percentage between 0 and 100, got "${v}"`);
+  return n;
 }
 
 function identifier(v: string | undefined, d: string, name: string): string {

@@ -365,6 +365,11 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
         },
       });
       const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
+      const warnings = [
+        ...(info.warnings ?? []),
+        ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
+        ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
+      ];
       await store.dropStage(tx);
       const result: ImportResult = {
         layer: layer.code,
@@ -381,7 +386,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
         invalid: repaired,
         skipped,
         declaredAreas,
-        warnings: info.warnings ?? [],
+        warnings,
       };
       if (opts.dryRun) throw new DryRun(result);
       return { result, layerId: layer.id };
@@ -430,6 +435,39 @@ async function describe(
       return { ...base, reason: `invalid geometry: ${p.reason}${where}`, lonLat: lonLat ?? undefined };
     }
   }
+}
+
+/**
+ * A parcel whose declared 地块面积 differs from its computed area by more than the tolerance: a
+ * typing error in the area or in a coordinate, which the bureau wants to see before 报批.
+ */
+function declaredAreaWarnings(info: SourceInfo, rows: ImportResult['declaredAreas'], tolerancePercent: number): string[] {
+  const lines = new Map(info.declared?.map((d) => [d.fid, d.line]));
+  return (rows ?? [])
+    .filter((r) => r.differencePercent !== null && Math.abs(r.differencePercent) > tolerancePercent)
+    .map((r) => {
+      const line = lines.get(r.fid);
+      const where = line === undefined ? '' : `第 ${line} 行`;
+      const pct = r.differencePercent!.toFixed(2);
+      return (
+        `${where}地块 ${r.fid} 申报面积 ${r.declaredM2!.toFixed(2)} m² 与按界址点计算的 ${r.computedPlanarM2.toFixed(2)} m² 相差 ${pct} %，超过 ${tolerancePercent} %，请核对面积或坐标` +
+        ` (parcel ${r.fid}: declared ${r.declaredM2} m², computed ${r.computedPlanarM2.toFixed(2)} m², ${pct} % apart)`
+      );
+    });
+}
+
+/**
+ * Parcels of one 报批 file that overlap: their land would be counted twice in the application.
+ * Overlaps under 0.01 m² are rounding along a shared edge (the format writes coordinates to the
+ * millimetre), not a second claim on the same land.
+ */
+async function parcelOverlapWarnings(tx: Parameters<typeof store.toLonLat>[0], info: SourceInfo): Promise<string[]> {
+  const lines = new Map(info.declared?.map((d) => [d.fid, d.line]));
+  const at = (fid: string) => (lines.has(fid) ? `第 ${lines.get(fid)} 行的` : '');
+  return (await store.stagedPlanarOverlaps(tx, 0.01)).map(
+    (o) =>
+      `${at(o.a)}地块 ${o.a} 与${at(o.b)}地块 ${o.b} 相互压盖 ${o.m2.toFixed(2)} m²，同一报批文件内的地块不应重叠 (parcels ${o.a} and ${o.b} overlap by ${o.m2.toFixed(2)} m²)`,
+  );
 }
 
 /** Coordinate TXT: 地块面积 as declared vs the planar area computed in the file's own zone. */

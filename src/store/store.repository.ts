@@ -159,6 +159,22 @@ export async function stagedPlanarAreas(tx: Queryable, zoneSrid: number | null):
   return r.rows;
 }
 
+/**
+ * Pairs of staged features whose interiors overlap by more than `minM2`, in the stage's own planar
+ * coordinates (for a coordinate TXT: metres of its GK zone). Parcels that only share a boundary
+ * overlap by 0 and are not listed. For small files (the TXT): a self-join over the whole stage.
+ */
+export async function stagedPlanarOverlaps(tx: Queryable, minM2: number): Promise<{ a: string; b: string; m2: number }[]> {
+  const r = await tx.query<{ a: string; b: string; m2: number }>(
+    `SELECT a, b, m2 FROM (
+       SELECT x.fid AS a, y.fid AS b, x.seq AS sa, y.seq AS sb, ST_Area(ST_Intersection(x.geom, y.geom)) AS m2
+         FROM ${STAGE} x JOIN ${STAGE} y ON x.seq < y.seq AND ST_Intersects(x.geom, y.geom)
+     ) o WHERE m2 > $1 ORDER BY sa, sb`,
+    [minM2],
+  );
+  return r.rows;
+}
+
 export async function sridExists(tx: Queryable, srid: number): Promise<boolean> {
   return (await tx.query(`SELECT 1 FROM spatial_ref_sys WHERE srid = $1`, [srid])).rows.length > 0;
 }
