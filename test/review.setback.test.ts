@@ -88,7 +88,11 @@ for (const tdb of testDatabases()) {
       // the project: x ∈ [-10, 0] and [200, 210], 100 m tall → 2 × 10 × 100 = 2,000 m².
       // (Each river's band cut only by itself would also take [90, 100] of W1 and [100, 110] of
       // W2's water: 4,000 m².)
-      const f = await review('setback-touching', { LANX: [rect('W1', 500000, 500100), rect('W2', 500100, 500200)] }, project(499950, 500250));
+      const f = await review(
+        'setback-touching',
+        { LANX: [rect('W1', 500000, 500100), rect('W2', 500100, 500200)] },
+        project(499950, 500250),
+      );
       near(f.overlapAreaM2, 2000, 'band area (ellipsoidal)');
       near(f.overlapAreaPlanarM2, 2000, 'band area (planar)');
       // Per feature: W1 keeps its west strip, W2 its east strip, 1,000 m² each; they sum to the total.
