@@ -80,6 +80,8 @@ const layersOf = (rules: RuleDef[]) => {
   for (const r of rules) {
     codes.add(r.layer);
     if (typeof r.runwayLayer === 'string') codes.add(r.runwayLayer);
+    // A setback's band is cut by the layers it names as already counted: read at this run's versions, and recorded.
+    if (Array.isArray(r.countedLayers)) for (const c of r.countedLayers) if (typeof c === 'string') codes.add(c);
   }
   return [...codes];
 };

@@ -156,12 +156,23 @@ export interface SetbackRow {
 
 /**
  * Features within their setback distance of the project, with the area of the project inside the
- * setback band (within d of the feature but outside the feature itself). The feature is clipped to
- * the project's box grown by d before buffering: every point of the project within d of the
- * feature has its nearest feature point inside that box, so the band is exact and the buffer small.
+ * setback band. The band is the part of the project within d of a feature but outside every
+ * feature of the layer (at the reviewed version) and outside every feature of the layers the rule
+ * names as already counted (`counted`): the project's overlap with those is the forbidden-overlap
+ * findings' business, and a river's band cut only by that river covered the water of a river
+ * touching it, counting it twice (issue 18: 61,378.85 m² instead of 56,157.80 m² on 上城区).
+ * Bands of several features overlapping on land are one band, counted once: each feature reports
+ * the part of its band no feature nearer the project (then by smaller fid) has claimed, so the
+ * per-feature areas partition the band and sum to its area; a feature whose whole band was
+ * claimed is still listed, with its distance and 0 m². (Attribution to the nearest feature per
+ * point would need a Voronoi split of polygons, which PostGIS has no exact operation for.)
+ * Each feature is clipped to the project's box grown by d before buffering: every point of the
+ * project within d of the feature has its nearest feature point inside that box, so the band is
+ * exact and the buffer small; the cut needs only what lies inside the project's box.
  * Distances are measured in the project's Gauss-Krüger zone (scale error ≤ 2.6e-4 at a zone edge,
  * 0.26 m per km): geography ST_Distance between polygons a few metres apart returned 0 in
- * PostGIS 3.3 (tested: two rectangles 5 m apart), so it is not used here.
+ * PostGIS 3.3 (tested: two rectangles 5 m apart), so it is not used here. Areas are ellipsoidal
+ * (the band back in EPSG:4490 as geography), like every other area of the review.
  */
 export async function setbackHits(
   q: Queryable,
@@ -173,6 +184,8 @@ export async function setbackHits(
     defaultM: number;
     field: string | null;
     maxM: number;
+    /** Other layers whose overlap with the project is already counted, at their reviewed versions. */
+    counted: { id: number; version: number }[];
   },
 ): Promise<SetbackRow[]> {
   // 1° of longitude is ≥ 95 km and 1° of latitude ≥ 110 km in Hangzhou (≤ 31°N): d / 90000 degrees
@@ -193,16 +206,38 @@ export async function setbackHits(
               SELECT f.*, ST_MakeValid(ST_Transform(ST_ClipByBox2D(f.geom, ST_Expand(s.g, f.d / 90000)), $4::int)) AS fp,
                      ST_Transform(s.g, $4::int) AS sp
                 FROM f, s),
+            other AS (
+              SELECT ST_MakeValid(ST_Transform(ST_ClipByBox2D(p.geom, ST_Expand(s.g, 1.0 / 90000)), $4::int)) AS g
+                FROM feature_piece p
+                JOIN unnest($8::int[], $9::int[]) AS c(layer_id, version) ON p.layer_id = c.layer_id, s
+               WHERE ${aliveAt('p', 'c.version')} AND p.geom && s.g),
+            cut AS (
+              SELECT coalesce(ST_UnaryUnion(ST_Collect(g)), ST_SetSRID('POLYGON EMPTY'::geometry, $4::int)) AS g
+                FROM (SELECT fp AS g FROM clip UNION ALL SELECT g FROM other) x),
             near AS (SELECT clip.*, ST_Distance(fp, sp) AS dist FROM clip WHERE ST_DWithin(fp, sp, d)),
             band AS (
-              SELECT fid, props, dist, d,
-                     ST_CollectionExtract(ST_Difference(ST_Intersection(sp, ST_Buffer(fp, d)), fp), 3) AS b
-                FROM near)
+              SELECT fid, props, dist, d, row_number() OVER (ORDER BY dist, fid) AS k,
+                     ST_CollectionExtract(ST_Difference(ST_Intersection(sp, ST_Buffer(fp, d)), cut.g), 3) AS b
+                FROM near, cut),
+            own AS (
+              SELECT band.fid, band.props, band.dist, band.d,
+                     ST_CollectionExtract(CASE WHEN prior.g IS NULL THEN band.b ELSE ST_Difference(band.b, prior.g) END, 3) AS b
+                FROM band LEFT JOIN LATERAL (SELECT ST_UnaryUnion(ST_Collect(e.b)) AS g FROM band e WHERE e.k < band.k) prior ON true)
        SELECT fid, props, dist AS distance_m, d AS setback_m,
               ST_Area(ST_Transform(b, 4490)::geography) AS band_m2, ST_Area(b) AS band_planar_m2,
               CASE WHEN ST_IsEmpty(b) THEN NULL ELSE ST_AsGeoJSON(ST_Multi(ST_Transform(b, 4490)), 7) END AS geojson
-         FROM band ORDER BY dist, fid`,
-      [a.subject, a.layerId, a.version, a.planarSrid, a.defaultM, a.field, a.maxM],
+         FROM own ORDER BY dist, fid`,
+      [
+        a.subject,
+        a.layerId,
+        a.version,
+        a.planarSrid,
+        a.defaultM,
+        a.field,
+        a.maxM,
+        a.counted.map((c) => c.id),
+        a.counted.map((c) => c.version),
+      ],
       { prepare: true },
     )
   ).rows;
