@@ -44,7 +44,7 @@ function handGcj(lon: number, lat: number): [number, number] {
     (2 / 3) * (20 * Math.sin(PI * x) + 40 * Math.sin((PI * x) / 3)) +
     (2 / 3) * (150 * Math.sin((PI * x) / 12) + 300 * Math.sin((PI * x) / 30));
   const a = 6378245;
-  const e2 = 0.00669342162296594323;
+  const e2 = 0.006693421622965943; // published as 0.00669342162296594323 (beyond double precision)
   const phi = (lat * PI) / 180;
   const W2 = 1 - e2 * Math.sin(phi) ** 2;
   // Meridian radius M = a(1−e²)/W³ and prime-vertical radius N = a/W: degrees = metres·180/(R·π).

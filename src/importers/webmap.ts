@@ -21,7 +21,7 @@ export const DATUM_NAMES: Record<WebMapDatum, string> = {
 
 // Krasovsky 1940 ellipsoid: the GCJ-02 offset is scaled to metres on it, by the published formula.
 const KRASOVSKY_A = 6378245.0;
-const KRASOVSKY_E2 = 0.00669342162296594323;
+const KRASOVSKY_E2 = 0.006693421622965943; // published as 0.00669342162296594323 (beyond double precision)
 // BD-09 scales its perturbation by π·3000/180 (the published constant).
 const BD_K = (Math.PI * 3000) / 180;
 
