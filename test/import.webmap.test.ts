@@ -14,6 +14,9 @@ import { testDatabases } from './helpers/db.ts';
 import { importFile } from '../src/importers/pipeline.ts';
 import { ImportError } from '../src/importers/types.ts';
 import { listVersions } from '../src/store/store.service.ts';
+import { multipart } from './helpers/multipart.ts';
+import { authHeaders } from './helpers/auth.ts';
+import { buildApp } from '../src/server/app.ts';
 import { gcjToWgs, wgsToGcj, bdToGcj, gcjToBd, toCgcs2000 } from '../src/importers/webmap.ts';
 
 // ---- The published GCJ-02 forward formula, by hand (Krasovsky a = 6378245 m, e² = 0.00669342162296594323).
@@ -203,6 +206,29 @@ for (const tdb of testDatabases()) {
       writeFileSync(path, geojson({}));
       const r = await importFile(h.db, h.config, path, { layer: 'AMAPN' });
       assert.match(r.warnings.join('\n'), /文件名 杭州_高德\.geojson 含网络地图名称/);
+    });
+
+    test('over HTTP: the upload field from=gcj02 converts, the version list says so; a bad value is refused', async () => {
+      const app = await buildApp({ db: h.db, config: h.config });
+      try {
+        const admin = await authHeaders(h.db, 'admin');
+        const send = (from: string) => {
+          const m = multipart([{ name: 'square.geojson', content: geojson({}) }], { from });
+          return app.inject({ method: 'POST', url: '/api/layers/GCJHTTP/import', payload: m.payload, headers: { ...m.headers, ...admin } });
+        };
+        const bad = await send('wgs84');
+        assert.equal(bad.statusCode, 400, bad.body);
+        assert.match(bad.json().error, /from 须为 gcj02/);
+        const ok = await send('gcj02');
+        assert.equal(ok.statusCode, 201, ok.body);
+        assert.match(ok.json().sridSource, /GCJ-02/);
+        assertCorners(await stored('GCJHTTP'), handGcj);
+        const v = await app.inject({ method: 'GET', url: '/api/layers/GCJHTTP/versions', headers: admin });
+        assert.equal(v.statusCode, 200, v.body);
+        assert.match(v.json()[0].sridSource, /GCJ-02.*CGCS2000/);
+      } finally {
+        await app.close();
+      }
     });
 
     test('--from with a projected source is refused', async () => {
