@@ -6,6 +6,7 @@ import { listVersions, diffVersions, featureCountsWithin } from '../store/store.
 import { readableLayer, readableLayers } from '../auth/layers.ts';
 import { importFile } from '../importers/pipeline.ts';
 import { withUpload, numberField, booleanField } from '../server/upload.ts';
+import { parseWebMapDatum } from '../importers/webmap.ts';
 import { endpoint, get, mount, patch, post, put, type Route } from '../server/route.ts';
 import type { FastifyInstance } from 'fastify';
 import { Forbidden, Invalid } from '../errors.ts';
@@ -91,6 +92,7 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
       layer: req.params.code,
       encoding: f.encoding || undefined,
       srid: numberField(f, 'srid'),
+      from: parseWebMapDatum(f.from, 'from'),
       makeValid: booleanField(f, 'makeValid'),
       skipEmpty: booleanField(f, 'skipEmpty'),
       sourceLayer: f.sourceLayer || undefined,

@@ -46,6 +46,9 @@ export const VersionInfo = Obj({
   source: Nullable(Str()),
   format: Nullable(Str()),
   srid: Nullable(Int()),
+  sridSource: Nullable(
+    Str({ description: '坐标系来源及换算 (where the coordinates came from and how they were converted: .prj, 带号, --from gcj02, …)' }),
+  ),
   featureCount: Int(),
   areaM2: Obj({ ellipsoidal: Nullable(Num()), planar: Nullable(Num()) }),
   added: Int(),
@@ -139,7 +142,7 @@ export const importLayer = {
   tags,
   consumes: ['multipart/form-data'],
   summary:
-    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged)',
+    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged)',
   params: CodeParams,
   response: { 201: ImportResult, ...UPLOAD_ERRORS },
 };

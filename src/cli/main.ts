@@ -6,6 +6,7 @@ import { configFromEnv, type Config } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
 import { importFile, ImportRejected } from '../importers/pipeline.ts';
+import { parseWebMapDatum } from '../importers/webmap.ts';
 import { listVersions, diffVersions } from '../store/store.service.ts';
 import { exportLayer, type ExportFormat } from '../exporters/index.ts';
 import { formatArea, m2ToMu } from '../area/units.ts';
@@ -41,7 +42,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
-  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -92,13 +93,16 @@ async function cmdImport(config: Config, a: Args) {
   const path = a._[1];
   const layer = str(a, 'layer');
   if (!path || !layer)
-    throw new UsageError('usage: onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--make-valid] [--json]');
+    throw new UsageError(
+      'usage: onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
+    );
   const bar = progressBar();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
       layer,
       encoding: str(a, 'encoding'),
       srid: int(a, 'srid'),
+      from: parseWebMapDatum(str(a, 'from'), '--from'),
       makeValid: !!a.flags['make-valid'],
       skipEmpty: !!a.flags['skip-empty'],
       sourceLayer: str(a, 'source-layer'),
@@ -164,7 +168,7 @@ async function cmdVersions(config: Config, a: Args) {
     if (a.flags.json) return print(v);
     for (const x of v) {
       console.log(
-        `v${x.version}${x.active ? '*' : ' '} ${x.validFrom.slice(0, 19)}  ${String(x.featureCount).padStart(8)} 个要素  ${x.areaM2.ellipsoidal !== null ? m2ToMu(x.areaM2.ellipsoidal).toFixed(2) + ' 亩' : ''}  +${x.added} −${x.removed} ~${x.changed}  ${x.source ?? ''}`,
+        `v${x.version}${x.active ? '*' : ' '} ${x.validFrom.slice(0, 19)}  ${String(x.featureCount).padStart(8)} 个要素  ${x.areaM2.ellipsoidal !== null ? m2ToMu(x.areaM2.ellipsoidal).toFixed(2) + ' 亩' : ''}  +${x.added} −${x.removed} ~${x.changed}  ${x.source ?? ''}${x.sridSource ? `  坐标: ${x.sridSource}` : ''}`,
       );
     }
   });

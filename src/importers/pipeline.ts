@@ -24,6 +24,7 @@ import {
   wkbVertices,
 } from '../util/bounds.ts';
 import type { ImportResult, MatchedBy } from './importers.schemas.ts';
+import { fromWebMap, watchForWebMap, type WebMapDatum } from './webmap.ts';
 
 export interface ImportOptions {
   /** Target layer code in the catalogue. */
@@ -38,6 +39,11 @@ export interface ImportOptions {
    */
   idField?: string;
   srid?: number;
+  /**
+   * The file holds web-map coordinates (GCJ-02 of 高德/DataV, BD-09 of 百度): every vertex is
+   * converted to CGCS2000 before staging (onemap import --from, decision 0010).
+   */
+  from?: WebMapDatum;
   makeValid?: boolean;
   /** Leave out features without geometry (null shapes) instead of refusing the file. */
   skipEmpty?: boolean;
@@ -303,9 +309,15 @@ class DryRun extends Error {
 }
 
 /** Imports from any reader (a file, or generated features such as the demo city). Closes the reader. */
-export async function importFromReader(db: Db, config: Config, reader: SourceReader, opts: ImportOptions): Promise<ImportResult> {
-  const path = reader.info.path;
+export async function importFromReader(db: Db, config: Config, source: SourceReader, opts: ImportOptions): Promise<ImportResult> {
+  const path = source.info.path;
+  let reader = source;
   try {
+    // Converted coordinates are CGCS2000 lon/lat: a --srid given with --from only told the source.
+    if (opts.from) {
+      reader = fromWebMap(source, opts.from, opts.srid);
+      opts = { ...opts, srid: undefined };
+    } else reader = watchForWebMap(source);
     const result = await db.transaction(async (tx) => {
       const info = reader.info;
       const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
@@ -336,6 +348,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
           sourcePath: path,
           sourceFormat: info.format,
           sourceSrid: srid,
+          sourceCrs: sridSource,
           totals,
           counts,
           repaired,
@@ -359,6 +372,7 @@ export async function importFromReader(db: Db, config: Config, reader: SourceRea
           source: path,
           format: info.format,
           srid,
+          from: opts.from ?? null,
           matchedBy: matchedBy.kind,
           idField: matchedBy.field ?? null,
           dryRun: !!opts.dryRun,

@@ -10,6 +10,7 @@ export interface VersionRow {
   source_path: string | null;
   source_format: string | null;
   source_srid: number | null;
+  source_crs: string | null;
   feature_count: number;
   area_m2: number | null;
   planar_m2: number | null;
@@ -23,8 +24,8 @@ export interface VersionRow {
 export async function versions(db: Queryable, layerId: number): Promise<VersionRow[]> {
   return (
     await db.query<VersionRow>(
-      `SELECT version, created_at, valid_from, source_path, source_format, source_srid, feature_count, area_m2, planar_m2,
-              added, removed, changed, created_by, note
+      `SELECT version, created_at, valid_from, source_path, source_format, source_srid, source_crs, feature_count, area_m2,
+              planar_m2, added, removed, changed, created_by, note
          FROM layer_version WHERE layer_id = $1 ORDER BY version`,
       [layerId],
     )

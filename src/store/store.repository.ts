@@ -359,6 +359,8 @@ export interface VersionInsert {
   sourcePath: string | null;
   sourceFormat: string | null;
   sourceSrid: number | null;
+  /** The import's CRS note (sridSource), naming a web-map conversion when there was one. */
+  sourceCrs: string | null;
   totals: VersionTotals;
   counts: ApplyCounts;
   repaired: unknown[];
@@ -369,8 +371,8 @@ export interface VersionInsert {
 export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<void> {
   await tx.query(
     `INSERT INTO layer_version (layer_id, version, valid_from, source_path, source_format, source_srid, feature_count,
-       area_m2, planar_m2, added, removed, changed, repaired, created_by, note)
-     VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)`,
+       area_m2, planar_m2, added, removed, changed, repaired, created_by, note, source_crs)
+     VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)`,
     [
       a.layerId,
       a.version,
@@ -387,6 +389,7 @@ export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<vo
       JSON.stringify(a.repaired),
       a.createdBy,
       a.note,
+      a.sourceCrs,
     ],
   );
   await tx.query(`UPDATE layer SET active_version = $2, updated_at = now() WHERE id = $1`, [a.layerId, a.version]);

@@ -29,6 +29,7 @@ export async function listVersions(db: Queryable, code: string, within: history.
       source: v.source_path,
       format: v.source_format,
       srid: v.source_srid,
+      sridSource: v.source_crs,
       featureCount: v.feature_count,
       areaM2: { ellipsoidal: v.area_m2, planar: v.planar_m2 },
       added: v.added,

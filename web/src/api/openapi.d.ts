@@ -13844,7 +13844,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged) */
+        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged) */
         post: {
             parameters: {
                 query?: never;
@@ -14130,6 +14130,8 @@ export type paths = {
                             removed: number;
                             source: string | null;
                             srid: number | null;
+                            /** @description 坐标系来源及换算 (where the coordinates came from and how they were converted: .prj, 带号, --from gcj02, …) */
+                            sridSource: string | null;
                             validFrom: string;
                             version: number;
                         }[];
