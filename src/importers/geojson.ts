@@ -9,7 +9,10 @@
 // detected from the content, not the extension. The legacy top-level "crs" member is honoured only
 // when it comes before "features" (as GDAL and QGIS write it); a "crs" after "features" is ignored.
 
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import iconv from 'iconv-lite';
+import { requireEncoding } from './shapefile/encoding.ts';
+import { UndecodableText } from './undecodable.ts';
 import { geometryToWkb, type Geometry } from '../util/wkb.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
 
@@ -77,7 +80,21 @@ export class GeoJsonScanner {
   /** True once enough is read to know the file's CRS: "features" has begun or a first value is complete. */
   headerDone = false;
 
-  constructor(private readonly file: string) {}
+  /** Double-byte text (GBK, GB18030, Big5): a trail byte may be 0x5C "\\", which must not read as an escape. */
+  private readonly dbcs: boolean;
+
+  constructor(
+    private readonly file: string,
+    /** Text encoding of the file (iconv-lite name); structure is ASCII in every encoding accepted. */
+    readonly encoding = 'UTF-8',
+  ) {
+    this.dbcs = !/^utf-?8$/i.test(encoding);
+  }
+
+  private decode(bytes: Buffer, from?: number, to?: number): string {
+    if (!this.dbcs) return bytes.toString('utf8', from, to);
+    return iconv.decode(bytes.subarray(from ?? 0, to ?? bytes.length), this.encoding);
+  }
 
   take(): ScannedValue[] {
     const o = this.out;
@@ -106,11 +123,14 @@ export class GeoJsonScanner {
             const c = buf[i];
             if (c === 0x22 || c === 0x5c) break;
             if (key.length <= FEATURES_KEY.length) key.push(c);
+            if (c >= 0x81 && this.dbcs && ++i >= n) this.escape = true;
           }
         } else {
           for (; i < n; i++) {
             const c = buf[i];
             if (c === 0x22 || c === 0x5c) break;
+            // A lead byte takes the next byte with it, even across a chunk boundary (escape = skip one).
+            if (c >= 0x81 && this.dbcs && ++i >= n) this.escape = true;
           }
         }
         if (i >= n) break;
@@ -254,18 +274,16 @@ export class GeoJsonScanner {
   }
 
   private captured(buf: Buffer, from: number, to: number): string {
-    if (this.capParts.length === 0) return buf.toString('utf8', from, to);
+    if (this.capParts.length === 0) return this.decode(buf, from, to);
     const all = Buffer.concat([...this.capParts, buf.subarray(from, to)]);
     this.capParts = [];
-    return all.toString('utf8');
+    return this.decode(all);
   }
 
   /** The top-level members before "features", closed into a parseable object. */
   private headerUpTo(buf: Buffer, capIdx: number, keyAbs: number): string {
     const parts = [...this.capParts, buf.subarray(capIdx, Math.max(capIdx, keyAbs - this.offset))];
-    const text = Buffer.concat(parts)
-      .subarray(0, keyAbs - this.capAbs)
-      .toString('utf8');
+    const text = this.decode(Buffer.concat(parts).subarray(0, keyAbs - this.capAbs));
     return text.replace(/[\s,]*$/, '') + '}';
   }
 
@@ -405,7 +423,41 @@ export interface GeoJsonTuning {
   chunkSize?: number;
 }
 
-export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: GeoJsonTuning = {}): Promise<SourceReader> {
+/** Bytes of non-ASCII text that, all valid UTF-8, settle the file as UTF-8. */
+const UTF8_EVIDENCE = 1 << 20;
+
+/**
+ * The file's text encoding, as Shapefile text is told (shapefile/encoding.ts): --encoding when given;
+ * else UTF-8 when the text is valid UTF-8, else GBK. Reads from the start only until it knows: the
+ * first invalid sequence (GBK), or 1 MiB past the first non-ASCII byte all valid (UTF-8), or the end.
+ */
+async function detectEncoding(fh: FileHandle, chunkSize: number): Promise<{ encoding: string; source: string }> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.allocUnsafe(chunkSize);
+  let pos = 0;
+  let nonAsciiAt = -1;
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
+    try {
+      if (bytesRead === 0) {
+        decoder.decode();
+        break;
+      }
+      decoder.decode(buf.subarray(0, bytesRead), { stream: true });
+    } catch {
+      return { encoding: 'GBK', source: 'detected (not valid UTF-8, assumed GBK)' };
+    }
+    if (nonAsciiAt < 0) {
+      const k = buf.subarray(0, bytesRead).findIndex((b) => b >= 0x80);
+      if (k >= 0) nonAsciiAt = pos + k;
+    }
+    pos += bytesRead;
+    if (nonAsciiAt >= 0 && pos - nonAsciiAt >= UTF8_EVIDENCE) break;
+  }
+  return { encoding: 'UTF-8', source: nonAsciiAt >= 0 ? 'detected (valid UTF-8)' : 'detected (ASCII only)' };
+}
+
+export async function openGeoJson(path: string, opts: ReaderOptions, tuning: GeoJsonTuning = {}): Promise<SourceReader> {
   const chunkSize = tuning.chunkSize ?? 256 << 10;
   let size: number;
   try {
@@ -413,13 +465,27 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
   } catch (e) {
     throw new ImportError({ file: path, reason: `cannot read the file: ${(e as Error).message}` });
   }
+  let encoding: string;
+  try {
+    encoding = opts.encoding ? requireEncoding(opts.encoding, '--encoding') : 'UTF-8';
+  } catch (e) {
+    throw new ImportError({ file: path, reason: (e as Error).message });
+  }
   const fh = await open(path, 'r');
-  const scanner = new GeoJsonScanner(path);
+  if (!opts.encoding) {
+    try {
+      encoding = (await detectEncoding(fh, chunkSize)).encoding;
+    } catch (e) {
+      await fh.close();
+      throw new ImportError({ file: path, reason: `cannot read the file: ${(e as Error).message}` });
+    }
+  }
+  const scanner = new GeoJsonScanner(path, encoding);
   const buf = Buffer.allocUnsafe(chunkSize);
   let consumed = 0;
   let eof = false;
   const pump = async (): Promise<void> => {
-    const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+    const { bytesRead } = await fh.read(buf, 0, chunkSize, consumed);
     if (bytesRead === 0) {
       eof = true;
       scanner.end();
@@ -429,7 +495,8 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
     scanner.push(buf.subarray(0, bytesRead));
   };
 
-  const info: SourceInfo = { path, format: 'geojson', totalBytes: size };
+  const info: SourceInfo = { path, format: 'geojson', totalBytes: size, encoding, warnings: [] };
+  const undecodable = new UndecodableText(path, encoding, info.warnings!);
   let pending: ScannedValue[] = [];
   try {
     while (!scanner.headerDone && !eof) await pump();
@@ -476,8 +543,15 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
       if (started) throw new Error('features() can be iterated only once');
       started = true;
       for (;;) {
-        for (const v of pending) yield toSourceFeature(path, v);
-        if (eof || closed) return;
+        for (const v of pending) {
+          const f = toSourceFeature(path, v);
+          if (v.text.includes('\uFFFD')) undecodable.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
+          yield f;
+        }
+        if (eof || closed) {
+          undecodable.finish();
+          return;
+        }
         await pump();
         pending = scanner.take();
       }
