@@ -389,7 +389,10 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
   e.writeUInt32LE(0, 4);
   writeFileSync(join(empty, 'points.dbf'), e.subarray(0, e.readUInt16LE(8)));
   writeFileSync(join(empty, 'points.shx'), readFileSync(join(empty, 'points.shx')).subarray(0, 100));
-  writeFileSync(join(empty, 'points.shp'), readFileSync(join(empty, 'points.shp')).subarray(0, 100));
+  // An empty layer has an empty .shp too: header only, its length (in 16-bit words) saying so.
+  const shpHead = readFileSync(join(empty, 'points.shp')).subarray(0, 100);
+  shpHead.writeInt32BE(50, 24);
+  writeFileSync(join(empty, 'points.shp'), shpHead);
   const none = await readAll(empty);
   assert.equal(none.features.length, 0);
   assert.equal(none.reader.info.featureCount, 0);
