@@ -146,11 +146,17 @@ export interface GeoJsonTuning {
 
 /** Bytes of non-ASCII text that, all valid UTF-8, settle the file as UTF-8. */
 const UTF8_EVIDENCE = 1 << 20;
+/**
+ * ASCII read without a single other byte after which the file is taken as UTF-8: a layer of pure
+ * coordinates is not read twice. Text in another encoding further on is then caught by the U+FFFD warning.
+ */
+const ASCII_LIMIT = 16 << 20;
 
 /**
  * The file's text encoding, as Shapefile text is told (shapefile/encoding.ts): --encoding when given;
  * else UTF-8 when the text is valid UTF-8, else GBK. Reads from the start only until it knows: the
- * first invalid sequence (GBK), or 1 MiB past the first non-ASCII byte all valid (UTF-8), or the end.
+ * first invalid sequence (GBK), or 1 MiB past the first non-ASCII byte all valid (UTF-8), or the end
+ * (or 16 MiB of ASCII only).
  */
 async function detectEncoding(fh: FileHandle, chunkSize: number): Promise<{ encoding: string; source: string }> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -173,7 +179,7 @@ async function detectEncoding(fh: FileHandle, chunkSize: number): Promise<{ enco
       if (k >= 0) nonAsciiAt = pos + k;
     }
     pos += bytesRead;
-    if (nonAsciiAt >= 0 && pos - nonAsciiAt >= UTF8_EVIDENCE) break;
+    if (nonAsciiAt >= 0 ? pos - nonAsciiAt >= UTF8_EVIDENCE : pos >= ASCII_LIMIT) break;
   }
   return { encoding: 'UTF-8', source: nonAsciiAt >= 0 ? 'detected (valid UTF-8)' : 'detected (ASCII only)' };
 }
