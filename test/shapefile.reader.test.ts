@@ -362,7 +362,8 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
   const dbf = readFileSync(join(count, 'dltb_gbk.dbf'));
   dbf.writeUInt32LE(3, 4);
   writeFileSync(join(count, 'dltb_gbk.dbf'), dbf);
-  await assert.rejects(openShapefile(count, {}), /\.shx indexes 4 records but the \.dbf holds 3/);
+  // The .shx (4 entries) is only an index; the .shp's 4th record with no .dbf row is what refuses.
+  await assert.rejects(readAll(count), /\.shp holds more records than the 3 of the \.dbf \(record 4 at offset/);
 
   const short = copyFixture('dltb_gbk');
   // Header 32 + 8 fields × 32 + 1 = 289 bytes, records 1 + 9 + 4 × 80 + 24 + 8 + 1 = 363: record 2 spans 652–1015.
@@ -388,6 +389,10 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
   e.writeUInt32LE(0, 4);
   writeFileSync(join(empty, 'points.dbf'), e.subarray(0, e.readUInt16LE(8)));
   writeFileSync(join(empty, 'points.shx'), readFileSync(join(empty, 'points.shx')).subarray(0, 100));
+  // An empty layer has an empty .shp too: header only, its length (in 16-bit words) saying so.
+  const shpHead = readFileSync(join(empty, 'points.shp')).subarray(0, 100);
+  shpHead.writeInt32BE(50, 24);
+  writeFileSync(join(empty, 'points.shp'), shpHead);
   const none = await readAll(empty);
   assert.equal(none.features.length, 0);
   assert.equal(none.reader.info.featureCount, 0);

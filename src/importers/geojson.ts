@@ -1,282 +1,21 @@
-// Streamed GeoJSON reader. A byte scanner cuts each feature object out of the top-level "features"
-// array and only that text goes through JSON.parse, so heap stays at O(chunk + largest feature)
-// instead of O(file). Works on bytes, not decoded text: every structural character is ASCII and
-// UTF-8 continuation bytes are >= 0x80, so a multi-byte character split across chunks is never
-// mistaken for structure and is decoded whole once its feature is complete.
+// Streamed GeoJSON reader. A byte scanner (geojson-scan.ts) cuts each feature object out of the
+// top-level "features" array and only that text goes through JSON.parse, so heap stays at
+// O(chunk + largest feature) instead of O(file). The text encoding is --encoding, or detected from
+// the bytes (UTF-8 when valid, else GBK) before the stream starts.
 //
 // Accepted: FeatureCollection, single Feature, bare Geometry, and sequences of such values
 // (GeoJSON Text Sequences with RS separators, newline-delimited .geojsonl/.ndjson). Sequences are
 // detected from the content, not the extension. The legacy top-level "crs" member is honoured only
 // when it comes before "features" (as GDAL and QGIS write it); a "crs" after "features" is ignored.
 
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { requireEncoding } from './shapefile/encoding.ts';
+import { UndecodableText } from './undecodable.ts';
 import { geometryToWkb, type Geometry } from '../util/wkb.ts';
+import { GeoJsonScanner, type ScannedValue } from './geojson-scan.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
 
-/** A feature (or top-level Feature/Geometry) cut out of the stream, not yet parsed. */
-export interface ScannedValue {
-  text: string;
-  /** 1-based feature number across the file. */
-  index: number;
-  /** 1-based line where the value starts. */
-  line: number;
-  /** true for a top-level value (sequence element / single Feature / Geometry), false for a features[] element. */
-  top: boolean;
-}
-
-// Byte classes; everything else (digits, letters, '.', '-', UTF-8 bytes) is 0 and skipped fast.
-const QUOTE = 1,
-  OPEN = 2,
-  CLOSE = 3,
-  COMMA = 4,
-  COLON = 5,
-  NEWLINE = 6,
-  SPACE = 7;
-const CLS = new Uint8Array(256);
-CLS[0x22] = QUOTE;
-CLS[0x7b] = OPEN;
-CLS[0x5b] = OPEN;
-CLS[0x7d] = CLOSE;
-CLS[0x5d] = CLOSE;
-CLS[0x2c] = COMMA;
-CLS[0x3a] = COLON;
-CLS[0x0a] = NEWLINE;
-CLS[0x20] = SPACE;
-CLS[0x09] = SPACE;
-CLS[0x0d] = SPACE;
-CLS[0x1e] = SPACE; // 0x1e = RS (RFC 8142)
-const FEATURES_KEY = Buffer.from('features');
-
-/**
- * Push-style scanner: feed chunks with push(), collect finished values with take(), call end() at EOF.
- * Exported so tests can drive it with arbitrary chunk boundaries.
- */
-export class GeoJsonScanner {
-  private depth = 0;
-  private inString = false;
-  private escape = false;
-  private line = 1;
-  private offset = 0; // absolute offset of the current chunk's first byte
-  // Capture of the value being cut out: a top-level object until "features" begins, or one feature.
-  private capture: 'none' | 'top' | 'feature' = 'none';
-  private capParts: Buffer[] = [];
-  private capAbs = 0; // absolute offset where the capture starts
-  private capLine = 0;
-  // Member names of the top-level object (depth 1), to find "features".
-  private expectKey = false;
-  private key: number[] | null = null;
-  private keyAbs = 0;
-  private lastKeyIsFeatures = false;
-  private inFeatures = false;
-  private seenValue = false;
-  private topLine = 0;
-  private count = 0;
-  private out: ScannedValue[] = [];
-  /** Members of the first FeatureCollection before "features", as JSON text, e.g. '{"type":…,"crs":…}'. */
-  headerText: string | undefined;
-  /** True once enough is read to know the file's CRS: "features" has begun or a first value is complete. */
-  headerDone = false;
-
-  constructor(private readonly file: string) {}
-
-  take(): ScannedValue[] {
-    const o = this.out;
-    this.out = [];
-    return o;
-  }
-
-  push(buf: Buffer): void {
-    const n = buf.length;
-    let i = 0;
-    let depth = this.depth;
-    let line = this.line;
-    // Where the active capture starts in this chunk (0 when it began in an earlier chunk).
-    let capIdx = this.capture === 'none' ? -1 : 0;
-    let inString = this.inString;
-    while (i < n) {
-      if (inString) {
-        if (this.escape) {
-          this.escape = false;
-          i++;
-          continue;
-        }
-        const key = this.key;
-        if (key) {
-          for (; i < n; i++) {
-            const c = buf[i];
-            if (c === 0x22 || c === 0x5c) break;
-            if (key.length <= FEATURES_KEY.length) key.push(c);
-          }
-        } else {
-          for (; i < n; i++) {
-            const c = buf[i];
-            if (c === 0x22 || c === 0x5c) break;
-          }
-        }
-        if (i >= n) break;
-        i++;
-        if (buf[i - 1] === 0x5c) {
-          this.escape = true;
-          continue;
-        }
-        inString = false;
-        if (key) {
-          this.lastKeyIsFeatures = key.length === FEATURES_KEY.length && FEATURES_KEY.equals(Buffer.from(key));
-          this.key = null;
-        }
-        continue;
-      }
-      // Deep inside a feature (coordinates) only nesting and newlines matter; this loop takes
-      // nearly all bytes of a typical file and leaves strings and the feature's end to the switch.
-      if (depth > 2) {
-        for (; i < n; i++) {
-          const k = CLS[buf[i]];
-          if (k === 0 || k === COMMA || k === SPACE || k === COLON) continue;
-          if (k === OPEN) depth++;
-          else if (k === NEWLINE) line++;
-          else if (k === CLOSE && depth > 3) depth--;
-          else break;
-        }
-        if (i >= n) break;
-      }
-      const c = buf[i];
-      const k = CLS[c];
-      if (k === 0) {
-        if (depth <= 2) this.plainByte(c, depth, i, line);
-        i++;
-        continue;
-      }
-      switch (k) {
-        case QUOTE:
-          if (depth === 2 && this.inFeatures) this.fail(line, `features[${this.count}] is a string, not a Feature object`);
-          inString = true;
-          if (depth === 1 && this.expectKey && this.capture === 'top') {
-            this.key = [];
-            this.keyAbs = this.offset + i;
-          }
-          break;
-        case OPEN:
-          if (depth === 0) {
-            if (c === 0x5b)
-              this.fail(line, 'the top-level value is an array, not GeoJSON (expected a FeatureCollection, Feature or Geometry object)');
-            this.capture = 'top';
-            capIdx = i;
-            this.capAbs = this.offset + i;
-            this.capParts = [];
-            this.capLine = this.topLine = line;
-            this.expectKey = true;
-            this.inFeatures = false;
-            this.lastKeyIsFeatures = false;
-            this.seenValue = true;
-          } else if (depth === 1 && this.lastKeyIsFeatures && !this.expectKey && this.capture === 'top') {
-            if (c !== 0x5b) this.fail(line, '"features" is not an array');
-            if (!this.headerDone) this.headerText = this.headerUpTo(buf, capIdx, this.keyAbs);
-            this.headerDone = true;
-            this.capture = 'none';
-            capIdx = -1;
-            this.capParts = [];
-            this.inFeatures = true;
-          } else if (depth === 2 && this.inFeatures) {
-            if (c !== 0x7b) this.fail(line, `features[${this.count}] is an array, not a Feature object`);
-            this.capture = 'feature';
-            capIdx = i;
-            this.capAbs = this.offset + i;
-            this.capParts = [];
-            this.capLine = line;
-            this.count++;
-          }
-          depth++;
-          break;
-        case CLOSE:
-          depth--;
-          if (depth < 0) this.fail(line, `unexpected "${String.fromCharCode(c)}" outside any object`);
-          if (depth === 2 && this.capture === 'feature') {
-            this.out.push({ text: this.captured(buf, capIdx, i + 1), index: this.count, line: this.capLine, top: false });
-            this.capture = 'none';
-            capIdx = -1;
-          } else if (depth === 1 && this.inFeatures && c === 0x5d) {
-            this.inFeatures = false;
-          } else if (depth === 0 && this.capture === 'top') {
-            this.count++;
-            this.out.push({ text: this.captured(buf, capIdx, i + 1), index: this.count, line: this.capLine, top: true });
-            this.capture = 'none';
-            capIdx = -1;
-            this.headerDone = true;
-          } else if (depth === 0) {
-            this.headerDone = true;
-          }
-          break;
-        case COMMA:
-          if (depth === 1) this.expectKey = true;
-          break;
-        case COLON:
-          if (depth === 1) this.expectKey = false;
-          break;
-        case NEWLINE:
-          line++;
-          break;
-      }
-      i++;
-    }
-    if (capIdx >= 0 && capIdx < n) this.capParts.push(Buffer.from(buf.subarray(capIdx, n)));
-    this.depth = depth;
-    this.line = line;
-    this.inString = inString;
-    this.offset += n;
-  }
-
-  /** Throws the right ImportError when the stream ends in the middle of a value. */
-  end(): void {
-    if (!this.seenValue) this.fail(undefined, 'file is empty');
-    if (this.depth === 0 && !this.inString) return;
-    if (this.capture === 'feature') {
-      throw new ImportError({
-        file: this.file,
-        line: this.capLine,
-        feature: String(this.count),
-        reason: `file ends inside feature ${this.count} which starts at line ${this.capLine}: truncated?`,
-      });
-    }
-    if (this.inFeatures) this.fail(this.line, `file ends inside the "features" array after feature ${this.count}: truncated?`);
-    this.fail(this.line, `file ends inside the top-level object which starts at line ${this.topLine}: truncated?`);
-  }
-
-  /** Non-structural byte outside strings where only whitespace or structure may appear. */
-  private plainByte(c: number, depth: number, i: number, line: number): void {
-    if (depth === 0) {
-      const abs = this.offset + i;
-      if (abs < 3 && c === [0xef, 0xbb, 0xbf][abs]) return; // UTF-8 BOM
-      this.fail(line, `not GeoJSON: unexpected ${describe(c)} outside any object`);
-    }
-    if (depth === 2 && this.inFeatures && this.capture !== 'feature') {
-      this.fail(line, `features[${this.count}] is not a Feature object (unexpected ${describe(c)})`);
-    }
-  }
-
-  private captured(buf: Buffer, from: number, to: number): string {
-    if (this.capParts.length === 0) return buf.toString('utf8', from, to);
-    const all = Buffer.concat([...this.capParts, buf.subarray(from, to)]);
-    this.capParts = [];
-    return all.toString('utf8');
-  }
-
-  /** The top-level members before "features", closed into a parseable object. */
-  private headerUpTo(buf: Buffer, capIdx: number, keyAbs: number): string {
-    const parts = [...this.capParts, buf.subarray(capIdx, Math.max(capIdx, keyAbs - this.offset))];
-    const text = Buffer.concat(parts)
-      .subarray(0, keyAbs - this.capAbs)
-      .toString('utf8');
-    return text.replace(/[\s,]*$/, '') + '}';
-  }
-
-  private fail(line: number | undefined, reason: string): never {
-    throw new ImportError({ file: this.file, line, reason });
-  }
-}
-
-function describe(c: number): string {
-  return c >= 0x21 && c < 0x7f ? `"${String.fromCharCode(c)}"` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-}
+export { GeoJsonScanner, type ScannedValue };
 
 const GEOMETRY_DEPTH: Record<string, number> = {
   Point: 0,
@@ -405,7 +144,47 @@ export interface GeoJsonTuning {
   chunkSize?: number;
 }
 
-export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: GeoJsonTuning = {}): Promise<SourceReader> {
+/** Bytes of non-ASCII text that, all valid UTF-8, settle the file as UTF-8. */
+const UTF8_EVIDENCE = 1 << 20;
+/**
+ * ASCII read without a single other byte after which the file is taken as UTF-8: a layer of pure
+ * coordinates is not read twice. Text in another encoding further on is then caught by the U+FFFD warning.
+ */
+const ASCII_LIMIT = 16 << 20;
+
+/**
+ * The file's text encoding, as Shapefile text is told (shapefile/encoding.ts): --encoding when given;
+ * else UTF-8 when the text is valid UTF-8, else GBK. Reads from the start only until it knows: the
+ * first invalid sequence (GBK), or 1 MiB past the first non-ASCII byte all valid (UTF-8), or the end
+ * (or 16 MiB of ASCII only).
+ */
+async function detectEncoding(fh: FileHandle, chunkSize: number): Promise<{ encoding: string; source: string }> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.allocUnsafe(chunkSize);
+  let pos = 0;
+  let nonAsciiAt = -1;
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
+    try {
+      if (bytesRead === 0) {
+        decoder.decode();
+        break;
+      }
+      decoder.decode(buf.subarray(0, bytesRead), { stream: true });
+    } catch {
+      return { encoding: 'GBK', source: 'detected (not valid UTF-8, assumed GBK)' };
+    }
+    if (nonAsciiAt < 0) {
+      const k = buf.subarray(0, bytesRead).findIndex((b) => b >= 0x80);
+      if (k >= 0) nonAsciiAt = pos + k;
+    }
+    pos += bytesRead;
+    if (nonAsciiAt >= 0 ? pos - nonAsciiAt >= UTF8_EVIDENCE : pos >= ASCII_LIMIT) break;
+  }
+  return { encoding: 'UTF-8', source: nonAsciiAt >= 0 ? 'detected (valid UTF-8)' : 'detected (ASCII only)' };
+}
+
+export async function openGeoJson(path: string, opts: ReaderOptions, tuning: GeoJsonTuning = {}): Promise<SourceReader> {
   const chunkSize = tuning.chunkSize ?? 256 << 10;
   let size: number;
   try {
@@ -413,13 +192,27 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
   } catch (e) {
     throw new ImportError({ file: path, reason: `cannot read the file: ${(e as Error).message}` });
   }
+  let encoding: string;
+  try {
+    encoding = opts.encoding ? requireEncoding(opts.encoding, '--encoding') : 'UTF-8';
+  } catch (e) {
+    throw new ImportError({ file: path, reason: (e as Error).message });
+  }
   const fh = await open(path, 'r');
-  const scanner = new GeoJsonScanner(path);
+  if (!opts.encoding) {
+    try {
+      encoding = (await detectEncoding(fh, chunkSize)).encoding;
+    } catch (e) {
+      await fh.close();
+      throw new ImportError({ file: path, reason: `cannot read the file: ${(e as Error).message}` });
+    }
+  }
+  const scanner = new GeoJsonScanner(path, encoding);
   const buf = Buffer.allocUnsafe(chunkSize);
   let consumed = 0;
   let eof = false;
   const pump = async (): Promise<void> => {
-    const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+    const { bytesRead } = await fh.read(buf, 0, chunkSize, consumed);
     if (bytesRead === 0) {
       eof = true;
       scanner.end();
@@ -429,7 +222,8 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
     scanner.push(buf.subarray(0, bytesRead));
   };
 
-  const info: SourceInfo = { path, format: 'geojson', totalBytes: size };
+  const info: SourceInfo = { path, format: 'geojson', totalBytes: size, encoding, warnings: [] };
+  const undecodable = new UndecodableText(path, encoding, info.warnings!);
   let pending: ScannedValue[] = [];
   try {
     while (!scanner.headerDone && !eof) await pump();
@@ -476,8 +270,15 @@ export async function openGeoJson(path: string, _opts: ReaderOptions, tuning: Ge
       if (started) throw new Error('features() can be iterated only once');
       started = true;
       for (;;) {
-        for (const v of pending) yield toSourceFeature(path, v);
-        if (eof || closed) return;
+        for (const v of pending) {
+          const f = toSourceFeature(path, v);
+          if (v.text.includes('\uFFFD')) undecodable.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
+          yield f;
+        }
+        if (eof || closed) {
+          undecodable.finish();
+          return;
+        }
         await pump();
         pending = scanner.take();
       }

@@ -383,6 +383,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
         ...(info.warnings ?? []),
         ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
         ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
+        ...(await zoneWarnings(tx, path, srid)),
       ];
       await store.dropStage(tx);
       const result: ImportResult = {
@@ -500,4 +501,38 @@ async function declaredVsComputed(tx: Parameters<typeof store.toLonLat>[0], info
       differencePercent: d ? (diff! / d) * 100 : null,
     };
   });
+}
+
+const zoneRange = (a: number, b: number) => (a === b ? `第 ${a} 带` : `第 ${a}–${b} 带`);
+
+/**
+ * Planar areas (投影面积) hold only near one zone's central meridian. Each feature's is computed in
+ * the 3° zone of its centre, so a feature that crosses a zone boundary is distorted at its far end;
+ * and a file in one GK zone (a TXT, a projected Shapefile) whose features reach into other zones has
+ * its own planar figures (the TXT's 地块面积 and the comparison with them) distorted there.
+ */
+async function zoneWarnings(tx: Queryable, path: string, srid: number): Promise<string[]> {
+  const span = await store.stagedZoneSpan(tx, srid);
+  if (span.lon_min === null || span.lon_max === null) return [];
+  const out: string[] = [];
+  if (span.crossing > 0) {
+    const ex = span.examples.map((e) => `${e.fid}（${zoneRange(e.zmin, e.zmax)}）`).join('、');
+    out.push(
+      `文件 ${path} 中 ${span.crossing} 个面要素跨越不止一个 3° 高斯-克吕格带，如 ${ex}：其投影面积按要素中心所在的一个带计算，离该带中央子午线越远变形越大，请以椭球面积为准 (${span.crossing} polygons span more than one 3° GK zone; their planar area is computed in one zone and is distorted)`,
+    );
+  }
+  const zone = zoneOfSrid(srid);
+  if (zone) {
+    // Longitudes the file's own zone covers: 3° zone Z is centred on 3Z, 6° zone Z on 6Z − 3.
+    const half = zone.width / 2;
+    const [lo, hi] = [zone.centralMeridian - half, zone.centralMeridian + half];
+    if (span.lon_min < lo || span.lon_max > hi) {
+      const [z0, z1] = [Math.round(span.lon_min / 3), Math.round(span.lon_max / 3)];
+      const zones = `${z0 === z1 ? '位于' : '跨'} 3° 带${zoneRange(z0, z1)}`;
+      out.push(
+        `文件 ${path} 的坐标为 ${zone.width}° 带第 ${zone.zone} 带（EPSG:${srid}），但图层范围 ${span.lon_min.toFixed(4)}–${span.lon_max.toFixed(4)}°E ${zones}：按文件坐标计算的平面面积在第 ${zone.zone} 带以外有变形 (the file is in GK zone ${zone.zone} but its features lie in 3° zones ${z0 === z1 ? z0 : `${z0}–${z1}`}: planar figures in the file's zone are distorted outside it)`,
+      );
+    }
+  }
+  return out;
 }

@@ -38,6 +38,37 @@ export async function stageExtent(tx: Queryable): Promise<StageExtent> {
   ).rows[0];
 }
 
+export interface ZoneSpan {
+  /** Longitude range (EPSG:4490) of the staged polygons; null when there are none. */
+  lon_min: number | null;
+  lon_max: number | null;
+  /** Polygons whose own extent crosses a 3° zone boundary (zone = round(lon / 3)). */
+  crossing: number;
+  /** The first of them in file order: fid, lowest and highest zone. */
+  examples: { fid: string; zmin: number; zmax: number }[];
+}
+
+/**
+ * Which 3° Gauss-Krüger zones the staged polygons (source CRS `srid`) lie in: planar areas are
+ * computed in one zone per feature, or in the file's own zone, and are distorted beyond it. The
+ * envelope is transformed rather than the geometry: the zone of its corners is all that is asked.
+ */
+export async function stagedZoneSpan(tx: Queryable, srid: number): Promise<ZoneSpan> {
+  const g = `ST_Transform(ST_Envelope(ST_SetSRID(geom, ${Number(srid)})), 4490)`;
+  const r = await tx.query<{ lon_min: number | null; lon_max: number | null; crossing: number; examples: string | null }>(
+    `WITH z AS (
+       SELECT seq, fid, ST_XMin(e) AS x0, ST_XMax(e) AS x1, round(ST_XMin(e) / 3)::int AS zmin, round(ST_XMax(e) / 3)::int AS zmax
+         FROM (SELECT seq, fid, ${g} AS e FROM ${STAGE}
+                WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom) AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')) s)
+     SELECT min(x0) AS lon_min, max(x1) AS lon_max, count(*) FILTER (WHERE zmin <> zmax)::int AS crossing,
+            (SELECT json_agg(json_build_object('fid', fid, 'zmin', zmin, 'zmax', zmax) ORDER BY seq)::text
+               FROM (SELECT * FROM z WHERE zmin <> zmax ORDER BY seq LIMIT 5) c) AS examples
+       FROM z`,
+  );
+  const row = r.rows[0];
+  return { ...row, examples: row.examples ? JSON.parse(row.examples) : [] };
+}
+
 /** The city extent (EPSG:4490, with margin) expressed as a bbox in the source CRS. */
 export async function extentInSource(
   tx: Queryable,

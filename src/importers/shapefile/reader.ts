@@ -15,6 +15,7 @@ import { EXPORT_ID_FIELD, ImportError, type ReaderOptions, type SourceFeature, t
 import { DBF_PREFIX, DbfDecoder, dbfHeaderLength, decodeFieldNames, parseDbfHeader, textSamples, type DbfHeader } from './dbf.ts';
 import { resolveEncoding } from './encoding.ts';
 import { prjToSrid } from './prj.ts';
+import { UndecodableText } from '../undecodable.ts';
 import { declaredGeometryType, parseShpHeader, ShpDecoder, SHP_HEADER_BYTES, SHP_RECORD_HEADER_BYTES } from './shp.ts';
 
 const CHUNK = 4 << 20;
@@ -224,15 +225,10 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
         reason: `file ends inside record ${whole + 1} (${dbfSize} of ${dbfNeeded} bytes the header promises for ${dbf.recordCount} records): the .dbf is truncated`,
       });
     }
-    if (shxRecords !== dbf.recordCount) {
-      throw new ImportError({
-        file: shown(shpPath),
-        reason: `the .shx indexes ${shxRecords} records but the .dbf holds ${dbf.recordCount}: the files do not belong together or one is damaged`,
-      });
-    }
-    // The index is only needed for these checks: records are read in order from the .shp itself.
-    await shxFh.close();
-    handles.splice(handles.indexOf(shxFh), 1);
+    // The .shx is only an index: records are read in order from the .shp, and its entries are
+    // compared with what is read there (a warning, see readFeatures). The .shp itself must still
+    // hold as many records as the .dbf, or the import is refused there.
+    const shx = new Window(shxFh, shxSize, SHP_HEADER_BYTES);
 
     const cpgPath = sidecar(names, dir, base, 'cpg');
     const sample = Buffer.alloc(Math.min(ENCODING_SAMPLE - (ENCODING_SAMPLE % dbf.recordLength), dbfSize - dbf.headerLength));
@@ -252,6 +248,7 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
 
     const info: SourceInfo = {
       path,
+      warnings: [],
       format: 'shapefile',
       encoding: encoding.encoding,
       totalBytes: shpSize + dbfSize,
@@ -280,7 +277,8 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
         // Both windows advance as records are read; a second pass would start mid-file.
         if (started) throw new Error('features() of a shapefile reader can only be iterated once');
         started = true;
-        const features = readFeatures(shp, dbfWin, dbf, encoding.encoding, shown(shpPath), shpSize);
+        const files = { shp: shown(shpPath), shx: shown(shxPath), dbf: shown(dbfPath) };
+        const features = readFeatures(shp, dbfWin, shx, dbf, encoding.encoding, files, shpSize, info.warnings!);
         // Release files and the unpacked zip as soon as iteration ends (done, error or break), even
         // if the caller never gets to close().
         return (async function* () {
@@ -330,11 +328,18 @@ async function reportTruncation(shx: FileHandle, n: number, actual: number, decl
 async function* readFeatures(
   shp: Window,
   dbf: Window,
+  shx: Window,
   header: DbfHeader,
   encoding: string,
-  file: string,
+  files: { shp: string; shx: string; dbf: string },
   shpSize: number,
+  warnings: string[],
 ): AsyncGenerator<SourceFeature> {
+  const file = files.shp;
+  const undecodable = new UndecodableText(files.dbf, encoding, warnings);
+  const shxRecords = Math.max(0, Math.floor((shx.size - SHP_HEADER_BYTES) / 8));
+  // Only the first entry that disagrees is named: after one shifted offset every later one differs too.
+  let shxMismatch = false;
   const geom = new ShpDecoder();
   const attrs = new DbfDecoder(header, encoding);
   const recLen = header.recordLength;
@@ -360,6 +365,17 @@ async function* readFeatures(
     }
     const total = SHP_RECORD_HEADER_BYTES + contentLen;
     if (!shp.has(total) && !(await shp.fill(total))) throw truncated(file, rec, recordAt, shpSize);
+    if (!shxMismatch && rec <= shxRecords && (shx.has(8) || (await shx.fill(8)))) {
+      const off = shx.buf.readUInt32BE(shx.at) * 2;
+      const len = shx.buf.readUInt32BE(shx.at + 4) * 2;
+      shx.pos += 8;
+      if (off !== recordAt || len !== contentLen) {
+        shxMismatch = true;
+        warnings.push(
+          `文件 ${files.shx} 与 ${files.shp} 不一致：第 ${rec} 条记录在 .shx 中的偏移为 ${off}、内容长度 ${len} 字节，在 .shp 中为偏移 ${recordAt}、长度 ${contentLen} 字节；已按 .shp 中的顺序读取 (${files.shx} does not match ${files.shp}: record ${rec} is at offset ${off}, ${len} bytes in the .shx but at ${recordAt}, ${contentLen} bytes in the .shp; read in order from the .shp)`,
+        );
+      }
+    }
 
     const deleted = DbfDecoder.isDeleted(dbf.buf, dbf.at);
     let wkb: Buffer | null = null;
@@ -371,6 +387,7 @@ async function* readFeatures(
         throw new ImportError({ file, feature: String(rec), reason: `record ${rec} at offset ${recordAt}: ${(e as Error).message}` });
       }
       props = attrs.decode(dbf.buf, dbf.at);
+      undecodable.check(`第 ${rec} 条记录`, props);
     }
     shp.pos += total;
     dbf.pos += recLen;
@@ -383,6 +400,18 @@ async function* readFeatures(
       yield { fid: id || String(rec), wkb, props, location: `record ${rec}`, ...(id ? {} : { positional: true }) };
     }
   }
+  // Records the .dbf has no row for: the files do not belong together (the .shx count used to catch this).
+  if (shp.size - shp.pos >= SHP_RECORD_HEADER_BYTES)
+    throw new ImportError({
+      file,
+      feature: String(count + 1),
+      reason: `the .shp holds more records than the ${count} of the .dbf (record ${count + 1} at offset ${shp.pos} of ${shp.size} bytes): the files do not belong together or one is damaged`,
+    });
+  undecodable.finish();
+  if (shxRecords !== count)
+    warnings.push(
+      `文件 ${files.shx} 与 ${files.shp} 不一致：.shx 索引 ${shxRecords} 条记录，.shp 与 .dbf 有 ${count} 条；已按 .shp 中的顺序读取全部 ${count} 条，.shx 可能被截断或不属于这组文件 (${files.shx} indexes ${shxRecords} records but ${files.shp} and the .dbf hold ${count}: all ${count} read in order from the .shp)`,
+    );
 }
 
 function truncated(file: string, rec: number, offset: number, size: number): ImportError {
