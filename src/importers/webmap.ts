@@ -9,6 +9,7 @@
 // WGS84 result is taken as CGCS2000.
 import { Invalid } from '../errors.ts';
 import { ImportError, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
+import { walkWkb } from '../util/wkb.ts';
 
 export type WebMapDatum = 'gcj02' | 'bd09';
 export const WEB_MAP_DATUMS: readonly WebMapDatum[] = ['gcj02', 'bd09'];
@@ -116,51 +117,23 @@ export function toCgcs2000(from: WebMapDatum, lon: number, lat: number): [number
  */
 export function mapWkb(wkb: Buffer, f: (x: number, y: number) => [number, number]): Buffer {
   const buf = Buffer.from(wkb);
-  let pos = 0;
-  const geometry = (): void => {
-    const le = buf.readUInt8(pos) === 1;
-    pos += 1;
-    const u32 = () => {
-      const v = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      pos += 4;
-      return v;
-    };
-    let type = u32();
-    let dims = 2;
-    if (type & 0x20000000) pos += 4;
-    if (type & 0x80000000) dims++;
-    if (type & 0x40000000) dims++;
-    type &= 0x0fffffff;
-    const iso = Math.floor(type / 1000);
-    if (iso >= 1 && iso <= 3) {
-      dims += iso === 3 ? 2 : 1;
-      type -= iso * 1000;
-    }
-    const points = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        const x = le ? buf.readDoubleLE(pos) : buf.readDoubleBE(pos);
-        const y = le ? buf.readDoubleLE(pos + 8) : buf.readDoubleBE(pos + 8);
-        // An empty point (NaN, NaN) stays empty.
-        if (!Number.isNaN(x) || !Number.isNaN(y)) {
-          const [nx, ny] = f(x, y);
-          if (le) {
-            buf.writeDoubleLE(nx, pos);
-            buf.writeDoubleLE(ny, pos + 8);
-          } else {
-            buf.writeDoubleBE(nx, pos);
-            buf.writeDoubleBE(ny, pos + 8);
-          }
-        }
-        pos += dims * 8;
+  const known = walkWkb(buf, (start, n, dims, le) => {
+    for (let i = 0, pos = start; i < n; i++, pos += dims * 8) {
+      const x = le ? buf.readDoubleLE(pos) : buf.readDoubleBE(pos);
+      const y = le ? buf.readDoubleLE(pos + 8) : buf.readDoubleBE(pos + 8);
+      // An empty point (NaN, NaN) stays empty.
+      if (Number.isNaN(x) && Number.isNaN(y)) continue;
+      const [nx, ny] = f(x, y);
+      if (le) {
+        buf.writeDoubleLE(nx, pos);
+        buf.writeDoubleLE(ny, pos + 8);
+      } else {
+        buf.writeDoubleBE(nx, pos);
+        buf.writeDoubleBE(ny, pos + 8);
       }
-    };
-    if (type === 1) points(1);
-    else if (type === 2) points(u32());
-    else if (type === 3) for (let r = u32(); r > 0; r--) points(u32());
-    else if (type >= 4 && type <= 7) for (let g = u32(); g > 0; g--) geometry();
-    else throw new Error(`WKB geometry type ${type} is not supported`);
-  };
-  geometry();
+    }
+  });
+  if (!known) throw new Error('WKB geometry type is not supported');
   return buf;
 }
 

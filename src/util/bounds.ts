@@ -4,6 +4,7 @@
 // refusal names the bound and the value received, Chinese first; counts over a bound are
 // TooLarge (413), values too long are Invalid (400).
 import { Invalid, TooLarge } from '../errors.ts';
+import { walkWkb } from './wkb.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -36,41 +37,10 @@ function positions(coords: unknown[]): number {
 
 /** Points in a WKB geometry (either byte order, ISO or EWKB flags), read from the headers only. */
 export function wkbVertices(buf: Buffer): number {
-  let pos = 0;
   let count = 0;
-  // Each pending item is one geometry header still to read.
-  let pending = 1;
-  while (pending > 0 && pos < buf.length) {
-    pending--;
-    const le = buf.readUInt8(pos) === 1;
-    pos += 1;
-    const u32 = () => {
-      const v = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      pos += 4;
-      return v;
-    };
-    let type = u32();
-    let dims = 2;
-    if (type & 0x20000000) pos += 4; // EWKB SRID
-    if (type & 0x80000000) dims++;
-    if (type & 0x40000000) dims++;
-    type &= 0x0fffffff;
-    // ISO offsets: 1000 = Z, 2000 = M, 3000 = ZM.
-    const iso = Math.floor(type / 1000);
-    if (iso >= 1 && iso <= 3) {
-      dims += iso === 3 ? 2 : 1;
-      type -= iso * 1000;
-    }
-    const skip = (points: number) => {
-      count += points;
-      pos += points * dims * 8;
-    };
-    if (type === 1) skip(1);
-    else if (type === 2) skip(u32());
-    else if (type === 3) for (let r = u32(); r > 0; r--) skip(u32());
-    else if (type >= 4 && type <= 7) pending += u32();
-    else break;
-  }
+  walkWkb(buf, (_pos, n) => {
+    count += n;
+  });
   return count;
 }
 

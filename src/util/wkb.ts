@@ -205,3 +205,46 @@ export function wkbToGeometry(buf: Buffer): Geometry {
   };
   return read();
 }
+
+/**
+ * Walks a WKB geometry (either byte order, ISO or EWKB Z/M/SRID flags) and calls `visit` for each
+ * run of `n` consecutive points starting at byte `pos`, each `dims` doubles wide. Iterative, so a
+ * deeply nested collection from an untrusted file cannot exhaust the stack. Stops at the end of
+ * the buffer; returns false when it meets a geometry type it does not know.
+ */
+export function walkWkb(buf: Buffer, visit: (pos: number, n: number, dims: number, le: boolean) => void): boolean {
+  let pos = 0;
+  let pending = 1; // geometry headers still to read
+  while (pending > 0 && pos < buf.length) {
+    pending--;
+    const le = buf.readUInt8(pos) === 1;
+    pos += 1;
+    const u32 = () => {
+      const v = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      pos += 4;
+      return v;
+    };
+    let type = u32();
+    let dims = 2;
+    if (type & 0x20000000) pos += 4; // EWKB SRID
+    if (type & 0x80000000) dims++;
+    if (type & 0x40000000) dims++;
+    type &= 0x0fffffff;
+    // ISO offsets: 1000 = Z, 2000 = M, 3000 = ZM.
+    const iso = Math.floor(type / 1000);
+    if (iso >= 1 && iso <= 3) {
+      dims += iso === 3 ? 2 : 1;
+      type -= iso * 1000;
+    }
+    const run = (n: number) => {
+      visit(pos, n, dims, le);
+      pos += n * dims * 8;
+    };
+    if (type === 1) run(1);
+    else if (type === 2) run(u32());
+    else if (type === 3) for (let r = u32(); r > 0; r--) run(u32());
+    else if (type >= 4 && type <= 7) pending += u32();
+    else return false;
+  }
+  return true;
+}
