@@ -133,7 +133,7 @@ export function mapWkb(wkb: Buffer, f: (x: number, y: number) => [number, number
       }
     }
   });
-  if (!known) throw new Error('WKB geometry type is not supported');
+  if (!known) throw new Error('几何类型无法识别，不能换算坐标 (unsupported WKB geometry type)');
   return buf;
 }
 
@@ -177,7 +177,19 @@ export function fromWebMap(reader: SourceReader, from: WebMapDatum, forcedSrid?:
     bytesRead: () => reader.bytesRead(),
     close: () => reader.close(),
     async *features(): AsyncIterable<SourceFeature> {
-      for await (const f of reader.features()) yield f.wkb ? { ...f, wkb: mapWkb(f.wkb, convert) } : f;
+      for await (const f of reader.features()) {
+        if (!f.wkb) yield f;
+        else {
+          let wkb: Buffer;
+          try {
+            wkb = mapWkb(f.wkb, convert);
+          } catch (e) {
+            if (e instanceof ImportError) throw e;
+            throw new ImportError({ file: info.path, reason: `要素 ${f.fid}（${f.location}）：${(e as Error).message}` });
+          }
+          yield { ...f, wkb };
+        }
+      }
     },
   };
 }
