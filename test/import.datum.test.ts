@@ -28,6 +28,7 @@ interface Ell {
   f: number;
 }
 const IAG75: Ell = { a: 6378140, f: 1 / 298.257 };
+const KRASS: Ell = { a: 6378245, f: 1 / 298.3 };
 const CGCS: Ell = { a: 6378137, f: 1 / 298.257222101 };
 const D = Math.PI / 180;
 const SEC = D / 3600;
@@ -133,9 +134,9 @@ const SEVEN = [-96.21, -115.47, 48.03, 1.25, -2.31, 3.12, 4.5];
 const FOUR = [18.4, -52.7, 2.5, -3.2];
 
 /** Expected CGCS2000 lon/lat of a Xian 1980 GK corner under the 7 parameters, worked by hand. */
-function expectedSeven([E, N]: [number, number], p = SEVEN): [number, number] {
-  const [lon, lat] = kruger(IAG75).inverse(E - 40_500_000, N, 120);
-  return toGeodetic(CGCS, bursaWolf(toGeocentric(IAG75, lon, lat), p));
+function expectedSeven([E, N]: [number, number], p = SEVEN, ell = IAG75): [number, number] {
+  const [lon, lat] = kruger(ell).inverse(E - 40_500_000, N, 120);
+  return toGeodetic(CGCS, bursaWolf(toGeocentric(ell, lon, lat), p));
 }
 
 /** Expected CGCS2000 lon/lat under the 4 parameters: rotate, scale, shift on the plane (surveyors' X = north, Y = east, no prefix). */
@@ -330,6 +331,51 @@ for (const tdb of testDatabases()) {
       await assert.rejects(
         importFile(h.db, h.config, cgcs, { layer: 'XATXT1', datum: { spec: `7:${SEVEN.join(',')}`, via: '命令行 --datum-params' } }),
         /命令行 --datum-params 只用于 1980 西安坐标系或 1954 北京坐标系的数据/,
+      );
+    });
+
+    test('Beijing 1954: a TXT headed 54北京坐标系 with its 转换参数 (Krassowsky ellipsoid)', async () => {
+      const path = join(tmp, 'beijing54.txt');
+      const bj = [24.5, -138.2, -71.9, -0.8, 1.6, -2.2, -6.1];
+      writeFileSync(path, txt(bj.join('，')).replace('80国家大地坐标系', '54北京坐标系'));
+      const r = await importFile(h.db, h.config, path, { layer: 'BJTXT' });
+      assertCorners(
+        await stored('BJTXT'),
+        SQUARE.map((c) => expectedSeven(c, bj, KRASS)),
+      );
+      assert.match(r.sridSource, /1954 北京坐标系（克拉索夫斯基椭球） 高斯-克吕格 3° 带第 40 带.*EPSG:2416/);
+    });
+
+    test('Xian 1980 longitude/latitude named on the command line (--srid 4610), 7 parameters', async () => {
+      const path = join(tmp, 'xian_lonlat.geojson');
+      const ll: [number, number][] = [
+        [120.1, 30.27],
+        [120.101, 30.27],
+        [120.101, 30.271],
+        [120.1, 30.271],
+      ];
+      const ring = [...ll, ll[0]];
+      writeFileSync(
+        path,
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', id: 'a', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } }],
+        }),
+      );
+      await assert.rejects(
+        importFile(h.db, h.config, path, { layer: 'XALL', srid: 4610 }),
+        /1980 西安坐标系（IAG-75 椭球） 经纬度 \(EPSG:4610\)（--srid 4610）/,
+      );
+      const r = await importFile(h.db, h.config, path, { layer: 'XALL', srid: 4610, datum: { spec: `7:${SEVEN.join(',')}` } });
+      assert.equal(r.sourceSrid, 4490);
+      assertCorners(
+        await stored('XALL'),
+        ll.map(([lon, lat]) => toGeodetic(CGCS, bursaWolf(toGeocentric(IAG75, lon, lat), SEVEN))),
+      );
+      // 4 parameters are for the plane only.
+      await assert.rejects(
+        importFile(h.db, h.config, path, { layer: 'XALL4', srid: 4610, datum: { spec: `4:${FOUR.join(',')}` } }),
+        /四参数是高斯平面坐标的变换/,
       );
     });
 

@@ -30,7 +30,7 @@ export async function applyOldDatum(
   const via = choice.via ?? '命令行 --datum-params';
   const frame = oldFrameOfSrid(srid);
   if (!frame) {
-    if (choice.spec)
+    if (choice.spec || choice.coordinateFrame)
       throw new Invalid(
         `${via} 只用于 1980 西安坐标系或 1954 北京坐标系的数据，而文件 ${path} 的坐标系为 EPSG:${srid}（${sridSource}），无需换算 (${via} applies to Xian 1980 / Beijing 1954 data only)`,
       );
