@@ -156,10 +156,20 @@ test('header and structure errors', () => {
     /unknown 几度分带=5/,
   );
   throwsAt(
-    () => parse(HEADER.replace('2000国家大地坐标系', '1980西安坐标系') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')),
+    () => parse(HEADER.replace('2000国家大地坐标系', 'WGS84坐标系') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n')),
     undefined,
-    /not CGCS2000/,
+    /is not CGCS2000, Xian 1980 or Beijing 1954/,
   );
+  // Old datums are read as their EPSG codes, with 转换参数= kept for the import (decision 0012).
+  const xa = parse(HEADER.replace('2000国家大地坐标系', '1980西安坐标系') + '5,1,A,a,面,,,,@\n' + SQUARE.join('\n'));
+  assert.equal(xa.info.srid, 2364);
+  const bj = parse(
+    HEADER.replace('2000国家大地坐标系', '54北京坐标系').replace('[地块坐标]', '转换参数=1,2,3,0,0,0,0\n[地块坐标]') +
+      '5,1,A,a,面,,,,@\n' +
+      SQUARE.join('\n'),
+  );
+  assert.equal(bj.info.srid, 2416, 'Beijing 1954 3° GK zone 40 with prefix');
+  assert.equal(bj.info.datumParams, '1,2,3,0,0,0,0');
   throwsAt(() => parse(HEADER + SQUARE[0]), 8, /before the first parcel header/);
   throwsAt(() => parse(HEADER + '5,1,A,a,面,,,,@\nJ1,1,3345678.000,4051234x.000'), 9, /Y "4051234x\.000" is not a number/);
   throwsAt(

@@ -398,15 +398,12 @@ test('missing .dbf / .shx, count mismatch, truncated .dbf, missing .prj, deleted
   assert.equal(none.reader.info.featureCount, 0);
 });
 
-test('unrecognised .prj refuses to open unless --srid is given', async () => {
+test('a Beijing 1954 .prj opens as its EPSG code (the import then asks for transformation parameters, decision 0012)', async () => {
   const bj = copyFixture('dltb_gbk');
   copyFileSync(join(DIR, 'prj/esri_2435.prj'), join(bj, 'dltb_gbk.prj'));
-  await assert.rejects(
-    openShapefile(bj, {}),
-    (e: Error) => e instanceof ImportError && /dltb_gbk\.prj/.test(e.message) && /Beijing 1954/.test(e.message) && /--srid/.test(e.message),
-  );
-  const r = await openShapefile(bj, { srid: 4528 } as ReaderOptions);
-  assert.equal(r.info.srid, undefined, 'the pipeline uses --srid');
+  const r = await openShapefile(bj, {});
+  assert.equal(r.info.srid, 2435, 'Beijing 1954 3° GK CM 114E');
+  assert.match(r.info.sridSource ?? '', /Beijing 1954/);
   await r.close();
 });
 
@@ -428,15 +425,15 @@ test('prjToSrid: GDAL/ESRI and OGC WKT of the systems bureaus use', () => {
     4528,
   );
   assert.equal(prjToSrid(prj('esri_4549.prj').replace(/120\.0/, '117.0')).srid, 4548, 'zone 39, 淳安 west');
-  for (const [f, re] of [
-    ['esri_2435.prj', /Beijing 1954/],
-    ['esri_4610.prj', /Xian 1980/],
-  ] as const) {
-    assert.throws(
-      () => prjToSrid(prj(f)),
-      (e: Error) => re.test(e.message) && /--srid/.test(e.message),
-    );
-  }
+  // Old datums: recognised as their EPSG codes (decision 0012), refused later without parameters.
+  assert.equal(prjToSrid(prj('esri_2435.prj')).srid, 2435, 'Beijing 1954 3° GK CM 114E');
+  assert.equal(prjToSrid(prj('esri_4610.prj')).srid, 4610, 'Xian 1980 geographic');
+  const xa = prj('esri_4528.prj')
+    .replace('CGCS2000_3_Degree_GK_Zone_40', 'Xian_1980_3_Degree_GK_Zone_40')
+    .replace('D_China_2000', 'D_Xian_1980')
+    .replace('SPHEROID["CGCS2000",6378137.0,298.257222101]', 'SPHEROID["Xian_1980",6378140.0,298.257]');
+  assert.equal(prjToSrid(xa).srid, 2364, 'Xian 1980 3° GK zone 40 with prefix');
+  assert.equal(prjToSrid(xa.replace('40500000.0', '500000.0')).srid, 2385, 'Xian 1980 3° GK CM 120E');
   assert.throws(() => prjToSrid(prj('esri_4549.prj').replace('False_Easting",500000.0', 'False_Easting",350000.0')), /350000.*--srid/);
   assert.throws(
     () =>

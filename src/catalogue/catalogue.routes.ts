@@ -93,6 +93,11 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
       encoding: f.encoding || undefined,
       srid: numberField(f, 'srid'),
       from: parseWebMapDatum(f.from, 'from'),
+      datum: {
+        spec: f.datumParams?.slice(0, 400) || undefined,
+        coordinateFrame: booleanField(f, 'coordinateFrame'),
+        via: '上传字段 datumParams',
+      },
       makeValid: booleanField(f, 'makeValid'),
       skipEmpty: booleanField(f, 'skipEmpty'),
       sourceLayer: f.sourceLayer || undefined,

@@ -18,6 +18,7 @@ import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
 import { cmdAudit } from './audit.ts';
+import { cmdDatumParams } from './datum-params.ts';
 import { cmdBackup, cmdRestore } from './backup.ts';
 import { cmdLifecycle, cmdWarnings } from '../lifecycle/lifecycle.cli.ts';
 import { cmdFarmland } from '../farmland/farmland.cli.ts';
@@ -34,6 +35,7 @@ const BOOLEANS = new Set([
   'skip-empty',
   'password-stdin',
   'no-password',
+  'coordinate-frame',
 ]);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
@@ -42,7 +44,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
-  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--datum-params 7:…|4:…|NAME [--coordinate-frame]] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -57,6 +59,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap backup <file> [--json]                                     备份整个数据库（内置数据目录或 PostgreSQL）
   onemap restore <file> [--json]                                    从备份恢复到一个空数据库
   onemap migrate                                                   迁移数据库；设 ONEMAP_MIGRATE_URL 时以其角色迁移并分离审计角色
+  onemap datum-params add|list …                                  西安80/北京54 转换参数集 (onemap datum-params: details)
   onemap audit verify [--json]                                     核验审计日志哈希链（被改、被删的第一条）
   onemap warnings [board] [--district D] [--kind K] [--json]     全生命周期预警 (+1/+4/+5, 闲置土地)
 
@@ -103,6 +106,7 @@ async function cmdImport(config: Config, a: Args) {
       encoding: str(a, 'encoding'),
       srid: int(a, 'srid'),
       from: parseWebMapDatum(str(a, 'from'), '--from'),
+      datum: { spec: str(a, 'datum-params'), coordinateFrame: !!a.flags['coordinate-frame'], via: '命令行 --datum-params' },
       makeValid: !!a.flags['make-valid'],
       skipEmpty: !!a.flags['skip-empty'],
       sourceLayer: str(a, 'source-layer'),
@@ -317,6 +321,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'audit':
         return await cmdAudit(config, a);
+      case 'datum-params':
+        await cmdDatumParams(config, a);
+        return 0;
       case 'migrate': {
         // openDb migrates (through ONEMAP_MIGRATE_URL when set) and separates the roles.
         const db = await openDb(config.db);

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { gkSrid, zoneOfSrid, type GkZone } from '../crs/zones.ts';
+import { oldDatumSrid, type OldDatum } from '../crs/olddatums.ts';
 import { geometryToWkb, type Geometry, type Position } from '../util/wkb.ts';
 import { ImportError, type DeclaredParcel, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
 
@@ -137,8 +138,10 @@ export function parseCoordinateTxt(
   if (frame.zoneFromSrid) noteParts.push(`带号 not stated and no zone prefix: zone from --srid ${forcedSrid}`);
   if (!frame.prefixed) noteParts.push('eastings written without the zone prefix');
   let srid: number;
+  if (frame.datum) noteParts.unshift(`TXT 坐标系=${header['坐标系']}`);
   try {
-    srid = gkSrid(frame.width, frame.zone, frame.prefixed);
+    // Xian 1980 / Beijing 1954: the zone's EPSG code in that datum; the import then applies 转换参数= (decision 0012).
+    srid = frame.datum ? oldDatumSrid(frame.datum, frame) : gkSrid(frame.width, frame.zone, frame.prefixed);
   } catch (e) {
     return fail(undefined, `带号=${frame.zone}: ${(e as Error).message}`);
   }
@@ -209,6 +212,7 @@ export function parseCoordinateTxt(
     geometryType: features.some((f) => f.wkb && f.wkb.readUInt32LE(1) === 6) ? 'MULTIPOLYGON' : 'POLYGON',
     warnings,
     header,
+    ...(header['转换参数'] !== undefined ? { datumParams: header['转换参数'] } : {}),
   };
   return { info, features };
 }
@@ -242,6 +246,8 @@ function parsePoint(fields: string[], line: string, n: number, fail: (l: number,
 }
 
 interface Frame {
+  /** Set for a header in Xian 1980 / Beijing 1954; absent = CGCS2000. */
+  datum?: OldDatum;
   width: 3 | 6;
   zone: number;
   prefixed: boolean;
@@ -258,8 +264,12 @@ function coordinateFrame(
   forcedSrid?: number,
 ): Frame {
   const crs = header['坐标系'];
-  if (crs !== undefined && crs !== '' && !/2000/.test(crs)) {
-    fail(undefined, `坐标系=${crs} is not CGCS2000 (2000国家大地坐标系); convert the coordinates to CGCS2000 first`);
+  const datum = oldDatumOfHeader(crs);
+  if (crs !== undefined && crs !== '' && !/2000/.test(crs) && !datum) {
+    fail(
+      undefined,
+      `坐标系=${crs} 不是 2000国家大地坐标系、80国家大地坐标系（1980 西安）或 54北京坐标系，无法识别 (坐标系=${crs} is not CGCS2000, Xian 1980 or Beijing 1954)`,
+    );
   }
   const unit = header['计量单位'];
   if (unit !== undefined && unit !== '' && !/^(米|m|metre|meter)$/i.test(unit)) fail(undefined, `计量单位=${unit}: only 米 is supported`);
@@ -329,7 +339,23 @@ function coordinateFrame(
   }
   if (zoneFromSrid && w && Number(w[1]) !== zoneFromSrid.width)
     fail(undefined, `几度分带=${widthText} 与 --srid ${forcedSrid}（${zoneFromSrid.width}° 带）不一致 (zone width disagrees with --srid)`);
-  return { width, zone, prefixed, widthInferred: widthInferred && !zoneFromSrid, zoneFromPrefix, zoneFromSrid: zoneFromSrid !== undefined };
+  return {
+    ...(datum ? { datum } : {}),
+    width,
+    zone,
+    prefixed,
+    widthInferred: widthInferred && !zoneFromSrid,
+    zoneFromPrefix,
+    zoneFromSrid: zoneFromSrid !== undefined,
+  };
+}
+
+/** 坐标系= as bureaus write the old datums: 80国家大地坐标系, 1980西安坐标系, 西安80; 54北京坐标系, 北京54. */
+function oldDatumOfHeader(crs: string | undefined): OldDatum | undefined {
+  if (!crs || /2000/.test(crs)) return undefined;
+  if (/西安|xian|(^|\D)(19)?80(\D|$)/i.test(crs)) return 'xian80';
+  if (/北京|beijing|(^|\D)(19)?54(\D|$)/i.test(crs)) return 'beijing54';
+  return undefined;
 }
 
 /** Rings from consecutive 圈号 runs; ring 1 is the outer ring, others are holes of the part containing them. */

@@ -25,6 +25,8 @@ import {
 } from '../util/bounds.ts';
 import type { ImportResult, MatchedBy } from './importers.schemas.ts';
 import { fromWebMap, watchForWebMap, type WebMapDatum } from './webmap.ts';
+import { applyOldDatum, type DatumChoice } from './datum-apply.ts';
+import type { DatumPlan } from './datum.ts';
 import { declaredAreaWarnings, declaredVsComputed, parcelOverlapWarnings, zoneWarnings } from './warnings.ts';
 
 export interface ImportOptions {
@@ -45,6 +47,11 @@ export interface ImportOptions {
    * converted to CGCS2000 before staging (onemap import --from, decision 0010).
    */
   from?: WebMapDatum;
+  /**
+   * Xian 1980 / Beijing 1954 data: the transformation to CGCS2000, "7:…", "4:…" or the name of a
+   * parameter set (onemap import --datum-params, decision 0012), and how it was given.
+   */
+  datum?: DatumChoice;
   makeValid?: boolean;
   /** Leave out features without geometry (null shapes) instead of refusing the file. */
   skipEmpty?: boolean;
@@ -164,6 +171,8 @@ export interface StagedSource {
   /** Problems found; none of them blocking under the options given. */
   problems: ImportProblem[];
   matchedBy: MatchedBy;
+  /** The old-datum transformation applied after the checks (decision 0012), if any. */
+  datum?: DatumPlan['record'];
 }
 
 /**
@@ -176,7 +185,7 @@ export async function stageAndCheck(
   tx: Queryable,
   config: Config,
   reader: SourceReader,
-  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress' | 'idField'> & {
+  opts: Pick<ImportOptions, 'srid' | 'allowOutside' | 'makeValid' | 'skipEmpty' | 'onProgress' | 'idField' | 'datum'> & {
     bounds?: SourceBounds;
     /** The layer's key in the catalogue, used when every feature has a distinct value in it. */
     defaultIdField?: string;
@@ -251,6 +260,9 @@ export async function stageAndCheck(
   if (blocking.length > 0) {
     throw new ImportRejected(summarise(path, problems, found.total, stage.count), path, problems, found.total);
   }
+  // Checked in their own system (extent, validity), old-datum coordinates then become CGCS2000.
+  const old = await applyOldDatum(tx, info, srid, sridSource, opts.datum);
+  if (old) return { stage, srid: old.srid, sridSource: old.sridSource, problems, matchedBy, datum: old.record };
   return { stage, srid, sridSource, problems, matchedBy };
 }
 
@@ -322,7 +334,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
     const result = await db.transaction(async (tx) => {
       const info = reader.info;
       const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
-      const { stage, srid, sridSource, problems, matchedBy } = await stageAndCheck(
+      const { stage, srid, sridSource, problems, matchedBy, datum } = await stageAndCheck(
         tx,
         config,
         reader,
@@ -374,12 +386,13 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
           format: info.format,
           srid,
           from: opts.from ?? null,
+          datum: datum ?? null,
           matchedBy: matchedBy.kind,
           idField: matchedBy.field ?? null,
           dryRun: !!opts.dryRun,
         },
       });
-      const declaredAreas = info.declared ? await declaredVsComputed(tx, info) : undefined;
+      const declaredAreas = info.declared ? await declaredVsComputed(tx, info, srid) : undefined;
       const warnings = [
         ...(info.warnings ?? []),
         ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),

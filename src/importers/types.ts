@@ -53,6 +53,8 @@ export interface SourceInfo {
   geometryType?: string;
   /** Remarks that do not stop the import (shown to the user). */
   warnings?: string[];
+  /** Datum transformation parameters the file itself states (TXT 转换参数=), as written (decision 0012). */
+  datumParams?: string;
 }
 
 export interface SourceReader {

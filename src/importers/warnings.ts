@@ -40,12 +40,17 @@ export async function parcelOverlapWarnings(tx: Parameters<typeof store.toLonLat
   );
 }
 
-/** Coordinate TXT: 地块面积 as declared vs the planar area computed in the file's own zone. */
+/**
+ * Coordinate TXT: 地块面积 as declared vs the planar area computed in the file's own zone. `srid` is
+ * the system of the staged coordinates: the file's, or its CGCS2000 twin after an old-datum
+ * transformation (decision 0012).
+ */
 export async function declaredVsComputed(
   tx: Parameters<typeof store.toLonLat>[0],
   info: SourceInfo,
+  srid = info.srid,
 ): Promise<ImportResult['declaredAreas']> {
-  const zone = info.srid ? zoneOfSrid(info.srid) : undefined;
+  const zone = srid ? zoneOfSrid(srid) : undefined;
   const rows = await store.stagedPlanarAreas(tx, zone ? zone.srid : null);
   const declared = new Map(info.declared!.map((d) => [d.fid, d.declaredAreaM2]));
   return rows.map((row) => {

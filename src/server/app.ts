@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.ts';
+import { datumParamsRoutes } from '../importers/datum-params.routes.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { accessRoutes } from '../access/access.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
 
   systemRoutes(app);
   catalogueRoutes(app);
+  datumParamsRoutes(app);
   reviewRoutes(app);
   accessRoutes(app);
   authRoutes(app);

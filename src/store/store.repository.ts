@@ -21,6 +21,27 @@ export async function dropStage(tx: Queryable): Promise<void> {
   await tx.exec(`DROP TABLE IF EXISTS ${STAGE}`);
 }
 
+/**
+ * A datum transformation of every staged geometry (decision 0012): between two PROJ strings (the
+ * 7 parameters as +towgs84), or an affine map on the plane (the 4 parameters). Staged geometries
+ * carry no SRID, so they leave as they came.
+ */
+export type StageTransform =
+  { kind: 'proj'; from: string; to: string } | { kind: 'affine'; a: number; b: number; d: number; e: number; xoff: number; yoff: number };
+
+export async function transformStage(tx: Queryable, t: StageTransform): Promise<void> {
+  if (t.kind === 'proj')
+    await tx.query(`UPDATE ${STAGE} SET geom = ST_SetSRID(ST_Transform(geom, $1::text, $2::text), 0) WHERE geom IS NOT NULL`, [
+      t.from,
+      t.to,
+    ]);
+  else
+    await tx.query(
+      `UPDATE ${STAGE} SET geom = ST_Affine(geom, $1::float8, $2::float8, $3::float8, $4::float8, $5::float8, $6::float8) WHERE geom IS NOT NULL`,
+      [t.a, t.b, t.d, t.e, t.xoff, t.yoff],
+    );
+}
+
 export interface StageExtent {
   n: number;
   xmin: number | null;

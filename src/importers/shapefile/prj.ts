@@ -2,7 +2,8 @@
 // describe a handful of systems (CGCS2000 geographic and Gauss-Krüger zones, WGS84, Web Mercator),
 // and for GK zones the parameters decide, not the name, because surveying software writes names
 // like "CGCS2000_3_Degree_GK_CM_120E", "CGCS2000 / 3-degree Gauss-Kruger zone 40" or "Hangzhou_2000".
-import { gkSrid } from '../../crs/zones.ts';
+import { gkSrid, zoneOfSrid } from '../../crs/zones.ts';
+import { oldDatumSrid, oldFrameOfSrid } from '../../crs/olddatums.ts';
 
 interface Node {
   keyword: string;
@@ -126,7 +127,7 @@ function gkFromParams(name: string, p: Record<string, number>): number {
     throw new Error(`${what}: a Gauss-Krüger projection without central meridian or false easting`);
   if ((p.k ?? 1) !== 1 || (p.lat0 ?? 0) !== 0 || (p.fn ?? 0) !== 0) {
     throw new Error(
-      `${what}, scale_factor ${p.k}, latitude_of_origin ${p.lat0}, false_northing ${p.fn}: not a standard CGCS2000 Gauss-Krüger zone (scale 1, origin 0)`,
+      `${what}, scale_factor ${p.k}, latitude_of_origin ${p.lat0}, false_northing ${p.fn}: not a standard Gauss-Krüger zone (scale 1, origin 0)`,
     );
   }
   const prefixed = p.fe !== 500000;
@@ -136,9 +137,9 @@ function gkFromParams(name: string, p: Record<string, number>): number {
   const n = squash(name);
   let width: 3 | 6 | undefined = /3deg/.test(n) ? 3 : /6deg/.test(n) ? 6 : undefined;
   if (!width && prefixed) width = p.cm === prefixZone * 3 ? 3 : p.cm === prefixZone * 6 - 3 ? 6 : undefined;
-  // ESRI names 6° zones "CGCS2000_GK_Zone_21" / "CGCS2000_GK_CM_123E" (no "Degree"); anything else
+  // ESRI names 6° zones "CGCS2000_GK_Zone_21" / "Xian_1980_GK_CM_123E" (no "Degree"); anything else
   // unprefixed is taken as 3°, the zoning bureaus use at large scales (the math is the same either way).
-  if (!width) width = /^cgcs2000(gk|gausskruger)(zone|cm)/.test(n) ? 6 : 3;
+  if (!width) width = /^(cgcs2000|xian1980|beijing1954)(gk|gausskruger)(zone|cm)/.test(n) ? 6 : 3;
   const zone = width === 3 ? p.cm / 3 : (p.cm + 3) / 6;
   if (!Number.isInteger(zone)) throw new Error(`${what}: central meridian ${p.cm}° is not that of a ${width}° zone`);
   if (prefixed && zone !== prefixZone)
@@ -151,9 +152,36 @@ function gkFromParams(name: string, p: Record<string, number>): number {
 }
 
 /**
+ * Xian 1980 / Beijing 1954 (decision 0012): recognised as the EPSG code of the system, geographic or
+ * a Gauss-Krüger zone read from the parameters as for CGCS2000. The import then needs the bureau's
+ * transformation parameters (src/importers/datum-apply.ts), or it is refused there.
+ */
+function oldDatumPrj(top: Node, datum: 'xian80' | 'beijing54', name: string, datumName: string): { srid: number; source: string } {
+  const label = datum === 'xian80' ? 'Xian 1980' : 'Beijing 1954';
+  const source = `.prj ${name}（${label}，datum ${datumName}）`;
+  const code = authority(top);
+  if (code && oldFrameOfSrid(code)?.datum === datum) return { srid: code, source: `${source} (EPSG:${code})` };
+  const projected = top.keyword === 'PROJCS' || top.keyword === 'PROJCRS';
+  if (!projected) return { srid: oldDatumSrid(datum), source };
+  const method = squash(nameOf(find(top, ['PROJECTION', 'METHOD'])));
+  const unit = child(top, ['UNIT', 'LENGTHUNIT']);
+  if (/gausskruger|transversemercator/.test(method) && !(unit && typeof unit.args[1] === 'number' && unit.args[1] !== 1)) {
+    try {
+      const z = zoneOfSrid(gkFromParams(name, params(top)))!;
+      return { srid: oldDatumSrid(datum, z), source };
+    } catch (e) {
+      throw new Error(`.prj ${(e as Error).message}; pass --srid with the EPSG code`, { cause: e });
+    }
+  }
+  throw new Error(
+    `.prj 描述 "${name}"（${label}）的投影不是以米为单位的高斯-克吕格投影，无法识别；请以 --srid 指定 EPSG 代码 (a ${label} .prj that is not a Gauss-Krüger projection in metres; pass --srid)`,
+  );
+}
+
+/**
  * Recognises the coordinate system a .prj describes. Throws an Error naming what was found (and
- * telling the user to pass --srid) when the system is unknown or needs a datum transformation
- * this system will not guess (Beijing 1954, Xian 1980).
+ * telling the user to pass --srid) when the system is unknown. Beijing 1954 and Xian 1980 come back
+ * as their EPSG codes: the import asks for the transformation parameters (decision 0012).
  */
 export function prjToSrid(wkt: string): { srid: number; source: string } {
   let top: Node;
@@ -168,13 +196,7 @@ export function prjToSrid(wkt: string): { srid: number; source: string } {
     top.keyword.startsWith('GEOG') || top.keyword === 'GEODCRS' ? top : find(top, ['GEOGCS', 'BASEGEOGCRS', 'BASEGEODCRS', 'GEOGCRS']);
   const datumName = nameOf(geog ? find(geog, ['DATUM']) : find(top, ['DATUM']));
   const datum = classifyDatum(datumName, nameOf(geog));
-  if (datum === 'beijing54' || datum === 'xian80') {
-    throw new Error(
-      `.prj describes "${name}" (datum ${datumName || nameOf(geog)}): ${datum === 'beijing54' ? 'Beijing 1954' : 'Xian 1980'} ` +
-        'coordinates need a local transformation to CGCS2000 that onemap does not guess; convert the data to CGCS2000 first, ' +
-        'or pass --srid if the .prj is wrong and the coordinates are really CGCS2000',
-    );
-  }
+  if (datum === 'beijing54' || datum === 'xian80') return oldDatumPrj(top, datum, name, datumName || nameOf(geog));
   const code = authority(top);
   if (code) return { srid: code, source: `${source} (EPSG:${code})` };
 

@@ -2832,6 +2832,293 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/datum-params": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 转换参数集 (the named Xian 1980 / Beijing 1954 → CGCS2000 parameter sets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description how the administrator wrote the rotations (coordinate-frame sets were flipped into position vector)
+                             * @enum {unknown}
+                             */
+                            convention: "position_vector" | "coordinate_frame";
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            datum: ("xian80" | "beijing54") | (never | null);
+                            kind: 4 | 7;
+                            /** @description the name an import gives as --datum-params / datumParams */
+                            name: string;
+                            note: string | null;
+                            /** @description "7:ΔX,ΔY,ΔZ,rX,rY,rZ,m" (m, arc-seconds, ppm; rotations in the position-vector convention, EPSG 9606 = PROJ +towgs84) or "4:ΔX,ΔY,rotation,scale" (north, east in m; arc-seconds; ppm) */
+                            params: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记转换参数集 (add a named parameter set; administrators; a set is never changed afterwards) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the 7 rotations are written in the coordinate-frame convention (EPSG 9607) */
+                        coordinateFrame?: boolean;
+                        datum?: ("xian80" | "beijing54") | (never | null);
+                        name: string;
+                        note?: string | null;
+                        /** @description "7:…" or "4:…" as in ParamSet.params */
+                        params: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description how the administrator wrote the rotations (coordinate-frame sets were flipped into position vector)
+                             * @enum {unknown}
+                             */
+                            convention: "position_vector" | "coordinate_frame";
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            datum: ("xian80" | "beijing54") | (never | null);
+                            kind: 4 | 7;
+                            /** @description the name an import gives as --datum-params / datumParams */
+                            name: string;
+                            note: string | null;
+                            /** @description "7:ΔX,ΔY,ΔZ,rX,rY,rZ,m" (m, arc-seconds, ppm; rotations in the position-vector convention, EPSG 9606 = PROJ +towgs84) or "4:ΔX,ΔY,rotation,scale" (north, east in m; arc-seconds; ppm) */
+                            params: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/farmland/accounts": {
         parameters: {
             query?: never;
@@ -13844,7 +14131,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged) */
+        /** 导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), datumParams ("7:ΔX,ΔY,ΔZ,rX,rY,rZ,m" in m, arc-seconds, ppm, position vector = PROJ +towgs84; "4:ΔX,ΔY,rotation,scale"; or the name of a parameter set: Xian 1980 / Beijing 1954 data to CGCS2000), coordinateFrame (the 7 rotations are coordinate-frame, EPSG 9607), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged) */
         post: {
             parameters: {
                 query?: never;
