@@ -26,6 +26,7 @@ import {
 import type { ImportResult, MatchedBy } from './importers.schemas.ts';
 import { fromWebMap, watchForWebMap, type WebMapDatum } from './webmap.ts';
 import { declaredAreaWarnings, declaredVsComputed, parcelOverlapWarnings, zoneWarnings } from './warnings.ts';
+import { checkStaged } from '../qc/staged.ts';
 
 export interface ImportOptions {
   /** Target layer code in the catalogue. */
@@ -61,6 +62,8 @@ export interface ImportOptions {
   validFrom?: string;
   /** Check and measure only: everything is rolled back (onemap import --dry-run). */
   dryRun?: boolean;
+  /** Run the layer's quality-check rules (src/qc) on the staged file; a blocking error (QcRejected) writes nothing. */
+  qc?: boolean;
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
 }
 
@@ -330,6 +333,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
         layer.code,
         layer.geometry_type,
       );
+      const qcWarnings = opts.qc ? await checkStaged(tx, config, layer, srid, !!opts.makeValid, path) : [];
 
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
@@ -385,6 +389,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
         ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
         ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
         ...(await zoneWarnings(tx, path, srid)),
+        ...qcWarnings,
       ];
       await store.dropStage(tx);
       const result: ImportResult = {
