@@ -6,7 +6,7 @@
 // is 10,000.00 m² on the ellipsoid; expected values are worked out in each case.json "description".
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { qcFile, qcLayer } from '../src/qc/qc.service.ts';
 import { QcRejected } from '../src/qc/staged.ts';
 import { qcReportHtml } from '../src/qc/report.ts';
 import { defaultQcSetup } from '../src/qc/engine.ts';
+import { loadCodeLists, validateRuleSet } from '../src/qc/ruleset.ts';
 import { qcKindNames } from '../src/qc/kinds/index.ts';
 import type { QcReport } from '../src/qc/types.ts';
 
@@ -75,6 +76,67 @@ test('the default rule set loads, and every kind has a pass and a fail fixture',
   }
 });
 
+test('a rule set with an unknown kind, a missing parameter or an unknown code list is refused whole', () => {
+  const problems = validateRuleSet(
+    {
+      name: 'bad',
+      title: 'bad',
+      standards: [],
+      families: {
+        DLTB: {
+          title: '地类图斑',
+          rules: [
+            { id: 'x.kind', kind: 'no-such-kind', title: 't', severity: 'blocking' },
+            { id: 'x.tol', kind: 'declared-area', title: 't', severity: 'blocking', field: 'TBMJ', toleranceM2: 1 },
+            { id: 'x.list', kind: 'code-list', title: 't', severity: 'warning', field: 'DLBM', list: 'nowhere' },
+            { id: 'x.sev', kind: 'validity', title: 't', severity: 'fatal' as 'blocking' },
+          ],
+        },
+      },
+    },
+    loadCodeLists(),
+  );
+  assert.deepEqual(problems, [
+    'x.kind: unknown kind "no-such-kind"',
+    'x.tol: tolerancePercent required (a number ≥ 0)',
+    'x.list: unknown code list "nowhere"',
+    'x.sev: severity must be blocking or warning',
+  ]);
+});
+
+// Two 规划用地 squares overlapping by 50 m × 100 m = 5,000 m²: GHYD.no-overlap is a warning, so the
+// import goes in and says so.
+function ghydOverlap(dir: string): string {
+  const sq = (x0: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x0, 3350000],
+        [x0 + 100, 3350000],
+        [x0 + 100, 3350100],
+        [x0, 3350100],
+        [x0, 3350000],
+      ].map(([x, y]) => [500000 + x, y]),
+    ],
+  });
+  const f = (id: string, x0: number) => ({
+    type: 'Feature',
+    id,
+    properties: { YDYHFLDM: '0701', YDYHFLMC: '城镇住宅用地' },
+    geometry: sq(x0),
+  });
+  const file = join(dir, 'GHYD.geojson');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      type: 'FeatureCollection',
+      crs: { type: 'name', properties: { name: 'EPSG:4549' } },
+      features: [f('p1', 0), f('p2', 50)],
+    }),
+  );
+  return file;
+}
+
 for (const tdb of testDatabases()) {
   describe(`quality check (${tdb.name})`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
@@ -126,6 +188,19 @@ for (const tdb of testDatabases()) {
       assert.equal(await storeSnapshot(h.db), before);
       const ok = await importFile(h.db, h.config, join(ROOT, 'no-gap/pass/exact-cover/DLTB.geojson'), { layer: 'DLTB', qc: true });
       assert.equal(ok.featureCount, 2);
+    });
+
+    test('a warning does not stop the import: it is listed with it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'onemap-qc-'));
+      try {
+        const r = await importFile(h.db, h.config, ghydOverlap(dir), { layer: 'GHYD', qc: true });
+        assert.equal(r.featureCount, 2);
+        const w = r.warnings.filter((x) => x.startsWith('质检提示'));
+        assert.equal(w.length, 1, r.warnings.join('\n'));
+        assert.match(w[0], /GHYD\.no-overlap.*要素 p1 与要素 p2 相互压盖 5,000\.00 m²/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('the HTML report counts by rule, layer and district and escapes the data', async () => {
