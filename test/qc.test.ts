@@ -197,7 +197,7 @@ for (const tdb of testDatabases()) {
         assert.equal(r.featureCount, 2);
         const w = r.warnings.filter((x) => x.startsWith('质检提示'));
         assert.equal(w.length, 1, r.warnings.join('\n'));
-        assert.match(w[0], /GHYD\.no-overlap.*要素 p1 与要素 p2 相互压盖 5,000\.00 m²/);
+        assert.match(w[0], /GHYD\.no-overlap.*要素 p1 与要素 p2 相互压盖 5,000\.00 m²（7\.50 亩，椭球面积）/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -4,7 +4,7 @@
 // noise, not land nobody surveyed.
 import type { QcKind } from '../types.ts';
 import { gaps } from '../qc.repository.ts';
-import { m2, m2Text, needNumber, needString, place, totalOf } from './common.ts';
+import { m2, landText, needNumber, needString, place, totalOf } from './common.ts';
 
 export const noGap: QcKind = {
   name: 'no-gap',
@@ -22,7 +22,7 @@ export const noGap: QcKind = {
         const name = label && r.props[label] ? `（${String(r.props[label])}）` : '';
         return {
           fid: r.fid,
-          message: `${ref.name} ${r.fid}${name} 内有 ${r.pieces} 处未被${ctx.layer}覆盖的缝隙，共 ${m2Text(r.m2)}（椭球面积） (${r.pieces} gaps, ${m2(r.m2)} m², inside ${code} ${r.fid})`,
+          message: `${ref.name} ${r.fid}${name} 内有 ${r.pieces} 处未被${ctx.layer}覆盖的缝隙，共 ${landText(r.m2)} (${r.pieces} gaps, ${m2(r.m2)} m², inside ${code} ${r.fid})`,
           value: m2(r.m2),
           ...place(r),
         };

@@ -3,7 +3,7 @@
 // geometry and its ellipsoidal area as value.
 import type { QcKind } from '../types.ts';
 import { overlaps } from '../qc.repository.ts';
-import { m2, m2Text, needNumber, place, totalOf } from './common.ts';
+import { m2, landText, needNumber, place, totalOf } from './common.ts';
 
 export const noOverlap: QcKind = {
   name: 'no-overlap',
@@ -14,7 +14,7 @@ export const noOverlap: QcKind = {
       total: totalOf(rows),
       errors: rows.map((r) => ({
         fid: r.fid,
-        message: `要素 ${r.fid} 与要素 ${r.other} 相互压盖 ${m2Text(r.m2)}（椭球面积） (features ${r.fid} and ${r.other} overlap by ${m2(r.m2)} m²)`,
+        message: `要素 ${r.fid} 与要素 ${r.other} 相互压盖 ${landText(r.m2)} (features ${r.fid} and ${r.other} overlap by ${m2(r.m2)} m²)`,
         value: m2(r.m2),
         ...place(r),
       })),

@@ -2,7 +2,7 @@
 // the union of the reference features is the error's geometry, its ellipsoidal area the value.
 import type { QcKind } from '../types.ts';
 import { outside } from '../qc.repository.ts';
-import { m2, m2Text, needNumber, needString, place, totalOf } from './common.ts';
+import { m2, landText, needNumber, needString, place, totalOf } from './common.ts';
 
 export const within: QcKind = {
   name: 'within',
@@ -21,7 +21,7 @@ export const within: QcKind = {
       total: totalOf(rows),
       errors: rows.map((r) => ({
         fid: r.fid,
-        message: `要素 ${r.fid} 有 ${m2Text(r.m2)}（椭球面积）位于${ref.name}（${code}）之外 (${m2(r.m2)} m² of feature ${r.fid} lies outside ${code})`,
+        message: `要素 ${r.fid} 有 ${landText(r.m2)} 位于${ref.name}（${code}）之外 (${m2(r.m2)} m² of feature ${r.fid} lies outside ${code})`,
         value: m2(r.m2),
         ...place(r),
       })),
