@@ -1,6 +1,7 @@
 // The quality-check report as one self-contained HTML page (onemap qc --report out.html): what was
 // checked and against which standards (cited by title), counts by rule, by layer and by district,
 // then every listed error with its location. Every text from the data goes through esc().
+import { basename } from 'node:path';
 import type { QcError, QcReport } from './types.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -23,7 +24,8 @@ function countBy(errors: QcError[], key: (e: QcError) => string): [string, numbe
 const where = (e: QcError) => (e.location ? `${e.location[0].toFixed(6)}°E ${e.location[1].toFixed(6)}°N` : '—');
 
 export function qcReportHtml(r: QcReport): string {
-  const source = r.source.kind === 'file' ? `文件 ${r.source.path}` : `库中图层第 ${r.source.version} 版`;
+  // The file by its name only: an upload's temporary folder says nothing to the reader.
+  const source = r.source.kind === 'file' ? `文件 ${basename(r.source.path ?? '')}` : `库中图层第 ${r.source.version} 版`;
   const verdict = r.passed ? '通过（无阻断入库的错误）' : `不通过：${r.counts.bySeverity.blocking} 个阻断入库的错误`;
   const listedAll = r.rules.every((x) => x.listed === x.errors);
   const byRule = r.rules.map((x) => [x.id, x.title, SEVERITY_ZH[x.severity], x.basis ?? '—', x.errors]);
