@@ -267,6 +267,12 @@ describe('onemap qc (embedded database)', () => {
     const pass = run('qc', join(ROOT, 'unique/pass/distinct-bsm/DLTB.geojson'), '--json');
     assert.equal(pass.code, 0, pass.err);
     assert.equal(JSON.parse(pass.out).passed, true);
+    const none = run('qc', join(ROOT, 'unique/pass/distinct-bsm/DLTB.geojson'), '--layer', 'ZD', '--json');
+    assert.equal(none.code, 1);
+    assert.equal(JSON.parse(none.out).code, 'qc_no_rules');
+    const guess = run('qc', 'fixtures/import/coordtxt/two_parcels_gbk.txt');
+    assert.equal(guess.code, 1);
+    assert.match(guess.err, /无法从文件名 two_parcels_gbk\.txt 判断图层，请用 --layer 指定/);
     const imp = run('import', join(ROOT, 'unique/fail/duplicate-bsm/DLTB.geojson'), '--layer', 'DLTB');
     assert.equal(imp.code, 1);
     assert.match(imp.err, /质检不通过，未入库/);

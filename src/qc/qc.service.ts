@@ -42,15 +42,21 @@ async function rolledBack(db: Db, work: (tx: Parameters<Parameters<Db['transacti
   throw new Error('unreachable: the quality check transaction always rolls back');
 }
 
+/** The layer whose rules check `path`: --layer, else the file's name; refused before reading when no rules apply. */
 export function layerForFile(path: string, layer: string | undefined): string {
   const setup = defaultQcSetup();
-  if (layer) return layer;
+  const families = Object.keys(setup.ruleset.families).join('、');
+  if (layer) {
+    if (hasQcRules(setup, layer)) return layer;
+    throw new Invalid(`质检规则集中没有图层 ${layer} 的规则（现有：${families}） (no quality-check rules for layer ${layer})`, {
+      code: 'qc_no_rules',
+    });
+  }
   const guess = basename(path, extname(path)).toUpperCase();
   if (hasQcRules(setup, guess)) return guess;
-  throw new Invalid(
-    `无法从文件名 ${basename(path)} 判断图层，请用 --layer 指定（有质检规则的图层：${Object.keys(setup.ruleset.families).join('、')}） (pass --layer CODE)`,
-    { code: 'qc_layer_unknown' },
-  );
+  throw new Invalid(`无法从文件名 ${basename(path)} 判断图层，请用 --layer 指定（有质检规则的图层：${families}） (pass --layer CODE)`, {
+    code: 'qc_layer_unknown',
+  });
 }
 
 /** Checks a file against the rules of its layer without writing anything. */
