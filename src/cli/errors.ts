@@ -25,6 +25,7 @@ const LEAD: Record<ErrorKind, string> = {
 const CODE_LEAD: Record<string, string> = {
   import_error: '导入失败（数据库未作任何修改）',
   import_rejected: '导入被拒绝（数据库未作任何修改）',
+  qc_rejected: '质检不通过，未入库（数据库未作任何修改）',
 };
 
 export interface CliFailure {

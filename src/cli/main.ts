@@ -15,6 +15,8 @@ import { parseArgs, str, int, type Args } from './args.ts';
 import { cliFailure, UsageError } from './errors.ts';
 import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
+import { cmdQc } from './qc.ts';
+import { QcRejected } from '../qc/staged.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
 import { cmdAudit } from './audit.ts';
@@ -36,6 +38,7 @@ const BOOLEANS = new Set([
   'password-stdin',
   'no-password',
   'coordinate-frame',
+  'no-qc',
 ]);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
@@ -44,7 +47,9 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
-  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--datum-params 7:…|4:…|NAME [--coordinate-frame]] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--json]
+  onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--datum-params 7:…|4:…|NAME [--coordinate-frame]] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--no-qc] [--json]
+  onemap qc <file> [--layer CODE] [--rule ID,…] [--report out.html] [--json]   成果质检（阻断错误时退出码 1）
+  onemap qc --layer CODE [--version N] [--report out.html] [--json]          质检库中图层
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -114,6 +119,8 @@ async function cmdImport(config: Config, a: Args) {
       allowOutside: !!a.flags['allow-outside'],
       validFrom: parseDate(a, 'as-of')?.toISOString(),
       dryRun: !!a.flags['dry-run'],
+      // 质检 before 入库: a blocking error writes nothing (decision 0013); --no-qc skips it.
+      qc: !a.flags['no-qc'],
       user: process.env.USER ?? 'cli',
       onProgress: (p) =>
         bar.update(
@@ -283,6 +290,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         await cmdImport(config, a);
         return 0;
+      case 'qc':
+        return await cmdQc(config, a);
       case 'export':
         await cmdExport(config, a);
         return 0;
@@ -360,6 +369,11 @@ function fail(e: unknown, json: boolean): number {
       for (const p of e.problems.slice(0, 20)) console.error(`  - 要素 ${p.fid}${p.location ? ` (${p.location})` : ''}: ${p.reason}`);
       if (e.total > 20) console.error(`  … 共 ${e.total} 个问题`);
     }
+    return f.exitCode;
+  }
+  if (e instanceof QcRejected && !json) {
+    console.error(`${f.lines[0]}`);
+    for (const x of e.report.errors.filter((x) => x.severity === 'blocking').slice(0, 20)) console.error(`  - ${x.rule}: ${x.message}`);
     return f.exitCode;
   }
   if (json && f.exitCode !== 2) print(f.json);

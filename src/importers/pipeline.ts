@@ -28,6 +28,7 @@ import { fromWebMap, watchForWebMap, type WebMapDatum } from './webmap.ts';
 import { applyOldDatum, type DatumChoice } from './datum-apply.ts';
 import type { DatumPlan } from './datum.ts';
 import { declaredAreaWarnings, declaredVsComputed, parcelOverlapWarnings, zoneWarnings } from './warnings.ts';
+import { checkStaged } from '../qc/staged.ts';
 
 export interface ImportOptions {
   /** Target layer code in the catalogue. */
@@ -68,6 +69,8 @@ export interface ImportOptions {
   validFrom?: string;
   /** Check and measure only: everything is rolled back (onemap import --dry-run). */
   dryRun?: boolean;
+  /** Run the layer's quality-check rules (src/qc) on the staged file; a blocking error (QcRejected) writes nothing. */
+  qc?: boolean;
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
 }
 
@@ -342,6 +345,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
         layer.code,
         layer.geometry_type,
       );
+      const qcWarnings = opts.qc ? await checkStaged(tx, config, layer, srid, !!opts.makeValid, path) : [];
 
       opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
       const repaired = problems.filter((p) => p.kind === 'invalid');
@@ -398,6 +402,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
         ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
         ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
         ...(await zoneWarnings(tx, path, srid)),
+        ...qcWarnings,
       ];
       await store.dropStage(tx);
       const result: ImportResult = {
