@@ -157,6 +157,7 @@ async function cmdExport(config: Config, a: Args) {
     });
     if (a.flags.json) return print(r);
     console.log(`导出 ${r.featureCount} 个要素: ${r.files.join(', ')}`);
+    for (const w of r.warnings ?? []) console.log(`  提示: ${w}`);
   });
 }
 
