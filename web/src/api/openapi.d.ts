@@ -22037,6 +22037,8 @@ export type paths = {
                         applicant?: string;
                         /** @description 国家坐标交换格式 TXT text (建设用地报批) */
                         coordinateTxt?: string;
+                        /** @description gcj02 (高德/DataV/腾讯) or bd09 (百度): the boundary is in web-map coordinates, converted to CGCS2000 before review */
+                        from?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
                         /** @description 方案指标 (scheme indicators) */
@@ -22210,6 +22212,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -22534,6 +22544,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -22837,6 +22855,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -23157,6 +23183,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -23712,6 +23746,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24021,6 +24063,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24467,6 +24517,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24616,7 +24674,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
+        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, from (gcj02|bd09), encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -24774,6 +24832,14 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -26110,6 +26176,8 @@ export type paths = {
                     "application/json": {
                         /** @description 国家坐标交换格式 TXT text (建设用地报批) */
                         coordinateTxt?: string;
+                        /** @description gcj02 (高德/DataV/腾讯) or bd09 (百度): the boundary is in web-map coordinates, converted to CGCS2000 before review */
+                        from?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
                         /** @description false: leave overlap geometries out (large batch checks) */
@@ -26238,6 +26306,14 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                };
                                 type: string;
                                 typeName: string;
                             };
@@ -26507,6 +26583,14 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                };
                                 type: string;
                                 typeName: string;
                             };
@@ -26795,7 +26879,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
+        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, from (gcj02|bd09), encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -26905,6 +26989,14 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                };
                                 type: string;
                                 typeName: string;
                             };
