@@ -149,5 +149,45 @@ for (const tdb of testDatabases()) {
       assert.equal(bad.statusCode, 400, bad.body);
       assert.match(bad.json().error, /from 须为 gcj02/);
     });
+
+    test('an uploaded boundary carries what an import would warn about: declared area, unclosed ring, web-map look', async () => {
+      // 100 m × 100 m = 1.0000 公顷 declared as 1.5000 (50 % off); the ring is not closed.
+      const txt = [
+        '[属性描述]',
+        '坐标系=2000国家大地坐标系',
+        '几度分带=3',
+        '带号=40',
+        '[地块坐标]',
+        '4,1.5000,DK-1,一号地块,面,,,,@',
+        'J1,1,3345678.000,40512345.000',
+        'J2,1,3345778.000,40512345.000',
+        'J3,1,3345778.000,40512445.000',
+        'J4,1,3345678.000,40512445.000',
+      ].join('\n');
+      const m = multipart([{ name: '报批.txt', content: txt }], { type: 'urban-construction' });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/review/runs/file',
+        payload: m.payload,
+        headers: { ...m.headers, ...planner },
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      const w: string[] = r.json().project.source.warnings;
+      assert.equal(w.length, 2, w.join(' | '));
+      assert.match(w[0], /^第 7 行起地块 DK-1 的圈号 1 未以首点 J1 结束（环未闭合），已按首点闭合/);
+      assert.match(w[1], /^第 6 行地块 DK-1 申报面积 15000\.00 m² 与按界址点计算的 10000\.00 m² 相差 -33\.33 %/);
+      // The file as uploaded, never the server's temporary folder.
+      assert.doesNotMatch(w.join('\n'), /\/tmp|onemap-upload/);
+
+      const datav = { ...geojson, properties: { adcode: 330102, name: '上城区', center: [120.17, 30.25] } };
+      const look = await app.inject({
+        method: 'POST',
+        url: '/api/review/runs',
+        headers: planner,
+        payload: { geojson: datav, type: 'urban-construction' },
+      });
+      assert.equal(look.statusCode, 201, look.body);
+      assert.match(look.json().project.source.warnings.join('\n'), /DataV 属性 adcode、center.*--from gcj02/);
+    });
   });
 }

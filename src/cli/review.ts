@@ -51,6 +51,7 @@ export async function cmdReview(config: Config, a: Args) {
     console.log(`项目: ${r.project.name}，${r.project.typeName}，${r.project.parcelCount} 个地块`);
     console.log(`  椭球面积 ${formatArea(r.project.areaM2)}；投影面积 ${formatArea(r.project.areaPlanarM2)}`);
     if (r.project.source?.from) console.log(`  坐标: ${r.project.source.crs}`);
+    for (const w of r.project.source?.warnings ?? []) console.log(`  提示: ${w}`);
     for (const f of r.findings) {
       console.log(`  [${verdictZh[f.verdict]}] ${f.title}（${f.layer} v${f.layerVersion ?? '-'}）：${f.message}`);
     }

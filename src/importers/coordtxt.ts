@@ -366,7 +366,9 @@ function buildGeometry(
     const a = r.pts[0];
     const b = r.pts[r.pts.length - 1];
     if (a[0] !== b[0] || a[1] !== b[1]) {
-      warnings.push(`line ${r.line}: ring 圈号=${r.no} of parcel ${fid} does not repeat its first point at the end; closed it`);
+      warnings.push(
+        `第 ${r.line} 行起地块 ${fid} 的圈号 ${r.no} 未以首点 ${r.names[0]} 结束（环未闭合），已按首点闭合 (line ${r.line}: ring 圈号=${r.no} of parcel ${fid} does not repeat its first point at the end; closed it)`,
+      );
       r.pts.push([a[0], a[1]]);
       r.names.push(r.names[0]);
     }

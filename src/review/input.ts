@@ -12,7 +12,8 @@ import { sridFromCrs, toSourceFeature } from '../importers/geojson.ts';
 import { parseCoordinateTxt } from '../importers/coordtxt.ts';
 import { ImportError, memoryReader, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
 import { stagedGeometries } from '../store/store.repository.ts';
-import { fromWebMap, type WebMapDatum } from '../importers/webmap.ts';
+import { fromWebMap, watchForWebMap, type WebMapDatum } from '../importers/webmap.ts';
+import { declaredAreaWarnings, declaredVsComputed, parcelOverlapWarnings, zoneWarnings } from '../importers/warnings.ts';
 
 export interface ProjectParcel {
   fid: string;
@@ -29,6 +30,11 @@ export interface BoundarySource {
   crs: string;
   /** The web-map datum converted from, or null. */
   from: WebMapDatum | null;
+  /**
+   * What an import of the same file would warn about (a TXT's declared areas, overlapping parcels,
+   * unclosed rings; a web-map look; text in the wrong encoding), shown with the run.
+   */
+  warnings: string[];
 }
 
 export interface Boundary {
@@ -51,15 +57,23 @@ const BOUNDARY = '项目红线';
 async function boundaryFromReader(db: Db, config: Config, source: SourceReader, opts: ParcelReadOptions): Promise<Boundary> {
   try {
     // Converted coordinates are CGCS2000 lon/lat: a srid given with `from` only described the source.
-    const reader = opts.from ? fromWebMap(source, opts.from, opts.srid) : source;
+    const reader = opts.from ? fromWebMap(source, opts.from, opts.srid) : watchForWebMap(source);
     const srid = opts.from ? undefined : opts.srid;
     return await db.transaction(async (tx) => {
       const b = config.limits.bounds;
       const bounds = { features: b.reviewParcels, vertices: b.requestVertices, what: '边界', scope: '每次审查' };
       const staged = await stageAndCheck(tx, config, reader, { srid, makeValid: opts.makeValid, bounds }, BOUNDARY, 'Polygon');
+      // The same warnings as an import (pipeline.ts), read off the same staging table.
+      const info = reader.info;
+      const warnings = [
+        ...(info.warnings ?? []),
+        ...(info.declared ? declaredAreaWarnings(info, await declaredVsComputed(tx, info), config.declaredAreaTolerancePercent) : []),
+        ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
+        ...(await zoneWarnings(tx, info.path, staged.srid)),
+      ];
       return {
         parcels: await stagedGeometries(tx, staged.srid, !!opts.makeValid),
-        source: { srid: staged.srid, crs: staged.sridSource, from: opts.from ?? null },
+        source: { srid: staged.srid, crs: staged.sridSource, from: opts.from ?? null, warnings },
       };
     });
   } finally {

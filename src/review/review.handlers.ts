@@ -2,6 +2,7 @@
 // caller's scope and calls the service (engine.ts, workflow.ts). The route table is in
 // review.routes.ts.
 import type { FastifyRequest } from 'fastify';
+import { dirname } from 'node:path';
 import { endpoint } from '../server/route.ts';
 import { withUpload, numberField, booleanField, type Upload } from '../server/upload.ts';
 import { assertParcelsInDistricts } from '../auth/districts.ts';
@@ -38,16 +39,17 @@ async function bodyBoundary(req: FastifyRequest, b: BoundaryBody): Promise<Bound
 async function fileBoundary(req: FastifyRequest, u: Upload): Promise<Boundary> {
   const { db, config } = req.server.ctx;
   const f = u.fields;
-  return inScope(
-    req,
-    await boundaryFromFile(db, config, u.path, {
-      srid: numberField(f, 'srid'),
-      from: parseWebMapDatum(f.from, 'from'),
-      encoding: f.encoding || undefined,
-      sourceLayer: f.sourceLayer || undefined,
-      makeValid: booleanField(f, 'makeValid'),
-    }),
-  );
+  const b = await boundaryFromFile(db, config, u.path, {
+    srid: numberField(f, 'srid'),
+    from: parseWebMapDatum(f.from, 'from'),
+    encoding: f.encoding || undefined,
+    sourceLayer: f.sourceLayer || undefined,
+    makeValid: booleanField(f, 'makeValid'),
+  });
+  // The warnings are kept with the run: they name the file as uploaded, not its temporary folder.
+  const dir = `${dirname(u.path)}/`;
+  b.source.warnings = b.source.warnings.map((w) => w.split(dir).join(''));
+  return inScope(req, b);
 }
 
 function indicatorsField(f: Record<string, string>): Record<string, number> | undefined {

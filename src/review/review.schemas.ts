@@ -110,6 +110,11 @@ export const ReviewResult = Obj(
             srid: Int({ description: 'CRS the coordinates were read in (4490 after a web-map conversion)' }),
             crs: Str({ description: 'how the CRS was determined, naming a web-map conversion' }),
             from: Nullable(Enum(['gcj02', 'bd09'] as const)),
+            warnings: Type.Optional(
+              List(Str(), {
+                description: '红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …)',
+              }),
+            ),
           },
           { description: '项目红线坐标来源 (where the boundary coordinates came from)' },
         ),

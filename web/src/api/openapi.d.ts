@@ -22219,6 +22219,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -22551,6 +22553,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -22862,6 +22866,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -23190,6 +23196,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -23753,6 +23761,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -24070,6 +24080,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -24524,6 +24536,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -24839,6 +24853,8 @@ export type paths = {
                                         from: ("gcj02" | "bd09") | (never | null);
                                         /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                         srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
                                     };
                                     type: string;
                                     typeName: string;
@@ -26313,6 +26329,8 @@ export type paths = {
                                     from: ("gcj02" | "bd09") | (never | null);
                                     /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                     srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
                                 };
                                 type: string;
                                 typeName: string;
@@ -26590,6 +26608,8 @@ export type paths = {
                                     from: ("gcj02" | "bd09") | (never | null);
                                     /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                     srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
                                 };
                                 type: string;
                                 typeName: string;
@@ -26996,6 +27016,8 @@ export type paths = {
                                     from: ("gcj02" | "bd09") | (never | null);
                                     /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
                                     srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
                                 };
                                 type: string;
                                 typeName: string;
