@@ -276,7 +276,7 @@ export async function openGeoJson(path: string, opts: ReaderOptions, tuning: Geo
         for (const v of pending) {
           const f = toSourceFeature(path, v);
           if (v.text.includes('\uFFFD')) undecodable.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
-          if (latin1 && /[^\x00-\x7f]/.test(v.text)) latin1.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
+          if (latin1 && /[^\p{ASCII}]/u.test(v.text)) latin1.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
           yield f;
         }
         if (eof || closed) {
