@@ -2,9 +2,8 @@
 // caller's scope and calls the service (engine.ts, workflow.ts). The route table is in
 // review.routes.ts.
 import type { FastifyRequest } from 'fastify';
-import { dirname } from 'node:path';
 import { endpoint } from '../server/route.ts';
-import { withUpload, numberField, booleanField, type Upload } from '../server/upload.ts';
+import { withUpload, numberField, booleanField, asUploaded, type Upload } from '../server/upload.ts';
 import { assertParcelsInDistricts } from '../auth/districts.ts';
 import { Forbidden, Invalid } from '../errors.ts';
 import { boundaryFromBody, boundaryFromFile, type Boundary } from './input.ts';
@@ -47,8 +46,7 @@ async function fileBoundary(req: FastifyRequest, u: Upload): Promise<Boundary> {
     makeValid: booleanField(f, 'makeValid'),
   });
   // The warnings are kept with the run: they name the file as uploaded, not its temporary folder.
-  const dir = `${dirname(u.path)}/`;
-  b.source.warnings = b.source.warnings.map((w) => w.split(dir).join(''));
+  b.source.warnings = asUploaded(u, b.source.warnings);
   return inScope(req, b);
 }
 
