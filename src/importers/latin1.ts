@@ -13,23 +13,37 @@ import iconv from 'iconv-lite';
 const SHOWN = 10;
 const isAsciiLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 
-/** Whether one decoded string looks like Latin-1 text read as GBK (see the file comment). */
-export function looksLikeLatin1(text: string): boolean {
+type CharKind = 'suspect' | 'common' | 'other';
+
+function kindOf(c: string): CharKind {
+  const b = iconv.encode(c, 'gbk');
+  if (b.length === 2 && b[0] >= 0xc0 && isAsciiLetter(b[1])) return 'suspect';
+  return b.length === 2 && b[0] >= 0xa1 && b[1] >= 0xa1 ? 'common' : 'other';
+}
+
+/**
+ * Whether one decoded string looks like Latin-1 text read as GBK (see the file comment). `kinds`
+ * caches each character's class: a file's text uses a few thousand characters over and over.
+ */
+export function looksLikeLatin1(text: string, kinds: Map<string, CharKind> = new Map()): boolean {
+  // Latin-1 words have ASCII letters around their accents; Chinese text without any (水田, 西湖区)
+  // is settled without looking at a character, which keeps a million-record import fast.
+  if (!/[A-Za-z]/.test(text) || !/[^\p{ASCII}]/u.test(text)) return false;
   let suspect = 0;
   let common = 0;
   let prev = '';
   for (const c of text) {
-    const code = c.codePointAt(0)!;
-    if (code < 0x80) {
+    if (c.codePointAt(0)! < 0x80) {
       prev = c;
       continue;
     }
     if (c === '\uFFFD') {
-      if (/[A-Za-z]/.test(prev)) suspect++;
+      if (isAsciiLetter(prev.charCodeAt(0))) suspect++;
     } else {
-      const b = iconv.encode(c, 'gbk');
-      if (b.length === 2 && b[0] >= 0xc0 && isAsciiLetter(b[1])) suspect++;
-      else if (b.length === 2 && b[0] >= 0xa1 && b[1] >= 0xa1) common++;
+      let k = kinds.get(c);
+      if (k === undefined) kinds.set(c, (k = kindOf(c)));
+      if (k === 'suspect') suspect++;
+      else if (k === 'common') common++;
     }
     prev = c;
   }
@@ -42,13 +56,14 @@ export function looksLikeLatin1(text: string): boolean {
  */
 export class Latin1Text {
   private count = 0;
+  private readonly kinds = new Map<string, CharKind>();
   constructor(
     private readonly file: string,
     private readonly warnings: string[],
   ) {}
 
   check(feature: string, props: Record<string, unknown>): void {
-    const fields = Object.entries(props).filter(([, v]) => typeof v === 'string' && looksLikeLatin1(v));
+    const fields = Object.entries(props).filter(([, v]) => typeof v === 'string' && looksLikeLatin1(v, this.kinds));
     if (fields.length === 0) return;
     this.count++;
     if (this.count > SHOWN) return;
