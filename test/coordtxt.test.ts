@@ -113,7 +113,9 @@ test('UTF-8 with BOM: empty 地块编号 → index, two separate outer rings →
   assert.equal(g.type, 'MultiPolygon');
   assert.equal(area(g), 30 * 30 + 20 * 20);
   assert.equal(reader.info.declared![0].declaredAreaM2, 1300);
-  assert.deepEqual(reader.info.warnings, ['line 17: ring 圈号=2 of parcel 1 does not repeat its first point at the end; closed it']);
+  assert.deepEqual(reader.info.warnings, [
+    '第 17 行起地块 1 的圈号 2 未以首点 J5 结束（环未闭合），已按首点闭合 (line 17: ring 圈号=2 of parcel 1 does not repeat its first point at the end; closed it)',
+  ]);
 });
 
 test('refusals name the file and the line', async () => {

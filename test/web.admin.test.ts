@@ -130,6 +130,70 @@ describe('administration pages (browser, pglite)', () => {
     assert.deepEqual(stored, { legal_basis: basis, owner_dept: '杭州市规划和自然资源局耕地保护处', d: '2026-05-31' });
   });
 
+  test('layer import: 坐标来源 and encoding go with the file; the result lists what the import noticed', async () => {
+    const versions = async () =>
+      (
+        await w.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM layer_version v JOIN layer l ON l.id = v.layer_id WHERE l.code = 'YJJBNT'`,
+        )
+      ).rows[0].n;
+    const before = await versions();
+    await admin.goto('/admin/layers');
+    await admin.waitForSelector('[data-test=admin-layer-row-YJJBNT]', WAIT);
+    await admin.click('[data-test=admin-layer-import-YJJBNT]');
+    const from = admin.locator('[data-test=admin-import-from]');
+    assert.deepEqual(await from.locator('option').allTextContents(), ['CGCS2000', '高德·DataV（GCJ-02）', '百度（BD-09）']);
+    // A 200 m × 200 m parcel (4 公顷, east of the review fixture's DK-02) declared as 9 公顷, ring not closed.
+    const txt = [
+      '[属性描述]',
+      '坐标系=2000国家大地坐标系',
+      '几度分带=3',
+      '带号=40',
+      '[地块坐标]',
+      '4,9.0000,DK-09,面积填错的地块,面,,,,@',
+      'J1,1,3375200.000,40497100.000',
+      'J2,1,3375400.000,40497100.000',
+      'J3,1,3375400.000,40497300.000',
+      'J4,1,3375200.000,40497300.000',
+    ].join('\r\n');
+    await admin.setInputFiles('[data-test=admin-import-file]', { name: '报批坐标.txt', mimeType: 'text/plain', buffer: Buffer.from(txt) });
+    await admin.check('[data-test=admin-import-dry]');
+    await admin.click('[data-test=admin-import-save]');
+    const warned = await admin.waitForSelector('[data-test=admin-import-warnings]', WAIT);
+    const text = (await warned.textContent()) ?? '';
+    assert.match(text, /导入提示（2 条）/);
+    assert.match(text, /地块 DK-09 的圈号 1 未以首点 J1 结束（环未闭合）/);
+    assert.match(text, /地块 DK-09 申报面积 90000\.00 m² 与按界址点计算的 40000\.00 m²/);
+    assert.match((await admin.textContent('[data-test=admin-import-summary]')) ?? '', /检查通过（未入库）：1 个要素/);
+    assert.match((await admin.textContent('[data-test=admin-import-declared]')) ?? '', /DK-09/);
+    await w.shot(admin, 'layer-import-warnings');
+    await admin.click('[data-test=admin-import-close]');
+
+    // The same square as 高德 lon/lat: the server converts it, and the result says so.
+    const g = (
+      await w.db.query<{ g: string }>(
+        `SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(497100, 3375200, 497300, 3375400, 4549), 4490), 9) AS g`,
+      )
+    ).rows[0].g;
+    const feature = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', id: 'DK-09', properties: {}, geometry: JSON.parse(g) }],
+    });
+    await admin.click('[data-test=admin-layer-import-YJJBNT]');
+    await admin.setInputFiles('[data-test=admin-import-file]', {
+      name: 'gaode.geojson',
+      mimeType: 'application/json',
+      buffer: Buffer.from(feature),
+    });
+    await admin.selectOption('[data-test=admin-import-from]', 'gcj02');
+    await admin.check('[data-test=admin-import-dry]');
+    await admin.click('[data-test=admin-import-save]');
+    await admin.waitForSelector('[data-test=admin-import-result]', WAIT);
+    assert.match((await admin.textContent('[data-test=admin-import-crs]')) ?? '', /GCJ-02.*CGCS2000.*EPSG:4490/);
+    await admin.click('[data-test=admin-import-close]');
+    assert.equal(await versions(), before, 'a check writes no version');
+  });
+
   test('rule sets: the current version and its rules; a bad edit shows every problem; a good one is the next version', async () => {
     await admin.goto('/admin/rulesets');
     await admin.waitForSelector('[data-test=admin-ruleset-rules]', WAIT);

@@ -315,4 +315,65 @@ describe('review workbench (browser, pglite)', () => {
     await w.shot(page, 'new-refused');
     assert.equal((await w.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM review_case`)).rows[0].n, before);
   });
+
+  test('坐标来源 GCJ-02 converts the uploaded boundary; the importer warnings show with the result', async () => {
+    const { page } = await w.newPage({ width: 1440, height: 900 });
+    await w.login(page, 'planner');
+    await page.goto('/review/new');
+    await page.waitForSelector('[data-test=review-new-form]');
+    const from = page.locator('[data-test=review-from]');
+    assert.deepEqual(await from.locator('option').allTextContents(), ['CGCS2000', '高德·DataV（GCJ-02）', '百度（BD-09）']);
+    // DK-02's square as a web map would give it: the page sends from=gcj02 and the server converts.
+    const g = (
+      await w.db.query<{ g: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4549), 4490), 9) AS g`, DK02)
+    ).rows[0].g;
+    const feature = JSON.stringify({ type: 'Feature', properties: {}, geometry: JSON.parse(g) });
+    await page.fill('[data-test=review-title]', '高德坐标红线');
+    await page.setInputFiles('[data-test=review-file]', {
+      name: 'gaode.geojson',
+      mimeType: 'application/json',
+      buffer: Buffer.from(feature),
+    });
+    await from.selectOption('gcj02');
+    await w.shot(page, 'new-from-gcj02');
+    await page.click('[data-test=review-submit]');
+    await page.waitForURL(/\/review\/cases\/\d+$/, WAIT);
+    await page.waitForSelector('[data-test=review-findings]', WAIT);
+    assert.match((await page.textContent('[data-test=review-case-crs]')) ?? '', /坐标：.*GCJ-02.*CGCS2000/);
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    const run = (
+      await w.db.query<{ from: string | null }>(
+        `SELECT r.result->'project'->'source'->>'from' AS from FROM review_case c JOIN review_run r ON r.id = c.run_id WHERE c.id = $1`,
+        [id],
+      )
+    ).rows[0];
+    assert.equal(run.from, 'gcj02');
+
+    // A TXT whose 地块面积 says 9 公顷 for a 200 m × 200 m (4 公顷) parcel and whose ring is not closed.
+    const txt = [
+      '[属性描述]',
+      '坐标系=2000国家大地坐标系',
+      '几度分带=3',
+      '带号=40',
+      '[地块坐标]',
+      '4,9.0000,DK-09,面积填错的地块,面,,,,@',
+      `J1,1,${DK02[1]}.000,40${DK02[0]}.000`,
+      `J2,1,${DK02[3]}.000,40${DK02[0]}.000`,
+      `J3,1,${DK02[3]}.000,40${DK02[2]}.000`,
+      `J4,1,${DK02[1]}.000,40${DK02[2]}.000`,
+    ].join('\r\n');
+    await page.goto('/review/new');
+    await page.waitForSelector('[data-test=review-new-form]');
+    await page.fill('[data-test=review-title]', '面积填错的报批文件');
+    await page.setInputFiles('[data-test=review-file]', { name: '报批坐标.txt', mimeType: 'text/plain', buffer: Buffer.from(txt) });
+    await page.click('[data-test=review-submit]');
+    await page.waitForURL(/\/review\/cases\/\d+$/, WAIT);
+    const box = await page.waitForSelector('[data-test=review-case-warnings]', WAIT);
+    const text = (await box.textContent()) ?? '';
+    assert.match(text, /红线文件提示（2 条）/);
+    assert.match(text, /地块 DK-09 的圈号 1 未以首点 J1 结束（环未闭合）/);
+    assert.match(text, /地块 DK-09 申报面积 90000\.00 m² 与按界址点计算的 40000\.00 m²/);
+    assert.equal(await page.locator('[data-test=review-case-crs]').count(), 0, 'no conversion: no coordinate note');
+    await w.shot(page, 'case-file-warnings');
+  });
 });

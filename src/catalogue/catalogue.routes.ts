@@ -5,7 +5,7 @@ import { setLayerCoverage, updateLayerMetadata, layerSummaries } from './catalog
 import { listVersions, diffVersions, featureCountsWithin } from '../store/store.service.ts';
 import { readableLayer, readableLayers } from '../auth/layers.ts';
 import { importFile } from '../importers/pipeline.ts';
-import { withUpload, numberField, booleanField } from '../server/upload.ts';
+import { withUpload, numberField, booleanField, asUploaded } from '../server/upload.ts';
 import { parseWebMapDatum } from '../importers/webmap.ts';
 import { endpoint, get, mount, patch, post, put, type Route } from '../server/route.ts';
 import type { FastifyInstance } from 'fastify';
@@ -88,7 +88,7 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
     const asOf = f.asOf ? new Date(f.asOf) : undefined;
     if (asOf && Number.isNaN(asOf.getTime()))
       throw new Invalid(`asOf 须为日期，如 2025-06-30 (field asOf must be a date like 2025-06-30, got "${f.asOf.slice(0, 40)}")`);
-    return importFile(db, config, u.path, {
+    const result = await importFile(db, config, u.path, {
       layer: req.params.code,
       encoding: f.encoding || undefined,
       srid: numberField(f, 'srid'),
@@ -108,6 +108,7 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
       user: req.user.username,
       actor: req.user,
     });
+    return { ...result, warnings: asUploaded(u, result.warnings) };
   });
   return reply.code(201).send(r);
 });

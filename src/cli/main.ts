@@ -54,7 +54,7 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
   onemap review <file> [--type urban-construction|major-infrastructure|rural|land-consolidation|ecological-restoration|plan]
-                [--far F] [--height H] [--density D%] [--green G%] [--ground E] [--name N] [--srid N] [--json] [--geometry]
+                [--far F] [--height H] [--density D%] [--green G%] [--ground E] [--name N] [--srid N] [--from gcj02|bd09] [--json] [--geometry]
   onemap consistency LAYER_A LAYER_B [--json]   e.g. YJJBNT CZKFBJ
   onemap access network|coverage|runs|run|what-if|uncovered …   15分钟生活圈 (onemap access: details)
   onemap user add|list|passwd|set|token|tokens|revoke …          用户与 API 令牌 (onemap user: details)
@@ -168,6 +168,7 @@ async function cmdExport(config: Config, a: Args) {
     });
     if (a.flags.json) return print(r);
     console.log(`导出 ${r.featureCount} 个要素: ${r.files.join(', ')}`);
+    for (const w of r.warnings ?? []) console.log(`  提示: ${w}`);
   });
 }
 

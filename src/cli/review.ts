@@ -2,7 +2,8 @@
 // review → {runId, verdict, project, findings:[{layer, rule, verdict, overlapAreaM2 (ellipsoidal),
 // overlapAreaPlanarM2, overlapAreaMu (from overlapAreaM2), overlapPercent, features:[…]}], versions}.
 import type { Config } from '../config.ts';
-import { parcelsFromFile } from '../review/input.ts';
+import { boundaryFromFile } from '../review/input.ts';
+import { parseWebMapDatum } from '../importers/webmap.ts';
 import { runReview, verdictZh } from '../review/engine.ts';
 import { runConsistency } from '../review/consistency.ts';
 import { formatArea } from '../area/units.ts';
@@ -24,14 +25,15 @@ export async function cmdReview(config: Config, a: Args) {
     groundElevation: num(a, 'ground'),
   };
   await withDb(config, async (db) => {
-    const parcels = await parcelsFromFile(db, config, file, {
+    const boundary = await boundaryFromFile(db, config, file, {
       srid: int(a, 'srid'),
+      from: parseWebMapDatum(str(a, 'from'), '--from'),
       encoding: str(a, 'encoding'),
       sourceLayer: str(a, 'source-layer'),
       makeValid: !!a.flags['make-valid'],
     });
     const r = await runReview(db, {
-      parcels,
+      ...boundary,
       type: str(a, 'type') ?? 'urban-construction',
       indicators,
       name: str(a, 'name') ?? file,
@@ -48,6 +50,8 @@ export async function cmdReview(config: Config, a: Args) {
     );
     console.log(`项目: ${r.project.name}，${r.project.typeName}，${r.project.parcelCount} 个地块`);
     console.log(`  椭球面积 ${formatArea(r.project.areaM2)}；投影面积 ${formatArea(r.project.areaPlanarM2)}`);
+    if (r.project.source?.from) console.log(`  坐标: ${r.project.source.crs}`);
+    for (const w of r.project.source?.warnings ?? []) console.log(`  提示: ${w}`);
     for (const f of r.findings) {
       console.log(`  [${verdictZh[f.verdict]}] ${f.title}（${f.layer} v${f.layerVersion ?? '-'}）：${f.message}`);
     }

@@ -1,6 +1,7 @@
 // SQL for exports: features of one layer version, a page at a time, geometry as the format needs.
 import type { Queryable } from '../db/index.ts';
 import { aliveAt } from '../store/fragments.repository.ts';
+import type { SourcePoints } from '../importers/types.ts';
 
 export interface ExportRow {
   id: number;
@@ -9,6 +10,8 @@ export interface ExportRow {
   g: string | Buffer;
   area_m2: number | null;
   planar_m2: number | null;
+  /** Coordinate TXT point names as imported (migration 013); null for other sources. */
+  source_points: SourcePoints | null;
 }
 
 export type GeomOut = { kind: 'geojson' } | { kind: 'wkb' } | { kind: 'wkb-srid'; srid: number };
@@ -40,7 +43,7 @@ export async function page(
 ): Promise<ExportRow[]> {
   return (
     await db.query<ExportRow>(
-      `SELECT f.id, f.fid, f.props, ${geomSql(g)} AS g, f.area_m2, f.planar_m2
+      `SELECT f.id, f.fid, f.props, ${geomSql(g)} AS g, f.area_m2, f.planar_m2, f.source_points
          FROM feature f
         WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} AND f.id > $3 AND ($5::text[] IS NULL OR f.fid = ANY ($5::text[]))
         ORDER BY f.id LIMIT $4`,
@@ -57,4 +60,26 @@ export async function dominantZone(db: Queryable, layerId: number, version: numb
     [layerId, version, fids ?? null],
   );
   return r.rows[0]?.z ?? 40;
+}
+
+/**
+ * The [属性描述] headers of the TXT imports that wrote the selected features (each feature's v_from),
+ * newest first, with how many of the features each wrote. Versions from other formats have none.
+ */
+export async function txtHeaders(
+  db: Queryable,
+  layerId: number,
+  version: number,
+  fids?: string[],
+): Promise<{ version: number; header: [string, string][]; features: number }[]> {
+  return (
+    await db.query<{ version: number; header: [string, string][]; features: number }>(
+      `SELECT v.version, v.source_header AS header, count(*)::int AS features
+         FROM feature f JOIN layer_version v ON v.layer_id = f.layer_id AND v.version = f.v_from
+        WHERE f.layer_id = $1 AND ${aliveAt('f', '$2')} AND ($3::text[] IS NULL OR f.fid = ANY ($3::text[]))
+          AND v.source_header IS NOT NULL
+        GROUP BY v.version, v.source_header ORDER BY v.version DESC`,
+      [layerId, version, fids ?? null],
+    )
+  ).rows;
 }

@@ -9,6 +9,7 @@ import { resolveVersion } from '../store/store.service.ts';
 import { gkSrid } from '../crs/zones.ts';
 import * as repo from './export.repository.ts';
 import { NotFound } from '../errors.ts';
+import type { TxtParcel } from './coordtxt.ts';
 
 export type ExportFormat = 'geojson' | 'shp' | 'txt';
 
@@ -40,7 +41,7 @@ export async function exportLayer(
   format: ExportFormat,
   out: string,
   opts: ExportOptions = {},
-): Promise<{ featureCount: number; files: string[] }> {
+): Promise<{ featureCount: number; files: string[]; warnings?: string[] }> {
   const layer = await getLayer(db, code);
   const { layerId, version } = await resolveVersion(db, code, { version: opts.version, asOf: opts.asOf });
   switch (format) {
@@ -54,7 +55,7 @@ export async function exportLayer(
       const zone = await repo.dominantZone(db, layerId, version, opts.fids);
       const srid = gkSrid(3, zone, true);
       const { writeCoordinateTxt } = await import('./coordtxt.ts');
-      const parcels = [];
+      const parcels: TxtParcel[] = [];
       for await (const r of rows(db, layerId, version, { kind: 'wkb-srid', srid }, opts.fids)) {
         const name = String(r.props['地块名称'] ?? r.props['DKMC'] ?? r.props['name'] ?? r.fid);
         parcels.push({
@@ -62,6 +63,8 @@ export async function exportLayer(
           name,
           use: r.props['地块用途'] as string | undefined,
           landCode: r.props['地类编码'] as string | undefined,
+          sheet: r.props['图幅号'] as string | undefined,
+          points: r.source_points,
           wkbPlanar: Buffer.from(r.g as string, 'hex'),
           areaHa: (r.planar_m2 ?? 0) / 10000,
         });
@@ -70,10 +73,27 @@ export async function exportLayer(
         throw new NotFound(
           `图层 ${layer.code} 第 ${version} 版没有${opts.fids ? `编号为 ${opts.fids.join('、')} 的` : ''}要素 (layer ${layer.code} version ${version} has no features${opts.fids ? ` with id ${opts.fids.join(', ')}` : ''})`,
         );
-      await writeFile(out, writeCoordinateTxt(parcels, { zone, encoding: opts.encoding ?? 'GBK' }));
-      return { featureCount: parcels.length, files: [out] };
+      const { header, warnings } = await txtHeader(db, layer.code, layerId, version, opts.fids);
+      await writeFile(out, writeCoordinateTxt(parcels, { zone, encoding: opts.encoding ?? 'GBK', header, warnings }));
+      return { featureCount: parcels.length, files: [out], warnings };
     }
   }
+}
+
+/**
+ * The [属性描述] a TXT export writes back: that of the TXT import which wrote the features. When
+ * the features come from several TXT imports with different headers, the newest one's is written
+ * and the warning says so; when none came from a TXT, the standard header.
+ */
+async function txtHeader(db: Queryable, code: string, layerId: number, version: number, fids?: string[]) {
+  const warnings: string[] = [];
+  const found = await repo.txtHeaders(db, layerId, version, fids);
+  const distinct = new Set(found.map((h) => JSON.stringify(h.header)));
+  if (distinct.size > 1)
+    warnings.push(
+      `导出的地块来自图层 ${code} 第 ${found.map((h) => h.version).join('、')} 版的 TXT，其 [属性描述] 不尽相同，已采用第 ${found[0].version} 版的 (parcels from TXT imports with different headers: the newest, version ${found[0].version}, is written)`,
+    );
+  return { header: found[0]?.header ?? null, warnings };
 }
 
 async function exportGeoJson(db: Queryable, layerId: number, version: number, out: string, opts: ExportOptions) {

@@ -8,7 +8,15 @@ import iconv from 'iconv-lite';
 import { gkSrid, zoneOfSrid, type GkZone } from '../crs/zones.ts';
 import { oldDatumSrid, type OldDatum } from '../crs/olddatums.ts';
 import { geometryToWkb, type Geometry, type Position } from '../util/wkb.ts';
-import { ImportError, type DeclaredParcel, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
+import {
+  ImportError,
+  type DeclaredParcel,
+  type ReaderOptions,
+  type SourceFeature,
+  type SourceInfo,
+  type SourcePoints,
+  type SourceReader,
+} from './types.ts';
 
 /** SourceInfo plus notes that are worth showing but do not stop the import. */
 export interface CoordTxtInfo extends SourceInfo {
@@ -181,7 +189,7 @@ export function parseCoordinateTxt(
         `第 ${p.line} 行的地块 ${fid} 与第 ${twin.line} 行的地块 ${twin.fid} 界址点坐标完全相同，疑为重复列出，导入后面积将重复计算 (line ${p.line}: parcel ${fid} repeats the boundary of parcel ${twin.fid})`,
       );
     } else sameShape.set(shapeKey, { fid, line: p.line });
-    const geometry = buildGeometry(p, fid, warnings, fail);
+    const { geometry, points } = buildGeometry(p, fid, warnings, fail);
     declared.push({ fid, name, declaredAreaM2: areaHa === null ? null : Math.round(areaHa * 1e4 * 1e6) / 1e6, line: p.line });
     features.push({
       fid,
@@ -197,6 +205,7 @@ export function parseCoordinateTxt(
         地块面积公顷: areaHa,
       },
       location: `line ${p.line}`,
+      points,
       ...(id ? {} : { positional: true }),
     });
   });
@@ -358,23 +367,36 @@ function oldDatumOfHeader(crs: string | undefined): OldDatum | undefined {
   return undefined;
 }
 
-/** Rings from consecutive 圈号 runs; ring 1 is the outer ring, others are holes of the part containing them. */
-function buildGeometry(p: ParcelDraft, fid: string, warnings: string[], fail: (l: number, r: string) => never): Geometry {
-  const rings: { no: number; pts: Position[]; line: number }[] = [];
+/**
+ * Rings from consecutive 圈号 runs; ring 1 is the outer ring, others are holes of the part containing
+ * them. The point names go along ring by ring in the geometry's own ring order, for the export.
+ */
+function buildGeometry(
+  p: ParcelDraft,
+  fid: string,
+  warnings: string[],
+  fail: (l: number, r: string) => never,
+): { geometry: Geometry; points: SourcePoints } {
+  type Ring = { no: number; pts: Position[]; names: string[]; line: number };
+  const rings: Ring[] = [];
   for (const pt of p.points) {
     let r = rings[rings.length - 1];
     if (!r || r.no !== pt.ring) {
-      r = { no: pt.ring, pts: [], line: pt.line };
+      r = { no: pt.ring, pts: [], names: [], line: pt.line };
       rings.push(r);
     }
     r.pts.push([pt.y, pt.x]); // x = easting (Y column), y = northing (X column)
+    r.names.push(pt.name);
   }
   for (const r of rings) {
     const a = r.pts[0];
     const b = r.pts[r.pts.length - 1];
     if (a[0] !== b[0] || a[1] !== b[1]) {
-      warnings.push(`line ${r.line}: ring 圈号=${r.no} of parcel ${fid} does not repeat its first point at the end; closed it`);
+      warnings.push(
+        `第 ${r.line} 行起地块 ${fid} 的圈号 ${r.no} 未以首点 ${r.names[0]} 结束（环未闭合），已按首点闭合 (line ${r.line}: ring 圈号=${r.no} of parcel ${fid} does not repeat its first point at the end; closed it)`,
+      );
       r.pts.push([a[0], a[1]]);
+      r.names.push(r.names[0]);
     }
     if (r.pts.length < 4) {
       fail(
@@ -384,13 +406,17 @@ function buildGeometry(p: ParcelDraft, fid: string, warnings: string[], fail: (l
     }
   }
   if (rings[0].no !== 1) warnings.push(`line ${rings[0].line}: parcel ${fid} starts with 圈号=${rings[0].no}, treated as the outer ring`);
-  const parts: Position[][][] = [[rings[0].pts]];
+  const parts: Ring[][] = [[rings[0]]];
   for (const r of rings.slice(1)) {
-    const owner = parts.find((part) => ringInside(r.pts, part[0]));
-    if (owner) owner.push(r.pts);
-    else parts.push([r.pts]);
+    const owner = parts.find((part) => ringInside(r.pts, part[0].pts));
+    if (owner) owner.push(r);
+    else parts.push([r]);
   }
-  return parts.length === 1 ? { type: 'Polygon', coordinates: parts[0] } : { type: 'MultiPolygon', coordinates: parts };
+  const coordinates = parts.map((part) => part.map((r) => r.pts));
+  return {
+    geometry: parts.length === 1 ? { type: 'Polygon', coordinates: coordinates[0] } : { type: 'MultiPolygon', coordinates },
+    points: parts.flat().map((r) => ({ r: r.no, n: r.names })),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { requireEncoding } from './shapefile/encoding.ts';
 import { UndecodableText } from './undecodable.ts';
+import { Latin1Text } from './latin1.ts';
 import { geometryToWkb, type Geometry } from '../util/wkb.ts';
 import { GeoJsonScanner, type ScannedValue } from './geojson-scan.ts';
 import { ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from './types.ts';
@@ -224,6 +225,8 @@ export async function openGeoJson(path: string, opts: ReaderOptions, tuning: Geo
 
   const info: SourceInfo = { path, format: 'geojson', totalBytes: size, encoding, warnings: [] };
   const undecodable = new UndecodableText(path, encoding, info.warnings!);
+  // GBK guessed from bytes that are not UTF-8 may be Latin-1 that happens to be valid GBK.
+  const latin1 = encoding === 'GBK' && !opts.encoding ? new Latin1Text(path, info.warnings!) : undefined;
   let pending: ScannedValue[] = [];
   try {
     while (!scanner.headerDone && !eof) await pump();
@@ -273,10 +276,12 @@ export async function openGeoJson(path: string, opts: ReaderOptions, tuning: Geo
         for (const v of pending) {
           const f = toSourceFeature(path, v);
           if (v.text.includes('\uFFFD')) undecodable.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
+          if (latin1 && /[^\p{ASCII}]/u.test(v.text)) latin1.check(`第 ${v.index} 个要素（第 ${v.line} 行）`, f.props);
           yield f;
         }
         if (eof || closed) {
           undecodable.finish();
+          latin1?.finish();
           return;
         }
         await pump();

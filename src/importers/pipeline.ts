@@ -366,6 +366,7 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
           sourceFormat: info.format,
           sourceSrid: srid,
           sourceCrs: sridSource,
+          sourceHeader: info.header ? Object.entries(info.header) : null,
           totals,
           counts,
           repaired,

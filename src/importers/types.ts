@@ -14,7 +14,15 @@ export interface SourceFeature {
   location: string;
   /** The fid is the feature's position in the file (the source gives it no id): matching by it is by order. */
   positional?: boolean;
+  /**
+   * Coordinate TXT only: each ring's 圈号 and point names in the WKB's ring order, one name per
+   * vertex (closing vertex included), kept beside the feature (not in props) for the TXT export.
+   */
+  points?: SourcePoints;
 }
+
+/** Point names of one feature, ring by ring in the order of its WKB (see feature.source_points). */
+export type SourcePoints = { r: number; n: string[] }[];
 
 /**
  * The .dbf column onemap's Shapefile exports carry the feature id in (dBASE has no id of its own);
@@ -55,6 +63,8 @@ export interface SourceInfo {
   warnings?: string[];
   /** Datum transformation parameters the file itself states (TXT 转换参数=), as written (decision 0012). */
   datumParams?: string;
+  /** Coordinate TXT: the [属性描述] fields as written, kept with the version for the TXT export. */
+  header?: Record<string, string>;
 }
 
 export interface SourceReader {

@@ -13,10 +13,12 @@ import { currentRuleSet, ruleSetVersion } from './ruleset.ts';
 import { ruleKind } from './rules/registry.ts';
 import { areaText, finding, type RuleContext, type Subject } from './rules/context.ts';
 import type { Finding, ReviewResult, RuleDef, SchemeIndicators, Tolerance, Verdict } from './types.ts';
-import type { ProjectParcel } from './input.ts';
+import type { BoundarySource, ProjectParcel } from './input.ts';
 
 export interface ReviewInput {
   parcels: ProjectParcel[];
+  /** Where the boundary's coordinates came from; kept in the run as project.source. */
+  source?: BoundarySource;
   name?: string;
   type: string;
   indicators?: SchemeIndicators;
@@ -240,6 +242,7 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
       geometry: JSON.parse(s.geojson),
       bbox: [s.xmin, s.ymin, s.xmax, s.ymax],
       hash,
+      ...(input.source ? { source: input.source } : {}),
     },
     findings,
     versions,
@@ -275,6 +278,7 @@ export async function runReview(db: Db, input: ReviewInput): Promise<ReviewResul
         project: full.project.name,
         type: input.type,
         hash,
+        ...(input.source ? { crs: input.source.crs, from: input.source.from } : {}),
         verdict,
         versions,
         findings: findings.map((f) => ({ key: f.key, verdict: f.verdict, areaM2: f.overlapAreaM2 })),

@@ -2,6 +2,8 @@
 // the national coordinate TXT) and go through the import pipeline's reader and checks — same CRS
 // detection, axis and zone diagnostics, validity messages — without being stored as a layer.
 // A boundary in a request body is read in memory by the same GeoJSON / TXT parsers as a file.
+// A boundary drawn on 高德/DataV or 百度 (GCJ-02 / BD-09) is converted to CGCS2000 first when the
+// caller says so (--from, `from`), exactly as an import is (decision 0010), and the run records it.
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { Invalid } from '../errors.ts';
@@ -10,6 +12,8 @@ import { sridFromCrs, toSourceFeature } from '../importers/geojson.ts';
 import { parseCoordinateTxt } from '../importers/coordtxt.ts';
 import { ImportError, memoryReader, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
 import { stagedGeometries } from '../store/store.repository.ts';
+import { fromWebMap, watchForWebMap, type WebMapDatum } from '../importers/webmap.ts';
+import { declaredAreaWarnings, declaredVsComputed, parcelOverlapWarnings, zoneWarnings } from '../importers/warnings.ts';
 
 export interface ProjectParcel {
   fid: string;
@@ -18,8 +22,30 @@ export interface ProjectParcel {
   props?: Record<string, unknown>;
 }
 
+/** Where the boundary's coordinates came from, kept with the run (project.source). */
+export interface BoundarySource {
+  /** The CRS the coordinates were read in (4490 after a web-map conversion). */
+  srid: number;
+  /** How it was determined, and the conversion when there was one (the import's CRS note). */
+  crs: string;
+  /** The web-map datum converted from, or null. */
+  from: WebMapDatum | null;
+  /**
+   * What an import of the same file would warn about (a TXT's declared areas, overlapping parcels,
+   * unclosed rings; a web-map look; text in the wrong encoding), shown with the run.
+   */
+  warnings: string[];
+}
+
+export interface Boundary {
+  parcels: ProjectParcel[];
+  source: BoundarySource;
+}
+
 export interface ParcelReadOptions {
   srid?: number;
+  /** The boundary is in web-map coordinates: converted to CGCS2000 before review. */
+  from?: WebMapDatum;
   encoding?: string;
   sourceLayer?: string;
   makeValid?: boolean;
@@ -28,22 +54,41 @@ export interface ParcelReadOptions {
 const BOUNDARY = '项目红线';
 
 /** The parcels a reader yields, checked and reprojected like an import (nothing is stored). */
-async function parcelsFromReader(db: Db, config: Config, reader: SourceReader, opts: ParcelReadOptions): Promise<ProjectParcel[]> {
+async function boundaryFromReader(db: Db, config: Config, source: SourceReader, opts: ParcelReadOptions): Promise<Boundary> {
   try {
+    // Converted coordinates are CGCS2000 lon/lat: a srid given with `from` only described the source.
+    const reader = opts.from ? fromWebMap(source, opts.from, opts.srid) : watchForWebMap(source);
+    const srid = opts.from ? undefined : opts.srid;
     return await db.transaction(async (tx) => {
       const b = config.limits.bounds;
       const bounds = { features: b.reviewParcels, vertices: b.requestVertices, what: '边界', scope: '每次审查' };
-      const { srid } = await stageAndCheck(tx, config, reader, { srid: opts.srid, makeValid: opts.makeValid, bounds }, BOUNDARY, 'Polygon');
-      return await stagedGeometries(tx, srid, !!opts.makeValid);
+      const staged = await stageAndCheck(tx, config, reader, { srid, makeValid: opts.makeValid, bounds }, BOUNDARY, 'Polygon');
+      // The same warnings as an import (pipeline.ts), read off the same staging table.
+      const info = reader.info;
+      const warnings = [
+        ...(info.warnings ?? []),
+        ...(info.declared ? declaredAreaWarnings(info, await declaredVsComputed(tx, info), config.declaredAreaTolerancePercent) : []),
+        ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
+        ...(await zoneWarnings(tx, info.path, staged.srid)),
+      ];
+      return {
+        parcels: await stagedGeometries(tx, staged.srid, !!opts.makeValid),
+        source: { srid: staged.srid, crs: staged.sridSource, from: opts.from ?? null, warnings },
+      };
     });
   } finally {
-    await reader.close();
+    await source.close();
   }
 }
 
-export async function parcelsFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<ProjectParcel[]> {
+export async function boundaryFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<Boundary> {
   const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid });
-  return parcelsFromReader(db, config, reader, opts);
+  return boundaryFromReader(db, config, reader, opts);
+}
+
+/** The parcels alone, for callers that record no source (the portal's consultation areas, tests). */
+export async function parcelsFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<ProjectParcel[]> {
+  return (await boundaryFromFile(db, config, path, opts)).parcels;
 }
 
 /** A GeoJSON value of a request (FeatureCollection, Feature or bare geometry), read like a .geojson file. */
@@ -83,12 +128,12 @@ export function coordinateTxtReader(text: string, name = '请求中的 coordinat
  * A boundary sent in a request body: GeoJSON (Feature, FeatureCollection or bare geometry) or the
  * text of a coordinate TXT, parsed in memory and checked like a file.
  */
-export async function parcelsFromBody(
+export async function boundaryFromBody(
   db: Db,
   config: Config,
   body: { geojson?: unknown; coordinateTxt?: string },
   opts: ParcelReadOptions = {},
-): Promise<ProjectParcel[]> {
+): Promise<Boundary> {
   let reader: SourceReader;
   if (body.geojson !== undefined) reader = geojsonReader(body.geojson);
   else if (typeof body.coordinateTxt === 'string') reader = coordinateTxtReader(body.coordinateTxt);
@@ -99,5 +144,14 @@ export async function parcelsFromBody(
         code: 'boundary_missing',
       },
     );
-  return parcelsFromReader(db, config, reader, opts);
+  return boundaryFromReader(db, config, reader, opts);
+}
+
+export async function parcelsFromBody(
+  db: Db,
+  config: Config,
+  body: { geojson?: unknown; coordinateTxt?: string },
+  opts: ParcelReadOptions = {},
+): Promise<ProjectParcel[]> {
+  return (await boundaryFromBody(db, config, body, opts)).parcels;
 }

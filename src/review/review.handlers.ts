@@ -3,10 +3,11 @@
 // review.routes.ts.
 import type { FastifyRequest } from 'fastify';
 import { endpoint } from '../server/route.ts';
-import { withUpload, numberField, booleanField, type Upload } from '../server/upload.ts';
+import { withUpload, numberField, booleanField, asUploaded, type Upload } from '../server/upload.ts';
 import { assertParcelsInDistricts } from '../auth/districts.ts';
 import { Forbidden, Invalid } from '../errors.ts';
-import { parcelsFromBody, parcelsFromFile, type ProjectParcel } from './input.ts';
+import { boundaryFromBody, boundaryFromFile, type Boundary } from './input.ts';
+import { parseWebMapDatum } from '../importers/webmap.ts';
 import * as engine from './engine.ts';
 import * as workflow from './workflow.ts';
 import { renderOpinionHtml, renderOpinionPdf } from './opinion/index.ts';
@@ -16,33 +17,37 @@ interface BoundaryBody {
   geojson?: unknown;
   coordinateTxt?: string;
   srid?: number;
+  from?: string;
   makeValid?: boolean;
 }
 
 /** A district officer's boundary must lie inside their districts (refused before anything is stored). */
-async function inScope(req: FastifyRequest, p: ProjectParcel[]): Promise<ProjectParcel[]> {
+async function inScope(req: FastifyRequest, b: Boundary): Promise<Boundary> {
   const { db, config } = req.server.ctx;
-  await assertParcelsInDistricts(db, config.districts, req.user, p);
-  return p;
+  await assertParcelsInDistricts(db, config.districts, req.user, b.parcels);
+  return b;
 }
 
-async function bodyParcels(req: FastifyRequest, b: BoundaryBody): Promise<ProjectParcel[]> {
+/** The boundary of a request body: its parcels and where their coordinates came from. */
+async function bodyBoundary(req: FastifyRequest, b: BoundaryBody): Promise<Boundary> {
   const { db, config } = req.server.ctx;
-  return inScope(req, await parcelsFromBody(db, config, b, { srid: b.srid, makeValid: b.makeValid }));
+  const from = parseWebMapDatum(b.from, 'from');
+  return inScope(req, await boundaryFromBody(db, config, b, { srid: b.srid, from, makeValid: b.makeValid }));
 }
 
-async function fileParcels(req: FastifyRequest, u: Upload): Promise<ProjectParcel[]> {
+async function fileBoundary(req: FastifyRequest, u: Upload): Promise<Boundary> {
   const { db, config } = req.server.ctx;
   const f = u.fields;
-  return inScope(
-    req,
-    await parcelsFromFile(db, config, u.path, {
-      srid: numberField(f, 'srid'),
-      encoding: f.encoding || undefined,
-      sourceLayer: f.sourceLayer || undefined,
-      makeValid: booleanField(f, 'makeValid'),
-    }),
-  );
+  const b = await boundaryFromFile(db, config, u.path, {
+    srid: numberField(f, 'srid'),
+    from: parseWebMapDatum(f.from, 'from'),
+    encoding: f.encoding || undefined,
+    sourceLayer: f.sourceLayer || undefined,
+    makeValid: booleanField(f, 'makeValid'),
+  });
+  // The warnings are kept with the run: they name the file as uploaded, not its temporary folder.
+  b.source.warnings = asUploaded(u, b.source.warnings);
+  return inScope(req, b);
 }
 
 function indicatorsField(f: Record<string, string>): Record<string, number> | undefined {
@@ -74,7 +79,7 @@ async function mayReadCase(req: FastifyRequest, id: number): Promise<void> {
 export const runReview = endpoint(s.runReview, async (req, reply) => {
   const b = req.body;
   const r = await engine.runReview(req.server.ctx.db, {
-    parcels: await bodyParcels(req, b),
+    ...(await bodyBoundary(req, b)),
     name: b.name,
     type: b.type,
     indicators: b.indicators,
@@ -88,7 +93,7 @@ export const runReview = endpoint(s.runReview, async (req, reply) => {
 export const runReviewFile = endpoint(s.runReviewFile, async (req, reply) => {
   const r = await withUpload(req, async (u) =>
     engine.runReview(req.server.ctx.db, {
-      parcels: await fileParcels(req, u),
+      ...(await fileBoundary(req, u)),
       name: u.fields.name || u.name,
       type: typeField(u.fields),
       indicators: indicatorsField(u.fields),
@@ -130,7 +135,7 @@ export const submitCase = endpoint(s.submitCase, async (req, reply) => {
     type: b.type,
     indicators: b.indicators,
     ruleset: b.ruleset,
-    parcels: await bodyParcels(req, b),
+    ...(await bodyBoundary(req, b)),
     user: req.user.username,
   });
   return reply.code(201).send(c);
@@ -144,7 +149,7 @@ export const submitCaseFile = endpoint(s.submitCaseFile, async (req, reply) => {
       type: typeField(u.fields),
       indicators: indicatorsField(u.fields),
       ruleset: u.fields.ruleset || undefined,
-      parcels: await fileParcels(req, u),
+      ...(await fileBoundary(req, u)),
       user: req.user.username,
     }),
   );

@@ -37,6 +37,12 @@ const boundary = {
   ),
   coordinateTxt: Type.Optional(Str({ description: '国家坐标交换格式 TXT text (建设用地报批)' })),
   srid: Type.Optional(Int({ description: 'source CRS when the data does not say (e.g. 4549)' })),
+  from: Type.Optional(
+    Str({
+      maxLength: 20,
+      description: 'gcj02 (高德/DataV/腾讯) or bd09 (百度): the boundary is in web-map coordinates, converted to CGCS2000 before review',
+    }),
+  ),
   makeValid: Type.Optional(Bool()),
 };
 
@@ -98,6 +104,21 @@ export const ReviewResult = Obj(
       geometry: StoredGeometry,
       bbox: Bbox,
       hash: Str({ description: 'sha256 of the normalised boundary (EWKB of the EPSG:4490 MultiPolygon)' }),
+      source: Type.Optional(
+        Obj(
+          {
+            srid: Int({ description: 'CRS the coordinates were read in (4490 after a web-map conversion)' }),
+            crs: Str({ description: 'how the CRS was determined, naming a web-map conversion' }),
+            from: Nullable(Enum(['gcj02', 'bd09'] as const)),
+            warnings: Type.Optional(
+              List(Str(), {
+                description: '红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …)',
+              }),
+            ),
+          },
+          { description: '项目红线坐标来源 (where the boundary coordinates came from)' },
+        ),
+      ),
     }),
     findings: List(Finding),
     versions: Obj({
@@ -394,7 +415,8 @@ export const withdrawDecision = writes(
 );
 export const signCase = writes({ tags, summary: '签发 (sign the decision; the case is frozen)', params: IdParams }, ReviewCase);
 
-const FILE_FIELDS = 'fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset';
+const FILE_FIELDS =
+  'fields: type, name/title, applicant, indicators (JSON text), srid, from (gcj02|bd09), encoding, sourceLayer, makeValid, ruleset';
 export const runReviewFile = {
   tags,
   consumes: ['multipart/form-data'],

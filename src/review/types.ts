@@ -58,6 +58,8 @@ export interface ProjectFacts {
   bbox: [number, number, number, number];
   /** sha256 of the normalised input geometry (EWKB hex of the 4490 MultiPolygon). */
   hash: string;
+  /** Where the boundary's coordinates came from (absent in runs from before it was recorded). */
+  source?: { srid: number; crs: string; from: 'gcj02' | 'bd09' | null; warnings?: string[] };
 }
 
 export interface SchemeIndicators {

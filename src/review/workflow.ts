@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { runReview, getRun, checkIndicators, type ReviewInput } from './engine.ts';
 import type { Decision, FindingAction, FindingReview, OpinionInput, ReviewResult, TrailEntry, Verdict } from './types.ts';
-import type { ProjectParcel } from './input.ts';
+import type { BoundarySource, ProjectParcel } from './input.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { assertAllowed, table } from '../workflow/machine.ts';
 import { runBoundary } from './review.repository.ts';
@@ -143,6 +143,8 @@ export interface SubmitInput {
   type: string;
   indicators?: Record<string, unknown>;
   parcels: ProjectParcel[];
+  /** Where the boundary's coordinates came from (a web-map conversion), recorded with the run. */
+  source?: BoundarySource;
   user: string;
   ruleset?: string;
 }
@@ -169,7 +171,15 @@ export async function submitCase(db: Db, s: SubmitInput): Promise<ReviewCase> {
     return id;
   });
   try {
-    await machineReview(db, id, { parcels: s.parcels, type: s.type, indicators, user: s.user, ruleset: s.ruleset, name: s.title });
+    await machineReview(db, id, {
+      parcels: s.parcels,
+      source: s.source,
+      type: s.type,
+      indicators,
+      user: s.user,
+      ruleset: s.ruleset,
+      name: s.title,
+    });
   } catch (e) {
     // The case row was committed first so the run can reference it; a failed machine review
     // must not leave a case without a run behind.

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { Limits } from '../config.ts';
 import { DomainError, Invalid, TooLarge, Unsupported } from '../errors.ts';
 
@@ -91,6 +91,15 @@ export async function withUpload<T>(req: FastifyRequest, use: (u: Upload) => Pro
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lines of a successful answer (import or boundary warnings) with the temporary folder taken out,
+ * so they name the file as uploaded, as error messages do.
+ */
+export function asUploaded(u: Upload, lines: string[]): string[] {
+  const dir = `${dirname(u.path)}/`;
+  return lines.map((l) => l.split(dir).join(''));
 }
 
 /** A form field as a number, or undefined; refuses text that is not one. */

@@ -25,7 +25,8 @@ export class StageWriter {
     const geom = f.wkb ? f.wkb.toString('hex') : '\\N';
     // PostgreSQL's jsonb refuses the NUL character; dBASE padding sometimes leaves one behind.
     const props = JSON.stringify(f.props);
-    const line = `${this.seq}\t${copyValue(f.fid)}\t${copyValue(f.location)}\t${geom}\t${copyValue(props.includes('\\u0000') ? props.replace(/\\u0000/g, '') : props)}\n`;
+    const points = f.points ? copyValue(JSON.stringify(f.points)) : '\\N';
+    const line = `${this.seq}\t${copyValue(f.fid)}\t${copyValue(f.location)}\t${geom}\t${copyValue(props.includes('\\u0000') ? props.replace(/\\u0000/g, '') : props)}\t${points}\n`;
     this.parts.push(line);
     this.size += line.length;
     if (this.size >= BATCH_BYTES) await this.send();

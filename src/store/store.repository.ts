@@ -9,12 +9,12 @@ export { aliveAt };
 export const SUBDIVIDE_MAX_VERTICES = 256;
 
 export const STAGE = 'onemap_stage';
-export const STAGE_COLUMNS = ['seq', 'fid', 'loc', 'geom', 'props'];
+export const STAGE_COLUMNS = ['seq', 'fid', 'loc', 'geom', 'props', 'points'];
 
 export async function createStage(tx: Queryable): Promise<void> {
   // geom is loaded as hex WKB without SRID; the source SRID is applied when reading it.
   await tx.exec(`DROP TABLE IF EXISTS ${STAGE};
-    CREATE TEMP TABLE ${STAGE} (seq int NOT NULL, fid text NOT NULL, loc text, geom geometry, props jsonb NOT NULL) ON COMMIT DROP;`);
+    CREATE TEMP TABLE ${STAGE} (seq int NOT NULL, fid text NOT NULL, loc text, geom geometry, props jsonb NOT NULL, points jsonb) ON COMMIT DROP;`);
 }
 
 export async function dropStage(tx: Queryable): Promise<void> {
@@ -246,18 +246,20 @@ export async function nextVersion(tx: Queryable, layerId: number): Promise<numbe
  * Planar area uses each feature's own 3° GK zone (onemap_planar_area); ellipsoidal area is on the
  * CGCS2000 ellipsoid via geography (its GRS80 parameters differ from CGCS2000's only in the
  * flattening's 10th digit, far below a square metre).
+ * A TXT parcel's point names (points) enter the hash only when given, so the hash of every other
+ * row is what it always was.
  */
 function incomingSelect(srid: number, makeValid: boolean): string {
   const g0 = `ST_Force2D(ST_SetSRID(geom, ${Number(srid)}))`;
   const fixed = makeValid ? `CASE WHEN ST_IsValid(${g0}) THEN ${g0} ELSE ST_CollectionExtract(ST_MakeValid(${g0})) END` : g0;
   const g = srid === 4490 ? fixed : `ST_Transform(${fixed}, 4490)`;
-  return `SELECT seq, fid, props, g AS geom,
+  return `SELECT seq, fid, props, points, g AS geom,
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Area(g::geography) END AS area_m2,
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_planar_area(g) END AS planar_m2,
       CASE WHEN GeometryType(g) IN ('LINESTRING', 'MULTILINESTRING') THEN ST_Length(g::geography) END AS length_m,
       ST_NPoints(g) AS npoints,
-      md5(ST_AsBinary(${snapped('g')}) || convert_to(props::text, 'UTF8')) AS row_hash
-    FROM (SELECT seq, fid, props, ${g} AS g FROM ${STAGE} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) s`;
+      md5(ST_AsBinary(${snapped('g')}) || convert_to(props::text || coalesce(points::text, ''), 'UTF8')) AS row_hash
+    FROM (SELECT seq, fid, props, points, ${g} AS g FROM ${STAGE} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) s`;
 }
 
 /** Staged features as finished EPSG:4490 geometries (hex EWKB), in file order: review input. */
@@ -299,7 +301,7 @@ async function partitionExists(tx: Queryable, layerId: number): Promise<boolean>
   return r.rows[0].t !== null;
 }
 
-const FEATURE_COLS = 'layer_id, v_from, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash';
+const FEATURE_COLS = 'layer_id, v_from, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash, source_points';
 
 const subdivideSql = (target: string, source: string) =>
   `INSERT INTO ${target} (layer_id, feature_id, v_from, geom)
@@ -327,7 +329,7 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
       ALTER TABLE feature_part_l${id} ADD CONSTRAINT feature_part_l${id}_layer CHECK (layer_id = ${id});`);
     const r = await tx.query(
       `INSERT INTO feature_l${id} (${FEATURE_COLS})
-       SELECT $1, $2, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash FROM (${incomingSelect(srid, makeValid)}) i ORDER BY seq`,
+       SELECT $1, $2, fid, props, geom, area_m2, planar_m2, length_m, npoints, row_hash, points FROM (${incomingSelect(srid, makeValid)}) i ORDER BY seq`,
       [id, v],
     );
     await tx.query(subdivideSql(`feature_part_l${id}`, `feature_l${id}`), [id, v]);
@@ -342,13 +344,16 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
   // same_id: the row in force this incoming feature repeats (same fid, same attributes, geometry
   // within the tolerance), kept as it is. A hash match settles it at once; a mismatch is only
   // "maybe changed" (a vertex near a grid line snaps either way), confirmed by sameGeometry.
+  // Point names count only when the file gives them: a Shapefile of the same parcels keeps the row
+  // (and the names a TXT gave it), a TXT that renames a point writes a new one.
   await tx.exec(`DROP TABLE IF EXISTS onemap_incoming;
     CREATE TEMP TABLE onemap_incoming ON COMMIT DROP AS
       SELECT s.*, false AS matched, NULL::bigint AS same_id FROM (${incomingSelect(srid, makeValid)}) s;
     ANALYZE onemap_incoming;`);
   await tx.query(
     `UPDATE onemap_incoming i SET matched = true,
-            same_id = CASE WHEN o.row_hash = i.row_hash OR (o.props = i.props AND ${sameGeometry('o.geom', 'i.geom')}) THEN o.id END
+            same_id = CASE WHEN o.row_hash = i.row_hash OR (o.props = i.props AND (i.points IS NULL OR i.points = o.source_points)
+                                   AND ${sameGeometry('o.geom', 'i.geom')}) THEN o.id END
        FROM feature o WHERE o.layer_id = $1 AND o.v_to IS NULL AND o.fid = i.fid`,
     [id],
   );
@@ -379,7 +384,7 @@ export async function applyIncoming(tx: Queryable, layerId: number, v: number, s
   );
   await tx.query(
     `INSERT INTO feature (${FEATURE_COLS})
-     SELECT $1, $2, i.fid, i.props, i.geom, i.area_m2, i.planar_m2, i.length_m, i.npoints, i.row_hash
+     SELECT $1, $2, i.fid, i.props, i.geom, i.area_m2, i.planar_m2, i.length_m, i.npoints, i.row_hash, i.points
        FROM onemap_incoming i WHERE i.same_id IS NULL ORDER BY i.seq`,
     [id, v],
   );
@@ -413,6 +418,8 @@ export interface VersionInsert {
   sourceSrid: number | null;
   /** The import's CRS note (sridSource), naming a web-map conversion when there was one. */
   sourceCrs: string | null;
+  /** Coordinate TXT: the [属性描述] fields in the order written (a jsonb object would sort them). */
+  sourceHeader?: [string, string][] | null;
   totals: VersionTotals;
   counts: ApplyCounts;
   repaired: unknown[];
@@ -423,8 +430,8 @@ export interface VersionInsert {
 export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<void> {
   await tx.query(
     `INSERT INTO layer_version (layer_id, version, valid_from, source_path, source_format, source_srid, feature_count,
-       area_m2, planar_m2, added, removed, changed, repaired, created_by, note, source_crs)
-     VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)`,
+       area_m2, planar_m2, added, removed, changed, repaired, created_by, note, source_crs, source_header)
+     VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17::jsonb)`,
     [
       a.layerId,
       a.version,
@@ -442,6 +449,7 @@ export async function insertVersion(tx: Queryable, a: VersionInsert): Promise<vo
       a.createdBy,
       a.note,
       a.sourceCrs,
+      a.sourceHeader ? JSON.stringify(a.sourceHeader) : null,
     ],
   );
   await tx.query(`UPDATE layer SET active_version = $2, updated_at = now() WHERE id = $1`, [a.layerId, a.version]);

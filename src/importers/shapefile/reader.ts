@@ -16,6 +16,7 @@ import { DBF_PREFIX, DbfDecoder, dbfHeaderLength, decodeFieldNames, parseDbfHead
 import { resolveEncoding } from './encoding.ts';
 import { prjToSrid } from './prj.ts';
 import { UndecodableText } from '../undecodable.ts';
+import { Latin1Text } from '../latin1.ts';
 import { declaredGeometryType, parseShpHeader, ShpDecoder, SHP_HEADER_BYTES, SHP_RECORD_HEADER_BYTES } from './shp.ts';
 
 const CHUNK = 4 << 20;
@@ -278,7 +279,10 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
         if (started) throw new Error('features() of a shapefile reader can only be iterated once');
         started = true;
         const files = { shp: shown(shpPath), shx: shown(shxPath), dbf: shown(dbfPath) };
-        const features = readFeatures(shp, dbfWin, shx, dbf, encoding.encoding, files, shpSize, info.warnings!);
+        // GBK guessed (no --encoding, no .cpg) may be Latin-1 that happens to be valid GBK.
+        const guessedGbk = encoding.encoding === 'GBK' && !/^(--encoding|\.cpg)/.test(encoding.source);
+        const latin1 = guessedGbk ? new Latin1Text(files.dbf, info.warnings!) : undefined;
+        const features = readFeatures(shp, dbfWin, shx, dbf, encoding.encoding, files, shpSize, info.warnings!, latin1);
         // Release files and the unpacked zip as soon as iteration ends (done, error or break), even
         // if the caller never gets to close().
         return (async function* () {
@@ -334,6 +338,7 @@ async function* readFeatures(
   files: { shp: string; shx: string; dbf: string },
   shpSize: number,
   warnings: string[],
+  latin1?: Latin1Text,
 ): AsyncGenerator<SourceFeature> {
   const file = files.shp;
   const undecodable = new UndecodableText(files.dbf, encoding, warnings);
@@ -388,6 +393,7 @@ async function* readFeatures(
       }
       props = attrs.decode(dbf.buf, dbf.at);
       undecodable.check(`第 ${rec} 条记录`, props);
+      latin1?.check(`第 ${rec} 条记录`, props);
     }
     shp.pos += total;
     dbf.pos += recLen;
@@ -408,6 +414,7 @@ async function* readFeatures(
       reason: `the .shp holds more records than the ${count} of the .dbf (record ${count + 1} at offset ${shp.pos} of ${shp.size} bytes): the files do not belong together or one is damaged`,
     });
   undecodable.finish();
+  latin1?.finish();
   if (shxRecords !== count)
     warnings.push(
       `文件 ${files.shx} 与 ${files.shp} 不一致：.shx 索引 ${shxRecords} 条记录，.shp 与 .dbf 有 ${count} 条；已按 .shp 中的顺序读取全部 ${count} 条，.shx 可能被截断或不属于这组文件 (${files.shx} indexes ${shxRecords} records but ${files.shp} and the .dbf hold ${count}: all ${count} read in order from the .shp)`,

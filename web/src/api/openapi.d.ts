@@ -22324,6 +22324,8 @@ export type paths = {
                         applicant?: string;
                         /** @description 国家坐标交换格式 TXT text (建设用地报批) */
                         coordinateTxt?: string;
+                        /** @description gcj02 (高德/DataV/腾讯) or bd09 (百度): the boundary is in web-map coordinates, converted to CGCS2000 before review */
+                        from?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
                         /** @description 方案指标 (scheme indicators) */
@@ -22497,6 +22499,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -22821,6 +22833,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -23124,6 +23146,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -23444,6 +23476,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -23999,6 +24041,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24308,6 +24360,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24754,6 +24816,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -24903,7 +24975,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
+        /** 报审：上传项目红线文件 (submit a case with an uploaded boundary file; fields: type, name/title, applicant, indicators (JSON text), srid, from (gcj02|bd09), encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -25061,6 +25133,16 @@ export type paths = {
                                         fid: string;
                                         planarM2: number;
                                     }[];
+                                    /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                    source?: {
+                                        /** @description how the CRS was determined, naming a web-map conversion */
+                                        crs: string;
+                                        from: ("gcj02" | "bd09") | (never | null);
+                                        /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                        srid: number;
+                                        /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                        warnings?: string[];
+                                    };
                                     type: string;
                                     typeName: string;
                                 };
@@ -26397,6 +26479,8 @@ export type paths = {
                     "application/json": {
                         /** @description 国家坐标交换格式 TXT text (建设用地报批) */
                         coordinateTxt?: string;
+                        /** @description gcj02 (高德/DataV/腾讯) or bd09 (百度): the boundary is in web-map coordinates, converted to CGCS2000 before review */
+                        from?: string;
                         /** @description GeoJSON FeatureCollection, Feature or Polygon/MultiPolygon; lon/lat CGCS2000 unless a crs member says otherwise */
                         geojson?: unknown;
                         /** @description false: leave overlap geometries out (large batch checks) */
@@ -26525,6 +26609,16 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
+                                };
                                 type: string;
                                 typeName: string;
                             };
@@ -26794,6 +26888,16 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
+                                };
                                 type: string;
                                 typeName: string;
                             };
@@ -27082,7 +27186,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, encoding, sourceLayer, makeValid, ruleset) */
+        /** 机审：上传项目红线文件 (machine review of an uploaded boundary file: Shapefile .zip or parts, GeoPackage, GeoJSON, coordinate TXT; fields: type, name/title, applicant, indicators (JSON text), srid, from (gcj02|bd09), encoding, sourceLayer, makeValid, ruleset) */
         post: {
             parameters: {
                 query?: never;
@@ -27192,6 +27296,16 @@ export type paths = {
                                     fid: string;
                                     planarM2: number;
                                 }[];
+                                /** @description 项目红线坐标来源 (where the boundary coordinates came from) */
+                                source?: {
+                                    /** @description how the CRS was determined, naming a web-map conversion */
+                                    crs: string;
+                                    from: ("gcj02" | "bd09") | (never | null);
+                                    /** @description CRS the coordinates were read in (4490 after a web-map conversion) */
+                                    srid: number;
+                                    /** @description 红线文件提示: what an import of the file would warn about (declared areas, overlaps, web-map look …) */
+                                    warnings?: string[];
+                                };
                                 type: string;
                                 typeName: string;
                             };

@@ -1,6 +1,7 @@
 // The administration API as the admin pages use it: users and API tokens (src/auth/auth.routes.ts),
 // layer metadata (src/catalogue/catalogue.routes.ts), rule sets (src/review/review.routes.ts) and
 // the audit trail (src/audit/audit.routes.ts). Every type comes from the generated client.
+import { api } from '../../api.ts';
 import { DELETE, GET, GETBlob, PATCH, POST, PUT, type Body, type Ok, type Query } from '../../api/client.ts';
 
 export type AdminUser = Ok<'/api/users'>[number];
@@ -33,6 +34,23 @@ export type LayerPatch = Body<'/api/layers/{code}', 'patch'>;
 export const listLayers = () => GET('/api/layers');
 export const layerMeta = (code: string) => GET('/api/layers/{code}', { path: { code } });
 export const patchLayer = (code: string, b: LayerPatch) => PATCH('/api/layers/{code}', { path: { code }, body: b });
+export type ImportResult = Ok<'/api/layers/{code}/import', 'post'>;
+/**
+ * Imports a file as a new version of a layer (the upload fields of POST /api/layers/{code}/import):
+ * `from` names web-map coordinates (gcj02 / bd09) that the server converts to CGCS2000.
+ */
+export function importLayerFile(
+  code: string,
+  files: File[],
+  f: { encoding?: string; from?: string; dryRun?: boolean },
+): Promise<ImportResult> {
+  const form = new FormData();
+  if (f.encoding) form.set('encoding', f.encoding);
+  if (f.from) form.set('from', f.from);
+  if (f.dryRun) form.set('dryRun', 'true');
+  for (const file of files) form.append('file', file, file.name);
+  return api<ImportResult>(`/api/layers/${encodeURIComponent(code)}/import`, { body: form });
+}
 
 // Rule sets (review).
 export type RuleSetVersion = Ok<'/api/review/rulesets/{name}/versions/{version}'>;

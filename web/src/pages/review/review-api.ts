@@ -47,7 +47,7 @@ export const opinionHtmlUrl = (id: number) => `/api/review/cases/${id}/opinion.h
  * What a submission says besides its boundary (the JSON body's members; a file upload sends the
  * same as form fields, plus the attribute encoding of a Shapefile or TXT).
  */
-export type SubmitFields = Pick<Body<'/api/review/cases', 'post'>, 'title' | 'applicant' | 'type' | 'indicators' | 'srid'> & {
+export type SubmitFields = Pick<Body<'/api/review/cases', 'post'>, 'title' | 'applicant' | 'type' | 'indicators' | 'srid' | 'from'> & {
   encoding?: string;
 };
 
@@ -78,6 +78,8 @@ export function submitFile(f: SubmitFields, files: File[], onProgress: (share: n
   if (f.indicators && Object.keys(f.indicators).length) form.set('indicators', JSON.stringify(f.indicators));
   if (f.srid) form.set('srid', String(f.srid));
   if (f.encoding) form.set('encoding', f.encoding);
+  // Web-map coordinates (GCJ-02 / BD-09) are converted to CGCS2000 by the server before review.
+  if (f.from) form.set('from', f.from);
   for (const file of files) form.append('file', file, file.name);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
