@@ -6,6 +6,7 @@ import { configFromEnv, type Config } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
 import { importFile, ImportRejected } from '../importers/pipeline.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 import { parseWebMapDatum } from '../importers/webmap.ts';
 import { listVersions, diffVersions } from '../store/store.service.ts';
 import { exportLayer, type ExportFormat } from '../exporters/index.ts';
@@ -94,11 +95,14 @@ async function cmdImport(config: Config, a: Args) {
   const layer = str(a, 'layer');
   if (!path || !layer)
     throw new UsageError(
-      'usage: onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
+      'usage: onemap import <path> --layer CODE [--source-layer NAME] [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
     );
   const bar = progressBar();
+  // gdal3.js is loaded only if the file is one of the formats read through it (decision 0014).
+  const gdal = new GdalLoader();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
+      gdal,
       layer,
       encoding: str(a, 'encoding'),
       srid: int(a, 'srid'),
@@ -137,7 +141,7 @@ async function cmdImport(config: Config, a: Args) {
         `  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`,
       );
     }
-  });
+  }).finally(() => gdal.close());
 }
 
 async function cmdExport(config: Config, a: Args) {

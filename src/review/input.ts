@@ -6,6 +6,7 @@ import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { Invalid } from '../errors.ts';
 import { openReader, stageAndCheck } from '../importers/pipeline.ts';
+import type { GdalLoader } from '../importers/gdal/loader.ts';
 import { sridFromCrs, toSourceFeature } from '../importers/geojson.ts';
 import { parseCoordinateTxt } from '../importers/coordtxt.ts';
 import { ImportError, memoryReader, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
@@ -23,6 +24,8 @@ export interface ParcelReadOptions {
   encoding?: string;
   sourceLayer?: string;
   makeValid?: boolean;
+  /** The process's gdal3.js, for red lines in DXF/DWG, KML, FileGDB, point tables. */
+  gdal?: GdalLoader;
 }
 
 const BOUNDARY = '项目红线';
@@ -42,7 +45,7 @@ async function parcelsFromReader(db: Db, config: Config, reader: SourceReader, o
 }
 
 export async function parcelsFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<ProjectParcel[]> {
-  const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid });
+  const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid, gdal: opts.gdal });
   return parcelsFromReader(db, config, reader, opts);
 }
 

@@ -36,6 +36,7 @@ import { figures } from './health.ts';
 import { ANONYMOUS } from '../auth/types.ts';
 import { StaleWhileBusy } from '../util/stale-while-busy.ts';
 import type { AppContext } from './context.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 
 export interface AppDeps {
   db: Db;
@@ -57,7 +58,14 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
     bodyLimit: config.limits.jsonBytes,
     trustProxy: process.env.ONEMAP_TRUST_PROXY === '1',
   });
-  const ctx: AppContext = { db, config, callers: new CallerCache(), routes: [], health: new StaleWhileBusy(() => figures(db, ANONYMOUS)) };
+  const ctx: AppContext = {
+    db,
+    config,
+    callers: new CallerCache(),
+    routes: [],
+    health: new StaleWhileBusy(() => figures(db, ANONYMOUS)),
+    gdal: new GdalLoader(),
+  };
   app.decorate('ctx', ctx);
   // A new version of a layer changes the public's feature counts.
   const forgetHealth = db.events.onLayerChanged(() => ctx.health.clear());
@@ -66,6 +74,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   // the same handle, or a service call): forget who held which credential.
   const forgetCallers = db.events.onUsersChanged(() => ctx.callers.clear());
   app.addHook('onClose', async () => forgetCallers());
+  app.addHook('onClose', async () => ctx.gdal.close());
 
   // Routes registered by plugins (API docs, static assets) are public; every other route states
   // its own access, and one that does not is refused to all but administrators (guard.ts).
