@@ -141,7 +141,7 @@ async function cmdImport(config: Config, a: Args) {
         `  地块 ${d.fid}: 申报 ${d.declaredM2 === null ? '—' : d.declaredM2.toFixed(2)} m², 计算 ${d.computedPlanarM2.toFixed(2)} m², 差 ${d.differenceM2?.toFixed(2) ?? '—'} m²`,
       );
     }
-  }).finally(() => gdal.close());
+  });
 }
 
 async function cmdExport(config: Config, a: Args) {

@@ -74,7 +74,6 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   // the same handle, or a service call): forget who held which credential.
   const forgetCallers = db.events.onUsersChanged(() => ctx.callers.clear());
   app.addHook('onClose', async () => forgetCallers());
-  app.addHook('onClose', async () => ctx.gdal.close());
 
   // Routes registered by plugins (API docs, static assets) are public; every other route states
   // its own access, and one that does not is refused to all but administrators (guard.ts).

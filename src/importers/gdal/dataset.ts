@@ -1,7 +1,7 @@
 // Opening a file with gdal3.js and reading one layer as GeoJSON features (ogr2ogr to the GeoJSON
 // driver, which, unlike GeoJSONSeq, keeps the source coordinates: reprojection is PostGIS's job).
 // The whole layer is held in memory once, so inputs are capped at MAX_GDAL_BYTES.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Gdal, GdalDataset, GdalLoader } from './loader.ts';
 import type { Geometry } from '../../util/wkb.ts';
@@ -126,7 +126,7 @@ export async function readLayers(
   spec: OpenSpec,
   choose: (layers: GdalLayerInfo[]) => GdalLayerInfo[],
 ): Promise<{ layers: GdalLayerInfo[]; chosen: { layer: GdalLayerInfo; features: GdalFeature[] }[] }> {
-  return loader.run(async (gdal, outDir) => {
+  return loader.run(async (gdal) => {
     const ds = await openDataset(gdal, spec);
     try {
       let layers: GdalLayerInfo[];
@@ -161,8 +161,8 @@ export async function readLayers(
             ],
             name,
           );
-          out = fp.real;
-          const fc = JSON.parse(await readFile(out, 'utf8')) as { features?: GdalFeature[] };
+          out = fp.local;
+          const fc = JSON.parse(gdal.Module.FS.readFile(out, { encoding: 'utf8' })) as { features?: GdalFeature[] };
           chosen.push({ layer, features: fc.features ?? [] });
         } catch (e) {
           if (e instanceof ImportError) throw e;
@@ -171,7 +171,8 @@ export async function readLayers(
             reason: `${spec.kind} 图层「${layer.name}」读取失败，文件可能已损坏 (layer "${layer.name}" cannot be read: ${e instanceof Error ? e.message : String(e)})`,
           });
         } finally {
-          if (out) await rm(out, { force: true });
+          // The output lives in GDAL's in-memory file system: removed at once, so memory does not grow per file.
+          if (out) gdal.Module.FS.unlink(out);
         }
       }
       return { layers, chosen };

@@ -77,9 +77,8 @@ async function openCsv(path: string, opts: ReaderOptions, loader: GdalLoader): P
 
 export async function openGdalReader(path: string, kind: GdalKind, opts: ReaderOptions): Promise<SourceReader> {
   // Without a loader from the app or CLI (a library caller), this read gets its own instance.
-  const own = opts.gdal ? undefined : new GdalLoader();
-  const loader = opts.gdal ?? own!;
-  try {
+  const loader = opts.gdal ?? new GdalLoader();
+  {
     switch (kind) {
       case 'filegdb':
         return await (await import('./vector.ts')).openFileGdb(path, opts, loader);
@@ -97,7 +96,5 @@ export async function openGdalReader(path: string, kind: GdalKind, opts: ReaderO
       default:
         throw new ImportError({ file: path, reason: `unknown GDAL format ${String(kind)}` });
     }
-  } finally {
-    own?.close();
   }
 }

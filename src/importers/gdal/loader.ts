@@ -1,10 +1,10 @@
 // gdal3.js (GDAL 3.8 compiled to WebAssembly, decision 0014) for the long tail of formats: FileGDB,
 // DXF/DWG, KML/KMZ, XLSX, MapInfo, CSV with WKT. Loaded only when such a file arrives, once per
-// process: buildApp and the CLI each create one GdalLoader and pass it down (no module-level state).
-// gdal3.js keeps one mounted input folder and one Emscripten heap, so calls are serialised here.
+// process: buildApp and the CLI each create one GdalLoader and pass it down (no module-level state
+// of ours). gdal3.js itself keeps one Emscripten module with one mounted input folder per process,
+// so calls through a loader are serialised, and outputs stay in its in-memory file system under
+// unique names (two loaders in one process, as in tests, then cannot overwrite each other's files).
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 export interface GdalDataset {
@@ -23,11 +23,12 @@ export interface Gdal {
   ogr2ogr(ds: GdalDataset, options?: string[], outputName?: string): Promise<GdalFilePath>;
   close(ds: GdalDataset): Promise<void>;
   drivers: { vector: Record<string, unknown> };
+  /** The Emscripten module: ogr2ogr's output is read from, and removed from, its in-memory file system. */
+  Module: { FS: { readFile(path: string, opts: { encoding: 'utf8' }): string; unlink(path: string): void } };
 }
 
 type Init = (config: {
   path: string;
-  dest: string;
   useWorker: boolean;
   logHandler: (msg: string, type: string) => void;
   errorHandler: (msg: string, type: string) => void;
@@ -37,13 +38,12 @@ type Init = (config: {
 export class GdalLoader {
   private started?: Promise<Gdal>;
   private queue: Promise<unknown> = Promise.resolve();
-  private out?: string;
   /** Milliseconds the WebAssembly module took to load (for the decision record and logs). */
   loadMs?: number;
 
-  /** Runs `fn` with exclusive use of GDAL; `outDir` is the real folder ogr2ogr writes into. */
-  run<T>(fn: (gdal: Gdal, outDir: string) => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => fn(await this.load(), this.out as string));
+  /** Runs `fn` with exclusive use of GDAL. */
+  run<T>(fn: (gdal: Gdal) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => fn(await this.load()));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -54,11 +54,9 @@ export class GdalLoader {
       const require = createRequire(import.meta.url);
       const dist = join(dirname(require.resolve('gdal3.js/package.json')), 'dist', 'package');
       const init = require('gdal3.js/node.js') as Init;
-      this.out = mkdtempSync(join(tmpdir(), 'onemap-gdal-'));
       // gdal3.js prefixes "./" to the path, so it must be relative to the working directory.
       this.started = init({
         path: relative(process.cwd(), dist) || '.',
-        dest: this.out,
         useWorker: false,
         // GDAL's messages reach the user through ImportError (the open's error list), not stderr.
         logHandler: () => {},
@@ -71,10 +69,5 @@ export class GdalLoader {
       this.started.catch(() => (this.started = undefined));
     }
     return this.started;
-  }
-
-  /** Removes the output folder (buildApp's onClose, end of a CLI command). */
-  close(): void {
-    if (this.out) rmSync(this.out, { recursive: true, force: true });
   }
 }
