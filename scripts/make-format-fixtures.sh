@@ -30,6 +30,16 @@ lwpoly() { # handle layer closed-flag x1 y1 x2 y2 ...
   printf '0\nENDSEC\n0\nEOF\n'
 } >open_only.dxf
 
+# --- DXF: a CIRCLE of radius 10 m (π·100 ≈ 314.16 m²) and a HATCH of 20 m × 30 m (600 m²) with a polyline boundary.
+{
+  dxf_head
+  printf '0\nCIRCLE\n5\n4A\n100\nAcDbEntity\n8\nHX\n100\nAcDbCircle\n10\n40512345\n20\n3345678\n40\n10\n'
+  printf '0\nHATCH\n5\n4B\n100\nAcDbEntity\n8\nFILL\n100\nAcDbHatch\n10\n0\n20\n0\n30\n0\n2\nSOLID\n70\n1\n71\n0\n91\n1\n'
+  printf '92\n2\n72\n0\n73\n1\n93\n4\n10\n40512400\n20\n3345678\n10\n40512420\n20\n3345678\n10\n40512420\n20\n3345708\n10\n40512400\n20\n3345708\n97\n0\n'
+  printf '75\n0\n76\n1\n98\n0\n'
+  printf '0\nENDSEC\n0\nEOF\n'
+} >circle_hatch.dxf
+
 # --- KML: a 0.002° × 0.002° square with a 0.001° × 0.001° hole (a quarter of it) at 120.1°E 30.2°N.
 cat >hole.kml <<'KML'
 <?xml version="1.0" encoding="UTF-8"?>

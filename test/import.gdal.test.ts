@@ -71,6 +71,19 @@ for (const tdb of testDatabases()) {
       );
     });
 
+    test('DXF: a circle and a hatch become polygons', async () => {
+      const r = await importFile(h.db, h.config, `${FX}/circle_hatch.dxf`, { layer: 'HX_DXF2', gdal });
+      const [circle, hatch] = await rows('HX_DXF2');
+      // Radius 10 m: π·10² = 314.16 m²; GDAL draws the circle as a polygon of short chords, a
+      // little inside it (a 90-gon would be 45·100·sin 4° = 313.90 m²): within 0.2 %.
+      assert.equal(circle.fid, '4A');
+      assert.ok(Math.abs(circle.planar - Math.PI * 100) / (Math.PI * 100) < 2e-3, `circle ${circle.planar}`);
+      // The hatch's polyline boundary is 20 m × 30 m.
+      assert.equal(hatch.fid, '4B');
+      assert.ok(Math.abs(hatch.planar - 600) < 0.01, `hatch ${hatch.planar}`);
+      assert.equal(r.featureCount, 2);
+    });
+
     test('KML: a polygon with a hole keeps the hole; WGS84 taken as CGCS2000, and the result says so', async () => {
       const r = await importFile(h.db, h.config, `${FX}/hole.kml`, { layer: 'HX_KML', gdal });
       assert.equal(r.sourceSrid, 4490);
