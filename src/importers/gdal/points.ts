@@ -28,12 +28,16 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"' && cell === '') quoted = true;
-    else if (c === sep) (row.push(cell), (cell = ''));
-    else if (c === '\n' || c === '\r') {
+    else if (c === sep) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(cell);
       rows.push(row);
@@ -41,7 +45,10 @@ export function parseCsv(text: string): string[][] {
       cell = '';
     } else cell += c;
   }
-  if (cell !== '' || row.length) (row.push(cell), rows.push(row));
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -130,7 +137,7 @@ export function tableToFeatures(file: string, t: Table, forcedSrid?: number): { 
 
   const warnings: string[] = [];
   const features: SourceFeature[] = [];
-  let ys: number[] = [];
+  const ys: number[] = [];
   for (const [id, pts] of parcels) {
     const rings: Position[][] = [];
     let cur: Pt[] = [];
@@ -164,7 +171,6 @@ export function tableToFeatures(file: string, t: Table, forcedSrid?: number): { 
   }
   const info: Partial<SourceInfo> = { geometryType: 'POLYGON', featureCount: features.length, warnings };
   const zones = new Set(ys.map((y) => Math.floor(y / 1e6)));
-  ys = [];
   const [zone] = [...zones];
   if (zones.size === 1 && zone >= 25 && zone <= 45) {
     info.srid = gkSrid(3, zone, true);

@@ -30,7 +30,7 @@ export function toSourceFeatures(
     const positional = given === undefined || given === null || given === '';
     const fid = positional ? String(i + 1) : String(given);
     const location = `图层 ${layer} 第 ${i + 1} 个要素${positional ? '' : `（OBJECTID ${fid}）`}`;
-    let wkb: Buffer | null = null;
+    let wkb: Buffer | null;
     try {
       wkb = f.geometry ? geometryToWkb(f.geometry) : null;
     } catch (e) {
