@@ -8,6 +8,7 @@ import { testDatabases, storeSnapshot } from './helpers/db.ts';
 import { importFile, ImportRejected } from '../src/importers/pipeline.ts';
 import { ImportError } from '../src/importers/types.ts';
 import { GdalLoader } from '../src/importers/gdal/loader.ts';
+import { parcelsFromFile } from '../src/review/input.ts';
 
 const FX = 'fixtures/formats';
 /** 1 亩 = 10 000 / 15 m² (domain.md). */
@@ -82,6 +83,19 @@ for (const tdb of testDatabases()) {
       assert.equal(hatch.fid, '4B');
       assert.ok(Math.abs(hatch.planar - 600) < 0.01, `hatch ${hatch.planar}`);
       assert.equal(r.featureCount, 2);
+    });
+
+    test('a review reads a CAD red line and a point table as its parcels', async () => {
+      const dxf = await parcelsFromFile(h.db, h.config, `${FX}/square.dxf`, { gdal });
+      assert.deepEqual(
+        dxf.map((p) => p.fid),
+        ['2A'],
+      );
+      const xlsx = await parcelsFromFile(h.db, h.config, `${FX}/parcels.xlsx`, { gdal });
+      assert.deepEqual(
+        xlsx.map((p) => p.fid),
+        ['DK1', 'DK2'],
+      );
     });
 
     test('KML: a polygon with a hole keeps the hole; WGS84 taken as CGCS2000, and the result says so', async () => {

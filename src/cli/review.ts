@@ -3,6 +3,7 @@
 // overlapAreaPlanarM2, overlapAreaMu (from overlapAreaM2), overlapPercent, features:[…]}], versions}.
 import type { Config } from '../config.ts';
 import { parcelsFromFile } from '../review/input.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 import { runReview, verdictZh } from '../review/engine.ts';
 import { runConsistency } from '../review/consistency.ts';
 import { formatArea } from '../area/units.ts';
@@ -29,6 +30,7 @@ export async function cmdReview(config: Config, a: Args) {
       encoding: str(a, 'encoding'),
       sourceLayer: str(a, 'source-layer'),
       makeValid: !!a.flags['make-valid'],
+      gdal: new GdalLoader(),
     });
     const r = await runReview(db, {
       parcels,

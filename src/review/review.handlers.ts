@@ -32,7 +32,7 @@ async function bodyParcels(req: FastifyRequest, b: BoundaryBody): Promise<Projec
 }
 
 async function fileParcels(req: FastifyRequest, u: Upload): Promise<ProjectParcel[]> {
-  const { db, config } = req.server.ctx;
+  const { db, config, gdal } = req.server.ctx;
   const f = u.fields;
   return inScope(
     req,
@@ -41,6 +41,8 @@ async function fileParcels(req: FastifyRequest, u: Upload): Promise<ProjectParce
       encoding: f.encoding || undefined,
       sourceLayer: f.sourceLayer || undefined,
       makeValid: booleanField(f, 'makeValid'),
+      // A red line in DXF/DWG, KML or a point table is read with the app's one gdal3.js.
+      gdal,
     }),
   );
 }
