@@ -82,7 +82,7 @@ const patchLayer = endpoint(s.patchLayer, async (req) =>
 
 // Import a file as the layer's next version (the same pipeline as `onemap import`).
 const importLayer = endpoint(s.importLayer, async (req, reply) => {
-  const { db, config } = req.server.ctx;
+  const { db, config, gdal } = req.server.ctx;
   const r = await withUpload(req, async (u) => {
     const f = u.fields;
     const asOf = f.asOf ? new Date(f.asOf) : undefined;
@@ -107,6 +107,7 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
       note: f.note?.slice(0, 2000),
       user: req.user.username,
       actor: req.user,
+      gdal,
     });
     return { ...result, warnings: asUploaded(u, result.warnings) };
   });

@@ -6,6 +6,7 @@ import { configFromEnv, type Config } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { ensureDefaultCatalogue, layerSummaries } from '../catalogue/catalogue.service.ts';
 import { importFile, ImportRejected } from '../importers/pipeline.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 import { parseWebMapDatum } from '../importers/webmap.ts';
 import { listVersions, diffVersions } from '../store/store.service.ts';
 import { exportLayer, type ExportFormat } from '../exporters/index.ts';
@@ -102,11 +103,14 @@ async function cmdImport(config: Config, a: Args) {
   const layer = str(a, 'layer');
   if (!path || !layer)
     throw new UsageError(
-      'usage: onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
+      'usage: onemap import <path> --layer CODE [--source-layer NAME] [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
     );
   const bar = progressBar();
+  // gdal3.js is loaded only if the file is one of the formats read through it (decision 0014).
+  const gdal = new GdalLoader();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
+      gdal,
       layer,
       encoding: str(a, 'encoding'),
       srid: int(a, 'srid'),

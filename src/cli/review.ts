@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import { boundaryFromFile } from '../review/input.ts';
 import { parseWebMapDatum } from '../importers/webmap.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 import { runReview, verdictZh } from '../review/engine.ts';
 import { runConsistency } from '../review/consistency.ts';
 import { formatArea } from '../area/units.ts';
@@ -31,6 +32,7 @@ export async function cmdReview(config: Config, a: Args) {
       encoding: str(a, 'encoding'),
       sourceLayer: str(a, 'source-layer'),
       makeValid: !!a.flags['make-valid'],
+      gdal: new GdalLoader(),
     });
     const r = await runReview(db, {
       ...boundary,

@@ -9,6 +9,7 @@ import { defaultIdField, layerForImport } from '../catalogue/catalogue.service.t
 import * as store from '../store/store.repository.ts';
 import { StageWriter } from '../store/stage.ts';
 import { gkSrid } from '../crs/zones.ts';
+import type { GdalLoader } from './gdal/loader.ts';
 import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } from './types.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { assertVersionChangesInDistricts } from '../auth/districts.ts';
@@ -43,6 +44,8 @@ export interface ImportOptions {
    */
   idField?: string;
   srid?: number;
+  /** The process's gdal3.js (AppContext / CLI), for the formats read through GDAL. */
+  gdal?: GdalLoader;
   /**
    * The file holds web-map coordinates (GCJ-02 of 高德/DataV, BD-09 of 百度): every vertex is
    * converted to CGCS2000 before staging (onemap import --from, decision 0010).
@@ -123,6 +126,10 @@ export async function openReader(path: string, opts: ReaderOptions): Promise<Sou
     throw new ImportError({ file: path, reason: 'file not found' });
   }
   const ext = extname(path).toLowerCase();
+  // FileGDB (.gdb folder or zip), CAD, KML, tables, MapInfo: through gdal3.js, loaded only now.
+  const { gdalKind } = await import('./gdal/index.ts');
+  const kind = await gdalKind(path, ext, isDir);
+  if (kind) return (await import('./gdal/index.ts')).openGdalReader(path, kind, opts);
   if (isDir || ext === '.shp' || ext === '.zip') return (await import('./shapefile/reader.ts')).openShapefile(path, opts);
   if (['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson', '.jsonl'].includes(ext))
     return (await import('./geojson.ts')).openGeoJson(path, opts);
@@ -130,7 +137,7 @@ export async function openReader(path: string, opts: ReaderOptions): Promise<Sou
   if (ext === '.txt') return (await import('./coordtxt.ts')).openCoordinateTxt(path, opts);
   throw new ImportError({
     file: path,
-    reason: `unknown format "${ext || '(no extension)'}": expected .shp/.zip/folder (Shapefile), .geojson/.json, .gpkg or coordinate .txt`,
+    reason: `unknown format "${ext || '(no extension)'}": expected .shp/.zip/folder (Shapefile), .geojson/.json, .gpkg, coordinate .txt, .gdb/.gdb.zip (FileGDB), .dxf/.dwg, .kml/.kmz, .csv/.xlsx, .tab/.mif`,
   });
 }
 
@@ -164,7 +171,12 @@ function guessSrid(info: SourceInfo, e: store.StageExtent): { srid: number; sour
 }
 
 export async function importFile(db: Db, config: Config, path: string, opts: ImportOptions): Promise<ImportResult> {
-  return importFromReader(db, config, await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid }), opts);
+  return importFromReader(
+    db,
+    config,
+    await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid, gdal: opts.gdal }),
+    opts,
+  );
 }
 
 export interface StagedSource {

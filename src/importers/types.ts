@@ -2,6 +2,7 @@
 // import pipeline. Readers only decode bytes into features; validation, reprojection and storage
 // happen in PostGIS (src/store), so every format gets the same checks.
 import { Invalid } from '../errors.ts';
+import type { GdalLoader } from './gdal/loader.ts';
 
 /** One decoded feature, geometry still in the source CRS and source axis order (x = easting/lon). */
 export interface SourceFeature {
@@ -30,7 +31,19 @@ export type SourcePoints = { r: number; n: string[] }[];
  */
 export const EXPORT_ID_FIELD = 'ONEMAP_ID';
 
-export type SourceFormat = 'geojson' | 'shapefile' | 'gpkg' | 'coordtxt';
+export type SourceFormat =
+  | 'geojson'
+  | 'shapefile'
+  | 'gpkg'
+  | 'coordtxt'
+  // Read through gdal3.js (src/importers/gdal, decision 0014).
+  | 'filegdb'
+  | 'dxf'
+  | 'dwg'
+  | 'kml'
+  | 'csv'
+  | 'xlsx'
+  | 'mapinfo';
 
 /** Per-parcel facts a coordinate TXT declares (domain.md §10), checked against computed area. */
 export interface DeclaredParcel {
@@ -95,6 +108,8 @@ export interface ReaderOptions {
   layer?: string;
   /** SRID the user forced (--srid): lets a reader accept a file whose own CRS it cannot read. */
   srid?: number;
+  /** The process's gdal3.js, started on first use (FileGDB, DXF/DWG, KML, XLSX, CSV, MapInfo). */
+  gdal?: GdalLoader;
 }
 
 /**

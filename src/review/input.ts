@@ -8,6 +8,7 @@ import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { Invalid } from '../errors.ts';
 import { openReader, stageAndCheck } from '../importers/pipeline.ts';
+import type { GdalLoader } from '../importers/gdal/loader.ts';
 import { sridFromCrs, toSourceFeature } from '../importers/geojson.ts';
 import { parseCoordinateTxt } from '../importers/coordtxt.ts';
 import { ImportError, memoryReader, type SourceFeature, type SourceInfo, type SourceReader } from '../importers/types.ts';
@@ -49,6 +50,8 @@ export interface ParcelReadOptions {
   encoding?: string;
   sourceLayer?: string;
   makeValid?: boolean;
+  /** The process's gdal3.js, for red lines in DXF/DWG, KML, FileGDB, point tables. */
+  gdal?: GdalLoader;
 }
 
 const BOUNDARY = '项目红线';
@@ -82,7 +85,7 @@ async function boundaryFromReader(db: Db, config: Config, source: SourceReader, 
 }
 
 export async function boundaryFromFile(db: Db, config: Config, path: string, opts: ParcelReadOptions = {}): Promise<Boundary> {
-  const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid });
+  const reader = await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid, gdal: opts.gdal });
   return boundaryFromReader(db, config, reader, opts);
 }
 

@@ -36,7 +36,7 @@ async function bodyBoundary(req: FastifyRequest, b: BoundaryBody): Promise<Bound
 }
 
 async function fileBoundary(req: FastifyRequest, u: Upload): Promise<Boundary> {
-  const { db, config } = req.server.ctx;
+  const { db, config, gdal } = req.server.ctx;
   const f = u.fields;
   const b = await boundaryFromFile(db, config, u.path, {
     srid: numberField(f, 'srid'),
@@ -44,6 +44,8 @@ async function fileBoundary(req: FastifyRequest, u: Upload): Promise<Boundary> {
     encoding: f.encoding || undefined,
     sourceLayer: f.sourceLayer || undefined,
     makeValid: booleanField(f, 'makeValid'),
+    // A red line in DXF/DWG, KML or a point table is read with the app's one gdal3.js.
+    gdal,
   });
   // The warnings are kept with the run: they name the file as uploaded, not its temporary folder.
   b.source.warnings = asUploaded(u, b.source.warnings);

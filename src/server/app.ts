@@ -37,6 +37,7 @@ import { figures } from './health.ts';
 import { ANONYMOUS } from '../auth/types.ts';
 import { StaleWhileBusy } from '../util/stale-while-busy.ts';
 import type { AppContext } from './context.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
 
 export interface AppDeps {
   db: Db;
@@ -58,7 +59,14 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
     bodyLimit: config.limits.jsonBytes,
     trustProxy: process.env.ONEMAP_TRUST_PROXY === '1',
   });
-  const ctx: AppContext = { db, config, callers: new CallerCache(), routes: [], health: new StaleWhileBusy(() => figures(db, ANONYMOUS)) };
+  const ctx: AppContext = {
+    db,
+    config,
+    callers: new CallerCache(),
+    routes: [],
+    health: new StaleWhileBusy(() => figures(db, ANONYMOUS)),
+    gdal: new GdalLoader(),
+  };
   app.decorate('ctx', ctx);
   // A new version of a layer changes the public's feature counts.
   const forgetHealth = db.events.onLayerChanged(() => ctx.health.clear());

@@ -7,6 +7,7 @@ import type { CallerCache } from '../auth/callers.ts';
 import type { Access } from '../auth/types.ts';
 import type { StaleWhileBusy } from '../util/stale-while-busy.ts';
 import type { HealthFigures } from './health.ts';
+import type { GdalLoader } from '../importers/gdal/loader.ts';
 
 export interface AppContext {
   db: Db;
@@ -17,4 +18,6 @@ export interface AppContext {
   routes: { method: string; url: string; access: Access | undefined }[];
   /** /health's figures for the public, answered from the last reading while the database is busy. */
   health: StaleWhileBusy<HealthFigures>;
+  /** gdal3.js for FileGDB, CAD, KML, XLSX, MapInfo uploads: started by the first such file (decision 0014). */
+  gdal: GdalLoader;
 }
