@@ -91,7 +91,7 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
     ['DZX', 'POLYGON', () => dzx(city, a)],
     ['JCJK', 'POLYGON', () => jcjk],
     ['JC', 'LINESTRING', () => jc],
-    ['DLTB', 'POLYGON', () => dltb(city)],
+    ['DLTB', 'POLYGON', () => dltb(city, a.tbmj)],
     ['GHYD', 'POLYGON', () => ghyd(city)],
     ['XXGHDY', 'MULTIPOLYGON', () => xxghdy(city, a)],
     ['ZD', 'POLYGON', () => zd(city)],
