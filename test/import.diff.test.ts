@@ -192,7 +192,7 @@ for (const tdb of testDatabases()) {
       );
     });
 
-    test('export → import of every demo layer, as GeoJSON and as Shapefile: 0 changes, no new version', async () => {
+    test('export → import of every demo layer, as GeoJSON and as Shapefile, with the quality check on: 0 changes, no new version', async () => {
       // A database of its own: the demo city fills only an empty one.
       const c = await tdb.open();
       try {
@@ -207,7 +207,8 @@ for (const tdb of testDatabases()) {
             mkdirSync(dir);
             const out = join(dir, `${code}.${format}`);
             const ex = await exportLayer(c.db, code, format, out);
-            const r = await importFile(c.db, c.config, out, { layer: code });
+            // With the quality check on, as `onemap import` runs it (its default; --no-qc skips it).
+            const r = await importFile(c.db, c.config, out, { layer: code, qc: true });
             assert.deepEqual(
               [r.added, r.removed, r.changed, r.unchanged, r.featureCount],
               [0, 0, 0, true, ex.featureCount],
