@@ -11,6 +11,12 @@ import { multipart } from './helpers/multipart.ts';
 import { buildApp } from '../src/server/app.ts';
 import { DEFAULT_RULESET } from '../src/review/ruleset.ts';
 
+/** A 规划用地 upload that passes 成果质检 (GHYD rules: YDYHFLDM in the 2023 分类, with its name). */
+const ghydFc = (...geoms: Parameters<typeof fc>) => {
+  const c = fc(...geoms);
+  return { ...c, features: c.features.map((f) => ({ ...f, properties: { ...f.properties, YDYHFLDM: '0701', YDYHFLMC: '城镇住宅用地' } })) };
+};
+
 for (const tdb of testDatabases()) {
   describe(`audit trail on ${tdb.name}`, () => {
     let h: Awaited<ReturnType<typeof tdb.open>>;
@@ -32,7 +38,7 @@ for (const tdb of testDatabases()) {
     const lastId = async () => (await h.db.query<{ n: number }>('SELECT coalesce(max(id), 0)::int AS n FROM audit_log')).rows[0].n;
 
     test('every write appends an entry naming the actor, the action and the object', async () => {
-      const m = multipart([{ name: 'ghyd.geojson', content: JSON.stringify(fc(sq(-2000, 0, -1000, 1000))) }]);
+      const m = multipart([{ name: 'ghyd.geojson', content: JSON.stringify(ghydFc(sq(-2000, 0, -1000, 1000))) }]);
       let caseId = 0;
       let key = '';
       let tokenId = 0;

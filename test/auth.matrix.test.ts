@@ -11,6 +11,12 @@ import { storeSnapshot } from './helpers/db.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { StaffRole } from '../src/auth/types.ts';
 
+/** A 规划用地 upload that passes 成果质检 (GHYD rules: YDYHFLDM in the 2023 分类, with its name). */
+const ghydFc = (...geoms: Parameters<typeof fc>) => {
+  const c = fc(...geoms);
+  return { ...c, features: c.features.map((f) => ({ ...f, properties: { ...f.properties, YDYHFLDM: '0701', YDYHFLMC: '城镇住宅用地' } })) };
+};
+
 type Role = StaffRole | 'anonymous';
 const ROLES: Role[] = ['admin', 'planner', 'reviewer', 'district', 'inspector', 'anonymous'];
 const STAFF: Role[] = ['admin', 'planner', 'reviewer', 'district', 'inspector'];
@@ -354,7 +360,7 @@ for (const tdb of testDatabases()) {
       assert.equal(straddle.statusCode, 403);
       assert.match(straddle.json().error, /辖区外 5000\.00/);
       // A new GHYD version that keeps the west feature, drops the east one and adds one in the east.
-      const m = upload('ghyd.geojson', fc(sq(-2000, 0, -1000, 1000), sq(3000, 0, 3100, 100)));
+      const m = upload('ghyd.geojson', ghydFc(sq(-2000, 0, -1000, 1000), sq(3000, 0, 3100, 100)));
       const imp2 = await app.inject({
         method: 'POST',
         url: '/api/layers/GHYD/import',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { testDatabases, storeSnapshot } from './helpers/db.ts';
 import { generateDemo, DemoDataExistsError, type DemoResult } from '../src/demo/index.ts';
 import { DEFAULT_LAYER_CODES } from '../src/catalogue/catalogue.service.ts';
+import { qcLayer } from '../src/qc/qc.service.ts';
 import type { Db } from '../src/db/index.ts';
 
 const HANGZHOU_CODES = [
@@ -68,6 +69,41 @@ for (const tdb of testDatabases()) {
       }
       const last = progress[progress.length - 1];
       assert.equal(last[1], last[2]);
+    });
+
+    test('passes its own quality check (成果质检) for every layer with a rule family: no error, no skipped rule', async () => {
+      for (const code of ['XZQ', 'DLTB', 'CZKFBJ', 'GHYD', 'YJJBNT']) {
+        const r = await qcLayer(h.db, h.config, code);
+        const featureCount = result.layers.find((l) => l.code === code)!.featureCount;
+        assert.deepEqual(
+          [r.passed, r.featureCount, r.counts.bySeverity, r.skipped.map((s) => s.rule)],
+          [true, featureCount, { blocking: 0, warning: 0 }, []],
+          `${code}: ${JSON.stringify(r.counts.byRule)} ${r.errors
+            .slice(0, 3)
+            .map((e) => e.message)
+            .join('; ')}`,
+        );
+      }
+    });
+
+    test('图斑 areas: TBMJ is the ellipsoidal area to 0.01 m², TBDLMJ = TBMJ − KCMJ (no 田坎 deducted)', async () => {
+      // Each 图斑 is stated to the cent and matches ST_Area within half a cent; the 图斑 tile the
+      // districts (they are the cells the districts are unions of), so their TBMJ add up to the
+      // districts' ellipsoidal area within half a cent per 图斑.
+      const r = await h.db.query<{ n: number; off: number; cents: number; balance: number; kc: number; sum: string; xzq: string }>(
+        `SELECT count(*)::int AS n,
+                count(*) FILTER (WHERE abs((props->>'TBMJ')::numeric - ST_Area(geom::geography)::numeric) > 0.005)::int AS off,
+                count(*) FILTER (WHERE (props->>'TBMJ')::numeric * 100 <> round((props->>'TBMJ')::numeric * 100))::int AS cents,
+                count(*) FILTER (WHERE (props->>'TBDLMJ')::numeric <> (props->>'TBMJ')::numeric - (props->>'KCMJ')::numeric)::int AS balance,
+                count(*) FILTER (WHERE (props->>'KCMJ')::numeric <> 0)::int AS kc,
+                sum((props->>'TBMJ')::numeric)::text AS sum,
+                (SELECT sum(ST_Area(geom::geography)) FROM ${live('XZQ')} z)::text AS xzq
+           FROM ${live('DLTB')} x`,
+      );
+      const row = r.rows[0];
+      assert.deepEqual([row.off, row.cents, row.balance, row.kc], [0, 0, 0, 0]);
+      assert.equal(row.n, result.layers.find((l) => l.code === 'DLTB')!.featureCount);
+      assert.ok(Math.abs(Number(row.sum) - Number(row.xzq)) <= row.n * 0.005 + 0.01, `ΣTBMJ ${row.sum} m², XZQ ${row.xzq} m²`);
     });
 
     test('attributes use the names of the catalogue schemas', async () => {

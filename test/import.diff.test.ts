@@ -87,14 +87,15 @@ for (const tdb of testDatabases()) {
     });
 
     test("a file without ids into DLTB matches by the catalogue's key BSM: reordered, nothing changes", async () => {
-      const r1 = await importFile(h.db, h.config, geojson(join(tmp, 'd1.geojson'), v1), { layer: 'DLTB' });
+      // Matching is under test, not 成果质检: these 图斑 carry no TBMJ.
+      const r1 = await importFile(h.db, h.config, geojson(join(tmp, 'd1.geojson'), v1), { layer: 'DLTB', qc: false });
       assert.deepEqual([r1.version, r1.matchedBy.kind, r1.matchedBy.field], [1, 'key', 'BSM']);
       assert.match(r1.matchedBy.note, /资源目录中图层 DLTB 的标识字段 BSM/);
-      const r2 = await importFile(h.db, h.config, geojson(join(tmp, 'd2.geojson'), [v1[1], v1[2], v1[0]]), { layer: 'DLTB' });
+      const r2 = await importFile(h.db, h.config, geojson(join(tmp, 'd2.geojson'), [v1[1], v1[2], v1[0]]), { layer: 'DLTB', qc: false });
       assert.deepEqual([r2.added, r2.removed, r2.changed, r2.unchanged, r2.version], [0, 0, 0, true, 1]);
       // A feature without BSM: the key is not used, and the summary says why.
       const partial = [v1[0], { geometry: v1[1].geometry, props: { DLBM: '0103' } }];
-      const r3 = await importFile(h.db, h.config, geojson(join(tmp, 'd3.geojson'), partial), { layer: 'DLTB', dryRun: true });
+      const r3 = await importFile(h.db, h.config, geojson(join(tmp, 'd3.geojson'), partial), { layer: 'DLTB', dryRun: true, qc: false });
       assert.equal(r3.matchedBy.kind, 'position');
       assert.match(r3.matchedBy.note, /标识字段 BSM 在 1 个要素中没有值/);
     });
@@ -192,7 +193,7 @@ for (const tdb of testDatabases()) {
       );
     });
 
-    test('export → import of every demo layer, as GeoJSON and as Shapefile: 0 changes, no new version', async () => {
+    test('export → import of every demo layer, as GeoJSON and as Shapefile, with the quality check on: 0 changes, no new version', async () => {
       // A database of its own: the demo city fills only an empty one.
       const c = await tdb.open();
       try {
@@ -207,7 +208,8 @@ for (const tdb of testDatabases()) {
             mkdirSync(dir);
             const out = join(dir, `${code}.${format}`);
             const ex = await exportLayer(c.db, code, format, out);
-            const r = await importFile(c.db, c.config, out, { layer: code });
+            // With the quality check on, as `onemap import` runs it (its default; --no-qc skips it).
+            const r = await importFile(c.db, c.config, out, { layer: code, qc: true });
             assert.deepEqual(
               [r.added, r.removed, r.changed, r.unchanged, r.featureCount],
               [0, 0, 0, true, ex.featureCount],

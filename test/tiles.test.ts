@@ -97,9 +97,9 @@ for (const tdb of testDatabases()) {
       // Until the lead wires tileRoutes into buildApp.
       if (!app.hasRoute({ method: 'GET', url: TILE_ROUTE })) tileRoutes(app, h.db, h.config, OPTIONS);
       await app.ready();
-      await importFile(h.db, h.config, `${FIX}/ghyd_v1.geojson`, { layer: 'GHYD', user: 'test' });
-      await importFile(h.db, h.config, `${FIX}/dltb.geojson`, { layer: 'DLTB', user: 'test' });
-      await importFile(h.db, h.config, `${FIX}/xzq.geojson`, { layer: 'XZQ', user: 'test' });
+      await importFile(h.db, h.config, `${FIX}/ghyd_v1.geojson`, { layer: 'GHYD', user: 'test', qc: false }); // tile fixtures, not deliveries: no 质检
+      await importFile(h.db, h.config, `${FIX}/dltb.geojson`, { layer: 'DLTB', user: 'test', qc: false });
+      await importFile(h.db, h.config, `${FIX}/xzq.geojson`, { layer: 'XZQ', user: 'test', qc: false });
     });
     after(async () => {
       await app.close();
@@ -277,7 +277,7 @@ for (const tdb of testDatabases()) {
     test('a new version changes the tile and its ETag at once, with no restart', async () => {
       const url = tileUrl('GHYD', Z, AX, AY);
       const v1 = await app.inject(url);
-      await importFile(h.db, h.config, `${FIX}/ghyd_v2.geojson`, { layer: 'GHYD', user: 'test' });
+      await importFile(h.db, h.config, `${FIX}/ghyd_v2.geojson`, { layer: 'GHYD', user: 'test', qc: false });
       const v2 = await app.inject(url);
       assert.equal(v2.statusCode, 200);
       assert.notEqual(v2.headers.etag, v1.headers.etag);
@@ -392,7 +392,7 @@ for (const tdb of testDatabases()) {
         for (const f of xzq.features) f.properties.BZ = '第二版';
         const xzq2 = join(mkdtempSync(join(tmpdir(), 'onemap-tiles-')), 'xzq2.geojson');
         writeFileSync(xzq2, JSON.stringify(xzq));
-        await importFile(h.db, h.config, xzq2, { layer: 'XZQ', user: 'test', note: 'same outlines, new version' });
+        await importFile(h.db, h.config, xzq2, { layer: 'XZQ', user: 'test', note: 'same outlines, new version', qc: false });
         rmSync(dirname(xzq2), { recursive: true, force: true });
         assert.notEqual((await fids(district(['330102']))).tag, shang.tag);
         assert.equal((await fids(staff)).tag, all.tag);

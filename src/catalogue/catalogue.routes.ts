@@ -88,8 +88,16 @@ const importLayer = endpoint(s.importLayer, async (req, reply) => {
     const asOf = f.asOf ? new Date(f.asOf) : undefined;
     if (asOf && Number.isNaN(asOf.getTime()))
       throw new Invalid(`asOf 须为日期，如 2025-06-30 (field asOf must be a date like 2025-06-30, got "${f.asOf.slice(0, 40)}")`);
+    // 质检 runs on every upload; only an administrator may skip it (qc=false), as only the server's
+    // operator can run `onemap import --no-qc`: the check is the bureau's gate before 入库.
+    const skipQc = ['0', 'false', 'no', 'off'].includes((f.qc ?? '').toLowerCase());
+    if (skipQc && req.user.role !== 'admin')
+      throw new Forbidden(`只有系统管理员可以跳过成果质检（qc=false） (only an administrator may skip the quality check)`, {
+        code: 'qc_skip_forbidden',
+      });
     const result = await importFile(db, config, u.path, {
       layer: req.params.code,
+      qc: !skipQc,
       encoding: f.encoding || undefined,
       srid: numberField(f, 'srid'),
       from: parseWebMapDatum(f.from, 'from'),

@@ -142,7 +142,7 @@ export const importLayer = {
   tags,
   consumes: ['multipart/form-data'],
   summary:
-    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), datumParams ("7:ΔX,ΔY,ΔZ,rX,rY,rZ,m" in m, arc-seconds, ppm, position vector = PROJ +towgs84; "4:ΔX,ΔY,rotation,scale"; or the name of a parameter set: Xian 1980 / Beijing 1954 data to CGCS2000), coordinateFrame (the 7 rotations are coordinate-frame, EPSG 9607), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note; a file equal to the version in force writes no version: unchanged)',
+    '导入数据 (upload Shapefile (.zip or parts), GeoPackage, GeoJSON or coordinate TXT as a new version; fields: encoding, srid, from (gcj02|bd09: web-map coordinates of 高德/DataV or 百度, converted to CGCS2000), datumParams ("7:ΔX,ΔY,ΔZ,rX,rY,rZ,m" in m, arc-seconds, ppm, position vector = PROJ +towgs84; "4:ΔX,ΔY,rotation,scale"; or the name of a parameter set: Xian 1980 / Beijing 1954 data to CGCS2000), coordinateFrame (the 7 rotations are coordinate-frame, EPSG 9607), makeValid, skipEmpty, sourceLayer, idField (the attribute matching features with the version in force, e.g. BSM), asOf, dryRun, note, qc (成果质检 runs before 入库 on layers with rules — DLTB, XZQ, CZKFBJ, GHYD, YJJBNT; a blocking error refuses the file with code qc_rejected and the errors as problems, warnings join `warnings`; qc=false skips it, administrators only); a file equal to the version in force writes no version: unchanged)',
   params: CodeParams,
   response: { 201: ImportResult, ...UPLOAD_ERRORS },
 };

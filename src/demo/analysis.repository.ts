@@ -37,7 +37,8 @@ export async function unitsAndDistricts(tx: Queryable): Promise<{ units: Unioned
 
 /**
  * Water bodies (key = water body), and the development boundaries: the union of the cores' star
- * shapes minus rivers and lakes, one feature per part of at least `minPartDeg2` (square degrees),
+ * shapes minus rivers and lakes, clipped to the city (a core's star may reach past the outer
+ * districts; 成果质检 rule CZKFBJ.within-XZQ refuses a boundary outside the 行政区), one feature per part of at least `minPartDeg2` (square degrees),
  * largest first (key = rank).
  */
 export async function waterAndBoundaries(tx: Queryable, minPartDeg2: number): Promise<{ water: Unioned[]; czk: Unioned[] }> {
@@ -46,8 +47,9 @@ export async function waterAndBoundaries(tx: Queryable, minPartDeg2: number): Pr
   const water = await unions(tx, `SELECT water AS key, ST_AsBinary(geom) AS wkb FROM demo_water ORDER BY water`);
   await tx.exec(`CREATE TEMP TABLE demo_czk ON COMMIT DROP AS
       SELECT row_number() OVER (ORDER BY ST_Area(g) DESC, ST_XMin(g), ST_YMin(g))::int AS n, g AS geom FROM (
-        SELECT (ST_Dump(ST_Difference(ST_Union(geom ORDER BY core),
-          coalesce((SELECT ST_Union(geom ORDER BY water) FROM demo_water), 'POLYGON EMPTY'::geometry)))).geom AS g
+        SELECT (ST_Dump(ST_CollectionExtract(ST_Intersection(ST_Difference(ST_Union(geom ORDER BY core),
+          coalesce((SELECT ST_Union(geom ORDER BY water) FROM demo_water), 'POLYGON EMPTY'::geometry)),
+          (SELECT ST_Union(geom ORDER BY unit) FROM demo_unit)), 3))).geom AS g
         FROM demo_star) s
       WHERE ST_Area(g) > ${Number(minPartDeg2)};
       CREATE TEMP TABLE demo_czk_part ON COMMIT DROP AS SELECT n, ST_Subdivide(geom, 128) AS geom FROM demo_czk;
@@ -55,6 +57,17 @@ export async function waterAndBoundaries(tx: Queryable, minPartDeg2: number): Pr
       ANALYZE demo_czk_part;`);
   const czk = await unions(tx, `SELECT n AS key, ST_AsBinary(geom) AS wkb FROM demo_czk ORDER BY n`);
   return { water, czk };
+}
+
+/**
+ * 图斑面积 of every cell: the ellipsoidal area (CGCS2000) rounded to 0.01 m² as 三调 states it — the
+ * measure 成果质检 rule DLTB.TBMJ checks (ST_Area on geography). Key = cell id, value in m².
+ */
+export async function cellAreas(tx: Queryable): Promise<Map<number, number>> {
+  const r = await tx.query<{ id: number; m2: string }>(
+    `SELECT id, round(ST_Area(ST_SetSRID(geom, 4490)::geography)::numeric, 2)::text AS m2 FROM demo_cell ORDER BY id`,
+  );
+  return new Map(r.rows.map((x) => [Number(x.id), Number(x.m2)]));
 }
 
 /** Cultivated cells whose interior overlaps a development boundary. */

@@ -31,6 +31,8 @@ export interface Analysis {
   gbz: Unioned[];
   lss: Unioned[];
   farm: FarmGroups;
+  /** 图斑面积 (m², ellipsoidal, 0.01 m²) per cell id, for DLTB.TBMJ. */
+  tbmj: Map<number, number>;
 }
 
 const S_JAG = 501;
@@ -57,6 +59,7 @@ export async function analyse(db: Db, city: City, step: (msg: string) => void): 
 
     step('plan units and districts (ST_Union)');
     const { units, xzq } = await repo.unitsAndDistricts(tx);
+    const tbmj = await repo.cellAreas(tx);
 
     step('water bodies and development boundaries');
     // Boundary parts under 2 % of a cell are left out.
@@ -79,6 +82,6 @@ export async function analyse(db: Db, city: City, step: (msg: string) => void): 
     const dzx = await repo.flaggedParts(tx, 'dzx', cellDeg2 * 2 * 0.9);
     const industry = await repo.industry(tx);
     await repo.dropTables(tx);
-    return { xzq, units, water, czk, eco, dzx, industry, gdb, gbz, lss, farm };
+    return { xzq, units, water, czk, eco, dzx, industry, gdb, gbz, lss, farm, tbmj };
   });
 }

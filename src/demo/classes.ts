@@ -1,6 +1,9 @@
 // Land classes: 三调 survey codes (DLTB: DLBM/DLMC), their 用地用海分类 (2023) planning codes (GHYD:
 // YDYHFLDM/YDYHFLMC), and 土地用途 names for parcels (ZD: TDYT). The survey → planning mapping is
-// the demo's own simplified table (a cell's planned use is drawn among the listed codes).
+// the demo's own simplified table (a cell's planned use is drawn among the listed codes). Where the
+// two classifications number the same land class differently, the plan uses the 2023 code: 三调
+// 0305 灌木林地 → 0303, 0307 其他林地 → 0304, 0404 其他草地 → 0403 (the 2023 分类 has no 0305, 0307,
+// 0404; 成果质检 rule GHYD.YDYHFLDM refuses them).
 
 export type Group = 'cult' | 'garden' | 'forest' | 'grass' | 'urban' | 'village' | 'road' | 'water' | 'other';
 
@@ -23,9 +26,9 @@ export const PLAN_NAMES: Record<string, string> = {
   '0204': '其他园地',
   '0301': '乔木林地',
   '0302': '竹林地',
-  '0305': '灌木林地',
-  '0307': '其他林地',
-  '0404': '其他草地',
+  '0303': '灌木林地',
+  '0304': '其他林地',
+  '0403': '其他草地',
   '0601': '乡村道路用地',
   '0602': '种植设施建设用地',
   '0701': '城镇住宅用地',
@@ -72,9 +75,9 @@ export const CLASSES: readonly LandClass[] = [
   { dlbm: '0204', dlmc: '其他园地', group: 'garden', plan: ['0204'] },
   { dlbm: '0301', dlmc: '乔木林地', group: 'forest', plan: ['0301'] },
   { dlbm: '0302', dlmc: '竹林地', group: 'forest', plan: ['0302'] },
-  { dlbm: '0305', dlmc: '灌木林地', group: 'forest', plan: ['0305'] },
-  { dlbm: '0307', dlmc: '其他林地', group: 'forest', plan: ['0307'] },
-  { dlbm: '0404', dlmc: '其他草地', group: 'grass', plan: ['0404'] },
+  { dlbm: '0305', dlmc: '灌木林地', group: 'forest', plan: ['0303'] },
+  { dlbm: '0307', dlmc: '其他林地', group: 'forest', plan: ['0304'] },
+  { dlbm: '0404', dlmc: '其他草地', group: 'grass', plan: ['0403'] },
   { dlbm: '05H1', dlmc: '商业服务业设施用地', group: 'urban', plan: ['0901', '0902'], tdyt: '商服用地' },
   { dlbm: '0508', dlmc: '物流仓储用地', group: 'urban', plan: ['1101'], tdyt: '物流仓储用地' },
   { dlbm: '0601', dlmc: '工业用地', group: 'urban', plan: ['1001'], tdyt: '工业用地' },

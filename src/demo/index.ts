@@ -91,7 +91,7 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
     ['DZX', 'POLYGON', () => dzx(city, a)],
     ['JCJK', 'POLYGON', () => jcjk],
     ['JC', 'LINESTRING', () => jc],
-    ['DLTB', 'POLYGON', () => dltb(city)],
+    ['DLTB', 'POLYGON', () => dltb(city, a.tbmj)],
     ['GHYD', 'POLYGON', () => ghyd(city)],
     ['XXGHDY', 'MULTIPOLYGON', () => xxghdy(city, a)],
     ['ZD', 'POLYGON', () => zd(city)],
@@ -107,7 +107,8 @@ export async function generateDemo(db: Db, config: Config, opts: DemoOptions): P
   const note = `演示数据 scale=${opts.scale} seed=${seed}`;
   for (const [code, geometryType, source] of plan) {
     const t = now();
-    const r = await importFromReader(db, config, demoReader(code, geometryType, source), { layer: code, user: 'demo', note });
+    // 质检 before 入库 as for any delivered file (decision 0013): the demo city passes its own check.
+    const r = await importFromReader(db, config, demoReader(code, geometryType, source), { layer: code, user: 'demo', note, qc: true });
     layers.push({ code, featureCount: r.featureCount, seconds: round(now() - t) });
     progress(`${code}: ${r.featureCount} features`, layers.length + 1);
   }

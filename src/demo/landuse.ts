@@ -18,14 +18,30 @@ function qsdwdm(city: City, id: number): string {
   return state ? `${city.villages[city.village[id]].slice(0, 9)}0000000000` : city.zldwdm(id);
 }
 
-export function* dltb(city: City): Generator<DemoFeature> {
+/**
+ * 图斑 with their areas as 三调 states them: TBMJ the ellipsoidal area to 0.01 m² (computed by
+ * PostGIS, `tbmj`), KCMJ the deducted area and TBDLMJ = TBMJ − KCMJ. The demo has no slope data,
+ * so no 田坎 is deducted (KCMJ 0): TBDLMJ equals TBMJ.
+ */
+export function* dltb(city: City, tbmj: Map<number, number>): Generator<DemoFeature> {
   for (const id of city.inside) {
     const k = CLASSES[city.cls[id]];
     const bsm = `${DISTRICTS[city.district[id]].code}2023${pad(id, 8)}`;
+    const area = tbmj.get(id);
+    if (area === undefined) throw new Error(`demo: no 图斑面积 computed for cell ${id}`);
     yield {
       fid: bsm,
       geometry: polygon(city.grid.cellRing(city.i(id), city.j(id))),
-      props: { BSM: bsm, DLBM: k.dlbm, DLMC: k.dlmc, ZLDWDM: city.zldwdm(id), QSDWDM: qsdwdm(city, id) },
+      props: {
+        BSM: bsm,
+        DLBM: k.dlbm,
+        DLMC: k.dlmc,
+        ZLDWDM: city.zldwdm(id),
+        QSDWDM: qsdwdm(city, id),
+        TBMJ: area,
+        KCMJ: 0,
+        TBDLMJ: area,
+      },
     };
   }
 }

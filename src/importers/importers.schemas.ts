@@ -45,7 +45,10 @@ export const ImportResult = Obj({
   areaM2: Obj({ ellipsoidal: Num(), planar: Num() }),
   invalid: List(ImportProblem),
   skipped: List(ImportProblem, { description: 'features left out by skipEmpty' }),
-  warnings: List(Str(), { description: 'non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed)' }),
+  warnings: List(Str(), {
+    description:
+      'non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run)',
+  }),
   declaredAreas: Type.Optional(List(DeclaredArea, { description: 'coordinate TXT: declared 地块面积 against the computed planar area' })),
 });
 export type ImportResult = Static<typeof ImportResult>;

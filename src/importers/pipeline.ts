@@ -72,7 +72,11 @@ export interface ImportOptions {
   validFrom?: string;
   /** Check and measure only: everything is rolled back (onemap import --dry-run). */
   dryRun?: boolean;
-  /** Run the layer's quality-check rules (src/qc) on the staged file; a blocking error (QcRejected) writes nothing. */
+  /**
+   * Run the layer's quality-check rules (src/qc) on the staged file; a blocking error (QcRejected)
+   * writes nothing. On by default for files (importFile: the CLI and the HTTP upload); generated
+   * sources (importFromReader) say so themselves. Layers without rules are not checked.
+   */
   qc?: boolean;
   onProgress?: (p: { features: number; bytes: number; totalBytes?: number; phase: 'read' | 'check' | 'write' }) => void;
 }
@@ -171,11 +175,13 @@ function guessSrid(info: SourceInfo, e: store.StageExtent): { srid: number; sour
 }
 
 export async function importFile(db: Db, config: Config, path: string, opts: ImportOptions): Promise<ImportResult> {
+  // 质检 before 入库 unless the caller opts out (decision 0013).
+  const checked = { ...opts, qc: opts.qc ?? true };
   return importFromReader(
     db,
     config,
     await openReader(path, { encoding: opts.encoding, layer: opts.sourceLayer, srid: opts.srid, gdal: opts.gdal }),
-    opts,
+    checked,
   );
 }
 

@@ -144,10 +144,11 @@ export async function importOgcFixtures(db: Db, config: Config, dir: string): Pr
       { id: 'D-C', props: { DLBM: '0101', DLMC: '水田', TBMJ: 250 }, rings: square(120.09, 30.05, 0.02) },
     ]),
   );
-  await importFile(db, config, v1, { layer: 'GHYD', user: 'test', validFrom: V1_VALID_FROM });
-  await importFile(db, config, v2, { layer: 'GHYD', user: 'test', validFrom: V2_VALID_FROM });
+  // Fixtures for the OGC API, not 成果 deliveries: no 质检 (their codes and 行政区 are made up).
+  await importFile(db, config, v1, { layer: 'GHYD', user: 'test', validFrom: V1_VALID_FROM, qc: false });
+  await importFile(db, config, v2, { layer: 'GHYD', user: 'test', validFrom: V2_VALID_FROM, qc: false });
   await importFile(db, config, lvx, { layer: 'LVX', user: 'test' });
-  await importFile(db, config, xzq, { layer: 'XZQ', user: 'test' });
-  await importFile(db, config, dltb, { layer: 'DLTB', user: 'test' });
+  await importFile(db, config, xzq, { layer: 'XZQ', user: 'test', qc: false });
+  await importFile(db, config, dltb, { layer: 'DLTB', user: 'test', qc: false });
   await importFile(db, config, lvx, { layer: 'REFX', user: 'test' });
 }
