@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabases } from './helpers/db.ts';
 import { generateDemo } from '../src/demo/index.ts';
+import { mulberry32 } from '../src/demo/prng.ts';
 import { parcelsFromFile } from '../src/review/input.ts';
 import { runReview } from '../src/review/engine.ts';
 import { DEFAULT_RULESET } from '../src/review/ruleset.ts';
@@ -34,18 +35,6 @@ const SAME = 1e-7;
 /** Against ST_Area(geography) of the whole: the issue's 0.01 %. */
 const REL = 1e-4;
 const FLOOR_M2 = 1;
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A star-shaped polygon around (lon, lat): k vertices at sorted random angles and random radii
@@ -161,7 +150,7 @@ for (const tdb of testDatabases()) {
     });
 
     test(`${N} seeded random boundaries: every finding, feature and project area agrees`, async (t) => {
-      const rand = prng(SEED);
+      const rand = mulberry32(SEED);
       // Half the centres on a vertex of a 城镇开发边界 boundary (a big feature kept as pieces, so the
       // project crosses its cuts and straddles the boundary), half anywhere in the city's extent.
       const ext = (
