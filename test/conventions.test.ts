@@ -1,6 +1,7 @@
 // The code's own conventions (decision 0007), checked on the tree rather than remembered:
 //  - SQL lives only in `*.repository.ts` files and `.sql` files;
 //  - only the HTTP edge (src/server/, `*.routes.ts`, `*.handlers.ts`) imports from src/server/;
+//  - reported areas are onemap_area / onemap_planar_area (decision 0011);
 //  - the web app declares no API types of its own: the `*-api.ts` files take them from the
 //    generated client (web/src/api/), which test/client.test.ts keeps in step with the server.
 import { test } from 'node:test';
@@ -75,4 +76,16 @@ test('the web app writes no API types by hand', () => {
     }
   }
   assert.deepEqual(offenders, [], `hand-written API types (take them from web/src/api/):\n${offenders.join('\n')}`);
+});
+
+test('reported areas use onemap_area / onemap_planar_area (decision 0011)', () => {
+  // ST_Area(geography) takes edges as geodesics and ST_Area(ST_Transform(…)) as straight in the zone:
+  // both change when a cut adds a vertex, so a geometry's pieces would not add up to its whole.
+  const offenders: string[] = [];
+  for (const f of files('src', (n) => n.endsWith('.ts'))) {
+    for (const { line, text } of codeLines(readFileSync(join(ROOT, f), 'utf8'))) {
+      if (/ST_Area\([^;]*::geography\)|ST_Area\(\s*ST_Transform\(/.test(text)) offenders.push(`${f}:${line}: ${text.trim().slice(0, 100)}`);
+    }
+  }
+  assert.deepEqual(offenders, [], `areas measured another way:\n${offenders.join('\n')}`);
 });

@@ -92,12 +92,12 @@ for (const tdb of testDatabases()) {
       // districts' ellipsoidal area within half a cent per 图斑.
       const r = await h.db.query<{ n: number; off: number; cents: number; balance: number; kc: number; sum: string; xzq: string }>(
         `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE abs((props->>'TBMJ')::numeric - ST_Area(geom::geography)::numeric) > 0.005)::int AS off,
+                count(*) FILTER (WHERE abs((props->>'TBMJ')::numeric - onemap_area(geom)::numeric) > 0.005)::int AS off,
                 count(*) FILTER (WHERE (props->>'TBMJ')::numeric * 100 <> round((props->>'TBMJ')::numeric * 100))::int AS cents,
                 count(*) FILTER (WHERE (props->>'TBDLMJ')::numeric <> (props->>'TBMJ')::numeric - (props->>'KCMJ')::numeric)::int AS balance,
                 count(*) FILTER (WHERE (props->>'KCMJ')::numeric <> 0)::int AS kc,
                 sum((props->>'TBMJ')::numeric)::text AS sum,
-                (SELECT sum(ST_Area(geom::geography)) FROM ${live('XZQ')} z)::text AS xzq
+                (SELECT sum(onemap_area(geom)) FROM ${live('XZQ')} z)::text AS xzq
            FROM ${live('DLTB')} x`,
       );
       const row = r.rows[0];

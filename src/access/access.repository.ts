@@ -341,7 +341,7 @@ export async function isochronePolygons(
   widthM: number,
 ): Promise<{ grp: number; g: string; area_m2: number }[]> {
   if (pieces.group.length === 0) return [];
-  const sql = `SELECT s.grp, ST_AsGeoJSON(b.poly, 7, 0) AS g, ST_Area(b.poly::geography) AS area_m2
+  const sql = `SELECT s.grp, ST_AsGeoJSON(b.poly, 7, 0) AS g, onemap_area(b.poly) AS area_m2
        FROM (SELECT p.grp, ST_Collect(CASE WHEN p.f0 <= 0 AND p.f1 >= 1 THEN e.geom ELSE ST_LineSubstring(e.geom, p.f0, p.f1) END) AS c
                FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[]) AS p(grp, edge, f0, f1)
                JOIN access_edge e ON e.network_id = $1 AND e.id = p.edge

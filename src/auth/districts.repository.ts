@@ -16,7 +16,7 @@ export interface OutsideRow {
 const OUTSIDE = (g: string) => `(SELECT CASE WHEN du.geom IS NULL THEN NULL ELSE ST_Difference(${g}, du.geom) END FROM du)`;
 const measure = (pointOutside: number) => `CASE WHEN og IS NULL THEN NULL
                       WHEN ST_IsEmpty(og) THEN 0
-                      WHEN ST_Dimension(og) = 2 THEN ST_Area(og::geography)
+                      WHEN ST_Dimension(og) = 2 THEN onemap_area(og)
                       WHEN ST_Dimension(og) = 1 THEN ST_Length(og::geography)
                       ELSE ${Number(pointOutside)} END`;
 

@@ -61,11 +61,11 @@ export async function waterAndBoundaries(tx: Queryable, minPartDeg2: number): Pr
 
 /**
  * 图斑面积 of every cell: the ellipsoidal area (CGCS2000) rounded to 0.01 m² as 三调 states it — the
- * measure 成果质检 rule DLTB.TBMJ checks (ST_Area on geography). Key = cell id, value in m².
+ * measure 成果质检 rule DLTB.TBMJ checks (onemap_area, decision 0011). Key = cell id, value in m².
  */
 export async function cellAreas(tx: Queryable): Promise<Map<number, number>> {
   const r = await tx.query<{ id: number; m2: string }>(
-    `SELECT id, round(ST_Area(ST_SetSRID(geom, 4490)::geography)::numeric, 2)::text AS m2 FROM demo_cell ORDER BY id`,
+    `SELECT id, round(onemap_area(ST_SetSRID(geom, 4490))::numeric, 2)::text AS m2 FROM demo_cell ORDER BY id`,
   );
   return new Map(r.rows.map((x) => [Number(x.id), Number(x.m2)]));
 }

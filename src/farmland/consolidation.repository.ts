@@ -89,7 +89,7 @@ export async function insertArea(
       `WITH g AS (SELECT ST_Multi(ST_CollectionExtract(ST_SetSRID(ST_GeomFromGeoJSON($4), 4490), 3)) AS g),
           chk AS (SELECT g, CASE WHEN ST_IsEmpty(g) THEN 'geometry has no polygon' WHEN NOT ST_IsValid(g) THEN 'geometry is not valid: ' || ST_IsValidReason(g) END AS problem FROM g),
           ins AS (INSERT INTO farmland_project_area (project_id, kind, name, geom, area_m2)
-                  SELECT $1, $2, $3, g, ST_Area(g::geography) FROM chk WHERE problem IS NULL RETURNING id, area_m2)
+                  SELECT $1, $2, $3, g, onemap_area(g) FROM chk WHERE problem IS NULL RETURNING id, area_m2)
      SELECT (SELECT id FROM ins) AS id, (SELECT area_m2 FROM ins) AS area_m2, (SELECT problem FROM chk) AS problem`,
       [projectId, a.kind, a.name, a.geojson],
     )
@@ -133,7 +133,7 @@ export async function areaUnion(
   const r = (
     await q.query<{ ewkb: string | null; area_m2: number; planar_m2: number; srid: number }>(
       `WITH u AS (SELECT ST_Multi(ST_UnaryUnion(ST_Collect(geom))) AS g FROM farmland_project_area WHERE project_id = $1 AND kind = $2)
-     SELECT encode(ST_AsEWKB(g), 'hex') AS ewkb, ST_Area(g::geography) AS area_m2, onemap_planar_area(g) AS planar_m2, onemap_planar_srid(g) AS srid FROM u WHERE g IS NOT NULL`,
+     SELECT encode(ST_AsEWKB(g), 'hex') AS ewkb, onemap_area(g) AS area_m2, onemap_planar_area(g) AS planar_m2, onemap_planar_srid(g) AS srid FROM u WHERE g IS NOT NULL`,
       [projectId, kind],
     )
   ).rows[0];
@@ -153,7 +153,7 @@ export async function areaWithin(
     q,
     '整治项目面积统计',
     `WITH s AS (SELECT ST_GeomFromEWKB(decode($1, 'hex')) AS g)
-     SELECT sum(ST_Area(${overlay(grid).inter('f.geom', 's.g')}::geography)) AS m2
+     SELECT sum(onemap_area(${overlay(grid).inter('f.geom', 's.g')})) AS m2
        FROM feature f, s
       WHERE ${aliveIn('f', '$2', '$3')} AND f.geom && s.g AND ST_Intersects(f.geom, s.g)
         AND (NOT $4::boolean OR f.props->>'DLBM' IN ('0101', '0102', '0103'))`,

@@ -45,7 +45,7 @@ export async function areasByDistrict(
 ): Promise<AreaRow[]> {
   return (
     await q.query<AreaRow>(
-      `SELECT ${districtOf('f.props', 'f.geom', xzq, '$1')} AS district, count(*)::int AS count, sum(coalesce(f.area_m2, ST_Area(f.geom::geography))) AS area_m2
+      `SELECT ${districtOf('f.props', 'f.geom', xzq, '$1')} AS district, count(*)::int AS count, sum(coalesce(f.area_m2, onemap_area(f.geom))) AS area_m2
        FROM feature f
       WHERE ${alive('f', layer)} ${cultivatedOnly ? `AND f.props->>'DLBM' IN ${CULT}` : ''}
       GROUP BY 1 ORDER BY 1`,
@@ -90,7 +90,7 @@ export async function cultivatedChange(q: Queryable, layerId: number, a: number,
                        ST_Transform(ST_CollectionExtract(${overlay(p.grid).inter('ST_Transform(o.geom, o.srid)', 'ST_Transform(n.geom, o.srid)')}, 3), 4490) AS g
                   FROM o JOIN feature n ON n.geom && o.geom AND ${alive('n', B)} AND ${notAlive('n', A)}
                  WHERE ((o.props->>'DLBM' IN ${CULT}) <> (coalesce(n.props->>'DLBM', '') IN ${CULT})) AND ST_Intersects(o.geom, n.geom)),
-          m AS (SELECT x.*, ST_Area(g::geography) AS area_m2 FROM x WHERE NOT ST_IsEmpty(g))
+          m AS (SELECT x.*, onemap_area(g) AS area_m2 FROM x WHERE NOT ST_IsEmpty(g))
      SELECT direction, old_fid, new_fid, old_class, new_class, new_name, ${districtOf('m.props', 'm.g', p.xzq, '$1')} AS district, area_m2
        FROM m WHERE area_m2 >= $2 ORDER BY direction, area_m2 DESC, old_fid, new_fid`,
     [p.codes, p.minM2],

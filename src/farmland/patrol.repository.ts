@@ -130,7 +130,7 @@ const CASE_COLS = `c.id, c.status, c.district, c.opened_on::text, c.deadline::te
   ST_AsGeoJSON(c.geom, 7)::json AS geometry,
   (SELECT count(*)::int FROM farmland_alert a WHERE a.case_id = c.id) AS alert_count,
   (SELECT coalesce(array_agg(DISTINCT a.source ORDER BY a.source), '{}') FROM farmland_alert a WHERE a.case_id = c.id) AS sources,
-  CASE WHEN ST_Dimension(c.geom) = 2 THEN ST_Area(c.geom::geography) ELSE 0 END AS area_m2`;
+  CASE WHEN ST_Dimension(c.geom) = 2 THEN onemap_area(c.geom) ELSE 0 END AS area_m2`;
 
 export async function getCase(q: Queryable, id: number, lock = false): Promise<CaseRow | null> {
   if (lock) await q.query(`SELECT id FROM farmland_case WHERE id = $1 FOR UPDATE`, [id]);

@@ -88,7 +88,7 @@ const yPieces = (y: LayerRef, xzq: DistrictRef | null, withGeom: boolean) => `
    SELECT f.id::text AS k, f.id AS feature_id, ${withGeom ? 'f.geom, ' : ''}f.area_m2 AS a, ${districtOf('f.props', 'f.geom', xzq, '$1')} AS d
      FROM feature f WHERE ${alive('f', y)} AND f.npoints <= 256
    UNION ALL
-   SELECT p.feature_id || ':' || p.ctid, p.feature_id, ${withGeom ? 'p.geom, ' : ''}ST_Area(p.geom::geography), ${districtOf('f.props', 'p.geom', xzq, '$1')}
+   SELECT p.feature_id || ':' || p.ctid, p.feature_id, ${withGeom ? 'p.geom, ' : ''}onemap_area(p.geom), ${districtOf('f.props', 'p.geom', xzq, '$1')}
      FROM feature_part p JOIN feature f ON f.layer_id = p.layer_id AND f.id = p.feature_id WHERE ${alive('p', y)}`;
 
 /**
@@ -147,12 +147,12 @@ export async function taoheAreas(
     `WITH ${perPiece(y, g, l, xzq, false, o)},
      w AS (
        SELECT d, a, gc, lc, gpart, lpart,
-              CASE WHEN gc THEN a WHEN gpart IS NULL THEN 0 ELSE ST_Area(gpart::geography) END AS ga,
-              CASE WHEN lc THEN a WHEN lpart IS NULL THEN 0 ELSE ST_Area(lpart::geography) END AS la
+              CASE WHEN gc THEN a WHEN gpart IS NULL THEN 0 ELSE onemap_area(gpart) END AS ga,
+              CASE WHEN lc THEN a WHEN lpart IS NULL THEN 0 ELSE onemap_area(lpart) END AS la
          FROM z)
      SELECT d AS district, count(*)::int AS pieces, sum(a) AS yjjbnt_m2, sum(ga) AS gbznt_m2, sum(la) AS lsscgnq_m2,
             sum(CASE WHEN gc AND lc THEN a WHEN gc THEN la WHEN lc THEN ga WHEN gpart IS NULL OR lpart IS NULL THEN 0
-                     ELSE coalesce(ST_Area(${o.inter('gpart', 'lpart')}::geography), 0) END) AS coincide_m2
+                     ELSE coalesce(onemap_area(${o.inter('gpart', 'lpart')}), 0) END) AS coincide_m2
        FROM w GROUP BY d ORDER BY d`,
     [codes],
   );
@@ -166,7 +166,7 @@ export async function taoheNaive(q: Queryable, y: LayerRef, g: LayerRef, l: Laye
   const u = (ref: LayerRef) => `(SELECT ST_Union(f.geom) AS g FROM feature f WHERE ${alive('f', ref)})`;
   return (
     await q.query<{ yjjbnt_m2: number; coincide_m2: number }>(
-      `SELECT ST_Area(y.g::geography) AS yjjbnt_m2, coalesce(ST_Area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)::geography), 0) AS coincide_m2
+      `SELECT onemap_area(y.g) AS yjjbnt_m2, coalesce(onemap_area(ST_Intersection(ST_Intersection(y.g, gb.g), ls.g)), 0) AS coincide_m2
        FROM ${u(y)} y, ${u(g)} gb, ${u(l)} ls`,
     )
   ).rows[0];
@@ -186,7 +186,7 @@ const measuredRows = (parts: string, xzq: DistrictRef | null, o: Overlay) => `
      byf AS (
        SELECT kind, layer_id, feature_id, ST_Multi(ST_CollectionExtract(CASE WHEN count(*) = 1 THEN ST_Collect(m) ELSE ${o.unary('ST_Collect(m)')} END, 3)) AS m
          FROM (${parts}) parts WHERE m IS NOT NULL AND NOT ST_IsEmpty(m) GROUP BY kind, layer_id, feature_id),
-     measured AS (SELECT byf.*, ST_Area(m::geography) AS area_m2 FROM byf)
+     measured AS (SELECT byf.*, onemap_area(m) AS area_m2 FROM byf)
      SELECT m.kind, f.fid, encode(ST_AsBinary(m.m), 'hex') AS wkb, m.area_m2, ${districtOf('f.props', 'm.m', xzq, '$1')} AS district
        FROM measured m JOIN feature f ON f.layer_id = m.layer_id AND f.id = m.feature_id
       WHERE m.area_m2 >= $2 ORDER BY m.kind, f.fid`;

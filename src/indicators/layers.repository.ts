@@ -117,14 +117,14 @@ export async function areaByDistrict(
     : 'NULL::text';
   const inside = within
     ? `CASE WHEN c.covered THEN f.a WHEN c.n = 0 THEN 0
-            ELSE coalesce((SELECT ST_Area(ST_Intersection(f.geom, ST_Union(p.geom${g})${g})::geography) FROM feature_piece p
+            ELSE coalesce((SELECT onemap_area(ST_Intersection(f.geom, ST_Union(p.geom${g})${g})) FROM feature_piece p
                             WHERE ${alive('p', within)} AND p.geom && f.geom AND ST_Intersects(p.geom, f.geom)), 0) END`
     : 'f.a';
   const cover = within
     ? `CROSS JOIN LATERAL (SELECT coalesce(bool_or(ST_Covers(p.geom, f.geom)), false) AS covered, count(*) AS n FROM feature_piece p WHERE ${alive('p', within)} AND p.geom && f.geom) c`
     : '';
   const sql = `WITH f AS MATERIALIZED (
-       SELECT x.geom, coalesce(x.area_m2, ST_Area(x.geom::geography)) AS a,
+       SELECT x.geom, coalesce(x.area_m2, onemap_area(x.geom)) AS a,
               CASE WHEN left(x.props->>'ZLDWDM', 6) = ANY($1::text[]) THEN left(x.props->>'ZLDWDM', 6) ELSE ${spatial} END AS district
          FROM feature x WHERE ${alive('x', layer)} ${where}),
      s AS (SELECT f.district, ${inside} AS inside FROM f ${cover})

@@ -36,7 +36,7 @@ export async function parseGeometry(q: Queryable, geojson: unknown, srid: number
     r = await q.query<{ valid: boolean; reason: string; ewkb: string; area: number; empty: boolean }>(
       `WITH g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2::int), 4490) AS g)
        SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_IsEmpty(g) AS empty,
-              encode(ST_AsEWKB(ST_Multi(g)), 'hex') AS ewkb, ST_Area(g::geography) AS area FROM g`,
+              encode(ST_AsEWKB(ST_Multi(g)), 'hex') AS ewkb, onemap_area(g) AS area FROM g`,
       [JSON.stringify(geojson), srid],
     );
   } catch (e) {
@@ -61,7 +61,7 @@ export async function districtAt(q: Queryable, d: DistrictLayer, ewkb: string): 
 /** The current 宗地 of layer ZD with this ZDDM (or fid). */
 export async function zdParcel(q: Queryable, zdCode: string): Promise<{ ewkb: string; areaM2: number; landUse: string | null } | null> {
   const r = await q.query<{ ewkb: string; area: number; use: string | null }>(
-    `SELECT encode(ST_AsEWKB(ST_Multi(f.geom)), 'hex') AS ewkb, ST_Area(f.geom::geography) AS area, f.props->>'TDYT' AS use
+    `SELECT encode(ST_AsEWKB(ST_Multi(f.geom)), 'hex') AS ewkb, onemap_area(f.geom) AS area, f.props->>'TDYT' AS use
        FROM feature f JOIN layer l ON l.id = f.layer_id AND l.code = 'ZD'
       WHERE l.active_version IS NOT NULL AND ${aliveAt('f', 'l.active_version')} AND (f.fid = $1 OR f.props->>'ZDDM' = $1) LIMIT 1`,
     [zdCode],

@@ -59,7 +59,7 @@ export async function codeExists(q: Queryable, code: string): Promise<boolean> {
 export async function projectRow(q: Queryable, id: number, opts: { lock?: boolean; geometry?: boolean } = {}): Promise<ProjectRow | null> {
   const geo = opts.geometry
     ? `, ST_AsGeoJSON(plot_geom, 7)::jsonb AS plot_geometry, ST_AsGeoJSON(geom, 7)::jsonb AS geometry,
-    ST_Area(plot_geom::geography) AS plot_area_m2, ST_Area(geom::geography) AS area_m2`
+    onemap_area(plot_geom) AS plot_area_m2, onemap_area(geom) AS area_m2`
     : '';
   return (
     (await q.query<ProjectRow>(`SELECT ${COLS}${geo} FROM resettlement_project WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]))

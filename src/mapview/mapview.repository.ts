@@ -129,8 +129,8 @@ export async function measure(q: Queryable, geojson: string, srid: number, maxPo
                     FROM g)
      SELECT coalesce(problem, range_problem) AS problem, GeometryType(g) AS type, ST_Dimension(g) AS dimension, ST_NPoints(g) AS npoints,
             CASE WHEN coalesce(problem, range_problem) IS NULL THEN onemap_planar_srid(g) END AS srid,
-            CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 2 THEN ST_Area(g::geography) END AS area_m2,
-            CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 2 THEN ST_Area(ST_Transform(g, onemap_planar_srid(g))) END AS planar_m2,
+            CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 2 THEN onemap_area(g) END AS area_m2,
+            CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 2 THEN onemap_planar_area(g) END AS planar_m2,
             CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 1 THEN ST_Length(g::geography)
                  WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 2 THEN ST_Perimeter(g::geography) END AS length_m,
             CASE WHEN coalesce(problem, range_problem) IS NULL AND ST_Dimension(g) = 1 THEN ST_Length(ST_Transform(g, onemap_planar_srid(g)))

@@ -134,7 +134,7 @@ export interface ConsultationRow {
 const CONSULTATION_COLS = `c.id, c.title, c.summary, c.plan_type, c.organiser,
   to_char(c.start_date, 'YYYY-MM-DD') AS start_date, to_char(c.end_date, 'YYYY-MM-DD') AS end_date, c.documents,
   json_build_array(ST_XMin(c.geom), ST_YMin(c.geom), ST_XMax(c.geom), ST_YMax(c.geom)) AS bbox,
-  ST_Area(c.geom::geography) AS area_m2, c.created_by,
+  onemap_area(c.geom) AS area_m2, c.created_by,
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
   to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at,
   (SELECT count(*)::int FROM consultation_comment m WHERE m.consultation_id = c.id AND m.status = 'approved') AS approved_comments,

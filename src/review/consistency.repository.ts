@@ -31,7 +31,7 @@ export async function conflicts(
                     FROM pa JOIN pb ON pa.geom && pb.geom WHERE ST_Intersects(pa.geom, pb.geom)),
             pair AS (SELECT fa, fb, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(g)), 3)) AS g
                        FROM x WHERE NOT ST_IsEmpty(g) GROUP BY fa, fb),
-            m AS (SELECT fa, fb, g, ST_Area(g::geography) AS area_m2, onemap_planar_area(g) AS planar_m2 FROM pair)
+            m AS (SELECT fa, fb, g, onemap_area(g) AS area_m2, onemap_planar_area(g) AS planar_m2 FROM pair)
        SELECT a.fid AS a_fid, b.fid AS b_fid, ST_AsBinary(m.g) AS wkb, m.area_m2, m.planar_m2,
               (SELECT d.code FROM ${activeDistricts(districts)} d WHERE ST_Intersects(d.geom, ST_PointOnSurface(m.g)) LIMIT 1) AS district
          FROM m JOIN feature a ON a.layer_id = $1 AND a.id = m.fa JOIN feature b ON b.layer_id = $3 AND b.id = m.fb

@@ -33,10 +33,10 @@ export async function prepareSubject(q: Queryable, parcels: { fid: string; ewkb:
           u AS (SELECT ST_Multi(ST_CollectionExtract(ST_Normalize(ST_UnaryUnion(ST_Collect(g))), 3)) AS g FROM p),
           z AS (SELECT g, onemap_planar_srid(g) AS srid FROM u)
      SELECT encode(ST_AsEWKB(z.g), 'hex') AS ewkb, ST_AsGeoJSON(z.g, 8) AS geojson,
-            ST_Area(z.g::geography) AS area_m2, ST_Area(ST_Transform(z.g, z.srid)) AS planar_m2, z.srid AS planar_srid,
+            onemap_area(z.g) AS area_m2, onemap_planar_area(z.g, z.srid) AS planar_m2, z.srid AS planar_srid,
             ST_XMin(z.g) AS xmin, ST_YMin(z.g) AS ymin, ST_XMax(z.g) AS xmax, ST_YMax(z.g) AS ymax,
             CASE WHEN ST_IsValid(z.g) THEN NULL ELSE ST_IsValidReason(z.g) END AS invalid_reason,
-            (SELECT json_agg(json_build_object('fid', p.fid, 'area_m2', ST_Area(p.g::geography), 'planar_m2', ST_Area(ST_Transform(p.g, z.srid)))) FROM p) AS parcels
+            (SELECT json_agg(json_build_object('fid', p.fid, 'area_m2', onemap_area(p.g), 'planar_m2', onemap_planar_area(p.g, z.srid))) FROM p) AS parcels
        FROM z`,
     [parcels.map((p) => p.fid), parcels.map((p) => p.ewkb)],
     { prepare: true },
@@ -65,7 +65,7 @@ export async function layerStates(q: Queryable, codes: string[], subject: string
               CASE WHEN l.coverage IS NULL OR ST_Covers(l.coverage, s.g) THEN 'full'
                    WHEN ST_Intersects(l.coverage, s.g) THEN 'partial' ELSE 'none' END AS coverage,
               CASE WHEN l.coverage IS NULL OR ST_Covers(l.coverage, s.g) THEN 0
-                   ELSE ST_Area(ST_Difference(s.g, l.coverage)::geography) END AS outside_coverage_m2
+                   ELSE onemap_area(ST_Difference(s.g, l.coverage)) END AS outside_coverage_m2
          FROM layer l CROSS JOIN s
          LEFT JOIN layer_version v ON v.layer_id = l.id AND v.version = l.active_version
         WHERE l.code = ANY($1::text[])`,
@@ -116,8 +116,8 @@ export async function overlaps(
                 FROM s JOIN feature_part p ON p.geom && s.g
                WHERE p.layer_id IN (${ids}) AND ${alive('p')} AND ST_Intersects(p.geom, s.g)),
             agg AS (
-              SELECT layer_id, feature_id, sum(ST_Area(ig::geography)) AS area_m2,
-                     sum(ST_Area(ST_Transform(ig, $2::int))) AS planar_m2, ST_Collect(ig) AS g
+              SELECT layer_id, feature_id, sum(onemap_area(ig)) AS area_m2,
+                     sum(onemap_planar_area(ig, $2::int)) AS planar_m2, ST_Collect(ig) AS g
                 FROM hit WHERE NOT ST_IsEmpty(ig) GROUP BY layer_id, feature_id)
        SELECT a.layer_id, f.fid, f.props, a.area_m2, a.planar_m2, ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(a.g, 3)), 7) AS geojson
          FROM agg a JOIN feature f ON f.layer_id = a.layer_id AND f.id = a.feature_id
@@ -172,7 +172,9 @@ export interface SetbackRow {
  * Distances are measured in the project's Gauss-Krüger zone (scale error ≤ 2.6e-4 at a zone edge,
  * 0.26 m per km): geography ST_Distance between polygons a few metres apart returned 0 in
  * PostGIS 3.3 (tested: two rectangles 5 m apart), so it is not used here. Areas are ellipsoidal
- * (the band back in EPSG:4490 as geography), like every other area of the review.
+ * (the band back in EPSG:4490, onemap_area), like every other area of the review. Everything is
+ * densified (onemap_densify) before it goes into the zone: ST_Transform moves vertices only, and a
+ * long lon/lat-straight edge would otherwise bound a different region there (decision 0011).
  */
 export async function setbackHits(
   q: Queryable,
@@ -203,11 +205,11 @@ export async function setbackHits(
                           THEN least((f.props->>$6::text)::float8, $7::float8) ELSE $5::float8 END AS d
                 FROM cand JOIN feature f ON f.layer_id = $2 AND f.id = cand.feature_id),
             clip AS (
-              SELECT f.*, ST_MakeValid(ST_Transform(ST_ClipByBox2D(f.geom, ST_Expand(s.g, f.d / 90000)), $4::int)) AS fp,
-                     ST_Transform(s.g, $4::int) AS sp
+              SELECT f.*, ST_MakeValid(ST_Transform(onemap_densify(ST_ClipByBox2D(f.geom, ST_Expand(s.g, f.d / 90000))), $4::int)) AS fp,
+                     ST_Transform(onemap_densify(s.g), $4::int) AS sp
                 FROM f, s),
             other AS (
-              SELECT ST_MakeValid(ST_Transform(ST_ClipByBox2D(p.geom, ST_Expand(s.g, 1.0 / 90000)), $4::int)) AS g
+              SELECT ST_MakeValid(ST_Transform(onemap_densify(ST_ClipByBox2D(p.geom, ST_Expand(s.g, 1.0 / 90000))), $4::int)) AS g
                 FROM feature_piece p
                 JOIN unnest($8::int[], $9::int[]) AS c(layer_id, version) ON p.layer_id = c.layer_id, s
                WHERE ${aliveAt('p', 'c.version')} AND p.geom && s.g),
@@ -224,7 +226,7 @@ export async function setbackHits(
                      ST_CollectionExtract(CASE WHEN prior.g IS NULL THEN band.b ELSE ST_Difference(band.b, prior.g) END, 3) AS b
                 FROM band LEFT JOIN LATERAL (SELECT ST_UnaryUnion(ST_Collect(e.b)) AS g FROM band e WHERE e.k < band.k) prior ON true)
        SELECT fid, props, dist AS distance_m, d AS setback_m,
-              ST_Area(ST_Transform(b, 4490)::geography) AS band_m2, ST_Area(b) AS band_planar_m2,
+              onemap_area(ST_Transform(b, 4490)) AS band_m2, ST_Area(b) AS band_planar_m2,
               CASE WHEN ST_IsEmpty(b) THEN NULL ELSE ST_AsGeoJSON(ST_Multi(ST_Transform(b, 4490)), 7) END AS geojson
          FROM own ORDER BY dist, fid`,
       [

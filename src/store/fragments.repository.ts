@@ -40,7 +40,7 @@ export function withinDistricts(geomExpr: string, param: number, d: DistrictLaye
   const g = geomExpr;
   return `EXISTS (SELECT 1 FROM ${activeDistricts(d)} zq WHERE zq.code = ANY($${param}::text[]) AND ST_Intersects(zq.geom, ${g})
             AND (ST_Covers(zq.geom, ${g}) OR CASE ST_Dimension(${g})
-                   WHEN 2 THEN ST_Area(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
+                   WHEN 2 THEN onemap_area(ST_Intersection(zq.geom, ${g})) > ${SCOPE_TOLERANCE}
                    WHEN 1 THEN ST_Length(ST_Intersection(zq.geom, ${g})::geography) > ${SCOPE_TOLERANCE}
                    ELSE true END))`;
 }

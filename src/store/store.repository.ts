@@ -254,7 +254,7 @@ function incomingSelect(srid: number, makeValid: boolean): string {
   const fixed = makeValid ? `CASE WHEN ST_IsValid(${g0}) THEN ${g0} ELSE ST_CollectionExtract(ST_MakeValid(${g0})) END` : g0;
   const g = srid === 4490 ? fixed : `ST_Transform(${fixed}, 4490)`;
   return `SELECT seq, fid, props, points, g AS geom,
-      CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Area(g::geography) END AS area_m2,
+      CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_area(g) END AS area_m2,
       CASE WHEN GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN onemap_planar_area(g) END AS planar_m2,
       CASE WHEN GeometryType(g) IN ('LINESTRING', 'MULTILINESTRING') THEN ST_Length(g::geography) END AS length_m,
       ST_NPoints(g) AS npoints,

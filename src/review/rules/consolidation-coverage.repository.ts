@@ -55,7 +55,7 @@ export async function coverage(
                    WHERE ${aliveIn('p', '$2', '$3')} AND p.geom && s.g AND ST_Intersects(p.geom, s.g)),
             k AS (SELECT ST_Union(ST_Intersection(p.geom, b.g${g})${g}) AS g FROM feature_piece p, b
                    WHERE b.g IS NOT NULL AND ${aliveIn('p', '$4', '$5')} AND p.geom && b.g AND ST_Intersects(p.geom, b.g))
-       SELECT ST_Area(b.g::geography) AS base_m2, coalesce(ST_Area(k.g::geography), 0) AS covered_m2,
+       SELECT onemap_area(b.g) AS base_m2, coalesce(onemap_area(k.g), 0) AS covered_m2,
               ST_AsGeoJSON(ST_CollectionExtract(CASE WHEN k.g IS NULL THEN b.g ELSE ST_Difference(b.g, k.g${g}) END, 3), 7) AS uncovered
          FROM b, k`,
       [subject, base.id, base.version, cover.id, cover.version],
