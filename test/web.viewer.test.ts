@@ -235,7 +235,8 @@ describe('One Map viewer (browser, pglite)', () => {
       pts,
     );
     const wkt = `POLYGON((${[...ring, ring[0]].map((c) => c.join(' ')).join(',')}))`;
-    const m2 = (await w.db.query<{ a: number }>(`SELECT ST_Area(ST_GeomFromText($1, 4490)::geography) AS a`, [wkt])).rows[0].a;
+    // The platform's one area measure (onemap_area, decision 0011).
+    const m2 = (await w.db.query<{ a: number }>(`SELECT onemap_area(ST_GeomFromText($1, 4490)) AS a`, [wkt])).rows[0].a;
     const [shownM2, shownMu] = numbers(areaText);
     assert.ok(Math.abs(shownM2 - m2) < 0.01, `shown ${areaText}, PostGIS ${m2}`);
     assert.ok(Math.abs(shownMu - (m2 * 15) / 10000) < 0.01, `亩: ${areaText}`);
