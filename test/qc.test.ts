@@ -19,6 +19,7 @@ import { defaultQcSetup } from '../src/qc/engine.ts';
 import { loadCodeLists, validateRuleSet } from '../src/qc/ruleset.ts';
 import { qcKindNames } from '../src/qc/kinds/index.ts';
 import type { QcReport } from '../src/qc/types.ts';
+import { readSummaryTable } from '../src/qc/summary-table.ts';
 
 const ROOT = 'fixtures/qc';
 
@@ -43,6 +44,11 @@ function cases(): Case[] {
 }
 
 const needsXzq = (c: Case) => existsSync(join(c.dir, 'layers', 'XZQ.geojson'));
+/** The case's summary table for 图数一致 (汇总表.xlsx or .csv), when it has one. */
+const summaryOf = async (c: Case) => {
+  const f = readdirSync(c.dir).find((n) => n.startsWith('汇总表'));
+  return f ? readSummaryTable(join(c.dir, f)) : null;
+};
 
 function assertErrors(c: Case, r: QcReport, how: string) {
   const got = r.errors.map((e) => `${e.rule} ${e.fid}`).sort();
@@ -157,19 +163,20 @@ for (const tdb of testDatabases()) {
           xzqLoaded = true;
         }
         const file = join(c.dir, `${c.layer}.geojson`);
-        const staged = await qcFile(h.db, h.config, file, { layer: c.layer });
+        const summary = await summaryOf(c);
+        const staged = await qcFile(h.db, h.config, file, { layer: c.layer, summary });
         assertErrors(c, staged, 'file');
         assert.equal(staged.featureCount, JSON.parse(readFileSync(file, 'utf8')).features.length);
-        if (!needsXzq(c) && c.layer === 'DLTB')
+        if (c.layer === 'DLTB')
           assert.deepEqual(
             staged.skipped.map((s) => s.rule),
-            ['DLTB.no-gap'],
-            'no XZQ: gap rule skipped, and said so',
+            [...(needsXzq(c) ? [] : ['DLTB.no-gap']), ...(summary ? [] : ['DLTB.summary-table'])],
+            'no XZQ: gap rule skipped; no summary table: 图数一致 skipped; and said so',
           );
         if (c.store === false) return;
         // Stored without the check (a failing case is meant to reach the store, to be checked there).
         await importFile(h.db, h.config, file, { layer: c.layer, qc: false });
-        const stored = await qcLayer(h.db, h.config, c.layer);
+        const stored = await qcLayer(h.db, h.config, c.layer, { summary });
         assertErrors(c, stored, 'store');
       });
     }

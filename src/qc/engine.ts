@@ -8,6 +8,7 @@ import { districtsAt, layerRef } from './qc.repository.ts';
 import { qcKind } from './kinds/index.ts';
 import { familyRules, loadCodeLists, loadDefaultRuleSet } from './ruleset.ts';
 import type { QcContext, QcError, QcReport, QcRuleSet, Severity } from './types.ts';
+import type { SummaryTable } from './summary-table.ts';
 
 /** Errors listed per rule; the counts stay exact beyond it. */
 export const ERRORS_PER_RULE = 1000;
@@ -34,7 +35,15 @@ export async function runRules(
   q: Queryable,
   config: Config,
   setup: QcSetup,
-  args: { layer: string; layerName: string; source: QcReport['source']; featureCount: number; only?: string[] },
+  args: {
+    layer: string;
+    layerName: string;
+    source: QcReport['source'];
+    featureCount: number;
+    only?: string[];
+    /** The package's summary table for 图数一致; without it that rule is skipped, and says so. */
+    summary?: SummaryTable | null;
+  },
 ): Promise<QcReport> {
   const family = familyRules(setup.ruleset, args.layer);
   if (!family)
@@ -46,6 +55,7 @@ export async function runRules(
     q,
     layer: args.layer,
     limit: ERRORS_PER_RULE,
+    summary: args.summary ?? null,
     async reference(code) {
       const r = await layerRef(q, code);
       return r && r.version !== null ? { id: r.id, version: r.version, name: r.name } : null;
@@ -68,6 +78,7 @@ export async function runRules(
     counts: { byRule: {}, bySeverity: { blocking: 0, warning: 0 } },
     errors: [],
     skipped: [],
+    summaryTable: args.summary ? { name: args.summary.name, unit: args.summary.unit, rows: args.summary.rows.length } : null,
     checkedAt: new Date().toISOString(),
   };
   for (const rule of rules) {
@@ -97,7 +108,10 @@ export async function runRules(
 }
 
 async function locateDistricts(q: Queryable, config: Config, errors: QcError[]): Promise<void> {
-  const at = errors.map((e, i) => [i, e.location] as const).filter((x): x is readonly [number, [number, number]] => x[1] !== null);
+  // An error whose rule set its district (图数一致: the table row's code) keeps it.
+  const at = errors
+    .map((e, i) => [i, e.district === undefined ? e.location : null] as const)
+    .filter((x): x is readonly [number, [number, number]] => x[1] !== null);
   const found = await districtsAt(
     q,
     config.districts,

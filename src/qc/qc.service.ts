@@ -11,6 +11,7 @@ import { openReader, stageAndCheck } from '../importers/pipeline.ts';
 import { layerRef, subjectFromStage, subjectFromStore } from './qc.repository.ts';
 import { defaultQcSetup, hasQcRules, runRules } from './engine.ts';
 import type { QcReport } from './types.ts';
+import type { SummaryTable } from './summary-table.ts';
 
 export interface QcFileOptions {
   /** Layer code whose rules apply; default: the file's name when the rule set has rules for it (DLTB.shp → DLTB). */
@@ -21,6 +22,8 @@ export interface QcFileOptions {
   allowOutside?: boolean;
   /** Only these rule ids. */
   only?: string[];
+  /** The package's summary table (readSummaryTable / summaryFromGrid) for 图数一致. */
+  summary?: SummaryTable | null;
 }
 
 /** Thrown inside the transaction to roll it back while keeping the report. */
@@ -83,6 +86,7 @@ export async function qcFile(db: Db, config: Config, path: string, opts: QcFileO
         source: { kind: 'file', path },
         featureCount,
         only: opts.only,
+        summary: opts.summary,
       });
     } finally {
       await reader.close();
@@ -91,7 +95,12 @@ export async function qcFile(db: Db, config: Config, path: string, opts: QcFileO
 }
 
 /** Checks version `version` (default: the version in force) of a layer in the store. */
-export async function qcLayer(db: Db, config: Config, code: string, opts: { version?: number; only?: string[] } = {}): Promise<QcReport> {
+export async function qcLayer(
+  db: Db,
+  config: Config,
+  code: string,
+  opts: { version?: number; only?: string[]; summary?: SummaryTable | null } = {},
+): Promise<QcReport> {
   const setup = defaultQcSetup();
   return rolledBack(db, async (tx) => {
     const ref = await layerRef(tx, code);
@@ -106,6 +115,7 @@ export async function qcLayer(db: Db, config: Config, code: string, opts: { vers
       source: { kind: 'store', version },
       featureCount,
       only: opts.only,
+      summary: opts.summary,
     });
   });
 }

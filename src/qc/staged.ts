@@ -8,6 +8,7 @@ import { Invalid } from '../errors.ts';
 import { subjectFromStage } from './qc.repository.ts';
 import { blockingSummary, defaultQcSetup, hasQcRules, runRules } from './engine.ts';
 import type { QcError, QcReport } from './types.ts';
+import type { SummaryTable } from './summary-table.ts';
 
 /** What a refusal lists per error: the CLI's --json error shape, without the geometry. */
 export const errorLine = (e: QcError) => ({
@@ -38,7 +39,8 @@ const WARNINGS_LISTED = 20;
  * Checks the staged features (onemap_stage in `srid`, repaired as the import will when
  * `makeValid`) against layer `layer`'s rules; throws QcRejected on a blocking error. Returns the
  * warnings to show with the import: warning-severity errors and rules that could not run.
- * A layer without rules in the rule set is not checked.
+ * A layer without rules in the rule set is not checked. `summary`: the package's summary table of
+ * this layer, for 图数一致 (a package import passes it; a single file has none and that rule is skipped).
  */
 export async function checkStaged(
   tx: Queryable,
@@ -47,6 +49,7 @@ export async function checkStaged(
   srid: number,
   makeValid: boolean,
   path: string,
+  summary?: SummaryTable | null,
 ): Promise<string[]> {
   const setup = defaultQcSetup();
   if (!hasQcRules(setup, layer.code)) return [];
@@ -56,6 +59,7 @@ export async function checkStaged(
     layerName: layer.name_zh,
     source: { kind: 'file', path },
     featureCount,
+    summary,
   });
   if (!report.passed) throw new QcRejected(path, report);
   const lines = report.errors.slice(0, WARNINGS_LISTED).map((e) => `质检提示（${e.rule}）：${e.message}`);

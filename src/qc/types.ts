@@ -1,6 +1,7 @@
 // The quality check (成果质检) in types: rules kept as data (default-ruleset.json), the errors they
 // find, and the report a check gives. Decision 0013.
 import type { Queryable } from '../db/index.ts';
+import type { SummaryTable } from './summary-table.ts';
 
 export type Severity = 'blocking' | 'warning';
 
@@ -33,7 +34,10 @@ export interface GeoJSONGeometry {
 
 export interface QcError {
   layer: string;
-  /** The feature at fault; for a gap, the covering layer's feature (the 行政区) it lies in. */
+  /**
+   * The feature at fault; for a gap, the covering layer's feature (the 行政区) it lies in; for a
+   * summary-table row (图数一致), the combination "district/class" (330106/0101).
+   */
   fid: string | null;
   rule: string;
   kind: string;
@@ -46,7 +50,7 @@ export interface QcError {
   location: [number, number] | null;
   /** The fault's geometry (EPSG:4490): the feature, the overlap, the gap, the part outside. */
   geometry: GeoJSONGeometry | null;
-  /** The district (config.districts) the location lies in, for the report. */
+  /** The district (config.districts) the location lies in, for the report; set by the rule when it knows better (图数一致: the row's code). */
   district?: { code: string; name: string } | null;
 }
 
@@ -70,6 +74,8 @@ export interface QcReport {
   counts: { byRule: Record<string, number>; bySeverity: Record<Severity, number> };
   errors: QcError[];
   skipped: QcSkipped[];
+  /** The summary table 图数一致 compared the layer with (its name, unit and rows), when one was given. */
+  summaryTable?: { name: string; unit: string; rows: number } | null;
   checkedAt: string;
 }
 
@@ -83,6 +89,8 @@ export interface QcContext {
   codeList(name: string): { title: string; codes: Set<string> };
   /** Errors listed per rule at most; counts stay exact. */
   limit: number;
+  /** The package's summary table for 图数一致 (kinds/summary-table.ts); absent: that rule is skipped. */
+  summary?: SummaryTable | null;
 }
 
 export interface RuleOutcome {

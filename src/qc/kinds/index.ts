@@ -10,9 +10,10 @@ import { noGap } from './no-gap.ts';
 import { within } from './within.ts';
 import { declaredArea } from './declared-area.ts';
 import { areaBalance } from './area-balance.ts';
+import { summaryTable } from './summary-table.ts';
 
 const KINDS: ReadonlyMap<string, QcKind> = new Map(
-  [fields, codeList, unique, validity, noOverlap, noGap, within, declaredArea, areaBalance].map((k) => [k.name, k]),
+  [fields, codeList, unique, validity, noOverlap, noGap, within, declaredArea, areaBalance, summaryTable].map((k) => [k.name, k]),
 );
 
 export const qcKind = (name: unknown): QcKind | undefined => (typeof name === 'string' ? KINDS.get(name) : undefined);
