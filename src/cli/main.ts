@@ -49,8 +49,8 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
   onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--datum-params 7:…|4:…|NAME [--coordinate-frame]] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--no-qc] [--json]
-  onemap qc <file> [--layer CODE] [--rule ID,…] [--report out.html] [--json]   成果质检（阻断错误时退出码 1）
-  onemap qc --layer CODE [--version N] [--report out.html] [--json]          质检库中图层
+  onemap qc <file> [--layer CODE] [--summary 汇总表.xlsx|.csv] [--rule ID,…] [--report out.html|.pdf|.xlsx] [--json]   成果质检（阻断错误时退出码 1）
+  onemap qc --layer CODE [--version N] [--summary 汇总表.xlsx|.csv] [--report out.html|.pdf|.xlsx] [--json]          质检库中图层
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]

@@ -1,10 +1,13 @@
 // `onemap qc` — 成果质检. The --json shape is a contract other tools read:
 // {passed, layer, featureCount, counts: {byRule, bySeverity}, errors: [{layer, fid, rule, severity,
 // message, value}], skipped}. Exit status 1 when a blocking error exists, so scripts can gate 入库 on it.
+// --summary 汇总表.xlsx|.csv gives 图数一致 its table; --report out.html|out.pdf|out.xlsx picks the form
+// by the extension.
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import { qcFile, qcLayer } from '../qc/qc.service.ts';
-import { qcReportHtml } from '../qc/report.ts';
+import { qcReportFormat, renderQcReport } from '../qc/report-file.ts';
+import { readSummaryTable } from '../qc/summary-table.ts';
 import { errorLine } from '../qc/staged.ts';
 import { int, str, UsageError, type Args } from './args.ts';
 import { print, withDb } from './db.ts';
@@ -16,9 +19,14 @@ export async function cmdQc(config: Config, a: Args): Promise<number> {
   const layer = str(a, 'layer');
   if (!file && !layer)
     throw new UsageError(
-      'usage: onemap qc <file> [--layer CODE] [--rule ID,…] [--report out.html] [--json]   or   onemap qc --layer CODE [--version N]',
+      'usage: onemap qc <file> [--layer CODE] [--summary 汇总表.xlsx|.csv] [--rule ID,…] [--report out.html|.pdf|.xlsx] [--json]   or   onemap qc --layer CODE [--version N] [--summary …]',
     );
   const only = str(a, 'rule')?.split(',');
+  // Both refused before the database is opened: a wrong name costs nothing.
+  const out = str(a, 'report');
+  const format = out ? qcReportFormat(out) : null;
+  const summaryPath = str(a, 'summary');
+  const summary = summaryPath ? await readSummaryTable(summaryPath) : null;
   const r = await withDb(config, (db) =>
     file
       ? qcFile(db, config, file, {
@@ -28,11 +36,11 @@ export async function cmdQc(config: Config, a: Args): Promise<number> {
           srid: int(a, 'srid'),
           allowOutside: !!a.flags['allow-outside'],
           only,
+          summary,
         })
-      : qcLayer(db, config, layer!, { version: int(a, 'version'), only }),
+      : qcLayer(db, config, layer!, { version: int(a, 'version'), only, summary }),
   );
-  const out = str(a, 'report');
-  if (out) writeFileSync(out, qcReportHtml(r));
+  if (out && format) writeFileSync(out, await renderQcReport(format, r));
   if (a.flags.json) {
     print({
       passed: r.passed,

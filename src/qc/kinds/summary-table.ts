@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { QcKind, QcRuleDef, RuleOutcome } from '../types.ts';
 import { areaSums, unattributed, type AreaSum } from '../summary.repository.ts';
 import { M2_PER, type SummaryRow, type SummaryTable } from '../summary-table.ts';
-import { m2, needNumber, needString } from './common.ts';
+import { m2, m2Text, needNumber, needString } from './common.ts';
 
 const names = (list: string): Map<string, string> => {
   const j = JSON.parse(readFileSync(new URL(`../codelists/${list}.json`, import.meta.url), 'utf8')) as { codes: { code: string; name?: string }[] };
@@ -86,7 +86,7 @@ export const summaryTable: QcKind = {
       errors.push({
         fid: key,
         message: g
-          ? `${where}：表中面积 ${inUnit(t, tableM2)}，按 ${g.features} 个图斑的${what}汇总为 ${inUnit(t, g.area)}，相差 ${signed(t, diff)}（${m2(diff)} m²），超过容差 ${inUnit(t, tol)} (summary table ≠ sum of the layer)`
+          ? `${where}：表中面积 ${inUnit(t, tableM2)}，按 ${g.features} 个图斑的${what}汇总为 ${inUnit(t, g.area)}，相差 ${signed(t, diff)}（${diff >= 0 ? '+' : '−'}${m2Text(Math.abs(diff))}），超过容差 ${inUnit(t, tol)} (summary table ≠ sum of the layer)`
           : `${where}：表中面积 ${inUnit(t, tableM2)}，图层中没有该${t.districtKind === 'owner' ? '权属单位' : '行政区'}、该地类的图斑（汇总为 0） (no features for this row)`,
         value: m2(diff),
         location: g?.at && g.at.lon !== null && g.at.lat !== null ? [g.at.lon, g.at.lat] : null,
@@ -101,7 +101,7 @@ export const summaryTable: QcKind = {
         const [d, c] = key.split('/');
         errors.push({
           fid: key,
-          message: `汇总表 ${t.name} 缺少 ${label(d, c)} 一行：按 ${g.features} 个图斑的${what}汇总为 ${inUnit(t, g.area)}（${m2(g.area).toLocaleString('zh-CN')} m²） (combination missing from the summary table)`,
+          message: `汇总表 ${t.name} 缺少 ${label(d, c)} 一行：按 ${g.features} 个图斑的${what}汇总为 ${inUnit(t, g.area)}（${m2Text(g.area)}） (combination missing from the summary table)`,
           value: m2(-g.area),
           location: g.at && g.at.lon !== null && g.at.lat !== null ? [g.at.lon, g.at.lat] : null,
           geometry: null,
