@@ -44,7 +44,10 @@ for (const tdb of testDatabases()) {
     let dup: QcReport;
     before(async () => {
       h = await tdb.open();
-      r = await qcFile(h.db, h.config, join(FAIL, 'DLTB.geojson'), { layer: 'DLTB', summary: await readSummaryTable(join(FAIL, '汇总表.csv')) });
+      r = await qcFile(h.db, h.config, join(FAIL, 'DLTB.geojson'), {
+        layer: 'DLTB',
+        summary: await readSummaryTable(join(FAIL, '汇总表.csv')),
+      });
       dup = await qcFile(h.db, h.config, join(DUP, 'DLTB.geojson'), { layer: 'DLTB' });
       assert.equal(r.errors.length, 3);
       assert.equal(dup.errors.length, 2);

@@ -39,7 +39,13 @@ test('summary tables: headers, units in the header, above it or under it, and wh
     ['330106', '0101', '9500'],
   ]);
   assert.deepEqual([under.unit, under.rows[0].line], ['平方米', 3]);
-  assert.equal(summaryFromGrid('t', [['行政区代码', '用地用海代码', '面积/hm²'], ['330106', '0701', '1']]).unit, '公顷');
+  assert.equal(
+    summaryFromGrid('t', [
+      ['行政区代码', '用地用海代码', '面积/hm²'],
+      ['330106', '0701', '1'],
+    ]).unit,
+    '公顷',
+  );
   refused(
     [
       ['行政区代码', '地类编码', '面积'],
@@ -75,7 +81,10 @@ for (const tdb of testDatabases()) {
     after(async () => h?.close());
 
     test('the fail names the row, district, class and both figures with units; missing and extra combinations', async () => {
-      const r = await qcFile(h.db, h.config, join(FAIL, 'DLTB.geojson'), { layer: 'DLTB', summary: await readSummaryTable(join(FAIL, '汇总表.csv')) });
+      const r = await qcFile(h.db, h.config, join(FAIL, 'DLTB.geojson'), {
+        layer: 'DLTB',
+        summary: await readSummaryTable(join(FAIL, '汇总表.csv')),
+      });
       const mine = r.errors.filter((e) => e.rule === 'DLTB.summary-table');
       assert.equal(mine.length, 3, r.errors.map((e) => e.message).join('\n'));
       assert.equal(r.counts.byRule['DLTB.summary-table'], 3);
@@ -87,9 +96,15 @@ for (const tdb of testDatabases()) {
       );
       assert.deepEqual([off.fid, off.value, off.district], ['330108/0101', 5000, { code: '330108', name: '滨江区' }]);
       assert.ok(off.location, 'a mismatch is located at one of its 图斑');
-      assert.match(extra.message, /^汇总表 汇总表\.csv 第 7 行（330108 滨江区、1003 公路用地）：表中面积 0\.3000 公顷，图层中没有该行政区、该地类的图斑/);
+      assert.match(
+        extra.message,
+        /^汇总表 汇总表\.csv 第 7 行（330108 滨江区、1003 公路用地）：表中面积 0\.3000 公顷，图层中没有该行政区、该地类的图斑/,
+      );
       assert.deepEqual([extra.fid, extra.value, extra.location], ['330108/1003', 3000, null]);
-      assert.match(missing.message, /^汇总表 汇总表\.csv 缺少 330106 西湖区、1203 田坎 一行：按 1 个图斑的TBDLMJ.*汇总为 0\.0500 公顷（500\.00 m²）/);
+      assert.match(
+        missing.message,
+        /^汇总表 汇总表\.csv 缺少 330106 西湖区、1203 田坎 一行：按 1 个图斑的TBDLMJ.*汇总为 0\.0500 公顷（500\.00 m²）/,
+      );
       assert.deepEqual([missing.fid, missing.value], ['330106/1203', -500]);
       assert.deepEqual(r.summaryTable, { name: '汇总表.csv', unit: '公顷', rows: 5 });
       assert.ok(!r.skipped.some((s) => s.rule === 'DLTB.summary-table'));

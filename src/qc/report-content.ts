@@ -67,7 +67,9 @@ export function qcReportContent(input: QcReport | QcReport[]): QcReportContent {
   );
   const rulesets = [...new Set(reports.map((r) => `${r.ruleset.title}（${r.ruleset.name}）`))];
   const times = reports.map((r) => r.checkedAt).sort();
-  checked.push(`规则集：${rulesets.join('、')}；检查时间：${times[0]}${times.length > 1 && times.at(-1) !== times[0] ? ` 至 ${times.at(-1)}` : ''}`);
+  checked.push(
+    `规则集：${rulesets.join('、')}；检查时间：${times[0]}${times.length > 1 && times.at(-1) !== times[0] ? ` 至 ${times.at(-1)}` : ''}`,
+  );
   const errors: ContentError[] = reports.flatMap((r) =>
     r.errors.map((e) => ({
       layer: e.layer,

@@ -99,7 +99,12 @@ export async function qcReportPdf(input: QcReport | QcReport[], options: PdfOpti
       { title: '错误数', width: 0.2, align: 'right' },
     ],
     c.byDistrict.length
-      ? c.byDistrict.map((d) => [{ text: d.district }, { text: String(d.blocking) }, { text: String(d.warning) }, { text: String(d.blocking + d.warning) }])
+      ? c.byDistrict.map((d) => [
+          { text: d.district },
+          { text: String(d.blocking) },
+          { text: String(d.warning) },
+          { text: String(d.blocking + d.warning) },
+        ])
       : [[{ text: '无' }, { text: '' }, { text: '' }, { text: '' }]],
   );
 

@@ -73,7 +73,15 @@ export function summaryFromGrid(name: string, grid: string[][], lines?: number[]
   const lineOf = (i: number) => lines?.[i] ?? i + 1;
   const cells = grid.map((r) => r.map((c) => String(c ?? '').trim()));
   let head = -1;
-  let cols: { district: number; kind: 'location' | 'owner'; cls: number; area: number; dname: number; cname: number; unit: AreaUnit | null } | null = null;
+  let cols: {
+    district: number;
+    kind: 'location' | 'owner';
+    cls: number;
+    area: number;
+    dname: number;
+    cname: number;
+    unit: AreaUnit | null;
+  } | null = null;
   for (let i = 0; i < cells.length && i < 20 && !cols; i++) {
     const hs = cells[i].map(splitHeader);
     const find = (names: string[]) => hs.findIndex((h) => is(names, h.name));
@@ -124,7 +132,9 @@ export function summaryFromGrid(name: string, grid: string[][], lines?: number[]
     // Totals and subtotals are sums of the rows the rule compares one by one.
     if (!district || !cls || TOTAL.test(district) || TOTAL.test(cls)) continue;
     if (!/^-?\d+(\.\d+)?$/.test(raw))
-      throw new Invalid(`汇总表 ${name} 第 ${lineOf(i)} 行：面积“${raw}”不是数字 (area is not a number)`, { code: 'summary_table_invalid' });
+      throw new Invalid(`汇总表 ${name} 第 ${lineOf(i)} 行：面积“${raw}”不是数字 (area is not a number)`, {
+        code: 'summary_table_invalid',
+      });
     const key = `${district}/${cls}`;
     if (seen.has(key))
       throw new Invalid(

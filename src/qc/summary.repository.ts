@@ -62,7 +62,11 @@ export async function areaSums(
 }
 
 /** Features that cannot be put in any (district, class): no district or class code, or no numeric area. */
-export async function unattributed(q: Queryable, f: { district: string; cls: string; area: string }, limit: number): Promise<Unattributed[]> {
+export async function unattributed(
+  q: Queryable,
+  f: { district: string; cls: string; area: string },
+  limit: number,
+): Promise<Unattributed[]> {
   return (
     await q.query<Unattributed>(
       `SELECT fid, ST_X(pt) AS lon, ST_Y(pt) AS lat, count(*) OVER ()::int AS total

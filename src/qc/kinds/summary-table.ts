@@ -17,7 +17,9 @@ import { M2_PER, type SummaryRow, type SummaryTable } from '../summary-table.ts'
 import { m2, m2Text, needNumber, needString } from './common.ts';
 
 const names = (list: string): Map<string, string> => {
-  const j = JSON.parse(readFileSync(new URL(`../codelists/${list}.json`, import.meta.url), 'utf8')) as { codes: { code: string; name?: string }[] };
+  const j = JSON.parse(readFileSync(new URL(`../codelists/${list}.json`, import.meta.url), 'utf8')) as {
+    codes: { code: string; name?: string }[];
+  };
   return new Map(j.codes.map((c) => [c.code, c.name ?? '']));
 };
 
