@@ -22,7 +22,18 @@ export interface Config {
    * compared with the planar area in that zone, not the ellipsoidal one.
    */
   declaredAreaTolerancePercent: number;
+  /** Who issues the documents (审查意见书 header and seal); DEFAULT_BUREAU when absent. */
+  bureau?: Bureau;
 }
+
+/** The issuing bureau of official documents: its name (header) and the text of its seal. */
+export interface Bureau {
+  name: string;
+  seal: string;
+}
+
+/** ONEMAP_BUREAU_NAME / ONEMAP_BUREAU_SEAL override these. */
+export const DEFAULT_BUREAU: Bureau = Object.freeze({ name: '杭州市规划和自然资源局', seal: '杭州市规划和自然资源局建设项目审查专用章' });
 
 /**
  * Where the districts are: a layer of the catalogue and its code and name fields (GB/T 2260
@@ -150,6 +161,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     limits: limitsFromEnv(env),
     clock: clockFromEnv(env.ONEMAP_CLOCK),
     declaredAreaTolerancePercent: percent(env.ONEMAP_DECLARED_AREA_TOLERANCE, 1, 'ONEMAP_DECLARED_AREA_TOLERANCE'),
+    bureau: {
+      name: env.ONEMAP_BUREAU_NAME?.trim() || DEFAULT_BUREAU.name,
+      seal: env.ONEMAP_BUREAU_SEAL?.trim() || env.ONEMAP_BUREAU_NAME?.trim() || DEFAULT_BUREAU.seal,
+    },
     districts: {
       layer: identifier(env.ONEMAP_DISTRICT_LAYER, DEFAULT_DISTRICT_LAYER.layer, 'ONEMAP_DISTRICT_LAYER'),
       codeField: identifier(env.ONEMAP_DISTRICT_CODE_FIELD, DEFAULT_DISTRICT_LAYER.codeField, 'ONEMAP_DISTRICT_CODE_FIELD'),

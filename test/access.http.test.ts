@@ -46,7 +46,7 @@ for (const tdb of testDatabases()) {
     test('before anything is computed: 404 with a message', async () => {
       const r = await inj('/api/access/runs/latest');
       assert.equal(r.statusCode, 404);
-      assert.match(r.json().error, /no coverage run yet/);
+      assert.match(r.json().error, /尚未计算覆盖率/);
       assert.equal((await inj('/api/access/network')).statusCode, 404);
     });
 

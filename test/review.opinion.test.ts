@@ -159,6 +159,12 @@ const INPUT: OpinionInput = {
   ],
   trail: [],
   generatedAt: '2026-11-22T06:10:00Z',
+  // The catalogue's names: attributes are shown under them, and one it does not name (HDMC) not at all.
+  layers: {
+    YJJBNT: { name: '永久基本农田', fields: { BHTBBH: '保护图斑编号', MC: '名称' } },
+    LANX: { name: '蓝线（地表水体）', fields: { STMC: '水体名称' } },
+  },
+  people: { 王签发: '王签发（审查员）', 李审查: '李审查（审查员）' },
 };
 
 test('dates are written in Beijing time', () => {
@@ -197,7 +203,8 @@ test('HTML: sections, figures, versions, map and escaping', () => {
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(html.includes('<h1>建设项目“3+X”审查意见书</h1>'));
   for (const f of FINDINGS) assert.ok(html.includes(f.title), f.title);
-  assert.ok(html.includes('永久基本农田（YJJBNT）'));
+  assert.ok(html.includes('<td class="left">永久基本农田</td>') && !html.includes('YJJBNT）'), 'the layer by its name, not its code');
+  assert.ok(html.includes('YJ-0012（保护图斑编号：330110-0012，名称：') && !html.includes('BHTBBH') && !html.includes('HDMC'));
   // 80,000 m² = 8 公顷 = 120 亩; 80,036.12 m² = 8.0036 公顷 = 120.05 亩.
   assert.ok(html.includes('80,000.00 m²（8.0000 公顷，120.00 亩）'));
   assert.ok(html.includes('80,036.12 m²（8.0036 公顷，120.05 亩）'));
@@ -209,11 +216,13 @@ test('HTML: sections, figures, versions, map and escaping', () => {
   assert.ok(html.includes('2026年11月21日 10:30'));
   assert.ok(html.includes('<p class="decision">有条件通过</p>'));
   assert.ok(html.includes('<li>调整用地红线，避让永久基本农田 1.0000 公顷（15.00 亩）</li><li>蓝线范围内不得新建建（构）筑物</li>'));
-  assert.ok(html.includes('签发人：王签发') && html.includes('签发时间：2026年11月22日 14:05'));
+  assert.ok(html.includes('签发人：王签发（审查员）') && html.includes('签发时间：2026年11月22日 14:05'));
+  assert.ok(html.includes('<td class="left">李审查（审查员）</td>'), 'reviewers by name and role');
+  assert.ok(html.includes('杭州市规划和自然资源局建设项目审查专用章'), 'the default seal');
   assert.ok(!html.includes('未签发'));
   assert.ok(html.includes('杭州市“3+X”默认规则 v3'));
-  assert.ok(html.includes('<th>图层 YJJBNT</th><td>永久基本农田 v5</td>'));
-  assert.ok(html.includes('<th>图层 ZX</th><td>紫线 无可用版本</td>'));
+  assert.ok(html.includes('<th>永久基本农田</th><td>第 5 版</td>'));
+  assert.ok(html.includes('<th>紫线</th><td>无可用版本</td>'));
   assert.ok(html.includes(RUN.project.hash) && html.includes('<td>42</td>') && html.includes('reviewer01'));
   assert.ok(html.includes('1.00 m² 或小于项目面积的 0.10%'));
 
@@ -260,7 +269,14 @@ test('PDF: text is extractable Chinese, with figures, decision, signer and page 
   assert.ok(all.includes(XSS), 'PDF text is not HTML: the prop prints as typed');
   pages.forEach((p, i) => assert.ok(p.includes(`第 ${i + 1} 页 / 共 ${pages.length} 页`), `page ${i + 1}`));
   assert.equal(info.Title, '建设项目“3+X”审查意见书（良渚新城安置房项目用地审查）');
-  assert.equal(info.Author, 'onemap');
+  assert.equal(info.Author, '杭州市规划和自然资源局');
+  assert.ok(!all.includes('onemap'), 'the bureau heads the document, not the product');
+  const other = (
+    await pdfText(
+      await renderOpinionPdf({ ...INPUT, bureau: { name: '余杭区规划和自然资源分局', seal: '余杭分局审查专用章' } }, { font: null }),
+    )
+  ).pages.join('\n');
+  assert.ok(other.includes('余杭区规划和自然资源分局 · 建设项目') && other.includes('余杭分局审查专用章'), 'a configured bureau and seal');
   assert.equal(info.Subject, '案件 7 审查意见书');
 });
 

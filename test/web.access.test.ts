@@ -32,8 +32,12 @@ describe('15-minute life circle page (browser, pglite)', () => {
     await page.waitForSelector('[data-test=access-computing]', WAIT);
     await w.shot(page, 'computing');
     await page.waitForSelector('[data-test=access-run]', WAIT);
-    const stored = (await w.db.query<{ id: number }>('SELECT max(id)::int AS id FROM access_run')).rows[0].id;
-    assert.match((await page.textContent('[data-test=access-run]')) ?? '', new RegExp(`计算 #${stored}`));
+    // The run is told by its time and network version, not by a row id (issue 19 item 1).
+    const stored = (await w.db.query<{ net: number }>('SELECT network_id::int AS net FROM access_run ORDER BY id DESC LIMIT 1')).rows[0]
+      .net;
+    const runText = (await page.textContent('[data-test=access-run]')) ?? '';
+    assert.match(runText, new RegExp(`计算，步行网络第 ${stored} 版`));
+    assert.ok(!runText.includes('#'), runText);
     const types = await page.locator('[data-test=access-types] tbody tr').count();
     assert.ok(types >= 2, `one row per facility type and the total (${types} rows)`);
     assert.match((await page.textContent('[data-test=access-types]')) ?? '', /全部类型[\s\S]*%/);

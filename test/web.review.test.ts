@@ -103,6 +103,9 @@ describe('review workbench (browser, pglite)', () => {
     await page.fill('[data-test=review-title]', TITLE);
     await page.fill('[data-test=review-applicant]', '杭州余杭物流集团有限公司');
     await page.selectOption('[data-test=review-type]', 'urban-construction');
+    // The file field speaks the page's language: the native "Choose Files" control is hidden.
+    assert.equal(await page.locator('[data-test=review-file]').isVisible(), false);
+    assert.equal(await page.textContent('[data-test=review-file-choose]'), '选择文件');
     await page.setInputFiles('[data-test=review-file]', FIXTURE);
     await w.shot(page, 'new-upload');
     // Hold the upload back a moment so the progress display can be seen and photographed.
@@ -223,10 +226,26 @@ describe('review workbench (browser, pglite)', () => {
     await page.click('[data-test=review-decide]');
     await page.waitForSelector('[data-test=review-current-decision]', WAIT);
     assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /已决定/);
+    // 签发 is irreversible: the app's own dialog asks first; cancelling leaves the case unsigned.
     await page.click('[data-test=review-sign]');
+    await page.waitForSelector('[data-test=confirm-dialog]', WAIT);
+    assert.match((await page.textContent('[data-test=confirm-message]')) ?? '', /不通过[\s\S]*签发后案卷冻结/);
+    await w.shot(page, 'sign-confirm');
+    await page.click('[data-test=confirm-cancel]');
+    await page.waitForSelector('[data-test=confirm-dialog]', { state: 'detached', ...WAIT });
+    assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /已决定/);
+    assert.equal(await page.locator('[data-test=review-signed]').count(), 0);
+    const unsigned = await page.request.get(`/api/review/cases/${caseId}`);
+    assert.equal(((await unsigned.json()) as { status: string; signedBy: string | null }).status, 'decided', 'cancel signs nothing');
+    await page.click('[data-test=review-sign]');
+    await page.click('[data-test=confirm-ok]');
     await page.waitForSelector('[data-test=review-signed]', WAIT);
     assert.match((await page.textContent('[data-test=review-case-status]')) ?? '', /已签发/);
-    assert.match((await page.textContent('[data-test=review-signed]')) ?? '', /reviewer/);
+    // The signer by name and role, not the login; the machine verdict no longer red beside 已签发.
+    assert.match((await page.textContent('[data-test=review-signed]')) ?? '', /李明华（审查员）/);
+    const badge = page.locator('[data-test=review-case-verdict]');
+    assert.match((await badge.getAttribute('class')) ?? '', /rv-v-settled/);
+    assert.doesNotMatch((await badge.getAttribute('class')) ?? '', /rv-v-fail/);
     await w.shot(page, 'signed');
 
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-test=review-pdf]')]);
@@ -237,6 +256,15 @@ describe('review workbench (browser, pglite)', () => {
     const text = (await pdfText(pdf)).pages.join('\n');
     assert.ok(text.includes(TITLE), 'the PDF names the project');
     assert.ok(text.includes('不通过'), 'the PDF carries the decision');
+    // People and fields by name (issue 19 items 3, 4): the signer, the farmland patch's attributes
+    // under the catalogue's names, and none of the field codes of the layers the project touches.
+    assert.ok(text.includes('签发人：李明华（审查员）'), 'the PDF names the signer and role');
+    assert.ok(text.includes('杭州市规划和自然资源局'), 'the bureau heads the PDF');
+    assert.match(text, /保护图斑编号：330110JB000002/);
+    for (const code of ['BHTBBH', 'DLBM', 'ZLDWDM', 'BJBH', 'YDYHFLDM', 'DYBH', 'JZXG', 'HCJL', 'XXGHDY', '（YJJBNT）'])
+      assert.ok(!text.includes(code), `the PDF shows no field or layer code ${code}`);
+    assert.doesNotMatch(text, /图层 [A-Z]{2,}/, 'layers by name, not 图层 JC');
+    assert.ok(!/\breviewer\b|onemap/.test(text), 'no login, no product name');
 
     const html = await page.request.get((await page.getAttribute('[data-test=review-opinion-html]', 'href')) ?? '');
     assert.equal(html.status(), 200);

@@ -25,7 +25,7 @@ describe('web shell (browser, pglite)', () => {
     await w.shot(page, 'login-refused');
     await w.login(page, 'planner');
     assert.equal(new URL(page.url()).pathname, '/map');
-    assert.match((await page.textContent('[data-test=who]')) ?? '', /规划编制员/);
+    assert.match((await page.textContent('[data-test=who]')) ?? '', /陈晓婷/);
     await w.shot(page, 'signed-in');
   });
 

@@ -168,9 +168,7 @@ export async function findNetworkRow(db: Queryable, which: { id?: number; layer?
   const layer = await getLayer(db, which.layer ?? accessDefaults().network.layer);
   const n = await repo.latestNetwork(db, layer.id);
   if (!n)
-    throw new AccessNotFoundError(
-      `no walking network has been built from layer ${layer.code} yet: POST /api/access/network or run "onemap access network"`,
-    );
+    throw new AccessNotFoundError(`尚未由图层“${layer.name_zh}”构建步行网络，请管理员在“生活圈”页面构建步行网络（no walking network yet）`);
   return n;
 }
 

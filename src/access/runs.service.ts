@@ -23,7 +23,7 @@ export const accessContext = (db: Db): AccessContext => ({ db, graphs: new Graph
 
 export async function getRunRow(db: Queryable, runId?: number): Promise<repo.RunRow> {
   const id = runId ?? (await repo.latestRunId(db));
-  if (id === null) throw new AccessNotFoundError('no coverage run yet: POST /api/access/runs or run "onemap access coverage"');
+  if (id === null) throw new AccessNotFoundError('尚未计算覆盖率，请管理员在“生活圈”页面发起计算（no coverage run yet）');
   const run = await repo.runById(db, id);
   if (!run || run.seconds === null) throw new AccessNotFoundError(`coverage run ${id} does not exist`);
   return run;

@@ -21,6 +21,20 @@ export async function findByUsername(q: Queryable, username: string): Promise<Us
   return (await q.query<UserRow>(`SELECT ${COLS} FROM app_user WHERE lower(username) = lower($1)`, [username])).rows[0];
 }
 
+/** Name and role of each of `usernames` that is a staff account (others — system, test — are absent). */
+export async function namesAndRoles(
+  q: Queryable,
+  usernames: string[],
+): Promise<{ username: string; display_name: string | null; role: StaffRole }[]> {
+  if (!usernames.length) return [];
+  return (
+    await q.query<{ username: string; display_name: string | null; role: StaffRole }>(
+      `SELECT username, display_name, role FROM app_user WHERE username = ANY($1::text[])`,
+      [usernames],
+    )
+  ).rows;
+}
+
 export async function findAll(q: Queryable): Promise<UserRow[]> {
   return (await q.query<UserRow>(`SELECT ${COLS} FROM app_user ORDER BY id`)).rows;
 }

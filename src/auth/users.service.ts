@@ -97,6 +97,17 @@ export async function addUser(db: Db, d: DistrictLayer, u: NewUser, actor: strin
   });
 }
 
+/**
+ * How documents and pages name people: 姓名（角色）, e.g. 李明华（审查员）. An account without a name
+ * shows its login with the role; a name that is no account (system, demo) stays as it is.
+ */
+export async function peopleLabels(q: Queryable, usernames: Iterable<string | null | undefined>): Promise<Record<string, string>> {
+  const names = [...new Set([...usernames].filter((u): u is string => Boolean(u)))];
+  const out: Record<string, string> = Object.fromEntries(names.map((u) => [u, u]));
+  for (const r of await repo.namesAndRoles(q, names)) out[r.username] = `${r.display_name?.trim() || r.username}（${ROLE_LABELS[r.role]}）`;
+  return out;
+}
+
 export async function getUserRow(q: Queryable, username: string): Promise<repo.UserRow> {
   const r = await repo.findByUsername(q, username);
   if (!r) throw new NotFound(`用户“${username}”不存在 (user "${username}" does not exist)`);

@@ -46,6 +46,16 @@ export class UnknownLayerError extends NotFound {
   }
 }
 
+/** Each catalogue layer's name and the names of its attributes (attr_schema labels), by layer code. */
+export async function layerLabels(db: Queryable): Promise<Record<string, { name: string; fields: Record<string, string> }>> {
+  return Object.fromEntries(
+    (await repo.findAll(db)).map((l) => [
+      l.code,
+      { name: l.name_zh, fields: Object.fromEntries((l.attr_schema ?? []).map((a) => [a.name, a.label ?? a.name])) },
+    ]),
+  );
+}
+
 export async function getLayer(db: Queryable, code: string): Promise<repo.LayerRow> {
   const l = await repo.findByCode(db, code);
   if (!l) throw new UnknownLayerError(code);

@@ -8,12 +8,13 @@ import type { DistrictLayer } from '../config.ts';
 import type { StaffRole } from '../auth/types.ts';
 import { addUser, listUsers } from '../auth/users.service.ts';
 
+// People's names (姓名), as documents and trails show them: 李明华（审查员）, not "reviewer".
 export const DEMO_ACCOUNTS: { username: string; role: StaffRole; displayName: string; districts?: string[] }[] = [
-  { username: 'admin', role: 'admin', displayName: '系统管理员' },
-  { username: 'planner', role: 'planner', displayName: '规划编制员' },
-  { username: 'reviewer', role: 'reviewer', displayName: '审查员' },
-  { username: 'xihu', role: 'district', displayName: '西湖区自然资源分局', districts: ['330106'] },
-  { username: 'inspector', role: 'inspector', displayName: '执法巡查员' },
+  { username: 'admin', role: 'admin', displayName: '周建国' },
+  { username: 'planner', role: 'planner', displayName: '陈晓婷' },
+  { username: 'reviewer', role: 'reviewer', displayName: '李明华' },
+  { username: 'xihu', role: 'district', displayName: '赵文杰', districts: ['330106'] },
+  { username: 'inspector', role: 'inspector', displayName: '孙海波' },
 ];
 
 /** Creates the demo accounts when the database has no users; returns the password, or null. */

@@ -399,7 +399,7 @@ export async function evaluation(q: Queryable, year: number, districts: string[]
   return {
     year,
     method:
-      '得分 = 截至当年已开工项目中最近一次核验通过的比例（警告计一半），百分制；种子文件只规定开展年度绩效评估（杭政办函〔2023〕21号 四（十六）），未给出公式',
+      '得分 = 截至当年已开工项目中最近一次核验通过的比例（警告计一半），百分制；《杭州市人民政府办公厅关于高质量开展跨乡镇土地综合整治试点的实施意见》（杭政办函〔2023〕21号）四（十六）只规定开展年度绩效评估，未给出公式',
     districts: [...by]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([district, ps]) => {

@@ -139,7 +139,7 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
       quotaType: 'farmland' as const,
       mu: 1500,
       fundsYi: (19.8 * 1500) / 4221,
-      note: '种楼与种田利益分享（种子文件 000：3021 亩耕地占补平衡指标，分两份）',
+      note: '种楼与种田利益分享（《杭州市人民政府关于2025年度国土空间规划工作情况的报告》（2025-12-29）：协作区县签订 3021 亩耕地占补平衡指标，分两份）',
     },
     {
       from: '330182',
@@ -147,7 +147,7 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
       quotaType: 'farmland' as const,
       mu: 1521,
       fundsYi: (19.8 * 1521) / 4221,
-      note: '种楼与种田利益分享（种子文件 000）',
+      note: '种楼与种田利益分享（《杭州市人民政府关于2025年度国土空间规划工作情况的报告》（2025-12-29））',
     },
     {
       from: '330122',
@@ -155,7 +155,7 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
       quotaType: 'forest' as const,
       mu: 1200,
       fundsYi: (19.8 * 1200) / 4221,
-      note: '补充林地指标（种子文件 000：1200 亩）',
+      note: '补充林地指标（《杭州市人民政府关于2025年度国土空间规划工作情况的报告》（2025-12-29）：1200 亩补充林地指标协议）',
     },
     {
       from: '330112',
@@ -163,7 +163,7 @@ export async function generateFarmlandDemo(db: Db, config: Config, opts: { scale
       quotaType: 'grain' as const,
       mu: 1000,
       fundsYi: undefined,
-      note: '粮食生产功能区异地代保（种子文件 001：1000 亩）',
+      note: '粮食生产功能区异地代保（《发展提质向新 惠民更上层楼》，杭州日报：建立粮食生产功能区异地代保机制；1000 亩为演示数值）',
     },
   ];
   for (const [i, d] of deals.entries()) {

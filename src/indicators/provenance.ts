@@ -12,6 +12,10 @@ const LEDGERS: Record<string, string> = {
   newIndustrialFar: '工业用地供应台账',
 };
 
+const dateFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** ISO time → 2026-11-02, the day in China Standard Time. */
+const cstDate = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : dateFormat.format(new Date(iso)));
+
 export function provenanceText(p: Record<string, unknown> | null | undefined, source: string | null): string {
   if (!p) return '—';
   if (source === 'reported') return `上报值：${String(p.reported ?? '')}`;
@@ -25,10 +29,11 @@ export function provenanceText(p: Record<string, unknown> | null | undefined, so
         .join('、')}`,
     );
   if (p.ledger) {
-    const last = (p.ledgerState as { lastEventId?: number } | undefined)?.lastEventId;
-    parts.push(`土地全生命周期${LEDGERS[String(p.ledger)] ?? String(p.ledger)}${last ? `（土地环节记录至 #${last}）` : ''}`);
+    // The state is told by its count of land-stage records, not by a row id nobody can look up.
+    const events = (p.ledgerState as { landEvents?: number } | undefined)?.landEvents;
+    parts.push(`土地全生命周期${LEDGERS[String(p.ledger)] ?? String(p.ledger)}${events ? `（计算时共 ${events} 条土地环节记录）` : ''}`);
   }
-  if (p.accessRun) parts.push(`15分钟生活圈计算 #${String(p.accessRun)}`);
+  if (p.accessRun) parts.push(`15分钟生活圈计算${typeof p.runCreatedAt === 'string' ? `（${cstDate(p.runCreatedAt)}）` : ''}`);
   const st = p.statistic as { code: string; value: number; year: number; summedFrom?: string[] } | null | undefined;
   if (st) parts.push(`统计数 ${st.code} ${st.year} 年 ${fmt(st.value, 2)}${st.summedFrom ? `（${st.summedFrom.length} 个区县之和）` : ''}`);
   if (p.base && typeof p.base === 'object')

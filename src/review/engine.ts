@@ -153,6 +153,7 @@ const stubLayer = (rule: RuleDef): LayerStateRow => ({
   feature_count: 0,
   coverage: 'none',
   outside_coverage_m2: 0,
+  attr_schema: null,
 });
 
 function noData(ctx: Omit<RuleContext, 'layer' | 'overlap'>, rule: RuleDef, layer: LayerStateRow | undefined, reason?: string): Finding {

@@ -188,12 +188,12 @@ export const signCase = endpoint(s.signCase, async (req) => workflow.signCase(re
 
 export const opinionHtml = endpoint(s.opinionHtml, async (req, reply) => {
   await mayReadCase(req, req.params.id);
-  const html = renderOpinionHtml(await workflow.opinionInput(req.server.ctx.db, req.params.id));
+  const html = renderOpinionHtml(await workflow.opinionInput(req.server.ctx.db, req.params.id, req.server.ctx.config.bureau));
   return reply.type('text/html; charset=utf-8').send(html);
 });
 
 export const opinionPdf = endpoint(s.opinionPdf, async (req, reply) => {
   await mayReadCase(req, req.params.id);
-  const pdf = await renderOpinionPdf(await workflow.opinionInput(req.server.ctx.db, req.params.id));
+  const pdf = await renderOpinionPdf(await workflow.opinionInput(req.server.ctx.db, req.params.id, req.server.ctx.config.bureau));
   return reply.type('application/pdf').header('content-disposition', `inline; filename="opinion-${req.params.id}.pdf"`).send(pdf);
 });

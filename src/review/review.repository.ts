@@ -54,13 +54,15 @@ export interface LayerStateRow {
   /** full: coverage holds the project (or no coverage declared) · partial · none. */
   coverage: 'full' | 'partial' | 'none';
   outside_coverage_m2: number;
+  /** The catalogue's attributes with their names (别名), so messages name a field, not its code. */
+  attr_schema: { name: string; label?: string }[] | null;
 }
 
 export async function layerStates(q: Queryable, codes: string[], subject: string): Promise<LayerStateRow[]> {
   return (
     await q.query<LayerStateRow>(
       `WITH s AS (SELECT ST_GeomFromEWKB(decode($2, 'hex')) AS g)
-       SELECT l.id, l.code, l.name_zh, l.legal_basis, l.active_version AS version,
+       SELECT l.id, l.code, l.name_zh, l.legal_basis, l.active_version AS version, l.attr_schema,
               coalesce(v.feature_count, 0) AS feature_count,
               CASE WHEN l.coverage IS NULL OR ST_Covers(l.coverage, s.g) THEN 'full'
                    WHEN ST_Intersects(l.coverage, s.g) THEN 'partial' ELSE 'none' END AS coverage,

@@ -170,6 +170,8 @@ export const ReviewCase = Obj(
       description: 'each finding with its verdict after human review',
     }),
     pending: List(Str(), { description: 'keys of non-passing findings not yet confirmed or overridden' }),
+    people: Dict(Str(), { description: 'login → 姓名（角色） of each person the case names' }),
+    fields: Dict(Dict(Str()), { description: 'layer code → attribute code → its catalogue name (别名)' }),
   },
   { description: '报审案卷 (a review case)' },
 );
@@ -184,6 +186,7 @@ export const CaseListItem = Obj({
 export const TrailEntry = Obj({
   at: Str(),
   actor: Str(),
+  actorName: Str({ description: '姓名（角色）' }),
   action: Str(),
   before: Type.Unknown({ description: 'state before (any JSON)' }),
   after: Type.Unknown({ description: 'state after (any JSON)' }),

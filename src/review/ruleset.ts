@@ -55,7 +55,7 @@ const toVersion = (r: repo.RuleSetRow): RuleSetVersion => ({
 /** Installs the shipped default rule set as version 1 when there is none yet. */
 export async function ensureDefaultRuleSet(q: Queryable): Promise<void> {
   if (await repo.exists(q, DEFAULT_RULESET.name)) return;
-  await repo.insertFirst(q, DEFAULT_RULESET, 'system', '随系统发布的默认规则（domain.md §4）');
+  await repo.insertFirst(q, DEFAULT_RULESET, 'system', '随系统发布的默认规则（“3+X”审查：三条控制线加各类专项管控）');
 }
 
 export async function currentRuleSet(q: Queryable, name = 'default'): Promise<RuleSetVersion> {

@@ -4,6 +4,9 @@
 /** pass 通过 · warn 提示 · fail 不通过 · no-data 无数据 (the layer has no data here: not "no conflict"). */
 export type Verdict = 'pass' | 'warn' | 'fail' | 'no-data';
 
+import type { Bureau } from '../config.ts';
+export type { Bureau };
+
 export type GeoJSONGeometry = { type: string; coordinates?: unknown; geometries?: unknown[] };
 
 /** One feature of a control layer that the project touches. */
@@ -103,6 +106,8 @@ export interface FindingReview {
 export interface TrailEntry {
   at: string;
   actor: string;
+  /** The actor as people know them: 姓名（角色）. */
+  actorName: string;
   action: string;
   before: unknown;
   after: unknown;
@@ -123,6 +128,12 @@ export interface OpinionInput {
   reviews: FindingReview[];
   trail: TrailEntry[];
   generatedAt: string;
+  /** 姓名（角色） of each login the document names (signer, reviewers, who ran the machine review). */
+  people?: Record<string, string>;
+  /** Catalogue names by layer code: the layer's name and its attributes' names (别名). */
+  layers?: Record<string, { name: string; fields: Record<string, string> }>;
+  /** Who issues the document: the bureau's name and the text of its seal. */
+  bureau?: Bureau;
 }
 
 // Rule sets (src/review/ruleset.ts): data, versioned; here so that rule kinds (rules/) can name

@@ -4,7 +4,10 @@
 import type { Db, Queryable } from '../db/index.ts';
 import { appendAudit, auditFor } from '../audit/audit.ts';
 import { runReview, getRun, checkIndicators, type ReviewInput } from './engine.ts';
-import type { Decision, FindingAction, FindingReview, OpinionInput, ReviewResult, TrailEntry, Verdict } from './types.ts';
+import type { Bureau, Decision, FindingAction, FindingReview, OpinionInput, ReviewResult, TrailEntry, Verdict } from './types.ts';
+import { DEFAULT_BUREAU } from '../config.ts';
+import { peopleLabels } from '../auth/users.service.ts';
+import { layerLabels } from '../catalogue/catalogue.service.ts';
 import type { BoundarySource, ProjectParcel } from './input.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { assertAllowed, table } from '../workflow/machine.ts';
@@ -54,6 +57,10 @@ export interface ReviewCase {
   findings: { key: string; title: string; layer: string; machineVerdict: Verdict; finalVerdict: Verdict; reviewed: boolean }[];
   /** Non-passing findings not yet confirmed or overridden: a decision waits for these. */
   pending: string[];
+  /** 姓名（角色） of each login the case names (submitter, machine reviewer, reviewers, signer). */
+  people: Record<string, string>;
+  /** Catalogue names (别名) of the attributes of each layer a finding names: BHTBBH → 保护图斑编号. */
+  fields: Record<string, Record<string, string>>;
 }
 
 const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
@@ -107,7 +114,14 @@ export async function getCase(q: Queryable, id: number): Promise<ReviewCase> {
     reviews,
     findings,
     pending: findings.filter((f) => f.machineVerdict !== 'pass' && !f.reviewed).map((f) => f.key),
+    people: await peopleLabels(q, [c.created_by, c.signed_by, run.createdBy, ...reviews.map((r) => r.by)]),
+    fields: await findingFields(q, run),
   };
+}
+
+async function findingFields(q: Queryable, run: ReviewResult): Promise<Record<string, Record<string, string>>> {
+  const all = await layerLabels(q);
+  return Object.fromEntries([...new Set(run.findings.map((f) => f.layer))].filter((l) => all[l]).map((l) => [l, all[l].fields]));
 }
 
 /** `q` finds cases whose title or applicant contains it (the workbench's search box; % and _ match literally). */
@@ -374,11 +388,22 @@ export async function signCase(db: Db, id: number, user: string): Promise<Review
 export async function caseTrail(q: Queryable, id: number): Promise<TrailEntry[]> {
   await caseRow(q, id);
   const rows = await auditFor(q, 'review_case', id);
-  return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, before: r.before, after: r.after }));
+  const people = await peopleLabels(
+    q,
+    rows.map((r) => r.actor),
+  );
+  return rows.map((r) => ({
+    at: r.at,
+    actor: r.actor,
+    actorName: people[r.actor] ?? r.actor,
+    action: r.action,
+    before: r.before,
+    after: r.after,
+  }));
 }
 
 /** Everything the opinion document (审查意见书) needs. */
-export async function opinionInput(q: Queryable, id: number): Promise<OpinionInput> {
+export async function opinionInput(q: Queryable, id: number, bureau: Bureau = DEFAULT_BUREAU): Promise<OpinionInput> {
   const c = await getCase(q, id);
   return {
     caseId: c.id,
@@ -394,5 +419,8 @@ export async function opinionInput(q: Queryable, id: number): Promise<OpinionInp
     reviews: c.reviews,
     trail: await caseTrail(q, id),
     generatedAt: new Date().toISOString(),
+    people: c.people,
+    layers: await layerLabels(q),
+    bureau,
   };
 }

@@ -8,13 +8,13 @@ import { configFromEnv } from '../../src/config.ts';
 export async function authHeaders(
   db: Db,
   role: StaffRole,
-  opts: { districts?: string[]; username?: string } = {},
+  opts: { districts?: string[]; username?: string; name?: string } = {},
 ): Promise<Record<string, string>> {
   const username = opts.username ?? `${role}_${randomBytes(4).toString('hex')}`;
   await addUser(
     db,
     configFromEnv({}).districts,
-    { username, role, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined },
+    { username, role, displayName: opts.name, districts: role === 'district' ? (opts.districts ?? ['330106']) : undefined },
     'test',
   );
   const t = await createToken(db, username, 'test', 'test');

@@ -30,7 +30,7 @@ export const accessCoverage: IndicatorKind = {
       return missing(
         ctx,
         ctx.current
-          ? '还没有 15 分钟生活圈计算（生活圈页面或 onemap access coverage） (no coverage run yet)'
+          ? '尚未计算 15 分钟生活圈覆盖率，请管理员在“生活圈”页面发起计算（no coverage run yet）'
           : `${ctx.year} 年末前没有 15 分钟生活圈计算 (no coverage run before the end of ${ctx.year})`,
       );
     const run = await getRun(ctx.db, id);

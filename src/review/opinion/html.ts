@@ -2,6 +2,7 @@
 // map, no scripts, no external resources. The document content (labels, formatted figures, rows) is
 // built once by opinionContent(); pdf.ts lays out the same content, so the two never disagree.
 import { formatArea, m2ToMu } from '../../area/units.ts';
+import { DEFAULT_BUREAU } from '../../config.ts';
 import type { FindingAction, FindingReview, OpinionInput, Verdict } from '../types.ts';
 import { buildOpinionMap, pathData, scaleLabel, VERDICT_TEXT, type MapDrawing, type ShapeStyle } from './map.ts';
 
@@ -108,22 +109,35 @@ export interface OpinionContent {
   opinion: string[];
   signed: boolean;
   signature: [string, string][];
+  /** The issuing bureau (running header) and its seal's text (beside the signature). */
+  bureau: string;
+  seal: string;
   versions: [string, string][];
 }
 
 const MAX_FEATURES_LISTED = 3;
 
-/** A feature as a reviewer recognises it: fid plus its first two attribute values. */
-function featureLabel(fid: string, props: Record<string, unknown>): string {
-  const attrs = Object.entries(props)
-    .filter(([, v]) => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number')
+/**
+ * A feature as a reviewer recognises it: fid plus its first two attributes under their catalogue
+ * names (保护图斑编号：330106JB0001). Attributes the catalogue does not name are left out: a field
+ * code such as BHTBBH means nothing to the reader of an official document.
+ */
+function featureLabel(fid: string, props: Record<string, unknown>, fields: Record<string, string>): string {
+  const attrs = Object.entries(fields)
+    .filter(([k]) => {
+      const v = props[k];
+      return (typeof v === 'string' && v.trim() !== '') || typeof v === 'number';
+    })
     .slice(0, 2)
-    .map(([k, v]) => {
-      const s = String(v);
-      return `${k}：${s.length > 30 ? `${s.slice(0, 30)}…` : s}`;
+    .map(([k, label]) => {
+      const s = String(props[k]);
+      return `${label}：${s.length > 30 ? `${s.slice(0, 30)}…` : s}`;
     });
   return attrs.length ? `${fid}（${attrs.join('，')}）` : fid;
 }
+
+/** 姓名（角色） of a login, or the login itself when the document was given no name for it. */
+const person = (input: OpinionInput, login: string | null) => (login ? (input.people?.[login] ?? login) : '');
 
 function reviewRow(r: FindingReview, i: number, input: OpinionInput): ReviewRow {
   const f = input.run.findings.find((x) => x.key === r.findingKey);
@@ -133,7 +147,7 @@ function reviewRow(r: FindingReview, i: number, input: OpinionInput): ReviewRow 
     action: ACTION_TEXT[r.action] ?? r.action,
     change: `${VERDICT_TEXT[r.verdictBefore] ?? r.verdictBefore} → ${VERDICT_TEXT[r.verdictAfter] ?? r.verdictAfter}`,
     reason: r.reason?.trim() || '—',
-    by: r.by,
+    by: person(input, r.by),
     at: formatTime(r.at),
   };
 }
@@ -160,12 +174,13 @@ export function opinionContent(input: OpinionInput): OpinionContent {
     .map(([v, n]) => `${VERDICT_TEXT[v]} ${n} 项`);
 
   const findings: FindingRow[] = run.findings.map((f, i) => {
-    const listed = f.features.slice(0, MAX_FEATURES_LISTED).map((h) => featureLabel(h.fid, h.props));
+    const fields = input.layers?.[f.layer]?.fields ?? {};
+    const listed = f.features.slice(0, MAX_FEATURES_LISTED).map((h) => featureLabel(h.fid, h.props, fields));
     const more = f.features.length > MAX_FEATURES_LISTED ? ' 等' : '';
     return {
       no: String(i + 1),
       title: f.title,
-      layer: `${f.layerName}（${f.layer}）`,
+      layer: f.layerName,
       verdict: f.verdict,
       verdictText: VERDICT_TEXT[f.verdict],
       areaM2: num(f.overlapAreaM2, 2),
@@ -178,6 +193,7 @@ export function opinionContent(input: OpinionInput): OpinionContent {
   });
 
   const layerNames = new Map(run.findings.map((f) => [f.layer, f.layerName]));
+  const layerName = (code: string) => input.layers?.[code]?.name ?? layerNames.get(code) ?? code;
   const map = buildOpinionMap(input);
   const signed = Boolean(input.signedBy && input.signedAt);
 
@@ -212,22 +228,24 @@ export function opinionContent(input: OpinionInput): OpinionContent {
       .map((s) => s.trim())
       .filter(Boolean),
     signed,
+    bureau: input.bureau?.name ?? DEFAULT_BUREAU.name,
+    seal: input.bureau?.seal ?? DEFAULT_BUREAU.seal,
     signature: signed
       ? [
-          ['签发人', input.signedBy ?? ''],
+          ['签发人', person(input, input.signedBy)],
           ['签发时间', formatTime(input.signedAt)],
         ]
       : [],
     versions: [
       ['规则集', `${run.versions.ruleset.name} v${run.versions.ruleset.version}`],
       ...Object.entries(run.versions.layers).map(([code, v]): [string, string] => [
-        `图层 ${code}`,
-        `${layerNames.get(code) ?? ''} ${v == null ? '无可用版本' : `v${v}`}`.trim(),
+        layerName(code),
+        v == null ? '无可用版本' : `第 ${v} 版`,
       ]),
       ['输入几何哈希（SHA-256）', p.hash],
       ['机审运行编号', String(run.runId)],
       ['机审时间', formatTime(run.createdAt)],
-      ['机审执行人', run.createdBy],
+      ['机审执行人', person(input, run.createdBy)],
       [
         '碎片容差',
         `重叠面积小于 ${num(run.tolerance.areaM2, 2)} m² 或小于项目面积的 ${num(run.tolerance.percent, 2)}% 视为数字化误差，不计入`,
@@ -335,6 +353,8 @@ figcaption { font-size: 8.5pt; color: #555; }
 .note { font-size: 8.5pt; color: #555; }
 .decision { font-size: 12pt; font-weight: bold; }
 .signature { margin-top: 8mm; text-align: right; }
+.bureau { text-align: center; font-size: 11pt; color: #b10026; letter-spacing: 0.2em; margin: 0 0 2mm; }
+.seal { display: inline-block; border: 1.5pt solid #c0392b; color: #c0392b; border-radius: 2mm; padding: 1mm 3mm; font-weight: bold; }
 .unsigned { color: #b10026; font-weight: bold; }
 .watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 72pt; color: rgba(177, 0, 38, 0.08);
   transform: rotate(-30deg); pointer-events: none; z-index: 0; }
@@ -348,20 +368,20 @@ export function renderOpinionHtml(input: OpinionInput): string {
     : '';
   const opinion = c.opinion.length ? `<p>审查意见：</p>${c.opinion.map((x) => `<p>${esc(x)}</p>`).join('')}` : '';
   const signature = c.signed
-    ? `<div class="signature">${c.signature.map(([k, v]) => `<p>${esc(k)}：${esc(v)}</p>`).join('')}</div>`
+    ? `<div class="signature"><p class="issuer">${esc(c.bureau)}</p>${c.signature.map(([k, v]) => `<p>${esc(k)}：${esc(v)}</p>`).join('')}<p><span class="seal">${esc(c.seal)}</span></p></div>`
     : '<div class="signature"><p class="unsigned">未签发（本文书尚未签发，不具效力）</p></div>';
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="onemap">
 <title>${esc(c.title)} · ${esc(input.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 ${c.signed ? '' : '<div class="watermark" aria-hidden="true">未签发</div>'}
 <main>
+<p class="bureau">${esc(c.bureau)}</p>
 <h1>${esc(c.title)}</h1>
 ${keyValues(c.meta)}
 <section><h2>一、项目概况</h2>

@@ -208,7 +208,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
     displayTitle: true,
     info: {
       Title: `${c.title}（${input.title}）`,
-      Author: 'onemap',
+      Author: c.bureau,
       Subject: `案件 ${input.caseId} 审查意见书`,
       Keywords: '3+X 审查意见书',
       Creator: 'onemap',
@@ -220,6 +220,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
   const ts = new Typesetter(doc, new FontBook(doc, options.font ?? null));
   const flow = new Flow(doc, ts);
 
+  flow.text(c.bureau, { size: 11, align: 'center', color: VERDICT_COLOR.fail });
   flow.text(c.title, { size: 18, bold: true, align: 'center' });
   flow.gap(8);
   flow.keyValues(c.meta);
@@ -270,8 +271,12 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
     for (const p of c.opinion) flow.text(p, { indent: 12 });
   }
   flow.gap(14);
-  if (c.signed) for (const [k, v] of c.signature) flow.text(`${k}：${v}`, { align: 'right' });
-  else flow.text('未签发（本文书尚未签发，不具效力）', { align: 'right', bold: true, color: VERDICT_COLOR.fail });
+  if (c.signed) {
+    flow.text(c.bureau, { align: 'right', bold: true });
+    for (const [k, v] of c.signature) flow.text(`${k}：${v}`, { align: 'right' });
+    flow.gap(4);
+    flow.text(`【${c.seal}】`, { align: 'right', bold: true, color: VERDICT_COLOR.fail });
+  } else flow.text('未签发（本文书尚未签发，不具效力）', { align: 'right', bold: true, color: VERDICT_COLOR.fail });
 
   flow.heading('七、数据与规则版本');
   flow.keyValues(c.versions, 8.5);
@@ -282,7 +287,7 @@ export async function renderOpinionPdf(input: OpinionInput, options: PdfOptions 
     doc.switchToPage(i);
     const { width: W, height: H } = doc.page;
     const grey = '#777777';
-    const [left] = ts.lines(`onemap · ${c.title}`, 8, false, Infinity);
+    const [left] = ts.lines(`${c.bureau} · ${c.title}`, 8, false, Infinity);
     const [right] = ts.lines(`案件编号 ${input.caseId}`, 8, false, Infinity);
     ts.draw(left, PAGE.margin, 36, 8, grey);
     ts.draw(right, W - PAGE.margin - right.width, 36, 8, grey);

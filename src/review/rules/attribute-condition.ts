@@ -19,6 +19,7 @@ export const attributeCondition: RuleKind = {
   },
   async evaluate(ctx, rule) {
     const field = rule.field as string;
+    const fieldName = ctx.layer.attr_schema?.find((x) => x.name === field)?.label ?? field;
     const allowed = list(rule.allowedPrefixes);
     const forbidden = list(rule.forbiddenPrefixes);
     const bad = (v: unknown) => {
@@ -41,7 +42,7 @@ export const attributeCondition: RuleKind = {
     };
     const features = hits(offending);
     const geometry = mergeGeometry(offending.map((r) => r.geojson));
-    if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目所在${ctx.layer.name_zh}的 ${field} 均符合要求`, details });
+    if (m2 === 0) return finding(ctx, rule, { verdict: 'pass', message: `项目所在${ctx.layer.name_zh}的${fieldName}均符合要求`, details });
     if (!aboveTolerance(ctx, m2)) return sliverPass(ctx, rule, m2, { planarM2: planar, features, geometry, details });
     const codes = details.byValue
       .slice(0, 5)
@@ -49,7 +50,7 @@ export const attributeCondition: RuleKind = {
       .join('、');
     return finding(ctx, rule, {
       verdict: rule.verdict,
-      message: `${rule.message ?? `${field} 不符合要求`}：${areaText(m2)}，占项目面积 ${fmt(percentOf(ctx, m2))}%（${codes}）`,
+      message: `${rule.message ?? `${fieldName}不符合要求`}：${areaText(m2)}，占项目面积 ${fmt(percentOf(ctx, m2))}%（${codes}）`,
       areaM2: m2,
       planarM2: planar,
       features,

@@ -29,6 +29,8 @@ export const setback: RuleKind = {
   async evaluate(ctx, rule) {
     const defaultM = rule.distanceM as number;
     const field = (rule.distanceField as string | undefined) ?? null;
+    // The reader sees the field by its catalogue name (防护距离), not its code (HCJL).
+    const fieldName = field ? (ctx.layer.attr_schema?.find((a) => a.name === field)?.label ?? field) : null;
     const maxM = field ? ((rule.maxDistanceM as number | undefined) ?? Math.max(DEFAULT_MAX_M, defaultM)) : defaultM;
     // Layers another rule already counts: cut from the band at the version this review reads. A
     // named layer with no data has nothing to cut; it is said in the details and the message.
@@ -57,14 +59,15 @@ export const setback: RuleKind = {
       distanceM: r.distance_m,
     }));
     const details = {
-      setbackM: field ? `${field}（缺省 ${defaultM} m）` : defaultM,
+      setbackM: field ? `${fieldName}（缺省 ${defaultM} m）` : defaultM,
       basis: rule.distanceBasis ?? null,
       nearestM: rows[0]?.distance_m ?? null,
       ...(countedCodes.length ? { countedLayers: cut.map((c) => ({ layer: c.code, version: c.version })) } : {}),
       ...(missing.length ? { countedLayersWithoutData: missing } : {}),
     };
-    const missingText = missing.length ? `；已计入图层 ${missing.join('、')} 无数据，未从退让范围中扣除` : '';
-    const what = field ? `各要素的退让距离（${field}，缺省 ${defaultM} m）` : `${defaultM} m 退让距离`;
+    const layerName = (code: string) => ctx.layers.get(code)?.name_zh ?? code;
+    const missingText = missing.length ? `；已计入图层 ${missing.map(layerName).join('、')} 无数据，未从退让范围中扣除` : '';
+    const what = field ? `各要素的退让距离（${fieldName}，缺省 ${defaultM} m）` : `${defaultM} m 退让距离`;
     if (rows.length === 0 || band === 0)
       return finding(ctx, rule, { verdict: 'pass', message: `项目在${ctx.layer.name_zh}${what}以外${missingText}`, features, details });
     const geometry = mergeGeometry(rows.map((r) => r.geojson));

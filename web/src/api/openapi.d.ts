@@ -22363,6 +22363,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -22384,6 +22390,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -22697,6 +22707,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -22718,6 +22734,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -23010,6 +23030,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -23031,6 +23057,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -23340,6 +23370,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -23361,6 +23397,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -23905,6 +23945,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -23926,6 +23972,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -24224,6 +24274,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -24245,6 +24301,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -24538,6 +24598,8 @@ export type paths = {
                         "application/json": {
                             action: string;
                             actor: string;
+                            /** @description 姓名（角色） */
+                            actorName: string;
                             /** @description state after (any JSON) */
                             after: unknown;
                             at: string;
@@ -24680,6 +24742,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -24701,6 +24769,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {
@@ -24997,6 +25069,12 @@ export type paths = {
                             createdAt: string;
                             createdBy: string;
                             decision: ("通过" | "有条件通过" | "不通过") | (never | null);
+                            /** @description layer code → attribute code → its catalogue name (别名) */
+                            fields: {
+                                [key: string]: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description each finding with its verdict after human review */
                             findings: {
                                 /**
@@ -25018,6 +25096,10 @@ export type paths = {
                             opinion: string | null;
                             /** @description keys of non-passing findings not yet confirmed or overridden */
                             pending: string[];
+                            /** @description login → 姓名（角色） of each person the case names */
+                            people: {
+                                [key: string]: string;
+                            };
                             projectType: string;
                             /** @description latest reviewer's word per finding of the current run */
                             reviews: {

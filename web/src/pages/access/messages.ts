@@ -10,7 +10,7 @@ export const messages: Messages = {
     'access.rerun': '按当前数据重新计算',
     'access.computing': '正在计算（全市所有设施类型）…',
     'access.failed': '计算失败：{e}',
-    'access.run': '计算 #{id}（{at}），步行网络版本 {net}',
+    'access.run': '{at} 计算，步行网络第 {net} 版',
     'access.versions': '数据版本：{v}',
     'access.params': '步速 {kmh} km/h（{mpm} m/min），最大接入距离 {snap} m；居住用地 {layer} {n} 宗，未接入网络 {un} 宗',
     'access.type': '设施类型',
@@ -56,7 +56,7 @@ export const messages: Messages = {
     'access.rerun': 'Compute with the current data',
     'access.computing': 'Computing (all facility types, whole city)…',
     'access.failed': 'The computation failed: {e}',
-    'access.run': 'Run #{id} ({at}), walking network version {net}',
+    'access.run': 'Computed {at}, walking network version {net}',
     'access.versions': 'Data versions: {v}',
     'access.params':
       'Walking speed {kmh} km/h ({mpm} m/min), access up to {snap} m; residential land {layer}: {n} parcels, {un} not on the network',
