@@ -5,9 +5,10 @@
 // width × height; the ellipsoidal ones differ by ~4e-6 relative 12 km from the central meridian.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { testDatabases, storeSnapshot } from './helpers/db.ts';
 import { zip } from './helpers/zip.ts';
 import { writeShapefile, type ShpField } from '../src/exporters/shapefile.ts';
@@ -15,6 +16,9 @@ import { geometryToWkb } from '../src/util/wkb.ts';
 import { importPackage } from '../src/importers/package/package.ts';
 import { GdalLoader } from '../src/importers/gdal/loader.ts';
 import { DomainError } from '../src/errors.ts';
+import { buildApp } from '../src/server/app.ts';
+import { authHeaders } from './helpers/auth.ts';
+import { multipart } from './helpers/multipart.ts';
 
 const PRJ = readFileSync('fixtures/import/shapefile/prj/esri_4528.prj', 'utf8');
 const GDB = 'fixtures/formats';
@@ -50,6 +54,14 @@ async function shapefiles(dir: string, layers: Layer[]): Promise<{ name: string;
     await w.close();
   }
   return readdirSync(dir).map((n) => ({ name: `成果/${n}`, data: readFileSync(join(dir, n)) }));
+}
+
+/** A zip of the layers' shapefiles under 成果/, written to `dir`/`name`. */
+async function writePackage(dir: string, name: string, layers: Layer[]): Promise<string> {
+  const parts = mkdtempSync(join(dir, 'parts-'));
+  const path = join(dir, name);
+  writeFileSync(path, zip(await shapefiles(parts, layers)));
+  return path;
 }
 
 const XZQ_RECT: Rect = [40512000, 3345000, 40513000, 3346000]; // 1000 m × 1000 m = 1 000 000 m²
@@ -102,13 +114,7 @@ for (const tdb of testDatabases()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    /** A zip of the layers' shapefiles under 成果/, written to `name`. */
-    async function pkg(name: string, layers: Layer[]): Promise<string> {
-      const parts = mkdtempSync(join(dir, 'parts-'));
-      const path = join(dir, name);
-      writeFileSync(path, zip(await shapefiles(parts, layers)));
-      return path;
-    }
+    const pkg = (name: string, layers: Layer[]) => writePackage(dir, name, layers);
 
     async function versions(): Promise<Record<string, { version: number | null; features: number }>> {
       const r = await h.db.query<{ code: string; version: number | null; n: number }>(
@@ -260,5 +266,118 @@ for (const tdb of testDatabases()) {
         ],
       );
     });
+
+    test('HTTP: one upload imports the package; a district officer changes nothing outside their districts', async () => {
+      const app = await buildApp({ db: h.db, config: h.config });
+      try {
+        const upload = async (headers: Record<string, string>, path: string, fields: Record<string, string> = {}) => {
+          const body = multipart([{ name: basename(path), content: readFileSync(path) }], fields);
+          return app.inject({
+            method: 'POST',
+            url: '/api/packages/import',
+            payload: body.payload,
+            headers: { ...body.headers, ...headers },
+          });
+        };
+        const planner = await authHeaders(h.db, 'planner');
+        // Two districts: 西湖区 as before and 上城区 (330102) the next square east.
+        const two: Layer = {
+          ...xzq,
+          features: [...xzq.features, { ring: ring([40513000, 3345000, 40514000, 3346000]), props: { XZQDM: '330102', XZQMC: '上城区' } }],
+        };
+        const path = await pkg('上传.zip', [two, czkfbj(), stbhhx(ring([40512600, 3345400, 40512700, 3345500]))]);
+        assert.equal((await upload(planner, path, { qc: 'false' })).statusCode, 403, 'only an administrator may skip 质检');
+        const before = await versions();
+        const ok = await upload(planner, path, { note: '2026 年度更新' });
+        assert.equal(ok.statusCode, 201, ok.body);
+        const r = ok.json();
+        assert.equal(r.package, '上传.zip');
+        // The FileGDB test left its own 行政区 in force: the package's replaces it.
+        assert.deepEqual(
+          r.layers.map((l: { code: string; file: string; result: { version: number; unchanged: boolean; featureCount: number } }) => [
+            l.code,
+            l.file,
+            l.result.version,
+            l.result.unchanged,
+            l.result.featureCount,
+          ]),
+          [
+            ['XZQ', '上传.zip: 成果/XZQ.shp', before.XZQ.version! + 1, false, 2],
+            ['CZKFBJ', '上传.zip: 成果/CZKFBJ.shp', before.CZKFBJ.version, true, 1],
+            ['STBHHX', '上传.zip: 成果/生态保护红线.shp', before.STBHHX.version! + 1, false, 2],
+          ],
+        );
+        // 40 000 + 100 m × 100 m = 50 000 m² of red line.
+        assert.ok(Math.abs(r.layers[2].result.areaM2.planar - 50_000) < 0.01);
+
+        // The red line lies in 西湖区 (330106): an officer of 上城区 (330102) may not move it.
+        const after = await versions();
+        const moved = await pkg('上城区.zip', [two, czkfbj(), stbhhx(ring([40512600, 3345600, 40512700, 3345700]))]);
+        const east = await upload(await authHeaders(h.db, 'district', { districts: ['330102'] }), moved);
+        assert.equal(east.statusCode, 403, east.body);
+        assert.match(east.json().error, /上城区\.zip: 成果\/生态保护红线\.shp 图层「生态保护红线」（→ STBHHX/);
+        assert.doesNotMatch(east.body, /onemap-upload-/, 'no temporary path in the answer');
+        assert.deepEqual(await versions(), after);
+        // An officer of 西湖区 may.
+        const west = await upload(await authHeaders(h.db, 'district', { districts: ['330106'] }), moved);
+        assert.equal(west.statusCode, 201, west.body);
+        assert.equal((await versions()).STBHHX.version, after.STBHHX.version! + 1);
+      } finally {
+        await app.close();
+      }
+    });
   });
 }
+
+describe('onemap import / qc on a package (embedded database)', () => {
+  let dir: string;
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['bin/onemap.js', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ONEMAP_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onemap-pkg-cli-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('qc checks every mapped layer; import without --layer takes the package; an unknown layer exits 1 naming it', async () => {
+    // The FileGDB's layers carry no standard fields: XZQ and DLTB each fail their fields rule.
+    const qc = run('qc', `${GDB}/two_layers.gdb`, '--json');
+    assert.equal(qc.code, 1, qc.err);
+    const q = JSON.parse(qc.out);
+    assert.equal(q.passed, false);
+    assert.deepEqual(
+      q.layers.map((l: { layer: string; sourceLayer: string; passed: boolean }) => [l.layer, l.sourceLayer, l.passed]),
+      [
+        ['XZQ', '行政区', false],
+        ['DLTB', '地类图斑', false],
+      ],
+    );
+    assert.ok(q.layers[1].errors.some((e: { rule: string }) => e.rule === 'DLTB.fields'));
+    // DLTB's no-gap rule read the package's 行政区 (written in the rolled-back check), so it ran.
+    assert.ok(!q.layers[1].skipped.some((x: { rule: string }) => x.rule === 'DLTB.no-gap'), JSON.stringify(q.layers[1].skipped));
+
+    const path = await writePackage(dir, '成果.zip', [xzq, czkfbj(), stbhhx()]);
+    const imp = run('import', path, '--json');
+    assert.equal(imp.code, 0, imp.err);
+    const r = JSON.parse(imp.out);
+    assert.deepEqual(
+      r.layers.map((l: { code: string; result: { version: number } }) => [l.code, l.result.version]),
+      [
+        ['XZQ', 1],
+        ['CZKFBJ', 1],
+        ['STBHHX', 1],
+      ],
+    );
+    const unknown = await writePackage(dir, '村级.zip', [xzq, cjdcq]);
+    const bad = run('import', unknown);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /村级\.zip: 成果\/CJDCQ\.shp 图层「CJDCQ」（1 个要素）/);
+    const skipped = run('import', unknown, '--skip-unknown');
+    assert.equal(skipped.code, 0, skipped.err);
+    assert.match(skipped.out, /未导入: .*CJDCQ\.shp 图层「CJDCQ」（1 个要素）/);
+  });
+});

@@ -8,6 +8,9 @@ import { qcReportHtml } from '../qc/report.ts';
 import { errorLine } from '../qc/staged.ts';
 import { int, str, UsageError, type Args } from './args.ts';
 import { print, withDb } from './db.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
+import { isPackage } from '../importers/package/scan.ts';
+import { cmdQcPackage } from './package.ts';
 
 const SEVERITY_ZH = { blocking: '阻断', warning: '提示' } as const;
 
@@ -19,6 +22,12 @@ export async function cmdQc(config: Config, a: Args): Promise<number> {
       'usage: onemap qc <file> [--layer CODE] [--rule ID,…] [--report out.html] [--json]   or   onemap qc --layer CODE [--version N]',
     );
   const only = str(a, 'rule')?.split(',');
+  // A package (several layers: a zip, a folder, a FileGDB) is checked layer by layer, unless one
+  // layer of it is named with --source-layer.
+  if (file && !str(a, 'source-layer')) {
+    const gdal = new GdalLoader();
+    if (await isPackage(file, gdal)) return cmdQcPackage(config, a, file, gdal);
+  }
   const r = await withDb(config, (db) =>
     file
       ? qcFile(db, config, file, {

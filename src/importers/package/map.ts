@@ -38,7 +38,7 @@ export class UnknownPackageLayers extends Invalid {
 export async function mapLayers(
   q: Queryable,
   pkg: ScannedPackage,
-  opts: { skipUnknown?: boolean; only?: string[] },
+  opts: { skipUnknown?: boolean },
 ): Promise<{ mapped: MappedLayer[]; unknown: PackageLayer[] }> {
   const found = new Map((await layersByName(q, [...new Set(pkg.layers.map((l) => l.name))])).map((m) => [m.name, m]));
   const mapped: MappedLayer[] = [];
@@ -64,13 +64,20 @@ export async function mapLayers(
       );
     byCode.set(m.code, m);
   }
-  const kept = opts.only ? mapped.filter((m) => opts.only!.some((c) => c.toUpperCase() === m.code.toUpperCase())) : mapped;
-  if (opts.only && kept.length === 0)
-    throw new Invalid(
-      `数据包 ${pkg.path} 中没有图层 ${opts.only.join('、')}；其中的图层对应：${mapped.map((m) => `${m.name} → ${m.code}`).join('、') || '（无）'} (no such layer in the package)`,
-      { code: 'package_layer_missing' },
-    );
-  return { mapped: referencedFirst(kept), unknown };
+  return { mapped: referencedFirst(mapped), unknown };
+}
+
+/** The codes among `codes` that another one's quality-check rules refer to (within, cover: XZQ). */
+export function referencedCodes(codes: readonly string[]): Set<string> {
+  const setup = defaultQcSetup();
+  const present = new Set(codes.map((c) => c.toUpperCase()));
+  const referenced = new Set<string>();
+  for (const code of codes)
+    for (const r of familyRules(setup.ruleset, code)?.rules ?? [])
+      for (const ref of [r.within, r.cover])
+        if (typeof ref === 'string' && ref.toUpperCase() !== code.toUpperCase() && present.has(ref.toUpperCase()))
+          referenced.add(ref.toUpperCase());
+  return referenced;
 }
 
 /**
@@ -79,14 +86,7 @@ export async function mapLayers(
  * force those rules read, so a package is checked against its own 行政区, not the stored one.
  */
 function referencedFirst(layers: MappedLayer[]): MappedLayer[] {
-  const setup = defaultQcSetup();
-  const codes = new Set(layers.map((l) => l.code.toUpperCase()));
-  const referenced = new Set<string>();
-  for (const l of layers)
-    for (const r of familyRules(setup.ruleset, l.code)?.rules ?? [])
-      for (const ref of [r.within, r.cover])
-        if (typeof ref === 'string' && ref.toUpperCase() !== l.code.toUpperCase() && codes.has(ref.toUpperCase()))
-          referenced.add(ref.toUpperCase());
+  const referenced = referencedCodes(layers.map((l) => l.code));
   const rank = (l: MappedLayer) => (referenced.has(l.code.toUpperCase()) ? 0 : 1);
   return layers
     .map((l, i) => ({ l, i }))

@@ -10,7 +10,7 @@ import { appendAudit } from '../../audit/audit.ts';
 import { importInTransaction, openReader, webMapAware, type ImportOptions } from '../pipeline.ts';
 import type { SourceReader } from '../types.ts';
 import type { GdalLoader } from '../gdal/loader.ts';
-import { scanPackage, type ScannedPackage } from './scan.ts';
+import { asShown, scanPackage, type ScannedPackage } from './scan.ts';
 import { mapLayers, type MappedLayer } from './map.ts';
 import type { PackageImportResult, PackageLayerResult, PackageSkipped } from './package.schemas.ts';
 
@@ -22,16 +22,6 @@ export interface PackageOptions extends Omit<ImportOptions, 'layer' | 'sourceLay
   skipUnknown?: boolean;
   /** The name the package is shown by (an upload's file name); default its path. */
   shownAs?: string;
-}
-
-/** The reader of one package layer, named as the user knows the file (not a temporary path). */
-function asShown(source: SourceReader, file: string): SourceReader {
-  return {
-    info: { ...source.info, path: file },
-    features: () => source.features(),
-    bytesRead: () => source.bytesRead(),
-    close: () => source.close(),
-  };
 }
 
 /**
@@ -70,7 +60,7 @@ export async function importPackage(db: Db, config: Config, path: string, opts: 
   try {
     const { mapped, unknown } = await mapLayers(db, pkg, { skipUnknown: opts.skipUnknown });
     const skipped: PackageSkipped[] = unknown.map((l) => ({
-      file: l.file,
+      file: opts.shownAs ? l.file.split(path).join(opts.shownAs) : l.file,
       sourceLayer: l.name,
       featureCount: l.featureCount,
       reason: `图层名「${l.name}」无法对应到资源目录中的图层，未导入 (no catalogue layer for "${l.name}": skipped)`,
@@ -80,7 +70,9 @@ export async function importPackage(db: Db, config: Config, path: string, opts: 
     try {
       layers = await db.transaction(async (tx) => {
         const out: PackageLayerResult[] = [];
-        for (const m of mapped) {
+        for (const layer of mapped) {
+          // An upload's files are named after the name it was uploaded by, not its temporary path.
+          const m = opts.shownAs ? { ...layer, file: layer.file.split(path).join(opts.shownAs) } : layer;
           let reader: SourceReader | undefined;
           try {
             const source = await openReader(m.path, { encoding: opts.encoding, layer: m.sourceLayer, srid: opts.srid, gdal: opts.gdal });

@@ -7,7 +7,7 @@ import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative } from 'node:path';
 import { archiveProblem, extractZip } from '../archive.ts';
-import { ImportError } from '../types.ts';
+import { ImportError, type SourceReader } from '../types.ts';
 import type { GdalLoader } from '../gdal/loader.ts';
 
 export interface PackageLayer {
@@ -129,4 +129,21 @@ export async function scanPackage(path: string, gdal: GdalLoader): Promise<Scann
     await close();
     throw e;
   }
+}
+
+/** The reader of one package layer, named as the user knows the file (not a temporary path). */
+export function asShown(source: SourceReader, file: string): SourceReader {
+  return {
+    info: { ...source.info, path: file },
+    features: () => source.features(),
+    bytesRead: () => source.bytesRead(),
+    close: () => source.close(),
+  };
+}
+
+/** Whether `path` is a package of several layers (a folder, zip or `.gdb`), not one layer's file. */
+export async function isPackage(path: string, gdal: GdalLoader): Promise<boolean> {
+  const pkg = await scanPackage(path, gdal);
+  await pkg.close();
+  return pkg.layers.length > 1;
 }
