@@ -134,3 +134,56 @@ export async function setCoverage(db: Queryable, id: number, geojson: string | n
   ]);
   return null;
 }
+
+/** Adds the standard names of layer `code` that no layer has yet (a name an administrator mapped elsewhere stays). */
+export async function addStandardNames(db: Queryable, code: string, names: readonly string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO layer_standard_name (name, layer_id)
+     SELECT n, l.id FROM unnest($2::text[]) AS n, layer l WHERE l.code = $1
+     ON CONFLICT DO NOTHING`,
+    [code, names],
+  );
+}
+
+export interface LayerNameMatch {
+  name: string;
+  code: string;
+  name_zh: string;
+  geometry_type: string;
+  /** How the name matched: a standard name, the layer code, or its Chinese name. */
+  by: 'standard' | 'code' | 'name_zh';
+}
+
+/**
+ * The catalogue layer each of `names` stands for, matched case-insensitively on the standard names
+ * (layer_standard_name), the layer code, or the Chinese name (whole, or without a closing
+ * 「（…）」 remark: 地类图斑（三调/变更调查） answers 地类图斑). A name with no match is absent.
+ */
+export async function layersByName(db: Queryable, names: readonly string[]): Promise<LayerNameMatch[]> {
+  const r = await db.query<LayerNameMatch>(
+    `SELECT DISTINCT ON (n.name) n.name, l.code, l.name_zh, l.geometry_type, m.by
+       FROM unnest($1::text[]) AS n(name)
+       JOIN LATERAL (
+         SELECT s.layer_id, 'standard' AS by, 1 AS rank FROM layer_standard_name s WHERE upper(s.name) = upper(btrim(n.name))
+         UNION ALL
+         SELECT x.id, 'code', 2 FROM layer x WHERE upper(x.code) = upper(btrim(n.name))
+         UNION ALL
+         SELECT x.id, 'name_zh', 3 FROM layer x
+          WHERE upper(btrim(n.name)) IN (upper(x.name_zh), upper(regexp_replace(x.name_zh, '\\s*[（(][^（()）]*[)）]\\s*$', '')))
+       ) m ON true
+       JOIN layer l ON l.id = m.layer_id
+      ORDER BY n.name, m.rank, l.code`,
+    [names],
+  );
+  return r.rows;
+}
+
+/** Every layer code with its standard names, for a refusal that lists what is known. */
+export async function standardNames(db: Queryable): Promise<{ code: string; names: string[] }[]> {
+  const r = await db.query<{ code: string; names: string[] }>(
+    `SELECT l.code, coalesce(array_agg(s.name ORDER BY s.created_at, s.name) FILTER (WHERE s.name IS NOT NULL), '{}') AS names
+       FROM layer l LEFT JOIN layer_standard_name s ON s.layer_id = l.id
+      GROUP BY l.id, l.code, l.sort_order ORDER BY l.sort_order, l.code`,
+  );
+  return r.rows;
+}

@@ -8,7 +8,9 @@ import { importFile } from '../importers/pipeline.ts';
 import { withUpload, numberField, booleanField, asUploaded } from '../server/upload.ts';
 import { parseWebMapDatum } from '../importers/webmap.ts';
 import { endpoint, get, mount, patch, post, put, type Route } from '../server/route.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { importPackage } from '../importers/package/package.ts';
+import { importPackage as importPackageSchema } from '../importers/package/package.schemas.ts';
 import { Forbidden, Invalid } from '../errors.ts';
 import * as s from './catalogue.schemas.ts';
 
@@ -22,6 +24,7 @@ export function catalogueRoutes(app: FastifyInstance): void {
     put('/api/layers/:code/coverage', ['admin'], setCoverage, { bodyLimit: limits.jsonBytes }),
     patch('/api/layers/:code', ['admin'], patchLayer),
     post('/api/layers/:code/import', ['planner', 'district'], importLayer, { timeoutMs: limits.uploadTimeoutMs }),
+    post('/api/packages/import', ['planner', 'district'], importPackageUpload, { timeoutMs: limits.uploadTimeoutMs }),
   ];
   mount(app, table);
 }
@@ -80,44 +83,75 @@ const patchLayer = endpoint(s.patchLayer, async (req) =>
   updateLayerMetadata(req.server.ctx.db, req.params.code, req.body, req.user.username),
 );
 
+/** The options of an upload's form fields, shared by the per-layer and the package import. */
+function uploadOptions(req: FastifyRequest, f: Record<string, string>) {
+  const asOf = f.asOf ? new Date(f.asOf) : undefined;
+  if (asOf && Number.isNaN(asOf.getTime()))
+    throw new Invalid(`asOf 须为日期，如 2025-06-30 (field asOf must be a date like 2025-06-30, got "${f.asOf.slice(0, 40)}")`);
+  // 质检 runs on every upload; only an administrator may skip it (qc=false), as only the server's
+  // operator can run `onemap import --no-qc`: the check is the bureau's gate before 入库.
+  const skipQc = ['0', 'false', 'no', 'off'].includes((f.qc ?? '').toLowerCase());
+  if (skipQc && req.user.role !== 'admin')
+    throw new Forbidden(`只有系统管理员可以跳过成果质检（qc=false） (only an administrator may skip the quality check)`, {
+      code: 'qc_skip_forbidden',
+    });
+  return {
+    qc: !skipQc,
+    encoding: f.encoding || undefined,
+    srid: numberField(f, 'srid'),
+    from: parseWebMapDatum(f.from, 'from'),
+    datum: {
+      spec: f.datumParams?.slice(0, 400) || undefined,
+      coordinateFrame: booleanField(f, 'coordinateFrame'),
+      via: '上传字段 datumParams',
+    },
+    makeValid: booleanField(f, 'makeValid'),
+    skipEmpty: booleanField(f, 'skipEmpty'),
+    idField: f.idField?.slice(0, 64) || undefined,
+    validFrom: asOf?.toISOString(),
+    dryRun: booleanField(f, 'dryRun'),
+    note: f.note?.slice(0, 2000),
+    user: req.user.username,
+    // A district officer's import may only change features inside their districts, layer by layer.
+    actor: req.user,
+    gdal: req.server.ctx.gdal,
+  };
+}
+
 // Import a file as the layer's next version (the same pipeline as `onemap import`).
 const importLayer = endpoint(s.importLayer, async (req, reply) => {
-  const { db, config, gdal } = req.server.ctx;
+  const { db, config } = req.server.ctx;
   const r = await withUpload(req, async (u) => {
     const f = u.fields;
-    const asOf = f.asOf ? new Date(f.asOf) : undefined;
-    if (asOf && Number.isNaN(asOf.getTime()))
-      throw new Invalid(`asOf 须为日期，如 2025-06-30 (field asOf must be a date like 2025-06-30, got "${f.asOf.slice(0, 40)}")`);
-    // 质检 runs on every upload; only an administrator may skip it (qc=false), as only the server's
-    // operator can run `onemap import --no-qc`: the check is the bureau's gate before 入库.
-    const skipQc = ['0', 'false', 'no', 'off'].includes((f.qc ?? '').toLowerCase());
-    if (skipQc && req.user.role !== 'admin')
-      throw new Forbidden(`只有系统管理员可以跳过成果质检（qc=false） (only an administrator may skip the quality check)`, {
-        code: 'qc_skip_forbidden',
-      });
     const result = await importFile(db, config, u.path, {
+      ...uploadOptions(req, f),
       layer: req.params.code,
-      qc: !skipQc,
-      encoding: f.encoding || undefined,
-      srid: numberField(f, 'srid'),
-      from: parseWebMapDatum(f.from, 'from'),
-      datum: {
-        spec: f.datumParams?.slice(0, 400) || undefined,
-        coordinateFrame: booleanField(f, 'coordinateFrame'),
-        via: '上传字段 datumParams',
-      },
-      makeValid: booleanField(f, 'makeValid'),
-      skipEmpty: booleanField(f, 'skipEmpty'),
       sourceLayer: f.sourceLayer || undefined,
-      idField: f.idField?.slice(0, 64) || undefined,
-      validFrom: asOf?.toISOString(),
-      dryRun: booleanField(f, 'dryRun'),
-      note: f.note?.slice(0, 2000),
-      user: req.user.username,
-      actor: req.user,
-      gdal,
     });
     return { ...result, warnings: asUploaded(u, result.warnings) };
+  });
+  return reply.code(201).send(r);
+});
+
+// A 汇交 package (a zip of a FileGDB and/or shapefiles): every layer it carries, all or nothing.
+const importPackageUpload = endpoint(importPackageSchema, async (req, reply) => {
+  const { db, config } = req.server.ctx;
+  const r = await withUpload(req, async (u) => {
+    const result = await importPackage(db, config, u.path, {
+      ...uploadOptions(req, u.fields),
+      skipUnknown: booleanField(u.fields, 'skipUnknown'),
+      shownAs: u.name,
+    });
+    return {
+      ...result,
+      layers: result.layers.map((l) => ({
+        ...l,
+        file: asUploaded(u, [l.file])[0],
+        result: { ...l.result, warnings: asUploaded(u, l.result.warnings) },
+      })),
+      skipped: result.skipped.map((x) => ({ ...x, file: asUploaded(u, [x.file])[0] })),
+      message: asUploaded(u, [result.message])[0],
+    };
   });
   return reply.code(201).send(r);
 });

@@ -10,7 +10,7 @@ import { Invalid, NotFound } from '../errors.ts';
 export type { LayerRow, LayerSummary, AttrField } from './catalogue.repository.ts';
 
 const DEFAULTS = JSON.parse(readFileSync(new URL('./default-catalogue.json', import.meta.url), 'utf8')) as {
-  layers: (repo.LayerInput & { id_field?: string })[];
+  layers: (repo.LayerInput & { id_field?: string; standard_names?: string[] })[];
 };
 
 export const DEFAULT_LAYER_CODES: readonly string[] = DEFAULTS.layers.map((l) => l.code);
@@ -28,13 +28,20 @@ export async function ensureDefaultCatalogue(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     let order = 10;
     for (const l of DEFAULTS.layers) {
-      await repo.insertIfMissing(tx, { ...l, sort_order: order });
+      const { standard_names: names, ...layer } = l;
+      await repo.insertIfMissing(tx, { ...layer, sort_order: order });
+      // Names of the national database specifications a package's layers are mapped by (migration 014).
+      if (names?.length) await repo.addStandardNames(tx, l.code, names);
       order += 10;
     }
   });
 }
 
 export const listLayers = (db: Queryable) => repo.findAll(db);
+/** The catalogue layers package layer names stand for (standard name, code or Chinese name). */
+export const layersByName = (db: Queryable, names: readonly string[]) => repo.layersByName(db, names);
+export const standardNames = (db: Queryable) => repo.standardNames(db);
+export type { LayerNameMatch } from './catalogue.repository.ts';
 export const layerSummaries = (db: Queryable) => repo.summaries(db);
 export const findLayer = (db: Queryable, code: string) => repo.findByCode(db, code);
 /** Which of these layers hold data (have a version). */

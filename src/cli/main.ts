@@ -17,6 +17,7 @@ import { cliFailure, UsageError } from './errors.ts';
 import { withDb, print } from './db.ts';
 import { cmdReview, cmdConsistency } from './review.ts';
 import { cmdQc } from './qc.ts';
+import { cmdImportPackage } from './package.ts';
 import { QcRejected } from '../qc/staged.ts';
 import { cmdAccess } from '../access/access.cli.ts';
 import { cmdUser } from './user.ts';
@@ -40,6 +41,7 @@ const BOOLEANS = new Set([
   'no-password',
   'coordinate-frame',
   'no-qc',
+  'skip-unknown',
 ]);
 
 const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系统
@@ -48,9 +50,11 @@ const USAGE = `onemap — 国土空间规划“一张图”实施监督信息系
   onemap serve [--port N]                  start the HTTP server
   onemap demo --scale small|demo|large [--seed N]
   onemap layers [--json]
+  onemap import <package.zip|folder|.gdb> [--skip-unknown] [--dry-run] [--no-qc] [--json]   成果汇交数据包：按规范图层名对应图层，全部入库或全不入库
   onemap import <path> --layer CODE [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--datum-params 7:…|4:…|NAME [--coordinate-frame]] [--make-valid] [--skip-empty] [--source-layer L] [--allow-outside] [--as-of DATE] [--dry-run] [--no-qc] [--json]
   onemap qc <file> [--layer CODE] [--summary 汇总表.xlsx|.csv] [--rule ID,…] [--report out.html|.pdf|.xlsx] [--json]   成果质检（阻断错误时退出码 1）
   onemap qc --layer CODE [--version N] [--summary 汇总表.xlsx|.csv] [--report out.html|.pdf|.xlsx] [--json]          质检库中图层
+  onemap qc <package> [--layer CODE] [--skip-unknown] [--report out.html|.pdf|.xlsx] [--json]          质检数据包中每个能对应的图层
   onemap export --layer CODE --format geojson|shp|txt <out> [--version N] [--as-of DATE] [--encoding UTF-8|GBK] [--fid ID,...]
   onemap versions CODE [--json]
   onemap diff CODE V1 V2 [--json]
@@ -101,13 +105,15 @@ async function cmdLayers(config: Config, a: Args) {
 async function cmdImport(config: Config, a: Args) {
   const path = a._[1];
   const layer = str(a, 'layer');
-  if (!path || !layer)
+  if (!path)
     throw new UsageError(
-      'usage: onemap import <path> --layer CODE [--source-layer NAME] [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]',
+      'usage: onemap import <path> --layer CODE [--source-layer NAME] [--id-field F] [--encoding E] [--srid N] [--from gcj02|bd09] [--make-valid] [--json]   or   onemap import <package> [--skip-unknown]',
     );
-  const bar = progressBar();
   // gdal3.js is loaded only if the file is one of the formats read through it (decision 0014).
   const gdal = new GdalLoader();
+  // Without --layer the path is a 汇交 package: its layers say by their names where they go.
+  if (!layer) return cmdImportPackage(config, a, path, gdal, parseDate(a, 'as-of')?.toISOString());
+  const bar = progressBar();
   await withDb(config, async (db) => {
     const r = await importFile(db, config, path, {
       gdal,

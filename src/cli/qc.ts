@@ -11,6 +11,9 @@ import { readSummaryTable } from '../qc/summary-table.ts';
 import { errorLine } from '../qc/staged.ts';
 import { int, str, UsageError, type Args } from './args.ts';
 import { print, withDb } from './db.ts';
+import { GdalLoader } from '../importers/gdal/loader.ts';
+import { isPackage } from '../importers/package/scan.ts';
+import { cmdQcPackage } from './package.ts';
 
 const SEVERITY_ZH = { blocking: '阻断', warning: '提示' } as const;
 
@@ -27,6 +30,13 @@ export async function cmdQc(config: Config, a: Args): Promise<number> {
   const format = out ? qcReportFormat(out) : null;
   const summaryPath = str(a, 'summary');
   const summary = summaryPath ? await readSummaryTable(summaryPath) : null;
+  // A package (several layers: a zip, a folder, a FileGDB) is checked layer by layer, unless one
+  // layer of it is named with --source-layer.
+  if (file && !str(a, 'source-layer')) {
+    const gdal = new GdalLoader();
+    if (await isPackage(file, gdal))
+      return cmdQcPackage(config, a, file, gdal, { summary, report: out && format ? { out, format } : null });
+  }
   const r = await withDb(config, (db) =>
     file
       ? qcFile(db, config, file, {

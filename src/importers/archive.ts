@@ -2,6 +2,12 @@
 // (issue 22 item 6: a 4.2 MB zip bomb wrote 3.94 GB to the temporary folder before it was refused,
 // and a zip of 30,000 entries took 102 s). The sizes a zip declares are enforced while unpacking
 // too: yauzl refuses an entry whose data is longer than its directory says (validateEntrySizes).
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 
 export interface ArchiveLimits {
@@ -46,6 +52,35 @@ export async function archiveProblem(zipPath: string, limits: Readonly<ArchiveLi
         return `压缩包中的 ${e.fileName} 压缩比为 ${Math.round(ratio)}:1（${mb(e.compressedSize)} 解压为 ${mb(e.uncompressedSize)}），超过上限 ${limits.ratio}:1，疑似压缩炸弹 (compression ratio ${Math.round(ratio)}:1 exceeds ${limits.ratio}:1)`;
     }
     return null;
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Unpacks the members of a zip that `keep` accepts (by their name inside the zip) into `dest`.
+ * Names without the zip's UTF-8 flag are decoded as UTF-8 when valid, else GBK: Chinese Windows
+ * zips store 地类图斑.shp in GBK, and yauzl's CP437 default would garble the layer name shown to
+ * the user. Call archiveProblem first: the limits are checked on the directory, not here.
+ */
+export async function extractZip(zipPath: string, dest: string, keep: (name: string) => boolean = () => true): Promise<void> {
+  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, decodeStrings: false });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const raw = entry.fileName as unknown as Buffer;
+      const name = entry.generalPurposeBitFlag & 0x800 || isUtf8(raw) ? raw.toString('utf8') : iconv.decode(raw, 'GBK');
+      const parts = name
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((x) => x && x !== '.');
+      // Zip-slip: a member may not climb out of the temp folder.
+      if (parts.includes('..') || /^[a-zA-Z]:/.test(parts[0] ?? '')) throw new Error(`unsafe path in zip: ${name}`);
+      if (name.endsWith('/') || !parts.length || !keep(name)) continue;
+      if (parts.some((x) => x === '__MACOSX' || x.startsWith('._'))) continue;
+      const target = join(dest, ...parts);
+      await mkdir(dirname(target), { recursive: true });
+      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(target));
+    }
   } finally {
     zip.close();
   }

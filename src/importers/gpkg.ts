@@ -175,3 +175,20 @@ function prepareReader(db: Database, path: string, size: number, opts: ReaderOpt
     },
   };
 }
+
+/** The feature layers of a GeoPackage with their row counts (a package's listing, packages.ts). */
+export async function geoPackageLayers(path: string): Promise<{ name: string; featureCount: number }[]> {
+  let db: Database;
+  try {
+    db = await repo.openSqlite(await readFile(path));
+  } catch (e) {
+    throw new ImportError({ file: path, reason: `corrupt or unreadable GeoPackage: ${(e as Error).message}` });
+  }
+  try {
+    if (!repo.hasContents(db))
+      throw new ImportError({ file: path, reason: 'not a GeoPackage: the SQLite database has no gpkg_contents table' });
+    return repo.featureLayers(db).map((name) => ({ name, featureCount: repo.countRows(db, name) }));
+  } finally {
+    db.close();
+  }
+}

@@ -14,7 +14,8 @@ import { ImportError, type ReaderOptions, type SourceReader, type SourceInfo } f
 import { appendAudit } from '../audit/audit.ts';
 import { assertVersionChangesInDistricts } from '../auth/districts.ts';
 import type { User } from '../auth/types.ts';
-import { explainOutside, summarise, type ImportProblem } from './diagnose.ts';
+import { summarise, type ImportProblem } from './diagnose.ts';
+import { describe } from './describe.ts';
 import { Invalid } from '../errors.ts';
 import {
   assertAttributes,
@@ -342,107 +343,25 @@ class DryRun extends Error {
   }
 }
 
+/**
+ * The reader an import reads: web-map coordinates converted to CGCS2000 (--from), else watched for
+ * (a warning when a source looks like one). Converted coordinates are CGCS2000 lon/lat, so a
+ * --srid given with --from only told the source's.
+ */
+export function webMapAware(source: SourceReader, opts: ImportOptions): { reader: SourceReader; opts: ImportOptions } {
+  if (opts.from) return { reader: fromWebMap(source, opts.from, opts.srid), opts: { ...opts, srid: undefined } };
+  return { reader: watchForWebMap(source), opts };
+}
+
 /** Imports from any reader (a file, or generated features such as the demo city). Closes the reader. */
 export async function importFromReader(db: Db, config: Config, source: SourceReader, opts: ImportOptions): Promise<ImportResult> {
-  const path = source.info.path;
   let reader = source;
   try {
-    // Converted coordinates are CGCS2000 lon/lat: a --srid given with --from only told the source.
-    if (opts.from) {
-      reader = fromWebMap(source, opts.from, opts.srid);
-      opts = { ...opts, srid: undefined };
-    } else reader = watchForWebMap(source);
+    ({ reader, opts } = webMapAware(source, opts));
     const result = await db.transaction(async (tx) => {
-      const info = reader.info;
-      const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
-      const { stage, srid, sridSource, problems, matchedBy, datum } = await stageAndCheck(
-        tx,
-        config,
-        reader,
-        { ...opts, defaultIdField: defaultIdField(layer.code) },
-        layer.code,
-        layer.geometry_type,
-      );
-      const qcWarnings = opts.qc ? await checkStaged(tx, config, layer, srid, !!opts.makeValid, path) : [];
-
-      opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
-      const repaired = problems.filter((p) => p.kind === 'invalid');
-      const skipped = problems.filter((p) => p.kind === 'empty');
-      const next = await store.nextVersion(tx, layer.id);
-      const counts = await store.applyIncoming(tx, layer.id, next, srid, !!opts.makeValid);
-      // Nothing added, removed or changed: the file is the version in force, and no version is written.
-      const unchanged = counts.added + counts.removed + counts.changed === 0;
-      const version = unchanged ? next - 1 : next;
-      if (opts.actor && !unchanged) await assertVersionChangesInDistricts(tx, config.districts, opts.actor, layer.id, version, layer.code);
-      const totals = await store.versionTotals(tx, layer.id, version);
-      if (!unchanged) {
-        await store.insertVersion(tx, {
-          layerId: layer.id,
-          version,
-          validFrom: opts.validFrom ?? null,
-          sourcePath: path,
-          sourceFormat: info.format,
-          sourceSrid: srid,
-          sourceCrs: sridSource,
-          sourceHeader: info.header ? Object.entries(info.header) : null,
-          totals,
-          counts,
-          repaired,
-          createdBy: opts.user ?? null,
-          note: opts.note ?? null,
-        });
-      }
-      const message = unchanged
-        ? `与现行版本（第 ${version} 版）一致，未生成新版本 (the file equals version ${version} in force: no new version)`
-        : undefined;
-      await appendAudit(tx, {
-        actor: opts.user ?? 'system',
-        action: 'layer.import',
-        entity: 'layer',
-        entityId: layer.code,
-        after: {
-          version,
-          unchanged,
-          featureCount: totals.feature_count,
-          ...counts,
-          source: path,
-          format: info.format,
-          srid,
-          from: opts.from ?? null,
-          datum: datum ?? null,
-          matchedBy: matchedBy.kind,
-          idField: matchedBy.field ?? null,
-          dryRun: !!opts.dryRun,
-        },
-      });
-      const declaredAreas = info.declared ? await declaredVsComputed(tx, info, srid) : undefined;
-      const warnings = [
-        ...(info.warnings ?? []),
-        ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
-        ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
-        ...(await zoneWarnings(tx, path, srid)),
-        ...qcWarnings,
-      ];
-      await store.dropStage(tx);
-      const result: ImportResult = {
-        layer: layer.code,
-        version,
-        unchanged,
-        ...(message ? { message } : {}),
-        matchedBy,
-        featureCount: totals.feature_count,
-        ...counts,
-        sourceSrid: srid,
-        sridSource,
-        encoding: info.encoding,
-        areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 },
-        invalid: repaired,
-        skipped,
-        declaredAreas,
-        warnings,
-      };
-      if (opts.dryRun) throw new DryRun(result);
-      return { result, layerId: layer.id };
+      const r = await importInTransaction(tx, config, reader, opts);
+      if (opts.dryRun) throw new DryRun(r.result);
+      return r;
     });
     // After COMMIT: caches keyed by layer version (tiles) drop the old version at once.
     if (!result.result.unchanged)
@@ -456,36 +375,106 @@ export async function importFromReader(db: Db, config: Config, source: SourceRea
   }
 }
 
-async function describe(
-  tx: Parameters<typeof store.toLonLat>[0],
-  p: store.ProblemRow,
-  srid: number,
-  srcBox: [number, number, number, number] | null,
-  extentText: string,
-  layerCode: string,
-  layerType: string,
-  keyField?: string,
-): Promise<ImportProblem> {
-  const base = { fid: p.fid, location: p.loc, kind: p.kind };
-  switch (p.kind) {
-    case 'empty':
-      return { ...base, reason: 'the feature has no geometry (null or empty shape)' };
-    case 'type':
-      return { ...base, reason: `the feature is a ${p.gtype} but layer ${layerCode} holds ${layerType} features` };
-    case 'duplicate':
-      return {
-        ...base,
-        reason: keyField
-          ? `匹配键 ${keyField} 的值“${p.fid}”在文件中出现不止一次：版本之间按 ${keyField} 匹配要素，其值须唯一 (key ${keyField} = "${p.fid}" occurs more than once)`
-          : `feature id "${p.fid}" occurs more than once in the file: versions are matched by id, so ids must be unique`,
-      };
-    case 'outside':
-      return { ...base, reason: explainOutside(p, srid, srcBox!, extentText) };
-    case 'invalid': {
-      const lonLat = p.x !== null && p.y !== null ? await store.toLonLat(tx, srid, p.x, p.y) : null;
-      const where =
-        p.x !== null && p.y !== null ? ` at (${p.x}, ${p.y})${lonLat ? ` ≈ ${lonLat[0].toFixed(6)}°E ${lonLat[1].toFixed(6)}°N` : ''}` : '';
-      return { ...base, reason: `invalid geometry: ${p.reason}${where}`, lonLat: lonLat ?? undefined };
-    }
+/**
+ * The import of one source inside the caller's transaction `tx`: stage, check (质检 with
+ * `opts.qc`), write the version. Throws on any problem and leaves the rollback to the caller, so a
+ * package (packages.ts) writes all its layers in one transaction or none. The caller notifies
+ * `db.events` after COMMIT and closes the reader.
+ */
+export async function importInTransaction(
+  tx: Queryable,
+  config: Config,
+  reader: SourceReader,
+  opts: ImportOptions,
+): Promise<{ result: ImportResult; layerId: number }> {
+  const info = reader.info;
+  const path = info.path;
+  const { layer } = await layerForImport(tx, opts.layer, geometryTypeOfInfo(info));
+  const { stage, srid, sridSource, problems, matchedBy, datum } = await stageAndCheck(
+    tx,
+    config,
+    reader,
+    { ...opts, defaultIdField: defaultIdField(layer.code) },
+    layer.code,
+    layer.geometry_type,
+  );
+  const qcWarnings = opts.qc ? await checkStaged(tx, config, layer, srid, !!opts.makeValid, path) : [];
+
+  opts.onProgress?.({ features: stage.count, bytes: reader.bytesRead(), totalBytes: info.totalBytes, phase: 'write' });
+  const repaired = problems.filter((p) => p.kind === 'invalid');
+  const skipped = problems.filter((p) => p.kind === 'empty');
+  const next = await store.nextVersion(tx, layer.id);
+  const counts = await store.applyIncoming(tx, layer.id, next, srid, !!opts.makeValid);
+  // Nothing added, removed or changed: the file is the version in force, and no version is written.
+  const unchanged = counts.added + counts.removed + counts.changed === 0;
+  const version = unchanged ? next - 1 : next;
+  if (opts.actor && !unchanged) await assertVersionChangesInDistricts(tx, config.districts, opts.actor, layer.id, version, layer.code);
+  const totals = await store.versionTotals(tx, layer.id, version);
+  if (!unchanged) {
+    await store.insertVersion(tx, {
+      layerId: layer.id,
+      version,
+      validFrom: opts.validFrom ?? null,
+      sourcePath: path,
+      sourceFormat: info.format,
+      sourceSrid: srid,
+      sourceCrs: sridSource,
+      sourceHeader: info.header ? Object.entries(info.header) : null,
+      totals,
+      counts,
+      repaired,
+      createdBy: opts.user ?? null,
+      note: opts.note ?? null,
+    });
   }
+  const message = unchanged
+    ? `与现行版本（第 ${version} 版）一致，未生成新版本 (the file equals version ${version} in force: no new version)`
+    : undefined;
+  await appendAudit(tx, {
+    actor: opts.user ?? 'system',
+    action: 'layer.import',
+    entity: 'layer',
+    entityId: layer.code,
+    after: {
+      version,
+      unchanged,
+      featureCount: totals.feature_count,
+      ...counts,
+      source: path,
+      format: info.format,
+      srid,
+      from: opts.from ?? null,
+      datum: datum ?? null,
+      matchedBy: matchedBy.kind,
+      idField: matchedBy.field ?? null,
+      dryRun: !!opts.dryRun,
+    },
+  });
+  const declaredAreas = info.declared ? await declaredVsComputed(tx, info, srid) : undefined;
+  const warnings = [
+    ...(info.warnings ?? []),
+    ...declaredAreaWarnings(info, declaredAreas, config.declaredAreaTolerancePercent),
+    ...(info.format === 'coordtxt' ? await parcelOverlapWarnings(tx, info) : []),
+    ...(await zoneWarnings(tx, path, srid)),
+    ...qcWarnings,
+  ];
+  await store.dropStage(tx);
+  const result: ImportResult = {
+    layer: layer.code,
+    version,
+    unchanged,
+    ...(message ? { message } : {}),
+    matchedBy,
+    featureCount: totals.feature_count,
+    ...counts,
+    sourceSrid: srid,
+    sridSource,
+    encoding: info.encoding,
+    areaM2: { ellipsoidal: totals.area_m2 ?? 0, planar: totals.planar_m2 ?? 0 },
+    invalid: repaired,
+    skipped,
+    declaredAreas,
+    warnings,
+  };
+  return { result, layerId: layer.id };
 }

@@ -28,18 +28,19 @@ export interface QcFileOptions {
 
 /** Thrown inside the transaction to roll it back while keeping the report. */
 class Done extends Error {
-  constructor(readonly report: QcReport) {
+  constructor(readonly report: unknown) {
     super('quality check done');
   }
 }
 
-async function rolledBack(db: Db, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<QcReport>): Promise<QcReport> {
+/** Runs `work` in a transaction that is always rolled back, and returns what it found. */
+export async function rolledBack<T>(db: Db, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T> {
   try {
     await db.transaction(async (tx) => {
       throw new Done(await work(tx));
     });
   } catch (e) {
-    if (e instanceof Done) return e.report;
+    if (e instanceof Done) return e.report as T;
     throw e;
   }
   throw new Error('unreachable: the quality check transaction always rolls back');

@@ -2,15 +2,10 @@
 // Both files are streamed through fixed buffers (a 1 GB parcel layer must not land in memory), and
 // every structural problem is reported with the file, record number and byte offset, because the
 // usual cause is a copy cut short on a USB stick or a mail attachment limit.
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
+import { mkdtemp, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { pipeline } from 'node:stream/promises';
-import iconv from 'iconv-lite';
-import yauzl from 'yauzl';
-import { archiveProblem } from '../archive.ts';
+import { archiveProblem, extractZip } from '../archive.ts';
 import { EXPORT_ID_FIELD, ImportError, type ReaderOptions, type SourceFeature, type SourceInfo, type SourceReader } from '../types.ts';
 import { DBF_PREFIX, DbfDecoder, dbfHeaderLength, decodeFieldNames, parseDbfHeader, textSamples, type DbfHeader } from './dbf.ts';
 import { resolveEncoding } from './encoding.ts';
@@ -64,34 +59,6 @@ class Window {
 }
 
 const SHAPEFILE_PARTS = new Set(['.shp', '.shx', '.dbf', '.prj', '.cpg']);
-
-/**
- * Unpacks the shapefile parts of a zip into `dest` (other members are skipped). Names without the
- * zip's UTF-8 flag are decoded as UTF-8 when valid, else GBK: Chinese Windows zips store 地类图斑.shp
- * in GBK, and yauzl's CP437 default would garble the layer name shown to the user.
- */
-async function extractShapefileZip(zipPath: string, dest: string): Promise<void> {
-  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, decodeStrings: false });
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const raw = entry.fileName as unknown as Buffer;
-      const name = entry.generalPurposeBitFlag & 0x800 || isUtf8(raw) ? raw.toString('utf8') : iconv.decode(raw, 'GBK');
-      const parts = name
-        .replace(/\\/g, '/')
-        .split('/')
-        .filter((x) => x && x !== '.');
-      // Zip-slip: a member may not climb out of the temp folder.
-      if (parts.includes('..') || /^[a-zA-Z]:/.test(parts[0] ?? '')) throw new Error(`unsafe path in zip: ${name}`);
-      if (name.endsWith('/') || !parts.length || !SHAPEFILE_PARTS.has(extname(name).toLowerCase())) continue;
-      if (parts.some((x) => x === '__MACOSX' || x.startsWith('._'))) continue;
-      const target = join(dest, ...parts);
-      await mkdir(dirname(target), { recursive: true });
-      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(target));
-    }
-  } finally {
-    zip.close();
-  }
-}
 
 /** Finds `<base>.<ext>` next to a .shp regardless of case (Windows tools write FOO.SHP, foo.dbf, ...). */
 function sidecar(names: string[], dir: string, base: string, ext: string): string | undefined {
@@ -163,7 +130,7 @@ export async function openShapefile(path: string, opts: ReaderOptions): Promise<
       if (refused) throw new ImportError({ file: path, reason: refused });
       tempDir = await mkdtemp(join(tmpdir(), 'onemap-shp-'));
       try {
-        await extractShapefileZip(path, tempDir);
+        await extractZip(path, tempDir, (name) => SHAPEFILE_PARTS.has(extname(name).toLowerCase()));
       } catch (e) {
         throw new ImportError({ file: path, reason: `cannot unpack the zip: ${(e as Error).message}` });
       }

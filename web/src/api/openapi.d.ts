@@ -20751,6 +20751,288 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/packages/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入成果汇交数据包 (upload a 汇交 package — a .zip holding a FileGDB .gdb and/or shapefiles, GeoPackages, GeoJSON — as new versions of every layer it carries, all or nothing: a blocking 质检 error or bad feature in any layer writes no layer. Layers are mapped to catalogue layers by their standard names (《市级国土空间总体规划数据库规范（试行）》, 三调 TD/T 1055), the layer code or its Chinese name; a layer that maps to none refuses the package (code package_unknown_layers) unless skipUnknown=true. Fields as the per-layer import: encoding, srid, from, datumParams, coordinateFrame, makeValid, skipEmpty, idField, asOf, dryRun, note, qc (qc=false: administrators only), skipUnknown) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description checked only: every layer was rolled back */
+                            dryRun: boolean;
+                            /** @description every imported layer, in the order written (layers other rules refer to first) */
+                            layers: {
+                                /** @description the catalogue layer it was imported as */
+                                code: string;
+                                /** @description the file the layer is in, as named in the package: "成果.zip: 矢量/CZKFBJ.shp", "成果.gdb" */
+                                file: string;
+                                /**
+                                 * @description how the name was mapped: a standard name of the national database specifications, the layer code, or the layer's Chinese name
+                                 * @enum {unknown}
+                                 */
+                                mappedBy: "standard" | "code" | "name_zh";
+                                /** @description the catalogue layer's Chinese name */
+                                name: string;
+                                result: {
+                                    added: number;
+                                    areaM2: {
+                                        ellipsoidal: number;
+                                        planar: number;
+                                    };
+                                    changed: number;
+                                    /** @description coordinate TXT: declared 地块面积 against the computed planar area */
+                                    declaredAreas?: {
+                                        computedPlanarM2: number;
+                                        declaredM2: number | null;
+                                        differenceM2: number | null;
+                                        differencePercent: number | null;
+                                        fid: string;
+                                    }[];
+                                    encoding?: string;
+                                    featureCount: number;
+                                    invalid: {
+                                        /** @description the feature as the source names it (id, or its position in the file) */
+                                        fid: string;
+                                        /**
+                                         * @description what kind of problem
+                                         * @enum {unknown}
+                                         */
+                                        kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                        /** @description file, line or record where it is */
+                                        location: string | null;
+                                        /** @description where, EPSG:4490 */
+                                        lonLat?: [
+                                            number,
+                                            number
+                                        ];
+                                        /** @description why, in words: Chinese first */
+                                        reason: string;
+                                    }[];
+                                    layer: string;
+                                    matchedBy: {
+                                        /** @description the key attribute, e.g. BSM */
+                                        field?: string;
+                                        /**
+                                         * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                         * @enum {unknown}
+                                         */
+                                        kind: "key" | "id" | "position";
+                                        /** @description how features were matched with the version in force, in words: Chinese first */
+                                        note: string;
+                                    };
+                                    /** @description what happened, in words, when it is not a new version: Chinese first */
+                                    message?: string;
+                                    removed: number;
+                                    /** @description features left out by skipEmpty */
+                                    skipped: {
+                                        /** @description the feature as the source names it (id, or its position in the file) */
+                                        fid: string;
+                                        /**
+                                         * @description what kind of problem
+                                         * @enum {unknown}
+                                         */
+                                        kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                        /** @description file, line or record where it is */
+                                        location: string | null;
+                                        /** @description where, EPSG:4490 */
+                                        lonLat?: [
+                                            number,
+                                            number
+                                        ];
+                                        /** @description why, in words: Chinese first */
+                                        reason: string;
+                                    }[];
+                                    sourceSrid: number;
+                                    /** @description where the coordinate system came from: .prj, 带号, --srid, … */
+                                    sridSource: string;
+                                    /** @description the file equals the version in force: no version was written */
+                                    unchanged: boolean;
+                                    /** @description the version written, or the version in force when nothing changed (unchanged) */
+                                    version: number;
+                                    /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run) */
+                                    warnings: string[];
+                                };
+                                /** @description the layer's name in the package (a FileGDB layer, a shapefile's name) */
+                                sourceLayer: string;
+                            }[];
+                            /** @description what happened, in words: Chinese first */
+                            message: string;
+                            /** @description the package as uploaded or named */
+                            package: string;
+                            /** @description layers that map to no catalogue layer, left out with skipUnknown */
+                            skipped: {
+                                featureCount: number | null;
+                                file: string;
+                                /** @description why it was not imported: Chinese first */
+                                reason: string;
+                                sourceLayer: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portal/at": {
         parameters: {
             query?: never;
