@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import type { Page } from 'playwright-core';
+import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { startWebApp, type WebApp } from './helpers/web.ts';
 
 const WAIT = { timeout: 60_000 };
@@ -37,9 +38,9 @@ const mapIdle = (page: Page) =>
 /** How many geometries each GeoJSON source of the submission map holds, as MapLibre has them. */
 const sourceSizes = (page: Page, ids: string[]) =>
   page.evaluate((ids) => {
-    const m = (document.querySelector('[data-test=data-map]') as HTMLElement & { __map: import('maplibre-gl').Map }).__map;
+    const m = (document.querySelector('[data-test=data-map]') as HTMLElement & { __map: MlMap }).__map;
     return ids.map((id) => {
-      const d = (m.getSource(id) as import('maplibre-gl').GeoJSONSource).serialize().data as GeoJSON.GeoJSON;
+      const d = (m.getSource(id) as GeoJSONSource).serialize().data as GeoJSON.GeoJSON;
       if (d.type === 'FeatureCollection') return d.features.length;
       return d.type === 'Feature' ? (d.geometry ? 1 : 0) : 1;
     });
