@@ -86,7 +86,11 @@ describe('数据管理 (browser, pglite)', () => {
     await w?.close();
   });
 
-  async function submit(content: string): Promise<number> {
+  /**
+   * Uploads a file on the page. `slow`: the upload is throttled (DevTools network emulation) and the
+   * percentages the progress bar showed are returned, to prove it follows the bytes sent.
+   */
+  async function submit(content: string, slow = false): Promise<{ id: number; seen: number[] }> {
     await planner.goto('/data/submissions');
     await planner.click('[data-test=data-submit]');
     await planner.selectOption('[data-test=data-upload-layer]', 'GHYD');
@@ -95,12 +99,37 @@ describe('数据管理 (browser, pglite)', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(content),
     });
-    await Promise.all([planner.waitForURL(/\/data\/submissions\/\d+$/, WAIT), planner.click('[data-test=data-upload-save]')]);
-    return Number(new URL(planner.url()).pathname.split('/').pop());
+    const cdp = slow ? await planner.context().newCDPSession(planner) : null;
+    const bytesPerSecond = Math.max(64 * 1024, Math.round(content.length / 3));
+    await cdp?.send('Network.enable');
+    await cdp?.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    });
+    const seen: number[] = [];
+    const done = planner.waitForURL(/\/data\/submissions\/\d+$/, WAIT);
+    await planner.click('[data-test=data-upload-save]');
+    if (slow) {
+      while (!/\/data\/submissions\/\d+$/.test(planner.url())) {
+        const p = await planner.getAttribute('[data-test=data-upload-progress]', 'data-percent', { timeout: 200 }).catch(() => null);
+        if (p !== null && !seen.includes(Number(p))) seen.push(Number(p));
+        await planner.waitForTimeout(50);
+      }
+      await cdp!.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+    await done;
+    return { id: Number(new URL(planner.url()).pathname.split('/').pop()), seen };
   }
 
   test('a file with a QC error: 质检未通过, the error listed and drawn on the map', async () => {
-    await submit(layerFile('0305', '灌木林地'));
+    const { seen } = await submit(layerFile('0305', '灌木林地'), true);
+    // The bar followed the upload: some percentage strictly between 0 and 100 was on screen.
+    assert.ok(
+      seen.some((p) => p > 0 && p < 100),
+      `progress seen: ${seen.join(', ')}`,
+    );
     await planner.waitForSelector('[data-test=data-qc-verdict]', WAIT);
     assert.match((await planner.textContent('[data-test=data-qc-verdict]')) ?? '', /质检未通过：1 个阻断入库的错误/);
     assert.equal(await planner.getAttribute('.ui-badge[data-status]', 'data-status'), 'qc_failed');
@@ -121,7 +150,7 @@ describe('数据管理 (browser, pglite)', () => {
 
   test('the fixed file: the diff lists the one recoded parcel on the map and by class; 入库 by an administrator', async () => {
     const before = (await w.db.query<{ v: number }>(`SELECT active_version AS v FROM layer WHERE code = 'GHYD'`)).rows[0].v;
-    const id = await submit(layerFile('0801', MARK));
+    const { id } = await submit(layerFile('0801', MARK));
     await planner.waitForSelector('[data-test=data-diff-summary]', WAIT);
     assert.equal(await planner.getAttribute('.ui-badge[data-status]', 'data-status'), 'pending');
     assert.match((await planner.textContent('[data-test=data-diff-summary]')) ?? '', /新增 0 · 删除 0 · 修改 1/);

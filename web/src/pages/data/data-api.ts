@@ -22,15 +22,8 @@ export const versionDiff = (code: string, from: number, to: number) => GET('/api
 export const submissionReportUrl = (id: number) => `/api/submissions/${id}/qc-report.html`;
 export const versionReportUrl = (code: string, v: number) => `/api/layers/${encodeURIComponent(code)}/versions/${v}/qc-report.html`;
 
-export interface SubmitFields {
-  encoding?: string;
-  from?: string;
-  srid?: string;
-  idField?: string;
-  sourceLayer?: string;
-  makeValid?: boolean;
-  note?: string;
-}
+/** The upload form's fields as the import names them (encoding, from, srid, idField, sourceLayer, makeValid, note). */
+export type SubmitFields = Record<string, string | boolean | undefined>;
 
 /**
  * Uploads a file (or a Shapefile's parts) as a submission for `code` through XMLHttpRequest, whose
