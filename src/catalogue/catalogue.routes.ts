@@ -13,6 +13,7 @@ import { importPackage } from '../importers/package/package.ts';
 import { importPackage as importPackageSchema } from '../importers/package/package.schemas.ts';
 import { Forbidden, Invalid } from '../errors.ts';
 import * as s from './catalogue.schemas.ts';
+import { submissionsByVersion } from '../submissions/submissions.service.ts';
 
 export function catalogueRoutes(app: FastifyInstance): void {
   const { limits } = app.ctx.config;
@@ -58,7 +59,19 @@ const layerMeta = endpoint(s.layerMeta, async (req) => (await readableLayer(req.
 const versions = endpoint(s.versions, async (req) => {
   const { db, config } = req.server.ctx;
   const r = await readableLayer(db, req.user, req.params.code);
-  return listVersions(db, r.layer.code, r.districts ? { codes: r.districts, layer: config.districts } : null);
+  const all = await listVersions(db, r.layer.code, r.districts ? { codes: r.districts, layer: config.districts } : null);
+  // Who handed the version in and who accepted it (成果提交 → 入库), for staff only.
+  if (req.user.role === 'anonymous') return all;
+  const from = await submissionsByVersion(db, r.layer.id);
+  return all.map((v) => {
+    const x = from.get(v.version);
+    return {
+      ...v,
+      submission: x
+        ? { id: x.id, fileName: x.file_name, submittedBy: x.submitted_by, decidedBy: x.decided_by, qcPassed: x.qc_passed }
+        : null,
+    };
+  });
 });
 
 const diff = endpoint(s.diff, async (req) => {

@@ -56,6 +56,14 @@ export const VersionInfo = Obj({
   changed: Int(),
   createdBy: Nullable(Str()),
   note: Nullable(Str()),
+  submission: Type.Optional(
+    Nullable(
+      Obj(
+        { id: Int(), fileName: Str(), submittedBy: Str(), decidedBy: Str(), qcPassed: Nullable(Bool()) },
+        { description: '成果提交: the submission this version was accepted from (入库), null when imported directly' },
+      ),
+    ),
+  ),
 });
 export type VersionInfo = Static<typeof VersionInfo>;
 

@@ -23,6 +23,7 @@ import { portalRoutes } from '../portal/portal.routes.ts';
 import { lifecycleRoutes } from '../lifecycle/lifecycle.routes.ts';
 import { mapviewRoutes } from '../mapview/mapview.routes.ts';
 import { indicatorsRoutes } from '../indicators/indicators.routes.ts';
+import { submissionRoutes } from '../submissions/submissions.routes.ts';
 import { webRoutes } from '../web/web.routes.ts';
 import { installAuth } from '../auth/guard.ts';
 import { CallerCache } from '../auth/callers.ts';
@@ -124,6 +125,7 @@ export async function buildApp({ db, config, logger = false, webDist }: AppDeps)
   lifecycleRoutes(app);
   mapviewRoutes(app);
   indicatorsRoutes(app);
+  submissionRoutes(app);
 
   // Last: the web application's catch-all page route must not shadow an API route.
   webRoutes(app, webDist);

@@ -12,9 +12,10 @@ import { routes as farmland } from './pages/farmland/routes.ts';
 import { routes as lifecycle } from './pages/lifecycle/routes.ts';
 import { routes as indicators } from './pages/indicators/routes.ts';
 import { routes as access } from './pages/access/routes.ts';
+import { routes as data } from './pages/data/routes.ts';
 
 /** Menu groups of the header, in display order; a group shows when one of its pages is allowed. */
-export const MENU_GROUPS = ['map', 'review', 'monitor', 'portal', 'admin'] as const;
+export const MENU_GROUPS = ['map', 'review', 'monitor', 'data', 'portal', 'admin'] as const;
 export type MenuGroup = (typeof MENU_GROUPS)[number];
 
 declare module 'vue-router' {
@@ -50,7 +51,7 @@ const shellRoutes: RouteRecordRaw[] = [
 
 export const router = createRouter({
   history: createWebHistory(),
-  routes: [...viewer, ...review, ...portal, ...admin, ...farmland, ...lifecycle, ...indicators, ...access, ...shellRoutes],
+  routes: [...viewer, ...review, ...portal, ...admin, ...farmland, ...lifecycle, ...indicators, ...access, ...data, ...shellRoutes],
 });
 
 router.beforeEach(async (to) => {

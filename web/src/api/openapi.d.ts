@@ -14375,6 +14375,416 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/layers/{code}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 成果提交 (hand in a file for a layer: it is kept, checked by the layer’s QC rules and compared with the version in force, nothing is written; fields as the import: encoding, srid, from, datumParams, coordinateFrame, makeValid, skipEmpty, sourceLayer, idField, note) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description layer code, e.g. GHYD */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            activeVersion: number | null;
+                            /** @description the version in force when the file was checked */
+                            baseVersion: number | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            diff: {
+                                byClass: {
+                                    afterM2: number;
+                                    afterMu: number;
+                                    beforeM2: number;
+                                    beforeMu: number;
+                                    changeM2: number;
+                                    changeMu: number;
+                                    class: string;
+                                    label: string;
+                                }[];
+                                /** @description the attribute whose first characters give the class (DLBM, YDYHFLDM) */
+                                classField: string | null;
+                                /** @description every differing feature; geometry for the first `listed` */
+                                features: {
+                                    areaAfterM2: number | null;
+                                    areaBeforeM2: number | null;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    attributeChanges?: {
+                                        after: unknown;
+                                        before: unknown;
+                                        name: string;
+                                    }[];
+                                    classAfter: string | null;
+                                    classBefore: string | null;
+                                    fid: string;
+                                    geometry: unknown | (never | null);
+                                    geometryChanged?: boolean;
+                                    /** @enum {unknown} */
+                                    status: "added" | "removed" | "changed";
+                                }[];
+                                /** @description the version in force compared with (null: the layer had none) */
+                                from: number | null;
+                                listed: number;
+                                summary: {
+                                    added: number;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    changed: number;
+                                    removed: number;
+                                };
+                            } | null;
+                            fileBytes: number;
+                            fileName: string;
+                            id: number;
+                            layer: string;
+                            layerName: string;
+                            note: string | null;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the import checks that refused features (invalid geometry, outside the city, duplicate ids) */
+                            problems: {
+                                district?: {
+                                    code: string;
+                                    name: string;
+                                } | null;
+                                fid: string | null;
+                                geometry: unknown | (never | null);
+                                kind: string;
+                                layer: string;
+                                location: [
+                                    number,
+                                    number
+                                ] | null;
+                                message: string;
+                                rule: string;
+                                /** @enum {unknown} */
+                                severity: "blocking" | "warning";
+                                value: unknown;
+                            }[];
+                            qc: {
+                                checkedAt: string;
+                                counts: {
+                                    byRule: {
+                                        [key: string]: number;
+                                    };
+                                    bySeverity: {
+                                        blocking: number;
+                                        warning: number;
+                                    };
+                                };
+                                errors: {
+                                    district?: {
+                                        code: string;
+                                        name: string;
+                                    } | null;
+                                    fid: string | null;
+                                    geometry: unknown | (never | null);
+                                    kind: string;
+                                    layer: string;
+                                    location: [
+                                        number,
+                                        number
+                                    ] | null;
+                                    message: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    value: unknown;
+                                }[];
+                                featureCount: number;
+                                layer: string;
+                                layerName: string;
+                                passed: boolean;
+                                rules: {
+                                    basis?: string;
+                                    errors: number;
+                                    id: string;
+                                    kind: string;
+                                    listed: number;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                ruleset: {
+                                    name: string;
+                                    standards: string[];
+                                    title: string;
+                                };
+                                skipped: {
+                                    reason: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                source: {
+                                    /** @enum {unknown} */
+                                    kind: "file" | "store";
+                                    path?: string;
+                                    version?: number;
+                                };
+                            } | null;
+                            /** @description 退回理由 */
+                            reason: string | null;
+                            result: {
+                                added: number;
+                                areaM2: {
+                                    ellipsoidal: number;
+                                    planar: number;
+                                };
+                                changed: number;
+                                /** @description coordinate TXT: declared 地块面积 against the computed planar area */
+                                declaredAreas?: {
+                                    computedPlanarM2: number;
+                                    declaredM2: number | null;
+                                    differenceM2: number | null;
+                                    differencePercent: number | null;
+                                    fid: string;
+                                }[];
+                                encoding?: string;
+                                featureCount: number;
+                                invalid: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                layer: string;
+                                matchedBy: {
+                                    /** @description the key attribute, e.g. BSM */
+                                    field?: string;
+                                    /**
+                                     * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                     * @enum {unknown}
+                                     */
+                                    kind: "key" | "id" | "position";
+                                    /** @description how features were matched with the version in force, in words: Chinese first */
+                                    note: string;
+                                };
+                                /** @description what happened, in words, when it is not a new version: Chinese first */
+                                message?: string;
+                                removed: number;
+                                /** @description features left out by skipEmpty */
+                                skipped: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                sourceSrid: number;
+                                /** @description where the coordinate system came from: .prj, 带号, --srid, … */
+                                sridSource: string;
+                                /** @description the file equals the version in force: no version was written */
+                                unchanged: boolean;
+                                /** @description the version written, or the version in force when nothing changed (unchanged) */
+                                version: number;
+                                /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run) */
+                                warnings: string[];
+                            } | null;
+                            /** @description the layer has a new version since the check: 入库 will be refused */
+                            stale: boolean;
+                            /**
+                             * @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "qc_failed" | "accepted" | "returned";
+                            statusLabel: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                            /** @description the version 入库 wrote */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/layers/{code}/versions": {
         parameters: {
             query?: never;
@@ -14419,9 +14829,142 @@ export type paths = {
                             srid: number | null;
                             /** @description 坐标系来源及换算 (where the coordinates came from and how they were converted: .prj, 带号, --from gcj02, …) */
                             sridSource: string | null;
+                            /** @description 成果提交: the submission this version was accepted from (入库), null when imported directly */
+                            submission?: {
+                                decidedBy: string;
+                                fileName: string;
+                                id: number;
+                                qcPassed: boolean | null;
+                                submittedBy: string;
+                            } | null;
                             validFrom: string;
                             version: number;
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/layers/{code}/versions/{version}/qc-report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 图层某版本的质检报告 HTML (the QC report of a layer version) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description layer code, e.g. GHYD */
+                    code: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 质检报告 (HTML page) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
                     };
                 };
                 /** @description Default Response */
@@ -27917,6 +28460,1406 @@ export type paths = {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 成果提交列表 (submissions, newest first; district officers see their own) */
+        get: {
+            parameters: {
+                query?: {
+                    layer?: string;
+                    limit?: number;
+                    /** @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回 */
+                    status?: "pending" | "qc_failed" | "accepted" | "returned";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            activeVersion: number | null;
+                            /** @description the version in force when the file was checked */
+                            baseVersion: number | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            diff: {
+                                added: number;
+                                areaChangeM2: number;
+                                areaChangeMu: number;
+                                changed: number;
+                                removed: number;
+                            } | null;
+                            fileBytes: number;
+                            fileName: string;
+                            id: number;
+                            layer: string;
+                            layerName: string;
+                            note: string | null;
+                            problemCount: number;
+                            qcBlocking: number | null;
+                            qcWarning: number | null;
+                            /** @description 退回理由 */
+                            reason: string | null;
+                            /** @description the layer has a new version since the check: 入库 will be refused */
+                            stale: boolean;
+                            /**
+                             * @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "qc_failed" | "accepted" | "returned";
+                            statusLabel: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                            /** @description the version 入库 wrote */
+                            version: number | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 成果提交详情 (a submission with its QC errors and diff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            activeVersion: number | null;
+                            /** @description the version in force when the file was checked */
+                            baseVersion: number | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            diff: {
+                                byClass: {
+                                    afterM2: number;
+                                    afterMu: number;
+                                    beforeM2: number;
+                                    beforeMu: number;
+                                    changeM2: number;
+                                    changeMu: number;
+                                    class: string;
+                                    label: string;
+                                }[];
+                                /** @description the attribute whose first characters give the class (DLBM, YDYHFLDM) */
+                                classField: string | null;
+                                /** @description every differing feature; geometry for the first `listed` */
+                                features: {
+                                    areaAfterM2: number | null;
+                                    areaBeforeM2: number | null;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    attributeChanges?: {
+                                        after: unknown;
+                                        before: unknown;
+                                        name: string;
+                                    }[];
+                                    classAfter: string | null;
+                                    classBefore: string | null;
+                                    fid: string;
+                                    geometry: unknown | (never | null);
+                                    geometryChanged?: boolean;
+                                    /** @enum {unknown} */
+                                    status: "added" | "removed" | "changed";
+                                }[];
+                                /** @description the version in force compared with (null: the layer had none) */
+                                from: number | null;
+                                listed: number;
+                                summary: {
+                                    added: number;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    changed: number;
+                                    removed: number;
+                                };
+                            } | null;
+                            fileBytes: number;
+                            fileName: string;
+                            id: number;
+                            layer: string;
+                            layerName: string;
+                            note: string | null;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the import checks that refused features (invalid geometry, outside the city, duplicate ids) */
+                            problems: {
+                                district?: {
+                                    code: string;
+                                    name: string;
+                                } | null;
+                                fid: string | null;
+                                geometry: unknown | (never | null);
+                                kind: string;
+                                layer: string;
+                                location: [
+                                    number,
+                                    number
+                                ] | null;
+                                message: string;
+                                rule: string;
+                                /** @enum {unknown} */
+                                severity: "blocking" | "warning";
+                                value: unknown;
+                            }[];
+                            qc: {
+                                checkedAt: string;
+                                counts: {
+                                    byRule: {
+                                        [key: string]: number;
+                                    };
+                                    bySeverity: {
+                                        blocking: number;
+                                        warning: number;
+                                    };
+                                };
+                                errors: {
+                                    district?: {
+                                        code: string;
+                                        name: string;
+                                    } | null;
+                                    fid: string | null;
+                                    geometry: unknown | (never | null);
+                                    kind: string;
+                                    layer: string;
+                                    location: [
+                                        number,
+                                        number
+                                    ] | null;
+                                    message: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    value: unknown;
+                                }[];
+                                featureCount: number;
+                                layer: string;
+                                layerName: string;
+                                passed: boolean;
+                                rules: {
+                                    basis?: string;
+                                    errors: number;
+                                    id: string;
+                                    kind: string;
+                                    listed: number;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                ruleset: {
+                                    name: string;
+                                    standards: string[];
+                                    title: string;
+                                };
+                                skipped: {
+                                    reason: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                source: {
+                                    /** @enum {unknown} */
+                                    kind: "file" | "store";
+                                    path?: string;
+                                    version?: number;
+                                };
+                            } | null;
+                            /** @description 退回理由 */
+                            reason: string | null;
+                            result: {
+                                added: number;
+                                areaM2: {
+                                    ellipsoidal: number;
+                                    planar: number;
+                                };
+                                changed: number;
+                                /** @description coordinate TXT: declared 地块面积 against the computed planar area */
+                                declaredAreas?: {
+                                    computedPlanarM2: number;
+                                    declaredM2: number | null;
+                                    differenceM2: number | null;
+                                    differencePercent: number | null;
+                                    fid: string;
+                                }[];
+                                encoding?: string;
+                                featureCount: number;
+                                invalid: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                layer: string;
+                                matchedBy: {
+                                    /** @description the key attribute, e.g. BSM */
+                                    field?: string;
+                                    /**
+                                     * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                     * @enum {unknown}
+                                     */
+                                    kind: "key" | "id" | "position";
+                                    /** @description how features were matched with the version in force, in words: Chinese first */
+                                    note: string;
+                                };
+                                /** @description what happened, in words, when it is not a new version: Chinese first */
+                                message?: string;
+                                removed: number;
+                                /** @description features left out by skipEmpty */
+                                skipped: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                sourceSrid: number;
+                                /** @description where the coordinate system came from: .prj, 带号, --srid, … */
+                                sridSource: string;
+                                /** @description the file equals the version in force: no version was written */
+                                unchanged: boolean;
+                                /** @description the version written, or the version in force when nothing changed (unchanged) */
+                                version: number;
+                                /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run) */
+                                warnings: string[];
+                            } | null;
+                            /** @description the layer has a new version since the check: 入库 will be refused */
+                            stale: boolean;
+                            /**
+                             * @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "qc_failed" | "accepted" | "returned";
+                            statusLabel: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                            /** @description the version 入库 wrote */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 入库 (import the kept file as the layer’s next version) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            activeVersion: number | null;
+                            /** @description the version in force when the file was checked */
+                            baseVersion: number | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            diff: {
+                                byClass: {
+                                    afterM2: number;
+                                    afterMu: number;
+                                    beforeM2: number;
+                                    beforeMu: number;
+                                    changeM2: number;
+                                    changeMu: number;
+                                    class: string;
+                                    label: string;
+                                }[];
+                                /** @description the attribute whose first characters give the class (DLBM, YDYHFLDM) */
+                                classField: string | null;
+                                /** @description every differing feature; geometry for the first `listed` */
+                                features: {
+                                    areaAfterM2: number | null;
+                                    areaBeforeM2: number | null;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    attributeChanges?: {
+                                        after: unknown;
+                                        before: unknown;
+                                        name: string;
+                                    }[];
+                                    classAfter: string | null;
+                                    classBefore: string | null;
+                                    fid: string;
+                                    geometry: unknown | (never | null);
+                                    geometryChanged?: boolean;
+                                    /** @enum {unknown} */
+                                    status: "added" | "removed" | "changed";
+                                }[];
+                                /** @description the version in force compared with (null: the layer had none) */
+                                from: number | null;
+                                listed: number;
+                                summary: {
+                                    added: number;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    changed: number;
+                                    removed: number;
+                                };
+                            } | null;
+                            fileBytes: number;
+                            fileName: string;
+                            id: number;
+                            layer: string;
+                            layerName: string;
+                            note: string | null;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the import checks that refused features (invalid geometry, outside the city, duplicate ids) */
+                            problems: {
+                                district?: {
+                                    code: string;
+                                    name: string;
+                                } | null;
+                                fid: string | null;
+                                geometry: unknown | (never | null);
+                                kind: string;
+                                layer: string;
+                                location: [
+                                    number,
+                                    number
+                                ] | null;
+                                message: string;
+                                rule: string;
+                                /** @enum {unknown} */
+                                severity: "blocking" | "warning";
+                                value: unknown;
+                            }[];
+                            qc: {
+                                checkedAt: string;
+                                counts: {
+                                    byRule: {
+                                        [key: string]: number;
+                                    };
+                                    bySeverity: {
+                                        blocking: number;
+                                        warning: number;
+                                    };
+                                };
+                                errors: {
+                                    district?: {
+                                        code: string;
+                                        name: string;
+                                    } | null;
+                                    fid: string | null;
+                                    geometry: unknown | (never | null);
+                                    kind: string;
+                                    layer: string;
+                                    location: [
+                                        number,
+                                        number
+                                    ] | null;
+                                    message: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    value: unknown;
+                                }[];
+                                featureCount: number;
+                                layer: string;
+                                layerName: string;
+                                passed: boolean;
+                                rules: {
+                                    basis?: string;
+                                    errors: number;
+                                    id: string;
+                                    kind: string;
+                                    listed: number;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                ruleset: {
+                                    name: string;
+                                    standards: string[];
+                                    title: string;
+                                };
+                                skipped: {
+                                    reason: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                source: {
+                                    /** @enum {unknown} */
+                                    kind: "file" | "store";
+                                    path?: string;
+                                    version?: number;
+                                };
+                            } | null;
+                            /** @description 退回理由 */
+                            reason: string | null;
+                            result: {
+                                added: number;
+                                areaM2: {
+                                    ellipsoidal: number;
+                                    planar: number;
+                                };
+                                changed: number;
+                                /** @description coordinate TXT: declared 地块面积 against the computed planar area */
+                                declaredAreas?: {
+                                    computedPlanarM2: number;
+                                    declaredM2: number | null;
+                                    differenceM2: number | null;
+                                    differencePercent: number | null;
+                                    fid: string;
+                                }[];
+                                encoding?: string;
+                                featureCount: number;
+                                invalid: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                layer: string;
+                                matchedBy: {
+                                    /** @description the key attribute, e.g. BSM */
+                                    field?: string;
+                                    /**
+                                     * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                     * @enum {unknown}
+                                     */
+                                    kind: "key" | "id" | "position";
+                                    /** @description how features were matched with the version in force, in words: Chinese first */
+                                    note: string;
+                                };
+                                /** @description what happened, in words, when it is not a new version: Chinese first */
+                                message?: string;
+                                removed: number;
+                                /** @description features left out by skipEmpty */
+                                skipped: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                sourceSrid: number;
+                                /** @description where the coordinate system came from: .prj, 带号, --srid, … */
+                                sridSource: string;
+                                /** @description the file equals the version in force: no version was written */
+                                unchanged: boolean;
+                                /** @description the version written, or the version in force when nothing changed (unchanged) */
+                                version: number;
+                                /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run) */
+                                warnings: string[];
+                            } | null;
+                            /** @description the layer has a new version since the check: 入库 will be refused */
+                            stale: boolean;
+                            /**
+                             * @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "qc_failed" | "accepted" | "returned";
+                            statusLabel: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                            /** @description the version 入库 wrote */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/qc-report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 成果提交的质检报告 HTML (the QC report of a submission) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 质检报告 (HTML page) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回 (return a submission, with a reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            activeVersion: number | null;
+                            /** @description the version in force when the file was checked */
+                            baseVersion: number | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            diff: {
+                                byClass: {
+                                    afterM2: number;
+                                    afterMu: number;
+                                    beforeM2: number;
+                                    beforeMu: number;
+                                    changeM2: number;
+                                    changeMu: number;
+                                    class: string;
+                                    label: string;
+                                }[];
+                                /** @description the attribute whose first characters give the class (DLBM, YDYHFLDM) */
+                                classField: string | null;
+                                /** @description every differing feature; geometry for the first `listed` */
+                                features: {
+                                    areaAfterM2: number | null;
+                                    areaBeforeM2: number | null;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    attributeChanges?: {
+                                        after: unknown;
+                                        before: unknown;
+                                        name: string;
+                                    }[];
+                                    classAfter: string | null;
+                                    classBefore: string | null;
+                                    fid: string;
+                                    geometry: unknown | (never | null);
+                                    geometryChanged?: boolean;
+                                    /** @enum {unknown} */
+                                    status: "added" | "removed" | "changed";
+                                }[];
+                                /** @description the version in force compared with (null: the layer had none) */
+                                from: number | null;
+                                listed: number;
+                                summary: {
+                                    added: number;
+                                    areaChangeM2: number;
+                                    areaChangeMu: number;
+                                    changed: number;
+                                    removed: number;
+                                };
+                            } | null;
+                            fileBytes: number;
+                            fileName: string;
+                            id: number;
+                            layer: string;
+                            layerName: string;
+                            note: string | null;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the import checks that refused features (invalid geometry, outside the city, duplicate ids) */
+                            problems: {
+                                district?: {
+                                    code: string;
+                                    name: string;
+                                } | null;
+                                fid: string | null;
+                                geometry: unknown | (never | null);
+                                kind: string;
+                                layer: string;
+                                location: [
+                                    number,
+                                    number
+                                ] | null;
+                                message: string;
+                                rule: string;
+                                /** @enum {unknown} */
+                                severity: "blocking" | "warning";
+                                value: unknown;
+                            }[];
+                            qc: {
+                                checkedAt: string;
+                                counts: {
+                                    byRule: {
+                                        [key: string]: number;
+                                    };
+                                    bySeverity: {
+                                        blocking: number;
+                                        warning: number;
+                                    };
+                                };
+                                errors: {
+                                    district?: {
+                                        code: string;
+                                        name: string;
+                                    } | null;
+                                    fid: string | null;
+                                    geometry: unknown | (never | null);
+                                    kind: string;
+                                    layer: string;
+                                    location: [
+                                        number,
+                                        number
+                                    ] | null;
+                                    message: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    value: unknown;
+                                }[];
+                                featureCount: number;
+                                layer: string;
+                                layerName: string;
+                                passed: boolean;
+                                rules: {
+                                    basis?: string;
+                                    errors: number;
+                                    id: string;
+                                    kind: string;
+                                    listed: number;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                ruleset: {
+                                    name: string;
+                                    standards: string[];
+                                    title: string;
+                                };
+                                skipped: {
+                                    reason: string;
+                                    rule: string;
+                                    /** @enum {unknown} */
+                                    severity: "blocking" | "warning";
+                                    title: string;
+                                }[];
+                                source: {
+                                    /** @enum {unknown} */
+                                    kind: "file" | "store";
+                                    path?: string;
+                                    version?: number;
+                                };
+                            } | null;
+                            /** @description 退回理由 */
+                            reason: string | null;
+                            result: {
+                                added: number;
+                                areaM2: {
+                                    ellipsoidal: number;
+                                    planar: number;
+                                };
+                                changed: number;
+                                /** @description coordinate TXT: declared 地块面积 against the computed planar area */
+                                declaredAreas?: {
+                                    computedPlanarM2: number;
+                                    declaredM2: number | null;
+                                    differenceM2: number | null;
+                                    differencePercent: number | null;
+                                    fid: string;
+                                }[];
+                                encoding?: string;
+                                featureCount: number;
+                                invalid: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                layer: string;
+                                matchedBy: {
+                                    /** @description the key attribute, e.g. BSM */
+                                    field?: string;
+                                    /**
+                                     * @description key: by an attribute (--id-field or the catalogue default); id: by the ids the file gives; position: by the order of features in the file
+                                     * @enum {unknown}
+                                     */
+                                    kind: "key" | "id" | "position";
+                                    /** @description how features were matched with the version in force, in words: Chinese first */
+                                    note: string;
+                                };
+                                /** @description what happened, in words, when it is not a new version: Chinese first */
+                                message?: string;
+                                removed: number;
+                                /** @description features left out by skipEmpty */
+                                skipped: {
+                                    /** @description the feature as the source names it (id, or its position in the file) */
+                                    fid: string;
+                                    /**
+                                     * @description what kind of problem
+                                     * @enum {unknown}
+                                     */
+                                    kind: "empty" | "type" | "outside" | "invalid" | "duplicate";
+                                    /** @description file, line or record where it is */
+                                    location: string | null;
+                                    /** @description where, EPSG:4490 */
+                                    lonLat?: [
+                                        number,
+                                        number
+                                    ];
+                                    /** @description why, in words: Chinese first */
+                                    reason: string;
+                                }[];
+                                sourceSrid: number;
+                                /** @description where the coordinate system came from: .prj, 带号, --srid, … */
+                                sridSource: string;
+                                /** @description the file equals the version in force: no version was written */
+                                unchanged: boolean;
+                                /** @description the version written, or the version in force when nothing changed (unchanged) */
+                                version: number;
+                                /** @description non-blocking remarks from the reader (e.g. TXT: an unclosed ring closed) and from the quality check (质检提示: warning-severity errors, rules that could not run) */
+                                warnings: string[];
+                            } | null;
+                            /** @description the layer has a new version since the check: 入库 will be refused */
+                            stale: boolean;
+                            /**
+                             * @description pending 待审核 · qc_failed 质检未通过 · accepted 已入库 · returned 已退回
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "qc_failed" | "accepted" | "returned";
+                            statusLabel: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                            /** @description the version 入库 wrote */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description stable machine-readable name, e.g. not_found, import_rejected */
+                            code: string;
+                            /** @description what went wrong, Chinese first */
+                            error: string;
+                            problems?: unknown[];
+                            requestId?: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
