@@ -217,10 +217,22 @@ for (const tdb of testDatabases()) {
         decidedBy: 'planner_b',
         qcPassed: true,
       });
-      const html = await app.inject({ method: 'GET', url: `/api/layers/GHYD/versions/${v0 + 1}/qc-report.html`, headers: plannerA });
+      const html = await app.inject({ method: 'GET', url: `/api/layers/GHYD/versions/${v0 + 1}/qc-report`, headers: plannerA });
       assert.equal(html.statusCode, 200, html.body);
       assert.match(html.body, /成果质检报告/);
       assert.match(html.body, /ghyd\.geojson/);
+      // The same report as a PDF and an XLSX download.
+      const pdf = await app.inject({ method: 'GET', url: `/api/layers/GHYD/versions/${v0 + 1}/qc-report?format=pdf`, headers: plannerA });
+      assert.equal(pdf.statusCode, 200);
+      assert.equal(pdf.headers['content-type'], 'application/pdf');
+      assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+      assert.match(
+        String(pdf.headers['content-disposition']),
+        /^attachment; .*filename\*=UTF-8''%E8%B4%A8%E6%A3%80%E6%8A%A5%E5%91%8A-GHYD-/,
+      );
+      const xlsx = await app.inject({ method: 'GET', url: `/api/submissions/${firstId}/qc-report?format=xlsx`, headers: plannerA });
+      assert.equal(xlsx.statusCode, 200);
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
       const twice = await act(firstId, 'accept', plannerB);
       assert.equal(twice.statusCode, 409);
     });

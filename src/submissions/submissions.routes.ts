@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { endpoint, get, mount, post, type Route } from '../server/route.ts';
 import { withUpload, numberField, booleanField } from '../server/upload.ts';
-import { qcReportHtml } from '../qc/report.ts';
+import type { FastifyReply } from 'fastify';
+import { QC_REPORT_TYPES, renderQcReport, type QcReportFormat } from '../qc/report-file.ts';
+import type { QcReport } from '../qc/types.ts';
 import * as svc from './submissions.service.ts';
 import * as s from './submissions.schemas.ts';
 
@@ -13,10 +15,10 @@ export function submissionRoutes(app: FastifyInstance): void {
     post('/api/layers/:code/submissions', ['planner', 'district'], submit, { timeoutMs: limits.uploadTimeoutMs }),
     get('/api/submissions', ['planner', 'district'], list),
     get('/api/submissions/:id', ['planner', 'district'], one),
-    get('/api/submissions/:id/qc-report.html', ['planner', 'district'], qcReport),
+    get('/api/submissions/:id/qc-report', ['planner', 'district'], qcReport),
     post('/api/submissions/:id/accept', ['planner'], accept, { timeoutMs: limits.uploadTimeoutMs }),
     post('/api/submissions/:id/return', ['planner'], giveBack),
-    get('/api/layers/:code/versions/:version/qc-report.html', ['planner', 'reviewer'], versionQcReport, {
+    get('/api/layers/:code/versions/:version/qc-report', ['planner', 'reviewer'], versionQcReport, {
       timeoutMs: limits.uploadTimeoutMs,
     }),
   ];
@@ -58,9 +60,24 @@ const list = endpoint(s.list, async (req) => svc.list(req.server.ctx.db, req.use
 
 const one = endpoint(s.get, async (req) => (await svc.detail(req.server.ctx.db, req.user, req.params.id)) as never);
 
-const qcReport = endpoint(s.qcReport, async (req, reply) =>
-  reply.type('text/html; charset=utf-8').send(qcReportHtml(await svc.submissionQc(req.server.ctx.db, req.user, req.params.id))),
-);
+/** The report in the asked form; PDF and XLSX as downloads named after the layer (CST date). */
+async function sendReport(reply: FastifyReply, r: QcReport, format: QcReportFormat = 'html', base: string) {
+  const body = await renderQcReport(format, r);
+  reply.type(QC_REPORT_TYPES[format]);
+  if (format !== 'html') {
+    const name = `${base}.${format}`;
+    reply.header(
+      'content-disposition',
+      `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
+  }
+  return reply.send(body);
+}
+
+const qcReport = endpoint(s.qcReport, async (req, reply) => {
+  const r = await svc.submissionQc(req.server.ctx.db, req.user, req.params.id);
+  return sendReport(reply, r, req.query.format, `质检报告-${r.layer}-成果提交${req.params.id}`);
+});
 
 const accept = endpoint(s.accept, async (req) => {
   const { db, config, gdal } = req.server.ctx;
@@ -75,5 +92,5 @@ const giveBack = endpoint(
 const versionQcReport = endpoint(s.versionQcReport, async (req, reply) => {
   const { db, config } = req.server.ctx;
   const r = await svc.versionQc(db, config, req.user, req.params.code, req.params.version);
-  return reply.type('text/html; charset=utf-8').send(qcReportHtml(r));
+  return sendReport(reply, r, req.query.format, `质检报告-${r.layer}-第${req.params.version}版`);
 });

@@ -155,14 +155,26 @@ export const giveBack = writes(
   Submission,
 );
 
-const html = <P extends typeof IdParams | typeof VersionParams>(summary: string, params: P) => ({
+const Binary = { schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary' }) };
+const report = <P extends typeof IdParams | typeof VersionParams>(summary: string, params: P) => ({
   tags,
   summary,
   params,
-  response: { 200: { description: '质检报告 (HTML page)', content: { 'text/html': { schema: Str() } } }, ...READ_ERRORS },
+  querystring: Obj({ format: Type.Optional(Enum(['html', 'pdf', 'xlsx'], { description: '默认 html (default html)' })) }),
+  response: {
+    200: {
+      description: '质检报告：HTML 页面、PDF 或 XLSX 工作簿 (the QC report as an HTML page, PDF or XLSX workbook)',
+      content: {
+        'text/html': { schema: Str() },
+        'application/pdf': Binary,
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Binary,
+      },
+    },
+    ...READ_ERRORS,
+  },
 });
 
 export const VersionParams = Obj({ code: CodeParams.properties.code, version: Int({ minimum: 1 }) });
 
-export const qcReport = html('成果提交的质检报告 HTML (the QC report of a submission)', IdParams);
-export const versionQcReport = html('图层某版本的质检报告 HTML (the QC report of a layer version)', VersionParams);
+export const qcReport = report('成果提交的质检报告 (the QC report of a submission: ?format=html|pdf|xlsx)', IdParams);
+export const versionQcReport = report('图层某版本的质检报告 (the QC report of a layer version: ?format=html|pdf|xlsx)', VersionParams);

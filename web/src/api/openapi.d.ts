@@ -14937,17 +14937,20 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/layers/{code}/versions/{version}/qc-report.html": {
+    "/api/layers/{code}/versions/{version}/qc-report": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 图层某版本的质检报告 HTML (the QC report of a layer version) */
+        /** 图层某版本的质检报告 (the QC report of a layer version: ?format=html|pdf|xlsx) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 默认 html (default html) */
+                    format?: "html" | "pdf" | "xlsx";
+                };
                 header?: never;
                 path: {
                     /** @description layer code, e.g. GHYD */
@@ -14958,12 +14961,14 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 质检报告 (HTML page) */
+                /** @description 质检报告：HTML 页面、PDF 或 XLSX 工作簿 (the QC report as an HTML page, PDF or XLSX workbook) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                         "text/html": string;
                     };
                 };
@@ -29362,17 +29367,20 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/submissions/{id}/qc-report.html": {
+    "/api/submissions/{id}/qc-report": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 成果提交的质检报告 HTML (the QC report of a submission) */
+        /** 成果提交的质检报告 (the QC report of a submission: ?format=html|pdf|xlsx) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 默认 html (default html) */
+                    format?: "html" | "pdf" | "xlsx";
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -29381,12 +29389,14 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description 质检报告 (HTML page) */
+                /** @description 质检报告：HTML 页面、PDF 或 XLSX 工作簿 (the QC report as an HTML page, PDF or XLSX workbook) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                         "text/html": string;
                     };
                 };

@@ -19,8 +19,9 @@ export const returnSubmission = (id: number, reason: string) => POST('/api/submi
 export const listLayers = () => GET('/api/layers');
 export const layerVersions = (code: string) => GET('/api/layers/{code}/versions', { path: { code } });
 export const versionDiff = (code: string, from: number, to: number) => GET('/api/layers/{code}/diff', { path: { code }, query: { from, to } });
-export const submissionReportUrl = (id: number) => `/api/submissions/${id}/qc-report.html`;
-export const versionReportUrl = (code: string, v: number) => `/api/layers/${encodeURIComponent(code)}/versions/${v}/qc-report.html`;
+export const submissionReportUrl = (id: number, format: 'html' | 'pdf' | 'xlsx' = 'html') => `/api/submissions/${id}/qc-report?format=${format}`;
+export const versionReportUrl = (code: string, v: number, format: 'html' | 'pdf' | 'xlsx' = 'html') =>
+  `/api/layers/${encodeURIComponent(code)}/versions/${v}/qc-report?format=${format}`;
 
 /** The upload form's fields as the import names them (encoding, from, srid, idField, sourceLayer, makeValid, note). */
 export type SubmitFields = Record<string, string | boolean | undefined>;
