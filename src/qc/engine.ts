@@ -34,7 +34,15 @@ export async function runRules(
   q: Queryable,
   config: Config,
   setup: QcSetup,
-  args: { layer: string; layerName: string; source: QcReport['source']; featureCount: number; only?: string[] },
+  args: {
+    layer: string;
+    layerName: string;
+    source: QcReport['source'];
+    featureCount: number;
+    only?: string[];
+    /** Told each rule's wall-clock time (bench:qc); not part of the report, which stays reproducible. */
+    onRule?: (rule: string, ms: number) => void;
+  },
 ): Promise<QcReport> {
   const family = familyRules(setup.ruleset, args.layer);
   if (!family)
@@ -71,7 +79,9 @@ export async function runRules(
     checkedAt: new Date().toISOString(),
   };
   for (const rule of rules) {
+    const t0 = performance.now();
     const outcome = await qcKind(rule.kind)!.run(ctx, rule);
+    args.onRule?.(rule.id, performance.now() - t0);
     report.rules.push({
       id: rule.id,
       title: rule.title,

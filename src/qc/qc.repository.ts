@@ -304,7 +304,9 @@ export async function declaredAreas(
       `SELECT fid, declared, computed, ${located('pt', 'geom')}
          FROM (SELECT seq, fid, pt, geom, onemap_area(geom) AS computed,
                       CASE WHEN jsonb_typeof(props->$1) = 'number' THEN (props->>$1)::float8 END AS declared
-                 FROM ${SUBJECT} WHERE valid AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')) a
+                 -- OFFSET 0 keeps the sub-select as it is: pulled up, the ellipsoidal area would be
+                 -- computed once per use below (three times a row, 2× the time at 500,000 图斑).
+                 FROM ${SUBJECT} WHERE valid AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON') OFFSET 0) a
         WHERE declared IS NOT NULL AND abs(declared - computed) > greatest($2::float8, computed * $3::float8 / 100)
         ORDER BY seq LIMIT $4`,
       [field, toleranceM2, tolerancePercent, limit],

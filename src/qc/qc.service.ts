@@ -91,7 +91,12 @@ export async function qcFile(db: Db, config: Config, path: string, opts: QcFileO
 }
 
 /** Checks version `version` (default: the version in force) of a layer in the store. */
-export async function qcLayer(db: Db, config: Config, code: string, opts: { version?: number; only?: string[] } = {}): Promise<QcReport> {
+export async function qcLayer(
+  db: Db,
+  config: Config,
+  code: string,
+  opts: { version?: number; only?: string[]; onRule?: (rule: string, ms: number) => void } = {},
+): Promise<QcReport> {
   const setup = defaultQcSetup();
   return rolledBack(db, async (tx) => {
     const ref = await layerRef(tx, code);
@@ -106,6 +111,7 @@ export async function qcLayer(db: Db, config: Config, code: string, opts: { vers
       source: { kind: 'store', version },
       featureCount,
       only: opts.only,
+      onRule: opts.onRule,
     });
   });
 }
