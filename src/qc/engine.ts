@@ -43,6 +43,8 @@ export async function runRules(
     only?: string[];
     /** The package's summary table for 图数一致; without it that rule is skipped, and says so. */
     summary?: SummaryTable | null;
+    /** Told each rule's wall-clock time (bench:qc); not part of the report, which stays reproducible. */
+    onRule?: (rule: string, ms: number) => void;
   },
 ): Promise<QcReport> {
   const family = familyRules(setup.ruleset, args.layer);
@@ -82,7 +84,9 @@ export async function runRules(
     checkedAt: new Date().toISOString(),
   };
   for (const rule of rules) {
+    const t0 = performance.now();
     const outcome = await qcKind(rule.kind)!.run(ctx, rule);
+    args.onRule?.(rule.id, performance.now() - t0);
     report.rules.push({
       id: rule.id,
       title: rule.title,

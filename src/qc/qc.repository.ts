@@ -289,8 +289,27 @@ export interface AreaRow extends Located {
 }
 
 /**
+ * The ellipsoidal area of a lon/lat polygon from its planar area in square degrees: the area
+ * element on the CGCS2000 ellipsoid (GRS80: a = 6378137 m, e² = 0.00669438002290) is
+ * M·N·cos φ dφ dλ, and taken at the centroid's latitude it integrates the region bounded by
+ * lon/lat-straight edges (the region onemap_area measures, decision 0011) up to a second-order term
+ * ≈ ½·|k''/k|·var(φ) ≤ 3e-7 of the area for a polygon under 0.05° tall. The densified geodesic
+ * edges onemap_area takes differ from the lon/lat chords by ≤ 9.5e-7 m² per metre of edge
+ * (decision 0011). Hence |onemap_area − estimate| ≤ 1e-5·area + 1e-5·perimeter + 0.001 m², the
+ * bound the declared-area screen works with.
+ */
+const ELLIPSOIDAL_ESTIMATE = `ST_Area(geom) * (pi() / 180) ^ 2 * 6378137.0 ^ 2 * (1 - 0.00669438002290)
+    / (1 - 0.00669438002290 * sin(radians(lat)) ^ 2) ^ 2 * cos(radians(lat))`;
+
+/**
  * Features whose declared area (`field`, m²) differs from the ellipsoidal area (CGCS2000 through
  * geography, as 三调 computes TBMJ) by more than max(toleranceM2, tolerancePercent % of it).
+ *
+ * onemap_area costs ≈ 20 µs a polygon (10 s at 500,000 图斑, bench:qc); the estimate above costs
+ * ≈ 1 µs. A feature whose declared area is within the tolerance by more than twice the estimate's
+ * error bound is within it for the exact area too, and is not measured again; every other one
+ * (the errors, those near the tolerance, any polygon over 0.05° tall) is measured with
+ * onemap_area, which decides and gives the value reported. Same answers, a twentieth of the work.
  */
 export async function declaredAreas(
   q: Queryable,
@@ -302,10 +321,21 @@ export async function declaredAreas(
   return (
     await q.query<AreaRow>(
       `SELECT fid, declared, computed, ${located('pt', 'geom')}
-         FROM (SELECT seq, fid, pt, geom, onemap_area(geom) AS computed,
-                      CASE WHEN jsonb_typeof(props->$1) = 'number' THEN (props->>$1)::float8 END AS declared
-                 FROM ${SUBJECT} WHERE valid AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')) a
-        WHERE declared IS NOT NULL AND abs(declared - computed) > greatest($2::float8, computed * $3::float8 / 100)
+         FROM (SELECT seq, fid, pt, geom, declared, onemap_area(geom) AS computed
+                 FROM (SELECT seq, fid, pt, geom, declared, estimate, narrow,
+                              2 * (1e-5 * estimate + 1e-5 * 111700 * ST_Perimeter(geom) + 0.001) AS margin
+                         FROM (SELECT seq, fid, pt, geom, declared, narrow, ${ELLIPSOIDAL_ESTIMATE} AS estimate
+                                 FROM (SELECT seq, fid, pt, geom, ST_Y(ST_Centroid(geom)) AS lat,
+                                              ST_YMax(geom) - ST_YMin(geom) <= 0.05 AS narrow,
+                                              CASE WHEN jsonb_typeof(props->$1) = 'number' THEN (props->>$1)::float8 END AS declared
+                                         FROM ${SUBJECT} WHERE valid AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')) a
+                                WHERE declared IS NOT NULL) b
+                       -- OFFSET 0 keeps each sub-select as it is: pulled up, its expressions would be
+                       -- computed once per use (onemap_area three times a row).
+                       OFFSET 0) c
+                WHERE NOT narrow OR abs(declared - estimate) > greatest($2::float8, estimate * $3::float8 / 100) - margin
+               OFFSET 0) d
+        WHERE abs(declared - computed) > greatest($2::float8, computed * $3::float8 / 100)
         ORDER BY seq LIMIT $4`,
       [field, toleranceM2, tolerancePercent, limit],
     )

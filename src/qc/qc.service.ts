@@ -100,7 +100,7 @@ export async function qcLayer(
   db: Db,
   config: Config,
   code: string,
-  opts: { version?: number; only?: string[]; summary?: SummaryTable | null } = {},
+  opts: { version?: number; only?: string[]; summary?: SummaryTable | null; onRule?: (rule: string, ms: number) => void } = {},
 ): Promise<QcReport> {
   const setup = defaultQcSetup();
   return rolledBack(db, async (tx) => {
@@ -117,6 +117,7 @@ export async function qcLayer(
       featureCount,
       only: opts.only,
       summary: opts.summary,
+      onRule: opts.onRule,
     });
   });
 }
